@@ -1,0 +1,74 @@
+# shellcheck shell=bash
+# Platform images for Nova: official ones where a registry answers, local Debian-built
+# equivalents where none does. Sourced by ./nova; the Java side (PlatformImages) applies the
+# same rule per image: the official tag if it is present, else the local one if built.
+#
+# NOVA_IMAGES=auto (default) | official | local forces the choice.
+
+NOVA_DEBIAN_MIRROR=${NOVA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+# name|official tag|local tag|Dockerfile dir|Debian base
+NOVA_PLATFORM_IMAGES=(
+  "consul|hashicorp/consul:1.20|nova/consul:1.8.7|consul|bullseye"
+  "postgres|postgres:16|nova/postgres:local|nova-harness/images/postgres|trixie"
+  "redis|redis:7|nova/redis:local|nova-harness/images/redis|trixie"
+  "java-runtime|eclipse-temurin:21-jre|nova/java-runtime:21|nova-harness/images/java-runtime|trixie"
+)
+
+image_present() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# A hash of a Dockerfile folder: an image is rebuilt only when its sources changed.
+source_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16; }
+
+image_label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null; }
+
+# Builds nova/debian:<suite> from debootstrap unless it exists.
+ensure_debian_base() {
+  local suite=$1 tag="nova/debian:$1"
+  if image_present "$tag"; then return 0; fi
+  command -v debootstrap >/dev/null || apt_install debootstrap || return 1
+  local dir; dir=$(mktemp -d /tmp/nova-debootstrap.XXXXXX)
+  if ! debootstrap --variant=minbase "$suite" "$dir" "$NOVA_DEBIAN_MIRROR" >"$dir.log" 2>&1; then
+    say FAIL "debootstrap $suite failed (log: $dir.log)"; rm -rf "$dir"; return 1
+  fi
+  tar -C "$dir" -c . | docker import - "$tag" >/dev/null
+  rm -rf "$dir" "$dir.log"
+  say BUILT "$tag (Debian $suite, debootstrap)"
+}
+
+build_local_image() {
+  local name=$1 tag=$2 dir=$3 suite=$4 hash
+  hash=$(source_hash "$ROOT/$dir")
+  if image_present "$tag" && [ "$(image_label "$tag" nova.source-hash)" = "$hash" ]; then
+    say OK "image $tag (local, up to date)"; return 0
+  fi
+  ensure_debian_base "$suite" || return 1
+  if ! docker build -q --build-arg "BASE_IMAGE=nova/debian:$suite" --label "nova.source-hash=$hash" \
+      -t "$tag" "$ROOT/$dir" >"/tmp/nova-build-$name.log" 2>&1; then
+    say FAIL "docker build $tag failed (log: /tmp/nova-build-$name.log)"; return 1
+  fi
+  say BUILT "image $tag from $dir"
+}
+
+registry_answers() { timeout 60 docker pull -q "$1" >/dev/null 2>&1; }
+
+ensure_platform_images() {
+  local mode=${NOVA_IMAGES:-auto} entry name official local dir suite
+  if [ "$mode" = auto ]; then
+    IFS='|' read -r _ official _ _ _ <<<"${NOVA_PLATFORM_IMAGES[0]}"
+    if image_present "$official" || registry_answers "$official"; then mode=official; else mode=local; fi
+    say OK "images: $mode (NOVA_IMAGES=auto; a registry $([ $mode = official ] && echo answers || echo does not answer))"
+  fi
+  for entry in "${NOVA_PLATFORM_IMAGES[@]}"; do
+    IFS='|' read -r name official local dir suite <<<"$entry"
+    case "$mode" in
+      official)
+        if image_present "$official" || docker pull -q "$official" >/dev/null 2>&1; then
+          say OK "image $official (official)"
+        else say FAIL "cannot pull $official; try NOVA_IMAGES=local"; return 1; fi ;;
+      local) build_local_image "$name" "$local" "$dir" "$suite" || return 1 ;;
+      *) say FAIL "NOVA_IMAGES must be auto, official or local (was '$mode')"; return 1 ;;
+    esac
+  done
+  export NOVA_IMAGES=$mode
+}
