@@ -1,0 +1,81 @@
+package social.nova.testing;
+
+import java.net.URI;
+
+import org.testcontainers.consul.ConsulContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * The platform containers an integration test needs, started on first use and shared by every
+ * test class in the JVM (one failsafe run), so a module's ITs pay for each container once.
+ * Tests that break a container (stop, pause, restart) must start their own instead.
+ *
+ * <p>Without Ryuk (no registry) Testcontainers stops these from its JVM shutdown hook, and
+ * {@code ./nova test} removes leftovers of crashed runs by label.
+ */
+public final class SharedContainers {
+    public static final String DATABASE = "nova";
+    public static final String SUPERUSER = "nova_admin";
+    public static final String SUPERUSER_PASSWORD = "nova_admin_pw";
+
+    private SharedContainers() {
+    }
+
+    private static final class Consul {
+        static final ConsulContainer INSTANCE = start(newConsul());
+    }
+
+    private static final class Postgres {
+        static final PostgreSQLContainer INSTANCE = start(newPostgres());
+    }
+
+    private static final class Redis {
+        static final RedisContainer INSTANCE = start(newRedis());
+    }
+
+    /** The shared Consul dev agent (HTTP API and UI on {@link #consulHttpUri()}). */
+    public static ConsulContainer consul() {
+        return Consul.INSTANCE;
+    }
+
+    /** The shared PostgreSQL server; its superuser is {@link #SUPERUSER}, database {@link #DATABASE}. */
+    public static PostgreSQLContainer postgres() {
+        return Postgres.INSTANCE;
+    }
+
+    /** The shared Redis server. */
+    public static RedisContainer redis() {
+        return Redis.INSTANCE;
+    }
+
+    public static URI consulHttpUri() {
+        return consulHttpUri(consul());
+    }
+
+    public static URI consulHttpUri(ConsulContainer consul) {
+        return URI.create("http://" + consul.getHost() + ":" + consul.getMappedPort(8500));
+    }
+
+    /** A new, unstarted Consul dev agent on the platform image. */
+    public static ConsulContainer newConsul() {
+        return new ConsulContainer(PlatformImages.CONSUL.image());
+    }
+
+    /** A new, unstarted PostgreSQL server on the platform image. */
+    public static PostgreSQLContainer newPostgres() {
+        return new PostgreSQLContainer(PlatformImages.POSTGRES.image())
+                .withDatabaseName(DATABASE)
+                .withUsername(SUPERUSER)
+                .withPassword(SUPERUSER_PASSWORD);
+    }
+
+    /** A new, unstarted Redis server on the platform image. */
+    public static RedisContainer newRedis() {
+        return new RedisContainer(PlatformImages.REDIS.image());
+    }
+
+    private static <T extends org.testcontainers.containers.GenericContainer<?>> T start(T container) {
+        container.start();
+        return container;
+    }
+}
