@@ -56,6 +56,15 @@ public final class SharedContainers {
         return URI.create("http://" + consul.getHost() + ":" + consul.getMappedPort(8500));
     }
 
+    /**
+     * The address at which a container reaches servers a test starts on this host: the gateway of
+     * its Docker bridge network. Test servers bind to it (not to external interfaces) and register
+     * it with Consul, so that the agent's own health checks can reach them.
+     */
+    public static String hostAddressSeenFrom(org.testcontainers.containers.GenericContainer<?> container) {
+        return container.getContainerInfo().getNetworkSettings().getGateway();
+    }
+
     /** A new, unstarted Consul dev agent on the platform image. */
     public static ConsulContainer newConsul() {
         return new ConsulContainer(PlatformImages.CONSUL.image());

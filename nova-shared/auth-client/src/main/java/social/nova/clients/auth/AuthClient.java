@@ -1,0 +1,95 @@
+package social.nova.clients.auth;
+
+import java.time.Clock;
+
+import io.grpc.Channel;
+import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.crypto.AccessToken;
+import social.nova.crypto.JwksVerifier;
+import social.nova.crypto.TokenVerificationException;
+import social.nova.crypto.UnknownKeyIdException;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.NovaException;
+
+/**
+ * The plan's {@code nova-auth-client}: typed access to auth-service, and access-token
+ * verification done locally with auth-service's cached public keys.
+ *
+ * <pre>{@code
+ * AuthClient auth = AuthClient.create(kit.clients().channel("auth-service"), AuthClientSettings.create(config));
+ * kit.authenticateWith(token -> { VerifiedToken t = auth.verify(token); return new Caller(t.userId(), t.sessionId()); });
+ * }</pre>
+ *
+ * <p>Local verification checks signature, issuer, audience and expiry; it does not see a logout
+ * until the access token expires (15 minutes by default). Calls that must see logouts at once use
+ * {@code VerifyToken} on {@link #stub()}.
+ */
+public final class AuthClient {
+    static final String DOMAIN = "auth.nova.social";
+
+    private final AuthServiceGrpc.AuthServiceBlockingStub stub;
+    private final PublicKeyCache keys;
+    private final JwksVerifier verifier;
+
+    private AuthClient(Channel channel, AuthClientSettings settings, Clock clock) {
+        this.stub = AuthServiceGrpc.newBlockingStub(channel);
+        this.keys = new PublicKeyCache(stub, settings, clock);
+        this.verifier = new JwksVerifier(keys, settings.jwt(), clock);
+    }
+
+    /** A client over a channel to auth-service (normally {@code NovaClients.channel("auth-service")}). */
+    public static AuthClient create(Channel channel, AuthClientSettings settings) {
+        return new AuthClient(channel, settings, Clock.systemUTC());
+    }
+
+    static AuthClient create(Channel channel, AuthClientSettings settings, Clock clock) {
+        return new AuthClient(channel, settings, clock);
+    }
+
+    /** The blocking stub for every other RPC of auth-service. */
+    public AuthServiceGrpc.AuthServiceBlockingStub stub() {
+        return stub;
+    }
+
+    /**
+     * Verifies an access token locally. An unknown signing key (auth-service rotated) refetches the
+     * keys once and tries again.
+     *
+     * @throws NovaException UNAUTHENTICATED (reason TOKEN_EXPIRED or TOKEN_INVALID) if it does not verify
+     */
+    public VerifiedToken verify(String accessToken) {
+        try {
+            return verified(verifyOnce(accessToken));
+        } catch (UnknownKeyIdException unknownKey) {
+            if (!keys.refetch()) {
+                throw refused(unknownKey);
+            }
+            try {
+                return verified(verifyOnce(accessToken));
+            } catch (TokenVerificationException e) {
+                throw refused(e);
+            }
+        } catch (TokenVerificationException e) {
+            throw refused(e);
+        }
+    }
+
+    /** How many times the public keys were fetched from auth-service. */
+    public int keyFetches() {
+        return keys.fetchCount();
+    }
+
+    private AccessToken verifyOnce(String accessToken) {
+        return verifier.verify(accessToken);
+    }
+
+    private static VerifiedToken verified(AccessToken token) {
+        return new VerifiedToken(token.userId(), token.sessionId(), token.issuedAt(), token.expiresAt());
+    }
+
+    private static NovaException refused(TokenVerificationException e) {
+        String reason = e.reason() == TokenVerificationException.Reason.EXPIRED ? "TOKEN_EXPIRED" : "TOKEN_INVALID";
+        return NovaException.builder(ErrorCode.UNAUTHENTICATED, "access token refused: " + e.reason().message())
+                .reason(reason).domain(DOMAIN).build();
+    }
+}

@@ -1,0 +1,246 @@
+package social.nova.db;
+
+import java.lang.System.Logger.Level;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jdbi.v3.core.Handle;
+import social.nova.redis.Backoff;
+import social.nova.redis.StreamPublisher;
+import social.nova.redis.ThrottledLogger;
+
+/**
+ * Publishes the committed rows of a schema's {@code outbox} to Redis streams, oldest id first,
+ * from a background thread, and marks them published.
+ *
+ * <p>Each poll is one transaction: take the schema's relay lock, read up to {@code batch-size}
+ * unpublished rows in id order, XADD each to {@code <stream-prefix><aggregate type>}, mark the
+ * ones that went out, commit. Delivery is at least once: a crash after the XADD and before the
+ * commit publishes the row again on the next poll, so every entry carries {@code event-id} for
+ * consumers to drop duplicates. When Redis fails mid-batch the relay marks what it published,
+ * stops at the failing row (so nothing after it overtakes it) and retries with back-off; rows
+ * simply wait in the table. When PostgreSQL fails, the poll fails and is retried the same way,
+ * and the pool reconnects by itself.
+ *
+ * <p>Only one relay per schema works at a time: each poll takes a transaction-scoped advisory
+ * lock ({@code pg_try_advisory_xact_lock}) keyed by the schema, and a relay that does not get it
+ * skips the poll. This keeps a single, ordered publisher however many instances of the service
+ * run, without a leader election to maintain: the lock vanishes with the transaction, also when
+ * an instance or the database dies. ({@code SELECT ... FOR UPDATE SKIP LOCKED} would let several
+ * relays work in parallel, but then a later event of an aggregate could be published by one
+ * relay while another still holds an earlier one, breaking the per-aggregate order.)
+ *
+ * <p>Stream entry fields: {@code event-id}, {@code event-type}, {@code aggregate-type},
+ * {@code aggregate-id}, {@code payload}, {@code created-at} (ISO-8601), {@code source-schema},
+ * and each header as {@code header.<name>}.
+ *
+ * <p>Metrics: {@code nova.outbox.published} and {@code nova.outbox.failures}, tagged with
+ * {@code schema}.
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(OutboxRelay.class.getName());
+    private static final String LOCK_PREFIX = "nova.outbox-relay:";
+
+    private final Database database;
+    private final StreamPublisher publisher;
+    private final OutboxRelaySettings settings;
+    private final String schema;
+    private final Backoff backoff;
+    private final ThrottledLogger failureLog;
+    private final Counter published;
+    private final Counter failures;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread thread;
+
+    private OutboxRelay(Database database, StreamPublisher publisher, OutboxRelaySettings settings,
+                        MeterRegistry registry) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(registry, "registry");
+        this.schema = database.settings().schema();
+        this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax());
+        this.failureLog = new ThrottledLogger(LOGGER, settings.failureLogInterval());
+        this.published = Counter.builder("nova.outbox.published")
+                .description("Outbox rows published to Redis streams")
+                .tag("schema", schema)
+                .register(registry);
+        this.failures = Counter.builder("nova.outbox.failures")
+                .description("Outbox polls that failed (Redis or PostgreSQL unavailable)")
+                .tag("schema", schema)
+                .register(registry);
+        this.thread = Thread.ofPlatform().name("nova-outbox-relay-" + schema).daemon(true).unstarted(this::run);
+    }
+
+    /**
+     * Starts relaying the outbox of {@code database}'s schema.
+     *
+     * @param database  the service's database (its schema holds the outbox, see {@link Migrations})
+     * @param publisher where events go
+     * @param settings  polling, batching, streams
+     * @param registry  where the metrics go
+     */
+    public static OutboxRelay start(Database database, StreamPublisher publisher, OutboxRelaySettings settings,
+                                    MeterRegistry registry) {
+        OutboxRelay relay = new OutboxRelay(database, publisher, settings, registry);
+        relay.thread.start();
+        return relay;
+    }
+
+    /** Stops after the poll in progress, waiting up to {@code shutdown-timeout}; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopping.countDown();
+        try {
+            thread.join(settings.shutdownTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOGGER.log(Level.WARNING, "Outbox relay of schema '" + schema + "' did not stop within "
+                    + settings.shutdownTimeout() + "; interrupting it");
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        int failuresInRow = 0;
+        long nextCleanupAt = System.nanoTime();
+        while (stopping.getCount() > 0) {
+            try {
+                Poll poll = database.jdbi().inTransaction(this::publishBatch);
+                if (poll.failure() != null) {
+                    throw poll.failure();
+                }
+                failuresInRow = 0;
+                if (System.nanoTime() - nextCleanupAt >= 0) {
+                    deletePublishedRows();
+                    nextCleanupAt = System.nanoTime() + settings.cleanupInterval().toNanos();
+                }
+                if (poll.published() < settings.batchSize()) {
+                    pause(settings.pollInterval());
+                }
+            } catch (RuntimeException e) {
+                failures.increment();
+                failuresInRow++;
+                Duration pause = backoff.delay(failuresInRow);
+                failureLog.log(Level.WARNING, "Outbox relay of schema '" + schema + "' failed, retrying in " + pause
+                        + "; unpublished events stay in the outbox", e);
+                pause(pause);
+            }
+        }
+    }
+
+    /** One poll, in the caller's transaction; a publish failure is returned so the marks still commit. */
+    private Poll publishBatch(Handle handle) {
+        boolean leader = handle.createQuery("SELECT pg_try_advisory_xact_lock(hashtextextended(:lock, 0))")
+                .bind("lock", LOCK_PREFIX + schema)
+                .mapTo(Boolean.class)
+                .one();
+        if (!leader) {
+            return new Poll(0, null);
+        }
+        List<Row> rows = handle.createQuery("""
+                        SELECT id, event_id, aggregate_type, aggregate_id, event_type, payload, created_at,
+                               ARRAY(SELECT key FROM jsonb_each_text(headers) ORDER BY key) AS header_names,
+                               ARRAY(SELECT value FROM jsonb_each_text(headers) ORDER BY key) AS header_values
+                        FROM outbox
+                        WHERE published_at IS NULL
+                        ORDER BY id
+                        LIMIT :limit""")
+                .bind("limit", settings.batchSize())
+                .map((rs, ctx) -> Row.from(rs))
+                .list();
+        List<Long> done = new ArrayList<>(rows.size());
+        RuntimeException failure = null;
+        for (Row row : rows) {
+            if (stopping.getCount() == 0) {
+                break;
+            }
+            try {
+                publisher.publish(settings.streamFor(row.aggregateType()), row.fields(schema));
+            } catch (RuntimeException e) {
+                failure = e;
+                break;
+            }
+            done.add(row.id());
+        }
+        if (!done.isEmpty()) {
+            handle.createUpdate("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")
+                    .bindArray("ids", Long.class, done)
+                    .execute();
+            published.increment(done.size());
+        }
+        return new Poll(done.size(), failure);
+    }
+
+    private void deletePublishedRows() {
+        database.jdbi().useHandle(handle -> handle.createUpdate(
+                        "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => :seconds)")
+                .bind("seconds", (double) settings.publishedRetention().toSeconds())
+                .execute());
+    }
+
+    private void pause(Duration delay) {
+        try {
+            stopping.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.countDown();
+        }
+    }
+
+    private record Poll(int published, RuntimeException failure) {
+    }
+
+    private record Row(long id, UUID eventId, String aggregateType, String aggregateId, String eventType,
+                       String payload, OffsetDateTime createdAt, Map<String, String> headers) {
+
+        static Row from(ResultSet rs) throws SQLException {
+            String[] names = strings(rs.getArray("header_names"));
+            String[] values = strings(rs.getArray("header_values"));
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                headers.put(names[i], values[i]);
+            }
+            return new Row(rs.getLong("id"), rs.getObject("event_id", UUID.class), rs.getString("aggregate_type"),
+                    rs.getString("aggregate_id"), rs.getString("event_type"), rs.getString("payload"),
+                    rs.getObject("created_at", OffsetDateTime.class), headers);
+        }
+
+        Map<String, String> fields(String sourceSchema) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("event-id", eventId.toString());
+            fields.put("event-type", eventType);
+            fields.put("aggregate-type", aggregateType);
+            fields.put("aggregate-id", aggregateId);
+            fields.put("payload", payload);
+            fields.put("created-at", createdAt.toInstant().toString());
+            fields.put("source-schema", sourceSchema);
+            headers.forEach((name, value) -> fields.put("header." + name, value));
+            return fields;
+        }
+
+        private static String[] strings(Array array) throws SQLException {
+            return array == null ? new String[0] : (String[]) array.getArray();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package social.nova.db;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+import social.nova.redis.RedisClients;
+import social.nova.redis.RedisSettings;
+import social.nova.redis.StreamPublisher;
+import social.nova.redis.StreamPublisherSettings;
+import social.nova.testing.SharedContainers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class OutboxIT {
+    private static Database orders;
+    private static RedisClient redis;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<OutboxRelay> relays = new ArrayList<>();
+    private String prefix;
+
+    @BeforeAll
+    static void setUp() throws SQLException {
+        orders = TestDatabases.provisioned("orders");
+        Migrations.migrate(orders.dataSource(), "orders", "classpath:db/test-orders");
+        redis = RedisClients.create(RedisSettings.of(SharedContainers.redis().getHost(),
+                SharedContainers.redis().getRedisPort()));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        redis.close();
+        orders.close();
+    }
+
+    @BeforeEach
+    void freshStreamsAndOutbox() {
+        prefix = "test-" + UUID.randomUUID() + ".";
+        orders.jdbi().useHandle(handle -> handle.execute("DELETE FROM outbox"));
+    }
+
+    @AfterEach
+    void stopRelays() {
+        relays.forEach(OutboxRelay::close);
+    }
+
+    @Test
+    void aRolledBackTransactionPublishesNothingAndACommittedOnePublishesItsEvent() {
+        OutboxEvent rolledBack = OutboxEvent.of("order", "o-1", "OrderPlaced", "{\"total\":10}");
+        OutboxEvent committed = OutboxEvent.of("order", "o-2", "OrderPlaced", "{\"total\": 20, \"items\": [1, 2]}")
+                .withHeader("request-id", "req-7");
+        startRelay();
+
+        assertThatThrownBy(() -> orders.jdbi().useTransaction(handle -> {
+            handle.execute("INSERT INTO orders (id) VALUES ('o-1')");
+            Outbox.append(handle, rolledBack);
+            throw new IllegalStateException("payment declined");
+        })).hasMessage("payment declined");
+        orders.jdbi().useTransaction(handle -> {
+            handle.execute("INSERT INTO orders (id) VALUES ('o-2')");
+            Outbox.append(handle, committed);
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> entries("order").size() == 1);
+        StreamEntry entry = entries("order").get(0);
+        assertThat(entry.getFields())
+                .containsEntry("event-id", committed.eventId().toString())
+                .containsEntry("event-type", "OrderPlaced")
+                .containsEntry("aggregate-type", "order")
+                .containsEntry("aggregate-id", "o-2")
+                .containsEntry("payload", "{\"total\": 20, \"items\": [1, 2]}")
+                .containsEntry("header.request-id", "req-7")
+                .containsEntry("source-schema", "orders")
+                .containsKey("created-at");
+        int rolledBackRows = orders.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT count(*) FROM outbox WHERE event_id = :id").bind("id", rolledBack.eventId())
+                .mapTo(Integer.class).one());
+        int rolledBackOrders = orders.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT count(*) FROM orders WHERE id = 'o-1'").mapTo(Integer.class).one());
+        assertThat(rolledBackRows).isZero();
+        assertThat(rolledBackOrders).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> unpublished() == 0);
+    }
+
+    @Test
+    void eventsOfEachAggregateArePublishedInOrderExactlyOnceUnderConcurrentWriters() throws Exception {
+        startRelay();
+        startRelay(); // a second instance of the service: it must not publish anything twice
+        List<String> aggregates = List.of("a", "b", "c");
+        orders.jdbi().useHandle(handle -> aggregates.forEach(id ->
+                handle.execute("INSERT INTO orders (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET version = 0", id)));
+        int writers = 4;
+        int changesPerWriter = 30;
+
+        try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < changesPerWriter; i++) {
+                        String id = aggregates.get(ThreadLocalRandom.current().nextInt(aggregates.size()));
+                        orders.jdbi().useTransaction(handle -> changeOrder(handle, id));
+                    }
+                }));
+            }
+            for (Future<?> writer : done) {
+                writer.get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        int total = writers * changesPerWriter;
+        await().atMost(Duration.ofSeconds(20)).until(() -> entries("order").size() >= total && unpublished() == 0);
+        List<StreamEntry> published = entries("order");
+        assertThat(published).hasSize(total);
+        Map<String, List<Long>> versionsByOrder = new HashMap<>();
+        for (StreamEntry entry : published) {
+            versionsByOrder.computeIfAbsent(entry.getFields().get("aggregate-id"), id -> new ArrayList<>())
+                    .add(Long.parseLong(entry.getFields().get("payload").replaceAll("\\D", "")));
+        }
+        versionsByOrder.values().forEach(versions -> assertThat(versions).isSorted().doesNotHaveDuplicates()
+                .first().isEqualTo(1L));
+        assertThat(published.stream().map(e -> e.getFields().get("event-id")).distinct()).hasSize(total);
+    }
+
+    @Test
+    void appendNeedsTheCallersTransactionAndRefusesAPayloadThatIsNotJson() {
+        OutboxEvent event = OutboxEvent.of("order", "o-3", "OrderPlaced", "{}");
+        assertThatThrownBy(() -> orders.jdbi().useHandle(handle -> Outbox.append(handle, event)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs the caller's transaction");
+
+        assertThatThrownBy(() -> orders.jdbi().useTransaction(handle -> {
+            handle.execute("INSERT INTO orders (id) VALUES ('o-3')");
+            Outbox.append(handle, OutboxEvent.of("order", "o-3", "OrderPlaced", "not json"));
+        })).hasMessageContaining("invalid input syntax for type json");
+        assertThat(unpublished()).isZero();
+    }
+
+    private void changeOrder(Handle handle, String id) {
+        long version = handle.createQuery("UPDATE orders SET version = version + 1 WHERE id = :id RETURNING version")
+                .bind("id", id)
+                .mapTo(Long.class)
+                .one();
+        Outbox.append(handle, OutboxEvent.of("order", id, "OrderChanged", "{\"version\": " + version + "}"));
+    }
+
+    private void startRelay() {
+        relays.add(OutboxRelay.start(orders, new StreamPublisher(redis, StreamPublisherSettings.defaults(), registry),
+                OutboxRelaySettings.defaults().withStreamPrefix(prefix)
+                        .withTiming(Duration.ofMillis(50), 20, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                registry));
+    }
+
+    private List<StreamEntry> entries(String aggregateType) {
+        return redis.xrange(prefix + aggregateType, (StreamEntryID) null, null);
+    }
+
+    private static int unpublished() {
+        return orders.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT count(*) FROM outbox WHERE published_at IS NULL").mapTo(Integer.class).one());
+    }
+}

@@ -1,0 +1,4 @@
+CREATE TABLE orders (
+    id      TEXT PRIMARY KEY,
+    version BIGINT NOT NULL DEFAULT 0
+);
