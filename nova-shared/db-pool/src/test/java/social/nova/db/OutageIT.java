@@ -15,6 +15,7 @@ import social.nova.redis.RedisClients;
 import social.nova.redis.RedisSettings;
 import social.nova.redis.StreamPublisher;
 import social.nova.redis.StreamPublisherSettings;
+import social.nova.testing.RestartableContainer;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;

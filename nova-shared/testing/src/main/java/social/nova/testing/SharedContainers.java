@@ -62,7 +62,12 @@ public final class SharedContainers {
      * it with Consul, so that the agent's own health checks can reach them.
      */
     public static String hostAddressSeenFrom(org.testcontainers.containers.GenericContainer<?> container) {
-        return container.getContainerInfo().getNetworkSettings().getGateway();
+        return container.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
+                .map(network -> network.getGateway())
+                .filter(gateway -> gateway != null && !gateway.isBlank())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("container " + container.getContainerName()
+                        + " is on no network with a gateway"));
     }
 
     /** A new, unstarted Consul dev agent on the platform image. */

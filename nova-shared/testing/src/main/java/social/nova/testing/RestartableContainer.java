@@ -1,4 +1,4 @@
-package social.nova.redis;
+package social.nova.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +13,7 @@ import org.testcontainers.containers.GenericContainer;
  * port is fixed before start, so a restarted server is reachable where clients already point.
  * (Testcontainers' own stop() removes the container, and a new one gets a new random port.)
  */
-final class RestartableContainer implements AutoCloseable {
+public final class RestartableContainer implements AutoCloseable {
     private final GenericContainer<?> container;
 
     private RestartableContainer(GenericContainer<?> container) {
@@ -21,32 +21,32 @@ final class RestartableContainer implements AutoCloseable {
     }
 
     /** Starts {@code container} with {@code containerPort} published on a free, fixed host port. */
-    static RestartableContainer start(GenericContainer<?> container, int containerPort) {
+    public static RestartableContainer start(GenericContainer<?> container, int containerPort) {
         container.setPortBindings(List.of(freePort() + ":" + containerPort));
         container.start();
         return new RestartableContainer(container);
     }
 
-    GenericContainer<?> container() {
+    public GenericContainer<?> container() {
         return container;
     }
 
     /** Stops the server process (clients get connection refused); the container is kept. */
-    void stop() {
+    public void stop() {
         DockerClientFactory.instance().client().stopContainerCmd(container.getContainerId()).withTimeout(5).exec();
     }
 
     /** Starts the stopped container again on the same port. */
-    void restart() {
+    public void restart() {
         DockerClientFactory.instance().client().startContainerCmd(container.getContainerId()).exec();
     }
 
     /** Freezes the server: connections stay open but nothing answers (a hung server). */
-    void pause() {
+    public void pause() {
         DockerClientFactory.instance().client().pauseContainerCmd(container.getContainerId()).exec();
     }
 
-    void unpause() {
+    public void unpause() {
         DockerClientFactory.instance().client().unpauseContainerCmd(container.getContainerId()).exec();
     }
 
