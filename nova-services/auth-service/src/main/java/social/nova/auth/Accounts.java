@@ -1,0 +1,232 @@
+package social.nova.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.util.PSQLException;
+import social.nova.crypto.PasswordHasher;
+import social.nova.crypto.Totp;
+import social.nova.db.Outbox;
+import social.nova.db.OutboxEvent;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.NovaException;
+import social.nova.errors.Violations;
+import social.nova.redis.RateLimitDecision;
+import social.nova.redis.RateLimiter;
+
+/**
+ * Accounts: registration, login (password, then TOTP when 2FA is on) and 2FA enrolment.
+ * Brute force is bounded per account and per client address by Redis rate limits.
+ */
+final class Accounts {
+    static final String USER_REGISTERED = "UserRegistered";
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+    private static final Pattern USERNAME = Pattern.compile("^[a-z0-9_]{3,30}$");
+    private static final Pattern TOTP_CODE = Pattern.compile("^[0-9]{6}$");
+    private static final int MAX_EMAIL = 254;
+    private static final int MIN_PASSWORD = 8;
+    private static final int MAX_PASSWORD = 128;
+    private static final int MAX_DISPLAY_NAME = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jdbi jdbi;
+    private final AccountStore accounts;
+    private final Sessions sessions;
+    private final PasswordHasher hasher;
+    private final Totp totp;
+    private final Limits limits;
+    private final Clock clock;
+    /** Verified when the email is unknown, so that the answer takes as long as for a wrong password. */
+    private final String decoyHash;
+
+    /** The rate limits of auth-service. */
+    record Limits(RateLimiter loginPerAccount, RateLimiter loginPerClient, RateLimiter registerPerClient,
+                  RateLimiter totpPerAccount) {
+    }
+
+    /** A successful login. */
+    record Login(UUID userId, TokenPair tokens) {
+    }
+
+    /** A started TOTP enrolment. */
+    record Enrollment(String secret, String otpauthUri) {
+    }
+
+    Accounts(Jdbi jdbi, AccountStore accounts, Sessions sessions, PasswordHasher hasher, Totp totp, Limits limits,
+             Clock clock) {
+        this.jdbi = jdbi;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.hasher = hasher;
+        this.totp = totp;
+        this.limits = limits;
+        this.clock = clock;
+        this.decoyHash = hasher.hash("decoy-password-for-unknown-accounts".toCharArray());
+    }
+
+    UUID register(String email, String password, String username, String displayName, String clientAddress) {
+        String normalizedUsername = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        String trimmedName = displayName == null ? "" : displayName.trim();
+        new Violations()
+                .require(email != null && email.length() <= MAX_EMAIL && EMAIL.matcher(email).matches(),
+                        "email", "must be an email address of at most " + MAX_EMAIL + " characters")
+                .require(password != null && password.length() >= MIN_PASSWORD && password.length() <= MAX_PASSWORD,
+                        "password", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters")
+                .require(USERNAME.matcher(normalizedUsername).matches(),
+                        "username", "must be 3 to 30 characters of a-z, 0-9 and _")
+                .require(!trimmedName.isEmpty() && trimmedName.length() <= MAX_DISPLAY_NAME,
+                        "display_name", "must be 1 to " + MAX_DISPLAY_NAME + " characters")
+                .throwIfAny();
+        enforce(limits.registerPerClient(), clientAddress);
+
+        Account account = new Account(UUID.randomUUID(), email.trim(), normalizedUsername, trimmedName,
+                hasher.hash(password.toCharArray()), clock.instant(), null, null, null, null);
+        try {
+            jdbi.useTransaction(handle -> {
+                accounts.insert(handle, account);
+                Outbox.append(handle, userRegistered(account));
+            });
+        } catch (UnableToExecuteStatementException e) {
+            throw duplicateOr(e);
+        }
+        return account.id();
+    }
+
+    Login login(String email, String password, String totpCode, String clientAddress) {
+        new Violations()
+                .requireNonBlank(email, "email")
+                .requireNonBlank(password, "password")
+                .require(totpCode == null || TOTP_CODE.matcher(totpCode).matches(), "totp_code", "must be 6 digits")
+                .throwIfAny();
+        enforce(limits.loginPerClient(), clientAddress);
+        enforce(limits.loginPerAccount(), email.trim().toLowerCase(Locale.ROOT));
+
+        Account account = jdbi.withHandle(handle -> accounts.byEmail(handle, email.trim())).orElse(null);
+        if (account == null) {
+            hasher.verify(password.toCharArray(), decoyHash);
+            throw AuthErrors.invalidCredentials();
+        }
+        if (!hasher.verify(password.toCharArray(), account.passwordHash())) {
+            throw AuthErrors.invalidCredentials();
+        }
+        if (account.totpEnabled()) {
+            if (totpCode == null) {
+                throw AuthErrors.totpRequired();
+            }
+            requireFreshCode(account, account.totpSecret(), totpCode);
+        }
+        return jdbi.inTransaction(handle -> {
+            if (hasher.needsRehash(account.passwordHash())) {
+                accounts.updatePasswordHash(handle, account.id(), hasher.hash(password.toCharArray()));
+            }
+            return new Login(account.id(), sessions.open(handle, account.id()));
+        });
+    }
+
+    Enrollment enrollTotp(UUID userId) {
+        Account account = existing(userId);
+        if (account.totpEnabled()) {
+            throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_ALREADY_ENABLED",
+                    "two-factor authentication is already on; disable it first");
+        }
+        String secret = totp.generateSecret();
+        jdbi.useHandle(handle -> accounts.setPendingTotp(handle, userId, secret));
+        return new Enrollment(secret, totp.otpauthUri(secret, account.email()));
+    }
+
+    Instant confirmTotp(UUID userId, String code) {
+        requireCodeFormat(code);
+        Account account = existing(userId);
+        if (account.totpEnabled()) {
+            throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_ALREADY_ENABLED",
+                    "two-factor authentication is already on");
+        }
+        if (account.totpPending() == null) {
+            throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_NOT_ENROLLED", "call EnrollTotp first");
+        }
+        enforce(limits.totpPerAccount(), userId.toString());
+        Instant now = clock.instant();
+        OptionalLong step = totp.matchingStep(account.totpPending(), code, now);
+        if (step.isEmpty()) {
+            throw AuthErrors.totpInvalid();
+        }
+        jdbi.useHandle(handle -> accounts.enableTotp(handle, userId, step.getAsLong(), now));
+        return now;
+    }
+
+    void disableTotp(UUID userId, String code) {
+        requireCodeFormat(code);
+        Account account = existing(userId);
+        if (!account.totpEnabled()) {
+            throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_NOT_ENABLED", "two-factor authentication is off");
+        }
+        enforce(limits.totpPerAccount(), userId.toString());
+        requireFreshCode(account, account.totpSecret(), code);
+        jdbi.useHandle(handle -> accounts.disableTotp(handle, userId));
+    }
+
+    /** The code must match a current time step that was not used before (codes are single-use). */
+    private void requireFreshCode(Account account, String secret, String code) {
+        OptionalLong step = totp.matchingStep(secret, code, clock.instant());
+        if (step.isEmpty() || !jdbi.withHandle(handle -> accounts.consumeTotpStep(handle, account.id(), step.getAsLong()))) {
+            throw AuthErrors.totpInvalid();
+        }
+    }
+
+    private Account existing(UUID userId) {
+        return jdbi.withHandle(handle -> accounts.byId(handle, userId))
+                .orElseThrow(() -> NovaException.notFound("account", userId.toString()));
+    }
+
+    private static void requireCodeFormat(String code) {
+        new Violations().require(code != null && TOTP_CODE.matcher(code).matches(), "code", "must be 6 digits")
+                .throwIfAny();
+    }
+
+    private static void enforce(RateLimiter limiter, String key) {
+        RateLimitDecision decision = limiter.tryAcquire(key);
+        if (!decision.allowed()) {
+            throw NovaException.rateLimited(decision.retryAfter().isZero() ? Duration.ofSeconds(1) : decision.retryAfter())
+                    .toBuilder().domain(AuthErrors.DOMAIN).build();
+        }
+    }
+
+    private static OutboxEvent userRegistered(Account account) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("userId", account.id().toString());
+        payload.put("email", account.email());
+        payload.put("username", account.username());
+        payload.put("displayName", account.displayName());
+        payload.put("registeredAt", account.createdAt().toString());
+        try {
+            return OutboxEvent.of("user", account.id().toString(), USER_REGISTERED, JSON.writeValueAsString(payload));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + USER_REGISTERED, e);
+        }
+    }
+
+    private static NovaException duplicateOr(UnableToExecuteStatementException e) {
+        if (e.getCause() instanceof PSQLException sql && "23505".equals(sql.getSQLState())
+                && sql.getServerErrorMessage() != null) {
+            String constraint = String.valueOf(sql.getServerErrorMessage().getConstraint());
+            if (constraint.contains("email")) {
+                return AuthErrors.of(ErrorCode.ALREADY_EXISTS, "EMAIL_TAKEN", "an account with this email exists");
+            }
+            if (constraint.contains("username")) {
+                return AuthErrors.of(ErrorCode.ALREADY_EXISTS, "USERNAME_TAKEN", "this username is taken");
+            }
+        }
+        throw e;
+    }
+}

@@ -1,0 +1,46 @@
+package social.nova.auth;
+
+import java.time.Clock;
+
+import social.nova.crypto.PasswordHasher;
+import social.nova.crypto.Totp;
+import social.nova.kit.Caller;
+import social.nova.kit.ServiceKit;
+import social.nova.redis.RateLimiter;
+
+/** auth-service: wires the domain to the service kit. Every tunable is in application.yaml. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        start(ServiceKit.create());
+    }
+
+    /** Starts auth-service on a kit (tests pass one with their own config). */
+    public static social.nova.kit.RunningService start(ServiceKit kit) {
+        AuthSettings settings = AuthSettings.create(kit.config().get("auth"));
+        Clock clock = Clock.systemUTC();
+        var jdbi = kit.database().jdbi();
+        var meters = kit.meterRegistry();
+        var redis = kit.redis();
+
+        SigningKeys keys = kit.closeOnStop(new SigningKeys(jdbi, settings.jwt(), settings.keyRotation(),
+                settings.keyReload(), clock));
+        Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(), clock);
+        Accounts accounts = new Accounts(jdbi, new AccountStore(), sessions,
+                new PasswordHasher(settings.passwords()), new Totp(settings.totp()),
+                new Accounts.Limits(new RateLimiter(redis, settings.loginPerAccount(), meters),
+                        new RateLimiter(redis, settings.loginPerClient(), meters),
+                        new RateLimiter(redis, settings.registerPerClient(), meters),
+                        new RateLimiter(redis, settings.totpPerAccount(), meters)),
+                clock);
+
+        kit.startOutboxRelay();
+        kit.authenticateWith(token -> {
+            var verified = sessions.verify(token);
+            return new Caller(verified.userId(), verified.sessionId());
+        });
+        return kit.start(new AuthEndpoint(accounts, sessions, keys, settings));
+    }
+}

@@ -1,0 +1,120 @@
+package social.nova.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import social.nova.crypto.AccessToken;
+import social.nova.crypto.TokenVerificationException;
+import social.nova.crypto.Tokens;
+import social.nova.errors.Violations;
+
+/**
+ * Sessions and their tokens. A login opens a session; each Refresh kills the presented refresh
+ * token and issues the next one of the same session (its family). Presenting a dead refresh
+ * token again means it was stolen or replayed: the whole session is revoked.
+ */
+final class Sessions {
+    private static final int REFRESH_TOKEN_BYTES = 32;
+
+    private final Jdbi jdbi;
+    private final SessionStore store;
+    private final SigningKeys keys;
+    private final Duration refreshTokenTtl;
+    private final Clock clock;
+
+    Sessions(Jdbi jdbi, SessionStore store, SigningKeys keys, Duration refreshTokenTtl, Clock clock) {
+        this.jdbi = jdbi;
+        this.store = store;
+        this.keys = keys;
+        this.refreshTokenTtl = refreshTokenTtl;
+        this.clock = clock;
+    }
+
+    /** Opens a session for an authenticated account, inside the caller's transaction. */
+    TokenPair open(Handle handle, UUID accountId) {
+        UUID sessionId = UUID.randomUUID();
+        store.createSession(handle, sessionId, accountId, clock.instant());
+        return issue(handle, accountId, sessionId);
+    }
+
+    TokenPair refresh(String refreshToken) {
+        new Violations().requireNonBlank(refreshToken, "refresh_token").throwIfAny();
+        String hash = Tokens.sha256(refreshToken);
+        Outcome outcome = jdbi.inTransaction(handle -> {
+            Instant now = clock.instant();
+            var stored = store.refreshToken(handle, hash).orElse(null);
+            if (stored == null || stored.expiresAt().isBefore(now)) {
+                return Outcome.failed("REFRESH_TOKEN_INVALID", "the refresh token is unknown or expired");
+            }
+            if (stored.sessionRevoked()) {
+                return Outcome.failed("SESSION_REVOKED", "the session of this refresh token has ended");
+            }
+            if (stored.used() || !store.markUsed(handle, hash, now)) {
+                store.revokeSession(handle, stored.sessionId(), "refresh token reused", now);
+                return Outcome.failed("REFRESH_TOKEN_REUSED",
+                        "the refresh token was already used; the session has been revoked");
+            }
+            return Outcome.issued(issue(handle, stored.accountId(), stored.sessionId()));
+        });
+        // The revocation above must commit even though the caller is refused, so the failure is
+        // raised after the transaction rather than inside it.
+        return outcome.tokensOrThrow();
+    }
+
+    /** Ends the session of a refresh token; unknown or ended sessions succeed (safe to retry). */
+    void logout(String refreshToken) {
+        new Violations().requireNonBlank(refreshToken, "refresh_token").throwIfAny();
+        jdbi.useTransaction(handle -> store.refreshToken(handle, Tokens.sha256(refreshToken))
+                .ifPresent(stored -> store.revokeSession(handle, stored.sessionId(), "logout", clock.instant())));
+    }
+
+    /** Verifies signature, expiry and that the session is still open. */
+    AccessToken verify(String accessToken) {
+        new Violations().requireNonBlank(accessToken, "access_token").throwIfAny();
+        AccessToken token;
+        try {
+            token = keys.verifier().verify(accessToken);
+        } catch (TokenVerificationException e) {
+            throw AuthErrors.tokenInvalid(
+                    e.reason() == TokenVerificationException.Reason.EXPIRED ? "TOKEN_EXPIRED" : "TOKEN_INVALID",
+                    "access token refused: " + e.reason().message());
+        }
+        boolean active = jdbi.withHandle(handle -> store.isActive(handle, UUID.fromString(token.sessionId())));
+        if (!active) {
+            throw AuthErrors.tokenInvalid("SESSION_REVOKED", "access token refused: its session has ended");
+        }
+        return token;
+    }
+
+    private TokenPair issue(Handle handle, UUID accountId, UUID sessionId) {
+        Instant now = clock.instant();
+        String refreshToken = Tokens.randomUrlSafe(REFRESH_TOKEN_BYTES);
+        store.insertRefreshToken(handle, Tokens.sha256(refreshToken), sessionId, now, now.plus(refreshTokenTtl));
+        var issued = keys.signer().issue(accountId.toString(), sessionId.toString(), List.of());
+        return new TokenPair(issued.token(), refreshToken,
+                Duration.between(issued.claims().issuedAt(), issued.claims().expiresAt()));
+    }
+
+    /** What a refresh transaction decided. */
+    private record Outcome(TokenPair tokens, String reason, String message) {
+        static Outcome issued(TokenPair tokens) {
+            return new Outcome(tokens, null, null);
+        }
+
+        static Outcome failed(String reason, String message) {
+            return new Outcome(null, reason, message);
+        }
+
+        TokenPair tokensOrThrow() {
+            if (tokens == null) {
+                throw AuthErrors.tokenInvalid(reason, message);
+            }
+            return tokens;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package social.nova.auth;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.kit.RunningService;
+import social.nova.kit.ServiceKit;
+import social.nova.testing.SharedContainers;
+
+/** A real auth-service on the shared PostgreSQL and Redis containers, and clients for it. */
+final class AuthFixture implements AutoCloseable {
+    static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    final RunningService service;
+    final ManagedChannel channel;
+
+    private AuthFixture(Map<String, String> overrides) {
+        service = Main.start(ServiceKit.create(config(overrides)));
+        channel = ManagedChannelBuilder.forAddress("localhost", service.port()).usePlaintext().build();
+    }
+
+    /** One shared instance for the tests that do not need their own. */
+    static AuthFixture shared() {
+        return Shared.INSTANCE;
+    }
+
+    static AuthFixture start(Map<String, String> overrides) {
+        return new AuthFixture(overrides);
+    }
+
+    /** Config: application.yaml with the containers' addresses and test-sized limits on top. */
+    static Config config(Map<String, String> overrides) {
+        var postgres = SharedContainers.postgres();
+        var redis = SharedContainers.redis();
+        Map<String, String> values = new HashMap<>();
+        values.put("server.port", "0");
+        values.put("server.host", "127.0.0.1");
+        values.put("db.url", postgres.getJdbcUrl());
+        values.put("db.provision.admin-user", SharedContainers.SUPERUSER);
+        values.put("db.provision.admin-password", SharedContainers.SUPERUSER_PASSWORD);
+        values.put("redis.host", redis.getHost());
+        values.put("redis.port", String.valueOf(redis.getRedisPort()));
+        values.put("consul.register", "false");
+        values.put("shutdown.propagation-delay", "PT0S");
+        values.put("auth.passwords.memory-kib", "4096");
+        values.put("auth.limits.login-per-account.limit", "5");
+        values.put("auth.limits.login-per-client.limit", "20");
+        values.put("auth.limits.register-per-client.limit", "20");
+        values.put("db.outbox.poll-interval", "PT0.1S");
+        values.putAll(overrides);
+        return Config.builder()
+                .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
+    }
+
+    /** A stub whose calls come from their own client address (so per-client limits do not collide). */
+    AuthServiceGrpc.AuthServiceBlockingStub client() {
+        return clientFrom("10.0." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
+    }
+
+    AuthServiceGrpc.AuthServiceBlockingStub clientFrom(String address) {
+        Metadata headers = new Metadata();
+        headers.put(FORWARDED_FOR, address);
+        return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
+                MetadataUtils.newAttachHeadersInterceptor(headers)));
+    }
+
+    AuthServiceGrpc.AuthServiceBlockingStub clientWithToken(String accessToken) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + accessToken);
+        headers.put(FORWARDED_FOR, "10.1.0." + (int) (Math.random() * 250));
+        return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
+                MetadataUtils.newAttachHeadersInterceptor(headers)));
+    }
+
+    static String uniqueEmail() {
+        return "user-" + UUID.randomUUID() + "@Example.com";
+    }
+
+    static String uniqueUsername() {
+        return "u_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        service.stop();
+    }
+
+    private static final class Shared {
+        static final AuthFixture INSTANCE = new AuthFixture(Map.of());
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    INSTANCE.close();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+    }
+}

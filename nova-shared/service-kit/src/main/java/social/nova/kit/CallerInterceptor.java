@@ -1,0 +1,77 @@
+package social.nova.kit;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Locale;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
+import social.nova.errors.NovaException;
+
+/**
+ * Establishes who is calling: verifies {@code authorization: Bearer <token>} and records the
+ * client's address, both available to handlers through {@link Callers}. A call without the
+ * header proceeds anonymously (handlers that need a caller use {@link Callers#require()}); a
+ * call whose header does not verify is refused with UNAUTHENTICATED before any handler runs.
+ *
+ * <p>The client address is the first {@code x-forwarded-for} entry (set by the API gateway,
+ * the only way in from outside the fleet), else the transport's remote address.
+ */
+final class CallerInterceptor implements ServerInterceptor {
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> FORWARDED_FOR =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    private static final String BEARER = "bearer ";
+
+    private final CallAuthenticator authenticator;
+
+    CallerInterceptor(CallAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                        ServerCallHandler<Q, R> next) {
+        Context context = Context.current().withValue(Callers.CLIENT_ADDRESS, clientAddress(call, headers));
+        String authorization = headers.get(AUTHORIZATION);
+        try {
+            Caller caller = authorization == null ? null : authenticate(authorization);
+            if (caller != null) {
+                context = context.withValue(Callers.CALLER, caller);
+            }
+        } catch (NovaException e) {
+            StatusRuntimeException status = e.toStatusException();
+            call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private Caller authenticate(String authorization) {
+        if (!authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)
+                || authorization.substring(BEARER.length()).isBlank()) {
+            throw NovaException.unauthenticated("authorization must be 'Bearer <access token>'");
+        }
+        return authenticator.authenticate(authorization.substring(BEARER.length()).trim());
+    }
+
+    private static String clientAddress(ServerCall<?, ?> call, Metadata headers) {
+        String forwarded = headers.get(FORWARDED_FOR);
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.split(",", 2)[0].trim();
+        }
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,71 @@
+package social.nova.kit;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+import io.helidon.config.Config;
+import social.nova.discovery.ConsulRegistrar;
+import social.nova.discovery.ConsulSettings;
+import social.nova.discovery.InstanceRegistration;
+
+/**
+ * This instance's registration in Consul, kept alive by the registrar until shutdown.
+ *
+ * <p>Config: {@code consul.register} (default true), {@code service.advertise-address} (the
+ * address Consul's checks and callers dial; default this host's address), {@code service.tags}
+ * (default {@code [grpc, nova]}).
+ */
+final class ConsulPresence implements AutoCloseable {
+    static final ConsulPresence NONE = new ConsulPresence(null);
+
+    private final ConsulRegistrar registrar;
+
+    private ConsulPresence(ConsulRegistrar registrar) {
+        this.registrar = registrar;
+    }
+
+    static ConsulPresence register(ServiceKit kit, int port) {
+        Config config = kit.config();
+        if (!config.get("consul.register").asBoolean().orElse(true)) {
+            return NONE;
+        }
+        ServiceInfo info = kit.info();
+        InstanceRegistration registration = InstanceRegistration.builder(info.name())
+                .address(config.get("service.advertise-address").asString().orElseGet(ConsulPresence::hostAddress))
+                .port(port)
+                .tags(config.get("service.tags").asList(String.class).orElse(List.of("grpc", "nova")))
+                .version(info.version())
+                .gitCommit(info.gitCommit())
+                .protoPackage(info.protoPackage())
+                .owner(info.owner())
+                .grpcHealthService(info.name())
+                .build();
+        ConsulRegistrar registrar = ConsulRegistrar.create(ConsulSettings.create(config.get("consul")),
+                registration, kit.meterRegistry());
+        registrar.register();
+        return new ConsulPresence(registrar);
+    }
+
+    /** Leaves Consul at once (first step of graceful shutdown). */
+    void deregister() {
+        if (registrar != null) {
+            registrar.deregister();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (registrar != null) {
+            registrar.close();
+        }
+    }
+
+    private static String hostAddress() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("Cannot determine this host's address; set service.advertise-address", e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package social.nova.kit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.grpc.GrpcRouting;
+import io.helidon.webserver.grpc.GrpcService;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import social.nova.errors.ErrorMappingInterceptor;
+import social.nova.rpc.CallContext;
+
+/**
+ * A started Nova service: one Helidon WebServer port serving gRPC and HTTP, registered in Consul.
+ * {@link #stop()} (also run by the JVM shutdown hook) shuts it down gracefully: not ready, out of
+ * Consul, drain in-flight calls within a bound, stop, close resources.
+ */
+public final class RunningService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RunningService.class.getName());
+
+    private final ServiceKit kit;
+    private final WebServer server;
+    private final HealthStatusManager grpcHealth;
+    private final GrpcServerMetrics metrics;
+    private final List<String> grpcServiceNames;
+    private final ShutdownSettings shutdown;
+    private final Thread healthSync;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private volatile ConsulPresence consul = ConsulPresence.NONE;
+
+    private RunningService(ServiceKit kit, List<Object> services) {
+        this.kit = kit;
+        this.shutdown = ShutdownSettings.create(kit.config().get("shutdown"));
+        this.grpcHealth = new HealthStatusManager();
+        this.metrics = new GrpcServerMetrics(kit.meterRegistry());
+        this.grpcServiceNames = new ArrayList<>();
+        grpcServiceNames.add(kit.info().name());
+
+        GrpcRouting.Builder grpc = GrpcRouting.builder()
+                // Outermost first: metrics see the status the caller receives; deadlines, request id and
+                // identity are in the Context before handlers run; errors are mapped inside that Context.
+                .intercept(interceptors().toArray(ServerInterceptor[]::new))
+                .service(grpcHealth.getHealthService());
+        for (Object service : services) {
+            switch (service) {
+                case BindableService bindable -> {
+                    ServerServiceDefinition definition = bindable.bindService();
+                    grpcServiceNames.add(definition.getServiceDescriptor().getName());
+                    grpc.service(bindable);
+                }
+                case GrpcService helidon -> {
+                    grpcServiceNames.add(helidon.serviceName());
+                    grpc.service(helidon);
+                }
+                default -> throw new IllegalArgumentException(
+                        "not a gRPC service (BindableService or GrpcService): " + service.getClass().getName());
+            }
+        }
+
+        Readiness readiness = kit.readiness();
+        this.server = WebServer.builder()
+                .config(kit.config().get("server"))
+                .shutdownHook(false)
+                .addRouting(grpc)
+                .addFeature(ObserveFeature.builder()
+                                    .addObserver(HealthObserver.builder()
+                                                         .details(true)
+                                                         .addCheck(readiness)
+                                                         .addCheck(() -> HealthCheckResponse.builder().status(true).build(),
+                                                                   HealthCheckType.LIVENESS, "alive")
+                                                         .build())
+                                    .addObserver(MetricsObserver.create(kit.config().get("metrics")))
+                                    .build())
+                .build();
+        this.healthSync = Thread.ofVirtual().name(kit.info().name() + "-grpc-health").unstarted(this::syncGrpcHealth);
+        this.shutdownHook = new Thread(this::stop, kit.info().name() + "-shutdown");
+    }
+
+    static RunningService start(ServiceKit kit, List<Object> services) {
+        RunningService running = new RunningService(kit, services);
+        running.server.start();
+        running.publishGrpcHealth(kit.readiness().isReady());
+        running.healthSync.start();
+        Runtime.getRuntime().addShutdownHook(running.shutdownHook);
+        running.consul = ConsulPresence.register(kit, running.port());
+        LOG.log(System.Logger.Level.INFO, "{0} {1} serving gRPC and HTTP on port {2}",
+                kit.info().name(), kit.info().version(), running.port());
+        return running;
+    }
+
+    private List<ServerInterceptor> interceptors() {
+        return List.of(
+                metrics,
+                CallContext.serverInterceptor(),
+                new ErrorMappingInterceptor(CallContext::currentRequestId),
+                new CallerInterceptor(kit.authenticator()));
+    }
+
+    /** The port gRPC and HTTP are served on (useful when configured as 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** Calls currently being served. */
+    public int inFlightCalls() {
+        return metrics.inFlight();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** Graceful shutdown; safe to call more than once and from the shutdown hook. */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "{0} shutting down", kit.info().name());
+        kit.readiness().startDraining();
+        publishGrpcHealth(false);
+        consul.deregister();
+        sleep(shutdown.propagationDelay());
+        long deadline = System.nanoTime() + shutdown.drainTimeout().toNanos();
+        while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(20));
+        }
+        if (metrics.inFlight() > 0) {
+            LOG.log(System.Logger.Level.WARNING, "{0} calls still in flight after {1}; stopping anyway",
+                    metrics.inFlight(), shutdown.drainTimeout());
+        }
+        healthSync.interrupt();
+        server.stop();
+        consul.close();
+        kit.closeResources();
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the JVM is exiting; nothing to remove
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "{0} stopped", kit.info().name());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Mirrors readiness into grpc.health.v1, which Consul's gRPC check reads. */
+    private void syncGrpcHealth() {
+        Duration interval = kit.config().get("health.sync-interval").as(Duration.class).orElse(Duration.ofSeconds(1));
+        while (!Thread.currentThread().isInterrupted() && !stopped.get()) {
+            publishGrpcHealth(kit.readiness().isReady());
+            if (!sleep(interval)) {
+                return;
+            }
+        }
+    }
+
+    private void publishGrpcHealth(boolean ready) {
+        ServingStatus status = ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        grpcHealth.setStatus("", status);
+        grpcServiceNames.forEach(name -> grpcHealth.setStatus(name, status));
+    }
+
+    private static boolean sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

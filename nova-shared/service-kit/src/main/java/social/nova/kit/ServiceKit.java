@@ -1,0 +1,177 @@
+package social.nova.kit;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.grpc.BindableService;
+import io.helidon.config.Config;
+import io.helidon.metrics.api.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import redis.clients.jedis.RedisClient;
+import social.nova.db.Database;
+import social.nova.db.OutboxRelay;
+import social.nova.db.OutboxRelaySettings;
+import social.nova.redis.StreamPublisher;
+import social.nova.redis.StreamPublisherSettings;
+import social.nova.discovery.ServiceDirectory;
+import social.nova.rpc.NovaClients;
+
+/**
+ * The one way to start a Nova service. A service's {@code Main} creates the kit, asks it for the
+ * infrastructure it needs, builds its domain objects and gRPC endpoints, and starts:
+ *
+ * <pre>{@code
+ * ServiceKit kit = ServiceKit.create();
+ * AuthService auth = new AuthService(new AuthStore(kit.database().jdbi()), kit.redis(), ...);
+ * kit.start(new AuthEndpoint(auth));
+ * }</pre>
+ *
+ * <p>The kit reads {@code application.yaml} (environment variables override it: {@code SERVER_PORT},
+ * {@code DB_URL}, {@code CONSUL_URL}...), creates each piece of infrastructure once on first use and
+ * adds it to readiness, serves gRPC and HTTP on one port with {@code grpc.health.v1}, reflection,
+ * {@code /observe/health} and {@code /observe/metrics}, installs the interceptors every service
+ * shares (metrics, call context and deadlines, error mapping, authentication), registers the
+ * instance in Consul, and shuts down gracefully.
+ */
+public final class ServiceKit {
+    private static final System.Logger LOG = System.getLogger(ServiceKit.class.getName());
+
+    private final Config config;
+    private final ServiceInfo info;
+    private final MeterRegistry meterRegistry;
+    private final Readiness readiness = new Readiness();
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private Infrastructure infrastructure;
+    private CallAuthenticator authenticator = CallAuthenticator.NONE;
+
+    private ServiceKit(Config config) {
+        this.config = config;
+        this.info = ServiceInfo.create(config.get("service"));
+        this.meterRegistry = Metrics.globalRegistry().unwrap(MeterRegistry.class);
+    }
+
+    /** A kit on {@code application.yaml} from the class path, overridden by environment and system properties. */
+    public static ServiceKit create() {
+        return create(Config.create());
+    }
+
+    public static ServiceKit create(Config config) {
+        return new ServiceKit(config);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public ServiceInfo info() {
+        return info;
+    }
+
+    /** The registry behind {@code /observe/metrics}. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** The service's database (config {@code db}), migrated on first use; part of readiness. */
+    public synchronized Database database() {
+        return infrastructure().database();
+    }
+
+    /** The Redis client (config {@code redis}); part of readiness. */
+    public synchronized RedisClient redis() {
+        return infrastructure().redis();
+    }
+
+    /** Healthy instances of other services, watched in Consul (config {@code consul}). */
+    public synchronized ServiceDirectory directory() {
+        return infrastructure().directory();
+    }
+
+    /** Resilient gRPC channels to other services (config {@code rpc}). */
+    public synchronized NovaClients clients() {
+        return infrastructure().clients();
+    }
+
+    /**
+     * Starts publishing the service's transactional outbox to Redis Streams (config
+     * {@code db.outbox}; stream {@code nova.events.<aggregate type>}); stopped with the service.
+     */
+    public synchronized OutboxRelay startOutboxRelay() {
+        return closeOnStop(OutboxRelay.start(database(),
+                new StreamPublisher(redis(), StreamPublisherSettings.create(config.get("redis.streams")), meterRegistry),
+                OutboxRelaySettings.create(config.get("db.outbox")), meterRegistry));
+    }
+
+    /** Verifies the {@code authorization} bearer token of inbound calls (see {@link CallAuthenticator}). */
+    public ServiceKit authenticateWith(CallAuthenticator authenticator) {
+        this.authenticator = authenticator;
+        return this;
+    }
+
+    /** Closes {@code resource} when the service stops, before the infrastructure it uses. */
+    public <T extends AutoCloseable> T closeOnStop(T resource) {
+        synchronized (resources) {
+            resources.push(resource);
+        }
+        return resource;
+    }
+
+    /**
+     * Starts serving the given gRPC services (grpc-java {@link BindableService}s or Helidon
+     * {@code GrpcService}s) and registers the instance in Consul.
+     */
+    public RunningService start(Object... grpcServices) {
+        return RunningService.start(this, List.of(grpcServices));
+    }
+
+    synchronized Infrastructure infrastructure() {
+        if (infrastructure == null) {
+            infrastructure = new Infrastructure(config, meterRegistry, readiness);
+        }
+        return infrastructure;
+    }
+
+    synchronized boolean hasInfrastructure() {
+        return infrastructure != null;
+    }
+
+    CallAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Closes what services registered, then the infrastructure, newest first; never throws. */
+    void closeResources() {
+        synchronized (resources) {
+            while (!resources.isEmpty()) {
+                closeQuietly(resources.pop());
+            }
+        }
+        synchronized (this) {
+            if (infrastructure != null) {
+                infrastructure.close();
+            }
+        }
+    }
+
+    static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "Failed to close " + closeable, e);
+        }
+    }
+
+    static <T> T named(String what, Supplier<T> create) {
+        try {
+            return create.get();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot start " + what + ": " + e.getMessage(), e);
+        }
+    }
+}
