@@ -39,25 +39,13 @@ final class AuthFixture implements AutoCloseable {
         return new AuthFixture(overrides);
     }
 
-    /** Config: application.yaml with the containers' addresses and test-sized limits on top. */
+    /** Config: application.yaml, the shared containers' addresses, test-sized limits, the test's overrides. */
     static Config config(Map<String, String> overrides) {
-        var postgres = SharedContainers.postgres();
-        var redis = SharedContainers.redis();
-        Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.host", "127.0.0.1");
-        values.put("db.url", postgres.getJdbcUrl());
-        values.put("db.provision.admin-user", SharedContainers.SUPERUSER);
-        values.put("db.provision.admin-password", SharedContainers.SUPERUSER_PASSWORD);
-        values.put("redis.host", redis.getHost());
-        values.put("redis.port", String.valueOf(redis.getRedisPort()));
-        values.put("consul.register", "false");
-        values.put("shutdown.propagation-delay", "PT0S");
+        Map<String, String> values = new HashMap<>(SharedContainers.serviceConfig("auth", "auth_service"));
         values.put("auth.passwords.memory-kib", "4096");
         values.put("auth.limits.login-per-account.limit", "5");
         values.put("auth.limits.login-per-client.limit", "20");
         values.put("auth.limits.register-per-client.limit", "20");
-        values.put("db.outbox.poll-interval", "PT0.1S");
         values.putAll(overrides);
         return Config.builder()
                 .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))

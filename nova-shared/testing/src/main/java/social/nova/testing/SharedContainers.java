@@ -57,6 +57,32 @@ public final class SharedContainers {
     }
 
     /**
+     * Config overrides that point a Nova service at the shared containers: its own schema and role
+     * in the shared PostgreSQL (provisioned by the service kit with the superuser), the shared
+     * Redis, a random port on loopback, and no Consul registration. Layer the service's
+     * {@code application.yaml} below these, and the test's own overrides above.
+     */
+    public static java.util.Map<String, String> serviceConfig(String schema, String role) {
+        var postgres = postgres();
+        var redis = redis();
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        values.put("server.port", "0");
+        values.put("server.host", "127.0.0.1");
+        values.put("db.url", postgres.getJdbcUrl());
+        values.put("db.schema", schema);
+        values.put("db.user", role);
+        values.put("db.password", role + "_pw");
+        values.put("db.provision.admin-user", SUPERUSER);
+        values.put("db.provision.admin-password", SUPERUSER_PASSWORD);
+        values.put("db.outbox.poll-interval", "PT0.1S");
+        values.put("redis.host", redis.getHost());
+        values.put("redis.port", String.valueOf(redis.getRedisPort()));
+        values.put("consul.register", "false");
+        values.put("shutdown.propagation-delay", "PT0S");
+        return values;
+    }
+
+    /**
      * The address at which a container reaches servers a test starts on this host: the gateway of
      * its Docker bridge network. Test servers bind to it (not to external interfaces) and register
      * it with Consul, so that the agent's own health checks can reach them.
