@@ -129,7 +129,9 @@ public final class RunningService implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "{0} shutting down", kit.info().name());
         kit.readiness().startDraining();
-        publishGrpcHealth(false);
+        // NOT_SERVING for good: the health sync may be halfway through a readiness check that began
+        // before draining, and must not publish SERVING when it returns.
+        grpcHealth.enterTerminalState();
         consul.deregister();
         sleep(shutdown.propagationDelay());
         long deadline = System.nanoTime() + shutdown.drainTimeout().toNanos();

@@ -30,7 +30,7 @@ import social.nova.rpc.NovaClients;
  *
  * <p>The kit reads {@code application.yaml} (environment variables override it: {@code SERVER_PORT},
  * {@code DB_URL}, {@code CONSUL_URL}...), creates each piece of infrastructure once on first use and
- * adds it to readiness, serves gRPC and HTTP on one port with {@code grpc.health.v1}, reflection,
+ * adds it to readiness, serves gRPC and HTTP on one port with {@code grpc.health.v1},
  * {@code /observe/health} and {@code /observe/metrics}, installs the interceptors every service
  * shares (metrics, call context and deadlines, error mapping, authentication), registers the
  * instance in Consul, and shuts down gracefully.

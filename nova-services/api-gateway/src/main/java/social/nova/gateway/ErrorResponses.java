@@ -1,0 +1,148 @@
+package social.nova.gateway;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ErrorHandler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import social.nova.discovery.DiscoveryException;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.HttpError;
+import social.nova.errors.NovaException;
+
+/**
+ * The one place a failure becomes an HTTP answer: {@code {"error": {"code", "message",
+ * "requestId", "details"}}} with the status of the code (nova-error-types' {@link HttpError}).
+ * Errors of services arrive as gRPC statuses and keep their code, message and details; the
+ * gateway's own are {@link NovaException}s; anything unexpected is a 500 that names only the
+ * request id, with the cause in the log.
+ *
+ * <p>Field names in violations are turned from the services' proto names into the names the
+ * HTTP API uses ({@code display_name} becomes {@code displayName}, {@code user_id} the path's
+ * {@code id}, {@code page.limit} the query's {@code limit}).
+ */
+final class ErrorResponses implements ErrorHandler<Throwable> {
+    private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
+    /** Proto field paths whose HTTP name is not simply their camelCase form. */
+    private static final Map<String, String> HTTP_FIELD_NAMES = Map.of(
+            "user_id", "id",
+            "post_id", "id",
+            "author_id", "id",
+            "page.limit", "limit",
+            "page.cursor", "cursor",
+            "totp_code", "totp");
+
+    private final Json json;
+    private final Duration retryAfterUnavailable;
+
+    ErrorResponses(Json json, Duration retryAfterUnavailable) {
+        this.json = json;
+        this.retryAfterUnavailable = retryAfterUnavailable;
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response, Throwable failure) {
+        RequestInfo info = RequestInfo.of(request);
+        String requestId = info == null ? null : info.requestId();
+        NovaException error = forHttp(toNova(request, failure), requestId);
+        log(request, error, failure);
+        send(response, error);
+    }
+
+    /** Sends {@code error} as the response (also used where no exception is thrown). */
+    void send(ServerResponse response, NovaException error) {
+        HttpError http = HttpError.of(error);
+        http.headers().forEach(response::header);
+        if (error.code() == ErrorCode.UNAUTHENTICATED) {
+            response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        json.send(response, Status.create(http.status()), http.body());
+    }
+
+    private static NovaException toNova(ServerRequest request, Throwable failure) {
+        return switch (failure) {
+            case HttpException http when http.status().code() == Status.NOT_FOUND_404.code() ->
+                    NovaException.builder(ErrorCode.NOT_FOUND, "no route for " + describe(request)).build();
+            case HttpException http -> fromHttpStatus(http);
+            case DiscoveryException discovery ->
+                    NovaException.builder(ErrorCode.UNAVAILABLE, "service discovery does not answer").cause(discovery).build();
+            case UncheckedIOException io ->
+                    NovaException.builder(ErrorCode.INVALID_ARGUMENT, "the request body could not be read").cause(io).build();
+            default -> NovaException.from(failure);
+        };
+    }
+
+    /** Helidon's own refusals (bad request line, header too large...) in Nova's shape. */
+    private static NovaException fromHttpStatus(HttpException http) {
+        int status = http.status().code();
+        ErrorCode code = status == 401 ? ErrorCode.UNAUTHENTICATED
+                : status == 403 ? ErrorCode.PERMISSION_DENIED
+                : status == 503 ? ErrorCode.UNAVAILABLE
+                : status >= 400 && status < 500 ? ErrorCode.INVALID_ARGUMENT
+                : ErrorCode.INTERNAL;
+        String message = code == ErrorCode.INTERNAL ? "internal error" : http.status().reasonPhrase();
+        return NovaException.builder(code, message).cause(http).build();
+    }
+
+    /** The error with the request id, HTTP field names and, for 503, a Retry-After. */
+    private NovaException forHttp(NovaException error, String requestId) {
+        List<FieldViolation> violations = error.violations().stream()
+                .map(v -> FieldViolation.of(httpFieldName(v.field()), v.description()))
+                .toList();
+        NovaException.Builder copy = NovaException.builder(error.code(), error.getMessage())
+                .violations(violations)
+                .cause(error.getCause() == null ? error : error.getCause());
+        error.reason().ifPresent(copy::reason);
+        error.domain().ifPresent(copy::domain);
+        error.metadata().forEach(copy::metadata);
+        copy.retryAfter(error.retryAfter().orElse(
+                error.code() == ErrorCode.UNAVAILABLE ? retryAfterUnavailable : null));
+        copy.requestId(error.requestId().orElse(requestId));
+        return copy.build();
+    }
+
+    static String httpFieldName(String protoField) {
+        String mapped = HTTP_FIELD_NAMES.get(protoField);
+        if (mapped != null) {
+            return mapped;
+        }
+        StringBuilder camel = new StringBuilder(protoField.length());
+        boolean upper = false;
+        for (char c : protoField.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                camel.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return camel.toString();
+    }
+
+    /**
+     * Bugs are logged with their stack trace. Failures of services (503, 504) are not logged one
+     * by one, which would flood the log during an outage: the request metrics, the client metrics
+     * of nova-rpc and {@code /health} show them; DEBUG lists each.
+     */
+    private static void log(ServerRequest request, NovaException error, Throwable failure) {
+        if (error.code() == ErrorCode.INTERNAL) {
+            LOG.log(System.Logger.Level.ERROR, "request " + error.requestId().orElse("?") + " " + describe(request)
+                    + " failed", failure);
+        } else if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "request {0} {1}: {2} {3}",
+                    error.requestId().orElse("?"), describe(request), error.code(), error.getMessage());
+        }
+    }
+
+    /** Method and full path (error handlers see the path relative to the service that matched). */
+    private static String describe(ServerRequest request) {
+        return request.prologue().method().text() + " " + request.prologue().uriPath().path();
+    }
+}

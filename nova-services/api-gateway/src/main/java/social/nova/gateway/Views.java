@@ -1,0 +1,67 @@
+package social.nova.gateway;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.google.protobuf.Timestamp;
+import social.nova.contracts.auth.v1.TokenPair;
+import social.nova.contracts.common.v1.PageResponse;
+import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.user.v1.Profile;
+
+/**
+ * The JSON shapes of the HTTP API, and how each is made from the services' protos. Times are
+ * ISO-8601 in UTC ({@code 2026-01-31T12:00:00Z}); an absent cursor is {@code null}.
+ */
+final class Views {
+    private Views() {
+    }
+
+    /** {@code POST /api/v1/auth/register}. */
+    record Registered(String userId) {
+    }
+
+    /** {@code login} and {@code refresh}. */
+    record Tokens(String accessToken, String refreshToken, long expiresIn, String tokenType) {
+        static Tokens of(TokenPair tokens) {
+            return new Tokens(tokens.getAccessToken(), tokens.getRefreshToken(), tokens.getExpiresInSeconds(),
+                    tokens.getTokenType());
+        }
+    }
+
+    /** A user's public profile. */
+    record ProfileView(String id, String username, String displayName, String bio, long followers, long following,
+                       String createdAt) {
+        static ProfileView of(Profile profile) {
+            return new ProfileView(profile.getId(), profile.getUsername(), profile.getDisplayName(), profile.getBio(),
+                    profile.getFollowerCount(), profile.getFollowingCount(), time(profile.hasCreatedAt(), profile.getCreatedAt()));
+        }
+
+        static Page<ProfileView> page(List<Profile> profiles, PageResponse page) {
+            return Page.of(profiles.stream().map(ProfileView::of).toList(), page.getNextCursor());
+        }
+    }
+
+    /** A post. */
+    record PostView(String id, String authorId, String text, long likes, String createdAt) {
+        static PostView of(Post post) {
+            return new PostView(post.getId(), post.getAuthorId(), post.getText(), post.getLikeCount(),
+                    time(post.hasCreatedAt(), post.getCreatedAt()));
+        }
+
+        static Page<PostView> page(List<Post> posts, PageResponse page) {
+            return Page.of(posts.stream().map(PostView::of).toList(), page.getNextCursor());
+        }
+    }
+
+    /** One page of a list; {@code nextCursor} is null on the last page. */
+    record Page<T>(List<T> items, String nextCursor) {
+        static <T> Page<T> of(List<T> items, String nextCursor) {
+            return new Page<>(List.copyOf(items), nextCursor == null || nextCursor.isEmpty() ? null : nextCursor);
+        }
+    }
+
+    static String time(boolean present, Timestamp timestamp) {
+        return present ? Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString() : null;
+    }
+}

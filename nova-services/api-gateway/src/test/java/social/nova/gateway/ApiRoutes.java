@@ -1,0 +1,40 @@
+package social.nova.gateway;
+
+import java.util.List;
+
+/** Every route of the HTTP API as its brief lists it: what the OpenAPI document and the server must both have. */
+final class ApiRoutes {
+    record Route(String method, String path, boolean isPublic) {
+        /** The path with a real id in place of {@code {id}}. */
+        String pathWithId(String id) {
+            return path.replace("{id}", id);
+        }
+    }
+
+    static final List<Route> ALL = List.of(
+            new Route("POST", "/api/v1/auth/register", true),
+            new Route("POST", "/api/v1/auth/login", true),
+            new Route("POST", "/api/v1/auth/refresh", true),
+            new Route("POST", "/api/v1/auth/logout", false),
+            new Route("GET", "/api/v1/users/me", false),
+            new Route("PATCH", "/api/v1/users/me", false),
+            new Route("GET", "/api/v1/users/{id}", false),
+            new Route("PUT", "/api/v1/users/{id}/follow", false),
+            new Route("DELETE", "/api/v1/users/{id}/follow", false),
+            new Route("PUT", "/api/v1/users/{id}/block", false),
+            new Route("DELETE", "/api/v1/users/{id}/block", false),
+            new Route("GET", "/api/v1/users/{id}/followers", false),
+            new Route("GET", "/api/v1/users/{id}/following", false),
+            new Route("POST", "/api/v1/posts", false),
+            new Route("GET", "/api/v1/posts/{id}", false),
+            new Route("DELETE", "/api/v1/posts/{id}", false),
+            new Route("GET", "/api/v1/users/{id}/posts", false),
+            new Route("PUT", "/api/v1/posts/{id}/like", false),
+            new Route("DELETE", "/api/v1/posts/{id}/like", false),
+            new Route("GET", "/api/v1/services", false),
+            new Route("GET", "/health", true),
+            new Route("GET", "/api/openapi.json", true));
+
+    private ApiRoutes() {
+    }
+}

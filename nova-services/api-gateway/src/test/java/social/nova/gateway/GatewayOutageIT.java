@@ -1,0 +1,137 @@
+package social.nova.gateway;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.consul.ConsulContainer;
+import social.nova.kit.RunningService;
+import social.nova.testing.SharedContainers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A service going down or hanging takes only its own routes with it, and they fail fast. Runs on
+ * a Consul agent of its own, so that the stopped service is gone from the whole (test) fleet.
+ */
+class GatewayOutageIT {
+    /** "Fast": well under the 5 s deadline a call to a hanging service would wait. */
+    private static final Duration FAST = Duration.ofMillis(1000);
+
+    private static ConsulContainer consul;
+    private static RunningService auth;
+    /** What each test started, stopped after it. */
+    private final Deque<RunningService> started = new ArrayDeque<>();
+
+    @BeforeAll
+    static void startConsulAndAuth() {
+        consul = SharedContainers.newConsul();
+        consul.start();
+        auth = TestServices.auth(consul, Map.of());
+    }
+
+    @AfterAll
+    static void stopConsulAndAuth() {
+        auth.stop();
+        consul.stop();
+    }
+
+    @AfterEach
+    void stopWhatTheTestStarted() {
+        while (!started.isEmpty()) {
+            started.pop().stop();
+        }
+    }
+
+    @Test
+    void withUserServiceStoppedItsRoutesAnswer503FastWhileSigningInKeepsWorking() {
+        RunningService users = start(TestServices.users(consul, Map.of()));
+        GatewayClient client = gateway(Map.of());
+        GatewayFixture.awaitRouting(client, "auth-service", "user-service");
+        GatewayClient.Account account = client.registerAndLogin();
+        await().atMost(Duration.ofSeconds(15)).until(() -> client.get("/api/v1/users/me", account.accessToken()).status() == 200);
+
+        users.stop();
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.get("/api/v1/users/me", account.accessToken()).status() == 503);
+        for (String path : new String[] {"/api/v1/users/me", "/api/v1/users/" + account.userId(),
+                                         "/api/v1/users/" + account.userId() + "/followers"}) {
+            long started = System.nanoTime();
+            var answer = client.get(path, account.accessToken());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(answer.status()).as(path).isEqualTo(503);
+            assertThat(answer.errorCode()).isEqualTo("UNAVAILABLE");
+            assertThat(answer.header("Retry-After")).isNotBlank();
+            assertThat(took).as("%s answered in %s", path, took).isLessThan(FAST);
+        }
+
+        var login = client.post("/api/v1/auth/login", Map.of("email", account.email(), "password", GatewayClient.PASSWORD), null);
+        assertThat(login.status()).isEqualTo(200);
+        assertThat(client.post("/api/v1/auth/refresh", Map.of("refreshToken", login.json().path("refreshToken").asText()), null)
+                .status()).isEqualTo(200);
+
+        var health = client.get("/health", null);
+        assertThat(health.status()).as("the gateway still routes: it stays in its load balancer").isEqualTo(200);
+        assertThat(health.json().path("status").asText()).isEqualTo("DEGRADED");
+        assertThat(entry(health.json(), "user-service").path("status").asText()).isEqualTo("NOT_SERVING");
+        assertThat(entry(health.json(), "auth-service").path("status").asText()).isEqualTo("SERVING");
+    }
+
+    @Test
+    void aHangingServiceTimesOutThenItsBreakerOpensAndItsRoutesFailFast() {
+        start(SlowUserService.start(consul, Duration.ofSeconds(3)));
+        GatewayClient client = gateway(Map.of(
+                "rpc.clients.user-service.deadlines.default", "PT0.3S",
+                "rpc.clients.user-service.circuit-breaker.minimum-number-of-calls", "4",
+                "rpc.clients.user-service.circuit-breaker.sliding-window-size", "4",
+                "rpc.clients.user-service.circuit-breaker.wait-duration-in-open-state", "PT60S"));
+        GatewayFixture.awaitRouting(client, "auth-service", "user-service");
+        String token = client.registerAndLogin().accessToken();
+
+        for (int call = 1; call <= 4; call++) {
+            var timedOut = client.get("/api/v1/users/me", token);
+            assertThat(timedOut.status()).as("call %s waits for its deadline", call).isEqualTo(504);
+            assertThat(timedOut.errorCode()).isEqualTo("DEADLINE_EXCEEDED");
+        }
+        long started = System.nanoTime();
+        var open = client.get("/api/v1/users/" + UUID.randomUUID(), token);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.json().path("error").path("message").asText()).contains("circuit breaker").contains("OPEN");
+        assertThat(took).as("answered in %s", took).isLessThan(Duration.ofMillis(300));
+
+        assertThat(client.post("/api/v1/auth/login", Map.of("email", "nobody@example.com", "password", "x"), null).status())
+                .as("auth-service's routes are untouched").isEqualTo(401);
+        var health = client.get("/health", null);
+        assertThat(entry(health.json(), "user-service").path("circuitBreaker").asText()).isEqualTo("OPEN");
+        assertThat(entry(health.json(), "user-service").path("status").asText()).isEqualTo("NOT_SERVING");
+        assertThat(health.status()).isEqualTo(200);
+    }
+
+    private RunningService start(RunningService service) {
+        started.push(service);
+        return service;
+    }
+
+    /** A gateway of the test's own (so that its circuit breakers start closed). */
+    private GatewayClient gateway(Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(overrides);
+        config.put("consul.register", "false");
+        RunningService gateway = start(TestServices.gateway(consul, config));
+        return new GatewayClient(TestServices.baseUri(consul, gateway));
+    }
+
+    private static JsonNode entry(JsonNode health, String name) {
+        return GatewayClient.byName(health.path("services"), name);
+    }
+}

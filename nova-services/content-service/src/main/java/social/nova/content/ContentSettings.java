@@ -1,0 +1,24 @@
+package social.nova.content;
+
+import java.time.Duration;
+
+import io.helidon.config.Config;
+import social.nova.redis.RateLimiterSettings;
+
+/**
+ * content-service's tunables (config block {@code content}); every one has a default.
+ *
+ * @param createPostLimit posts per author ({@code content.limits.create-post}: 30 per minute)
+ * @param cursorTtl       how long a page cursor stays valid ({@code content.paging.cursor-ttl}, 24 h)
+ */
+public record ContentSettings(RateLimiterSettings createPostLimit, Duration cursorTtl) {
+
+    public static ContentSettings create(Config content) {
+        Config createPost = content.get("limits.create-post");
+        return new ContentSettings(
+                RateLimiterSettings.of("content-create-post",
+                        createPost.get("limit").asInt().orElse(30),
+                        createPost.get("window").as(Duration.class).orElse(Duration.ofMinutes(1))),
+                content.get("paging.cursor-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
+    }
+}

@@ -1,0 +1,195 @@
+package social.nova.content;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import social.nova.db.Outbox;
+import social.nova.errors.NovaException;
+import social.nova.errors.Violations;
+import social.nova.redis.RateLimitDecision;
+import social.nova.redis.RateLimiter;
+
+/**
+ * Posts and likes. Every change and its event ({@link PostEvents}) commit in one transaction
+ * through the outbox. Changes to an existing post lock its row first, so like_count stays exact
+ * and the post's events are published in the order of the changes.
+ */
+final class Posts {
+    static final int MAX_TEXT = 500;
+    static final int MAX_BATCH = 100;
+
+    private final Jdbi jdbi;
+    private final PostStore store;
+    private final UserDirectory users;
+    private final RateLimiter createLimit;
+    private final Paging paging;
+    private final Clock clock;
+
+    /** One page of an author's posts. */
+    record PostPage(List<PostView> posts, String nextCursor) {
+    }
+
+    Posts(Jdbi jdbi, PostStore store, UserDirectory users, RateLimiter createLimit, Paging paging, Clock clock) {
+        this.jdbi = jdbi;
+        this.store = store;
+        this.users = users;
+        this.createLimit = createLimit;
+        this.paging = paging;
+        this.clock = clock;
+    }
+
+    /** A new post by the caller, who must have a profile in user-service. */
+    PostView create(UUID caller, String text) {
+        String stripped = text == null ? "" : text.strip();
+        int length = stripped.codePointCount(0, stripped.length());
+        new Violations().require(length >= 1 && length <= MAX_TEXT, "text",
+                "must be 1 to " + MAX_TEXT + " characters after trimming").throwIfAny();
+        enforce(createLimit, caller);
+        users.requireAuthor(caller);
+
+        Post post = new Post(UUID.randomUUID(), caller, stripped, 0, now(), null);
+        jdbi.useTransaction(handle -> {
+            store.insert(handle, post);
+            Outbox.append(handle, PostEvents.created(post));
+        });
+        return new PostView(post, false);
+    }
+
+    PostView get(UUID caller, String postId) {
+        UUID id = postId(postId);
+        return jdbi.withHandle(handle -> {
+            Post post = store.byId(handle, id).filter(found -> !found.deleted())
+                    .orElseThrow(() -> ContentErrors.postNotFound(id));
+            return new PostView(post, !store.likedAmong(handle, caller, List.of(id)).isEmpty());
+        });
+    }
+
+    /** Up to 100 posts in the order asked for; unknown and deleted ids are absent, duplicates count once. */
+    List<PostView> getMany(UUID caller, List<String> postIds) {
+        Violations violations = new Violations();
+        violations.require(!postIds.isEmpty() && postIds.size() <= MAX_BATCH, "post_ids",
+                "must name 1.." + MAX_BATCH + " posts");
+        long invalid = postIds.stream().filter(id -> !Ids.isUuid(id)).count();
+        violations.require(invalid == 0, "post_ids", "must all be UUIDs (" + invalid + " are not)");
+        violations.throwIfAny();
+
+        List<UUID> ids = List.copyOf(postIds.stream().map(UUID::fromString)
+                .collect(Collectors.toCollection(LinkedHashSet::new)));
+        return jdbi.withHandle(handle -> {
+            Map<UUID, Post> found = store.existingByIds(handle, ids).stream()
+                    .collect(Collectors.toMap(Post::id, Function.identity()));
+            Set<UUID> liked = store.likedAmong(handle, caller, List.copyOf(found.keySet()));
+            List<PostView> views = new ArrayList<>();
+            for (UUID id : ids) {
+                Post post = found.get(id);
+                if (post != null) {
+                    views.add(new PostView(post, liked.contains(id)));
+                }
+            }
+            return views;
+        });
+    }
+
+    /** Deletes one of the caller's posts and its likes; deleting it again succeeds. */
+    void delete(UUID caller, String postId) {
+        UUID id = postId(postId);
+        jdbi.useTransaction(handle -> {
+            Post post = store.lock(handle, id).orElseThrow(() -> ContentErrors.postNotFound(id));
+            if (!post.authorId().equals(caller)) {
+                throw ContentErrors.notAuthor();
+            }
+            if (post.deleted()) {
+                return;
+            }
+            Instant now = now();
+            store.delete(handle, id, now);
+            Outbox.append(handle, PostEvents.deleted(post, now));
+        });
+    }
+
+    /** The author's posts, newest first. An unknown author simply has none. */
+    PostPage byAuthor(UUID caller, String authorId, int limit, String cursor) {
+        Violations violations = new Violations();
+        UUID author = Ids.parse(authorId, "author_id", violations);
+        // The parsed id, so that the same author in upper or lower case is the same list.
+        String scope = "ListPostsByAuthor:" + (author == null ? authorId : author);
+        Paging.Query query = paging.read(limit, cursor, scope, violations);
+        violations.throwIfAny();
+
+        return jdbi.withHandle(handle -> {
+            List<Post> rows = store.byAuthor(handle, author, query.after(), query.limit() + 1);
+            Paging.Page<Post> page = paging.page(rows, query, scope, post -> new Paging.Position(post.createdAt(), post.id()));
+            Set<UUID> liked = store.likedAmong(handle, caller, page.items().stream().map(Post::id).toList());
+            return new PostPage(page.items().stream().map(post -> new PostView(post, liked.contains(post.id()))).toList(),
+                    page.nextCursor());
+        });
+    }
+
+    /** The caller likes the post (again: counted once). */
+    PostView like(UUID caller, String postId) {
+        UUID id = postId(postId);
+        return jdbi.inTransaction(handle -> {
+            Post post = existingLocked(handle, id);
+            long likes = post.likeCount();
+            if (store.like(handle, id, caller)) {
+                likes++;
+                Outbox.append(handle, PostEvents.liked(post, caller, likes, now()));
+            }
+            return new PostView(withLikes(post, likes), true);
+        });
+    }
+
+    /** The caller no longer likes the post (if it did). */
+    PostView unlike(UUID caller, String postId) {
+        UUID id = postId(postId);
+        return jdbi.inTransaction(handle -> {
+            Post post = existingLocked(handle, id);
+            long likes = post.likeCount();
+            if (store.unlike(handle, id, caller)) {
+                likes--;
+                Outbox.append(handle, PostEvents.unliked(post, caller, likes, now()));
+            }
+            return new PostView(withLikes(post, likes), false);
+        });
+    }
+
+    private Post existingLocked(Handle handle, UUID id) {
+        return store.lock(handle, id).filter(post -> !post.deleted()).orElseThrow(() -> ContentErrors.postNotFound(id));
+    }
+
+    private static Post withLikes(Post post, long likes) {
+        return new Post(post.id(), post.authorId(), post.text(), likes, post.createdAt(), post.deletedAt());
+    }
+
+    /** PostgreSQL keeps microseconds: answers must show the time a later read will show. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static UUID postId(String postId) {
+        Violations violations = new Violations();
+        UUID id = Ids.parse(postId, "post_id", violations);
+        violations.throwIfAny();
+        return id;
+    }
+
+    private static void enforce(RateLimiter limiter, UUID caller) {
+        RateLimitDecision decision = limiter.tryAcquire(caller.toString());
+        if (!decision.allowed()) {
+            throw NovaException.rateLimited(decision.retryAfter().isZero() ? Duration.ofSeconds(1) : decision.retryAfter())
+                    .toBuilder().domain(ContentErrors.DOMAIN).build();
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package social.nova.content;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import social.nova.contracts.common.v1.PageRequest;
+import social.nova.contracts.content.v1.CreatePostRequest;
+import social.nova.contracts.content.v1.DeletePostRequest;
+import social.nova.contracts.content.v1.GetPostRequest;
+import social.nova.contracts.content.v1.GetPostsRequest;
+import social.nova.contracts.content.v1.LikePostRequest;
+import social.nova.contracts.content.v1.ListPostsByAuthorRequest;
+import social.nova.contracts.content.v1.ListPostsByAuthorResponse;
+import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.content.v1.UnlikePostRequest;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
+import social.nova.testing.SharedContainers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * content-service over real gRPC, with the real user-service checking authors and the real
+ * auth-service issuing and publishing the keys for the tokens both verify.
+ */
+class ContentServiceIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Platform platform = Platform.shared();
+
+    @Test
+    void aPostIsCreatedForAKnownAuthorAndAnnouncedOnTheStream() throws Exception {
+        Platform.User author = platform.registerWithProfile();
+        Post post = platform.contentAs(author).createPost(CreatePostRequest.newBuilder()
+                .setText("  Hello, Nova!\n").build()).getPost();
+        assertThat(post.getAuthorId()).isEqualTo(author.id());
+        assertThat(post.getText()).isEqualTo("Hello, Nova!");
+        assertThat(post.getLikeCount()).isZero();
+        assertThat(post.getLikedByCaller()).isFalse();
+
+        assertThat(platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(post.getId()).build())
+                .getPost()).isEqualTo(post);
+
+        List<Map<String, String>> events = awaitEvents(post.getId(), 1);
+        Map<String, String> created = events.getFirst();
+        assertThat(created).containsEntry("event-type", "PostCreated").containsEntry("aggregate-type", "post")
+                .containsKey("header.request-id");
+        JsonNode payload = JSON.readTree(created.get("payload"));
+        assertThat(payload.get("postId").asText()).isEqualTo(post.getId());
+        assertThat(payload.get("authorId").asText()).isEqualTo(author.id());
+        assertThat(payload.get("text").asText()).isEqualTo("Hello, Nova!");
+    }
+
+    @Test
+    void anAuthorWithoutAProfileIsAnInvalidArgumentNotAnInternalError() throws Exception {
+        Platform.User ghost = platform.register();
+        try (Connection db = DriverManager.getConnection(SharedContainers.postgres().getJdbcUrl(),
+                SharedContainers.SUPERUSER, SharedContainers.SUPERUSER_PASSWORD)) {
+            // Wait for the registration to reach user-service, then delete the profile behind its back.
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> delete(db, ghost.id()));
+        }
+        NovaException error = failure(() -> platform.contentAs(ghost).createPost(CreatePostRequest.newBuilder()
+                .setText("Am I here?").build()));
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(error.reason()).contains("AUTHOR_UNKNOWN");
+        assertThat(error.domain()).contains("content.nova.social");
+        assertThat(platform.contentAs(ghost).listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                .setAuthorId(ghost.id()).build()).getPostsList()).isEmpty();
+    }
+
+    @Test
+    void textIsOneToFiveHundredCodePointsAfterTrimming() {
+        var content = platform.contentAs(platform.registerWithProfile());
+        for (String text : List.of("", "   \n\t ", "x".repeat(501), "🙂".repeat(501))) {
+            assertThat(fields(() -> content.createPost(CreatePostRequest.newBuilder().setText(text).build())))
+                    .containsExactly("text");
+        }
+        Post longest = content.createPost(CreatePostRequest.newBuilder().setText(" " + "🙂".repeat(500) + " ").build())
+                .getPost();
+        assertThat(longest.getText()).isEqualTo("🙂".repeat(500));
+    }
+
+    @Test
+    void onlyTheAuthorDeletesAndDeletingTwiceSucceeds() {
+        Platform.User author = platform.registerWithProfile();
+        Platform.User other = platform.registerWithProfile();
+        String postId = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("mine").build())
+                .getPost().getId();
+        DeletePostRequest delete = DeletePostRequest.newBuilder().setPostId(postId).build();
+
+        NovaException denied = failure(() -> platform.contentAs(other).deletePost(delete));
+        assertThat(denied.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+        assertThat(denied.reason()).contains("NOT_AUTHOR");
+        assertThat(platform.contentAs(other).getPost(GetPostRequest.newBuilder().setPostId(postId).build())
+                .getPost().getText()).isEqualTo("mine");
+
+        platform.contentAs(author).deletePost(delete);
+        platform.contentAs(author).deletePost(delete);
+        assertThat(failure(() -> platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build()))
+                .code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> platform.contentAs(other).likePost(LikePostRequest.newBuilder().setPostId(postId).build()))
+                .code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> platform.contentAs(author).deletePost(DeletePostRequest.newBuilder()
+                .setPostId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+
+        assertThat(awaitEvents(postId, 2)).extracting(event -> event.get("event-type"))
+                .containsExactly("PostCreated", "PostDeleted");
+    }
+
+    @Test
+    void likesAreIdempotentCountedAndAnnounced() {
+        Platform.User author = platform.registerWithProfile();
+        Platform.User fan = platform.registerWithProfile();
+        Platform.User other = platform.registerWithProfile();
+        String postId = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("like me").build())
+                .getPost().getId();
+        LikePostRequest like = LikePostRequest.newBuilder().setPostId(postId).build();
+
+        Post liked = platform.contentAs(fan).likePost(like).getPost();
+        assertThat(liked.getLikeCount()).isEqualTo(1);
+        assertThat(liked.getLikedByCaller()).isTrue();
+        assertThat(platform.contentAs(fan).likePost(like).getPost().getLikeCount()).isEqualTo(1);
+        assertThat(platform.contentAs(other).likePost(like).getPost().getLikeCount()).isEqualTo(2);
+
+        Post seenByAuthor = platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build()).getPost();
+        assertThat(seenByAuthor.getLikeCount()).isEqualTo(2);
+        assertThat(seenByAuthor.getLikedByCaller()).isFalse();
+
+        UnlikePostRequest unlike = UnlikePostRequest.newBuilder().setPostId(postId).build();
+        Post unliked = platform.contentAs(fan).unlikePost(unlike).getPost();
+        assertThat(unliked.getLikeCount()).isEqualTo(1);
+        assertThat(unliked.getLikedByCaller()).isFalse();
+        assertThat(platform.contentAs(fan).unlikePost(unlike).getPost().getLikeCount()).isEqualTo(1);
+        assertThat(failure(() -> platform.contentAs(fan).unlikePost(UnlikePostRequest.newBuilder()
+                .setPostId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+
+        List<Map<String, String>> events = awaitEvents(postId, 4);
+        assertThat(events).extracting(event -> event.get("event-type"))
+                .containsExactly("PostCreated", "PostLiked", "PostLiked", "PostUnliked");
+        assertThat(events.get(1).get("payload")).contains(fan.id()).contains("\"likeCount\":1");
+    }
+
+    @Test
+    void paginationOverTwentyFivePostsReturnsEachOnceNewestFirst() {
+        Platform.User author = platform.registerWithProfile();
+        Platform.User reader = platform.registerWithProfile();
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            created.add(platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("post " + i).build())
+                    .getPost().getId());
+        }
+        platform.contentAs(reader).likePost(LikePostRequest.newBuilder().setPostId(created.get(24)).build());
+
+        List<String> listed = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        List<Boolean> likedByReader = new ArrayList<>();
+        String cursor = "";
+        do {
+            ListPostsByAuthorResponse page = platform.contentAs(reader).listPostsByAuthor(ListPostsByAuthorRequest
+                    .newBuilder().setAuthorId(author.id()).setPage(PageRequest.newBuilder().setLimit(10).setCursor(cursor))
+                    .build());
+            page.getPostsList().forEach(post -> {
+                listed.add(post.getId());
+                likedByReader.add(post.getLikedByCaller());
+            });
+            sizes.add(page.getPostsCount());
+            cursor = page.getPage().getNextCursor();
+        } while (!cursor.isEmpty());
+
+        assertThat(sizes).containsExactly(10, 10, 5);
+        List<String> newestFirst = new ArrayList<>(created);
+        Collections.reverse(newestFirst);
+        assertThat(listed).containsExactlyElementsOf(newestFirst);
+        assertThat(likedByReader.getFirst()).isTrue();
+        assertThat(likedByReader.subList(1, 25)).containsOnly(false);
+
+        // The default page is 20; an author without posts has an empty list.
+        assertThat(platform.contentAs(reader).listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                .setAuthorId(author.id()).build()).getPostsCount()).isEqualTo(20);
+        var none = platform.contentAs(reader).listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                .setAuthorId(UUID.randomUUID().toString()).build());
+        assertThat(none.getPostsList()).isEmpty();
+        assertThat(none.getPage().getNextCursor()).isEmpty();
+    }
+
+    @Test
+    void batchLookupKeepsTheOrderAndSkipsUnknownAndDeletedPosts() {
+        Platform.User author = platform.registerWithProfile();
+        var content = platform.contentAs(author);
+        String first = content.createPost(CreatePostRequest.newBuilder().setText("one").build()).getPost().getId();
+        String second = content.createPost(CreatePostRequest.newBuilder().setText("two").build()).getPost().getId();
+        String deleted = content.createPost(CreatePostRequest.newBuilder().setText("gone").build()).getPost().getId();
+        content.deletePost(DeletePostRequest.newBuilder().setPostId(deleted).build());
+
+        List<Post> posts = content.getPosts(GetPostsRequest.newBuilder().addPostIds(second).addPostIds(deleted)
+                .addPostIds(UUID.randomUUID().toString()).addPostIds(first).addPostIds(second).build()).getPostsList();
+        assertThat(posts).extracting(Post::getText).containsExactly("two", "one");
+    }
+
+    @Test
+    void invalidInputNamesEveryBadField() {
+        Platform.User user = platform.registerWithProfile();
+        var content = platform.contentAs(user);
+        assertThat(fields(() -> content.getPost(GetPostRequest.newBuilder().setPostId("nope").build())))
+                .containsExactly("post_id");
+        assertThat(fields(() -> content.likePost(LikePostRequest.getDefaultInstance()))).containsExactly("post_id");
+        assertThat(fields(() -> content.deletePost(DeletePostRequest.newBuilder().setPostId("1-1-1-1-1").build())))
+                .containsExactly("post_id");
+        assertThat(fields(() -> content.getPosts(GetPostsRequest.getDefaultInstance()))).containsExactly("post_ids");
+        assertThat(fields(() -> content.getPosts(GetPostsRequest.newBuilder().addAllPostIds(IntStream.range(0, 101)
+                .mapToObj(i -> UUID.randomUUID().toString()).toList()).build()))).containsExactly("post_ids");
+        assertThat(fields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().setAuthorId("me")
+                .setPage(PageRequest.newBuilder().setLimit(101).setCursor("garbage!")).build())))
+                .containsExactlyInAnyOrder("author_id", "page.limit", "page.cursor");
+
+        // A cursor belongs to the author it was issued for.
+        for (int i = 0; i < 2; i++) {
+            content.createPost(CreatePostRequest.newBuilder().setText("p" + i).build());
+        }
+        String cursor = content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().setAuthorId(user.id())
+                .setPage(PageRequest.newBuilder().setLimit(1)).build()).getPage().getNextCursor();
+        assertThat(cursor).isNotEmpty();
+        assertThat(fields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                .setAuthorId(UUID.randomUUID().toString()).setPage(PageRequest.newBuilder().setCursor(cursor)).build())))
+                .containsExactly("page.cursor");
+    }
+
+    @Test
+    void callsWithoutATokenAreUnauthenticated() {
+        assertThat(failure(() -> platform.contentAnonymously().createPost(CreatePostRequest.newBuilder()
+                .setText("anonymous").build())).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        assertThat(failure(() -> platform.contentAnonymously().getPost(GetPostRequest.newBuilder()
+                .setPostId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+    }
+
+    @Test
+    void postingTooFastIsRateLimitedPerAuthor() {
+        Platform.User author = platform.registerWithProfile();
+        var content = platform.contentAs(author);
+        for (int i = 0; i < 30; i++) {
+            content.createPost(CreatePostRequest.newBuilder().setText("burst " + i).build());
+        }
+        NovaException limited = failure(() -> content.createPost(CreatePostRequest.newBuilder().setText("one more").build()));
+        assertThat(limited.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+        assertThat(limited.reason()).contains("RATE_LIMITED");
+        assertThat(limited.retryAfter()).hasValueSatisfying(wait -> assertThat(wait).isPositive());
+
+        Platform.User someoneElse = platform.registerWithProfile();
+        assertThat(platform.contentAs(someoneElse).createPost(CreatePostRequest.newBuilder().setText("fine").build())
+                .getPost().getText()).isEqualTo("fine");
+    }
+
+    /** Entries of nova.events.post about one post, in stream order, once at least {@code count} arrived. */
+    private static List<Map<String, String>> awaitEvents(String postId, int count) {
+        try (RedisClient redis = RedisClient.create(SharedContainers.redis().getHost(),
+                SharedContainers.redis().getRedisPort())) {
+            return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> redis.xrange("nova.events.post", (StreamEntryID) null, (StreamEntryID) null).stream()
+                            .map(entry -> entry.getFields())
+                            .filter(fields -> postId.equals(fields.get("aggregate-id")))
+                            .toList(), events -> events.size() >= count);
+        }
+    }
+
+    private static boolean delete(Connection db, String userId) throws Exception {
+        try (PreparedStatement statement = db.prepareStatement("DELETE FROM users.profiles WHERE id = ?")) {
+            statement.setObject(1, UUID.fromString(userId));
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    private static List<String> fields(Executable call) {
+        NovaException error = failure(call);
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        return error.violations().stream().map(FieldViolation::field).distinct().toList();
+    }
+
+    static NovaException failure(Executable call) {
+        try {
+            call.execute();
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.INTERNAL);
+            return NovaException.from(e);
+        } catch (Throwable e) {
+            throw new AssertionError("expected a gRPC error, got " + e, e);
+        }
+        throw new AssertionError("expected the call to fail");
+    }
+}

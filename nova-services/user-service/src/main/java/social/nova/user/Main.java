@@ -1,0 +1,48 @@
+package social.nova.user;
+
+import java.time.Clock;
+
+import social.nova.clients.auth.AuthClient;
+import social.nova.clients.auth.AuthClientSettings;
+import social.nova.kit.Caller;
+import social.nova.kit.RunningService;
+import social.nova.kit.ServiceKit;
+import social.nova.redis.Cache;
+import social.nova.redis.RateLimiter;
+import social.nova.redis.StreamConsumer;
+
+/** user-service: wires the domain to the service kit. Every tunable is in application.yaml. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        start(ServiceKit.create());
+    }
+
+    /** Starts user-service on a kit (tests pass one with their own config). */
+    public static RunningService start(ServiceKit kit) {
+        UserSettings settings = UserSettings.create(kit.config().get("user"));
+        var jdbi = kit.database().jdbi();
+        var meters = kit.meterRegistry();
+        var redis = kit.redis();
+
+        ProfileStore profileStore = new ProfileStore();
+        GraphStore graphStore = new GraphStore();
+        Profiles profiles = new Profiles(jdbi, profileStore, graphStore,
+                new Cache(redis, settings.profileCache(), meters), settings.profileCacheTtl());
+        SocialGraph graph = new SocialGraph(jdbi, profileStore, graphStore, profiles,
+                new RateLimiter(redis, settings.followLimit(), meters),
+                new Paging(settings.cursorTtl(), Clock.systemUTC()));
+        UserPreferences preferences = new UserPreferences(jdbi, new PreferenceStore());
+
+        kit.closeOnStop(StreamConsumer.start(redis, settings.registrations(), new UserRegistrations(profiles), meters));
+        AuthClient auth = AuthClient.create(kit.clients().channel("auth-service"),
+                AuthClientSettings.create(kit.config().get("auth-client")));
+        kit.authenticateWith(token -> {
+            var verified = auth.verify(token);
+            return new Caller(verified.userId(), verified.sessionId());
+        });
+        return kit.start(new UserEndpoint(profiles, graph, preferences));
+    }
+}

@@ -1,0 +1,58 @@
+package social.nova.rpc;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The meters of the client of one target service, looked up once per method and status code so
+ * the call path does not build meter ids:
+ * <ul>
+ *   <li>{@value #CALLS} (timer; tags {@code target}, {@code method}, {@code status}): every call as
+ *       its caller saw it, retries included, for every status code;</li>
+ *   <li>{@value #RETRIES} (counter; tags {@code target}, {@code method}): attempts after the first.</li>
+ * </ul>
+ * Breaker and bulkhead meters come from resilience4j-micrometer (see {@link NovaClients}).
+ */
+final class ClientMetrics {
+    static final String CALLS = "nova.rpc.client.calls";
+    static final String RETRIES = "nova.rpc.client.retries";
+    private static final Status.Code[] CODES = Status.Code.values();
+
+    private final String target;
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, Timer[]> timers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> retries = new ConcurrentHashMap<>();
+
+    ClientMetrics(String target, MeterRegistry registry) {
+        this.target = target;
+        this.registry = registry;
+    }
+
+    Timer callTimer(MethodDescriptor<?, ?> method, Status.Code code) {
+        Timer[] byCode = timers.computeIfAbsent(method.getFullMethodName(), name -> new Timer[CODES.length]);
+        Timer timer = byCode[code.ordinal()];
+        if (timer == null) {
+            // A racing thread registers the same meter: the registry returns one instance.
+            timer = Timer.builder(CALLS)
+                    .description("gRPC client calls as their callers saw them, retries included")
+                    .tags("target", target, "method", method.getFullMethodName(), "status", code.name())
+                    .register(registry);
+            byCode[code.ordinal()] = timer;
+        }
+        return timer;
+    }
+
+    void retried(MethodDescriptor<?, ?> method) {
+        retries.computeIfAbsent(method.getFullMethodName(), name -> Counter.builder(RETRIES)
+                        .description("gRPC client attempts after the first")
+                        .tags("target", target, "method", name)
+                        .register(registry))
+                .increment();
+    }
+}
