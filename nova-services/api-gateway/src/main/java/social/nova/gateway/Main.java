@@ -50,6 +50,6 @@ public final class Main {
             VerifiedToken verified = authClient.verify(token);
             return new Caller(verified.userId(), verified.sessionId());
         });
-        return KitHttpRouting.start(kit, http, new FleetEndpoints.Discovery(fleet), new FleetEndpoints.Health(fleet));
+        return kit.start(http, new FleetEndpoints.Discovery(fleet), new FleetEndpoints.Health(fleet));
     }
 }

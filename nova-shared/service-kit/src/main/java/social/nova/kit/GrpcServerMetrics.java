@@ -1,5 +1,6 @@
 package social.nova.kit;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -27,9 +29,9 @@ public final class GrpcServerMetrics implements ServerInterceptor {
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public GrpcServerMetrics(MeterRegistry registry) {
+    public GrpcServerMetrics(MeterRegistry registry, String serviceName) {
         this.registry = registry;
-        registry.gauge(IN_FLIGHT, inFlight);
+        registry.gauge(IN_FLIGHT, List.of(Tag.of("service", serviceName)), inFlight);
     }
 
     /** Calls started and not yet closed. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
@@ -14,6 +15,7 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.grpc.GrpcService;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -40,11 +42,11 @@ public final class RunningService implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile ConsulPresence consul = ConsulPresence.NONE;
 
-    private RunningService(ServiceKit kit, List<Object> services) {
+    private RunningService(ServiceKit kit, Consumer<HttpRouting.Builder> http, List<Object> services) {
         this.kit = kit;
         this.shutdown = ShutdownSettings.create(kit.config().get("shutdown"));
         this.grpcHealth = new HealthStatusManager();
-        this.metrics = new GrpcServerMetrics(kit.meterRegistry());
+        this.metrics = new GrpcServerMetrics(kit.meterRegistry(), kit.info().name());
         this.grpcServiceNames = new ArrayList<>();
         grpcServiceNames.add(kit.info().name());
 
@@ -74,6 +76,7 @@ public final class RunningService implements AutoCloseable {
                 .config(kit.config().get("server"))
                 .shutdownHook(false)
                 .addRouting(grpc)
+                .routing(http)
                 .addFeature(ObserveFeature.builder()
                                     .addObserver(HealthObserver.builder()
                                                          .details(true)
@@ -88,8 +91,8 @@ public final class RunningService implements AutoCloseable {
         this.shutdownHook = new Thread(this::stop, kit.info().name() + "-shutdown");
     }
 
-    static RunningService start(ServiceKit kit, List<Object> services) {
-        RunningService running = new RunningService(kit, services);
+    static RunningService start(ServiceKit kit, Consumer<HttpRouting.Builder> http, List<Object> services) {
+        RunningService running = new RunningService(kit, http, services);
         running.server.start();
         running.publishGrpcHealth(kit.readiness().isReady());
         running.healthSync.start();

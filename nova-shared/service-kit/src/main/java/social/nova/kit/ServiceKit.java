@@ -3,10 +3,13 @@ package social.nova.kit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.grpc.BindableService;
 import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.metrics.api.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import redis.clients.jedis.RedisClient;
@@ -58,6 +61,8 @@ public final class ServiceKit {
     }
 
     public static ServiceKit create(Config config) {
+        // Applies the service's logging.properties (Helidon does this only in its own Main).
+        LogConfig.configureRuntime();
         return new ServiceKit(config);
     }
 
@@ -127,7 +132,15 @@ public final class ServiceKit {
      * {@code GrpcService}s) and registers the instance in Consul.
      */
     public RunningService start(Object... grpcServices) {
-        return RunningService.start(this, List.of(grpcServices));
+        return start(routing -> { }, grpcServices);
+    }
+
+    /**
+     * As {@link #start(Object...)}, with HTTP routes of the service's own (the API gateway's JSON API)
+     * on the same port, beside {@code /observe}.
+     */
+    public RunningService start(Consumer<HttpRouting.Builder> http, Object... grpcServices) {
+        return RunningService.start(this, http, List.of(grpcServices));
     }
 
     synchronized Infrastructure infrastructure() {
