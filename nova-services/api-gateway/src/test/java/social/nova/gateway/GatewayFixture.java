@@ -6,6 +6,7 @@ import java.util.Map;
 import org.testcontainers.consul.ConsulContainer;
 import social.nova.kit.RunningService;
 import social.nova.testing.SharedContainers;
+import social.nova.testing.ShutdownHooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +15,7 @@ import static org.awaitility.Awaitility.await;
  * The gateway in front of real services, all registered in the shared Consul agent, shared by the
  * tests that do not break anything. Stopped by the JVM's shutdown hook.
  */
-final class GatewayFixture {
+final class GatewayFixture implements AutoCloseable {
     final ConsulContainer consul = SharedContainers.consul();
     final RunningService auth;
     final RunningService users;
@@ -46,7 +47,8 @@ final class GatewayFixture {
         });
     }
 
-    void stop() {
+    @Override
+    public void close() {
         gateway.stop();
         content.stop();
         users.stop();
@@ -54,10 +56,6 @@ final class GatewayFixture {
     }
 
     private static final class Shared {
-        static final GatewayFixture INSTANCE = new GatewayFixture();
-
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(INSTANCE::stop));
-        }
+        static final GatewayFixture INSTANCE = ShutdownHooks.closeAtExit(new GatewayFixture());
     }
 }

@@ -13,6 +13,7 @@ import social.nova.contracts.user.v1.GetUserResponse;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
+import social.nova.testing.ServiceConfigs;
 
 /**
  * A user-service that is up (its checks pass) but never answers in time: the case of a service
@@ -27,7 +28,7 @@ final class SlowUserService extends UserServiceGrpc.UserServiceImplBase {
     }
 
     static RunningService start(ConsulContainer consul, Duration delay) {
-        Map<String, String> values = new HashMap<>(TestServices.registeredIn(consul));
+        Map<String, String> values = new HashMap<>(ServiceConfigs.registeredIn(consul));
         values.put("service.name", "user-service");
         values.put("server.port", "0");
         values.put("shutdown.propagation-delay", "PT0S");

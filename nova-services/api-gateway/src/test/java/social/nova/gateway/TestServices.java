@@ -1,24 +1,21 @@
 package social.nova.gateway;
 
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import org.testcontainers.consul.ConsulContainer;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
+import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 
 /**
  * Real Nova services started in the test JVM, each on its own application.yaml (read from its
- * jar, since every service has one at the class path root), the shared PostgreSQL and Redis, and
- * registered in the given Consul agent at an address the agent can reach, so that the gateway
- * finds them the way it does in production.
+ * jar by {@link ServiceConfigs}, since every service has one at the class path root), the shared
+ * PostgreSQL and Redis, and registered in the given Consul agent at an address the agent can
+ * reach, so that the gateway finds them the way it does in production.
  */
 final class TestServices {
     private TestServices() {
@@ -47,57 +44,25 @@ final class TestServices {
     private static RunningService start(ConsulContainer consul, String schema, String role, Class<?> main,
                                         Function<ServiceKit, RunningService> starter,
                                         Map<String, String> testValues, Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>(SharedContainers.serviceConfig(schema, role));
-        values.putAll(registeredIn(consul));
+        Map<String, String> values = new HashMap<>(ServiceConfigs.registeredIn(consul));
         values.putAll(testValues);
         values.putAll(overrides);
-        return starter.apply(ServiceKit.create(config(main, values)));
+        return starter.apply(ServiceKit.create(ServiceConfigs.config(main, schema, role, values)));
     }
 
     static RunningService gateway(ConsulContainer consul, Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>(registeredIn(consul));
+        Map<String, String> values = new HashMap<>(ServiceConfigs.registeredIn(consul));
         values.put("server.port", "0");
         values.put("redis.host", SharedContainers.redis().getHost());
         values.put("redis.port", String.valueOf(SharedContainers.redis().getRedisPort()));
         values.put("shutdown.propagation-delay", "PT0S");
         values.put("gateway.rate-limit.limit", "100000");
         values.putAll(overrides);
-        return Main.start(ServiceKit.create(config(Main.class, values)));
-    }
-
-    /** Registration in {@code consul} at the address its checks reach, with 1 s checks. */
-    static Map<String, String> registeredIn(ConsulContainer consul) {
-        String hostSeenByConsul = SharedContainers.hostAddressSeenFrom(consul);
-        return Map.of(
-                "server.host", hostSeenByConsul,
-                "service.advertise-address", hostSeenByConsul,
-                "consul.register", "true",
-                "consul.url", SharedContainers.consulHttpUri(consul).toString(),
-                "consul.checks.interval", "PT1S");
+        return Main.start(ServiceKit.create(ServiceConfigs.config(Main.class, values)));
     }
 
     /** The HTTP base URI of a service started here. */
     static URI baseUri(ConsulContainer consul, RunningService service) {
         return URI.create("http://" + SharedContainers.hostAddressSeenFrom(consul) + ":" + service.port());
-    }
-
-    /** Test values over the application.yaml packaged with {@code mainClass}. */
-    static Config config(Class<?> mainClass, Map<String, String> values) {
-        return Config.builder()
-                .sources(ConfigSources.create(values), ConfigSources.url(applicationYaml(mainClass)))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
-    }
-
-    private static URL applicationYaml(Class<?> mainClass) {
-        URL location = mainClass.getProtectionDomain().getCodeSource().getLocation();
-        try {
-            return location.getPath().endsWith(".jar")
-                    ? URI.create("jar:" + location + "!/application.yaml").toURL()
-                    : URI.create(location + "application.yaml").toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException("no application.yaml beside " + mainClass, e);
-        }
     }
 }

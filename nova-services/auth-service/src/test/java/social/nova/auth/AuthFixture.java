@@ -11,11 +11,11 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
-import social.nova.testing.SharedContainers;
+import social.nova.testing.ServiceConfigs;
+import social.nova.testing.ShutdownHooks;
 
 /** A real auth-service on the shared PostgreSQL and Redis containers, and clients for it. */
 final class AuthFixture implements AutoCloseable {
@@ -41,17 +41,13 @@ final class AuthFixture implements AutoCloseable {
 
     /** Config: application.yaml, the shared containers' addresses, test-sized limits, the test's overrides. */
     static Config config(Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>(SharedContainers.serviceConfig("auth", "auth_service"));
+        Map<String, String> values = new HashMap<>();
         values.put("auth.passwords.memory-kib", "4096");
         values.put("auth.limits.login-per-account.limit", "5");
         values.put("auth.limits.login-per-client.limit", "20");
         values.put("auth.limits.register-per-client.limit", "20");
         values.putAll(overrides);
-        return Config.builder()
-                .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
+        return ServiceConfigs.config(Main.class, "auth", "auth_service", values);
     }
 
     /** A stub whose calls come from their own client address (so per-client limits do not collide). */
@@ -89,16 +85,6 @@ final class AuthFixture implements AutoCloseable {
     }
 
     private static final class Shared {
-        static final AuthFixture INSTANCE = new AuthFixture(Map.of());
-
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    INSTANCE.close();
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-        }
+        static final AuthFixture INSTANCE = ShutdownHooks.closeAtExit(new AuthFixture(Map.of()));
     }
 }

@@ -3,6 +3,7 @@ package social.nova.content;
 import java.time.Duration;
 
 import io.helidon.config.Config;
+import social.nova.kit.Paging;
 import social.nova.redis.RateLimiterSettings;
 
 /**
@@ -19,6 +20,6 @@ public record ContentSettings(RateLimiterSettings createPostLimit, Duration curs
                 RateLimiterSettings.of("content-create-post",
                         createPost.get("limit").asInt().orElse(30),
                         createPost.get("window").as(Duration.class).orElse(Duration.ofMinutes(1))),
-                content.get("paging.cursor-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
+                content.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL));
     }
 }

@@ -6,6 +6,7 @@ import social.nova.clients.auth.AuthClient;
 import social.nova.clients.auth.AuthClientSettings;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.Caller;
+import social.nova.kit.Paging;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.redis.RateLimiter;

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
+import social.nova.kit.Paging;
 
 /** SQL for {@code content.posts} and {@code content.likes}. Every method runs on the caller's handle. */
 final class PostStore {

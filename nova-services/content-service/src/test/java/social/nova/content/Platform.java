@@ -1,16 +1,11 @@
 package social.nova.content;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -25,7 +20,10 @@ import social.nova.contracts.user.v1.GetUserRequest;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
+import social.nova.testing.ConsulHealth;
+import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
+import social.nova.testing.ShutdownHooks;
 
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +36,7 @@ final class Platform implements AutoCloseable {
     static final String PASSWORD = "correct horse battery";
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Duration STARTUP = Duration.ofSeconds(30);
+    static final Duration STARTUP = Duration.ofSeconds(30);
 
     final RunningService auth;
     final RunningService users;
@@ -52,7 +50,7 @@ final class Platform implements AutoCloseable {
     }
 
     private Platform() {
-        Map<String, String> registered = ServiceConfigs.registeredInConsul();
+        Map<String, String> registered = ServiceConfigs.registeredIn(SharedContainers.consul());
         auth = startAuth(registered);
         users = social.nova.user.Main.start(ServiceKit.create(ServiceConfigs.config(social.nova.user.Main.class,
                 "users", "users_service", registered)));
@@ -62,8 +60,7 @@ final class Platform implements AutoCloseable {
         authChannel = ManagedChannelBuilder.forAddress(host, auth.port()).usePlaintext().build();
         userChannel = ManagedChannelBuilder.forAddress(host, users.port()).usePlaintext().build();
         contentChannel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port()).usePlaintext().build();
-        awaitPassing(SharedContainers.consulHttpUri(), "auth-service");
-        awaitPassing(SharedContainers.consulHttpUri(), "user-service");
+        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service");
     }
 
     static Platform shared() {
@@ -124,17 +121,6 @@ final class Platform implements AutoCloseable {
         return user;
     }
 
-    static void awaitPassing(URI consul, String service) {
-        HttpClient http = HttpClient.newHttpClient();
-        URI uri = consul.resolve("/v1/health/service/" + service + "?passing");
-        ObjectMapper json = new ObjectMapper();
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && !json.readTree(response.body()).isEmpty();
-        });
-    }
-
     private static io.grpc.ClientInterceptor bearer(String token) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
@@ -152,16 +138,6 @@ final class Platform implements AutoCloseable {
     }
 
     private static final class Shared {
-        static final Platform INSTANCE = new Platform();
-
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    INSTANCE.close();
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-        }
+        static final Platform INSTANCE = ShutdownHooks.closeAtExit(new Platform());
     }
 }

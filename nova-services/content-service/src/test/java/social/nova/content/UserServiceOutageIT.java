@@ -12,6 +12,8 @@ import social.nova.contracts.content.v1.Post;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
+import social.nova.testing.ConsulHealth;
+import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +39,7 @@ class UserServiceOutageIT {
             RunningService content = Platform.startContentWith(consul);
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port()).usePlaintext().build();
             try {
-                Platform.awaitPassing(SharedContainers.consulHttpUri(consul), "auth-service");
+                ConsulHealth.awaitPassing(consul, Platform.STARTUP, "auth-service");
                 var client = Platform.contentAs(channel, author);
 
                 NovaException error = ContentServiceIT.failure(() -> client.createPost(CreatePostRequest.newBuilder()

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
+import social.nova.kit.Paging;
 
 /** SQL for {@code users.follows} and {@code users.blocks}. Every method runs on the caller's handle. */
 final class GraphStore {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import social.nova.clients.auth.AuthClient;
 import social.nova.clients.auth.AuthClientSettings;
 import social.nova.kit.Caller;
+import social.nova.kit.Paging;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.redis.Cache;

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import org.jdbi.v3.core.Jdbi;
 import social.nova.errors.Violations;
+import social.nova.kit.Ids;
 import social.nova.redis.Cache;
 
 /**

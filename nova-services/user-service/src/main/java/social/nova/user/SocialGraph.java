@@ -9,6 +9,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
+import social.nova.kit.Ids;
+import social.nova.kit.Paging;
 import social.nova.redis.RateLimitDecision;
 import social.nova.redis.RateLimiter;
 

@@ -3,6 +3,7 @@ package social.nova.user;
 import java.time.Duration;
 
 import io.helidon.config.Config;
+import social.nova.kit.Paging;
 import social.nova.redis.CacheSettings;
 import social.nova.redis.RateLimiterSettings;
 import social.nova.redis.StreamConsumerSettings;
@@ -41,6 +42,6 @@ public record UserSettings(CacheSettings profileCache,
                 RateLimiterSettings.of("user-follow",
                         follow.get("limit").asInt().orElse(100),
                         follow.get("window").as(Duration.class).orElse(Duration.ofHours(1))),
-                user.get("paging.cursor-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
+                user.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL));
     }
 }

@@ -3,20 +3,16 @@ package social.nova.user;
 import java.time.Duration;
 
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
 import social.nova.db.DatabaseSettings;
 import social.nova.rpc.RpcSettings;
+import social.nova.testing.ServiceConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** application.yaml says what the README says: a typo in a key would silently fall back to a default. */
 class ApplicationYamlTest {
-    private final Config config = Config.builder()
-            .sources(ConfigSources.classpath("application.yaml"))
-            .disableEnvironmentVariablesSource()
-            .disableSystemPropertiesSource()
-            .build();
+    private final Config config = ServiceConfigs.applicationYaml(Main.class);
 
     @Test
     void theServiceIsUserServiceOnPort8080WithItsOwnSchemaAndScripts() {

@@ -1,16 +1,11 @@
 package social.nova.user;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -23,7 +18,10 @@ import social.nova.contracts.user.v1.GetUserRequest;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
+import social.nova.testing.ConsulHealth;
+import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
+import social.nova.testing.ShutdownHooks;
 
 import static org.awaitility.Awaitility.await;
 
@@ -48,7 +46,7 @@ final class Platform implements AutoCloseable {
     }
 
     private Platform(Map<String, String> userOverrides) {
-        Map<String, String> authConfig = new HashMap<>(ServiceConfigs.registeredInConsul());
+        Map<String, String> authConfig = new HashMap<>(ServiceConfigs.registeredIn(SharedContainers.consul()));
         authConfig.put("auth.passwords.memory-kib", "4096");
         authConfig.put("auth.limits.register-per-client.limit", "10000");
         authConfig.put("auth.limits.login-per-client.limit", "10000");
@@ -63,7 +61,7 @@ final class Platform implements AutoCloseable {
         String authHost = authConfig.get("server.host");
         authChannel = ManagedChannelBuilder.forAddress(authHost, auth.port()).usePlaintext().build();
         userChannel = ManagedChannelBuilder.forAddress("127.0.0.1", users.port()).usePlaintext().build();
-        awaitPassingInConsul("auth-service");
+        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service");
     }
 
     static Platform shared() {
@@ -110,17 +108,6 @@ final class Platform implements AutoCloseable {
         return user;
     }
 
-    private static void awaitPassingInConsul(String service) {
-        HttpClient http = HttpClient.newHttpClient();
-        URI uri = SharedContainers.consulHttpUri().resolve("/v1/health/service/" + service + "?passing");
-        ObjectMapper json = new ObjectMapper();
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && !json.readTree(response.body()).isEmpty();
-        });
-    }
-
     @Override
     public void close() throws InterruptedException {
         userChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -130,16 +117,6 @@ final class Platform implements AutoCloseable {
     }
 
     private static final class Shared {
-        static final Platform INSTANCE = new Platform(Map.of());
-
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    INSTANCE.close();
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-        }
+        static final Platform INSTANCE = ShutdownHooks.closeAtExit(new Platform(Map.of()));
     }
 }

@@ -26,9 +26,10 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import social.nova.errors.NovaException;
+import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
+import social.nova.testing.ShutdownHooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -91,26 +92,17 @@ final class KitFixture implements AutoCloseable {
 
     /** Overrides that register a service in the shared Consul, on an address the agent's checks reach. */
     static Map<String, String> registeredInConsul(String serviceName) {
-        String hostSeenByConsul = SharedContainers.hostAddressSeenFrom(SharedContainers.consul());
-        return Map.of(
-                "service.name", serviceName,
-                "server.host", hostSeenByConsul,
-                "service.advertise-address", hostSeenByConsul,
-                "consul.register", "true",
-                "consul.url", SharedContainers.consulHttpUri().toString(),
-                "consul.checks.interval", "PT1S");
+        Map<String, String> values = new HashMap<>(ServiceConfigs.registeredIn(SharedContainers.consul()));
+        values.put("service.name", serviceName);
+        return values;
     }
 
     /** Config: the tests' application.yaml, the shared containers, then the test's overrides. */
     static Config config(Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>(SharedContainers.serviceConfig("kit_probe", "kit_probe_service"));
+        Map<String, String> values = new HashMap<>();
         values.put("consul.url", SharedContainers.consulHttpUri().toString());
         values.putAll(overrides);
-        return Config.builder()
-                .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
+        return ServiceConfigs.config(KitFixture.class, "kit_probe", "kit_probe_service", values);
     }
 
     /** A channel whose calls carry the given headers (name, value, name, value...). */
@@ -191,10 +183,6 @@ final class KitFixture implements AutoCloseable {
     }
 
     private static final class Shared {
-        static final KitFixture INSTANCE = new KitFixture(Map.of(), true);
-
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(INSTANCE::close));
-        }
+        static final KitFixture INSTANCE = ShutdownHooks.closeAtExit(new KitFixture(Map.of(), true));
     }
 }

@@ -1,8 +1,10 @@
 package social.nova.testing;
 
 import java.net.URI;
+import java.time.Duration;
 
 import org.testcontainers.consul.ConsulContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
@@ -14,6 +16,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * {@code ./nova test} removes leftovers of crashed runs by label.
  */
 public final class SharedContainers {
+    private static final int CONSUL_HTTP_PORT = 8500;
     public static final String DATABASE = "nova";
     public static final String SUPERUSER = "nova_admin";
     public static final String SUPERUSER_PASSWORD = "nova_admin_pw";
@@ -53,7 +56,7 @@ public final class SharedContainers {
     }
 
     public static URI consulHttpUri(ConsulContainer consul) {
-        return URI.create("http://" + consul.getHost() + ":" + consul.getMappedPort(8500));
+        return URI.create("http://" + consul.getHost() + ":" + consul.getMappedPort(CONSUL_HTTP_PORT));
     }
 
     /**
@@ -98,7 +101,12 @@ public final class SharedContainers {
 
     /** A new, unstarted Consul dev agent on the platform image. */
     public static ConsulContainer newConsul() {
-        return new ConsulContainer(PlatformImages.CONSUL.image());
+        // Testcontainers waits for /v1/status/leader to answer 200, which a dev agent does (with "")
+        // before it has elected itself; registrations made then can fail. Wait for a leader.
+        return new ConsulContainer(PlatformImages.CONSUL.image())
+                .waitingFor(Wait.forHttp("/v1/status/leader").forPort(CONSUL_HTTP_PORT)
+                        .forResponsePredicate(body -> body.matches("\\s*\"[^\"]+\"\\s*"))
+                        .withStartupTimeout(Duration.ofSeconds(60)));
     }
 
     /** A new, unstarted PostgreSQL server on the platform image. */

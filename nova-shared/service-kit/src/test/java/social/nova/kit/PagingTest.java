@@ -1,4 +1,4 @@
-package social.nova.content;
+package social.nova.kit;
 
 import java.time.Clock;
 import java.time.Duration;

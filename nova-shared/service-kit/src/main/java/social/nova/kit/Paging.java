@@ -1,4 +1,4 @@
-package social.nova.user;
+package social.nova.kit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,10 +17,19 @@ import social.nova.errors.Violations;
  * fields), the position after which the next page starts (a time and an id, the list's order),
  * and when it was issued; a cursor of another list, a malformed one or an expired one is refused
  * with a violation on {@code page.cursor}.
+ *
+ * <p>The kit does not know the contracts: an endpoint passes the request's values
+ * ({@code request.getPage().getLimit(), request.getPage().getCursor()}) and sets the answer's
+ * {@code next_cursor} from {@link Page#nextCursor()} ("" when null).
  */
-final class Paging {
-    static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
+public final class Paging {
+    /** The page size when the request asks for none (limit 0). */
+    public static final int DEFAULT_LIMIT = 20;
+    /** The largest page a request may ask for. */
+    public static final int MAX_LIMIT = 100;
+    /** How long a cursor stays valid unless the service configures otherwise. */
+    public static final Duration DEFAULT_CURSOR_TTL = Duration.ofHours(24);
+
     private static final String VERSION = "c1";
     private static final String SEPARATOR = "|";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -30,24 +39,28 @@ final class Paging {
     private final Clock clock;
 
     /** Where a page starts: after the item at (time, id) in newest-first order, or at the top. */
-    record Position(Instant at, UUID id) {
+    public record Position(Instant at, UUID id) {
     }
 
     /** A validated page request; {@code after} is null for the first page. */
-    record Query(int limit, Position after) {
+    public record Query(int limit, Position after) {
     }
 
     /** One page of a list and the cursor of the next (null on the last page). */
-    record Page<T>(List<T> items, String nextCursor) {
+    public record Page<T>(List<T> items, String nextCursor) {
     }
 
-    Paging(Duration cursorTtl, Clock clock) {
+    /**
+     * @param cursorTtl how long a cursor this service issues stays valid
+     * @param clock     the time cursors are issued and checked at
+     */
+    public Paging(Duration cursorTtl, Clock clock) {
         this.cursorTtl = cursorTtl;
         this.clock = clock;
     }
 
     /** The page asked for, or null after recording violations of {@code page.limit} / {@code page.cursor}. */
-    Query read(int limit, String cursor, String scope, Violations violations) {
+    public Query read(int limit, String cursor, String scope, Violations violations) {
         boolean valid = true;
         if (limit < 0 || limit > MAX_LIMIT) {
             violations.add("page.limit", "must be 1.." + MAX_LIMIT + " (0 means " + DEFAULT_LIMIT + ")");
@@ -65,7 +78,7 @@ final class Paging {
      * The page of {@code rows}, fetched with {@code query.limit() + 1} so that the extra row tells
      * whether another page follows.
      */
-    <T> Page<T> page(List<T> rows, Query query, String scope, Function<T, Position> position) {
+    public <T> Page<T> page(List<T> rows, Query query, String scope, Function<T, Position> position) {
         if (rows.size() <= query.limit()) {
             return new Page<>(List.copyOf(rows), null);
         }
