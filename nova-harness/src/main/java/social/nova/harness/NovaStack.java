@@ -1,0 +1,506 @@
+package social.nova.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import org.postgresql.ds.PGSimpleDataSource;
+import redis.clients.jedis.RedisClient;
+import social.nova.db.SchemaProvisioner;
+import social.nova.harness.ServiceImages.ServiceImage;
+import social.nova.harness.StackDocker.RunningContainer;
+import social.nova.testing.PlatformImages;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole Nova stack in containers: one Docker network; Consul, PostgreSQL and Redis; then every
+ * built service of the {@link Fleet}, each image built from the service's own Dockerfile, started
+ * in dependency order. {@link #start} returns once every instance's gRPC and HTTP checks, run by
+ * Consul itself inside the network, pass.
+ *
+ * <p>Databases: the harness plays the deploy step. It gives each service its own schema and login
+ * role with nova-db-pool's {@link SchemaProvisioner}, connected as the PostgreSQL superuser, and
+ * hands the service only its own role's credentials (as in production, where services never hold
+ * the superuser's password).
+ *
+ * <p>Each instance runs with {@code SERVICE_ADVERTISE_dash_ADDRESS} set to its network alias
+ * ({@code auth-service-1}), so Consul's checks and other services dial it by that name.
+ *
+ * <p>A test stack ({@link StackSettings#persistent()} false) is removed by {@link #close()}, or by
+ * Testcontainers' reaper if the JVM dies. The {@code ./nova up} stack outlives the JVM and is removed
+ * with {@link #down}.
+ */
+public final class NovaStack implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NovaStack.class.getName());
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+    private static final Duration CONSUL_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final int JDBC_VALID_TIMEOUT_SECONDS = 2;
+    private static final int LOG_LINES_ON_FAILURE = 40;
+    private static final long MIB = 1024L * 1024L;
+    /** Helidon's Prometheus endpoint, the same on every service (the service kit's observe feature). */
+    private static final String METRICS_PATH = "/observe/metrics";
+
+    private final StackSettings settings;
+    private final StackIdentity identity;
+    private final StackDocker docker;
+    private final Progress progress;
+    private final String host;
+    private final String gitCommit;
+    private final Map<String, List<ServiceInstance>> instances = new LinkedHashMap<>();
+    /** Per alias, registrations of earlier processes: never taken as the current instance's. */
+    private final Map<String, Set<String>> staleRegistrations = new LinkedHashMap<>();
+    private Fleet fleet = Fleet.of();
+    private RunningContainer consul;
+    private RunningContainer postgres;
+    private RunningContainer redis;
+    private ConsulHealth health;
+
+    private NovaStack(StackSettings settings, StackIdentity identity, Progress progress) {
+        this.settings = settings;
+        this.identity = identity;
+        this.progress = progress;
+        this.docker = new StackDocker(settings.bindAddress());
+        this.host = settings.publishedHost();
+        this.gitCommit = GitCommit.of(settings.root());
+    }
+
+    /**
+     * Starts the stack and waits until every instance passes its checks in Consul.
+     *
+     * @param fleet the services to run; those not built under {@link StackSettings#root()} are skipped
+     * @throws IllegalStateException if a step fails or times out, with the failing containers' logs
+     */
+    public static NovaStack start(StackSettings settings, Fleet fleet, Progress progress) {
+        NovaStack stack = new NovaStack(settings, StackIdentity.of(settings), progress);
+        try {
+            stack.startAll(fleet);
+            return stack;
+        } catch (RuntimeException e) {
+            if (!settings.persistent()) {
+                stack.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the {@code ./nova up} stack, found by its label; returns how many containers were removed. */
+    public static int down(StackSettings settings) {
+        return new StackDocker(settings.bindAddress()).removeAll(StackIdentity.up().labelFilter());
+    }
+
+    private void startAll(Fleet requested) {
+        long startedAt = System.nanoTime();
+        Path root = settings.root();
+        Fleet planned = requested.withInstances(settings.instances());
+        for (ServiceSpec missing : planned.notBuilt(root)) {
+            progress.report("SKIP", missing.name() + " (not built: " + root.relativize(missing.jar(root)) + " is missing)");
+        }
+        fleet = planned.runnable(root);
+        removeUnplanned();
+
+        docker.ensureNetwork(identity.networkName(), identity.labels());
+        consul = runPlatform(PlatformContainers.consul(identity, settings.consulPort()));
+        postgres = runPlatform(PlatformContainers.postgres(identity));
+        redis = runPlatform(PlatformContainers.redis(identity));
+        health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
+
+        // The platform containers boot while the images build.
+        Map<String, ServiceImage> images = buildImages();
+
+        awaitReady("Consul", consul, health::isReady);
+        awaitReady("PostgreSQL", postgres, this::postgresAnswers);
+        awaitReady("Redis", redis, this::redisAnswers);
+        provisionDatabases();
+
+        for (List<ServiceSpec> wave : fleet.startWaves()) {
+            startWave(wave, images);
+        }
+        progress.report("OK", "stack up in " + seconds(startedAt) + ": "
+                + fleet.services().stream().map(s -> s.name() + " x" + s.instances()).collect(Collectors.joining(", ")));
+    }
+
+    private RunningContainer runPlatform(ContainerSpec spec) {
+        RunningContainer container = docker.run(identity.networkName(), spec);
+        progress.report(container.kept() ? "OK" : "START", spec.aliases().getFirst() + " (" + spec.image() + ")"
+                + (container.kept() ? " kept, unchanged" : ""));
+        return container;
+    }
+
+    private Map<String, ServiceImage> buildImages() {
+        String base = PlatformImages.JAVA_RUNTIME.tag();
+        ServiceImages builder = new ServiceImages(docker.client(), settings.root(), base, gitCommit);
+        Map<String, ServiceImage> images = new LinkedHashMap<>();
+        for (ServiceSpec service : fleet.services()) {
+            long startedAt = System.nanoTime();
+            ServiceImage image = builder.ensure(service);
+            images.put(service.name(), image);
+            progress.report(image.built() ? "BUILT" : "OK", "image " + image.tag()
+                    + (image.built() ? " from " + service.module() + " on " + base + " (" + seconds(startedAt) + ")" : " up to date"));
+        }
+        return images;
+    }
+
+    private void provisionDatabases() {
+        PGSimpleDataSource admin = new PGSimpleDataSource();
+        admin.setURL(jdbcUrl());
+        admin.setUser(PlatformContainers.SUPERUSER);
+        admin.setPassword(PlatformContainers.SUPERUSER_PASSWORD);
+        for (ServiceSpec service : fleet.services()) {
+            if (service.database().isEmpty()) {
+                continue;
+            }
+            ServiceSpec.Database database = service.database().get();
+            try {
+                SchemaProvisioner.provision(admin, database.schema(), database.role(), databasePassword(database));
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot provision schema " + database.schema() + " for " + service.name()
+                        + ": " + e.getMessage(), e);
+            }
+            progress.report("OK", "schema " + database.schema() + " owned by role " + database.role() + " (" + service.name() + ")");
+        }
+    }
+
+    /**
+     * Starts a wave's services: first one instance of each, then, once those pass, the others.
+     * The first instance of a service migrates its schema; starting its siblings together with it
+     * on a fresh schema races in the migrations (nova-db-pool), and a rolling start is how a fleet
+     * is deployed anyway.
+     */
+    private void startWave(List<ServiceSpec> wave, Map<String, ServiceImage> images) {
+        long startedAt = System.nanoTime();
+        Map<String, List<ServiceInstance>> started = new LinkedHashMap<>();
+        List<ServiceInstance> first = new ArrayList<>();
+        for (ServiceSpec service : wave) {
+            first.add(startInstance(service, 1, images.get(service.name())));
+        }
+        awaitPassing(first);
+        first.forEach(instance -> started.computeIfAbsent(instance.service(), k -> new ArrayList<>()).add(instance));
+        List<ServiceInstance> others = new ArrayList<>();
+        for (ServiceSpec service : wave) {
+            for (int number = 2; number <= service.instances(); number++) {
+                ServiceInstance instance = startInstance(service, number, images.get(service.name()));
+                others.add(instance);
+                started.get(service.name()).add(instance);
+            }
+        }
+        awaitPassing(others);
+        for (ServiceSpec service : wave) {
+            instances.put(service.name(), List.copyOf(started.get(service.name())));
+            progress.report("OK", service.name() + " x" + service.instances()
+                    + (service.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", service.dependsOn()) + ")")
+                    + " passing in Consul");
+        }
+        progress.report("OK", "wave " + wave.stream().map(ServiceSpec::name).collect(Collectors.joining(", "))
+                + " up in " + seconds(startedAt));
+    }
+
+    private ServiceInstance startInstance(ServiceSpec service, int number, ServiceImage image) {
+        String alias = service.instanceAlias(number);
+        List<String> earlier = registrationsAt(service.name(), alias);
+        RunningContainer container = docker.run(identity.networkName(), serviceContainer(service, number, image));
+        if (!container.kept()) {
+            dropStaleRegistrations(alias, earlier);
+        }
+        progress.report(container.kept() ? "OK" : "START", alias + (container.kept() ? " kept, unchanged" : ""));
+        return new ServiceInstance(service.name(), number, alias, service.port(), container.id(), container.name(),
+                container.hostPort(service.port()), host);
+    }
+
+    private ContainerSpec serviceContainer(ServiceSpec service, int number, ServiceImage image) {
+        String alias = service.instanceAlias(number);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVER_PORT", Integer.toString(service.port()));
+        env.put("SERVER_HOST", "0.0.0.0");
+        env.put("SERVICE_ADVERTISE_dash_ADDRESS", alias);
+        env.put("CONSUL_URL", "http://" + PlatformContainers.CONSUL + ":" + PlatformContainers.CONSUL_PORT);
+        env.put("CONSUL_CHECKS_INTERVAL", settings.checkInterval().toString());
+        env.put("REDIS_HOST", PlatformContainers.REDIS);
+        env.put("REDIS_PORT", Integer.toString(PlatformContainers.REDIS_PORT));
+        service.database().ifPresent(database -> {
+            env.put("DB_URL", "jdbc:postgresql://" + PlatformContainers.POSTGRES + ":" + PlatformContainers.POSTGRES_PORT
+                    + "/" + PlatformContainers.DATABASE);
+            env.put("DB_USER", database.role());
+            env.put("DB_PASSWORD", databasePassword(database));
+            env.put("DB_SCHEMA", database.schema());
+        });
+        if (!settings.javaOptions().isBlank()) {
+            env.put("JAVA_TOOL_OPTIONS", settings.javaOptions());
+        }
+        int hostPort = service.edge() && number == 1 ? settings.gatewayPort() : 0;
+        return new ContainerSpec(identity.containerName(alias), image.tag(), List.of(alias, service.name()), env, List.of(),
+                Map.of(service.port(), hostPort), settings.serviceMemoryMib() * MIB,
+                identity.labelsWith(Map.of(
+                        StackIdentity.ROLE_LABEL, "service",
+                        StackIdentity.SERVICE_LABEL, service.name(),
+                        StackIdentity.INSTANCE_LABEL, Integer.toString(number))),
+                List.of(consul.id(), postgres.id(), redis.id()));
+    }
+
+    private List<String> registrationsAt(String service, String alias) {
+        return health.instances(service).stream().filter(i -> i.address().equals(alias)).map(ConsulHealth.Instance::id).toList();
+    }
+
+    /**
+     * A new container takes over the alias of an earlier one. A registration the earlier process
+     * left (killed before it could deregister) would otherwise pass forever, its checks answered
+     * by the new container at the same address; the new process registers under a fresh id, so
+     * everything registered at the alias before it started is stale.
+     */
+    private void dropStaleRegistrations(String alias, List<String> earlier) {
+        earlier.forEach(health::deregister);
+        staleRegistrations.computeIfAbsent(alias, key -> new HashSet<>()).addAll(earlier);
+    }
+
+    /** The password the harness gives a service's role: fixed per role, for a local stack only. */
+    static String databasePassword(ServiceSpec.Database database) {
+        return database.role() + "_pw";
+    }
+
+    /**
+     * A {@code ./nova up} on a running stack first drops the containers no longer planned (fewer
+     * instances, a service left out), stopping them gracefully so they leave Consul.
+     */
+    private void removeUnplanned() {
+        Set<String> planned = new HashSet<>();
+        for (String platform : List.of(PlatformContainers.CONSUL, PlatformContainers.POSTGRES, PlatformContainers.REDIS)) {
+            planned.add(identity.containerName(platform));
+        }
+        for (ServiceSpec service : fleet.services()) {
+            for (int number = 1; number <= service.instances(); number++) {
+                planned.add(identity.containerName(service.instanceAlias(number)));
+            }
+        }
+        for (var container : docker.containers(identity.labelFilter())) {
+            String name = container.getNames()[0].replaceFirst("^/", "");
+            if (!planned.contains(name)) {
+                docker.stopAndRemove(container.getId());
+                progress.report("REMOVED", name + " (no longer planned)");
+            }
+        }
+    }
+
+    // --- waiting -------------------------------------------------------------------------------
+
+    private void awaitReady(String what, RunningContainer container, Callable<Boolean> ready) {
+        long startedAt = System.nanoTime();
+        try {
+            await(what + " ready").atMost(settings.startTimeout()).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL)
+                    .ignoreExceptions()
+                    .failFast(container.name() + " stopped", () -> !docker.isRunning(container.id()))
+                    .until(ready);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException(what + " (" + container.name() + ", " + docker.describeState(container.id())
+                    + ") did not become ready within " + settings.startTimeout() + ". Last log lines:\n"
+                    + indent(docker.logs(container.id(), LOG_LINES_ON_FAILURE)), e);
+        }
+        progress.report("OK", what + " ready (" + seconds(startedAt) + ")");
+    }
+
+    private boolean postgresAnswers() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), PlatformContainers.SUPERUSER,
+                PlatformContainers.SUPERUSER_PASSWORD)) {
+            return connection.isValid(JDBC_VALID_TIMEOUT_SECONDS);
+        }
+    }
+
+    private boolean redisAnswers() {
+        try (RedisClient client = RedisClient.create(host, redis.hostPort(PlatformContainers.REDIS_PORT))) {
+            return "PONG".equals(client.ping());
+        }
+    }
+
+    /**
+     * Waits until each of {@code expected} is registered in Consul under its alias with its gRPC and
+     * HTTP checks passing; fails at once if one of their containers stops.
+     */
+    public void awaitPassing(Collection<ServiceInstance> expected) {
+        if (expected.isEmpty()) {
+            return;
+        }
+        try {
+            await("instances passing in Consul").atMost(settings.startTimeout()).pollDelay(Duration.ZERO)
+                    .pollInterval(POLL_INTERVAL)
+                    .ignoreException(UncheckedIOException.class)
+                    .failFast("a container stopped", () -> expected.stream().anyMatch(i -> !docker.isRunning(i.containerId())))
+                    .until(() -> notPassing(expected).isEmpty());
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException("An instance stopped before passing its checks in Consul:\n"
+                    + diagnose(notPassing(expected)), e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Instances did not pass their checks in Consul within "
+                    + settings.startTimeout() + ":\n" + diagnose(notPassing(expected)), e);
+        }
+    }
+
+    /** The instances among {@code expected} that Consul does not list as passing with both checks. */
+    private List<ServiceInstance> notPassing(Collection<ServiceInstance> expected) {
+        Map<String, List<ConsulHealth.Instance>> registered = new LinkedHashMap<>();
+        List<ServiceInstance> failing = new ArrayList<>();
+        for (ServiceInstance instance : expected) {
+            List<ConsulHealth.Instance> inConsul = registered.computeIfAbsent(instance.service(), health::instances);
+            Set<String> stale = staleRegistrations.getOrDefault(instance.alias(), Set.of());
+            boolean passing = inConsul.stream().anyMatch(i -> i.address().equals(instance.alias())
+                    && !stale.contains(i.id())
+                    && i.port() == instance.port()
+                    && i.passing()
+                    && i.check("grpc").isPresent()
+                    && i.check("http").isPresent());
+            if (!passing) {
+                failing.add(instance);
+            }
+        }
+        return failing;
+    }
+
+    private String diagnose(List<ServiceInstance> failing) {
+        StringBuilder report = new StringBuilder();
+        for (ServiceInstance instance : failing) {
+            String inConsul;
+            try {
+                inConsul = health.instances(instance.service()).stream()
+                        .filter(i -> i.address().equals(instance.alias()))
+                        .map(ConsulHealth.Instance::summary)
+                        .findFirst().orElse("not registered");
+            } catch (RuntimeException e) {
+                inConsul = "Consul unreachable: " + e.getMessage();
+            }
+            report.append("- ").append(instance.containerName()).append(" (container ")
+                    .append(docker.describeState(instance.containerId())).append("), in Consul: ").append(inConsul)
+                    .append("\n  last log lines:\n").append(indent(docker.logs(instance.containerId(), LOG_LINES_ON_FAILURE)));
+        }
+        return report.toString();
+    }
+
+    // --- what tests and the CLI use --------------------------------------------------------------
+
+    /** The services running, with their instance counts. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    /** Consul's HTTP API (and UI at {@code /ui}) as this machine reaches it. */
+    public URI consulUri() {
+        return URI.create("http://" + host + ":" + consul.hostPort(PlatformContainers.CONSUL_PORT));
+    }
+
+    /** Consul's view of the fleet. */
+    public ConsulHealth consul() {
+        return health;
+    }
+
+    /** The edge service (api-gateway) as this machine reaches it, if it runs. */
+    public Optional<URI> gatewayUri() {
+        return fleet.edge().map(edge -> instances(edge.name()).getFirst())
+                .map(instance -> URI.create("http://" + instance.hostTarget()));
+    }
+
+    /** The running instances of {@code service} (empty if it does not run). */
+    public List<ServiceInstance> instances(String service) {
+        return instances.getOrDefault(service, List.of());
+    }
+
+    /** Every running instance, in start order. */
+    public List<ServiceInstance> instances() {
+        return instances.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** JDBC URL of the stack's database as this machine reaches it (superuser {@link PlatformContainers#SUPERUSER}). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + postgres.hostPort(PlatformContainers.POSTGRES_PORT) + "/"
+                + PlatformContainers.DATABASE;
+    }
+
+    /** {@code redis://host:port} of the stack's Redis as this machine reaches it. */
+    public URI redisUri() {
+        return URI.create("redis://" + host + ":" + redis.hostPort(PlatformContainers.REDIS_PORT));
+    }
+
+    /** The commit the service images were built with (their Consul meta {@code git-commit}). */
+    public String gitCommit() {
+        return gitCommit;
+    }
+
+    /** How this stack's resources are named and labelled. */
+    public StackIdentity identity() {
+        return identity;
+    }
+
+    /** Stops an instance as {@code docker stop} does: SIGTERM, so it shuts down gracefully. */
+    public void stop(ServiceInstance instance) {
+        docker.stop(instance.containerId(), STOP_GRACE);
+    }
+
+    /** Starts a stopped instance again and waits until it passes its checks. */
+    public void restart(ServiceInstance instance) {
+        docker.start(instance.containerId());
+        awaitPassing(List.of(instance));
+    }
+
+    /** The stack's services, instances and their health in Consul, as {@code ./nova status} shows them. */
+    public StackStatus status() {
+        return StackStatus.read(docker, identity, fleet, host);
+    }
+
+    /** Where each service's instances publish their Prometheus metrics, reachable from this machine. */
+    public Map<String, List<URI>> metricsEndpoints() {
+        Map<String, List<URI>> endpoints = new LinkedHashMap<>();
+        instances.forEach((service, list) -> endpoints.put(service, list.stream()
+                .map(instance -> URI.create("http://" + instance.hostTarget() + METRICS_PATH)).toList()));
+        return endpoints;
+    }
+
+    /** Whether the instance's container runs. */
+    public boolean isRunning(ServiceInstance instance) {
+        return docker.isRunning(instance.containerId());
+    }
+
+    /**
+     * Removes the stack's containers and network. A test stack first saves each service container's
+     * log to {@link StackSettings#logDirectory()} (when set), for reading after a failed run.
+     */
+    @Override
+    public void close() {
+        settings.logDirectory().ifPresent(this::saveLogs);
+        int removed = docker.removeAll(identity.labelFilter());
+        LOG.log(System.Logger.Level.INFO, "removed stack {0} ({1} containers)", identity.networkName(), removed);
+    }
+
+    private void saveLogs(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            for (ServiceInstance instance : instances()) {
+                Files.writeString(directory.resolve(instance.alias() + ".log"), docker.logs(instance.containerId()));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot save service logs to " + directory, e);
+        }
+    }
+
+    private static String seconds(long startedAtNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - startedAtNanos) / 1e9);
+    }
+
+    private static String indent(String text) {
+        return text.lines().map(line -> "    " + line).collect(Collectors.joining("\n")) + "\n";
+    }
+}

@@ -1,0 +1,260 @@
+package social.nova.harness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The Docker operations a stack needs, on Testcontainers' Docker client (which finds the engine
+ * the same way for tests and the CLI). Containers are created with plain docker-java rather than
+ * Testcontainers' {@code GenericContainer}, because {@code ./nova up} needs containers that outlive
+ * the JVM: GenericContainer always adds the session label that Testcontainers' reaper removes at
+ * exit (unless "reuse" is switched on machine-wide). Test stacks get that label from
+ * {@link StackIdentity#test()} and are reaped like any other test container.
+ */
+public final class StackDocker {
+    private static final System.Logger LOG = System.getLogger(StackDocker.class.getName());
+    /** Label holding {@link ContainerSpec#fingerprint}'s hash, to keep unchanged {@code up} containers. */
+    static final String FINGERPRINT_LABEL = "nova.fingerprint";
+    private static final Duration LOG_READ_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a replaced container gets to shut down: a service's propagation delay plus its drain. */
+    private static final Duration REPLACE_GRACE = Duration.ofSeconds(15);
+
+    private final DockerClient docker;
+    private final String bindAddress;
+
+    public StackDocker(String bindAddress) {
+        this(DockerClientFactory.instance().client(), bindAddress);
+    }
+
+    StackDocker(DockerClient docker, String bindAddress) {
+        this.docker = docker;
+        this.bindAddress = bindAddress;
+    }
+
+    public DockerClient client() {
+        return docker;
+    }
+
+    /** The network named {@code name}, created with {@code labels} if missing; returns its id. */
+    public String ensureNetwork(String name, Map<String, String> labels) {
+        try {
+            return docker.inspectNetworkCmd().withNetworkId(name).exec().getId();
+        } catch (NotFoundException missing) {
+            return docker.createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels).exec().getId();
+        }
+    }
+
+    /**
+     * Creates and starts the container, or keeps a running one of the same name that was created
+     * from the same spec and image (only for names that are stable across runs: the {@code up}
+     * stack). A container of that name that differs is replaced.
+     *
+     * @param network the network it joins, with {@link ContainerSpec#aliases()} as its names there
+     */
+    public RunningContainer run(String network, ContainerSpec spec) {
+        String imageId = docker.inspectImageCmd(spec.image()).exec().getId();
+        String fingerprint = Hashing.sha256(network + "\n" + spec.fingerprint(imageId)).substring(0, 16);
+        Optional<InspectContainerResponse> existing = inspect(spec.name());
+        if (existing.isPresent()) {
+            InspectContainerResponse container = existing.get();
+            boolean same = fingerprint.equals(container.getConfig().getLabels().get(FINGERPRINT_LABEL));
+            if (same && Boolean.TRUE.equals(container.getState().getRunning())) {
+                return running(container, true);
+            }
+            stopAndRemove(container.getId());
+        }
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.put(FINGERPRINT_LABEL, fingerprint);
+        List<ExposedPort> exposed = new ArrayList<>();
+        List<PortBinding> bindings = new ArrayList<>();
+        spec.published().forEach((containerPort, hostPort) -> {
+            ExposedPort port = ExposedPort.tcp(containerPort);
+            exposed.add(port);
+            bindings.add(new PortBinding(hostPort == 0
+                    ? Ports.Binding.bindIp(bindAddress)
+                    : Ports.Binding.bindIpAndPort(bindAddress, hostPort), port));
+        });
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(network)
+                .withPortBindings(bindings);
+        if (spec.memoryBytes() > 0) {
+            host.withMemory(spec.memoryBytes());
+        }
+        var create = docker.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withLabels(labels)
+                .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
+                .withExposedPorts(exposed)
+                .withHostConfig(host)
+                .withAliases(spec.aliases());
+        if (!spec.command().isEmpty()) {
+            create.withCmd(spec.command());
+        }
+        String id = create.exec().getId();
+        docker.startContainerCmd(id).exec();
+        return running(docker.inspectContainerCmd(id).exec(), false);
+    }
+
+    /** Stops the container as {@code docker stop} does (SIGTERM, then SIGKILL after {@code grace}). */
+    public void stop(String containerId, Duration grace) {
+        try {
+            docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+        } catch (NotModifiedException alreadyStopped) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} was already stopped", containerId);
+        }
+    }
+
+    public void start(String containerId) {
+        try {
+            docker.startContainerCmd(containerId).exec();
+        } catch (NotModifiedException alreadyRunning) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} was already running", containerId);
+        }
+    }
+
+    /**
+     * Stops the container gracefully first (a service deregisters from Consul on SIGTERM, rather
+     * than lingering there as critical), then removes it.
+     */
+    public void stopAndRemove(String containerId) {
+        try {
+            stop(containerId, REPLACE_GRACE);
+        } catch (NotFoundException gone) {
+            return;
+        }
+        remove(containerId);
+    }
+
+    public void remove(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException gone) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} was already removed", containerId);
+        }
+    }
+
+    public Optional<InspectContainerResponse> inspect(String nameOrId) {
+        try {
+            return Optional.of(docker.inspectContainerCmd(nameOrId).exec());
+        } catch (NotFoundException missing) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the container exists and runs. */
+    public boolean isRunning(String containerId) {
+        return inspect(containerId).map(c -> Boolean.TRUE.equals(c.getState().getRunning())).orElse(false);
+    }
+
+    /** "running", "exited (1)", "removed"... as people read it. */
+    public String describeState(String containerId) {
+        return inspect(containerId).map(c -> {
+            var state = c.getState();
+            return Boolean.TRUE.equals(state.getRunning()) ? "running"
+                    : state.getStatus() + " (exit code " + state.getExitCodeLong() + ")";
+        }).orElse("removed");
+    }
+
+    /** The last {@code lines} lines the container wrote (stdout and stderr). */
+    public String logs(String containerId, int lines) {
+        return logs(docker.logContainerCmd(containerId).withTail(lines));
+    }
+
+    /** Everything the container wrote (stdout and stderr). */
+    public String logs(String containerId) {
+        return logs(docker.logContainerCmd(containerId).withTailAll());
+    }
+
+    private static String logs(com.github.dockerjava.api.command.LogContainerCmd command) {
+        StringBuilder text = new StringBuilder();
+        try {
+            command.withStdOut(true).withStdErr(true)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            text.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    })
+                    .awaitCompletion(LOG_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            text.append("(logs unavailable: ").append(e.getMessage()).append(')');
+        }
+        return text.toString();
+    }
+
+    /** Containers (running or not) carrying the label {@code filter} ({@code key=value}). */
+    public List<Container> containers(String filter) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec();
+    }
+
+    /**
+     * Removes every container and network labelled {@code filter}: works from any JVM, also after
+     * the one that started them crashed. Returns how many containers were removed.
+     */
+    public int removeAll(String filter) {
+        List<Container> containers = containers(filter);
+        containers.forEach(container -> remove(container.getId()));
+        for (Network network : docker.listNetworksCmd().withFilter("label", List.of(filter)).exec()) {
+            try {
+                docker.removeNetworkCmd(network.getId()).exec();
+            } catch (NotFoundException gone) {
+                LOG.log(System.Logger.Level.DEBUG, "network {0} was already removed", network.getName());
+            }
+        }
+        return containers.size();
+    }
+
+    private static RunningContainer running(InspectContainerResponse container, boolean kept) {
+        Map<Integer, Integer> hostPorts = new HashMap<>();
+        Ports ports = container.getNetworkSettings().getPorts();
+        if (ports != null) {
+            ports.getBindings().forEach((exposed, bindings) -> {
+                if (bindings != null && bindings.length > 0 && bindings[0].getHostPortSpec() != null) {
+                    hostPorts.put(exposed.getPort(), Integer.parseInt(bindings[0].getHostPortSpec()));
+                }
+            });
+        }
+        return new RunningContainer(container.getId(), container.getName().replaceFirst("^/", ""), hostPorts, kept);
+    }
+
+    /**
+     * A started container.
+     *
+     * @param hostPorts container port to the host port it is published on
+     * @param kept      an existing container was kept rather than created
+     */
+    public record RunningContainer(String id, String name, Map<Integer, Integer> hostPorts, boolean kept) {
+        public RunningContainer {
+            hostPorts = Map.copyOf(hostPorts);
+        }
+
+        public int hostPort(int containerPort) {
+            Integer port = hostPorts.get(containerPort);
+            if (port == null) {
+                throw new IllegalStateException(name + " does not publish port " + containerPort);
+            }
+            return port;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package social.nova.harness.cli;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.config.Config;
+import social.nova.harness.Fleet;
+import social.nova.harness.NovaStack;
+import social.nova.harness.Progress;
+import social.nova.harness.StackDocker;
+import social.nova.harness.StackIdentity;
+import social.nova.harness.StackSettings;
+import social.nova.harness.StackStatus;
+
+/**
+ * {@code ./nova up|down|status}: the Nova stack for people, on fixed ports, outliving this JVM.
+ *
+ * <ul>
+ *   <li>{@code up}: starts (or brings up to date) the stack of every built service and prints
+ *       the table of services and the URLs to open. Unchanged containers of a running stack are
+ *       kept; changed ones replaced.</li>
+ *   <li>{@code down}: removes every container and the network of the stack, by label.</li>
+ *   <li>{@code status}: prints the table again, from Docker and Consul.</li>
+ * </ul>
+ * Exit code 0 when every instance passes its checks, 1 otherwise, 2 for a bad command.
+ * Settings: {@link StackSettings} (e.g. {@code NOVA_CONSUL_PORT}, {@code NOVA_GATEWAY_PORT}).
+ */
+public final class NovaCli {
+    private static final int OK = 0;
+    private static final int FAILED = 1;
+    private static final int USAGE = 2;
+    /** Held so that their levels stick (JUL keeps loggers only weakly). */
+    private static final Logger ROOT_LOGGER = Logger.getLogger("");
+    private static final Logger RYUK_BANNER = Logger.getLogger("org.testcontainers.utility.ResourceReaper");
+
+    private NovaCli() {
+    }
+
+    public static void main(String[] args) {
+        quietLibraryLogging();
+        int code;
+        try {
+            code = run(args.length == 0 ? "help" : args[0]);
+        } catch (RuntimeException e) {
+            Progress.console().report("FAIL", e.getMessage());
+            code = FAILED;
+        }
+        // Docker client threads would keep the JVM alive; the stack itself outlives it on purpose.
+        System.exit(code);
+    }
+
+    private static int run(String command) {
+        return switch (command) {
+            case "up" -> up();
+            case "down" -> down();
+            case "status" -> status();
+            default -> {
+                System.out.println("usage: nova-harness up|down|status");
+                yield USAGE;
+            }
+        };
+    }
+
+    private static int up() {
+        StackSettings settings = settings();
+        try {
+            NovaStack.start(settings, Fleet.nova(), Progress.console());
+        } catch (IllegalStateException e) {
+            Progress.console().report("FAIL", e.getMessage());
+            Progress.console().report("HINT", "the stack is left as it is for a look: ./nova status, "
+                    + "docker logs <container>, ./nova down");
+            return FAILED;
+        }
+        return printStatus(settings);
+    }
+
+    private static int down() {
+        int removed = NovaStack.down(settings());
+        Progress.console().report("OK", removed == 0 ? "no Nova stack was up" : "removed the Nova stack (" + removed + " containers)");
+        return OK;
+    }
+
+    private static int status() {
+        return printStatus(settings());
+    }
+
+    private static int printStatus(StackSettings settings) {
+        StackStatus status = StackStatus.read(new StackDocker(settings.bindAddress()), StackIdentity.up(), Fleet.nova(),
+                settings.publishedHost());
+        System.out.println();
+        System.out.print(status.render());
+        return status.allPassing() ? OK : FAILED;
+    }
+
+    private static StackSettings settings() {
+        return StackSettings.forUp(Config.create().get("nova"));
+    }
+
+    /**
+     * Testcontainers and docker-java log through JUL at INFO; people want only the steps (and
+     * not the banner warning that Ryuk is off: the CLI's stack is meant to outlive the JVM).
+     * {@code NOVA_VERBOSE=1} keeps everything.
+     */
+    private static void quietLibraryLogging() {
+        if (System.getenv("NOVA_VERBOSE") == null) {
+            ROOT_LOGGER.setLevel(Level.WARNING);
+            RYUK_BANNER.setLevel(Level.SEVERE);
+        }
+    }
+}

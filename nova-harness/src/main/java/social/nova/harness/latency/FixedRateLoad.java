@@ -1,0 +1,120 @@
+package social.nova.harness.latency;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Open-loop load at a fixed rate, bounded in count: request {@code i} is due at
+ * {@code start + i / rate}, runs on its own virtual thread whatever earlier ones are doing, and its
+ * latency is counted from when it was due, not from when it happened to start. A slow answer
+ * therefore cannot hide the requests it would have held up (no "coordinated omission").
+ *
+ * <p>Operations are taken round-robin from the mix. Requests due in the warm-up are sent but not
+ * counted.
+ */
+public final class FixedRateLoad {
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private FixedRateLoad() {
+    }
+
+    /**
+     * One kind of request.
+     *
+     * @param name how the report names it, e.g. {@code GET /api/v1/users/me}
+     * @param call sends one request; {@code true} when answered as expected (an exception counts as an error)
+     */
+    public record Operation(String name, Callable<Boolean> call) {
+        public Operation {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(call, "call");
+        }
+    }
+
+    /** What one operation saw while measured. */
+    public record Outcome(String operation, LatencySummary latency, long errors) {
+    }
+
+    /** Runs {@link LatencySettings#totalRequests()} requests and returns each operation's outcome, in mix order. */
+    public static List<Outcome> run(List<Operation> mix, LatencySettings settings) {
+        return run(mix, settings, () -> { });
+    }
+
+    /**
+     * As {@link #run(List, LatencySettings)}, running {@code atMeasureStart} once when the warm-up is
+     * over (e.g. to snapshot the services' metrics). It runs beside the load, not in its way: the
+     * schedule never waits for it, and it has finished when this method returns.
+     */
+    public static List<Outcome> run(List<Operation> mix, LatencySettings settings, Runnable atMeasureStart) {
+        if (mix.isEmpty()) {
+            throw new IllegalArgumentException("the load needs at least one operation");
+        }
+        Map<String, Recorder> recorders = new LinkedHashMap<>();
+        mix.forEach(operation -> recorders.putIfAbsent(operation.name(), new Recorder()));
+        long period = (long) (NANOS_PER_SECOND / settings.rate());
+        long total = settings.totalRequests();
+        long start = System.nanoTime();
+        long measureFrom = start + settings.warmup().toNanos();
+        boolean measuring = false;
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; i < total; i++) {
+                long due = start + i * period;
+                parkUntil(due);
+                if (!measuring && due >= measureFrom) {
+                    measuring = true;
+                    executor.execute(atMeasureStart);
+                }
+                Operation operation = mix.get((int) (i % mix.size()));
+                Recorder recorder = due >= measureFrom ? recorders.get(operation.name()) : null;
+                executor.execute(() -> send(operation, due, recorder));
+            }
+        } // close() waits for every request to finish (each is bounded by its own timeout)
+        List<Outcome> outcomes = new ArrayList<>();
+        recorders.forEach((name, recorder) -> outcomes.add(recorder.outcome(name)));
+        return outcomes;
+    }
+
+    private static void send(Operation operation, long due, Recorder recorder) {
+        boolean answered;
+        try {
+            answered = operation.call().call();
+        } catch (Exception e) {
+            answered = false;
+        }
+        if (recorder != null) {
+            recorder.record(System.nanoTime() - due, answered);
+        }
+    }
+
+    private static void parkUntil(long due) {
+        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    private static final class Recorder {
+        private final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        private final AtomicLong errors = new AtomicLong();
+
+        void record(long latencyNanos, boolean answered) {
+            latencies.add(latencyNanos);
+            if (!answered) {
+                errors.incrementAndGet();
+            }
+        }
+
+        Outcome outcome(String name) {
+            return new Outcome(name, LatencySummary.ofNanos(latencies.stream().mapToLong(Long::longValue).toArray()),
+                    errors.get());
+        }
+    }
+}
