@@ -1,5 +1,8 @@
 package social.nova.db;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 
@@ -56,8 +59,23 @@ public final class Migrations {
         if (locations == null || locations.isEmpty()) {
             throw new IllegalArgumentException("at least one migration location is required");
         }
-        MigrateResult platform = run("platform", schema, PLATFORM_HISTORY_TABLE, List.of(PLATFORM_LOCATION), dataSource);
-        MigrateResult service = run("service", schema, SERVICE_HISTORY_TABLE, locations, dataSource);
+        MigrateResult platform;
+        MigrateResult service;
+        // Instances of one service starting together on a fresh schema would race to create the
+        // history tables (one fails to baseline an empty one); a session lock per schema makes them
+        // take turns. It is held on a connection of its own while Flyway uses others.
+        try (Connection lock = dataSource.getConnection()) {
+            advisoryLock(lock, "pg_advisory_lock", schema);
+            try {
+                platform = run("platform", schema, PLATFORM_HISTORY_TABLE, List.of(PLATFORM_LOCATION), dataSource);
+                service = run("service", schema, SERVICE_HISTORY_TABLE, locations, dataSource);
+            } finally {
+                advisoryLock(lock, "pg_advisory_unlock", schema);
+            }
+        } catch (SQLException e) {
+            throw new MigrationException("Migrating schema '" + schema + "' failed: cannot take the migration lock: "
+                    + e.getMessage(), e);
+        }
         // Flyway reports no target version when nothing was applied: the version is then the initial one.
         return new Result(platform.migrationsExecuted, service.migrationsExecuted,
                 Objects.requireNonNullElse(service.targetSchemaVersion, service.initialSchemaVersion));
@@ -66,6 +84,14 @@ public final class Migrations {
     /** As {@link #migrate(DataSource, String, List)}, with the service scripts from {@code locations}. */
     public static Result migrate(DataSource dataSource, String schema, String... locations) {
         return migrate(dataSource, schema, List.of(locations));
+    }
+
+    private static void advisoryLock(Connection connection, String function, String schema) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT " + function + "(hashtext(?))")) {
+            statement.setString(1, "nova.migrations." + schema);
+            statement.execute();
+        }
     }
 
     private static MigrateResult run(String set, String schema, String historyTable, List<String> locations,

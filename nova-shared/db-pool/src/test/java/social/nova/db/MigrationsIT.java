@@ -32,6 +32,39 @@ class MigrationsIT {
     }
 
     @Test
+    void instancesStartingTogetherOnAFreshSchemaAllMigrate() throws Exception {
+        int instances = 4;
+        try (Database provisioned = TestDatabases.provisioned("twins")) {
+            List<Database> pools = new java.util.ArrayList<>();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(instances);
+            var start = new java.util.concurrent.CountDownLatch(1);
+            try {
+                List<java.util.concurrent.Future<Migrations.Result>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < instances; i++) {
+                    Database instance = Database.create(provisioned.settings());
+                    pools.add(instance);
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return Migrations.migrate(instance.dataSource(), "twins", "classpath:db/test-catalog");
+                    }));
+                }
+                start.countDown();
+                List<Migrations.Result> outcomes = new java.util.ArrayList<>();
+                for (var result : results) {
+                    outcomes.add(result.get());
+                }
+                // One applies everything, the others find it done; none fails.
+                assertThat(outcomes).containsOnlyOnce(new Migrations.Result(1, 2, "2"))
+                        .filteredOn(r -> r.platformScriptsApplied() == 0).hasSize(instances - 1)
+                        .allMatch(r -> r.equals(new Migrations.Result(0, 0, "2")));
+            } finally {
+                pool.shutdownNow();
+                pools.forEach(Database::close);
+            }
+        }
+    }
+
+    @Test
     void migratingFromTheDatabasesConfiguredLocations() throws SQLException {
         try (Database provisioned = TestDatabases.provisioned("shop");
              Database shop = Database.create(provisioned.settings().withMigrationLocations("classpath:db/test-orders"))) {

@@ -42,6 +42,8 @@ final class ClientMetrics {
             timer = Timer.builder(CALLS)
                     .description("gRPC client calls as their callers saw them, retries included")
                     .tags("target", target, "method", method.getFullMethodName(), "status", code.name())
+                    // Buckets, so p50/p95/p99 per edge can be read from Prometheus (the harness does).
+                    .publishPercentileHistogram()
                     .register(registry);
             byCode[code.ordinal()] = timer;
         }

@@ -78,6 +78,7 @@ public final class GrpcServerMetrics implements ServerInterceptor {
                         .description("Inbound gRPC calls by method and status code")
                         .tag("method", method)
                         .tag("code", code.name())
+                        .publishPercentileHistogram()
                         .register(registry)
                         .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             }
