@@ -69,11 +69,28 @@ public final class NovaStack implements AutoCloseable {
     private final Map<String, List<ServiceInstance>> instances = new LinkedHashMap<>();
     /** Per alias, registrations of earlier processes: never taken as the current instance's. */
     private final Map<String, Set<String>> staleRegistrations = new LinkedHashMap<>();
-    private Fleet fleet = Fleet.of();
-    private RunningContainer consul;
-    private RunningContainer postgres;
-    private RunningContainer redis;
-    private ConsulHealth health;
+    private volatile Fleet fleet = Fleet.of();
+    // Replaced when a fault test restarts them: Docker publishes their ports anew on every start.
+    private volatile RunningContainer consul;
+    private volatile RunningContainer postgres;
+    private volatile RunningContainer redis;
+    private volatile ConsulHealth health;
+
+    /** The stack's infrastructure, for tests that take it away and bring it back. */
+    public enum Platform {
+        CONSUL("Consul"), POSTGRES("PostgreSQL"), REDIS("Redis");
+
+        private final String displayName;
+
+        Platform(String displayName) {
+            this.displayName = displayName;
+        }
+
+        @Override
+        public String toString() {
+            return displayName;
+        }
+    }
 
     private NovaStack(StackSettings settings, StackIdentity identity, Progress progress) {
         this.settings = settings;
@@ -112,6 +129,12 @@ public final class NovaStack implements AutoCloseable {
         long startedAt = System.nanoTime();
         Path root = settings.root();
         Fleet planned = requested.withInstances(settings.instances());
+        for (String service : settings.environment().keySet()) {
+            if (planned.service(service).isEmpty()) {
+                throw new IllegalArgumentException("nova.environment names unknown service '" + service + "'; the fleet has "
+                        + planned.services().stream().map(ServiceSpec::name).toList());
+            }
+        }
         for (ServiceSpec missing : planned.notBuilt(root)) {
             progress.report("SKIP", missing.name() + " (not built: " + root.relativize(missing.jar(root)) + " is missing)");
         }
@@ -127,9 +150,9 @@ public final class NovaStack implements AutoCloseable {
         // The platform containers boot while the images build.
         Map<String, ServiceImage> images = buildImages();
 
-        awaitReady("Consul", consul, health::isReady);
-        awaitReady("PostgreSQL", postgres, this::postgresAnswers);
-        awaitReady("Redis", redis, this::redisAnswers);
+        for (Platform platform : Platform.values()) {
+            awaitReady(platform);
+        }
         provisionDatabases();
 
         for (List<ServiceSpec> wave : fleet.startWaves()) {
@@ -205,7 +228,9 @@ public final class NovaStack implements AutoCloseable {
         }
         awaitPassing(others);
         for (ServiceSpec service : wave) {
-            instances.put(service.name(), List.copyOf(started.get(service.name())));
+            synchronized (instances) {
+                instances.put(service.name(), List.copyOf(started.get(service.name())));
+            }
             progress.report("OK", service.name() + " x" + service.instances()
                     + (service.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", service.dependsOn()) + ")")
                     + " passing in Consul");
@@ -246,6 +271,7 @@ public final class NovaStack implements AutoCloseable {
         if (!settings.javaOptions().isBlank()) {
             env.put("JAVA_TOOL_OPTIONS", settings.javaOptions());
         }
+        env.putAll(settings.environment(service.name()));
         int hostPort = service.edge() && number == 1 ? settings.gatewayPort() : 0;
         return new ContainerSpec(identity.containerName(alias), image.tag(), List.of(alias, service.name()), env, List.of(),
                 Map.of(service.port(), hostPort), settings.serviceMemoryMib() * MIB,
@@ -300,6 +326,14 @@ public final class NovaStack implements AutoCloseable {
     }
 
     // --- waiting -------------------------------------------------------------------------------
+
+    private void awaitReady(Platform platform) {
+        switch (platform) {
+            case CONSUL -> awaitReady(platform.toString(), consul, () -> health.isReady());
+            case POSTGRES -> awaitReady(platform.toString(), postgres, this::postgresAnswers);
+            case REDIS -> awaitReady(platform.toString(), redis, this::redisAnswers);
+        }
+    }
 
     private void awaitReady(String what, RunningContainer container, Callable<Boolean> ready) {
         long startedAt = System.nanoTime();
@@ -393,6 +427,11 @@ public final class NovaStack implements AutoCloseable {
 
     // --- what tests and the CLI use --------------------------------------------------------------
 
+    /** How this stack was started. */
+    public StackSettings settings() {
+        return settings;
+    }
+
     /** The services running, with their instance counts. */
     public Fleet fleet() {
         return fleet;
@@ -416,12 +455,16 @@ public final class NovaStack implements AutoCloseable {
 
     /** The running instances of {@code service} (empty if it does not run). */
     public List<ServiceInstance> instances(String service) {
-        return instances.getOrDefault(service, List.of());
+        synchronized (instances) {
+            return instances.getOrDefault(service, List.of());
+        }
     }
 
     /** Every running instance, in start order. */
     public List<ServiceInstance> instances() {
-        return instances.values().stream().flatMap(List::stream).toList();
+        synchronized (instances) {
+            return instances.values().stream().flatMap(List::stream).toList();
+        }
     }
 
     /** JDBC URL of the stack's database as this machine reaches it (superuser {@link PlatformContainers#SUPERUSER}). */
@@ -450,10 +493,91 @@ public final class NovaStack implements AutoCloseable {
         docker.stop(instance.containerId(), STOP_GRACE);
     }
 
-    /** Starts a stopped instance again and waits until it passes its checks. */
-    public void restart(ServiceInstance instance) {
-        docker.start(instance.containerId());
-        awaitPassing(List.of(instance));
+    /**
+     * Starts a stopped (or killed) instance again and waits until it passes its checks.
+     *
+     * @return the instance as it runs now: Docker publishes its port on another host port
+     */
+    public ServiceInstance restart(ServiceInstance instance) {
+        return restart(List.of(instance)).getFirst();
+    }
+
+    /**
+     * Starts stopped (or killed) instances again, together, and waits until all pass their checks.
+     * A killed instance left its registration behind; the new process registers afresh at the same
+     * alias, so the old one is removed (Consul's checks would pass it again, a twin of the new one).
+     *
+     * @return the instances as they run now, in the same order
+     */
+    public List<ServiceInstance> restart(Collection<ServiceInstance> stopped) {
+        List<ServiceInstance> restarted = new ArrayList<>();
+        for (ServiceInstance instance : stopped) {
+            List<String> earlier = registrationsAt(instance.service(), instance.alias());
+            docker.start(instance.containerId());
+            dropStaleRegistrations(instance.alias(), earlier);
+            RunningContainer now = docker.current(instance.containerId());
+            ServiceInstance current = new ServiceInstance(instance.service(), instance.number(), instance.alias(),
+                    instance.port(), instance.containerId(), instance.containerName(), now.hostPort(instance.port()), host);
+            replace(current);
+            restarted.add(current);
+        }
+        awaitPassing(restarted);
+        return restarted;
+    }
+
+    private void replace(ServiceInstance current) {
+        synchronized (instances) {
+            instances.computeIfPresent(current.service(), (service, list) -> list.stream()
+                    .map(instance -> instance.containerId().equals(current.containerId()) ? current : instance)
+                    .toList());
+        }
+    }
+
+    /**
+     * Kills an instance as {@code docker kill} does (SIGKILL): it cannot deregister or drain, as
+     * when a machine dies. Consul's checks then fail; {@link #restart} brings it back.
+     */
+    public void kill(ServiceInstance instance) {
+        docker.kill(instance.containerId());
+    }
+
+    /** Freezes Consul, PostgreSQL or Redis ({@code docker pause}): connections hang rather than fail. */
+    public void pause(Platform platform) {
+        docker.pause(container(platform).id());
+    }
+
+    /** Undoes {@link #pause}. */
+    public void unpause(Platform platform) {
+        docker.unpause(container(platform).id());
+    }
+
+    /**
+     * Restarts Consul, PostgreSQL or Redis ({@code docker restart}) and waits until it answers
+     * again. Consul runs in dev mode and forgets every registration: services must register again
+     * by themselves ({@link #awaitPassing} tells when they have).
+     */
+    public void restart(Platform platform) {
+        String id = container(platform).id();
+        docker.stop(id, STOP_GRACE);
+        docker.start(id);
+        RunningContainer now = docker.current(id);
+        switch (platform) {
+            case CONSUL -> {
+                consul = now;
+                health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
+            }
+            case POSTGRES -> postgres = now;
+            case REDIS -> redis = now;
+        }
+        awaitReady(platform);
+    }
+
+    private RunningContainer container(Platform platform) {
+        return switch (platform) {
+            case CONSUL -> consul;
+            case POSTGRES -> postgres;
+            case REDIS -> redis;
+        };
     }
 
     /** The stack's services, instances and their health in Consul, as {@code ./nova status} shows them. */
@@ -464,7 +588,11 @@ public final class NovaStack implements AutoCloseable {
     /** Where each service's instances publish their Prometheus metrics, reachable from this machine. */
     public Map<String, List<URI>> metricsEndpoints() {
         Map<String, List<URI>> endpoints = new LinkedHashMap<>();
-        instances.forEach((service, list) -> endpoints.put(service, list.stream()
+        Map<String, List<ServiceInstance>> running;
+        synchronized (instances) {
+            running = new LinkedHashMap<>(instances);
+        }
+        running.forEach((service, list) -> endpoints.put(service, list.stream()
                 .map(instance -> URI.create("http://" + instance.hostTarget() + METRICS_PATH)).toList()));
         return endpoints;
     }

@@ -123,6 +123,37 @@ public final class StackDocker {
         }
     }
 
+    /** Kills the container as {@code docker kill} does (SIGKILL): no graceful shutdown, no deregistration. */
+    public void kill(String containerId) {
+        docker.killContainerCmd(containerId).exec();
+    }
+
+    /** Freezes every process of the container ({@code docker pause}); its ports still accept connections. */
+    public void pause(String containerId) {
+        docker.pauseContainerCmd(containerId).exec();
+    }
+
+    public void unpause(String containerId) {
+        try {
+            docker.unpauseContainerCmd(containerId).exec();
+        } catch (NotModifiedException notPaused) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} was not paused", containerId);
+        }
+    }
+
+    /** Whether the container is paused. */
+    public boolean isPaused(String containerId) {
+        return inspect(containerId).map(c -> Boolean.TRUE.equals(c.getState().getPaused())).orElse(false);
+    }
+
+    /**
+     * The container as it runs now. Docker publishes a port anew (on another free host port) each
+     * time a container starts, so whoever reaches it from the host must look again after a restart.
+     */
+    public RunningContainer current(String containerId) {
+        return running(docker.inspectContainerCmd(containerId).exec(), false);
+    }
+
     public void start(String containerId) {
         try {
             docker.startContainerCmd(containerId).exec();

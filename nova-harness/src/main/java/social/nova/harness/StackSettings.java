@@ -3,10 +3,13 @@ package social.nova.harness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.helidon.config.Config;
 import org.testcontainers.DockerClientFactory;
@@ -28,6 +31,8 @@ import org.testcontainers.DockerClientFactory;
  *   <tr><td>start.timeout</td><td>PT3M</td><td>longest wait for one start step (infrastructure, or one wave of services)</td></tr>
  *   <tr><td>service.memory</td><td>512</td><td>memory limit of each service container, MiB (the JVM takes 75 % as heap)</td></tr>
  *   <tr><td>java.options</td><td>empty</td><td>{@code JAVA_TOOL_OPTIONS} of every service container</td></tr>
+ *   <tr><td>environment.&lt;service&gt;.&lt;VARIABLE&gt;</td><td>none</td><td>extra environment of every
+ *       instance of one service, e.g. {@code nova.environment.api-gateway.GATEWAY_RATE_dash_LIMIT_LIMIT=6000}</td></tr>
  *   <tr><td>logs.dir</td><td>none ({@code up}), {@code nova-harness/target/stack-logs} (tests)</td><td>where
  *       {@link NovaStack#close()} saves each service container's log</td></tr>
  * </table>
@@ -36,7 +41,8 @@ import org.testcontainers.DockerClientFactory;
  */
 public record StackSettings(Path root, boolean persistent, int consulPort, int gatewayPort, String bindAddress,
                             Map<String, Integer> instances, Duration checkInterval, Duration startTimeout,
-                            int serviceMemoryMib, String javaOptions, Optional<Path> logDirectory) {
+                            int serviceMemoryMib, String javaOptions, Optional<Path> logDirectory,
+                            Map<String, Map<String, String>> environment) {
     public static final int UP_CONSUL_PORT = 8500;
     public static final int UP_GATEWAY_PORT = 8000;
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -64,6 +70,9 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
         }
         instances = Map.copyOf(instances);
         Objects.requireNonNull(logDirectory, "logs.dir");
+        Map<String, Map<String, String>> copy = new LinkedHashMap<>();
+        environment.forEach((service, variables) -> copy.put(service, Map.copyOf(variables)));
+        environment = Collections.unmodifiableMap(copy);
     }
 
     /** Settings of the stack {@code ./nova up} starts for people: fixed ports, outlives the JVM. */
@@ -90,7 +99,26 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
                 nova.get("service.memory").asInt().orElse(DEFAULT_SERVICE_MEMORY_MIB),
                 nova.get("java.options").asString().orElse(""),
                 nova.get("logs.dir").asString().map(Path::of)
-                        .or(() -> persistent ? Optional.empty() : Optional.of(root.resolve(TEST_LOG_DIRECTORY))));
+                        .or(() -> persistent ? Optional.empty() : Optional.of(root.resolve(TEST_LOG_DIRECTORY))),
+                environment(nova.get("environment")));
+    }
+
+    /** Extra environment of one service's instances (empty if none is configured). */
+    public Map<String, String> environment(String service) {
+        return environment.getOrDefault(service, Map.of());
+    }
+
+    /** {@code environment.<service>.<VARIABLE> = value} into service to variables. */
+    static Map<String, Map<String, String>> environment(Config node) {
+        Map<String, Map<String, String>> environment = new LinkedHashMap<>();
+        node.asNodeList().orElse(List.of()).forEach(service -> {
+            Map<String, String> variables = new TreeMap<>();
+            service.asNodeList().orElse(List.of()).forEach(variable -> variables.put(variable.name(),
+                    variable.asString().orElseThrow(() -> new IllegalArgumentException(
+                            "nova.environment." + service.name() + "." + variable.name() + " must be a plain value"))));
+            environment.put(service.name(), variables);
+        });
+        return environment;
     }
 
     /**

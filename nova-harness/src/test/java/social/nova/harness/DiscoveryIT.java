@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,6 +18,7 @@ import static org.awaitility.Awaitility.await;
  * tags and meta set; an instance that is stopped leaves Consul's passing list.
  */
 @ExtendWith(NovaStackExtension.class)
+@Order(2)
 class DiscoveryIT {
     private static final Duration DEREGISTRATION_TIMEOUT = Duration.ofSeconds(30);
 

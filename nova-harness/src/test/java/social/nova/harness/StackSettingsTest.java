@@ -62,6 +62,21 @@ class StackSettingsTest {
     }
 
     @Test
+    void extraEnvironmentIsPerService() {
+        StackSettings settings = StackSettings.forTests(nova(Map.of(
+                "nova.root", "/repo",
+                "nova.environment.api-gateway.GATEWAY_RATE_dash_LIMIT_LIMIT", "6000",
+                "nova.environment.api-gateway.GATEWAY_FLEET_CACHE_dash_FOR", "PT2S",
+                "nova.environment.user-service.USER_PROFILE_dash_CACHE_TTL", "PT1M")));
+
+        assertThat(settings.environment("api-gateway")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "GATEWAY_RATE_dash_LIMIT_LIMIT", "6000", "GATEWAY_FLEET_CACHE_dash_FOR", "PT2S"));
+        assertThat(settings.environment("user-service")).containsExactlyEntriesOf(Map.of("USER_PROFILE_dash_CACHE_TTL", "PT1M"));
+        assertThat(settings.environment("auth-service")).isEmpty();
+        assertThat(StackSettings.forTests(nova(Map.of("nova.root", "/repo"))).environment()).isEmpty();
+    }
+
+    @Test
     void badValuesAreRejectedNamingTheKey() {
         assertThatThrownBy(() -> StackSettings.parseInstances("auth-service:2"))
                 .hasMessageContaining("nova.instances must look like");

@@ -40,8 +40,26 @@ public final class FixedRateLoad {
         }
     }
 
-    /** What one operation saw while measured. */
-    public record Outcome(String operation, LatencySummary latency, long errors) {
+    /**
+     * What one operation saw while measured.
+     *
+     * @param samples every measured request, in the order they finished
+     */
+    public record Outcome(String operation, LatencySummary latency, LatencyHistogram histogram, long errors,
+                          List<Sample> samples) {
+        public Outcome {
+            samples = List.copyOf(samples);
+        }
+    }
+
+    /**
+     * One request.
+     *
+     * @param dueNanos     when it was due, on {@link System#nanoTime()}'s scale
+     * @param latencyNanos from due to answered
+     * @param answered     answered as expected
+     */
+    public record Sample(long dueNanos, long latencyNanos, boolean answered) {
     }
 
     /** Runs {@link LatencySettings#totalRequests()} requests and returns each operation's outcome, in mix order. */
@@ -91,7 +109,7 @@ public final class FixedRateLoad {
             answered = false;
         }
         if (recorder != null) {
-            recorder.record(System.nanoTime() - due, answered);
+            recorder.record(due, System.nanoTime() - due, answered);
         }
     }
 
@@ -102,19 +120,20 @@ public final class FixedRateLoad {
     }
 
     private static final class Recorder {
-        private final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         private final AtomicLong errors = new AtomicLong();
 
-        void record(long latencyNanos, boolean answered) {
-            latencies.add(latencyNanos);
+        void record(long due, long latencyNanos, boolean answered) {
+            samples.add(new Sample(due, latencyNanos, answered));
             if (!answered) {
                 errors.incrementAndGet();
             }
         }
 
         Outcome outcome(String name) {
-            return new Outcome(name, LatencySummary.ofNanos(latencies.stream().mapToLong(Long::longValue).toArray()),
-                    errors.get());
+            long[] latencies = samples.stream().mapToLong(Sample::latencyNanos).toArray();
+            return new Outcome(name, LatencySummary.ofNanos(latencies), LatencyHistogram.ofNanos(latencies), errors.get(),
+                    List.copyOf(samples));
         }
     }
 }

@@ -19,14 +19,17 @@ import io.helidon.config.Config;
  *   <tr><td>request-timeout</td><td>PT10S</td><td>longest wait for one answer</td></tr>
  *   <tr><td>threshold</td><td>PT0.5S</td><td>the plan's exit criterion: gRPC calls across services must
  *       stay under it</td></tr>
+ *   <tr><td>budget</td><td>PT0.05S</td><td>our own budget: the p99 of every gRPC edge must stay under it</td></tr>
  * </table>
  */
-public record LatencySettings(double rate, Duration warmup, Duration duration, Duration requestTimeout, Duration threshold) {
+public record LatencySettings(double rate, Duration warmup, Duration duration, Duration requestTimeout, Duration threshold,
+                              Duration budget) {
     public static final double DEFAULT_RATE = 8;
     public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(5);
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
+    public static final Duration DEFAULT_BUDGET = Duration.ofMillis(50);
 
     public LatencySettings {
         if (!(rate > 0)) {
@@ -36,6 +39,7 @@ public record LatencySettings(double rate, Duration warmup, Duration duration, D
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(requestTimeout, "request-timeout");
         Objects.requireNonNull(threshold, "threshold");
+        Objects.requireNonNull(budget, "budget");
         if (warmup.isNegative() || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("nova.latency.warmup must be >= 0 and nova.latency.duration > 0");
         }
@@ -47,7 +51,8 @@ public record LatencySettings(double rate, Duration warmup, Duration duration, D
                 latency.get("warmup").as(Duration.class).orElse(DEFAULT_WARMUP),
                 latency.get("duration").as(Duration.class).orElse(DEFAULT_DURATION),
                 latency.get("request-timeout").as(Duration.class).orElse(DEFAULT_REQUEST_TIMEOUT),
-                latency.get("threshold").as(Duration.class).orElse(DEFAULT_THRESHOLD));
+                latency.get("threshold").as(Duration.class).orElse(DEFAULT_THRESHOLD),
+                latency.get("budget").as(Duration.class).orElse(DEFAULT_BUDGET));
     }
 
     /** How many requests the whole run starts (warm-up included): the load is bounded. */

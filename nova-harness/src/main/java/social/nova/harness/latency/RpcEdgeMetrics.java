@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * The gRPC edges between services, from the callers' own client metrics: nova-rpc's timer
  * {@code nova.rpc.client.calls} (tags {@code target}, {@code method}, {@code status}) as Prometheus
  * exposes it at {@code /observe/metrics}. A snapshot before and one after the load give each
- * edge's calls, errors and mean in between; percentiles come from the timer's histogram buckets
- * where the services publish them, and are left out where they do not. The timer's max is left out
+ * edge's calls, errors and mean in between; percentiles and the chart's bins come from the timer's
+ * histogram buckets ({@code _bucket}, which nova-rpc publishes), and are left out where a service
+ * does not publish them. The timer's max is left out
  * too: Micrometer keeps it over a window of minutes, so it would include the warm-up.
  */
 public final class RpcEdgeMetrics {
@@ -101,7 +102,8 @@ public final class RpcEdgeMetrics {
                     millis((end.sumSeconds() - start.sumSeconds()) / calls),
                     histogram ? "gRPC edges: the caller's client metrics, percentiles from their histogram buckets"
                             : "gRPC edges: the caller's client metrics, mean over the run (the services publish no "
-                              + "histogram buckets, so no percentiles)"));
+                              + "histogram buckets, so no percentiles)",
+                    histogram ? LatencyHistogram.ofCumulativeSeconds(buckets) : null));
         });
         return edges;
     }

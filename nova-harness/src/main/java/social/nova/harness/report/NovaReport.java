@@ -4,47 +4,75 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import social.nova.harness.StackStatus;
+import social.nova.harness.faults.FaultOutcome;
 import social.nova.harness.latency.EdgeLatency;
 import social.nova.harness.latency.ExitCriterion;
+import social.nova.harness.report.ModuleTimings.ModuleTiming;
+import social.nova.harness.report.ReportParts.LatencyRun;
+import social.nova.harness.report.ReportParts.Load;
 
 /**
- * The harness's report of one run: the stack as Consul saw it, the load, each edge's latency and
- * the plan's exit criterion, as {@code report.json} (for tools) and {@code index.html} (for people)
- * in one folder, by default {@code nova-harness/target/nova-report}.
+ * The harness's report of one run, as {@code report.json} (for tools) and {@code index.html} (for
+ * people) in one folder, by default {@code nova-harness/target/nova-report}: the GO / NO-GO verdict
+ * and the checks behind it, each edge's latency with a histogram chart, the fault outcomes, each
+ * module's test times, the stack and the load. The page is self-contained: inline CSS and SVG, no
+ * script, nothing fetched.
  */
 public final class NovaReport {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private NovaReport() {
     }
 
-    /** The load a run put on the stack. */
-    public record Load(double ratePerSecond, double warmupSeconds, double durationSeconds, long requests, List<String> operations) {
-        public Load {
-            operations = List.copyOf(operations);
-        }
-    }
-
-    /** Everything the report shows. */
-    public record Report(String generatedAt, String gitCommit, List<StackStatus.ServiceRow> services, Load load,
-                         List<EdgeLatency> edges, ExitCriterion exitCriterion) {
+    /**
+     * Everything the report shows. Latency figures are null when the run measured none.
+     *
+     * @param runId the stack the figures come from
+     */
+    public record Report(String generatedAt, String gitCommit, String runId, Verdict verdict,
+                         List<StackStatus.ServiceRow> services, Load load, List<EdgeLatency> edges,
+                         ExitCriterion exitCriterion, ExitCriterion budget, List<FaultOutcome> faults,
+                         List<ModuleTiming> modules) {
         public Report {
             services = List.copyOf(services);
             edges = List.copyOf(edges);
+            faults = List.copyOf(faults);
+            modules = List.copyOf(modules);
         }
+    }
+
+    /**
+     * Puts together what the run's test classes saved ({@link ReportParts}) and the module test
+     * times found under {@code root}, and writes the report.
+     *
+     * @return the report written
+     */
+    public static Report assemble(Path directory, Path root, String runId, String gitCommit) {
+        Optional<LatencyRun> latency = ReportParts.latency(directory, runId);
+        List<FaultOutcome> faults = ReportParts.faults(directory, runId);
+        Report report = new Report(Instant.now().toString(), gitCommit, runId,
+                Verdict.of(latency.map(LatencyRun::exitCriterion), latency.map(LatencyRun::budget), faults),
+                latency.map(LatencyRun::services).orElse(List.of()),
+                latency.map(LatencyRun::load).orElse(null),
+                latency.map(LatencyRun::edges).orElse(List.of()),
+                latency.map(LatencyRun::exitCriterion).orElse(null),
+                latency.map(LatencyRun::budget).orElse(null),
+                faults,
+                ModuleTimings.read(root));
+        write(directory, report);
+        return report;
     }
 
     /** Writes {@code report.json} and {@code index.html} into {@code directory}; returns the HTML file. */
     public static Path write(Path directory, Report report) {
         try {
             Files.createDirectories(directory);
-            JSON.writeValue(directory.resolve("report.json").toFile(), report);
+            ReportParts.JSON.writeValue(directory.resolve("report.json").toFile(), report);
             Path html = directory.resolve("index.html");
             Files.writeString(html, html(report));
             return html;
@@ -61,26 +89,151 @@ public final class NovaReport {
                 <style>
                   body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
                   table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
-                  th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left; }
+                  th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
                   td.n { text-align: right; font-variant-numeric: tabular-nums; }
                   .ok { color: #17702a; } .bad { color: #b00020; font-weight: bold; }
+                  #verdict { display: inline-block; font-size: 2.5rem; font-weight: bold; padding: 0.3rem 1.2rem;
+                             border-radius: 0.4rem; color: #fff; }
+                  #verdict.go { background: #2e7d32; } #verdict.no-go { background: #c62828; }
+                  .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+                  figure { margin: 0; border: 1px solid #ddd; padding: 0.4rem; }
+                  figcaption { font-size: 0.8rem; max-width: 340px; }
+                  ul.m { margin: 0; padding-left: 1rem; }
                   small { color: #666; }
                 </style></head><body>
                 <h1>Nova harness report</h1>
                 """);
         page.append("<p>").append(escape(report.generatedAt())).append(" &middot; commit <code>")
-                .append(escape(report.gitCommit())).append("</code></p>\n");
+                .append(escape(report.gitCommit())).append("</code> &middot; run <code>").append(escape(report.runId()))
+                .append("</code></p>\n");
+        verdict(page, report.verdict());
+        latency(page, report);
+        faults(page, report.faults());
+        modules(page, report.modules());
+        stack(page, report);
+        return page.append("</body></html>\n").toString();
+    }
 
-        ExitCriterion criterion = report.exitCriterion();
-        page.append("<h2>Exit criterion</h2>\n<p class=\"").append(criterion.met() ? "ok" : "bad").append("\">")
-                .append(criterion.met() ? "Met: " : "Not met: ").append(escape(criterion.criterion())).append("</p>\n");
-        if (!criterion.failures().isEmpty()) {
-            page.append("<ul>");
-            criterion.failures().forEach(failure -> page.append("<li class=\"bad\">").append(escape(failure)).append("</li>"));
-            page.append("</ul>\n");
+    private static void verdict(StringBuilder page, Verdict verdict) {
+        page.append("<h2>Verdict</h2>\n<p><span id=\"verdict\" class=\"").append(verdict.go() ? "go" : "no-go")
+                .append("\">").append(escape(verdict.decision())).append("</span></p>\n");
+        page.append("<table id=\"checks\"><tr><th>check</th><th>criterion</th><th>result</th></tr>\n");
+        for (Verdict.Check check : verdict.checks()) {
+            page.append("<tr><td>").append(escape(check.name())).append("</td><td>").append(escape(check.criterion()))
+                    .append("</td><td class=\"").append(check.met() ? "ok" : "bad").append("\">")
+                    .append(check.met() ? "met" : "not met");
+            if (!check.failures().isEmpty()) {
+                page.append("<ul class=\"m\">");
+                check.failures().forEach(failure -> page.append("<li>").append(escape(failure)).append("</li>"));
+                page.append("</ul>");
+            }
+            page.append("</td></tr>\n");
         }
+        page.append("</table>\n");
+    }
 
-        page.append("<h2>Stack</h2>\n<table><tr><th>service</th><th>instance</th><th>host port</th><th>health in Consul</th></tr>\n");
+    private static void latency(StringBuilder page, Report report) {
+        page.append("<h2>Latency per edge (ms)</h2>\n");
+        if (report.load() == null) {
+            page.append("<p class=\"bad\">No latency run in this report.</p>\n");
+            return;
+        }
+        Load load = report.load();
+        page.append("<p>").append(format(load.ratePerSecond())).append(" requests/s on a fixed schedule for ")
+                .append(format(load.durationSeconds())).append(" s after ").append(format(load.warmupSeconds()))
+                .append(" s of warm-up (").append(load.requests()).append(" requests in all), round-robin over: ")
+                .append(escape(String.join(", ", load.operations()))).append(".</p>\n");
+        double threshold = report.exitCriterion().thresholdMillis();
+        double budget = report.budget().thresholdMillis();
+        page.append("<table id=\"edges\"><tr><th>from</th><th>to</th><th>operation</th><th>kind</th>"
+                + "<th>calls</th><th>errors</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr>\n");
+        for (EdgeLatency edge : report.edges()) {
+            boolean grpc = "grpc".equals(edge.kind());
+            boolean over = grpc && edge.judgedMillis() >= budget;
+            page.append("<tr><td>").append(escape(edge.from())).append("</td><td>").append(escape(edge.to()))
+                    .append("</td><td><code>").append(escape(edge.operation())).append("</code></td><td>").append(escape(edge.kind()))
+                    .append("</td><td class=\"n\">").append(edge.count())
+                    .append("</td><td class=\"n").append(edge.errors() > 0 ? " bad" : "").append("\">").append(edge.errors())
+                    .append("</td>").append(cell(edge.p50(), false)).append(cell(edge.p95(), false))
+                    .append(cell(edge.p99(), over && edge.p99() != null)).append(cell(edge.max(), false))
+                    .append(cell(edge.mean(), over && edge.p99() == null)).append("</tr>\n");
+        }
+        page.append("</table>\n<p><small>Sources: ");
+        report.edges().stream().map(EdgeLatency::source).distinct().forEach(source -> page.append(escape(source)).append(". "));
+        page.append("A dash: the source cannot tell. Red: a gRPC edge over our budget of ").append(format(budget))
+                .append(" ms (the plan's threshold is ").append(format(threshold)).append(" ms).</small></p>\n");
+
+        page.append("<h2>Latency histograms</h2>\n<p><small>Calls per bin (upper bound in ms). Green: within our budget of ")
+                .append(format(budget)).append(" ms; amber: over it; red: over the plan's ").append(format(threshold))
+                .append(" ms.</small></p>\n<div class=\"charts\">\n");
+        for (EdgeLatency edge : report.edges()) {
+            if (edge.histogram() == null) {
+                continue;
+            }
+            String title = edge.from() + " \u2192 " + edge.to() + " " + edge.operation();
+            page.append("<figure>").append(HistogramChart.svg(title, edge.histogram(), budget, threshold))
+                    .append("<figcaption>").append(escape(title)).append(" (").append(edge.histogram().total())
+                    .append(" calls)</figcaption></figure>\n");
+        }
+        page.append("</div>\n");
+    }
+
+    private static void faults(StringBuilder page, List<FaultOutcome> faults) {
+        page.append("<h2>Faults</h2>\n");
+        if (faults.isEmpty()) {
+            page.append("<p class=\"bad\">No fault test ran in this run.</p>\n");
+            return;
+        }
+        page.append("<table id=\"faults\"><tr><th>fault</th><th>expectation</th><th>result</th><th>measured</th></tr>\n");
+        for (FaultOutcome fault : faults) {
+            page.append("<tr><td>").append(escape(fault.name())).append("</td><td>").append(escape(fault.expectation()))
+                    .append("</td><td class=\"").append(fault.passed() ? "ok" : "bad").append("\">")
+                    .append(fault.passed() ? "passed" : "failed");
+            if (!fault.detail().isEmpty()) {
+                page.append("<br>").append(escape(fault.detail()));
+            }
+            page.append("</td><td><ul class=\"m\">");
+            for (Map.Entry<String, Object> measured : fault.measurements().entrySet()) {
+                page.append("<li>").append(escape(measured.getKey())).append(": ").append(escape(value(measured.getValue())))
+                        .append("</li>");
+            }
+            page.append("</ul></td></tr>\n");
+        }
+        page.append("</table>\n");
+    }
+
+    private static void modules(StringBuilder page, List<ModuleTiming> modules) {
+        page.append("<h2>Module test times</h2>\n");
+        if (modules.isEmpty()) {
+            page.append("<p>No module has test reports yet.</p>\n");
+            return;
+        }
+        page.append("<table id=\"modules\"><tr><th>module</th><th>unit tests</th><th>unit s</th><th>integration tests</th>"
+                + "<th>integration s</th><th>total s</th><th>failed</th><th>skipped</th><th>reports written</th></tr>\n");
+        for (ModuleTiming module : modules) {
+            page.append("<tr><td>").append(escape(module.module())).append("</td><td class=\"n\">").append(module.unitTests())
+                    .append("</td><td class=\"n\">").append(format(module.unitSeconds()))
+                    .append("</td><td class=\"n\">").append(module.integrationTests())
+                    .append("</td><td class=\"n\">").append(format(module.integrationSeconds()))
+                    .append("</td><td class=\"n\">").append(format(module.totalSeconds()))
+                    .append("</td><td class=\"n").append(module.failures() + module.errors() > 0 ? " bad" : "").append("\">")
+                    .append(module.failures() + module.errors())
+                    .append("</td><td class=\"n\">").append(module.skipped())
+                    .append("</td><td>").append(escape(module.reportedAt())).append("</td></tr>\n");
+        }
+        double total = modules.stream().mapToDouble(ModuleTiming::totalSeconds).sum();
+        page.append("</table>\n<p><small>Sum of the <code>time</code> of each module's surefire (unit) and failsafe "
+                + "(integration) reports, ").append(format(total)).append(" s in all; compiling and packaging are not "
+                + "recorded. Reports stay from the module's last build.</small></p>\n");
+    }
+
+    private static void stack(StringBuilder page, Report report) {
+        page.append("<h2>Stack</h2>\n");
+        if (report.services().isEmpty()) {
+            page.append("<p>Not recorded (the latency run records it).</p>\n");
+            return;
+        }
+        page.append("<table id=\"stack\"><tr><th>service</th><th>instance</th><th>host port</th><th>health in Consul</th></tr>\n");
         for (StackStatus.ServiceRow service : report.services()) {
             for (StackStatus.InstanceRow instance : service.instances()) {
                 page.append("<tr><td>").append(escape(service.service())).append("</td><td>").append(escape(instance.address()))
@@ -89,37 +242,17 @@ public final class NovaReport {
             }
         }
         page.append("</table>\n");
-
-        Load load = report.load();
-        page.append("<h2>Load</h2>\n<p>").append(format(load.ratePerSecond())).append(" requests/s on a fixed schedule for ")
-                .append(format(load.durationSeconds())).append(" s after ").append(format(load.warmupSeconds()))
-                .append(" s of warm-up (").append(load.requests()).append(" requests in all), round-robin over: ")
-                .append(escape(String.join(", ", load.operations()))).append(".</p>\n");
-
-        page.append("<h2>Latency per edge (ms)</h2>\n<table><tr><th>from</th><th>to</th><th>operation</th><th>kind</th>"
-                + "<th>calls</th><th>errors</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr>\n");
-        for (EdgeLatency edge : report.edges()) {
-            boolean slow = "grpc".equals(edge.kind()) && edge.judgedMillis() >= criterion.thresholdMillis();
-            page.append("<tr><td>").append(escape(edge.from())).append("</td><td>").append(escape(edge.to()))
-                    .append("</td><td><code>").append(escape(edge.operation())).append("</code></td><td>").append(edge.kind())
-                    .append("</td><td class=\"n\">").append(edge.count())
-                    .append("</td><td class=\"n").append(edge.errors() > 0 ? " bad" : "").append("\">").append(edge.errors())
-                    .append("</td>").append(cell(edge.p50(), false)).append(cell(edge.p95(), false))
-                    .append(cell(edge.p99(), slow && edge.p99() != null)).append(cell(edge.max(), false))
-                    .append(cell(edge.mean(), slow && edge.p99() == null)).append("</tr>\n");
-        }
-        page.append("</table>\n<p><small>Sources: ");
-        report.edges().stream().map(EdgeLatency::source).distinct()
-                .forEach(source -> page.append(escape(source)).append(". "));
-        page.append("A dash: the source cannot tell.</small></p>\n</body></html>\n");
-        return page.toString();
     }
 
     private static String cell(Double millis, boolean bad) {
         return "<td class=\"n" + (bad ? " bad" : "") + "\">" + (millis == null ? "&ndash;" : format(millis)) + "</td>";
     }
 
-    private static String format(double value) {
+    private static String value(Object value) {
+        return value instanceof Double number ? format(number) : String.valueOf(value);
+    }
+
+    static String format(double value) {
         return String.format(Locale.ROOT, value == Math.rint(value) ? "%.0f" : "%.1f", value);
     }
 

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class FixedRateLoadTest {
     private static final LatencySettings ONE_SECOND_AT_50 = new LatencySettings(50, Duration.ofMillis(200),
-            Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofMillis(500));
+            Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50));
 
     @Test
     void sendsExactlyTheBoundedCountRoundRobinAndCountsOnlyAfterTheWarmUp() {

@@ -71,6 +71,10 @@ class RpcEdgeMetricsTest {
         assertThat(edge.p95()).isCloseTo(10 + 90.0 * 5 / 10, within(1e-9)); // halfway into 10..100 ms
         assertThat(edge.p99()).isCloseTo(10 + 90.0 * 9 / 10, within(1e-9));
         assertThat(edge.mean()).isCloseTo(12.0, within(1e-9));
+        // The chart's bins from the same buckets: 90 at or under 10 ms, 10 more at or under 100 ms.
+        assertThat(edge.histogram().total()).isEqualTo(100);
+        assertThat(edge.histogram().counts().get(LatencyHistogram.BOUNDS_MILLIS.indexOf(10.0))).isEqualTo(90);
+        assertThat(edge.histogram().counts().get(LatencyHistogram.BOUNDS_MILLIS.indexOf(100.0))).isEqualTo(10);
     }
 
     @Test

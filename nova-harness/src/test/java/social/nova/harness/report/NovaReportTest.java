@@ -4,41 +4,124 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import social.nova.harness.faults.FaultOutcome;
 import social.nova.harness.latency.EdgeLatency;
 import social.nova.harness.latency.ExitCriterion;
+import social.nova.harness.latency.LatencyHistogram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NovaReportTest {
+    private static final String RUN = "nova-it-abc123";
+
     @TempDir
     Path directory;
+    @TempDir
+    Path root;
 
     @Test
-    void writesJsonForToolsAndEscapedHtmlForPeople() throws Exception {
+    void assemblesTheRunsPartsIntoJsonForToolsAndAnEscapedSelfContainedPageForPeople() throws Exception {
         List<EdgeLatency> edges = List.of(
                 new EdgeLatency("load", "api-gateway", "GET /api/v1/users/<id>", "http", 27, 0, 18.2, 25.0, 30.6, 30.6, 19.0,
-                        EdgeLatency.MEASURED),
-                new EdgeLatency("api-gateway", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 34, 0, null, null,
-                        null, 917.9, 10.4, "caller's metrics"));
-        NovaReport.Report report = new NovaReport.Report("2026-11-26T15:00:00Z", "c957265e11cd", List.of(),
-                new NovaReport.Load(8, 5, 20, 200, List.of("GET /api/v1/users/<id>")), edges,
-                ExitCriterion.judge(edges, Duration.ofMillis(500)));
+                        EdgeLatency.MEASURED, LatencyHistogram.ofNanos(new long[] {3_000_000, 18_000_000, 30_000_000})),
+                new EdgeLatency("api-gateway", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 34, 0, 4.0, 9.0,
+                        12.0, null, 5.4, "caller's metrics", LatencyHistogram.ofNanos(new long[] {4_000_000, 12_000_000})),
+                new EdgeLatency("content-service", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 3, 0, null, null,
+                        null, null, 7.0, "caller's metrics", null));
+        saveLatency(edges);
+        ReportParts.saveFault(directory, "nova-it-earlier", new FaultOutcome("left over", "from an earlier run", false,
+                Map.of(), "must not appear"));
+        ReportParts.saveFault(directory, RUN, new FaultOutcome("redis paused", "requests succeed", true,
+                Map.of("requests", 40, "errors", 0), ""));
+        ReportParts.saveFault(directory, RUN, new FaultOutcome("consul restarted", "services register again", true,
+                Map.of("re-registered in s", 7.9), ""));
 
-        Path html = NovaReport.write(directory, report);
+        NovaReport.Report report = NovaReport.assemble(directory, root, RUN, "c957265e11cd");
 
         JsonNode json = new ObjectMapper().readTree(directory.resolve("report.json").toFile());
+        assertThat(json.at("/verdict/decision").asText()).isEqualTo("GO");
         assertThat(json.at("/exitCriterion/met").asBoolean()).isTrue();
-        assertThat(json.at("/edges/1/p99").isNull()).isTrue();
-        assertThat(json.at("/edges/1/mean").asDouble()).isEqualTo(10.4);
+        assertThat(json.at("/budget/thresholdMillis").asDouble()).isEqualTo(50.0);
+        assertThat(json.at("/edges/1/p99").asDouble()).isEqualTo(12.0);
+        assertThat(json.at("/edges/2/p99").isNull()).isTrue();
+        assertThat(json.at("/edges/0/histogram/counts/2").asLong()).as("3 ms falls in the <= 5 ms bin").isEqualTo(1);
         assertThat(json.at("/load/ratePerSecond").asDouble()).isEqualTo(8.0);
-        String page = Files.readString(html);
-        assertThat(page).contains("Met: gRPC calls across services under 500 ms")
+        assertThat(json.at("/faults").size()).isEqualTo(2);
+        assertThat(report.faults()).extracting(FaultOutcome::name).containsExactly("redis paused", "consul restarted");
+
+        String page = Files.readString(directory.resolve("index.html"));
+        assertThat(page).contains("<span id=\"verdict\" class=\"go\">GO</span>")
                 .contains("GET /api/v1/users/&lt;id&gt;").doesNotContain("users/<id>")
-                .contains("c957265e11cd").contains("&ndash;");
+                .contains("c957265e11cd").contains("&ndash;")
+                .contains("consul restarted").contains("re-registered in s: 7.9").doesNotContain("left over")
+                .doesNotContain("http://", "https://", "<script");
+        assertThat(page.split("<svg class=\"histogram\"", -1)).as("one chart per edge with a histogram").hasSize(3);
+    }
+
+    @Test
+    void aSlowEdgeOrAFailedFaultOrAnythingNotMeasuredIsNoGo() throws Exception {
+        List<EdgeLatency> slow = List.of(new EdgeLatency("api-gateway", "user-service", "GetUser", "grpc", 10, 0, 40.0, 60.0,
+                70.0, null, 45.0, "caller's metrics", null));
+        saveLatency(slow);
+
+        NovaReport.Report noFaults = NovaReport.assemble(directory, root, RUN, "c0ffee");
+
+        assertThat(noFaults.verdict().go()).isFalse();
+        assertThat(noFaults.verdict().checks()).extracting(Verdict.Check::name, Verdict.Check::met).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Plan exit criterion", true),
+                org.assertj.core.groups.Tuple.tuple("Latency budget", false),
+                org.assertj.core.groups.Tuple.tuple("Faults", false));
+        assertThat(noFaults.verdict().checks().get(2).failures()).containsExactly("no fault test ran in this run");
+
+        NovaReport.Report nothing = NovaReport.assemble(directory, root, "nova-it-other", "c0ffee");
+        assertThat(nothing.verdict().checks()).noneMatch(Verdict.Check::met);
+        assertThat(Files.readString(directory.resolve("index.html")))
+                .contains("<span id=\"verdict\" class=\"no-go\">NO-GO</span>")
+                .contains("No latency run in this report.");
+    }
+
+    @Test
+    void listsEachModulesTestTimesFromItsSurefireAndFailsafeReports() throws Exception {
+        suite(root.resolve("nova-shared/rpc/target/surefire-reports"), "TEST-a.xml", 3, "1.5", 0);
+        suite(root.resolve("nova-shared/rpc/target/surefire-reports"), "TEST-b.xml", 2, "0.25", 0);
+        suite(root.resolve("nova-shared/rpc/target/failsafe-reports"), "TEST-c.xml", 4, "20.0", 1);
+        suite(root.resolve("contracts/target/surefire-reports"), "TEST-d.xml", 1, "1,234.5", 0);
+        Files.createDirectories(root.resolve("nova-shared/empty"));
+        Files.writeString(root.resolve("nova-shared/empty/pom.xml"), "<project/>");
+
+        List<ModuleTimings.ModuleTiming> modules = ModuleTimings.read(root);
+
+        assertThat(modules).extracting(ModuleTimings.ModuleTiming::module).containsExactly("contracts", "nova-shared/rpc");
+        ModuleTimings.ModuleTiming rpc = modules.get(1);
+        assertThat(rpc.unitTests()).isEqualTo(5);
+        assertThat(rpc.unitSeconds()).isEqualTo(1.8);
+        assertThat(rpc.integrationTests()).isEqualTo(4);
+        assertThat(rpc.integrationSeconds()).isEqualTo(20.0);
+        assertThat(rpc.failures()).isEqualTo(1);
+        assertThat(modules.getFirst().unitSeconds()).isEqualTo(1234.5);
+    }
+
+    private void saveLatency(List<EdgeLatency> edges) {
+        ReportParts.saveLatency(directory, new ReportParts.LatencyRun(RUN, "2026-11-26T15:00:00Z", "c957265e11cd", List.of(),
+                new ReportParts.Load(8, 5, 20, 200, List.of("GET /api/v1/users/<id>")), edges,
+                ExitCriterion.judge(edges, Duration.ofMillis(500)), ExitCriterion.budget(edges, Duration.ofMillis(50))));
+    }
+
+    private void suite(Path reports, String file, int tests, String time, int failures) throws Exception {
+        Files.createDirectories(reports);
+        Path module = reports.getParent().getParent();
+        Files.writeString(module.resolve("pom.xml"), "<project/>");
+        Files.writeString(reports.resolve(file), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <testsuite name="x" time="%s" tests="%d" errors="0" skipped="0" failures="%d">
+                  <testcase name="t" time="0.1"/>
+                </testsuite>
+                """.formatted(time, tests, failures));
     }
 }

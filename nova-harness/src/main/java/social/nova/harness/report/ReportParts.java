@@ -1,0 +1,111 @@
+package social.nova.harness.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import social.nova.harness.StackStatus;
+import social.nova.harness.faults.FaultOutcome;
+import social.nova.harness.latency.EdgeLatency;
+import social.nova.harness.latency.ExitCriterion;
+
+/**
+ * What each test class of a run contributes to the report, kept as JSON in
+ * {@code <report>/parts/} until {@link NovaReport#assemble} puts it together: the latency run
+ * ({@code latency.json}) and the fault outcomes ({@code faults.json}). Every part names the run
+ * (the stack) it came from, so a report never mixes in an earlier run's leftovers.
+ */
+public final class ReportParts {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final String PARTS = "parts";
+    private static final String LATENCY = "latency.json";
+    private static final String FAULTS = "faults.json";
+
+    private ReportParts() {
+    }
+
+    /** The load a run put on the stack. */
+    public record Load(double ratePerSecond, double warmupSeconds, double durationSeconds, long requests,
+                       List<String> operations) {
+        public Load {
+            operations = List.copyOf(operations);
+        }
+    }
+
+    /** A latency run: the stack as Consul saw it, the load, every edge and how they were judged. */
+    public record LatencyRun(String runId, String measuredAt, String gitCommit, List<StackStatus.ServiceRow> services,
+                             Load load, List<EdgeLatency> edges, ExitCriterion exitCriterion, ExitCriterion budget) {
+        public LatencyRun {
+            Objects.requireNonNull(runId, "runId");
+            services = List.copyOf(services);
+            edges = List.copyOf(edges);
+        }
+    }
+
+    /** The fault outcomes of one run, in the order the tests ran. */
+    public record FaultRun(String runId, List<FaultOutcome> faults) {
+        public FaultRun {
+            faults = List.copyOf(faults);
+        }
+    }
+
+    public static void saveLatency(Path reportDirectory, LatencyRun run) {
+        write(reportDirectory.resolve(PARTS).resolve(LATENCY), run);
+    }
+
+    /** Adds (or replaces, by name) one fault's outcome to the run's list. */
+    public static synchronized void saveFault(Path reportDirectory, String runId, FaultOutcome outcome) {
+        List<FaultOutcome> faults = new ArrayList<>(faults(reportDirectory, runId));
+        faults.removeIf(fault -> fault.name().equals(outcome.name()));
+        faults.add(outcome);
+        write(reportDirectory.resolve(PARTS).resolve(FAULTS), new FaultRun(runId, faults));
+    }
+
+    /** The latency run of {@code runId}, if it wrote one. */
+    public static Optional<LatencyRun> latency(Path reportDirectory, String runId) {
+        return read(reportDirectory.resolve(PARTS).resolve(LATENCY), LatencyRun.class)
+                .filter(run -> run.runId().equals(runId));
+    }
+
+    /** The fault outcomes of {@code runId} (empty if none ran). */
+    public static List<FaultOutcome> faults(Path reportDirectory, String runId) {
+        return read(reportDirectory.resolve(PARTS).resolve(FAULTS), FaultRun.class)
+                .filter(run -> runId.equals(run.runId()))
+                .map(FaultRun::faults)
+                .orElse(List.of());
+    }
+
+    private static void write(Path file, Object part) {
+        try {
+            Files.createDirectories(file.getParent());
+            // Whole or not at all: a reader never sees half a file.
+            Path partial = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(partial.toFile(), part);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report part " + file, e);
+        }
+    }
+
+    private static <T> Optional<T> read(Path file, Class<T> type) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), type));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the report part " + file, e);
+        }
+    }
+}

@@ -1,0 +1,411 @@
+package social.nova.harness;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
+import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.contracts.auth.v1.GetPublicKeysRequest;
+import social.nova.contracts.auth.v1.GetPublicKeysResponse;
+import social.nova.contracts.auth.v1.PublicKey;
+import social.nova.contracts.auth.v1.VerifyTokenRequest;
+import social.nova.contracts.user.v1.GetUserRequest;
+import social.nova.contracts.user.v1.Profile;
+import social.nova.contracts.user.v1.UserServiceGrpc;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
+import social.nova.harness.GatewayApi.Account;
+import social.nova.harness.GatewayApi.Answer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every edge of the dependency graph, against the real running providers: what each caller expects
+ * of its provider holds (the answer, not found, invalid input, unauthenticated), and the provider's
+ * status reaches the gateway's HTTP answer mapped as the API documents it
+ * (nova-services/api-gateway/README.md). Then one user's journey through the gateway.
+ *
+ * <p>Edges: gateway to auth-, user- and content-service (HTTP through the gateway); content-service
+ * to user-service and user-service to auth-service (gRPC, called directly the way those callers
+ * call, plus their effect seen through the gateway); auth-service to user-service through the
+ * {@code UserRegistered} event on a Redis stream.
+ */
+@ExtendWith(NovaStackExtension.class)
+@Order(1)
+class ContractsIT {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The profile of a new account is promised "well within 2 s"; a loaded 2-core machine gets some slack. */
+    private static final Duration PROFILE_PROMISE = Duration.ofSeconds(5);
+    private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
+    private static final long RPC_DEADLINE_SECONDS = 5;
+    private static final String USER_EVENTS = "nova.events.user";
+    private static final String USER_EVENTS_GROUP = "user-service";
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private static NovaStack stack;
+    private static GatewayApi gateway;
+    private static Account ada;
+    private static Account bob;
+    private static final List<ManagedChannel> CHANNELS = new ArrayList<>();
+
+    @BeforeAll
+    static void twoAccounts(NovaStack novaStack) throws Exception {
+        stack = novaStack;
+        gateway = GatewayApi.of(stack, REQUEST_TIMEOUT);
+        ada = gateway.signUp("ada");
+        bob = gateway.signUp("bob");
+    }
+
+    @AfterAll
+    static void closeChannels() {
+        CHANNELS.forEach(ManagedChannel::shutdownNow);
+    }
+
+    // --- gateway -> auth-service -----------------------------------------------------------------
+
+    @Test
+    void gatewayToAuthService() throws Exception {
+        // Happy path: the accounts above were registered (201) and logged in (200); a refresh rotates.
+        Account carol = gateway.register("carol");
+        JsonNode refreshed = gateway.expect(200, "POST", "/api/v1/auth/refresh", null,
+                Map.of("refreshToken", carol.refreshToken().get()));
+        assertThat(refreshed.get("tokenType").asText()).isEqualTo("Bearer");
+        assertThat(refreshed.get("refreshToken").asText()).isNotEqualTo(carol.refreshToken().get());
+
+        Answer taken = gateway.call("POST", "/api/v1/auth/register", null, Map.of("email", ada.email(),
+                "password", "another good password", "username", "other" + shortId(), "displayName", "Other"));
+        assertError(taken, 409, "ALREADY_EXISTS", "EMAIL_TAKEN");
+
+        Answer invalid = gateway.call("POST", "/api/v1/auth/register", null, Map.of("email", "not-an-email",
+                "password", "short", "username", "A!", "displayName", " "));
+        assertError(invalid, 400, "INVALID_ARGUMENT", null);
+        assertThat(invalid.violatedFields()).as("field names as the API spells them")
+                .contains("email", "password", "username", "displayName");
+
+        Answer wrongPassword = gateway.call("POST", "/api/v1/auth/login", null,
+                Map.of("email", ada.email(), "password", "not the password"));
+        assertError(wrongPassword, 401, "UNAUTHENTICATED", "INVALID_CREDENTIALS");
+        assertThat(wrongPassword.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+
+        // auth-service has no "not found": an unknown refresh token is its nearest kin.
+        Answer unknownToken = gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", "no-such-token"));
+        assertError(unknownToken, 401, "UNAUTHENTICATED", "REFRESH_TOKEN_INVALID");
+
+        Answer logoutWithoutToken = gateway.call("POST", "/api/v1/auth/logout", null, Map.of("refreshToken", "x"));
+        assertError(logoutWithoutToken, 401, "UNAUTHENTICATED", "TOKEN_MISSING");
+    }
+
+    // --- gateway -> user-service -----------------------------------------------------------------
+
+    @Test
+    void gatewayToUserService() throws Exception {
+        JsonNode profile = gateway.expect(200, "GET", "/api/v1/users/" + bob.userId(), ada.accessToken(), null);
+        assertThat(profile.get("id").asText()).isEqualTo(bob.userId());
+        assertThat(profile.get("username").asText()).isEqualTo(bob.username());
+        assertThat(profile.get("displayName").asText()).isEqualTo("Display " + bob.username());
+        assertThat(profile.has("followers") && profile.has("following") && profile.has("createdAt")).isTrue();
+
+        assertError(gateway.get("/api/v1/users/" + UUID.randomUUID(), ada.accessToken()), 404, "NOT_FOUND", null);
+
+        // Invalid input the service finds (the gateway checks only that ids are UUIDs and limits integers).
+        Answer emptyName = gateway.call("PATCH", "/api/v1/users/me", ada.accessToken(), Map.of("displayName", ""));
+        assertError(emptyName, 400, "INVALID_ARGUMENT", null);
+        assertThat(emptyName.violatedFields()).containsExactly("displayName");
+        Answer hugePage = gateway.get("/api/v1/users/" + bob.userId() + "/followers?limit=1000", ada.accessToken());
+        assertError(hugePage, 400, "INVALID_ARGUMENT", null);
+        assertThat(hugePage.violatedFields()).containsExactly("limit");
+        Answer notAnId = gateway.get("/api/v1/users/not-a-uuid", ada.accessToken());
+        assertError(notAnId, 400, "INVALID_ARGUMENT", null);
+        assertThat(notAnId.violatedFields()).containsExactly("id");
+
+        assertError(gateway.get("/api/v1/users/me", null), 401, "UNAUTHENTICATED", "TOKEN_MISSING");
+        assertError(gateway.get("/api/v1/users/me", tampered(ada.accessToken(), bob.userId())), 401, "UNAUTHENTICATED", null);
+    }
+
+    // --- gateway -> content-service --------------------------------------------------------------
+
+    @Test
+    void gatewayToContentService() throws Exception {
+        Answer created = gateway.call("POST", "/api/v1/posts", ada.accessToken(), Map.of("text", "  contract post  "));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String postId = created.body().get("id").asText();
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/posts/" + postId);
+        JsonNode post = gateway.expect(200, "GET", "/api/v1/posts/" + postId, bob.accessToken(), null);
+        assertThat(post.get("text").asText()).as("trimmed").isEqualTo("contract post");
+        assertThat(post.get("authorId").asText()).isEqualTo(ada.userId());
+        assertThat(post.get("likes").asLong()).isZero();
+
+        assertError(gateway.get("/api/v1/posts/" + UUID.randomUUID(), ada.accessToken()), 404, "NOT_FOUND", null);
+
+        Answer blank = gateway.call("POST", "/api/v1/posts", ada.accessToken(), Map.of("text", "   "));
+        assertError(blank, 400, "INVALID_ARGUMENT", null);
+        assertThat(blank.violatedFields()).containsExactly("text");
+        Answer tooLong = gateway.call("POST", "/api/v1/posts", ada.accessToken(), Map.of("text", "x".repeat(501)));
+        assertError(tooLong, 400, "INVALID_ARGUMENT", null);
+        assertThat(tooLong.violatedFields()).containsExactly("text");
+
+        assertError(gateway.call("POST", "/api/v1/posts", null, Map.of("text", "anonymous")), 401, "UNAUTHENTICATED", null);
+        assertError(gateway.call("DELETE", "/api/v1/posts/" + postId, bob.accessToken(), null), 403, "PERMISSION_DENIED",
+                "NOT_AUTHOR");
+    }
+
+    // --- content-service -> user-service ---------------------------------------------------------
+
+    @Test
+    void contentServiceToUserService() throws Exception {
+        // What content-service's UserDirectory sends: GetUser(author) with the caller's own token.
+        UserServiceGrpc.UserServiceBlockingStub asAda = userService(ada.accessToken());
+        Profile profile = asAda.getUser(GetUserRequest.newBuilder().setUserId(bob.userId()).build()).getProfile();
+        assertThat(profile.getId()).isEqualTo(bob.userId());
+        assertThat(profile.getUsername()).isEqualTo(bob.username());
+
+        assertRpcError(() -> asAda.getUser(GetUserRequest.newBuilder().setUserId(UUID.randomUUID().toString()).build()),
+                Status.Code.NOT_FOUND, null);
+        NovaException invalid = assertRpcError(() -> asAda.getUser(GetUserRequest.newBuilder().setUserId("x").build()),
+                Status.Code.INVALID_ARGUMENT, null);
+        assertThat(invalid.violations()).extracting(FieldViolation::field).containsExactly("user_id");
+        assertRpcError(() -> userService(null).getUser(GetUserRequest.newBuilder().setUserId(bob.userId()).build()),
+                Status.Code.UNAUTHENTICATED, null);
+
+        // End to end: user-service's NOT_FOUND for the author becomes content-service's
+        // INVALID_ARGUMENT AUTHOR_UNKNOWN, and the gateway's 400.
+        Account ghost = gateway.register("ghost");
+        await("ghost's profile row").atMost(EVENT_TIMEOUT).until(() -> profileRows(ghost.userId()) == 1);
+        deleteProfile(ghost.userId());
+        Answer orphan = gateway.call("POST", "/api/v1/posts", ghost.accessToken(), Map.of("text", "who am I"));
+        assertError(orphan, 400, "INVALID_ARGUMENT", "AUTHOR_UNKNOWN");
+    }
+
+    // --- user-service -> auth-service (public keys) ----------------------------------------------
+
+    @Test
+    void userServiceToAuthServiceKeys() throws Exception {
+        GetPublicKeysResponse keys = authService(null).getPublicKeys(GetPublicKeysRequest.getDefaultInstance());
+        String kid = jwtPart(ada.accessToken(), 0).get("kid").asText();
+        assertThat(keys.getKeysList()).extracting(PublicKey::getKid).as("the key that signed ada's token").contains(kid);
+        PublicKey signing = keys.getKeysList().stream().filter(key -> key.getKid().equals(kid)).findFirst().orElseThrow();
+        assertThat(signing.getUse()).isEqualTo("sig");
+        assertThat(signing.getAlg()).isEqualTo(jwtPart(ada.accessToken(), 0).get("alg").asText());
+        assertThat(GatewayApi.JSON.readTree(keys.getJwksJson()).get("keys").size()).isEqualTo(keys.getKeysCount());
+        assertThat(keys.getMaxAgeSeconds()).isPositive();
+
+        // user-service verifies with those keys: ada's token passes, a token with a forged payload does not.
+        assertThat(userService(ada.accessToken()).getUser(GetUserRequest.newBuilder().setUserId(ada.userId()).build())
+                .getProfile().getId()).isEqualTo(ada.userId());
+        String forged = tampered(ada.accessToken(), bob.userId());
+        assertRpcError(() -> userService(forged)
+                .getUser(GetUserRequest.newBuilder().setUserId(bob.userId()).build()), Status.Code.UNAUTHENTICATED, "TOKEN_INVALID");
+
+        AuthServiceGrpc.AuthServiceBlockingStub auth = authService(null);
+        assertThat(auth.verifyToken(VerifyTokenRequest.newBuilder().setAccessToken(ada.accessToken()).build())
+                .getClaims().getUserId()).isEqualTo(ada.userId());
+        assertRpcError(() -> auth.verifyToken(VerifyTokenRequest.newBuilder().setAccessToken("not.a.token").build()),
+                Status.Code.UNAUTHENTICATED, "TOKEN_INVALID");
+        NovaException empty = assertRpcError(() -> auth.verifyToken(VerifyTokenRequest.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT, null);
+        assertThat(empty.violations()).extracting(FieldViolation::field).containsExactly("access_token");
+    }
+
+    // --- auth-service -> user-service: UserRegistered on a Redis stream ---------------------------
+
+    @Test
+    void authServiceToUserServiceThroughTheUserRegisteredEvent() throws Exception {
+        Account erin = gateway.register("erin");
+        await("erin's profile").atMost(PROFILE_PROMISE)
+                .until(() -> gateway.get("/api/v1/users/" + erin.userId(), ada.accessToken()).status() == 200);
+        JsonNode profile = gateway.expect(200, "GET", "/api/v1/users/" + erin.userId(), ada.accessToken(), null);
+        assertThat(profile.get("username").asText()).isEqualTo(erin.username());
+        assertThat(profile.get("displayName").asText()).isEqualTo("Display " + erin.username());
+
+        try (RedisClient redis = RedisClient.create(stack.redisUri().getHost(), stack.redisUri().getPort())) {
+            // The entry as the outbox relay wrote it, with every field the consumer reads.
+            StreamEntry entry = redis.xrevrange(USER_EVENTS, "+", "-").stream()
+                    .filter(e -> erin.userId().equals(e.getFields().get("aggregate-id")))
+                    .findFirst().orElseThrow(() -> new AssertionError("no UserRegistered entry for " + erin.userId()));
+            assertThat(entry.getFields()).containsEntry("event-type", "UserRegistered").containsKey("event-id");
+            JsonNode payload = GatewayApi.JSON.readTree(entry.getFields().get("payload"));
+            assertThat(payload.get("userId").asText()).isEqualTo(erin.userId());
+            assertThat(payload.get("username").asText()).isEqualTo(erin.username());
+            assertThat(payload.get("displayName").asText()).isEqualTo("Display " + erin.username());
+            assertThat(payload.get("registeredAt").asText()).isNotBlank();
+
+            // At-least-once delivery: the same event again (here with another name) changes nothing.
+            ObjectNode replayed = ((ObjectNode) payload.deepCopy()).put("displayName", "Replayed");
+            Map<String, String> fields = new HashMap<>(entry.getFields());
+            fields.put("payload", GatewayApi.JSON.writeValueAsString(replayed));
+            StreamEntryID replayId = redis.xadd(USER_EVENTS, XAddParams.xAddParams(), fields);
+            await("the replayed event consumed").atMost(EVENT_TIMEOUT).until(() -> {
+                StreamGroupInfo group = redis.xinfoGroups(USER_EVENTS).stream()
+                        .filter(g -> g.getName().equals(USER_EVENTS_GROUP)).findFirst().orElseThrow();
+                return group.getLastDeliveredId().compareTo(replayId) >= 0 && group.getPending() == 0;
+            });
+        }
+        assertThat(gateway.expect(200, "GET", "/api/v1/users/" + erin.userId(), ada.accessToken(), null)
+                .get("displayName").asText()).isEqualTo("Display " + erin.username());
+    }
+
+    // --- one user's journey ----------------------------------------------------------------------
+
+    @Test
+    void aUsersJourneyThroughTheGateway() throws Exception {
+        Account dave = gateway.register("dave");
+        await("dave's profile").atMost(GatewayApi.PROFILE_TIMEOUT)
+                .until(() -> gateway.get("/api/v1/users/me", dave.accessToken()).status() == 200);
+        String token = dave.accessToken();
+
+        gateway.expect(204, "PUT", "/api/v1/users/" + ada.userId() + "/follow", token, null);
+        JsonNode followers = gateway.expect(200, "GET", "/api/v1/users/" + ada.userId() + "/followers?limit=100", token, null);
+        assertThat(followers.get("items")).extracting(item -> item.get("id").asText()).contains(dave.userId());
+        assertThat(gateway.expect(200, "GET", "/api/v1/users/me", token, null).get("following").asLong()).isEqualTo(1);
+
+        String postId = gateway.post(dave, "my first post");
+        gateway.expect(204, "PUT", "/api/v1/posts/" + postId + "/like", ada.accessToken(), null);
+        assertThat(gateway.expect(200, "GET", "/api/v1/posts/" + postId, token, null).get("likes").asLong()).isEqualTo(1);
+        JsonNode posts = gateway.expect(200, "GET", "/api/v1/users/" + dave.userId() + "/posts?limit=10", ada.accessToken(), null);
+        assertThat(posts.get("items")).extracting(item -> item.get("id").asText()).containsExactly(postId);
+
+        String firstRefresh = dave.refreshToken().get();
+        JsonNode rotated = gateway.expect(200, "POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", firstRefresh));
+        String secondRefresh = rotated.get("refreshToken").asText();
+        String secondAccess = rotated.get("accessToken").asText();
+        assertThat(gateway.get("/api/v1/users/me", secondAccess).status()).isEqualTo(200);
+
+        gateway.expect(204, "POST", "/api/v1/auth/logout", secondAccess, Map.of("refreshToken", secondRefresh));
+
+        // After logout, as the API defines it: the session's refresh tokens are refused, and
+        // auth-service's VerifyToken refuses its access tokens (the gateway and services verify
+        // access tokens locally, so they accept them until they expire: nova-auth-client's README).
+        assertError(gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", secondRefresh)),
+                401, "UNAUTHENTICATED", "SESSION_REVOKED");
+        Answer old = gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", firstRefresh));
+        assertError(old, 401, "UNAUTHENTICATED", null);
+        assertThat(old.reason()).isIn("REFRESH_TOKEN_REUSED", "SESSION_REVOKED");
+        assertRpcError(() -> authService(null).verifyToken(VerifyTokenRequest.newBuilder().setAccessToken(secondAccess).build()),
+                Status.Code.UNAUTHENTICATED, "SESSION_REVOKED");
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    /** The error shape every gateway error has, with the status of its code. */
+    private static void assertError(Answer answer, int status, String code, String reason) {
+        assertThat(answer.status()).as("status of %s", answer).isEqualTo(status);
+        assertThat(answer.errorCode()).as("code of %s", answer).isEqualTo(code);
+        assertThat(answer.error().path("message").asText()).as("message of %s", answer).isNotBlank();
+        assertThat(answer.error().path("requestId").asText()).as("requestId of %s", answer).isNotBlank();
+        if (reason != null) {
+            assertThat(answer.reason()).as("reason of %s", answer).isEqualTo(reason);
+        }
+    }
+
+    private static NovaException assertRpcError(Runnable call, Status.Code code, String reason) {
+        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
+        assertThat(failure).as("expected %s", code).isNotNull();
+        assertThat(failure.getStatus().getCode()).as(failure.toString()).isEqualTo(code);
+        NovaException error = NovaException.from(failure);
+        if (reason != null) {
+            assertThat(error.reason()).as("reason of %s", failure).hasValue(reason);
+        }
+        return error;
+    }
+
+    private static UserServiceGrpc.UserServiceBlockingStub userService(String accessToken) {
+        return stub(stack.instances("user-service").getFirst(), accessToken, UserServiceGrpc::newBlockingStub)
+                .withDeadlineAfter(RPC_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static AuthServiceGrpc.AuthServiceBlockingStub authService(String accessToken) {
+        return stub(stack.instances("auth-service").getFirst(), accessToken, AuthServiceGrpc::newBlockingStub)
+                .withDeadlineAfter(RPC_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A stub straight to one instance (its published port), with {@code authorization: Bearer <token>} if given. */
+    private static <S> S stub(ServiceInstance instance, String accessToken, Function<Channel, S> factory) {
+        ManagedChannel channel = Grpc.newChannelBuilder(instance.hostTarget(), InsecureChannelCredentials.create()).build();
+        synchronized (CHANNELS) {
+            CHANNELS.add(channel);
+        }
+        if (accessToken == null) {
+            return factory.apply(channel);
+        }
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + accessToken);
+        return factory.apply(ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+    }
+
+    /** Part {@code index} (0 header, 1 claims) of a JWT. */
+    private static JsonNode jwtPart(String jwt, int index) throws Exception {
+        return GatewayApi.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[index]));
+    }
+
+    /** The token with its subject changed and its signature kept: no longer what auth-service signed. */
+    private static String tampered(String jwt, String subject) throws Exception {
+        String[] parts = jwt.split("\\.");
+        ObjectNode claims = (ObjectNode) jwtPart(jwt, 1);
+        claims.put("sub", subject);
+        String payload = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(GatewayApi.JSON.writeValueAsString(claims).getBytes(StandardCharsets.UTF_8));
+        return parts[0] + "." + payload + "." + parts[2];
+    }
+
+    private static int profileRows(String userId) throws Exception {
+        try (Connection db = superuser();
+             PreparedStatement select = db.prepareStatement("SELECT count(*) FROM users.profiles WHERE id = ?::uuid")) {
+            select.setString(1, userId);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    /** A user whose profile is gone (user-service has no RPC for that: the test plays the operator). */
+    private static void deleteProfile(String userId) throws Exception {
+        try (Connection db = superuser();
+             PreparedStatement delete = db.prepareStatement("DELETE FROM users.profiles WHERE id = ?::uuid")) {
+            delete.setString(1, userId);
+            assertThat(delete.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static Connection superuser() throws Exception {
+        return DriverManager.getConnection(stack.jdbcUrl(), PlatformContainers.SUPERUSER, PlatformContainers.SUPERUSER_PASSWORD);
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+}

@@ -1,0 +1,520 @@
+package social.nova.harness;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.config.Config;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import social.nova.harness.GatewayApi.Account;
+import social.nova.harness.GatewayApi.Answer;
+import social.nova.harness.NovaStack.Platform;
+import social.nova.harness.faults.FaultOutcome;
+import social.nova.harness.faults.FaultSettings;
+import social.nova.harness.latency.FixedRateLoad;
+import social.nova.harness.latency.FixedRateLoad.Operation;
+import social.nova.harness.latency.FixedRateLoad.Sample;
+import social.nova.harness.latency.LatencySettings;
+import social.nova.harness.latency.LatencySummary;
+import social.nova.harness.latency.PrometheusText;
+import social.nova.harness.report.ReportParts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fleet under faults, with the stack's own containers: an instance killed under load, a
+ * service with every instance stopped, Redis frozen, PostgreSQL and Consul restarted. Each test
+ * restores what it broke before it ends (the stack is shared with the other test classes, which
+ * is why this class runs after those that measure), records its outcome and figures for the
+ * report, and checks that every write the gateway acknowledged (201) in any fault is still there.
+ */
+@ExtendWith(NovaStackExtension.class)
+@Order(4)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsIT {
+    private static final String USER_SERVICE = "user-service";
+    private static final int LOAD_USERS = 5;
+    private static final int FAIL_FAST_PROBES = 20;
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration STEADY_PAUSE = Duration.ofMillis(150);
+    private static final Duration REDIS_PAUSED_FOR = Duration.ofSeconds(6);
+    /** The kinds of request sent while Redis is paused; each is sent at least once. */
+    private static final int REDIS_ROUTES = 4;
+    /** How much of a failure's message the report shows. */
+    private static final int DETAIL_LENGTH = 400;
+    private static final String RETRIES = "nova_rpc_client_retries_total";
+    private static final String CALLS = "nova_rpc_client_calls_seconds_count";
+
+    private static NovaStack stack;
+    private static FaultSettings settings;
+    private static GatewayApi gateway;
+    private static HttpClient http;
+    /** Every post the gateway acknowledged with 201 during these tests, id to author. */
+    private static final Map<String, Account> ACKNOWLEDGED = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void gateway(NovaStack novaStack) {
+        stack = novaStack;
+        settings = FaultSettings.create(Config.create().get("nova.faults"));
+        http = HttpClient.newHttpClient();
+        gateway = GatewayApi.of(stack, settings.requestTimeout());
+        assertThat(stack.instances(USER_SERVICE)).as("FaultsIT needs two user-service instances (nova.instances)").hasSize(2);
+    }
+
+    @Test
+    @Order(1)
+    void killingOneOfTwoUserServiceInstancesUnderLoadCostsUnderOnePercentAndItLeavesTheBalancingQuickly() throws Exception {
+        fault("user-service instance killed under load",
+                String.format(java.util.Locale.ROOT, "%.0f req/s for %d s through the gateway on routes that reach "
+                        + "user-service; docker kill of one of its two instances: under %.0f%% of requests fail and the "
+                        + "dead instance gets no call %d ms after the kill",
+                        settings.rate(), settings.duration().toSeconds(), settings.maxErrorRate() * 100,
+                        settings.failoverWithin().toMillis()), measured -> {
+            List<Account> users = signUps(LOAD_USERS, "kill");
+            ServiceInstance victim = stack.instances(USER_SERVICE).getLast();
+            Map<String, List<URI>> callers = callersOf(USER_SERVICE);
+            AtomicLong killedAt = new AtomicLong();
+            AtomicLong leftConsulAfterNanos = new AtomicLong(-1);
+            AtomicReference<Map<String, Double>> afterFailover = new AtomicReference<>();
+            try {
+                List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(userServiceMix(users), load(), () -> {
+                    sleep(settings.killAfter());
+                    killedAt.set(System.nanoTime());
+                    stack.kill(victim);
+                    // When Consul stops handing it out, and what the callers did from failover-within on.
+                    long deadline = killedAt.get() + settings.failoverWithin().toNanos();
+                    while (System.nanoTime() < deadline) {
+                        if (leftConsulAfterNanos.get() < 0 && !passingTargets(USER_SERVICE).contains(victim.target())) {
+                            leftConsulAfterNanos.set(System.nanoTime() - killedAt.get());
+                        }
+                        sleep(POLL);
+                    }
+                    afterFailover.set(callerCounters(callers));
+                });
+                Map<String, Double> atEnd = callerCounters(callers);
+                List<Sample> samples = outcomes.stream().flatMap(o -> o.samples().stream()).toList();
+                long failed = samples.stream().filter(s -> !s.answered()).count();
+                long failoverEnds = killedAt.get() + settings.failoverWithin().toNanos();
+                List<Sample> late = samples.stream().filter(s -> s.dueNanos() >= failoverEnds).toList();
+                long lastFailureAfterKill = samples.stream().filter(s -> !s.answered() && s.dueNanos() >= killedAt.get())
+                        .mapToLong(s -> s.dueNanos() + s.latencyNanos() - killedAt.get()).max().orElse(-1);
+                LatencySummary latency = LatencySummary.ofNanos(samples.stream().mapToLong(Sample::latencyNanos).toArray());
+                double lateRetries = atEnd.get(RETRIES) - afterFailover.get().get(RETRIES);
+                double lateFailedCalls = atEnd.get(CALLS) - afterFailover.get().get(CALLS);
+                measured.put("requests", (long) samples.size());
+                measured.put("failed requests", failed);
+                measured.put("error rate %", 100.0 * failed / samples.size());
+                measured.put("killed at, s into the load", settings.killAfter().toSeconds());
+                measured.put("last failed request ended, ms after the kill", lastFailureAfterKill < 0 ? "none failed"
+                        : (Object) (lastFailureAfterKill / 1e6));
+                measured.put("requests due from failover-within on", (long) late.size());
+                measured.put("callers' retries and failed calls to user-service from failover-within on",
+                        lateRetries + lateFailedCalls);
+                measured.put("dead instance out of Consul's passing list, ms after the kill", leftConsulAfterNanos.get() < 0
+                        ? "later than failover-within" : (Object) (leftConsulAfterNanos.get() / 1e6));
+                measured.put("p99 ms", latency.p99());
+                measured.put("max ms", latency.max());
+
+                assertThat((double) failed / samples.size()).as("share of failed requests").isLessThan(settings.maxErrorRate());
+                assertThat(late).as("requests due %s after the kill", settings.failoverWithin()).isNotEmpty()
+                        .allMatch(Sample::answered);
+                assertThat(lateRetries + lateFailedCalls)
+                        .as("the callers' attempts on the dead instance (a retry or a failed call) after %s", settings.failoverWithin())
+                        .isZero();
+            } finally {
+                stack.restart(victim);
+            }
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    @Test
+    @Order(2)
+    void withEveryUserServiceInstanceStoppedItsRoutesFailFastWhileOthersWorkAndItRecoversByItself() throws Exception {
+        fault("user-service stopped (every instance)",
+                "its routes answer 503 in under " + settings.failFastWithin().toMillis() + " ms once the gateway's breaker "
+                        + "is open; login and post reads keep working; restarted, it serves again with no manual step",
+                measured -> {
+            Account author = gateway.signUp("outage");
+            Account reader = gateway.signUp("outage");
+            String post = acknowledgedPost(author, "before the outage");
+            List<ServiceInstance> instances = stack.instances(USER_SERVICE);
+            long stoppedAt = System.nanoTime();
+            try {
+                instances.parallelStream().forEach(stack::stop);
+                measured.put("instances stopped", (long) instances.size());
+                Answer first = gateway.get("/api/v1/users/me", author.accessToken());
+                measured.put("first answer after the stop", first.status() + " in " + format(first.millis()) + " ms");
+
+                // Callers see 503 at once; the breaker opens after enough failed calls.
+                AtomicInteger sent = new AtomicInteger();
+                await("the gateway's breaker for user-service open").atMost(settings.recoveryTimeout()).pollInterval(POLL)
+                        .until(() -> {
+                            Answer answer = gateway.get("/api/v1/users/me", author.accessToken());
+                            sent.incrementAndGet();
+                            assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
+                            return "OPEN".equals(breakerState(USER_SERVICE));
+                        });
+                measured.put("requests until the breaker opened", (long) sent.get());
+                List<Answer> probes = new ArrayList<>();
+                for (int i = 0; i < FAIL_FAST_PROBES; i++) {
+                    probes.add(gateway.get(i % 2 == 0 ? "/api/v1/users/me" : "/api/v1/users/" + reader.userId(),
+                            author.accessToken()));
+                }
+                double slowest = probes.stream().mapToDouble(Answer::millis).max().orElseThrow();
+                measured.put("503 answers with the breaker open, slowest ms", slowest);
+                Answer login = gateway.call("POST", "/api/v1/auth/login", null,
+                        Map.of("email", reader.email(), "password", reader.password()));
+                Answer read = gateway.get("/api/v1/posts/" + post, reader.accessToken());
+                Answer write = gateway.call("POST", "/api/v1/posts", author.accessToken(), Map.of("text", "during the outage"));
+                measured.put("login / post read / post write during the outage",
+                        login.status() + " / " + read.status() + " / " + write.status());
+
+                assertThat(probes).allSatisfy(probe -> {
+                    assertThat(probe.status()).as(probe.toString()).isEqualTo(503);
+                    assertThat(probe.errorCode()).isEqualTo("UNAVAILABLE");
+                    assertThat(probe.headers().firstValue("Retry-After")).isPresent();
+                });
+                assertThat(slowest).as("slowest 503 with the breaker open, ms").isLessThan(settings.failFastWithin().toMillis());
+                assertThat(login.status()).as("login during the outage: %s", login).isEqualTo(200);
+                assertThat(read.status()).as("post read during the outage: %s", read).isEqualTo(200);
+                assertThat(write.status()).as("post write (needs user-service to confirm the author): %s", write).isEqualTo(503);
+            } finally {
+                stack.restart(instances);
+            }
+            long passingAt = System.nanoTime();
+            measured.put("stopped for, s", (passingAt - stoppedAt) / 1e9);
+            await("user-service routes answer again").atMost(settings.recoveryTimeout()).pollInterval(POLL)
+                    .until(() -> gateway.get("/api/v1/users/me", author.accessToken()).status() == 200);
+            measured.put("routes answer again, s after both instances passed", (System.nanoTime() - passingAt) / 1e9);
+            acknowledgedPost(author, "after the outage");
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    @Test
+    @Order(3)
+    void withRedisPausedRequestsStillSucceedAndTheGatewayStaysReady() throws Exception {
+        fault("Redis paused", "docker pause of Redis: requests through the gateway succeed (caches and rate limits "
+                + "bypassed) and every service stays passing in Consul", measured -> {
+            Account author = gateway.signUp("redis");
+            Account reader = gateway.signUp("redis");
+            String post = acknowledgedPost(author, "before Redis froze");
+            List<Answer> answers = new ArrayList<>();
+            List<String> notPassing = new ArrayList<>();
+            stack.pause(Platform.REDIS);
+            try {
+                long until = System.nanoTime() + REDIS_PAUSED_FOR.toNanos();
+                int round = 0;
+                while (System.nanoTime() < until || round < REDIS_ROUTES) {
+                    answers.add(switch (round++ % REDIS_ROUTES) {
+                        case 0 -> gateway.get("/api/v1/users/me", reader.accessToken());
+                        case 1 -> gateway.get("/api/v1/users/" + author.userId(), reader.accessToken());
+                        case 2 -> gateway.get("/api/v1/posts/" + post, reader.accessToken());
+                        default -> acknowledge(author, gateway.call("POST", "/api/v1/posts", author.accessToken(),
+                                Map.of("text", "while Redis is frozen")));
+                    });
+                }
+                for (ServiceSpec service : stack.fleet().services()) {
+                    if (passingTargets(service.name()).size() < stack.instances(service.name()).size()) {
+                        notPassing.add(service.name());
+                    }
+                }
+            } finally {
+                stack.unpause(Platform.REDIS);
+            }
+            long failed = answers.stream().filter(a -> a.status() >= 300).count();
+            measured.put("paused for, s", REDIS_PAUSED_FOR.toSeconds());
+            measured.put("requests", (long) answers.size());
+            measured.put("failed requests", failed);
+            measured.put("slowest answer, ms", answers.stream().mapToDouble(Answer::millis).max().orElse(0));
+            measured.put("services not all passing in Consul at the end", notPassing.isEmpty() ? "none" : String.join(", ", notPassing));
+
+            assertThat(answers).as("answers while Redis was paused").isNotEmpty()
+                    .allSatisfy(answer -> assertThat(answer.status()).as(answer.toString()).isLessThan(300));
+            assertThat(notPassing).as("services that left Consul's passing list while Redis was paused").isEmpty();
+            stack.awaitPassing(stack.instances());
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    @Test
+    @Order(4)
+    void afterAPostgresRestartThePoolsRecoverAndNoAcknowledgedWriteIsLost() throws Exception {
+        fault("PostgreSQL restarted", "docker restart of PostgreSQL under light load: the services' pools reconnect "
+                + "by themselves; every write acknowledged before or during it is still there", measured -> {
+            List<Account> authors = signUps(3, "pg");
+            acknowledgedPost(authors.getFirst(), "before the restart");
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            Thread load = Thread.ofVirtual().start(() -> {
+                while (running.get()) {
+                    Account author = authors.get(sent.getAndIncrement() % authors.size());
+                    try {
+                        Answer answer = acknowledge(author, gateway.call("POST", "/api/v1/posts", author.accessToken(),
+                                Map.of("text", "during the restart")));
+                        if (answer.status() != 201) {
+                            failed.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        failed.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    sleep(STEADY_PAUSE);
+                }
+            });
+            long restartedAt;
+            long recoveredAt;
+            try {
+                long stoppedAt = System.nanoTime();
+                stack.restart(Platform.POSTGRES);
+                restartedAt = System.nanoTime();
+                measured.put("restart took, s", (restartedAt - stoppedAt) / 1e9);
+                await("writes and reads succeed again").atMost(settings.recoveryTimeout()).pollInterval(POLL).until(() ->
+                        gateway.call("POST", "/api/v1/posts", authors.getLast().accessToken(), Map.of("text", "probe")).status() == 201
+                                && gateway.get("/api/v1/users/" + authors.getFirst().userId(), authors.getLast().accessToken())
+                                .status() == 200);
+                recoveredAt = System.nanoTime();
+            } finally {
+                running.set(false);
+                load.join();
+            }
+            stack.awaitPassing(stack.instances());
+            measured.put("requests succeed again, s after PostgreSQL answered", (recoveredAt - restartedAt) / 1e9);
+            measured.put("every instance passing again, s after PostgreSQL answered", (System.nanoTime() - restartedAt) / 1e9);
+            measured.put("writes sent during the restart", (long) sent.get());
+            measured.put("writes refused during the restart", (long) failed.get());
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    @Test
+    @Order(5)
+    void afterAConsulRestartEveryServiceRegistersAgainByItself() throws Exception {
+        fault("Consul restarted", "docker restart of the Consul dev agent (it forgets every registration): each "
+                + "instance registers again by itself with passing checks, and the gateway routes again", measured -> {
+            Account author = gateway.signUp("consul");
+            acknowledgedPost(author, "before Consul restarted");
+            long stoppedAt = System.nanoTime();
+            stack.restart(Platform.CONSUL);
+            long answeredAt = System.nanoTime();
+            measured.put("restart took, s", (answeredAt - stoppedAt) / 1e9);
+            measured.put("instances registered right after the restart", (long) registeredInstances());
+            // Not promised, but worth knowing: how the gateway answers while the services register again.
+            AtomicBoolean registering = new AtomicBoolean(true);
+            AtomicInteger probes = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            Thread prober = Thread.ofVirtual().start(() -> {
+                while (registering.get()) {
+                    try {
+                        probes.incrementAndGet();
+                        if (gateway.get("/api/v1/users/me", author.accessToken()).status() != 200) {
+                            refused.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        refused.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    sleep(STEADY_PAUSE);
+                }
+            });
+            try {
+                stack.awaitPassing(stack.instances());
+            } finally {
+                registering.set(false);
+                prober.join();
+            }
+            long registeredAt = System.nanoTime();
+            measured.put("gateway requests failed while the services registered again", refused.get() + " of " + probes.get());
+            measured.put("instances", (long) stack.instances().size());
+            measured.put("all registered and passing again, s after Consul answered", (registeredAt - answeredAt) / 1e9);
+            await("the gateway routes again").atMost(settings.recoveryTimeout()).pollInterval(POLL)
+                    .until(() -> gateway.get("/api/v1/users/me", author.accessToken()).status() == 200);
+            measured.put("gateway routes again, s after Consul answered", (System.nanoTime() - answeredAt) / 1e9);
+            acknowledgedPost(author, "after Consul restarted");
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    // --- recording -------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface FaultBody {
+        void run(Map<String, Object> measured) throws Exception;
+    }
+
+    /** Runs one fault test and saves its outcome for the report, passed or not. */
+    private static void fault(String name, String expectation, FaultBody body) throws Exception {
+        Map<String, Object> measured = new LinkedHashMap<>();
+        String failure = null;
+        try {
+            body.run(measured);
+        } catch (Exception | AssertionError e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().strip().replaceAll("\\s+", " ");
+            failure = message.length() <= DETAIL_LENGTH ? message : message.substring(0, DETAIL_LENGTH) + "...";
+            throw e;
+        } finally {
+            ReportParts.saveFault(RunReport.DIRECTORY, RunReport.runId(stack),
+                    new FaultOutcome(name, expectation, failure == null, measured, failure));
+            RunReport.assemble(stack);
+        }
+    }
+
+    // --- writes ----------------------------------------------------------------------------------
+
+    private static String acknowledgedPost(Account author, String text) throws Exception {
+        String id = gateway.post(author, text);
+        ACKNOWLEDGED.put(id, author);
+        return id;
+    }
+
+    private static Answer acknowledge(Account author, Answer answer) {
+        if (answer.status() == 201) {
+            ACKNOWLEDGED.put(answer.body().get("id").asText(), author);
+        }
+        return answer;
+    }
+
+    /** Every post acknowledged so far in these tests reads back (200). */
+    private static void assertAcknowledgedWritesReadable(Map<String, Object> measured) throws Exception {
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Account> post : ACKNOWLEDGED.entrySet()) {
+            Answer answer = gateway.get("/api/v1/posts/" + post.getKey(), post.getValue().accessToken());
+            if (answer.status() != 200) {
+                missing.add(post.getKey() + " (" + answer.status() + ")");
+            }
+        }
+        measured.put("acknowledged writes checked", (long) ACKNOWLEDGED.size());
+        measured.put("acknowledged writes lost", (long) missing.size());
+        assertThat(missing).as("acknowledged posts that do not read back").isEmpty();
+    }
+
+    // --- load ------------------------------------------------------------------------------------
+
+    private static LatencySettings load() {
+        return new LatencySettings(settings.rate(), Duration.ZERO, settings.duration(), settings.requestTimeout(),
+                LatencySettings.DEFAULT_THRESHOLD, LatencySettings.DEFAULT_BUDGET);
+    }
+
+    /** Routes whose every request reaches user-service: from the gateway, and from content-service. */
+    private static List<Operation> userServiceMix(List<Account> users) {
+        AtomicInteger next = new AtomicInteger();
+        java.util.function.Supplier<Account> user = () -> users.get(Math.floorMod(next.getAndIncrement(), users.size()));
+        return List.of(
+                new Operation("GET /api/v1/users/me", () -> gateway.get("/api/v1/users/me", user.get().accessToken()).status() == 200),
+                new Operation("GET /api/v1/users/{id}", () -> gateway.get("/api/v1/users/" + user.get().userId(),
+                        user.get().accessToken()).status() == 200),
+                new Operation("POST /api/v1/posts", () -> {
+                    Account author = user.get();
+                    return acknowledge(author, gateway.call("POST", "/api/v1/posts", author.accessToken(),
+                            Map.of("text", "under a kill"))).status() == 201;
+                }));
+    }
+
+    private static List<Account> signUps(int count, String prefix) throws Exception {
+        List<Account> accounts = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < count; i++) {
+            accounts.add(gateway.signUp(prefix));
+        }
+        return List.copyOf(accounts);
+    }
+
+    // --- what the fleet says about itself --------------------------------------------------------
+
+    /** The {@code /observe/metrics} endpoints of the services that call {@code target} (the fleet's graph). */
+    private static Map<String, List<URI>> callersOf(String target) {
+        Map<String, List<URI>> callers = new LinkedHashMap<>(stack.metricsEndpoints());
+        callers.keySet().retainAll(stack.fleet().services().stream()
+                .filter(service -> service.dependsOn().contains(target)).map(ServiceSpec::name).toList());
+        return callers;
+    }
+
+    /** The callers' retries and failed calls to user-service, summed over methods and instances. */
+    private static Map<String, Double> callerCounters(Map<String, List<URI>> callers) {
+        double retries = 0;
+        double failedCalls = 0;
+        for (List<URI> uris : callers.values()) {
+            for (URI uri : uris) {
+                List<PrometheusText.Sample> samples = PrometheusText.parse(get(uri));
+                retries += sum(samples, RETRIES, labels -> USER_SERVICE.equals(labels.get("target")));
+                failedCalls += sum(samples, CALLS, labels -> USER_SERVICE.equals(labels.get("target"))
+                        && !"OK".equals(labels.get("status")));
+            }
+        }
+        return Map.of(RETRIES, retries, CALLS, failedCalls);
+    }
+
+    private static double sum(List<PrometheusText.Sample> samples, String name, Predicate<Map<String, String>> labels) {
+        return samples.stream().filter(s -> s.name().equals(name) && labels.test(s.labels()))
+                .mapToDouble(PrometheusText.Sample::value).sum();
+    }
+
+    private static String get(URI uri) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(settings.requestTimeout()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET %s", uri).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The gateway's circuit breaker for a service, as its {@code /health} shows it. */
+    private static String breakerState(String service) throws Exception {
+        JsonNode health = gateway.get("/health", null).body();
+        for (JsonNode entry : health.path("services")) {
+            if (service.equals(entry.path("name").asText())) {
+                return entry.path("circuitBreaker").asText();
+            }
+        }
+        return "unknown";
+    }
+
+    private static List<String> passingTargets(String service) {
+        return stack.consul().passingInstances(service).stream().map(ConsulHealth.Instance::target).toList();
+    }
+
+    private static int registeredInstances() {
+        return stack.fleet().services().stream().mapToInt(s -> stack.consul().instances(s.name()).size()).sum();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String format(double millis) {
+        return String.format(java.util.Locale.ROOT, "%.1f", millis);
+    }
+}
