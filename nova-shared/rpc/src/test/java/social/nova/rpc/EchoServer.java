@@ -110,8 +110,17 @@ final class EchoServer implements AutoCloseable {
     }
 
     /** Stops at once, like a killed process: connections drop, calls in flight fail. */
+    /**
+     * Stops the server at once and waits until its connections are closed, as a killed process's
+     * would be. (Without the wait a call could reach the half-stopped server and be cancelled with
+     * RST_STREAM CANCEL, which no killed process sends.)
+     */
     void kill() {
-        server.shutdownNow();
+        try {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
