@@ -14,6 +14,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.grpc.GrpcService;
@@ -72,8 +73,9 @@ public final class RunningService implements AutoCloseable {
         }
 
         Readiness readiness = kit.readiness();
-        this.server = WebServer.builder()
-                .config(kit.config().get("server"))
+        WebServerConfig.Builder builder = WebServer.builder().config(kit.config().get("server"));
+        Traffic.apply(TrafficSettings.create(kit.config().get("traffic")), builder);
+        this.server = builder
                 .shutdownHook(false)
                 .addRouting(grpc)
                 .routing(http)
@@ -92,6 +94,7 @@ public final class RunningService implements AutoCloseable {
     }
 
     static RunningService start(ServiceKit kit, Consumer<HttpRouting.Builder> http, List<Object> services) {
+        Http2PseudoHeaderPatch.check();
         RunningService running = new RunningService(kit, http, services);
         running.server.start();
         running.publishGrpcHealth(kit.readiness().isReady());

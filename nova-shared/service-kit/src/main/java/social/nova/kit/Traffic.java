@@ -1,0 +1,69 @@
+package social.nova.kit;
+
+import io.helidon.common.concurrency.limits.FixedLimit;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.DirectHandlers;
+
+/**
+ * Applies {@link TrafficSettings} to a Helidon server, once for every Nova service:
+ * <ul>
+ *   <li>TCP_NODELAY on accepted sockets (Helidon 4.5 leaves Nagle's algorithm on);</li>
+ *   <li>a fixed concurrency limit with a short queue for HTTP/1.1 requests and HTTP/2 streams
+ *       alike, unless the service configures Helidon's own {@code server.max-concurrent-requests}
+ *       or {@code server.concurrency-limit};</li>
+ *   <li>a bound on open connections, unless {@code server.max-tcp-connections} is set;</li>
+ *   <li>the refusal as a 503 with {@code Retry-After} and the Nova error body. Helidon answers an
+ *       HTTP/1.1 refusal through this direct handler; an HTTP/2 stream over the limit gets a plain
+ *       503, which gRPC clients see as UNAVAILABLE.</li>
+ * </ul>
+ */
+final class Traffic {
+    private Traffic() {
+    }
+
+    static WebServerConfig.Builder apply(TrafficSettings traffic, WebServerConfig.Builder server) {
+        SocketOptions configured = server.connectionOptions().orElseGet(SocketOptions::create);
+        server.connectionOptions(SocketOptions.builder().from(configured).tcpNoDelay(traffic.tcpNoDelay()).build());
+        if (server.maxConcurrentRequests() == -1 && server.concurrencyLimit().isEmpty()) {
+            server.concurrencyLimit(FixedLimit.builder()
+                                            .permits(traffic.maxConcurrentRequests())
+                                            .queueLength(traffic.queueLength())
+                                            .queueTimeout(traffic.queueTimeout())
+                                            .build());
+        }
+        if (server.maxTcpConnections() == -1) {
+            server.maxTcpConnections(traffic.maxTcpConnections());
+        }
+        if (server.directHandlers().isEmpty()) {
+            server.directHandlers(DirectHandlers.builder()
+                                          .addHandler(DirectHandler.EventType.OTHER, busyHandler(traffic))
+                                          .build());
+        }
+        return server;
+    }
+
+    /** Helidon's own answer, except that a 503 (the concurrency limit) says when to come back. */
+    static DirectHandler busyHandler(TrafficSettings traffic) {
+        long seconds = traffic.retryAfter().toSeconds();
+        String body = "{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"the server is busy; retry after " + seconds
+                + " s\",\"details\":[{\"type\":\"retryInfo\",\"retryAfterSeconds\":" + seconds + "}]}}";
+        DirectHandler helidon = DirectHandler.defaultHandler();
+        return (request, eventType, status, headers, message) -> {
+            if (status.code() != Status.SERVICE_UNAVAILABLE_503.code()) {
+                return helidon.handle(request, eventType, status, headers, message);
+            }
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .header(HeaderNames.RETRY_AFTER, Long.toString(seconds))
+                    .header(HeaderValues.CONTENT_TYPE_JSON)
+                    .entity(body)
+                    .build();
+        };
+    }
+}
