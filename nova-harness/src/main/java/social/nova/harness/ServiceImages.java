@@ -24,7 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Java runtime, and reuses an image whose inputs did not change.
  *
  * <p>The build context is only what a service Dockerfile copies: {@code Dockerfile},
- * {@code target/<folder>.jar} and {@code target/libs/}. Its hash, with the base image's id and the
+ * {@code target/<folder>.jar}, {@code target/libs/} and {@code target/jvm.options} (the container's JVM
+ * settings, which nova-parent writes). Its hash, with the base image's id and the
  * git commit, is the image's {@value #CONTEXT_HASH_LABEL} label: an image with the same label is
  * reused, so only services whose jar (or libraries) changed are rebuilt.
  */
@@ -142,6 +143,7 @@ public final class ServiceImages {
         List<ContextFile> files = new ArrayList<>();
         files.add(new ContextFile("Dockerfile", service.dockerfile(root)));
         files.add(new ContextFile("target/" + service.jar(root).getFileName(), service.jar(root)));
+        files.add(new ContextFile("target/jvm.options", service.jvmOptions(root)));
         Path libs = service.libs(root);
         if (Files.isDirectory(libs)) {
             try (Stream<Path> walk = Files.walk(libs)) {

@@ -95,13 +95,19 @@ public record ServiceSpec(String name, String module, int port, List<String> dep
         return directory.resolve("target").resolve(directory.getFileName() + ".jar");
     }
 
+    /** The container's JVM settings, written by nova-parent's {@code service-image} profile. */
+    public Path jvmOptions(Path root) {
+        return directory(root).resolve("target").resolve("jvm.options");
+    }
+
     public Path libs(Path root) {
         return directory(root).resolve("target").resolve("libs");
     }
 
-    /** Whether its folder, Dockerfile and jar exist under {@code root}, so an image can be built. */
+    /** Whether its folder, Dockerfile, jar and JVM settings exist under {@code root}, so an image can be built. */
     public boolean isBuilt(Path root) {
-        return Files.isRegularFile(dockerfile(root)) && Files.isRegularFile(jar(root));
+        return Files.isRegularFile(dockerfile(root)) && Files.isRegularFile(jar(root))
+                && Files.isRegularFile(jvmOptions(root));
     }
 
     /** {@code nova/<name>:harness}. */

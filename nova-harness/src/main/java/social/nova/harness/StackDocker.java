@@ -17,6 +17,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -98,6 +99,12 @@ public final class StackDocker {
                 .withPortBindings(bindings);
         if (spec.memoryBytes() > 0) {
             host.withMemory(spec.memoryBytes());
+        }
+        if (StackIdentity.UP.equals(spec.labels().get(StackIdentity.STACK_LABEL))) {
+            // People leave the `up` stack running: a container whose process dies (a crash, an
+            // OutOfMemoryError) is started again by Docker. `docker stop`/`kill` still stop it for
+            // good. A test stack has no restart policy, so a test sees a crash as a crash.
+            host.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
         }
         var create = docker.createContainerCmd(spec.image())
                 .withName(spec.name())

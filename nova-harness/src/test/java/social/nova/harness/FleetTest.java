@@ -81,6 +81,7 @@ class FleetTest {
         Path dir = Files.createDirectories(root.resolve(module).resolve("target"));
         Files.writeString(root.resolve(module).resolve("Dockerfile"), "FROM scratch\n");
         Files.writeString(dir.resolve(Path.of(module).getFileName() + ".jar"), "jar");
+        Files.writeString(dir.resolve("jvm.options"), "-XX:+UseSerialGC");
     }
 
     private static List<List<String>> names(List<List<ServiceSpec>> waves) {

@@ -16,6 +16,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.util.PSQLException;
 import social.nova.crypto.PasswordHasher;
+import social.nova.crypto.PasswordHasherBusyException;
 import social.nova.crypto.Totp;
 import social.nova.db.Outbox;
 import social.nova.db.OutboxEvent;
@@ -91,7 +92,7 @@ final class Accounts {
         enforce(limits.registerPerClient(), clientAddress);
 
         Account account = new Account(UUID.randomUUID(), email.trim(), normalizedUsername, trimmedName,
-                hasher.hash(password.toCharArray()), clock.instant(), null, null, null, null);
+                hash(password), clock.instant(), null, null, null, null);
         try {
             jdbi.useTransaction(handle -> {
                 accounts.insert(handle, account);
@@ -114,10 +115,10 @@ final class Accounts {
 
         Account account = jdbi.withHandle(handle -> accounts.byEmail(handle, email.trim())).orElse(null);
         if (account == null) {
-            hasher.verify(password.toCharArray(), decoyHash);
+            verify(password, decoyHash);
             throw AuthErrors.invalidCredentials();
         }
-        if (!hasher.verify(password.toCharArray(), account.passwordHash())) {
+        if (!verify(password, account.passwordHash())) {
             throw AuthErrors.invalidCredentials();
         }
         if (account.totpEnabled()) {
@@ -128,7 +129,7 @@ final class Accounts {
         }
         return jdbi.inTransaction(handle -> {
             if (hasher.needsRehash(account.passwordHash())) {
-                accounts.updatePasswordHash(handle, account.id(), hasher.hash(password.toCharArray()));
+                accounts.updatePasswordHash(handle, account.id(), hash(password));
             }
             return new Login(account.id(), sessions.open(handle, account.id()));
         });
@@ -228,5 +229,22 @@ final class Accounts {
             }
         }
         throw e;
+    }
+
+    /** Argon2 runs a bounded number at a time (nova-crypto-core); past the wait, the caller hears UNAVAILABLE. */
+    private String hash(String password) {
+        try {
+            return hasher.hash(password.toCharArray());
+        } catch (PasswordHasherBusyException busy) {
+            throw AuthErrors.busy(busy.retryAfter());
+        }
+    }
+
+    private boolean verify(String password, String stored) {
+        try {
+            return hasher.verify(password.toCharArray(), stored);
+        } catch (PasswordHasherBusyException busy) {
+            throw AuthErrors.busy(busy.retryAfter());
+        }
     }
 }

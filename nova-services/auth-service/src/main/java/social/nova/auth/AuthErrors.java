@@ -26,6 +26,12 @@ final class AuthErrors {
         return of(ErrorCode.UNAUTHENTICATED, "TOTP_INVALID", "the TOTP code is wrong, expired or already used");
     }
 
+    /** Every password hashing slot is busy (a burst of sign-ins): come back in a moment. */
+    static NovaException busy(java.time.Duration retryAfter) {
+        return NovaException.builder(ErrorCode.UNAVAILABLE, "too many sign-ins at once; retry shortly")
+                .reason("OVERLOADED").domain(DOMAIN).retryAfter(retryAfter).build();
+    }
+
     static NovaException tokenInvalid(String reason, String message) {
         return of(ErrorCode.UNAUTHENTICATED, reason, message);
     }

@@ -2,6 +2,7 @@ package social.nova.auth;
 
 import java.time.Clock;
 
+import social.nova.crypto.HashingConcurrency;
 import social.nova.crypto.PasswordHasher;
 import social.nova.crypto.Totp;
 import social.nova.kit.Caller;
@@ -29,7 +30,7 @@ public final class Main {
                 settings.keyReload(), clock));
         Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(), clock);
         Accounts accounts = new Accounts(jdbi, new AccountStore(), sessions,
-                new PasswordHasher(settings.passwords()), new Totp(settings.totp()),
+                new PasswordHasher(settings.passwords(), HashingConcurrency.create(kit.config().get("auth.passwords"))), new Totp(settings.totp()),
                 new Accounts.Limits(new RateLimiter(redis, settings.loginPerAccount(), meters),
                         new RateLimiter(redis, settings.loginPerClient(), meters),
                         new RateLimiter(redis, settings.registerPerClient(), meters),

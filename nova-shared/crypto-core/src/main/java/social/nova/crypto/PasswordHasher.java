@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hashes and verifies passwords with Argon2id (Bouncy Castle), stored as portable PHC strings:
@@ -19,20 +21,35 @@ import java.util.Objects;
  * if (hasher.verify(attempt, stored) && hasher.needsRehash(stored)) { store(hasher.hash(attempt)); }
  * }</pre>
  * Passwords are hashed as their UTF-8 bytes; the byte copies are wiped after use. Instances are
- * thread-safe.
+ * thread-safe. At most {@link HashingConcurrency#maxConcurrent()} hashes are computed at once; a
+ * caller that cannot get a turn within {@link HashingConcurrency#maxWait()} gets
+ * {@link PasswordHasherBusyException}.
  */
 public final class PasswordHasher {
     private final PasswordHashSettings settings;
     private final SecureRandom random;
+    private final HashingConcurrency concurrency;
+    /** Package-private so a test can hold every slot. */
+    final Semaphore slots;
 
     public PasswordHasher(PasswordHashSettings settings) {
-        this(settings, new SecureRandom());
+        this(settings, HashingConcurrency.defaults());
+    }
+
+    public PasswordHasher(PasswordHashSettings settings, HashingConcurrency concurrency) {
+        this(settings, concurrency, new SecureRandom());
     }
 
     /** With a given random source for salts, e.g. a seeded one in tests. */
     public PasswordHasher(PasswordHashSettings settings, SecureRandom random) {
+        this(settings, HashingConcurrency.defaults(), random);
+    }
+
+    public PasswordHasher(PasswordHashSettings settings, HashingConcurrency concurrency, SecureRandom random) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.concurrency = Objects.requireNonNull(concurrency, "concurrency");
         this.random = Objects.requireNonNull(random, "random");
+        this.slots = new Semaphore(concurrency.maxConcurrent(), true);
     }
 
     /** A new hash of {@code password} with a fresh random salt and the current settings. */
@@ -99,8 +116,25 @@ public final class PasswordHasher {
         return settings;
     }
 
-    static byte[] argon2id(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism,
-                           int hashLength) {
+    private byte[] argon2id(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism,
+                            int hashLength) {
+        try {
+            if (!slots.tryAcquire(concurrency.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new PasswordHasherBusyException(concurrency.maxConcurrent(), concurrency.maxWait());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PasswordHasherBusyException(concurrency.maxConcurrent(), concurrency.maxWait());
+        }
+        try {
+            return compute(password, salt, memoryKib, iterations, parallelism, hashLength);
+        } finally {
+            slots.release();
+        }
+    }
+
+    static byte[] compute(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism,
+                          int hashLength) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

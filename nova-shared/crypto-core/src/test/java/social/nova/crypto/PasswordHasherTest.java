@@ -8,12 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PasswordHasherTest {
     /** Small costs keep the tests fast; the defaults are exercised once below. */
@@ -54,7 +56,7 @@ class PasswordHasherTest {
 
     @Test
     void producesTheSameEncodingAsTheReferenceImplementation() {
-        byte[] hash = PasswordHasher.argon2id("password".toCharArray(), "somesalt".getBytes(), 65536, 2, 1, 32);
+        byte[] hash = PasswordHasher.compute("password".toCharArray(), "somesalt".getBytes(), 65536, 2, 1, 32);
 
         assertThat(new Argon2idHash(65536, 2, 1, "somesalt".getBytes(), hash).encoded())
                 .isEqualTo("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc");
@@ -152,6 +154,33 @@ class PasswordHasherTest {
         assertThat(parsed.encoded()).isEqualTo(encoded);
         assertThat(parsed).isEqualTo(PasswordHasher.parse(encoded));
         assertThat(parsed.toString()).contains("m=1024").doesNotContain(encoded.substring(encoded.lastIndexOf('$') + 1));
+    }
+
+    @Test
+    void aHashWaitingLongerThanMaxWaitForABusySlotIsRefusedAndTheNextOneRuns() throws InterruptedException {
+        PasswordHasher bounded = new PasswordHasher(FAST, new HashingConcurrency(1, Duration.ZERO));
+        String stored = bounded.hash("correct horse".toCharArray());
+        bounded.slots.acquire();   // another sign-in is computing its hash
+        try {
+            assertThatThrownBy(() -> bounded.verify("correct horse".toCharArray(), stored))
+                    .isInstanceOf(PasswordHasherBusyException.class)
+                    .hasMessageContaining("all 1 password hashing slots stayed busy");
+            assertThatThrownBy(() -> bounded.hash("other".toCharArray())).isInstanceOf(PasswordHasherBusyException.class);
+        } finally {
+            bounded.slots.release();
+        }
+        assertThat(bounded.verify("correct horse".toCharArray(), stored)).isTrue();
+        assertThat(bounded.slots.availablePermits()).as("every slot given back").isEqualTo(1);
+    }
+
+    @Test
+    void concurrencyComesFromConfigAndDefaultsToTheCores() {
+        assertThat(HashingConcurrency.create(Config.just(ConfigSources.create(Map.of("max-concurrent", "3", "max-wait", "PT2S")))))
+                .isEqualTo(new HashingConcurrency(3, Duration.ofSeconds(2)));
+        assertThat(HashingConcurrency.create(Config.empty()))
+                .isEqualTo(new HashingConcurrency(Runtime.getRuntime().availableProcessors(), Duration.ofMillis(500)));
+        assertThatIllegalArgumentException().isThrownBy(() -> new HashingConcurrency(0, Duration.ZERO))
+                .withMessageContaining("max-concurrent");
     }
 
     @Test

@@ -26,12 +26,24 @@ final class ClientMetrics {
 
     private final String target;
     private final MeterRegistry registry;
+    private final CallLatencies latencies;
     private final ConcurrentMap<String, Timer[]> timers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> retries = new ConcurrentHashMap<>();
 
     ClientMetrics(String target, MeterRegistry registry) {
+        this(target, registry, new CallLatencies());
+    }
+
+    ClientMetrics(String target, MeterRegistry registry, CallLatencies latencies) {
         this.target = target;
         this.registry = registry;
+        this.latencies = latencies;
+    }
+
+    /** One call that closed with {@code code} after {@code nanos}: the timer and the exact histogram. */
+    void record(MethodDescriptor<?, ?> method, Status.Code code, long nanos) {
+        callTimer(method, code).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        latencies.record(target, method.getFullMethodName(), code, nanos);
     }
 
     Timer callTimer(MethodDescriptor<?, ?> method, Status.Code code) {
@@ -51,6 +63,7 @@ final class ClientMetrics {
     }
 
     void retried(MethodDescriptor<?, ?> method) {
+        latencies.retried(target, method.getFullMethodName());
         retries.computeIfAbsent(method.getFullMethodName(), name -> Counter.builder(RETRIES)
                         .description("gRPC client attempts after the first")
                         .tags("target", target, "method", name)

@@ -1,7 +1,5 @@
 package social.nova.rpc;
 
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -30,8 +28,7 @@ final class ClientMetricsInterceptor implements ClientInterceptor {
                 super.start(new SimpleForwardingClientCallListener<>(responseListener) {
                     @Override
                     public void onClose(Status status, Metadata trailers) {
-                        metrics.callTimer(method, status.getCode())
-                                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                        metrics.record(method, status.getCode(), System.nanoTime() - started);
                         super.onClose(status, trailers);
                     }
                 }, headers);

@@ -67,6 +67,7 @@ public final class NovaClients implements AutoCloseable {
     private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
     private final ScheduledThreadPoolExecutor retryScheduler;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final CallLatencies latencies = new CallLatencies();
     private volatile boolean closed;
 
     private NovaClients(RpcSettings settings, ServiceDirectory directory, MeterRegistry meters) {
@@ -110,6 +111,11 @@ public final class NovaClients implements AutoCloseable {
         return stubFactory.apply(channel(targetService));
     }
 
+    /** The exact latency of every call made through these clients (served by the kit at {@code /observe/rpc-latency}). */
+    public CallLatencies latencies() {
+        return latencies;
+    }
+
     /** The circuit breaker of a target (for readiness checks and dashboards). */
     public CircuitBreaker circuitBreaker(String targetService) {
         return breakers.circuitBreaker(targetService,
@@ -139,7 +145,7 @@ public final class NovaClients implements AutoCloseable {
 
     /** The one place where a target's client behaviour is composed, outermost first (see above). */
     private List<ClientInterceptor> interceptors(String target, ClientSettings client) {
-        ClientMetrics metrics = new ClientMetrics(target, meters);
+        ClientMetrics metrics = new ClientMetrics(target, meters, latencies);
         return List.of(
                 new ClientMetricsInterceptor(metrics),
                 new PropagationInterceptor(),

@@ -31,8 +31,14 @@ final class ConsulPresence implements AutoCloseable {
             return NONE;
         }
         ServiceInfo info = kit.info();
+        String address = config.get("service.advertise-address").asString().orElseGet(ConsulPresence::hostAddress);
         InstanceRegistration registration = InstanceRegistration.builder(info.name())
-                .address(config.get("service.advertise-address").asString().orElseGet(ConsulPresence::hostAddress))
+                // One id per address and port: a process restarted in place (a crashed container that
+                // Docker restarts) replaces its own registration instead of leaving a twin whose
+                // checks pass against the new process.
+                .instanceId(config.get("service.instance-id").asString()
+                                    .orElseGet(() -> instanceId(info.name(), address, port)))
+                .address(address)
                 .port(port)
                 .tags(config.get("service.tags").asList(String.class).orElse(List.of("grpc", "nova")))
                 .version(info.version())
@@ -45,6 +51,10 @@ final class ConsulPresence implements AutoCloseable {
                 registration, kit.meterRegistry());
         registrar.register();
         return new ConsulPresence(registrar);
+    }
+
+    static String instanceId(String service, String address, int port) {
+        return (service + "-" + address + "-" + port).replaceAll("[^A-Za-z0-9._:-]", "_");
     }
 
     /** Leaves Consul at once (first step of graceful shutdown). */

@@ -75,6 +75,11 @@ final class Infrastructure implements AutoCloseable {
         return directory;
     }
 
+    /** The clients if a service asked for them, without opening them. */
+    synchronized java.util.Optional<NovaClients> openedClients() {
+        return java.util.Optional.ofNullable(clients);
+    }
+
     synchronized NovaClients clients() {
         if (clients == null) {
             clients = NovaClients.create(config.get("rpc"), directory(), meters);

@@ -23,6 +23,11 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import social.nova.errors.ErrorMappingInterceptor;
 import social.nova.rpc.CallContext;
+import social.nova.rpc.CallLatencies;
+import social.nova.rpc.NovaClients;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * A started Nova service: one Helidon WebServer port serving gRPC and HTTP, registered in Consul.
@@ -31,6 +36,9 @@ import social.nova.rpc.CallContext;
  */
 public final class RunningService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RunningService.class.getName());
+
+    /** The exact latency of this service's outgoing gRPC calls (nova-rpc's {@link CallLatencies}). */
+    static final String RPC_LATENCY_PATH = "/observe/rpc-latency";
 
     private final ServiceKit kit;
     private final WebServer server;
@@ -78,7 +86,10 @@ public final class RunningService implements AutoCloseable {
         this.server = builder
                 .shutdownHook(false)
                 .addRouting(grpc)
-                .routing(http)
+                .routing(routing -> {
+                    routing.get(RPC_LATENCY_PATH, this::rpcLatency);
+                    http.accept(routing);
+                })
                 .addFeature(ObserveFeature.builder()
                                     .addObserver(HealthObserver.builder()
                                                          .details(true)
@@ -112,6 +123,13 @@ public final class RunningService implements AutoCloseable {
                 CallContext.serverInterceptor(),
                 new ErrorMappingInterceptor(CallContext::currentRequestId),
                 new CallerInterceptor(kit.authenticator()));
+    }
+
+    private void rpcLatency(ServerRequest request, ServerResponse response) {
+        CallLatencies latencies = kit.hasInfrastructure()
+                ? kit.infrastructure().openedClients().map(NovaClients::latencies).orElseGet(CallLatencies::new)
+                : new CallLatencies();
+        response.header(HeaderValues.CONTENT_TYPE_JSON).send(latencies.toJson(kit.info().name()));
     }
 
     /** The port gRPC and HTTP are served on (useful when configured as 0). */

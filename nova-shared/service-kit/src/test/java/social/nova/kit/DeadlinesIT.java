@@ -5,6 +5,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.CallOptions;
+import java.net.http.HttpResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+import social.nova.rpc.CallLatencies;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,5 +86,36 @@ class DeadlinesIT {
                 .containsEntry("authorization", "Bearer valid-ada")
                 // The next hop verified the forwarded token itself.
                 .containsEntry("caller", "ada");
+    }
+
+    @Test
+    void everyCallToTheNextHopIsInTheEdgesExactLatencyHistogram() throws Exception {
+        KitFixture edge = KitFixture.shared();
+        long before = callsToNextHop(edge);
+
+        call(edge.withHeaders("authorization", "Bearer valid-ada"), ProbeService.RELAY,
+                CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS), "0");
+        call(edge.withHeaders("authorization", "Bearer valid-ada"), ProbeService.RELAY,
+                CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS), "0");
+
+        assertThat(callsToNextHop(edge)).isEqualTo(before + 2);
+    }
+
+    /** The OK calls to the next hop in {@code /observe/rpc-latency}, checked against its histogram's count. */
+    private static long callsToNextHop(KitFixture edge) throws Exception {
+        HttpResponse<String> response = edge.http("/observe/rpc-latency", "application/json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode json = new ObjectMapper().readTree(response.body());
+        assertThat(json.get("caller").asText()).isEqualTo(KitFixture.SHARED_NAME);
+        for (JsonNode node : json.get("edges")) {
+            if (node.get("target").asText().equals(KitFixture.NEXT_HOP)
+                    && node.get("method").asText().equals(ProbeService.INSPECT.getFullMethodName())) {
+                long ok = node.get("calls").path("OK").asLong();
+                Histogram latency = CallLatencies.decode(node.get("histogram").asText());
+                assertThat(latency.getTotalCount()).as("one latency per call").isEqualTo(ok);
+                return ok;
+            }
+        }
+        return 0;
     }
 }

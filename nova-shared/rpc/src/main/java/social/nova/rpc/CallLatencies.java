@@ -1,0 +1,159 @@
+package social.nova.rpc;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.grpc.Status;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.PackedHistogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The exact latency of every outgoing call, per target service and method, as its caller saw it
+ * (retries included), with the calls per status code and the retries. Each latency is recorded in
+ * an HdrHistogram (microseconds, three significant digits), so percentiles come from every sample
+ * instead of from histogram buckets; the service kit serves a snapshot at
+ * {@code /observe/rpc-latency} for benchmarks and the harness, which subtract two snapshots to get
+ * the calls of a run.
+ *
+ * <p>Recording is wait-free (HdrHistogram's {@link Recorder}); a snapshot folds what was recorded
+ * since the last one into a cumulative histogram, so snapshots never lose samples and any number of
+ * readers can take them.
+ */
+public final class CallLatencies {
+    /** Significant decimal digits of every recorded latency: 0.1 % resolution. */
+    public static final int SIGNIFICANT_DIGITS = 3;
+
+    private final ConcurrentMap<Edge, EdgeRecorder> edges = new ConcurrentHashMap<>();
+
+    /** One target service and gRPC method ({@code package.Service/Method}). */
+    public record Edge(String target, String method) {
+    }
+
+    /**
+     * Everything an edge saw since the process started.
+     *
+     * @param latencyMicros every call's latency, in microseconds
+     * @param calls         calls by the status code their caller received
+     * @param retries       attempts after the first
+     */
+    public record EdgeSnapshot(Edge edge, Histogram latencyMicros, Map<Status.Code, Long> calls, long retries) {
+    }
+
+    void record(String target, String method, Status.Code code, long nanos) {
+        edge(target, method).record(code, nanos);
+    }
+
+    void retried(String target, String method) {
+        edge(target, method).retries.increment();
+    }
+
+    /** Every edge called so far. */
+    public List<EdgeSnapshot> snapshot() {
+        List<EdgeSnapshot> snapshots = new ArrayList<>();
+        edges.forEach((edge, recorder) -> snapshots.add(recorder.snapshot(edge)));
+        return snapshots;
+    }
+
+    /**
+     * The snapshot as JSON ({@code /observe/rpc-latency}): the caller, and per edge its target,
+     * method, calls by status code, retries, and the latency histogram in HdrHistogram's compressed
+     * form, Base64-encoded ({@code Histogram.decodeFromCompressedByteBuffer} reads it).
+     */
+    public String toJson(String caller) {
+        StringBuilder json = new StringBuilder("{\"caller\":").append(quoted(caller))
+                .append(",\"unit\":\"microseconds\",\"edges\":[");
+        List<EdgeSnapshot> snapshots = snapshot();
+        for (int i = 0; i < snapshots.size(); i++) {
+            EdgeSnapshot snapshot = snapshots.get(i);
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"target\":").append(quoted(snapshot.edge().target()))
+                    .append(",\"method\":").append(quoted(snapshot.edge().method()))
+                    .append(",\"calls\":{");
+            boolean first = true;
+            for (Map.Entry<Status.Code, Long> calls : snapshot.calls().entrySet()) {
+                json.append(first ? "" : ",").append(quoted(calls.getKey().name())).append(':').append(calls.getValue());
+                first = false;
+            }
+            json.append("},\"retries\":").append(snapshot.retries())
+                    .append(",\"histogram\":").append(quoted(encode(snapshot.latencyMicros())))
+                    .append('}');
+        }
+        return json.append("]}").toString();
+    }
+
+    /** HdrHistogram's compressed form, Base64-encoded. */
+    public static String encode(Histogram histogram) {
+        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+    }
+
+    /** The histogram {@link #encode} wrote. */
+    public static Histogram decode(String encoded) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IllegalArgumentException("not a compressed HdrHistogram: " + e.getMessage(), e);
+        }
+    }
+
+    private EdgeRecorder edge(String target, String method) {
+        return edges.computeIfAbsent(new Edge(target, method), edge -> new EdgeRecorder());
+    }
+
+    private static String quoted(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else if (c < 0x20) {
+                quoted.append(String.format("\\u%04x", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
+    private static final class EdgeRecorder {
+        // Packed (sparse) histograms: a few KiB per edge instead of a few hundred.
+        private final Recorder recent = new Recorder(SIGNIFICANT_DIGITS, true);
+        private final Histogram total = new PackedHistogram(SIGNIFICANT_DIGITS);
+        private final LongAdder[] calls = new LongAdder[Status.Code.values().length];
+        private final LongAdder retries = new LongAdder();
+        private Histogram recycled;
+
+        EdgeRecorder() {
+            for (int i = 0; i < calls.length; i++) {
+                calls[i] = new LongAdder();
+            }
+        }
+
+        void record(Status.Code code, long nanos) {
+            recent.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(nanos)));
+            calls[code.ordinal()].increment();
+        }
+
+        synchronized EdgeSnapshot snapshot(Edge edge) {
+            recycled = recent.getIntervalHistogram(recycled);
+            total.add(recycled);
+            Map<Status.Code, Long> byCode = new EnumMap<>(Status.Code.class);
+            for (Status.Code code : Status.Code.values()) {
+                long count = calls[code.ordinal()].sum();
+                if (count > 0) {
+                    byCode.put(code, count);
+                }
+            }
+            return new EdgeSnapshot(edge, total.copy(), byCode, retries.sum());
+        }
+    }
+}
