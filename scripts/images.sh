@@ -70,5 +70,8 @@ ensure_platform_images() {
       *) say FAIL "NOVA_IMAGES must be auto, official or local (was '$mode')"; return 1 ;;
     esac
   done
+  # nova/debian:trixie is also an image of its own (PlatformImages.DEBIAN): nova-harness builds its
+  # Python gRPC client on it when a test needs it, so keep it even where the images above are built.
+  if [ "$mode" = local ]; then ensure_debian_base trixie || return 1; fi
   export NOVA_IMAGES=$mode
 }

@@ -18,13 +18,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 import org.postgresql.ds.PGSimpleDataSource;
 import redis.clients.jedis.RedisClient;
 import social.nova.db.SchemaProvisioner;
+import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.ServiceImages.ServiceImage;
 import social.nova.harness.StackDocker.RunningContainer;
 import social.nova.testing.PlatformImages;
@@ -58,7 +62,6 @@ public final class NovaStack implements AutoCloseable {
     private static final int LOG_LINES_ON_FAILURE = 40;
     private static final long MIB = 1024L * 1024L;
     /** Helidon's Prometheus endpoint, the same on every service (the service kit's observe feature). */
-    private static final String METRICS_PATH = "/observe/metrics";
 
     private final StackSettings settings;
     private final StackIdentity identity;
@@ -585,21 +588,84 @@ public final class NovaStack implements AutoCloseable {
         return StackStatus.read(docker, identity, fleet, host);
     }
 
-    /** Where each service's instances publish their Prometheus metrics, reachable from this machine. */
-    public Map<String, List<URI>> metricsEndpoints() {
+    /**
+     * Where each service's instances publish the exact latency of their outgoing gRPC calls
+     * ({@link RpcEdgeLatencies#PATH}), reachable from this machine.
+     */
+    public Map<String, List<URI>> rpcLatencyEndpoints() {
         Map<String, List<URI>> endpoints = new LinkedHashMap<>();
         Map<String, List<ServiceInstance>> running;
         synchronized (instances) {
             running = new LinkedHashMap<>(instances);
         }
         running.forEach((service, list) -> endpoints.put(service, list.stream()
-                .map(instance -> URI.create("http://" + instance.hostTarget() + METRICS_PATH)).toList()));
+                .map(instance -> URI.create("http://" + instance.hostTarget() + RpcEdgeLatencies.PATH)).toList()));
         return endpoints;
+    }
+
+    /** Memory the instance's container uses now, as {@code docker stats} shows it. */
+    public long memoryInUse(ServiceInstance instance) {
+        return docker.memoryInUse(instance.containerId());
+    }
+
+    /** The memory limit of a service container, in bytes. */
+    public long serviceMemoryLimit() {
+        return settings.serviceMemoryMib() * 1024L * 1024L;
+    }
+
+    /**
+     * How Docker sees an instance's container.
+     *
+     * @param restarts how often Docker restarted it
+     */
+    public record ContainerState(boolean running, boolean oomKilled, int restarts) {
+    }
+
+    public ContainerState state(ServiceInstance instance) {
+        var inspected = docker.inspect(instance.containerId())
+                .orElseThrow(() -> new IllegalStateException(instance.containerName() + " is gone"));
+        var state = inspected.getState();
+        return new ContainerState(Boolean.TRUE.equals(state.getRunning()), Boolean.TRUE.equals(state.getOOMKilled()),
+                inspected.getRestartCount() == null ? 0 : inspected.getRestartCount());
     }
 
     /** Whether the instance's container runs. */
     public boolean isRunning(ServiceInstance instance) {
         return docker.isRunning(instance.containerId());
+    }
+
+    /** How a one-off container of {@link #runToCompletion} ended. */
+    public record Completed(int exitCode, String output) {
+    }
+
+    /**
+     * Runs a one-off container on the stack's network, where every service answers at its name
+     * ({@code auth-service:8084}), waits until it exits, and removes it whatever happened.
+     *
+     * @param name    its name in the stack ({@code nova-it-<id>-<name>}) and its alias on the network
+     * @param image   an image present on the engine
+     * @param env     its environment (secrets go here rather than on its command line)
+     * @param command its arguments (the image's entrypoint stays)
+     * @return its exit code and everything it wrote (stdout and stderr)
+     * @throws IllegalStateException if it does not exit within {@code timeout}, with its last log lines
+     */
+    public Completed runToCompletion(String name, String image, Map<String, String> env, List<String> command,
+                                     Duration timeout) {
+        ContainerSpec spec = new ContainerSpec(identity.containerName(name), image, List.of(name), env, command, Map.of(), 0,
+                identity.labelsWith(Map.of(StackIdentity.ROLE_LABEL, "client")), List.of());
+        RunningContainer container = docker.run(identity.networkName(), spec);
+        try (var waiting = docker.client().waitContainerCmd(container.id()).exec(new WaitContainerResultCallback())) {
+            int exitCode = waiting.awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Completed(exitCode, docker.logs(container.id()));
+        } catch (DockerClientException notExited) {
+            throw new IllegalStateException(container.name() + " (" + image + ", " + docker.describeState(container.id())
+                    + ") did not exit within " + timeout + ": " + notExited.getMessage() + ". Last log lines:\n"
+                    + indent(docker.logs(container.id(), LOG_LINES_ON_FAILURE)), notExited);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot stop waiting for " + container.name(), e);
+        } finally {
+            docker.remove(container.id());
+        }
     }
 
     /**

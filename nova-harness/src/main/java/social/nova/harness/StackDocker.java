@@ -190,6 +190,35 @@ public final class StackDocker {
         }
     }
 
+    /**
+     * The container's memory in use now, as {@code docker stats} shows it: the cgroup's usage less
+     * the page cache the kernel can drop (inactive files), which is what the OOM killer weighs.
+     */
+    public long memoryInUse(String containerId) {
+        try (var callback = new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics>() {
+            volatile com.github.dockerjava.api.model.Statistics last;
+
+            @Override
+            public void onNext(com.github.dockerjava.api.model.Statistics statistics) {
+                last = statistics;
+            }
+        }) {
+            docker.statsCmd(containerId).withNoStream(true).exec(callback).awaitCompletion();
+            var memory = callback.last == null ? null : callback.last.getMemoryStats();
+            if (memory == null || memory.getUsage() == null) {
+                return 0;
+            }
+            var stats = memory.getStats();
+            long cache = stats == null ? 0 : java.util.Objects.requireNonNullElse(stats.getTotalInactiveFile(), 0L);
+            return memory.getUsage() - cache;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the stats of " + containerId, e);
+        }
+    }
+
     public Optional<InspectContainerResponse> inspect(String nameOrId) {
         try {
             return Optional.of(docker.inspectContainerCmd(nameOrId).exec());

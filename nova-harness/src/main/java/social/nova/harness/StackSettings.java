@@ -29,7 +29,7 @@ import org.testcontainers.DockerClientFactory;
  *   <tr><td>instances</td><td>empty</td><td>instance counts, e.g. {@code auth-service=2,api-gateway=0}</td></tr>
  *   <tr><td>checks.interval</td><td>PT1S</td><td>how often Consul runs each instance's checks</td></tr>
  *   <tr><td>start.timeout</td><td>PT3M</td><td>longest wait for one start step (infrastructure, or one wave of services)</td></tr>
- *   <tr><td>service.memory</td><td>512</td><td>memory limit of each service container, MiB (the JVM takes 75 % as heap)</td></tr>
+ *   <tr><td>service.memory</td><td>512</td><td>memory limit of each service container, MiB (the JVM sizes itself to it: nova-parent's nova.container.jvm-options)</td></tr>
  *   <tr><td>java.options</td><td>empty</td><td>{@code JAVA_TOOL_OPTIONS} of every service container</td></tr>
  *   <tr><td>environment.&lt;service&gt;.&lt;VARIABLE&gt;</td><td>none</td><td>extra environment of every
  *       instance of one service, e.g. {@code nova.environment.api-gateway.GATEWAY_RATE_dash_LIMIT_LIMIT=6000}</td></tr>

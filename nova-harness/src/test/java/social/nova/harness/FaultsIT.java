@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.config.Config;
@@ -31,12 +30,12 @@ import social.nova.harness.GatewayApi.Answer;
 import social.nova.harness.NovaStack.Platform;
 import social.nova.harness.faults.FaultOutcome;
 import social.nova.harness.faults.FaultSettings;
+import social.nova.harness.faults.Flood;
 import social.nova.harness.latency.FixedRateLoad;
 import social.nova.harness.latency.FixedRateLoad.Operation;
 import social.nova.harness.latency.FixedRateLoad.Sample;
-import social.nova.harness.latency.LatencySettings;
 import social.nova.harness.latency.LatencySummary;
-import social.nova.harness.latency.PrometheusText;
+import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.report.ReportParts;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,8 +62,8 @@ class FaultsIT {
     private static final int REDIS_ROUTES = 4;
     /** How much of a failure's message the report shows. */
     private static final int DETAIL_LENGTH = 400;
-    private static final String RETRIES = "nova_rpc_client_retries_total";
-    private static final String CALLS = "nova_rpc_client_calls_seconds_count";
+    private static final String RETRIES = "retries";
+    private static final String CALLS = "failed calls";
 
     private static NovaStack stack;
     private static FaultSettings settings;
@@ -98,7 +97,7 @@ class FaultsIT {
             AtomicLong leftConsulAfterNanos = new AtomicLong(-1);
             AtomicReference<Map<String, Double>> afterFailover = new AtomicReference<>();
             try {
-                List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(userServiceMix(users), load(), () -> {
+                List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(userServiceMix(users), settings.rate(), settings.duration(), () -> {
                     sleep(settings.killAfter());
                     killedAt.set(System.nanoTime());
                     stack.kill(victim);
@@ -119,7 +118,7 @@ class FaultsIT {
                 List<Sample> late = samples.stream().filter(s -> s.dueNanos() >= failoverEnds).toList();
                 long lastFailureAfterKill = samples.stream().filter(s -> !s.answered() && s.dueNanos() >= killedAt.get())
                         .mapToLong(s -> s.dueNanos() + s.latencyNanos() - killedAt.get()).max().orElse(-1);
-                LatencySummary latency = LatencySummary.ofNanos(samples.stream().mapToLong(Sample::latencyNanos).toArray());
+                LatencySummary latency = LatencySummary.ofMicros(LatencySummary.microsOf(samples.stream().mapToLong(Sample::latencyNanos).toArray()));
                 double lateRetries = atEnd.get(RETRIES) - afterFailover.get().get(RETRIES);
                 double lateFailedCalls = atEnd.get(CALLS) - afterFailover.get().get(CALLS);
                 measured.put("requests", (long) samples.size());
@@ -368,6 +367,101 @@ class FaultsIT {
     }
 
     /** Runs one fault test and saves its outcome for the report, passed or not. */
+    @Test
+    @Order(6)
+    void aFloodOfGoodAndBadRequestsIsShedNotFatalAndTheFleetServesNormallyRightAfter() throws Exception {
+        fault("flood", String.format(java.util.Locale.ROOT, "%d connections send as fast as they can for %d s: a valid "
+                        + "token, a forged token, malformed JSON and no Host header; no container is OOM-killed or restarted, "
+                        + "memory stays under the %d MiB limit, another client's requests succeed or get a 429/503 within %d ms, "
+                        + "and within %d ms after the flood everything serves normally",
+                settings.floodConnections(), settings.floodDuration().toSeconds(), stack.serviceMemoryLimit() >> 20,
+                settings.floodFastRefusal().toMillis(), settings.floodRecovery().toMillis()), measured -> {
+            Account user = gateway.signUp("flood");
+            URI edge = stack.gatewayUri().orElseThrow();
+            String host = edge.getHost() + ":" + edge.getPort();
+            List<byte[]> requests = List.of(
+                    Flood.request("GET /api/v1/users/me HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer "
+                            + user.accessToken() + "\r\n\r\n"),
+                    Flood.request("GET /api/v1/users/me HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer "
+                            + forged(user.accessToken()) + "\r\n\r\n"),
+                    Flood.request("POST /api/v1/auth/login HTTP/1.1\r\nHost: " + host
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"email\":["),
+                    Flood.request("GET /api/v1/users/me HTTP/1.1\r\nAuthorization: Bearer " + user.accessToken() + "\r\n\r\n"));
+            List<ServiceInstance> instances = stack.instances();
+            Map<String, Long> peakMemory = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Answer> probes = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+            Flood.Result flood;
+            try (var beside = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                beside.execute(() -> {   // memory of every service container, sampled through the flood
+                    while (flooding.get()) {
+                        instances.forEach(instance -> peakMemory.merge(instance.containerName(),
+                                stack.memoryInUse(instance), Math::max));
+                    }
+                });
+                beside.execute(() -> {   // another client, as an app would call: 5 requests a second
+                    while (flooding.get()) {
+                        try {
+                            probes.add(gateway.get("/api/v1/users/me", user.accessToken()));
+                        } catch (Exception e) {
+                            probes.add(new Answer(-1, null, null, settings.requestTimeout().toMillis()));
+                        }
+                        sleep(Duration.ofMillis(200));
+                    }
+                });
+                flood = Flood.run(edge.getHost(), edge.getPort(), settings.floodConnections(), settings.floodDuration(), requests);
+                flooding.set(false);
+            }
+            long floodEnded = System.nanoTime();
+            // Right after: the fleet serves normally again (each service through the gateway).
+            Answer me = gateway.get("/api/v1/users/me", user.accessToken());
+            String post = gateway.post(user, "after the flood");
+            Answer read = gateway.get("/api/v1/posts/" + post, user.accessToken());
+            double recoveredMillis = (System.nanoTime() - floodEnded) / 1e6;
+
+            measured.put("flood requests", flood.requests());
+            measured.put("flood requests/s", Math.round(flood.perSecond()));
+            measured.put("flood answers by status", flood.answers().toString());
+            measured.put("flood requests without an answer", flood.failedRequests());
+            peakMemory.forEach((container, bytes) -> measured.put("peak memory MiB, " + container, bytes >> 20));
+            Map<Integer, Long> probeStatuses = new java.util.TreeMap<>();
+            probes.forEach(p -> probeStatuses.merge(p.status(), 1L, Long::sum));
+            measured.put("other client's answers by status", probeStatuses.toString());
+            measured.put("other client's slowest 429/503, ms", probes.stream().filter(FaultsIT::refused)
+                    .mapToDouble(Answer::millis).max().orElse(0));
+            measured.put("served normally again, ms after the flood", recoveredMillis);
+
+            for (ServiceInstance instance : instances) {
+                NovaStack.ContainerState state = stack.state(instance);
+                assertThat(state.oomKilled()).as("%s OOM-killed", instance.containerName()).isFalse();
+                assertThat(state.running()).as("%s running", instance.containerName()).isTrue();
+                assertThat(state.restarts()).as("%s restarted", instance.containerName()).isZero();
+            }
+            assertThat(peakMemory).allSatisfy((container, bytes) ->
+                    assertThat(bytes).as("memory of %s", container).isLessThan(stack.serviceMemoryLimit()));
+            assertThat(probes).as("the other client's requests").isNotEmpty().allSatisfy(probe -> assertThat(
+                    probe.status() == 200 || refused(probe) && probe.millis() < settings.floodFastRefusal().toMillis())
+                    .as("answer %d in %.0f ms: 200, or 429/503 within %s", probe.status(), probe.millis(),
+                            settings.floodFastRefusal()).isTrue());
+            assertThat(List.of(me.status(), read.status())).containsOnly(200);
+            assertThat(recoveredMillis).as("everything served normally again, ms after the flood")
+                    .isLessThan(settings.floodRecovery().toMillis());
+        });
+    }
+
+    private static boolean refused(Answer answer) {
+        return answer.status() == 429 || answer.status() == 503;
+    }
+
+    /** The token with its payload replaced, so its signature no longer matches. */
+    private static String forged(String token) {
+        String[] parts = token.split("\\.");
+        String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"sub\":\"00000000-0000-0000-0000-000000000000\",\"exp\":4102444800}".getBytes());
+        return parts[0] + "." + payload + "." + parts[2];
+    }
+
     private static void fault(String name, String expectation, FaultBody body) throws Exception {
         Map<String, Object> measured = new LinkedHashMap<>();
         String failure = null;
@@ -415,11 +509,6 @@ class FaultsIT {
 
     // --- load ------------------------------------------------------------------------------------
 
-    private static LatencySettings load() {
-        return new LatencySettings(settings.rate(), Duration.ZERO, settings.duration(), settings.requestTimeout(),
-                LatencySettings.DEFAULT_THRESHOLD, LatencySettings.DEFAULT_BUDGET);
-    }
-
     /** Routes whose every request reaches user-service: from the gateway, and from content-service. */
     private static List<Operation> userServiceMix(List<Account> users) {
         AtomicInteger next = new AtomicInteger();
@@ -445,9 +534,9 @@ class FaultsIT {
 
     // --- what the fleet says about itself --------------------------------------------------------
 
-    /** The {@code /observe/metrics} endpoints of the services that call {@code target} (the fleet's graph). */
+    /** The {@code /observe/rpc-latency} endpoints of the services that call {@code target} (the fleet's graph). */
     private static Map<String, List<URI>> callersOf(String target) {
-        Map<String, List<URI>> callers = new LinkedHashMap<>(stack.metricsEndpoints());
+        Map<String, List<URI>> callers = new LinkedHashMap<>(stack.rpcLatencyEndpoints());
         callers.keySet().retainAll(stack.fleet().services().stream()
                 .filter(service -> service.dependsOn().contains(target)).map(ServiceSpec::name).toList());
         return callers;
@@ -457,34 +546,14 @@ class FaultsIT {
     private static Map<String, Double> callerCounters(Map<String, List<URI>> callers) {
         double retries = 0;
         double failedCalls = 0;
-        for (List<URI> uris : callers.values()) {
-            for (URI uri : uris) {
-                List<PrometheusText.Sample> samples = PrometheusText.parse(get(uri));
-                retries += sum(samples, RETRIES, labels -> USER_SERVICE.equals(labels.get("target")));
-                failedCalls += sum(samples, CALLS, labels -> USER_SERVICE.equals(labels.get("target"))
-                        && !"OK".equals(labels.get("status")));
+        for (Map.Entry<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> edge
+                : RpcEdgeLatencies.scrape(callers, http, settings.requestTimeout()).entrySet()) {
+            if (USER_SERVICE.equals(edge.getKey().to())) {
+                retries += edge.getValue().retries();
+                failedCalls += edge.getValue().failed();
             }
         }
         return Map.of(RETRIES, retries, CALLS, failedCalls);
-    }
-
-    private static double sum(List<PrometheusText.Sample> samples, String name, Predicate<Map<String, String>> labels) {
-        return samples.stream().filter(s -> s.name().equals(name) && labels.test(s.labels()))
-                .mapToDouble(PrometheusText.Sample::value).sum();
-    }
-
-    private static String get(URI uri) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(settings.requestTimeout()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET %s", uri).isEqualTo(200);
-            return response.body();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The gateway's circuit breaker for a service, as its {@code /health} shows it. */

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.helidon.config.Config;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,16 +19,19 @@ import social.nova.harness.latency.ExitCriterion;
 import social.nova.harness.latency.FixedRateLoad;
 import social.nova.harness.latency.FixedRateLoad.Operation;
 import social.nova.harness.latency.LatencySettings;
-import social.nova.harness.latency.RpcEdgeMetrics;
+import social.nova.harness.latency.LatencySummary;
+import social.nova.harness.latency.RpcEdgeLatencies;
+import social.nova.harness.latency.SteadyState;
 import social.nova.harness.report.ReportParts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bounded fixed-rate load through the gateway, with each edge's latency: the load generator's own
- * measurement of every route, and the services' client metrics (with their histogram buckets) for
- * every gRPC call between them. Judges the plan's exit criterion and our budget, and saves the run
- * for the report ({@code target/nova-report/index.html} and {@code report.json}).
+ * Bounded fixed-rate load through the gateway, after a warm-up that runs until steady state, with
+ * each edge's latency from every recorded sample (HdrHistogram): the load generator's own for every
+ * route, and the callers' nova-rpc record ({@code /observe/rpc-latency}) for every gRPC call between
+ * services. Judges the plan's exit criterion and, on enough samples of a steady stack, our budget, and
+ * saves the run for the report ({@code target/nova-report/index.html} and {@code report.json}).
  */
 @ExtendWith(NovaStackExtension.class)
 @Order(3)
@@ -46,26 +49,42 @@ class LatencyIT {
             Account account = gateway.signUp("load");
             users.add(new User(account, gateway.post(account, "hello from " + account.username())));
         }
+        List<Operation> mix = mix(gateway, users);
 
-        AtomicReference<Map<RpcEdgeMetrics.Edge, RpcEdgeMetrics.Totals>> before = new AtomicReference<>();
-        List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(mix(gateway, users), settings,
-                () -> before.set(RpcEdgeMetrics.scrape(stack.metricsEndpoints(), http, settings.requestTimeout())));
-        Map<RpcEdgeMetrics.Edge, RpcEdgeMetrics.Totals> after =
-                RpcEdgeMetrics.scrape(stack.metricsEndpoints(), http, settings.requestTimeout());
+        // Warm-up in windows until two in a row have the same median (JIT, pools, caches): only then
+        // does a percentile say something about the code rather than about the start.
+        List<SteadyState.Window> windows = new ArrayList<>();
+        long warmupStarted = System.nanoTime();
+        boolean steady = false;
+        while (!steady && System.nanoTime() - warmupStarted < settings.warmupMax().toNanos()) {
+            List<FixedRateLoad.Outcome> window = FixedRateLoad.run(mix, settings.rate(), settings.warmupWindow());
+            Histogram all = new Histogram(3);
+            window.forEach(outcome -> all.add(outcome.latencyMicros()));
+            windows.add(new SteadyState.Window(LatencySummary.ofMicros(all).p50(), all.getTotalCount(),
+                    window.stream().mapToLong(FixedRateLoad.Outcome::errors).sum()));
+            steady = SteadyState.reached(windows, settings.steadyTolerance());
+        }
+        double warmupSeconds = (System.nanoTime() - warmupStarted) / 1e9;
 
-        assertThat(before.get()).as("the services' metrics at the end of the warm-up").isNotNull();
+        Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> before =
+                RpcEdgeLatencies.scrape(stack.rpcLatencyEndpoints(), http, settings.requestTimeout());
+        List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(mix, settings.rate(), settings.duration());
+        Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> after =
+                RpcEdgeLatencies.scrape(stack.rpcLatencyEndpoints(), http, settings.requestTimeout());
+
         String edgeName = stack.fleet().edge().orElseThrow().name();
         List<EdgeLatency> edges = new ArrayList<>();
         outcomes.forEach(outcome -> edges.add(EdgeLatency.measured(LOAD, edgeName, outcome)));
-        List<EdgeLatency> grpcEdges = RpcEdgeMetrics.between(before.get(), after);
+        List<EdgeLatency> grpcEdges = RpcEdgeLatencies.between(before, after);
         edges.addAll(grpcEdges);
         ExitCriterion criterion = ExitCriterion.judge(edges, settings.threshold());
-        ExitCriterion budget = ExitCriterion.budget(edges, settings.budget());
+        ExitCriterion budget = ExitCriterion.budget(edges, settings.budget(), steady);
         ReportParts.saveLatency(RunReport.DIRECTORY, new ReportParts.LatencyRun(RunReport.runId(stack), Instant.now().toString(),
                 stack.gitCommit(), stack.status().services(),
-                new ReportParts.Load(settings.rate(), settings.warmup().toMillis() / 1000.0,
-                        settings.duration().toMillis() / 1000.0, settings.totalRequests(),
-                        outcomes.stream().map(FixedRateLoad.Outcome::operation).toList()),
+                new ReportParts.Load(settings.rate(), warmupSeconds,
+                        windows.stream().map(SteadyState.Window::p50Millis).toList(), steady,
+                        settings.duration().toMillis() / 1000.0, settings.measuredRequests(),
+                        mix.stream().map(Operation::name).distinct().toList()),
                 edges, criterion, budget));
         RunReport.assemble(stack);
 
@@ -76,11 +95,16 @@ class LatencyIT {
         assertThat(grpcEdges).extracting(edge -> edge.from() + " -> " + edge.to())
                 .contains(edgeName + " -> auth-service", edgeName + " -> user-service", edgeName + " -> content-service",
                         "content-service -> user-service");
-        assertThat(grpcEdges).as("percentiles from the callers' histogram buckets")
-                .allSatisfy(edge -> assertThat(edge.p99()).as("p99 of %s -> %s %s", edge.from(), edge.to(), edge.operation())
+        // The load is bounded in count, not in time: every edge it reaches gets its share of the
+        // requests, whatever the machine is doing, so the budget always has a percentile to judge.
+        assertThat(grpcEdges).as("every gRPC edge of the load has enough samples for at least a p95")
+                .allSatisfy(edge -> assertThat(edge.budgetPercentile()).as(edge.name() + ", " + edge.count() + " calls")
                         .isNotNull());
         assertThat(criterion.failures()).as(criterion.criterion()).isEmpty();
-        assertThat(budget.failures()).as(budget.criterion()).isEmpty();
+        // Judged only on a steady stack: a machine too busy to settle is reported (NO-GO), not failed.
+        if (steady) {
+            assertThat(budget.failures()).as(budget.criterion()).isEmpty();
+        }
         assertThat(RunReport.DIRECTORY.resolve("index.html")).isRegularFile();
         assertThat(RunReport.DIRECTORY.resolve("report.json")).isRegularFile();
     }

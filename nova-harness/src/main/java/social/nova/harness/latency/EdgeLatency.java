@@ -2,30 +2,53 @@ package social.nova.harness.latency;
 
 /**
  * Latency of one edge of the call graph (a caller, a callee and an operation) during a load run.
- * Figures are milliseconds; a percentile is {@code null} where the source cannot give it.
+ * Figures are milliseconds, from every recorded call (HdrHistogram); a figure is {@code null} where
+ * the source cannot give it.
  *
  * @param from      the caller ({@code load} for the load generator)
  * @param to        the callee service
  * @param operation HTTP route or gRPC method
  * @param kind      {@code http} or {@code grpc}
- * @param max       largest latency seen, where the source knows it for the run
+ * @param errors    calls that failed (for gRPC: closed with any status but OK)
+ * @param max       largest latency of the run
  * @param source    where the figures come from
- * @param histogram how the calls spread over the report's bins, where the source can tell
+ * @param histogram how the calls spread over the report's bins
+ * @param retries   attempts after the first (gRPC edges; 0 for the load generator, which never retries)
  */
 public record EdgeLatency(String from, String to, String operation, String kind, long count, long errors,
                           Double p50, Double p95, Double p99, Double max, double mean, String source,
-                          LatencyHistogram histogram) {
-    public static final String MEASURED = "measured by the load generator, from each request's due time";
-
-    /** The worst figure this edge can be judged by: p99 where known, else the mean. */
-    public double judgedMillis() {
-        return p99 != null ? p99 : mean;
-    }
+                          LatencyHistogram histogram, long retries) {
+    public static final String MEASURED = "the load generator: every request from its due time, HdrHistogram";
+    /** A p99 is judged on at least this many samples... */
+    public static final long P99_MIN_SAMPLES = 1_000;
+    /** ...and a p95 on at least this many; fewer are not judged. */
+    public static final long P95_MIN_SAMPLES = 200;
 
     public static EdgeLatency measured(String from, String to, FixedRateLoad.Outcome outcome) {
         LatencySummary latency = outcome.latency();
         return new EdgeLatency(from, to, outcome.operation(), "http", latency.count(), outcome.errors(),
                 latency.p50(), latency.p95(), latency.p99(), latency.max(), latency.mean(), MEASURED,
-                outcome.histogram());
+                outcome.histogram(), 0);
+    }
+
+    public String name() {
+        return from + " -> " + to + " " + operation;
+    }
+
+    /** The percentile the budget judges this edge by, given its samples: p99, p95, or none (too few). */
+    public String budgetPercentile() {
+        if (count >= P99_MIN_SAMPLES && p99 != null) {
+            return "p99";
+        }
+        return count >= P95_MIN_SAMPLES && p95 != null ? "p95" : null;
+    }
+
+    /** The figure of {@link #budgetPercentile()}, or null when the edge has too few samples to judge. */
+    public Double budgetMillis() {
+        String percentile = budgetPercentile();
+        if (percentile == null) {
+            return null;
+        }
+        return "p99".equals(percentile) ? p99 : p95;
     }
 }

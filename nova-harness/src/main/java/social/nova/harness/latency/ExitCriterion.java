@@ -6,50 +6,80 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The plan's latency exit criterion ("gRPC calls across services have > 500 ms latency" rolls the
- * polyrepo back), judged on a load run: every gRPC edge between services stays under the threshold
- * (its p99 where the services publish histograms, else its mean), and no request of any edge fails;
- * and, judged the same way, our own stricter budget ({@link #budget}).
+ * How a load run is judged, on figures that do not depend on chance:
+ * <ul>
+ *   <li>{@link #judge}: the plan's exit criterion ("gRPC calls across services have > 500 ms
+ *       latency" rolls the polyrepo back): no gRPC call of the measured load over the threshold (its
+ *       exact maximum), and no failed request or call on any edge;</li>
+ *   <li>{@link #budget}: our own, stricter budget, judged only after a warm-up that reached steady
+ *       state and only on enough samples: the p99 of an edge with at least
+ *       {@value EdgeLatency#P99_MIN_SAMPLES} calls, the p95 of one with at least
+ *       {@value EdgeLatency#P95_MIN_SAMPLES}; an edge with fewer is listed as not judged.</li>
+ * </ul>
  *
+ * @param met      whether it holds (for the budget: also that it could be judged at all)
  * @param failures one line per edge that breaks it; empty when it holds
+ * @param notes    how it was judged: which percentile per edge, what was not judged and why
  */
-public record ExitCriterion(String criterion, double thresholdMillis, boolean met, List<String> failures) {
+public record ExitCriterion(String criterion, double thresholdMillis, boolean met, List<String> failures,
+                            List<String> notes) {
     public ExitCriterion {
         failures = List.copyOf(failures);
+        notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
     public static ExitCriterion judge(List<EdgeLatency> edges, Duration threshold) {
-        double limit = threshold.toNanos() / 1e6;
+        double limit = millis(threshold);
         List<String> failures = new ArrayList<>();
         for (EdgeLatency edge : edges) {
-            String name = edge.from() + " -> " + edge.to() + " " + edge.operation();
             if (edge.errors() > 0) {
-                failures.add(name + ": " + edge.errors() + " of " + edge.count() + " calls failed");
+                failures.add(edge.name() + ": " + edge.errors() + " of " + edge.count() + " calls failed");
             }
-            if ("grpc".equals(edge.kind()) && edge.judgedMillis() >= limit) {
-                failures.add(String.format(Locale.ROOT, "%s: %s %.1f ms, not under %.0f ms", name,
-                        edge.p99() != null ? "p99" : "mean", edge.judgedMillis(), limit));
+            if ("grpc".equals(edge.kind()) && edge.max() != null && edge.max() >= limit) {
+                failures.add(String.format(Locale.ROOT, "%s: a call took %.1f ms, not under %.0f ms", edge.name(),
+                        edge.max(), limit));
             }
         }
-        return new ExitCriterion(String.format(Locale.ROOT, "gRPC calls across services under %.0f ms; no failed calls", limit),
-                limit, failures.isEmpty(), failures);
+        return new ExitCriterion(String.format(Locale.ROOT,
+                "no gRPC call across services over %.0f ms; no failed request or call", limit),
+                limit, failures.isEmpty(), failures, List.of());
     }
 
     /**
-     * Our own latency budget, stricter than the plan's criterion: the p99 of every gRPC edge (its
-     * mean where the caller publishes no histogram) under {@code budget}. Failed calls are the
-     * criterion's business, not the budget's.
+     * Our budget for every gRPC edge, judged only when {@code steady} (the warm-up reached steady
+     * state). Failed calls are the criterion's business, not the budget's.
      */
-    public static ExitCriterion budget(List<EdgeLatency> edges, Duration budget) {
-        double limit = budget.toNanos() / 1e6;
+    public static ExitCriterion budget(List<EdgeLatency> edges, Duration budget, boolean steady) {
+        double limit = millis(budget);
+        String criterion = String.format(Locale.ROOT, "p99 of every gRPC edge under %.0f ms (p95 on %d..%d samples), "
+                + "after a steady warm-up (our budget)", limit, EdgeLatency.P95_MIN_SAMPLES, EdgeLatency.P99_MIN_SAMPLES - 1);
+        if (!steady) {
+            return new ExitCriterion(criterion, limit, false, List.of("not judged: the warm-up did not reach steady state"),
+                    List.of("the budget is judged only after a warm-up that reached steady state"));
+        }
         List<String> failures = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (EdgeLatency edge : edges) {
-            if ("grpc".equals(edge.kind()) && edge.judgedMillis() >= limit) {
-                failures.add(String.format(Locale.ROOT, "%s -> %s %s: %s %.1f ms, not under %.0f ms", edge.from(), edge.to(),
-                        edge.operation(), edge.p99() != null ? "p99" : "mean", edge.judgedMillis(), limit));
+            if (!"grpc".equals(edge.kind())) {
+                continue;
+            }
+            Double figure = edge.budgetMillis();
+            if (figure == null) {
+                notes.add(String.format(Locale.ROOT, "%s: not judged, %d samples (a p95 needs %d)", edge.name(),
+                        edge.count(), EdgeLatency.P95_MIN_SAMPLES));
+                continue;
+            }
+            notes.add(String.format(Locale.ROOT, "%s: %s %.2f ms on %d samples", edge.name(), edge.budgetPercentile(),
+                    figure, edge.count()));
+            if (figure >= limit) {
+                failures.add(String.format(Locale.ROOT, "%s: %s %.1f ms on %d samples, not under %.0f ms", edge.name(),
+                        edge.budgetPercentile(), figure, edge.count(), limit));
             }
         }
-        return new ExitCriterion(String.format(Locale.ROOT, "p99 of every gRPC edge under %.0f ms (our budget)", limit),
-                limit, failures.isEmpty(), failures);
+        return new ExitCriterion(criterion, limit, failures.isEmpty(), failures, notes);
+    }
+
+    private static double millis(Duration duration) {
+        return duration.toNanos() / 1e6;
     }
 }

@@ -1,5 +1,6 @@
 package social.nova.harness.latency;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,14 +13,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * Open-loop load at a fixed rate, bounded in count: request {@code i} is due at
  * {@code start + i / rate}, runs on its own virtual thread whatever earlier ones are doing, and its
  * latency is counted from when it was due, not from when it happened to start. A slow answer
  * therefore cannot hide the requests it would have held up (no "coordinated omission").
  *
- * <p>Operations are taken round-robin from the mix. Requests due in the warm-up are sent but not
- * counted.
+ * <p>Operations are taken round-robin from the mix. A run is {@code rate x duration} requests; a
+ * warm-up is a run of its own whose outcomes the caller drops (see {@link SteadyState}).
  */
 public final class FixedRateLoad {
     private static final double NANOS_PER_SECOND = 1e9;
@@ -41,14 +44,22 @@ public final class FixedRateLoad {
     }
 
     /**
-     * What one operation saw while measured.
+     * What one operation saw in a run.
      *
-     * @param samples every measured request, in the order they finished
+     * @param latencyMicros every request's latency, in microseconds
+     * @param samples       every request, in the order they finished
      */
-    public record Outcome(String operation, LatencySummary latency, LatencyHistogram histogram, long errors,
-                          List<Sample> samples) {
+    public record Outcome(String operation, Histogram latencyMicros, long errors, List<Sample> samples) {
         public Outcome {
             samples = List.copyOf(samples);
+        }
+
+        public LatencySummary latency() {
+            return LatencySummary.ofMicros(latencyMicros);
+        }
+
+        public LatencyHistogram histogram() {
+            return LatencyHistogram.ofMicros(latencyMicros);
         }
     }
 
@@ -62,37 +73,35 @@ public final class FixedRateLoad {
     public record Sample(long dueNanos, long latencyNanos, boolean answered) {
     }
 
-    /** Runs {@link LatencySettings#totalRequests()} requests and returns each operation's outcome, in mix order. */
-    public static List<Outcome> run(List<Operation> mix, LatencySettings settings) {
-        return run(mix, settings, () -> { });
+    /** {@code rate x duration} requests (at least one); each operation's outcome, in mix order. */
+    public static List<Outcome> run(List<Operation> mix, double rate, Duration duration) {
+        return run(mix, rate, duration, () -> { });
     }
 
     /**
-     * As {@link #run(List, LatencySettings)}, running {@code atMeasureStart} once when the warm-up is
-     * over (e.g. to snapshot the services' metrics). It runs beside the load, not in its way: the
-     * schedule never waits for it, and it has finished when this method returns.
+     * As {@link #run(List, double, Duration)}, running {@code beside} once as the load starts (e.g. to
+     * break something into it). It runs beside the load, not in its way: the schedule never waits for
+     * it, and it has finished when this method returns.
      */
-    public static List<Outcome> run(List<Operation> mix, LatencySettings settings, Runnable atMeasureStart) {
+    public static List<Outcome> run(List<Operation> mix, double rate, Duration duration, Runnable beside) {
         if (mix.isEmpty()) {
             throw new IllegalArgumentException("the load needs at least one operation");
         }
+        if (!(rate > 0)) {
+            throw new IllegalArgumentException("the rate must be positive, was " + rate);
+        }
         Map<String, Recorder> recorders = new LinkedHashMap<>();
         mix.forEach(operation -> recorders.putIfAbsent(operation.name(), new Recorder()));
-        long period = (long) (NANOS_PER_SECOND / settings.rate());
-        long total = settings.totalRequests();
+        long period = (long) (NANOS_PER_SECOND / rate);
+        long total = Math.max(1, Math.round(rate * duration.toNanos() / NANOS_PER_SECOND));
         long start = System.nanoTime();
-        long measureFrom = start + settings.warmup().toNanos();
-        boolean measuring = false;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            executor.execute(beside);
             for (long i = 0; i < total; i++) {
                 long due = start + i * period;
                 parkUntil(due);
-                if (!measuring && due >= measureFrom) {
-                    measuring = true;
-                    executor.execute(atMeasureStart);
-                }
                 Operation operation = mix.get((int) (i % mix.size()));
-                Recorder recorder = due >= measureFrom ? recorders.get(operation.name()) : null;
+                Recorder recorder = recorders.get(operation.name());
                 executor.execute(() -> send(operation, due, recorder));
             }
         } // close() waits for every request to finish (each is bounded by its own timeout)
@@ -108,9 +117,7 @@ public final class FixedRateLoad {
         } catch (Exception e) {
             answered = false;
         }
-        if (recorder != null) {
-            recorder.record(due, System.nanoTime() - due, answered);
-        }
+        recorder.record(due, System.nanoTime() - due, answered);
     }
 
     private static void parkUntil(long due) {
@@ -131,9 +138,9 @@ public final class FixedRateLoad {
         }
 
         Outcome outcome(String name) {
-            long[] latencies = samples.stream().mapToLong(Sample::latencyNanos).toArray();
-            return new Outcome(name, LatencySummary.ofNanos(latencies), LatencyHistogram.ofNanos(latencies), errors.get(),
-                    List.copyOf(samples));
+            List<Sample> all = List.copyOf(samples);
+            return new Outcome(name, LatencySummary.microsOf(all.stream().mapToLong(Sample::latencyNanos).toArray()),
+                    errors.get(), all);
         }
     }
 }

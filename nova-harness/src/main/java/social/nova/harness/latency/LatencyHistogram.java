@@ -2,8 +2,8 @@ package social.nova.harness.latency;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
+
+import org.HdrHistogram.Histogram;
 
 /**
  * How an edge's latencies spread over fixed bins, for the report's charts: {@code counts[i]} calls
@@ -12,18 +12,14 @@ import java.util.NavigableMap;
  *
  * @param boundsMillis upper bound of each bin, ascending, in milliseconds
  * @param counts       one more than {@code boundsMillis}: the last is the overflow
- * @param exact        false when derived from a timer's own buckets, whose edges fall near but not
- *                     on these bounds (each bin then takes the timer's buckets that end at or below
- *                     its bound)
+ * @param exact        whether the counts come from every sample (always, since latencies are recorded
+ *                     in HdrHistograms; kept for reports of earlier runs)
  */
 public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts, boolean exact) {
     /** The bins of every chart: 1-2-5 steps from 1 ms to 5 s. */
     public static final List<Double> BOUNDS_MILLIS = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0,
             1_000.0, 2_000.0, 5_000.0);
-    private static final double NANOS_PER_MILLI = 1e6;
-    private static final double MILLIS_PER_SECOND = 1e3;
-    /** Bucket edges print as seconds with limited precision: treat an edge this close to a bound as on it. */
-    private static final double EDGE_TOLERANCE = 1e-9;
+    private static final double MICROS_PER_MILLI = 1e3;
 
     public LatencyHistogram {
         boundsMillis = List.copyOf(boundsMillis);
@@ -34,36 +30,17 @@ public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts, boo
         }
     }
 
-    /** Bins the latencies (nanoseconds) measured one by one. */
-    public static LatencyHistogram ofNanos(long[] latencies) {
+    /** Bins a histogram of microseconds (every recorded sample). */
+    public static LatencyHistogram ofMicros(Histogram micros) {
         long[] counts = new long[BOUNDS_MILLIS.size() + 1];
-        for (long latency : latencies) {
-            double millis = latency / NANOS_PER_MILLI;
-            int bin = 0;
-            while (bin < BOUNDS_MILLIS.size() && millis > BOUNDS_MILLIS.get(bin)) {
-                bin++;
-            }
-            counts[bin]++;
-        }
-        return new LatencyHistogram(BOUNDS_MILLIS, boxed(counts), true);
-    }
-
-    /**
-     * Bins a Prometheus histogram: cumulative counts per upper bound in seconds ({@code le}, with
-     * {@code +Inf} as the largest key), as a timer publishes them.
-     */
-    public static LatencyHistogram ofCumulativeSeconds(NavigableMap<Double, Double> cumulative) {
-        double total = cumulative.isEmpty() ? 0 : cumulative.lastEntry().getValue();
-        long[] counts = new long[BOUNDS_MILLIS.size() + 1];
-        double below = 0;
+        long below = 0;
         for (int bin = 0; bin < BOUNDS_MILLIS.size(); bin++) {
-            Map.Entry<Double, Double> edge = cumulative.floorEntry(BOUNDS_MILLIS.get(bin) / MILLIS_PER_SECOND + EDGE_TOLERANCE);
-            double upTo = edge == null ? 0 : edge.getValue();
-            counts[bin] = Math.round(upTo - below);
+            long upTo = micros.getCountBetweenValues(0, Math.round(BOUNDS_MILLIS.get(bin) * MICROS_PER_MILLI));
+            counts[bin] = upTo - below;
             below = upTo;
         }
-        counts[BOUNDS_MILLIS.size()] = Math.round(total - below);
-        return new LatencyHistogram(BOUNDS_MILLIS, boxed(counts), false);
+        counts[BOUNDS_MILLIS.size()] = micros.getTotalCount() - below;
+        return new LatencyHistogram(BOUNDS_MILLIS, boxed(counts), true);
     }
 
     /** Calls counted. */

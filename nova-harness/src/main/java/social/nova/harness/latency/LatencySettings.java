@@ -12,51 +12,61 @@ import io.helidon.config.Config;
  * <table>
  *   <caption>Keys</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>rate</td><td>8</td><td>requests per second, started on a fixed schedule whatever the answers
- *       take (below the gateway's per-client limit of 600 a minute)</td></tr>
- *   <tr><td>warmup</td><td>PT5S</td><td>load before measuring (JIT, connections, caches)</td></tr>
- *   <tr><td>duration</td><td>PT20S</td><td>measured load</td></tr>
+ *   <tr><td>rate</td><td>60</td><td>requests per second, started on a fixed schedule whatever the answers take</td></tr>
+ *   <tr><td>warmup-window</td><td>PT5S</td><td>the warm-up runs in windows this long until {@link SteadyState}</td></tr>
+ *   <tr><td>warmup-max</td><td>PT60S</td><td>the longest warm-up; without steady state by then the budget is not judged</td></tr>
+ *   <tr><td>steady-tolerance</td><td>0.25</td><td>two windows' medians this close (relative) are steady</td></tr>
+ *   <tr><td>duration</td><td>PT100S</td><td>measured load: {@code rate x duration} requests, 1,000 per route of
+ *       the six-route mix, so every gRPC edge it reaches has enough samples for a p99</td></tr>
  *   <tr><td>request-timeout</td><td>PT10S</td><td>longest wait for one answer</td></tr>
- *   <tr><td>threshold</td><td>PT0.5S</td><td>the plan's exit criterion: gRPC calls across services must
- *       stay under it</td></tr>
- *   <tr><td>budget</td><td>PT0.05S</td><td>our own budget: the p99 of every gRPC edge must stay under it</td></tr>
+ *   <tr><td>threshold</td><td>PT0.5S</td><td>the plan's exit criterion: no gRPC call across services over it</td></tr>
+ *   <tr><td>budget</td><td>PT0.025S</td><td>our own budget for the p99 (p95 on fewer samples) of every gRPC edge</td></tr>
  * </table>
  */
-public record LatencySettings(double rate, Duration warmup, Duration duration, Duration requestTimeout, Duration threshold,
-                              Duration budget) {
-    public static final double DEFAULT_RATE = 8;
-    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
+public record LatencySettings(double rate, Duration warmupWindow, Duration warmupMax, double steadyTolerance,
+                              Duration duration, Duration requestTimeout, Duration threshold, Duration budget) {
+    public static final double DEFAULT_RATE = 60;
+    public static final Duration DEFAULT_WARMUP_WINDOW = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_WARMUP_MAX = Duration.ofSeconds(60);
+    public static final double DEFAULT_STEADY_TOLERANCE = 0.25;
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(100);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
-    public static final Duration DEFAULT_BUDGET = Duration.ofMillis(50);
+    public static final Duration DEFAULT_BUDGET = Duration.ofMillis(25);
 
     public LatencySettings {
         if (!(rate > 0)) {
             throw new IllegalArgumentException("nova.latency.rate must be positive, was " + rate);
         }
-        Objects.requireNonNull(warmup, "warmup");
+        Objects.requireNonNull(warmupWindow, "warmup-window");
+        Objects.requireNonNull(warmupMax, "warmup-max");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(requestTimeout, "request-timeout");
         Objects.requireNonNull(threshold, "threshold");
         Objects.requireNonNull(budget, "budget");
-        if (warmup.isNegative() || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("nova.latency.warmup must be >= 0 and nova.latency.duration > 0");
+        if (!warmupWindow.isPositive() || warmupMax.compareTo(warmupWindow) < 0 || !duration.isPositive()) {
+            throw new IllegalArgumentException("nova.latency.warmup-window and nova.latency.duration must be positive, "
+                    + "and nova.latency.warmup-max at least one window");
+        }
+        if (!(steadyTolerance > 0)) {
+            throw new IllegalArgumentException("nova.latency.steady-tolerance must be positive, was " + steadyTolerance);
         }
     }
 
     public static LatencySettings create(Config latency) {
         return new LatencySettings(
                 latency.get("rate").asDouble().orElse(DEFAULT_RATE),
-                latency.get("warmup").as(Duration.class).orElse(DEFAULT_WARMUP),
+                latency.get("warmup-window").as(Duration.class).orElse(DEFAULT_WARMUP_WINDOW),
+                latency.get("warmup-max").as(Duration.class).orElse(DEFAULT_WARMUP_MAX),
+                latency.get("steady-tolerance").asDouble().orElse(DEFAULT_STEADY_TOLERANCE),
                 latency.get("duration").as(Duration.class).orElse(DEFAULT_DURATION),
                 latency.get("request-timeout").as(Duration.class).orElse(DEFAULT_REQUEST_TIMEOUT),
                 latency.get("threshold").as(Duration.class).orElse(DEFAULT_THRESHOLD),
                 latency.get("budget").as(Duration.class).orElse(DEFAULT_BUDGET));
     }
 
-    /** How many requests the whole run starts (warm-up included): the load is bounded. */
-    public long totalRequests() {
-        return Math.round(rate * (warmup.toNanos() + duration.toNanos()) / 1e9);
+    /** How many requests the measured part of the run sends: the load is bounded. */
+    public long measuredRequests() {
+        return Math.round(rate * duration.toNanos() / 1e9);
     }
 }

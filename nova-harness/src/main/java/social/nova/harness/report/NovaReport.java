@@ -37,7 +37,7 @@ public final class NovaReport {
     public record Report(String generatedAt, String gitCommit, String runId, Verdict verdict,
                          List<StackStatus.ServiceRow> services, Load load, List<EdgeLatency> edges,
                          ExitCriterion exitCriterion, ExitCriterion budget, List<FaultOutcome> faults,
-                         List<ModuleTiming> modules) {
+                         List<ModuleTiming> modules, ReportParts.Benchmark benchmark) {
         public Report {
             services = List.copyOf(services);
             edges = List.copyOf(edges);
@@ -63,7 +63,8 @@ public final class NovaReport {
                 latency.map(LatencyRun::exitCriterion).orElse(null),
                 latency.map(LatencyRun::budget).orElse(null),
                 faults,
-                ModuleTimings.read(root));
+                ModuleTimings.read(root),
+                ReportParts.benchmark(directory).orElse(null));
         write(directory, report);
         return report;
     }
@@ -108,6 +109,7 @@ public final class NovaReport {
                 .append("</code></p>\n");
         verdict(page, report.verdict());
         latency(page, report);
+        load(page, report);
         faults(page, report.faults());
         modules(page, report.modules());
         stack(page, report);
@@ -132,6 +134,36 @@ public final class NovaReport {
         page.append("</table>\n");
     }
 
+    /** The flood (a fault of this run) and the latest benchmark against a {@code ./nova up} stack. */
+    private static void load(StringBuilder page, Report report) {
+        page.append("<h2 id=\"load\">Load</h2>\n");
+        Optional<FaultOutcome> flood = report.faults().stream().filter(f -> f.name().startsWith("flood")).findFirst();
+        if (flood.isPresent()) {
+            page.append("<p>Flood (this run): ").append(escape(flood.get().expectation())).append(" <span class=\"")
+                    .append(flood.get().passed() ? "ok\">held" : "bad\">did not hold").append("</span></p>\n<table id=\"flood\">");
+            flood.get().measurements().forEach((key, value) -> page.append("<tr><td>").append(escape(key))
+                    .append("</td><td class=\"n\">").append(escape(String.valueOf(value))).append("</td></tr>\n"));
+            page.append("</table>\n");
+        } else {
+            page.append("<p>No flood in this run.</p>\n");
+        }
+        ReportParts.Benchmark benchmark = report.benchmark();
+        if (benchmark == null) {
+            page.append("<p>No benchmark has been run (<code>./nova bench</code> against <code>./nova up</code>).</p>\n");
+            return;
+        }
+        page.append("<p>Benchmark against <code>./nova up</code>, ").append(escape(benchmark.measuredAt()))
+                .append(", commit <code>").append(escape(benchmark.gitCommit()))
+                .append("</code> (not part of this run's verdict):</p>\n<table id=\"benchmark\"><tr><th>measure</th>"
+                        + "<th>figure</th><th>target</th><th>baseline, same run</th></tr>\n");
+        for (ReportParts.BenchmarkRow row : benchmark.rows()) {
+            page.append("<tr><td>").append(escape(row.measure())).append("</td><td class=\"n ")
+                    .append(row.met() ? "ok" : "bad").append("\">").append(escape(row.figure())).append("</td><td>")
+                    .append(escape(row.target())).append("</td><td>").append(escape(row.baseline())).append("</td></tr>\n");
+        }
+        page.append("</table>\n");
+    }
+
     private static void latency(StringBuilder page, Report report) {
         page.append("<h2>Latency per edge (ms)</h2>\n");
         if (report.load() == null) {
@@ -140,28 +172,43 @@ public final class NovaReport {
         }
         Load load = report.load();
         page.append("<p>").append(format(load.ratePerSecond())).append(" requests/s on a fixed schedule for ")
-                .append(format(load.durationSeconds())).append(" s after ").append(format(load.warmupSeconds()))
-                .append(" s of warm-up (").append(load.requests()).append(" requests in all), round-robin over: ")
-                .append(escape(String.join(", ", load.operations()))).append(".</p>\n");
+                .append(format(load.durationSeconds())).append(" s (").append(load.requests())
+                .append(" requests) after ").append(format(load.warmupSeconds())).append(" s of warm-up, which ")
+                .append(load.steady() ? "reached" : "<span class=\"bad\">did not reach</span>")
+                .append(" steady state (median of each warm-up window, ms: ")
+                .append(escape(load.warmupMediansMillis().stream().map(NovaReport::format).toList().toString()))
+                .append("); round-robin over: ").append(escape(String.join(", ", load.operations()))).append(".</p>\n");
         double threshold = report.exitCriterion().thresholdMillis();
         double budget = report.budget().thresholdMillis();
         page.append("<table id=\"edges\"><tr><th>from</th><th>to</th><th>operation</th><th>kind</th>"
-                + "<th>calls</th><th>errors</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th></tr>\n");
+                + "<th>calls</th><th>errors</th><th>retries</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th>"
+                + "<th>budget judged by</th></tr>\n");
         for (EdgeLatency edge : report.edges()) {
             boolean grpc = "grpc".equals(edge.kind());
-            boolean over = grpc && edge.judgedMillis() >= budget;
+            boolean over = grpc && edge.budgetMillis() != null && edge.budgetMillis() >= budget;
+            String judged = !grpc ? "(not a gRPC edge)" : edge.budgetPercentile() == null ? "too few samples" : edge.budgetPercentile();
             page.append("<tr><td>").append(escape(edge.from())).append("</td><td>").append(escape(edge.to()))
                     .append("</td><td><code>").append(escape(edge.operation())).append("</code></td><td>").append(escape(edge.kind()))
                     .append("</td><td class=\"n\">").append(edge.count())
                     .append("</td><td class=\"n").append(edge.errors() > 0 ? " bad" : "").append("\">").append(edge.errors())
-                    .append("</td>").append(cell(edge.p50(), false)).append(cell(edge.p95(), false))
-                    .append(cell(edge.p99(), over && edge.p99() != null)).append(cell(edge.max(), false))
-                    .append(cell(edge.mean(), over && edge.p99() == null)).append("</tr>\n");
+                    .append("</td><td class=\"n\">").append(edge.retries())
+                    .append("</td>").append(cell(edge.p50(), false))
+                    .append(cell(edge.p95(), over && "p95".equals(edge.budgetPercentile())))
+                    .append(cell(edge.p99(), over && "p99".equals(edge.budgetPercentile())))
+                    .append(cell(edge.max(), grpc && edge.max() != null && edge.max() >= threshold))
+                    .append(cell(edge.mean(), false)).append("<td>").append(escape(judged)).append("</td></tr>\n");
         }
         page.append("</table>\n<p><small>Sources: ");
         report.edges().stream().map(EdgeLatency::source).distinct().forEach(source -> page.append(escape(source)).append(". "));
         page.append("A dash: the source cannot tell. Red: a gRPC edge over our budget of ").append(format(budget))
-                .append(" ms (the plan's threshold is ").append(format(threshold)).append(" ms).</small></p>\n");
+                .append(" ms by the percentile its samples allow (p99 on ").append(EdgeLatency.P99_MIN_SAMPLES)
+                .append(" or more, p95 on ").append(EdgeLatency.P95_MIN_SAMPLES).append(" or more), or a call over the plan's ")
+                .append(format(threshold)).append(" ms.</small></p>\n");
+        if (!report.budget().notes().isEmpty()) {
+            page.append("<p>How the budget was judged:</p>\n<ul class=\"m\" id=\"budget-notes\">");
+            report.budget().notes().forEach(note -> page.append("<li>").append(escape(note)).append("</li>"));
+            page.append("</ul>\n");
+        }
 
         page.append("<h2>Latency histograms</h2>\n<p><small>Calls per bin (upper bound in ms). Green: within our budget of ")
                 .append(format(budget)).append(" ms; amber: over it; red: over the plan's ").append(format(threshold))

@@ -31,16 +31,41 @@ public final class ReportParts {
     private static final String PARTS = "parts";
     private static final String LATENCY = "latency.json";
     private static final String FAULTS = "faults.json";
+    private static final String BENCHMARK = "benchmark.json";
 
     private ReportParts() {
     }
 
-    /** The load a run put on the stack. */
-    public record Load(double ratePerSecond, double warmupSeconds, double durationSeconds, long requests,
-                       List<String> operations) {
+    /**
+     * The load a run put on the stack.
+     *
+     * @param warmupSeconds       how long the warm-up ran (in windows, until steady or its maximum)
+     * @param warmupMediansMillis the median latency of each warm-up window, in order
+     * @param steady              whether the warm-up reached steady state (else the budget is not judged)
+     * @param requests            requests of the measured part
+     */
+    public record Load(double ratePerSecond, double warmupSeconds, List<Double> warmupMediansMillis, boolean steady,
+                       double durationSeconds, long requests, List<String> operations) {
         public Load {
+            warmupMediansMillis = warmupMediansMillis == null ? List.of() : List.copyOf(warmupMediansMillis);
             operations = List.copyOf(operations);
         }
+    }
+
+    /**
+     * A benchmark run against a {@code ./nova up} stack (nova-harness {@code bench}), shown in the
+     * report's load section with its own date: it is not part of a test run's verdict.
+     *
+     * @param rows each measure with its target and the baseline measured in the same run
+     */
+    public record Benchmark(String measuredAt, String gitCommit, List<BenchmarkRow> rows) {
+        public Benchmark {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** One measure of a benchmark: what, the figure, the target it must meet, whether it does, and its baseline. */
+    public record BenchmarkRow(String measure, String figure, String target, boolean met, String baseline) {
     }
 
     /** A latency run: the stack as Consul saw it, the load, every edge and how they were judged. */
@@ -70,6 +95,15 @@ public final class ReportParts {
         faults.removeIf(fault -> fault.name().equals(outcome.name()));
         faults.add(outcome);
         write(reportDirectory.resolve(PARTS).resolve(FAULTS), new FaultRun(runId, faults));
+    }
+
+    public static void saveBenchmark(Path reportDirectory, Benchmark benchmark) {
+        write(reportDirectory.resolve(PARTS).resolve(BENCHMARK), benchmark);
+    }
+
+    /** The latest benchmark, whichever stack it ran against. */
+    public static Optional<Benchmark> benchmark(Path reportDirectory) {
+        return read(reportDirectory.resolve(PARTS).resolve(BENCHMARK), Benchmark.class);
     }
 
     /** The latency run of {@code runId}, if it wrote one. */

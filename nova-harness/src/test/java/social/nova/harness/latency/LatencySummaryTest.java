@@ -1,29 +1,33 @@
 package social.nova.harness.latency;
 
+import java.util.List;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 class LatencySummaryTest {
     @Test
-    void percentilesAreNearestRankInMilliseconds() {
+    void percentilesComeFromEverySampleToATenthOfAPercent() {
         long[] nanos = LongStream.rangeClosed(1, 200).map(ms -> ms * 1_000_000).toArray();
 
-        LatencySummary summary = LatencySummary.ofNanos(nanos);
+        LatencySummary summary = LatencySummary.ofMicros(LatencySummary.microsOf(nanos));
 
         assertThat(summary.count()).isEqualTo(200);
-        assertThat(summary.p50()).isEqualTo(100.0);
-        assertThat(summary.p95()).isEqualTo(190.0);
-        assertThat(summary.p99()).isEqualTo(198.0);
-        assertThat(summary.max()).isEqualTo(200.0);
-        assertThat(summary.mean()).isEqualTo(100.5);
+        assertThat(summary.p50()).isCloseTo(100.0, withinPercentage(0.1));
+        assertThat(summary.p95()).isCloseTo(190.0, withinPercentage(0.1));
+        assertThat(summary.p99()).isCloseTo(198.0, withinPercentage(0.1));
+        assertThat(summary.max()).isCloseTo(200.0, withinPercentage(0.1));
+        assertThat(summary.mean()).isCloseTo(100.5, withinPercentage(0.1));
     }
 
     @Test
     void oneSampleIsEveryPercentileAndNoSamplesAreZero() {
-        assertThat(LatencySummary.ofNanos(new long[] {7_500_000})).isEqualTo(new LatencySummary(1, 7.5, 7.5, 7.5, 7.5, 7.5));
-        assertThat(LatencySummary.ofNanos(new long[0])).isEqualTo(new LatencySummary(0, 0, 0, 0, 0, 0));
+        LatencySummary one = LatencySummary.ofMicros(LatencySummary.microsOf(new long[] {7_500_000}));
+        assertThat(one.count()).isEqualTo(1);
+        assertThat(List.of(one.p50(), one.p95(), one.p99(), one.max())).allSatisfy(p -> assertThat(p).isCloseTo(7.5, withinPercentage(0.1)));
+        assertThat(LatencySummary.ofMicros(LatencySummary.microsOf(new long[0]))).isEqualTo(new LatencySummary(0, 0, 0, 0, 0, 0));
     }
 }

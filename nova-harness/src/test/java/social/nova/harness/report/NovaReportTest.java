@@ -29,11 +29,11 @@ class NovaReportTest {
     void assemblesTheRunsPartsIntoJsonForToolsAndAnEscapedSelfContainedPageForPeople() throws Exception {
         List<EdgeLatency> edges = List.of(
                 new EdgeLatency("load", "api-gateway", "GET /api/v1/users/<id>", "http", 27, 0, 18.2, 25.0, 30.6, 30.6, 19.0,
-                        EdgeLatency.MEASURED, LatencyHistogram.ofNanos(new long[] {3_000_000, 18_000_000, 30_000_000})),
-                new EdgeLatency("api-gateway", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 34, 0, 4.0, 9.0,
-                        12.0, null, 5.4, "caller's metrics", LatencyHistogram.ofNanos(new long[] {4_000_000, 12_000_000})),
+                        EdgeLatency.MEASURED, histogram(3_000, 18_000, 30_000), 0),
+                new EdgeLatency("api-gateway", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 1_034, 0, 4.0, 9.0,
+                        12.0, 14.0, 5.4, "caller's record", histogram(4_000, 12_000), 2),
                 new EdgeLatency("content-service", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 3, 0, null, null,
-                        null, null, 7.0, "caller's metrics", null));
+                        null, null, 7.0, "caller's record", null, 0));
         saveLatency(edges);
         ReportParts.saveFault(directory, "nova-it-earlier", new FaultOutcome("left over", "from an earlier run", false,
                 Map.of(), "must not appear"));
@@ -66,8 +66,8 @@ class NovaReportTest {
 
     @Test
     void aSlowEdgeOrAFailedFaultOrAnythingNotMeasuredIsNoGo() throws Exception {
-        List<EdgeLatency> slow = List.of(new EdgeLatency("api-gateway", "user-service", "GetUser", "grpc", 10, 0, 40.0, 60.0,
-                70.0, null, 45.0, "caller's metrics", null));
+        List<EdgeLatency> slow = List.of(new EdgeLatency("api-gateway", "user-service", "GetUser", "grpc", 1_000, 0, 40.0, 60.0,
+                70.0, 90.0, 45.0, "caller's record", null, 0));
         saveLatency(slow);
 
         NovaReport.Report noFaults = NovaReport.assemble(directory, root, RUN, "c0ffee");
@@ -109,8 +109,17 @@ class NovaReportTest {
 
     private void saveLatency(List<EdgeLatency> edges) {
         ReportParts.saveLatency(directory, new ReportParts.LatencyRun(RUN, "2026-11-26T15:00:00Z", "c957265e11cd", List.of(),
-                new ReportParts.Load(8, 5, 20, 200, List.of("GET /api/v1/users/<id>")), edges,
-                ExitCriterion.judge(edges, Duration.ofMillis(500)), ExitCriterion.budget(edges, Duration.ofMillis(50))));
+                new ReportParts.Load(8, 10, List.of(9.0, 4.2), true, 20, 200, List.of("GET /api/v1/users/<id>")), edges,
+                ExitCriterion.judge(edges, Duration.ofMillis(500)), ExitCriterion.budget(edges, Duration.ofMillis(50), true)));
+    }
+
+    /** A histogram of the given latencies in microseconds. */
+    private static LatencyHistogram histogram(long... micros) {
+        org.HdrHistogram.Histogram histogram = new org.HdrHistogram.Histogram(3);
+        for (long value : micros) {
+            histogram.recordValue(value);
+        }
+        return LatencyHistogram.ofMicros(histogram);
     }
 
     private void suite(Path reports, String file, int tests, String time, int failures) throws Exception {

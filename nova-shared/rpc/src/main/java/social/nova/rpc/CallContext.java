@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.grpc.ClientInterceptor;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Deadline;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -79,7 +80,17 @@ public final class CallContext {
 
     /** As {@link #serverInterceptor()}, with deadline timers on the given scheduler. */
     public static ServerInterceptor serverInterceptor(ScheduledExecutorService deadlineScheduler) {
-        return new InboundInterceptor(deadlineScheduler);
+        return serverInterceptor(deadlineScheduler, Deadline.getSystemTicker());
+    }
+
+    /**
+     * As {@link #serverInterceptor(ScheduledExecutorService)}, with deadlines measured by
+     * {@code ticker} (tests: a fake one; it must be the ticker of any deadline already on the
+     * Context, as grpc-java compares only deadlines of one ticker).
+     */
+    static ServerInterceptor serverInterceptor(ScheduledExecutorService deadlineScheduler,
+                                               Deadline.Ticker ticker) {
+        return new InboundInterceptor(deadlineScheduler, ticker);
     }
 
     /** The client side: copies the Context into outbound headers (see {@link PropagationInterceptor}). */
@@ -122,9 +133,11 @@ public final class CallContext {
 
     private static final class InboundInterceptor implements ServerInterceptor {
         private final ScheduledExecutorService deadlineScheduler;
+        private final Deadline.Ticker ticker;
 
-        InboundInterceptor(ScheduledExecutorService deadlineScheduler) {
+        InboundInterceptor(ScheduledExecutorService deadlineScheduler, Deadline.Ticker ticker) {
             this.deadlineScheduler = deadlineScheduler;
+            this.ticker = ticker;
         }
 
         @Override
@@ -141,8 +154,8 @@ public final class CallContext {
                 return Contexts.interceptCall(context, call, headers, next);
             }
             // Never later than a deadline the server already put on the Context (grpc-java does).
-            Context.CancellableContext withDeadline =
-                    context.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS, deadlineScheduler);
+            Context.CancellableContext withDeadline = context.withDeadline(
+                    Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS, ticker), deadlineScheduler);
             ServerCall.Listener<Q> listener = Contexts.interceptCall(withDeadline, call, headers, next);
             return new SimpleForwardingServerCallListener<>(listener) {
                 // Cancelling releases the deadline timer once the call is over.

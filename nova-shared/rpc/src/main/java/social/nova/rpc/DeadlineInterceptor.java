@@ -6,6 +6,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
 
 /**
@@ -16,9 +17,16 @@ import io.grpc.MethodDescriptor;
  */
 public final class DeadlineInterceptor implements ClientInterceptor {
     private final DeadlineSettings settings;
+    private final Deadline.Ticker ticker;
 
     public DeadlineInterceptor(DeadlineSettings settings) {
+        this(settings, Deadline.getSystemTicker());
+    }
+
+    /** With the deadlines it sets measured by {@code ticker} (tests: a fake one). */
+    DeadlineInterceptor(DeadlineSettings settings, Deadline.Ticker ticker) {
         this.settings = settings;
+        this.ticker = ticker;
     }
 
     @Override
@@ -26,8 +34,8 @@ public final class DeadlineInterceptor implements ClientInterceptor {
                                                   Channel next) {
         CallOptions options = callOptions.getDeadline() != null
                               ? callOptions
-                              : callOptions.withDeadlineAfter(settings.forMethod(method).toNanos(),
-                                                              TimeUnit.NANOSECONDS);
+                              : callOptions.withDeadline(Deadline.after(settings.forMethod(method).toNanos(),
+                                                                        TimeUnit.NANOSECONDS, ticker));
         return next.newCall(method, options);
     }
 }

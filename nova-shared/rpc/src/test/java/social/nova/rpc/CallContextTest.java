@@ -1,15 +1,20 @@
 package social.nova.rpc;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.Attributes;
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,9 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The inbound side as Helidon's gRPC server needs it: it does not turn {@code grpc-timeout} into
  * a Context deadline, so {@link CallContext#serverInterceptor()} does. (On grpc-java's own server,
- * used elsewhere in these tests, the Context has the deadline already.)
+ * used elsewhere in these tests, the Context has the deadline already.) Deadlines are measured by
+ * a {@link FakeTicker} that stands still, so the time left is exact, however busy the machine.
  */
 class CallContextTest {
+    private final FakeTicker ticker = new FakeTicker();
+    private final ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimer() {
+        deadlineTimer.shutdownNow();
+    }
 
     @Test
     void parsesGrpcTimeoutValues() {
@@ -44,17 +57,18 @@ class CallContextTest {
         headers.put(CallContext.AUTHORIZATION_HEADER, "Bearer t");
         headers.put(CallContext.TIMEOUT_HEADER, "300m");
 
-        Context seen = startCall(headers);
+        Context seen = startCall(CallContext.serverInterceptor(deadlineTimer, ticker), headers);
 
         assertThat(CallContext.REQUEST_ID.get(seen)).isEqualTo("req-1");
         assertThat(CallContext.CALLER_ID.get(seen)).isEqualTo("user-1");
         assertThat(CallContext.AUTHORIZATION.get(seen)).isEqualTo("Bearer t");
-        assertThat(seen.getDeadline().timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1L, 300L);
+        assertThat(seen.getDeadline()).as("grpc-timeout 300m from now")
+                .isEqualTo(Deadline.after(300, TimeUnit.MILLISECONDS, ticker));
     }
 
     @Test
     void generatesARequestIdAndSetsNoDeadlineWithoutHeaders() {
-        Context seen = startCall(new Metadata());
+        Context seen = startCall(CallContext.serverInterceptor(), new Metadata());
 
         assertThat(CallContext.REQUEST_ID.get(seen)).isNotBlank();
         assertThat(CallContext.CALLER_ID.get(seen)).isNull();
@@ -65,26 +79,26 @@ class CallContextTest {
     void neverExtendsADeadlineTheServerAlreadySet() throws Exception {
         Metadata headers = new Metadata();
         headers.put(CallContext.TIMEOUT_HEADER, "10S");
-        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        Context.CancellableContext serverContext = Context.current().withDeadlineAfter(200, TimeUnit.MILLISECONDS, timer);
+        Deadline serverDeadline = Deadline.after(200, TimeUnit.MILLISECONDS, ticker);
+        Context.CancellableContext serverContext = Context.current().withDeadline(serverDeadline, deadlineTimer);
         try {
-            Context seen = serverContext.call(() -> startCall(headers));
-            assertThat(seen.getDeadline().timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1L, 200L);
+            Context seen = serverContext.call(() -> startCall(CallContext.serverInterceptor(deadlineTimer, ticker),
+                                                              headers));
+            assertThat(seen.getDeadline()).as("the server's 200 ms, not the header's 10 s").isEqualTo(serverDeadline);
         } finally {
             serverContext.cancel(null);
-            timer.shutdownNow();
         }
     }
 
     /** Runs the interceptor on a call and returns the Context the handler started in. */
-    private static Context startCall(Metadata headers) {
+    private static Context startCall(ServerInterceptor interceptor, Metadata headers) {
         AtomicReference<Context> seen = new AtomicReference<>();
         ServerCallHandler<String, String> handler = (call, h) -> {
             seen.set(Context.current());
             return new ServerCall.Listener<>() {
             };
         };
-        CallContext.serverInterceptor().interceptCall(new NoopServerCall(), headers, handler);
+        interceptor.interceptCall(new NoopServerCall(), headers, handler);
         return seen.get();
     }
 

@@ -19,7 +19,12 @@ public enum PlatformImages {
     CONSUL("hashicorp/consul:1.20", "nova/consul:1.8.7", "hashicorp/consul"),
     POSTGRES("postgres:16", "nova/postgres:local", "postgres"),
     REDIS("redis:7", "nova/redis:local", "redis"),
-    JAVA_RUNTIME("eclipse-temurin:21-jre", "nova/java-runtime:21", "eclipse-temurin");
+    JAVA_RUNTIME("eclipse-temurin:21-jre", "nova/java-runtime:21", "eclipse-temurin"),
+    /**
+     * Plain Debian trixie, the base of images the tests build for themselves (nova-harness's
+     * Python gRPC client); the local one is {@code ./nova doctor}'s debootstrap base.
+     */
+    DEBIAN("debian:trixie", "nova/debian:trixie", "debian");
 
     private final String official;
     private final String local;

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""A gRPC client of every Nova service that is not Java: Debian's python3-grpcio (gRPC C-core).
+
+For each service it calls grpc.health.v1.Health/Check for the service's name (without a token, as
+Consul's checks do), then one real RPC of the service's contract with the access token in
+``authorization: Bearer ...`` metadata, both over one channel per service. It prints one JSON line
+per call on stdout (service, rpc, the status code's name, a field or two of the answer), the first
+line naming the client's gRPC version, and exits 1 if any call failed (or answered something else
+than expected), 2 on bad arguments. Diagnostics go to stderr.
+
+    NOVA_ACCESS_TOKEN=... nova_client.py --auth auth-service:8084 --user user-service:8080 \\
+        --content content-service:8081 --gateway api-gateway:8000 --user-id UUID --post-id UUID
+
+The stubs are generated from contracts/ when the image is built (see the Dockerfile).
+"""
+import argparse
+import json
+import os
+import sys
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from nova.auth.v1 import auth_pb2, auth_pb2_grpc
+from nova.content.v1 import content_pb2, content_pb2_grpc
+from nova.gateway.v1 import discovery_pb2, discovery_pb2_grpc
+from nova.user.v1 import user_pb2, user_pb2_grpc
+
+HEALTH_CHECK = "grpc.health.v1.Health/Check"
+
+
+def emit(record):
+    print(json.dumps(record, sort_keys=False), flush=True)
+
+
+class Client:
+    def __init__(self, token, timeout):
+        self.metadata = (("authorization", "Bearer " + token),)
+        self.timeout = timeout
+        self.failures = 0
+
+    def call(self, service, rpc, invoke, describe, expect=None):
+        """Runs one call; prints its line; counts it as failed unless OK (and expected)."""
+        record = {"service": service, "rpc": rpc}
+        try:
+            answer = invoke(self.metadata, self.timeout)
+            record["code"] = grpc.StatusCode.OK.name
+            record.update(describe(answer))
+            problem = expect(answer) if expect else None
+            if problem:
+                record["problem"] = problem
+                self.failures += 1
+        except grpc.RpcError as error:
+            record["code"] = error.code().name
+            record["details"] = error.details()
+            self.failures += 1
+        except Exception as error:  # a broken stub or answer: still one line, still a failure
+            record["code"] = "CLIENT_ERROR"
+            record["details"] = "%s: %s" % (type(error).__name__, error)
+            self.failures += 1
+        emit(record)
+
+    def health(self, service, channel):
+        """grpc.health.v1 for the service's name, without a token, as Consul's gRPC check asks."""
+        stub = health_pb2_grpc.HealthStub(channel)
+        self.call(service, HEALTH_CHECK,
+                  lambda md, t: stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=t),
+                  lambda answer: {"status": health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)},
+                  lambda answer: None if answer.status == health_pb2.HealthCheckResponse.SERVING
+                  else "not SERVING")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--auth", required=True, help="auth-service's host:port")
+    parser.add_argument("--user", required=True, help="user-service's host:port")
+    parser.add_argument("--content", required=True, help="content-service's host:port")
+    parser.add_argument("--gateway", required=True, help="api-gateway's host:port")
+    parser.add_argument("--user-id", required=True, help="the token's user (GetUser)")
+    parser.add_argument("--post-id", required=True, help="a post to read (GetPost)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="deadline of each call, seconds")
+    args = parser.parse_args()
+    token = os.environ.get("NOVA_ACCESS_TOKEN", "")
+    if not token:
+        parser.error("NOVA_ACCESS_TOKEN must hold an access token")
+
+    emit({"client": "python3-grpcio", "grpc_version": grpc.__version__,
+          "python": "%d.%d.%d" % sys.version_info[:3]})
+    client = Client(token, args.timeout)
+
+    with grpc.insecure_channel(args.auth) as channel:
+        client.health("auth-service", channel)
+        auth = auth_pb2_grpc.AuthServiceStub(channel)
+        client.call("auth-service", "nova.auth.v1.AuthService/VerifyToken",
+                    lambda md, t: auth.VerifyToken(auth_pb2.VerifyTokenRequest(access_token=token), metadata=md, timeout=t),
+                    lambda answer: {"user_id": answer.claims.user_id,
+                                    "session_id_set": bool(answer.claims.session_id)},
+                    lambda answer: None if answer.claims.user_id == args.user_id else "another user")
+
+    with grpc.insecure_channel(args.user) as channel:
+        client.health("user-service", channel)
+        users = user_pb2_grpc.UserServiceStub(channel)
+        client.call("user-service", "nova.user.v1.UserService/GetUser",
+                    lambda md, t: users.GetUser(user_pb2.GetUserRequest(user_id=args.user_id), metadata=md, timeout=t),
+                    lambda answer: {"id": answer.profile.id, "username": answer.profile.username})
+
+    with grpc.insecure_channel(args.content) as channel:
+        client.health("content-service", channel)
+        content = content_pb2_grpc.ContentServiceStub(channel)
+        client.call("content-service", "nova.content.v1.ContentService/GetPost",
+                    lambda md, t: content.GetPost(content_pb2.GetPostRequest(post_id=args.post_id), metadata=md, timeout=t),
+                    lambda answer: {"id": answer.post.id, "author_id": answer.post.author_id, "text": answer.post.text})
+
+    with grpc.insecure_channel(args.gateway) as channel:
+        client.health("api-gateway", channel)
+        discovery = discovery_pb2_grpc.DiscoveryServiceStub(channel)
+        client.call("api-gateway", "nova.gateway.v1.DiscoveryService/ListServices",
+                    lambda md, t: discovery.ListServices(discovery_pb2.ListServicesRequest(), metadata=md, timeout=t),
+                    lambda answer: {"services": sorted(s.name for s in answer.services)})
+
+    if client.failures:
+        print("%d call(s) failed" % client.failures, file=sys.stderr)
+    return 1 if client.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+package social.nova.harness.latency;
+
+import java.util.List;
+
+/**
+ * When a warm-up is over: the load runs in windows, and the stack is in steady state once the
+ * median latency of the last window is within the tolerance of the window before (JIT compiled,
+ * connections and pools open, caches filled), with no failed request in either, after at least
+ * {@link #MIN_WINDOWS} windows. Judged on figures only, so it is tested without a clock.
+ */
+public final class SteadyState {
+    /** At least this many warm-up windows, so the first one (class loading, connections) never counts as steady. */
+    public static final int MIN_WINDOWS = 2;
+    /** Medians this close in absolute terms are the same, whatever the ratio (sub-millisecond noise). */
+    public static final double ABSOLUTE_TOLERANCE_MILLIS = 0.5;
+
+    private SteadyState() {
+    }
+
+    /**
+     * One warm-up window.
+     *
+     * @param p50Millis median latency over every request of the window
+     */
+    public record Window(double p50Millis, long requests, long errors) {
+    }
+
+    /** Whether the windows so far end in steady state, within {@code relativeTolerance} (0.25: 25 %). */
+    public static boolean reached(List<Window> windows, double relativeTolerance) {
+        if (windows.size() < MIN_WINDOWS) {
+            return false;
+        }
+        Window last = windows.getLast();
+        Window before = windows.get(windows.size() - 2);
+        if (last.errors() > 0 || before.errors() > 0 || last.requests() == 0 || before.requests() == 0) {
+            return false;
+        }
+        double difference = Math.abs(last.p50Millis() - before.p50Millis());
+        return difference <= ABSOLUTE_TOLERANCE_MILLIS || difference <= relativeTolerance * before.p50Millis();
+    }
+}

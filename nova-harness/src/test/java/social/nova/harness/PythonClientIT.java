@@ -1,0 +1,129 @@
+package social.nova.harness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testcontainers.DockerClientFactory;
+import social.nova.harness.GatewayApi.Account;
+import social.nova.harness.NovaStack.Completed;
+import social.nova.harness.ToolImages.ToolImage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gRPC client that is not Java talks to every service: Debian's python3-grpcio (gRPC C-core, the
+ * client that once got {@code GOAWAY PROTOCOL_ERROR} from Helidon) runs in a container on the
+ * stack's network ({@code nova-harness/images/python-grpc-client}, built on demand and reused) and
+ * calls, per service, {@code grpc.health.v1.Health/Check} for the service's name and one real RPC of
+ * its contract with a real access token, each printed as one JSON line.
+ *
+ * <p>Order 2, with {@link DiscoveryIT}: neither changes the stack for the other (DiscoveryIT brings
+ * back the instance it stops), so either may run first; both after ContractsIT, before the load.
+ */
+@ExtendWith(NovaStackExtension.class)
+@Order(2)
+class PythonClientIT {
+    private static final System.Logger LOG = System.getLogger(PythonClientIT.class.getName());
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The client makes 8 calls with a 10 s deadline each; its interpreter starts in well under a second. */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(2);
+    private static final String HEALTH_CHECK = "grpc.health.v1.Health/Check";
+    /** Each service the client calls, with the option that gives it the service's address. */
+    private static final Map<String, String> SERVICES = new LinkedHashMap<>();
+
+    static {
+        SERVICES.put("auth-service", "--auth");
+        SERVICES.put("user-service", "--user");
+        SERVICES.put("content-service", "--content");
+        SERVICES.put("api-gateway", "--gateway");
+    }
+
+    @Test
+    void debiansPythonGrpcClientGetsHealthAndARealAnswerFromEveryService(NovaStack stack) throws Exception {
+        List<String> command = new ArrayList<>();
+        for (Map.Entry<String, String> service : SERVICES.entrySet()) {
+            ServiceSpec spec = stack.fleet().service(service.getKey()).orElseThrow(() -> new AssertionError(
+                    service.getKey() + " must run (./mvnw install -DskipTests -pl nova-services/" + service.getKey() + ")"));
+            // The service's name is an alias of each of its instances on the stack's network.
+            command.addAll(List.of(service.getValue(), spec.name() + ":" + spec.port()));
+        }
+        GatewayApi gateway = GatewayApi.of(stack, REQUEST_TIMEOUT);
+        Account ada = gateway.signUp("py");
+        String text = "hello from C-core, " + ada.username();
+        String postId = gateway.post(ada, text);
+        command.addAll(List.of("--user-id", ada.userId(), "--post-id", postId));
+
+        long buildStarted = System.nanoTime();
+        ToolImage image = new ToolImages(DockerClientFactory.instance().client(), stack.settings().root()).pythonGrpcClient();
+        LOG.log(System.Logger.Level.INFO, "{0} {1} ({2} ms)", image.built() ? "BUILT" : "OK", image.tag(),
+                (System.nanoTime() - buildStarted) / 1_000_000);
+        Completed run = stack.runToCompletion("python-grpc-client", image.tag(),
+                Map.of("NOVA_ACCESS_TOKEN", ada.accessToken()), command, CLIENT_TIMEOUT);
+        LOG.log(System.Logger.Level.INFO, "python-grpc-client exited with {0}:\n{1}", run.exitCode(), run.output());
+
+        assertThat(run.exitCode()).as("exit code of the Python client, which printed:%n%s", run.output()).isZero();
+        Map<String, JsonNode> calls = new LinkedHashMap<>();
+        JsonNode client = null;
+        for (JsonNode line : jsonLines(run.output())) {
+            if (line.has("client")) {
+                client = line;
+            } else {
+                calls.put(line.path("service").asText() + " " + line.path("rpc").asText(), line);
+            }
+        }
+        assertThat(client).as("the client's first line").isNotNull();
+        assertThat(client.path("client").asText()).isEqualTo("python3-grpcio");
+        assertThat(client.path("grpc_version").asText()).as("gRPC C-core's version").matches("\\d+\\.\\d+.*");
+
+        for (String service : SERVICES.keySet()) {
+            JsonNode health = calls.get(service + " " + HEALTH_CHECK);
+            assertThat(health).as("health check of %s in%n%s", service, run.output()).isNotNull();
+            assertThat(health.path("code").asText()).as("%s", health).isEqualTo("OK");
+            assertThat(health.path("status").asText()).as("%s", health).isEqualTo("SERVING");
+        }
+        JsonNode verified = ok(calls, "auth-service nova.auth.v1.AuthService/VerifyToken");
+        assertThat(verified.path("user_id").asText()).isEqualTo(ada.userId());
+        assertThat(verified.path("session_id_set").asBoolean()).isTrue();
+
+        JsonNode profile = ok(calls, "user-service nova.user.v1.UserService/GetUser");
+        assertThat(profile.path("id").asText()).isEqualTo(ada.userId());
+        assertThat(profile.path("username").asText()).isEqualTo(ada.username());
+
+        JsonNode post = ok(calls, "content-service nova.content.v1.ContentService/GetPost");
+        assertThat(post.path("id").asText()).isEqualTo(postId);
+        assertThat(post.path("author_id").asText()).isEqualTo(ada.userId());
+        assertThat(post.path("text").asText()).isEqualTo(text);
+
+        JsonNode services = ok(calls, "api-gateway nova.gateway.v1.DiscoveryService/ListServices");
+        List<String> discovered = new ArrayList<>();
+        services.path("services").forEach(name -> discovered.add(name.asText()));
+        assertThat(discovered).contains("auth-service", "user-service", "content-service");
+
+        assertThat(calls).as("one line per call: a health check and one RPC per service").hasSize(2 * SERVICES.size());
+    }
+
+    private static JsonNode ok(Map<String, JsonNode> calls, String call) {
+        JsonNode line = calls.get(call);
+        assertThat(line).as("the line of %s", call).isNotNull();
+        assertThat(line.path("code").asText()).as("%s", line).isEqualTo("OK");
+        assertThat(line.has("problem")).as("%s", line).isFalse();
+        return line;
+    }
+
+    /** The JSON objects among the lines the client wrote (stderr's diagnostics are not JSON). */
+    private static List<JsonNode> jsonLines(String output) throws JsonProcessingException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : output.lines().map(String::strip).filter(l -> l.startsWith("{")).toList()) {
+            lines.add(GatewayApi.JSON.readTree(line));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,37 @@
+package social.nova.harness.latency;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SteadyStateTest {
+    private static SteadyState.Window window(double p50) {
+        return new SteadyState.Window(p50, 300, 0);
+    }
+
+    @Test
+    void oneWindowIsNeverSteadyHoweverGoodItLooks() {
+        assertThat(SteadyState.reached(List.of(window(2.0)), 0.25)).isFalse();
+        assertThat(SteadyState.reached(List.of(), 0.25)).isFalse();
+    }
+
+    @Test
+    void twoWindowsInARowWithinTheToleranceAreSteady() {
+        assertThat(SteadyState.reached(List.of(window(40.0), window(9.0), window(8.0)), 0.25)).isTrue();
+        assertThat(SteadyState.reached(List.of(window(40.0), window(9.0)), 0.25)).as("still falling").isFalse();
+    }
+
+    @Test
+    void subMillisecondDifferencesAreSteadyWhateverTheirRatio() {
+        assertThat(SteadyState.reached(List.of(window(1.0), window(1.4)), 0.25)).isTrue();
+        assertThat(SteadyState.reached(List.of(window(1.0), window(1.6)), 0.25)).isFalse();
+    }
+
+    @Test
+    void aWindowWithFailuresOrNoRequestsIsNotSteady() {
+        assertThat(SteadyState.reached(List.of(window(5.0), new SteadyState.Window(5.0, 300, 1)), 0.25)).isFalse();
+        assertThat(SteadyState.reached(List.of(window(5.0), new SteadyState.Window(0, 0, 0)), 0.25)).isFalse();
+    }
+}
