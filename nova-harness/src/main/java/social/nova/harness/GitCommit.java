@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** The commit the services are built from, published by each instance as Consul meta {@code git-commit}. */
-final class GitCommit {
+public final class GitCommit {
     private static final Duration GIT_TIMEOUT = Duration.ofSeconds(10);
     static final String UNKNOWN = "unknown";
 
@@ -15,7 +15,7 @@ final class GitCommit {
     }
 
     /** {@code NOVA_GIT_COMMIT} if set (CI), else {@code git rev-parse --short=12 HEAD} in {@code root}, else "unknown". */
-    static String of(Path root) {
+    public static String of(Path root) {
         String fromEnvironment = System.getenv("NOVA_GIT_COMMIT");
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromEnvironment.strip();

@@ -70,8 +70,6 @@ public final class NovaStack implements AutoCloseable {
     private final String host;
     private final String gitCommit;
     private final Map<String, List<ServiceInstance>> instances = new LinkedHashMap<>();
-    /** Per alias, registrations of earlier processes: never taken as the current instance's. */
-    private final Map<String, Set<String>> staleRegistrations = new LinkedHashMap<>();
     private volatile Fleet fleet = Fleet.of();
     // Replaced when a fault test restarts them: Docker publishes their ports anew on every start.
     private volatile RunningContainer consul;
@@ -247,7 +245,7 @@ public final class NovaStack implements AutoCloseable {
         List<String> earlier = registrationsAt(service.name(), alias);
         RunningContainer container = docker.run(identity.networkName(), serviceContainer(service, number, image));
         if (!container.kept()) {
-            dropStaleRegistrations(alias, earlier);
+            dropStaleRegistrations(earlier);
         }
         progress.report(container.kept() ? "OK" : "START", alias + (container.kept() ? " kept, unchanged" : ""));
         return new ServiceInstance(service.name(), number, alias, service.port(), container.id(), container.name(),
@@ -291,13 +289,13 @@ public final class NovaStack implements AutoCloseable {
 
     /**
      * A new container takes over the alias of an earlier one. A registration the earlier process
-     * left (killed before it could deregister) would otherwise pass forever, its checks answered
-     * by the new container at the same address; the new process registers under a fresh id, so
-     * everything registered at the alias before it started is stale.
+     * left (killed before it could deregister) would otherwise pass, its checks answered by the new
+     * container at the same address, before the new process is even up. It is removed before the
+     * new container starts; the new process then registers under the same id (the service kit's id
+     * is the service, address and port), so what passes afterwards is the new process's own.
      */
-    private void dropStaleRegistrations(String alias, List<String> earlier) {
+    private void dropStaleRegistrations(List<String> earlier) {
         earlier.forEach(health::deregister);
-        staleRegistrations.computeIfAbsent(alias, key -> new HashSet<>()).addAll(earlier);
     }
 
     /** The password the harness gives a service's role: fixed per role, for a local stack only. */
@@ -395,9 +393,7 @@ public final class NovaStack implements AutoCloseable {
         List<ServiceInstance> failing = new ArrayList<>();
         for (ServiceInstance instance : expected) {
             List<ConsulHealth.Instance> inConsul = registered.computeIfAbsent(instance.service(), health::instances);
-            Set<String> stale = staleRegistrations.getOrDefault(instance.alias(), Set.of());
             boolean passing = inConsul.stream().anyMatch(i -> i.address().equals(instance.alias())
-                    && !stale.contains(i.id())
                     && i.port() == instance.port()
                     && i.passing()
                     && i.check("grpc").isPresent()
@@ -507,17 +503,17 @@ public final class NovaStack implements AutoCloseable {
 
     /**
      * Starts stopped (or killed) instances again, together, and waits until all pass their checks.
-     * A killed instance left its registration behind; the new process registers afresh at the same
-     * alias, so the old one is removed (Consul's checks would pass it again, a twin of the new one).
+     * A killed instance left its registration behind: it is removed first, so that what passes
+     * afterwards is the new process's own registration (same id, same alias), not the old one's
+     * checks answered by the new process.
      *
      * @return the instances as they run now, in the same order
      */
     public List<ServiceInstance> restart(Collection<ServiceInstance> stopped) {
         List<ServiceInstance> restarted = new ArrayList<>();
         for (ServiceInstance instance : stopped) {
-            List<String> earlier = registrationsAt(instance.service(), instance.alias());
+            dropStaleRegistrations(registrationsAt(instance.service(), instance.alias()));
             docker.start(instance.containerId());
-            dropStaleRegistrations(instance.alias(), earlier);
             RunningContainer now = docker.current(instance.containerId());
             ServiceInstance current = new ServiceInstance(instance.service(), instance.number(), instance.alias(),
                     instance.port(), instance.containerId(), instance.containerName(), now.hostPort(instance.port()), host);

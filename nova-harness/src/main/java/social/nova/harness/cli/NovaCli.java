@@ -1,16 +1,24 @@
 package social.nova.harness.cli;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.helidon.config.Config;
 import social.nova.harness.Fleet;
+import social.nova.harness.GitCommit;
 import social.nova.harness.NovaStack;
 import social.nova.harness.Progress;
 import social.nova.harness.StackDocker;
 import social.nova.harness.StackIdentity;
 import social.nova.harness.StackSettings;
 import social.nova.harness.StackStatus;
+import social.nova.harness.latency.RpcEdgeLatencies;
+import social.nova.harness.report.ReportParts;
 
 /**
  * {@code ./nova up|down|status}: the Nova stack for people, on fixed ports, outliving this JVM.
@@ -54,8 +62,9 @@ public final class NovaCli {
             case "up" -> up();
             case "down" -> down();
             case "status" -> status();
+            case "bench" -> bench();
             default -> {
-                System.out.println("usage: nova-harness up|down|status");
+                System.out.println("usage: nova-harness up|down|status|bench");
                 yield USAGE;
             }
         };
@@ -82,6 +91,36 @@ public final class NovaCli {
 
     private static int status() {
         return printStatus(settings());
+    }
+
+    /**
+     * The benchmark against the running {@code up} stack (see {@link Benchmark}): prints each figure
+     * beside its target and baseline, and saves them for the report ({@code nova.report.dir}).
+     */
+    private static int bench() {
+        StackSettings settings = settings();
+        StackStatus status = StackStatus.read(new StackDocker(settings.bindAddress()), StackIdentity.up(), Fleet.nova(),
+                settings.publishedHost());
+        if (!status.allPassing()) {
+            Progress.console().report("FAIL", "the ./nova up stack is not up and passing: ./nova up first");
+            return FAILED;
+        }
+        Map<String, List<URI>> endpoints = new LinkedHashMap<>();
+        status.services().forEach(row -> endpoints.put(row.service(), row.instances().stream()
+                .map(instance -> URI.create("http://" + instance.hostTarget() + RpcEdgeLatencies.PATH)).toList()));
+        String edge = Fleet.nova().edge().orElseThrow().name();
+        URI gateway = URI.create("http://" + status.services().stream().filter(row -> row.service().equals(edge))
+                .findFirst().orElseThrow().instances().getFirst().hostTarget());
+        ReportParts.Benchmark benchmark = new Benchmark(gateway, endpoints).run(GitCommit.of(settings.root()));
+        System.out.println();
+        System.out.printf("%-72s %-12s %-16s %s%n", "MEASURE", "FIGURE", "TARGET", "BASELINE (same run)");
+        benchmark.rows().forEach(row -> System.out.printf("%-72s %-12s %-16s %s%n", row.measure(),
+                row.figure() + (row.met() ? "" : " !"), row.target(), row.baseline()));
+        Path report = Path.of(System.getProperty("nova.report.dir",
+                settings.root().resolve("nova-harness/target/nova-report").toString()));
+        ReportParts.saveBenchmark(report, benchmark);
+        Progress.console().report("SAVED", report.resolve("parts/benchmark.json") + " (shown in the report's load section)");
+        return OK;
     }
 
     private static int printStatus(StackSettings settings) {

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import social.nova.harness.RawHttpResponse;
+
 /**
  * As many HTTP/1.1 requests as {@code connections} keep-alive sockets can send in a bounded time,
  * each connection sending the next request as soon as the last is answered, cycling through raw
@@ -68,7 +70,7 @@ public final class Flood {
                             out.write(requests.get(next++ % requests.size()));
                             out.flush();
                             sent.incrementAndGet();
-                            Response response = Response.read(in);
+                            RawHttpResponse response = RawHttpResponse.read(in);
                             answers.computeIfAbsent(response.status(), s -> new LongAdder()).increment();
                             open = response.keepAlive();
                         }
@@ -89,51 +91,5 @@ public final class Flood {
         Map<Integer, Long> counted = new TreeMap<>();
         answers.forEach((status, count) -> counted.put(status, count.sum()));
         return new Result(sent.get(), counted, failed.get(), Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    /** The parts of a response the flood needs: its status, and whether the connection stays open. */
-    record Response(int status, boolean keepAlive) {
-        static Response read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
-                throw new IOException("no HTTP response: " + statusLine);
-            }
-            int status = Integer.parseInt(statusLine.substring(9, 12));
-            long length = 0;
-            boolean chunked = false;
-            boolean close = false;
-            for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
-                String lower = header.toLowerCase(java.util.Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(lower.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                    close = true;
-                }
-            }
-            if (chunked) {
-                for (long size = Long.parseLong(line(in).trim(), 16); size > 0; size = Long.parseLong(line(in).trim(), 16)) {
-                    in.skipNBytes(size);
-                    line(in);
-                }
-                line(in);
-            } else {
-                in.skipNBytes(length);
-            }
-            return new Response(status, !close);
-        }
-
-        private static String line(InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b = in.read(); b != -1; b = in.read()) {
-                if (b == '\n') {
-                    int length = line.length();
-                    return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1) : line.toString();
-                }
-                line.append((char) b);
-            }
-            return line.isEmpty() ? null : line.toString();
-        }
     }
 }

@@ -1,6 +1,10 @@
 package social.nova.clients.auth;
 
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.grpc.Channel;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
@@ -30,11 +34,28 @@ public final class AuthClient {
     private final AuthServiceGrpc.AuthServiceBlockingStub stub;
     private final PublicKeyCache keys;
     private final JwksVerifier verifier;
+    private final Clock clock;
+    /**
+     * Tokens that verified, by their text. An ES256 verification costs about a millisecond of CPU on
+     * a small core, and every hop verifies the caller's token (gateway, then each service), so
+     * without this the signature checks alone capped a 2-core stack at a few hundred requests a
+     * second. A token's text is only here after its signature, issuer, audience and expiry checked
+     * out; it is taken again until its own expiry or {@code verified-cache.ttl}, whichever is first,
+     * so a key auth-service retires stops being honoured within that bound.
+     */
+    private final Cache<String, VerifiedToken> verified;
 
     private AuthClient(Channel channel, AuthClientSettings settings, Clock clock) {
         this.stub = AuthServiceGrpc.newBlockingStub(channel);
         this.keys = new PublicKeyCache(stub, settings, clock);
         this.verifier = new JwksVerifier(keys, settings.jwt(), clock);
+        this.clock = clock;
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(settings.verifiedMaxSize())
+                .expireAfterWrite(settings.verifiedTtl())
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .recordStats()
+                .build();
     }
 
     /** A client over a channel to auth-service (normally {@code NovaClients.channel("auth-service")}). */
@@ -58,6 +79,21 @@ public final class AuthClient {
      * @throws NovaException UNAUTHENTICATED (reason TOKEN_EXPIRED or TOKEN_INVALID) if it does not verify
      */
     public VerifiedToken verify(String accessToken) {
+        VerifiedToken known = verified.getIfPresent(accessToken);
+        if (known != null && known.expiresAt().isAfter(clock.instant())) {
+            return known;
+        }
+        VerifiedToken token = verifySignature(accessToken);
+        verified.put(accessToken, token);
+        return token;
+    }
+
+    /** How many verifications were answered from tokens verified before (a signature check saved each). */
+    public long verificationsRemembered() {
+        return verified.stats().hitCount();
+    }
+
+    private VerifiedToken verifySignature(String accessToken) {
         try {
             return verified(verifyOnce(accessToken));
         } catch (UnknownKeyIdException unknownKey) {

@@ -110,6 +110,41 @@ class AuthClientTest {
     }
 
     @Test
+    void aTokenThatVerifiedIsTakenAgainWithoutItsSignatureBeingCheckedAgain() {
+        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "session-1", List.of()).token();
+
+        VerifiedToken first = client.verify(token);
+        VerifiedToken again = client.verify(token);
+
+        assertThat(again).isEqualTo(first);
+        assertThat(client.verificationsRemembered()).isEqualTo(1);
+    }
+
+    @Test
+    void aRememberedTokenIsStillRefusedOnceItHasExpired() {
+        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        client.verify(token);
+
+        clock.advance(jwt.accessTokenTtl().plus(jwt.clockSkew()).plusSeconds(1));
+
+        assertThatThrownBy(() -> client.verify(token))
+                .isInstanceOfSatisfying(NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_EXPIRED"));
+    }
+
+    @Test
+    void aForgedTokenIsNeverRemembered() {
+        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        String[] parts = token.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> client.verify(forged))
+                    .isInstanceOfSatisfying(NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_INVALID"));
+        }
+        assertThat(client.verificationsRemembered()).isZero();
+    }
+
+    @Test
     void keysAreFetchedAgainAfterTheirMaxAge() {
         JwtSigner signer = new JwtSigner(ring, jwt, clock);
         client.verify(signer.issue("user-1", "s", List.of()).token());

@@ -6,8 +6,9 @@
  * pseudo-header whose name is sent as an HPACK literal, which gRPC C-core (Python, C++, Ruby, C#,
  * PHP clients) does, so those clients got GOAWAY PROTOCOL_ERROR on their first call. The kit's jar
  * comes before helidon-http-http2 on every service's class path, so this class wins; the kit checks
- * that at start-up (Http2PseudoHeaderPatch) and its test fails once Helidon fixes the bug, so the
- * patch can go. The upstream report is in nova-shared/service-kit/README.md.
+ * that at start-up (Http2PseudoHeaderPatch) and TrafficTest fails the build when it does not. Replace
+ * the file with the upgrade's own (or drop it once fixed) at every Helidon upgrade; the upstream
+ * report is in nova-shared/service-kit/README.md.
  *
  * Licensed under the Apache License, Version 2.0 (the "License");
  * you may not use this file except in compliance with the License.

@@ -1,0 +1,272 @@
+package social.nova.harness.cli;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.HdrHistogram.Histogram;
+import social.nova.harness.RawHttpResponse;
+import social.nova.harness.latency.EdgeLatency;
+import social.nova.harness.latency.LatencySummary;
+import social.nova.harness.latency.RpcEdgeLatencies;
+import social.nova.harness.report.ReportParts;
+
+/**
+ * {@code ./nova bench}: what the issue of 2026-12-01 measured, against a running {@code ./nova up}
+ * stack whose gateway rate limit {@code ./nova bench} lifted for the run. Every figure comes with a
+ * baseline measured in the same run, and the figures are printed side by side and saved for the
+ * report. A benchmark, not a test: it judges figures against targets but fails nothing.
+ *
+ * <ul>
+ *   <li>sequential requests on one HTTP/1.1 keep-alive connection: a trivial route
+ *       ({@code /observe/health/live}) and {@code GET /api/v1/users/me} (baseline: the trivial route
+ *       on a new connection per request, which no write-coalescing stall can touch);</li>
+ *   <li>{@code GET /api/v1/users/me} from 8 keep-alive connections for 10 s, req/s (baseline: the
+ *       trivial route the same way);</li>
+ *   <li>the warm p50/p99 of each gRPC edge, from the callers' exact record
+ *       ({@code /observe/rpc-latency}) over a sequential mix of the routes that reach them.</li>
+ * </ul>
+ */
+final class Benchmark {
+    private static final String TRIVIAL = "/observe/health/live";
+    private static final String ME = "/api/v1/users/me";
+    private static final int WARMUP = 500;
+    private static final int SEQUENTIAL = 3_000;
+    private static final int CONNECTIONS = 8;
+    private static final Duration THROUGHPUT_FOR = Duration.ofSeconds(10);
+    private static final int MIX_ROUNDS = 1_200;
+    private static final Pattern JSON_STRING = Pattern.compile("\"(%s)\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final String host;
+    private final int port;
+    private final Map<String, List<URI>> rpcLatencyEndpoints;
+
+    Benchmark(URI gateway, Map<String, List<URI>> rpcLatencyEndpoints) {
+        this.host = gateway.getHost();
+        this.port = gateway.getPort();
+        this.rpcLatencyEndpoints = rpcLatencyEndpoints;
+    }
+
+    ReportParts.Benchmark run(String gitCommit) {
+        String email = "bench-" + System.currentTimeMillis() + "@example.com";
+        String password = "correct horse battery staple";
+        expect(201, send(new Connection(), "POST", "/api/v1/auth/register", null,
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"username\":\"bench"
+                        + System.currentTimeMillis() % 1_000_000 + "\",\"displayName\":\"Bench\"}"));
+        String login = expect(200, send(new Connection(), "POST", "/api/v1/auth/login", null,
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
+        String token = field(login, "accessToken");
+        String[] refresh = {field(login, "refreshToken")};
+        awaitProfile(token);
+
+        List<ReportParts.BenchmarkRow> rows = new ArrayList<>();
+        LatencySummary fresh = sequential(TRIVIAL, null, false);
+        LatencySummary trivial = sequential(TRIVIAL, null, true);
+        LatencySummary me = sequential(ME, token, true);
+        String baseline = String.format(Locale.ROOT, "trivial route, new connection per request: p50 %.2f ms, p99 %.2f ms",
+                fresh.p50(), fresh.p99());
+        rows.add(row("trivial route, keep-alive sequential, p50", trivial.p50(), "<= 1 ms", 1, baseline));
+        rows.add(row("trivial route, keep-alive sequential, p99", trivial.p99(), "(no target)", Double.MAX_VALUE, baseline));
+        rows.add(row("GET /api/v1/users/me, keep-alive sequential, p50", me.p50(), "<= 3 ms", 3, baseline));
+        rows.add(row("GET /api/v1/users/me, keep-alive sequential, p99", me.p99(), "<= 15 ms", 15, baseline));
+
+        double trivialRate = throughput(TRIVIAL, null);
+        double meRate = throughput(ME, token);
+        rows.add(new ReportParts.BenchmarkRow("GET /api/v1/users/me, " + CONNECTIONS + " keep-alive connections",
+                String.format(Locale.ROOT, "%.0f req/s", meRate), ">= 1,500 req/s", meRate >= 1_500,
+                String.format(Locale.ROOT, "trivial route, %d connections: %.0f req/s", CONNECTIONS, trivialRate)));
+
+        HttpClient http = HttpClient.newHttpClient();
+        mix(token, refresh, WARMUP / 5);
+        var before = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));
+        mix(token, refresh, MIX_ROUNDS);
+        var after = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));
+        for (EdgeLatency edge : RpcEdgeLatencies.between(before, after)) {
+            rows.add(row(String.format(Locale.ROOT, "gRPC %s -> %s %s, warm p50 (%d calls)", edge.from(), edge.to(),
+                    edge.operation(), edge.count()), edge.p50(), "<= 2 ms", 2, String.format(Locale.ROOT,
+                    "p99 %.2f ms; trivial HTTP route keep-alive p50 %.2f ms", edge.p99(), trivial.p50())));
+        }
+        return new ReportParts.Benchmark(Instant.now().toString(), gitCommit, rows);
+    }
+
+    private static ReportParts.BenchmarkRow row(String measure, double millis, String target, double limit, String baseline) {
+        return new ReportParts.BenchmarkRow(measure, String.format(Locale.ROOT, "%.2f ms", millis), target, millis <= limit,
+                baseline);
+    }
+
+    /** {@value #SEQUENTIAL} requests one after another (after {@value #WARMUP} not counted). */
+    private LatencySummary sequential(String path, String token, boolean keepAlive) {
+        Histogram micros = new Histogram(3);
+        Connection connection = new Connection();
+        for (int i = 0; i < WARMUP + SEQUENTIAL; i++) {
+            if (!keepAlive) {
+                connection.close();
+                connection = new Connection();
+            }
+            long started = System.nanoTime();
+            expect(200, send(connection, "GET", path, token, null));
+            if (i >= WARMUP) {
+                micros.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+            }
+        }
+        connection.close();
+        return LatencySummary.ofMicros(micros);
+    }
+
+    /** Requests per second from {@value #CONNECTIONS} keep-alive connections, each sending as soon as answered. */
+    private double throughput(String path, String token) {
+        AtomicLong answered = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long end = System.nanoTime() + THROUGHPUT_FOR.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < CONNECTIONS; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                Connection connection = new Connection();
+                while (System.nanoTime() < end) {
+                    Answer answer = send(connection, "GET", path, token, null);
+                    (answer.status() == 200 ? answered : failed).incrementAndGet();
+                }
+                connection.close();
+            }));
+        }
+        threads.forEach(Benchmark::join);
+        if (failed.get() > 0) {
+            System.out.printf(Locale.ROOT, "WARN   %d of %d requests to %s were not 200%n", failed.get(),
+                    failed.get() + answered.get(), path);
+        }
+        return answered.get() / (THROUGHPUT_FOR.toNanos() / 1e9);
+    }
+
+    /** Routes that between them reach every gRPC edge, one after another. */
+    private void mix(String token, String[] refresh, int rounds) {
+        Connection connection = new Connection();
+        String post = field(expect(201, send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"bench\"}")), "id");
+        for (int i = 0; i < rounds; i++) {
+            expect(200, send(connection, "GET", ME, token, null));
+            expect(200, send(connection, "GET", "/api/v1/posts/" + post, token, null));
+            expect(201, send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"bench " + i + "\"}"));
+            expect(204, send(connection, "PUT", "/api/v1/posts/" + post + "/like", token, null));
+            String pair = expect(200, send(connection, "POST", "/api/v1/auth/refresh", null,
+                    "{\"refreshToken\":\"" + refresh[0] + "\"}"));
+            refresh[0] = field(pair, "refreshToken");
+        }
+        connection.close();
+    }
+
+    private void awaitProfile(String token) {
+        for (int i = 0; i < 100; i++) {
+            if (send(new Connection(), "GET", ME, token, null).status() == 200) {
+                return;
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException("the benchmark user's profile did not appear in 10 s");
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private static String expect(int status, Answer answer) {
+        if (answer.status() != status) {
+            throw new IllegalStateException("expected " + status + ", got " + answer.status() + ": " + answer.body()
+                    + " (is the gateway's rate limit lifted? ./nova bench does that)");
+        }
+        return answer.body();
+    }
+
+    private static String field(String json, String name) {
+        Matcher matcher = Pattern.compile(String.format(JSON_STRING.pattern(), Pattern.quote(name))).matcher(json);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        return matcher.group(2);
+    }
+
+    private Answer send(Connection connection, String method, String path, String token, String body) {
+        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
+                .append(host).append(':').append(port).append("\r\n");
+        if (token != null) {
+            request.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
+        byte[] entity = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        if (body != null || !"GET".equals(method)) {
+            request.append("Content-Type: application/json\r\nContent-Length: ").append(entity.length).append("\r\n");
+        }
+        request.append("\r\n");
+        try {
+            connection.out().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            connection.out().write(entity);
+            connection.out().flush();
+            return connection.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        }
+    }
+
+    /** One HTTP/1.1 keep-alive connection to the gateway. */
+    private final class Connection {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection() {
+            try {
+                socket = new Socket(host, port);
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(10_000);
+                out = socket.getOutputStream();
+                in = new BufferedInputStream(socket.getInputStream());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot connect to the gateway at " + host + ":" + port, e);
+            }
+        }
+
+        OutputStream out() {
+            return out;
+        }
+
+        Answer read() throws IOException {
+            RawHttpResponse response = RawHttpResponse.read(in);
+            return new Answer(response.status(), response.body());
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a connection we are done with
+            }
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
