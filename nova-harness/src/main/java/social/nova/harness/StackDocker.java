@@ -94,18 +94,7 @@ public final class StackDocker {
                     ? Ports.Binding.bindIp(bindAddress)
                     : Ports.Binding.bindIpAndPort(bindAddress, hostPort), port));
         });
-        HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(network)
-                .withPortBindings(bindings);
-        if (spec.memoryBytes() > 0) {
-            host.withMemory(spec.memoryBytes());
-        }
-        if (StackIdentity.UP.equals(spec.labels().get(StackIdentity.STACK_LABEL))) {
-            // People leave the `up` stack running: a container whose process dies (a crash, an
-            // OutOfMemoryError) is started again by Docker. `docker stop`/`kill` still stop it for
-            // good. A test stack has no restart policy, so a test sees a crash as a crash.
-            host.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
-        }
+        HostConfig host = hostConfig(network, spec, bindings);
         var create = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withLabels(labels)
@@ -119,6 +108,23 @@ public final class StackDocker {
         String id = create.exec().getId();
         docker.startContainerCmd(id).exec();
         return running(docker.inspectContainerCmd(id).exec(), false);
+    }
+
+    /** How Docker runs {@code spec}: its network, published ports, memory limit and restart policy. */
+    static HostConfig hostConfig(String network, ContainerSpec spec, List<PortBinding> bindings) {
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(network)
+                .withPortBindings(bindings);
+        if (spec.memoryBytes() > 0) {
+            host.withMemory(spec.memoryBytes());
+        }
+        if (StackIdentity.UP.equals(spec.labels().get(StackIdentity.STACK_LABEL))) {
+            // People leave the `up` stack running: a container whose process dies (a crash, an
+            // OutOfMemoryError) is started again by Docker. `docker stop`/`kill` still stop it for
+            // good. A test stack has no restart policy, so a test sees a crash as a crash.
+            host.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+        }
+        return host;
     }
 
     /** Stops the container as {@code docker stop} does (SIGTERM, then SIGKILL after {@code grace}). */

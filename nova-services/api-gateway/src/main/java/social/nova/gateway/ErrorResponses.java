@@ -39,6 +39,20 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
             "page.cursor", "cursor",
             "totp_code", "totp");
 
+    /**
+     * What the public hears of a failure that is not the caller's. The original message can name an
+     * internal service ("circuit breaker for auth-service is OPEN"), an address
+     * ({@code remote_addr=...}) or a library ("Abrupt GOAWAY"); it goes to the gateway's log, on the
+     * line that carries the request id. A message a service wrote on purpose for the public (its
+     * error has a reason, e.g. auth-service's {@code OVERLOADED}) is kept.
+     */
+    private static final Map<ErrorCode, String> PUBLIC_MESSAGES = Map.of(
+            ErrorCode.UNAVAILABLE, "the service is temporarily unavailable; retry later",
+            ErrorCode.DEADLINE_EXCEEDED, "the service took too long to answer; retry later",
+            ErrorCode.INTERNAL, "internal error",
+            ErrorCode.UNIMPLEMENTED, "not implemented",
+            ErrorCode.CANCELLED, "the request was cancelled");
+
     private final Json json;
     private final Duration retryAfterUnavailable;
 
@@ -96,7 +110,7 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
         List<FieldViolation> violations = error.violations().stream()
                 .map(v -> FieldViolation.of(httpFieldName(v.field()), v.description()))
                 .toList();
-        NovaException.Builder copy = NovaException.builder(error.code(), error.getMessage())
+        NovaException.Builder copy = NovaException.builder(error.code(), publicMessage(error))
                 .violations(violations)
                 .cause(error.getCause() == null ? error : error.getCause());
         error.reason().ifPresent(copy::reason);
@@ -106,6 +120,12 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
                 error.code() == ErrorCode.UNAVAILABLE ? retryAfterUnavailable : null));
         copy.requestId(error.requestId().orElse(requestId));
         return copy.build();
+    }
+
+    /** The message the public sees: a service's own words, unless they may name internals (see {@link #PUBLIC_MESSAGES}). */
+    static String publicMessage(NovaException error) {
+        String generic = PUBLIC_MESSAGES.get(error.code());
+        return generic == null || error.reason().isPresent() ? error.getMessage() : generic;
     }
 
     static String httpFieldName(String protoField) {
@@ -127,14 +147,20 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
     }
 
     /**
-     * Bugs are logged with their stack trace. Failures of services (503, 504) are not logged one
-     * by one, which would flood the log during an outage: the request metrics, the client metrics
-     * of nova-rpc and {@code /health} show them; DEBUG lists each.
+     * Bugs are logged with their stack trace. Failures of services (503, 504) are logged at INFO
+     * with the internal detail the public message leaves out (which service, which breaker, which
+     * address); the request metrics, the client metrics of nova-rpc and {@code /health} count them.
      */
     private static void log(ServerRequest request, NovaException error, Throwable failure) {
+        String detail = failure instanceof NovaException nova ? nova.getMessage()
+                : failure instanceof io.grpc.StatusRuntimeException grpc ? String.valueOf(grpc.getStatus())
+                : String.valueOf(failure);
         if (error.code() == ErrorCode.INTERNAL) {
             LOG.log(System.Logger.Level.ERROR, "request " + error.requestId().orElse("?") + " " + describe(request)
-                    + " failed", failure);
+                    + " failed: " + detail, failure);
+        } else if (PUBLIC_MESSAGES.containsKey(error.code())) {
+            LOG.log(System.Logger.Level.INFO, "request {0} {1}: {2} ({3})",
+                    error.requestId().orElse("?"), describe(request), error.code(), detail);
         } else if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
             LOG.log(System.Logger.Level.DEBUG, "request {0} {1}: {2} {3}",
                     error.requestId().orElse("?"), describe(request), error.code(), error.getMessage());

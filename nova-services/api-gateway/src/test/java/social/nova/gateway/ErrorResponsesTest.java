@@ -1,6 +1,9 @@
 package social.nova.gateway;
 
+import io.grpc.Status;
 import org.junit.jupiter.api.Test;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.NovaException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,5 +19,29 @@ class ErrorResponsesTest {
         assertThat(ErrorResponses.httpFieldName("page.limit")).isEqualTo("limit");
         assertThat(ErrorResponses.httpFieldName("page.cursor")).isEqualTo("cursor");
         assertThat(ErrorResponses.httpFieldName("totp_code")).isEqualTo("totp");
+    }
+
+    @Test
+    void failuresThatAreNotTheCallersNameNoServiceAddressOrLibrary() {
+        NovaException open = NovaException.from(Status.UNAVAILABLE
+                .withDescription("circuit breaker for auth-service is OPEN; failing fast").asRuntimeException());
+        NovaException late = NovaException.from(Status.DEADLINE_EXCEEDED
+                .withDescription("deadline exceeded after 4.9s. [remote_addr=user-service-1/172.18.0.5:8080]").asRuntimeException());
+        NovaException broken = NovaException.from(Status.INTERNAL
+                .withDescription("Abrupt GOAWAY closed sent stream. HTTP/2 error code: PROTOCOL_ERROR").asRuntimeException());
+
+        assertThat(ErrorResponses.publicMessage(open)).isEqualTo("the service is temporarily unavailable; retry later");
+        assertThat(ErrorResponses.publicMessage(late)).isEqualTo("the service took too long to answer; retry later");
+        assertThat(ErrorResponses.publicMessage(broken)).isEqualTo("internal error");
+    }
+
+    @Test
+    void aServicesOwnWordsForThePublicAreKept() {
+        NovaException busy = NovaException.builder(ErrorCode.UNAVAILABLE, "too many sign-ins at once; retry shortly")
+                .reason("OVERLOADED").build();
+        NovaException invalid = NovaException.invalidArgument("text must be 1..500 characters");
+
+        assertThat(ErrorResponses.publicMessage(busy)).isEqualTo("too many sign-ins at once; retry shortly");
+        assertThat(ErrorResponses.publicMessage(invalid)).isEqualTo("text must be 1..500 characters");
     }
 }

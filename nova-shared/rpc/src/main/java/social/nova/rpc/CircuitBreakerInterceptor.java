@@ -18,9 +18,13 @@ import io.grpc.Status;
 
 /**
  * One Resilience4j circuit breaker per target service. Only statuses that say the target is in
- * trouble count as failures: UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL and RESOURCE_EXHAUSTED. A
- * caller's mistake (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED...) proves the target healthy
- * and counts as a success; CANCELLED is the caller changing its mind and is not counted at all.
+ * trouble count as failures: UNAVAILABLE, DEADLINE_EXCEEDED and INTERNAL. An answer about the
+ * caller proves the target healthy and counts as a success: its mistakes (INVALID_ARGUMENT,
+ * NOT_FOUND, PERMISSION_DENIED...) and RESOURCE_EXHAUSTED, which in Nova is always about the caller
+ * (a rate limit, reason RATE_LIMITED; a quota; a message too large). Counting it let one noisy
+ * client's 429s open the breaker for every other client of the same caller. A target that is
+ * itself overloaded answers UNAVAILABLE (the service kit's concurrency limit, a busy password
+ * hasher), which does count. CANCELLED is the caller changing its mind and is not counted at all.
  *
  * <p>While the breaker is open a call fails at once, without touching the network, with
  * UNAVAILABLE "circuit breaker for &lt;target&gt; is OPEN; failing fast" (its cause, a
@@ -31,8 +35,7 @@ import io.grpc.Status;
 public final class CircuitBreakerInterceptor implements ClientInterceptor {
     /** The statuses that count against the target. */
     public static final Set<Status.Code> FAILURES = EnumSet.of(
-            Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL,
-            Status.Code.RESOURCE_EXHAUSTED);
+            Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL);
 
     private final String target;
     private final CircuitBreaker breaker;

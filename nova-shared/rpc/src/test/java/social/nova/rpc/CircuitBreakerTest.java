@@ -103,4 +103,23 @@ class CircuitBreakerTest {
         assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls()).isZero();
         assertThat(server.hits).hasValue(20);
     }
+
+    @Test
+    void aNoisyCallersRateLimitAnswersNeverOpenItForEveryoneElse() {
+        // One caller hammers the target and hears RESOURCE_EXHAUSTED (rate limited): that is about
+        // the caller, so the next caller of the same client must still reach the target.
+        server.behave(request -> {
+            if (!request.equals("another caller")) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("rate limit exceeded, retry after 30 s").asRuntimeException();
+            }
+            return "ok";
+        });
+        for (int i = 0; i < 20; i++) {
+            failure(channel, CREATE, Status.Code.RESOURCE_EXHAUSTED);
+        }
+
+        assertThat(clients.circuitBreaker(TARGET).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(call(channel, CREATE, "another caller")).isEqualTo("ok");
+    }
 }
