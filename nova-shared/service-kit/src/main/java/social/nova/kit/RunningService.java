@@ -11,6 +11,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
@@ -46,6 +47,9 @@ public final class RunningService implements AutoCloseable {
     private final GrpcServerMetrics metrics;
     private final List<String> grpcServiceNames;
     private final ShutdownSettings shutdown;
+    private final TrafficSettings traffic;
+    /** The port's one concurrency limit: HTTP (the listener) and gRPC (an interceptor) share it. */
+    private final Limit limit;
     private final Thread healthSync;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -57,6 +61,8 @@ public final class RunningService implements AutoCloseable {
         this.grpcHealth = new HealthStatusManager();
         this.metrics = new GrpcServerMetrics(kit.meterRegistry(), kit.info().name());
         this.grpcServiceNames = new ArrayList<>();
+        this.traffic = TrafficSettings.create(kit.config().get("traffic"));
+        this.limit = Traffic.limit(traffic);
         grpcServiceNames.add(kit.info().name());
 
         GrpcRouting.Builder grpc = GrpcRouting.builder()
@@ -82,7 +88,7 @@ public final class RunningService implements AutoCloseable {
 
         Readiness readiness = kit.readiness();
         WebServerConfig.Builder builder = WebServer.builder().config(kit.config().get("server"));
-        Traffic.apply(TrafficSettings.create(kit.config().get("traffic")), builder);
+        Traffic.apply(traffic, limit, builder);
         this.server = builder
                 .shutdownHook(false)
                 .addRouting(grpc)
@@ -122,6 +128,7 @@ public final class RunningService implements AutoCloseable {
                 metrics,
                 CallContext.serverInterceptor(),
                 new ErrorMappingInterceptor(CallContext::currentRequestId),
+                new GrpcConcurrencyInterceptor(limit, traffic.retryAfter()),
                 new CallerInterceptor(kit.authenticator()));
     }
 

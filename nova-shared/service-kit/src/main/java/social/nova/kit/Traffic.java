@@ -1,6 +1,7 @@
 package social.nova.kit;
 
 import io.helidon.common.concurrency.limits.FixedLimit;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -13,28 +14,38 @@ import io.helidon.webserver.http.DirectHandlers;
  * Applies {@link TrafficSettings} to a Helidon server, once for every Nova service:
  * <ul>
  *   <li>TCP_NODELAY on accepted sockets (Helidon 4.5 leaves Nagle's algorithm on);</li>
- *   <li>a fixed concurrency limit with a short queue for HTTP/1.1 requests and HTTP/2 streams
- *       alike, unless the service configures Helidon's own {@code server.max-concurrent-requests}
- *       or {@code server.concurrency-limit};</li>
+ *   <li>a fixed concurrency limit with a short queue for HTTP requests, unless the service
+ *       configures Helidon's own {@code server.max-concurrent-requests} or
+ *       {@code server.concurrency-limit}; the same limit instance bounds gRPC calls through
+ *       {@link GrpcConcurrencyInterceptor} (Helidon does not apply it to gRPC streams);</li>
  *   <li>a bound on open connections, unless {@code server.max-tcp-connections} is set;</li>
  *   <li>the refusal as a 503 with {@code Retry-After} and the Nova error body. Helidon answers an
- *       HTTP/1.1 refusal through this direct handler; an HTTP/2 stream over the limit gets a plain
- *       503, which gRPC clients see as UNAVAILABLE.</li>
+ *       HTTP/1.1 refusal through this direct handler; a gRPC call is refused by the interceptor
+ *       with UNAVAILABLE and {@code RetryInfo}.</li>
  * </ul>
  */
 final class Traffic {
     private Traffic() {
     }
 
+    /** The port's limit, shared by the listener (HTTP) and {@link GrpcConcurrencyInterceptor} (gRPC). */
+    static Limit limit(TrafficSettings traffic) {
+        return FixedLimit.builder()
+                .permits(traffic.maxConcurrentRequests())
+                .queueLength(traffic.queueLength())
+                .queueTimeout(traffic.queueTimeout())
+                .build();
+    }
+
     static WebServerConfig.Builder apply(TrafficSettings traffic, WebServerConfig.Builder server) {
+        return apply(traffic, limit(traffic), server);
+    }
+
+    static WebServerConfig.Builder apply(TrafficSettings traffic, Limit limit, WebServerConfig.Builder server) {
         SocketOptions configured = server.connectionOptions().orElseGet(SocketOptions::create);
         server.connectionOptions(SocketOptions.builder().from(configured).tcpNoDelay(traffic.tcpNoDelay()).build());
         if (server.maxConcurrentRequests() == -1 && server.concurrencyLimit().isEmpty()) {
-            server.concurrencyLimit(FixedLimit.builder()
-                                            .permits(traffic.maxConcurrentRequests())
-                                            .queueLength(traffic.queueLength())
-                                            .queueTimeout(traffic.queueTimeout())
-                                            .build());
+            server.concurrencyLimit(limit);
         }
         if (server.maxTcpConnections() == -1) {
             server.maxTcpConnections(traffic.maxTcpConnections());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.helidon.common.concurrency.limits.FixedLimit;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.http.DirectHandler;
@@ -26,6 +27,16 @@ class TrafficTest {
         assertThat(server.connectionOptions()).hasValueSatisfying(options -> assertThat(options.tcpNoDelay()).isTrue());
         assertThat(server.concurrencyLimit()).hasValueSatisfying(limit -> assertThat(limit).isInstanceOf(FixedLimit.class));
         assertThat(server.maxTcpConnections()).isEqualTo(1024);
+    }
+
+    @Test
+    void theListenerGetsTheSameLimitInstanceTheGrpcInterceptorUses() {
+        TrafficSettings settings = TrafficSettings.create(Config.empty());
+        Limit limit = Traffic.limit(settings);
+        WebServerConfig.Builder server = Traffic.apply(settings, limit,
+                WebServer.builder().config(config(Map.of("server.port", "0")).get("server")));
+
+        assertThat(server.concurrencyLimit()).containsSame(limit);
     }
 
     @Test
