@@ -1,23 +1,16 @@
 package social.nova.harness;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Builds each service's image from its own Dockerfile, with {@code BASE_IMAGE} set to the platform's
@@ -30,10 +23,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * reused, so only services whose jar (or libraries) changed are rebuilt.
  */
 public final class ServiceImages {
-    private static final System.Logger LOG = System.getLogger(ServiceImages.class.getName());
-    public static final String CONTEXT_HASH_LABEL = "nova.context-hash";
+    public static final String CONTEXT_HASH_LABEL = ContextImages.CONTEXT_HASH_LABEL;
 
-    private final DockerClient docker;
+    private final ContextImages images;
     private final Path root;
     private final String baseImage;
     private final String gitCommit;
@@ -43,7 +35,7 @@ public final class ServiceImages {
      * @param gitCommit passed as {@code GIT_COMMIT}: the services publish it as Consul meta
      */
     public ServiceImages(DockerClient docker, Path root, String baseImage, String gitCommit) {
-        this.docker = Objects.requireNonNull(docker, "docker");
+        this.images = new ContextImages(docker);
         this.root = Objects.requireNonNull(root, "root");
         this.baseImage = Objects.requireNonNull(baseImage, "baseImage");
         this.gitCommit = Objects.requireNonNull(gitCommit, "gitCommit");
@@ -59,114 +51,31 @@ public final class ServiceImages {
             throw new IllegalStateException(service.name() + " is not built: " + service.jar(root)
                     + " is missing (./mvnw install -DskipTests -pl " + service.module() + ")");
         }
-        List<ContextFile> context = context(service);
-        String hash = contextHash(context);
-        Optional<String> previous = imageId(service.image());
-        if (previous.isPresent() && hash.equals(label(previous.get()))) {
-            return new ServiceImage(service.image(), previous.get(), false);
-        }
-        LOG.log(System.Logger.Level.INFO, "building {0} from {1}", service.image(), service.module());
-        String id = build(service, context, hash);
-        previous.filter(old -> !old.equals(id)).ifPresent(this::removeIfUnused);
-        return new ServiceImage(service.image(), id, true);
+        SortedMap<String, Path> context = context(service);
+        String hash = ContextImages.hash(context,
+                "BASE_IMAGE=" + baseImage + "@" + images.imageId(baseImage).orElse("(to be pulled)"),
+                "GIT_COMMIT=" + gitCommit);
+        ContextImages.Built image = images.ensure(service.image(), hash, context,
+                Map.of("BASE_IMAGE", baseImage, "GIT_COMMIT", gitCommit),
+                Map.of(StackIdentity.SERVICE_LABEL, service.name()), service.module());
+        return new ServiceImage(service.image(), image.id(), image.built());
     }
 
-    /** Drops the image a rebuild superseded, unless a container still runs on it (then it goes later). */
-    private void removeIfUnused(String imageId) {
-        try {
-            docker.removeImageCmd(imageId).exec();
-        } catch (RuntimeException inUse) {
-            LOG.log(System.Logger.Level.DEBUG, "keeping superseded image {0}: {1}", imageId, inUse.getMessage());
-        }
-    }
-
-    private String contextHash(List<ContextFile> context) {
-        Hashing.Builder hash = new Hashing.Builder()
-                .add("BASE_IMAGE=" + baseImage + "@" + docker.inspectImageCmd(baseImage).exec().getId())
-                .add("GIT_COMMIT=" + gitCommit);
-        for (ContextFile file : context) {
-            hash.add(file.name()).addFile(file.path());
-        }
-        return hash.hex().substring(0, 32);
-    }
-
-    private Optional<String> imageId(String tag) {
-        try {
-            return Optional.of(docker.inspectImageCmd(tag).exec().getId());
-        } catch (NotFoundException missing) {
-            return Optional.empty();
-        }
-    }
-
-    private String label(String imageId) {
-        var config = docker.inspectImageCmd(imageId).exec().getConfig();
-        Map<String, String> labels = config == null ? null : config.getLabels();
-        return labels == null ? null : labels.get(CONTEXT_HASH_LABEL);
-    }
-
-    private String build(ServiceSpec service, List<ContextFile> context, String hash) {
-        Path tar = null;
-        try {
-            tar = Files.createTempFile("nova-image-" + service.name(), ".tar");
-            writeTar(context, tar);
-            try (InputStream in = Files.newInputStream(tar)) {
-                return docker.buildImageCmd(in)
-                        .withTags(java.util.Set.of(service.image()))
-                        .withBuildArg("BASE_IMAGE", baseImage)
-                        .withBuildArg("GIT_COMMIT", gitCommit)
-                        .withLabels(Map.of(CONTEXT_HASH_LABEL, hash, StackIdentity.SERVICE_LABEL, service.name()))
-                        .withPull(false)
-                        .exec(new BuildImageResultCallback())
-                        .awaitImageId();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot build " + service.image() + " from " + service.module(), e);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("docker build of " + service.image() + " from " + service.dockerfile(root)
-                    + " failed: " + e.getMessage(), e);
-        } finally {
-            if (tar != null) {
-                try {
-                    Files.deleteIfExists(tar);
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "cannot delete " + tar, e);
-                }
-            }
-        }
-    }
-
-    /** A file of the build context: its name in the context and where it is. */
-    private record ContextFile(String name, Path path) {
-    }
-
-    private List<ContextFile> context(ServiceSpec service) {
-        List<ContextFile> files = new ArrayList<>();
-        files.add(new ContextFile("Dockerfile", service.dockerfile(root)));
-        files.add(new ContextFile("target/" + service.jar(root).getFileName(), service.jar(root)));
-        files.add(new ContextFile("target/jvm.options", service.jvmOptions(root)));
+    /** What a service Dockerfile copies: the Dockerfile, the jar, its JVM settings and its libraries. */
+    private SortedMap<String, Path> context(ServiceSpec service) {
+        SortedMap<String, Path> files = new TreeMap<>();
+        files.put("Dockerfile", service.dockerfile(root));
+        files.put("target/" + service.jar(root).getFileName(), service.jar(root));
+        files.put("target/jvm.options", service.jvmOptions(root));
         Path libs = service.libs(root);
         if (Files.isDirectory(libs)) {
             try (Stream<Path> walk = Files.walk(libs)) {
-                walk.filter(Files::isRegularFile).sorted().forEach(file ->
-                        files.add(new ContextFile("target/libs/" + libs.relativize(file).toString().replace('\\', '/'), file)));
+                walk.filter(Files::isRegularFile).forEach(file ->
+                        files.put("target/libs/" + libs.relativize(file).toString().replace('\\', '/'), file));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot list " + libs, e);
             }
         }
         return files;
-    }
-
-    private static void writeTar(List<ContextFile> context, Path tar) throws IOException {
-        try (OutputStream out = Files.newOutputStream(tar);
-             TarArchiveOutputStream archive = new TarArchiveOutputStream(out)) {
-            archive.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            archive.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            for (ContextFile file : context) {
-                TarArchiveEntry entry = new TarArchiveEntry(file.path().toFile(), file.name());
-                archive.putArchiveEntry(entry);
-                Files.copy(file.path(), archive);
-                archive.closeArchiveEntry();
-            }
-        }
     }
 }

@@ -1,25 +1,17 @@
 package social.nova.harness;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import social.nova.testing.PlatformImages;
 
 /**
@@ -30,16 +22,15 @@ import social.nova.testing.PlatformImages;
  * {@value ServiceImages#CONTEXT_HASH_LABEL} label, so a second run builds nothing.
  */
 public final class ToolImages {
-    private static final System.Logger LOG = System.getLogger(ToolImages.class.getName());
     /** The Python gRPC client of {@link #pythonGrpcClient()}. */
     public static final String PYTHON_GRPC_CLIENT = "nova/python-grpc-client:harness";
 
-    private final DockerClient docker;
+    private final ContextImages images;
     private final Path root;
 
     /** @param root the repository root ({@link StackSettings#root()}) */
     public ToolImages(DockerClient docker, Path root) {
-        this.docker = Objects.requireNonNull(docker, "docker");
+        this.images = new ContextImages(docker);
         this.root = Objects.requireNonNull(root, "root");
     }
 
@@ -77,15 +68,16 @@ public final class ToolImages {
         if (!context.containsKey("Dockerfile")) {
             throw new IllegalArgumentException("no Dockerfile in " + sources);
         }
-        String hash = contextHash(baseImage, context);
-        Optional<String> previous = imageId(tag);
-        if (previous.isPresent() && hash.equals(label(previous.get()))) {
-            return new ToolImage(tag, previous.get(), false);
+        String hash = ContextImages.hash(context,
+                "BASE_IMAGE=" + baseImage + "@" + images.imageId(baseImage).orElse("(to be pulled)"));
+        try {
+            ContextImages.Built image = images.ensure(tag, hash, context, Map.of("BASE_IMAGE", baseImage), Map.of(),
+                    sources.getFirst().folder().toString());
+            return new ToolImage(tag, image.id(), image.built());
+        } catch (IllegalStateException e) {
+            throw images.imageId(baseImage).isPresent() ? e : new IllegalStateException(e.getMessage() + " (" + baseImage
+                    + " is missing: ./nova doctor makes the local base images)", e);
         }
-        LOG.log(System.Logger.Level.INFO, "building {0} on {1}", tag, baseImage);
-        String id = build(tag, baseImage, context, hash);
-        previous.filter(old -> !old.equals(id)).ifPresent(this::removeIfUnused);
-        return new ToolImage(tag, id, true);
     }
 
     private SortedMap<String, Path> context(List<Source> sources) {
@@ -112,77 +104,5 @@ public final class ToolImages {
     /** What running a tool's Python script in place leaves behind: not part of the image. */
     private static boolean isPythonCache(Path file) {
         return file.toString().endsWith(".pyc") || file.toString().contains("__pycache__");
-    }
-
-    private String contextHash(String baseImage, SortedMap<String, Path> context) {
-        Hashing.Builder hash = new Hashing.Builder()
-                .add("BASE_IMAGE=" + baseImage + "@" + imageId(baseImage).orElse("(to be pulled)"));
-        context.forEach((name, file) -> hash.add(name).addFile(file));
-        return hash.hex().substring(0, 32);
-    }
-
-    private Optional<String> imageId(String tag) {
-        try {
-            return Optional.of(docker.inspectImageCmd(tag).exec().getId());
-        } catch (NotFoundException missing) {
-            return Optional.empty();
-        }
-    }
-
-    private String label(String imageId) {
-        var config = docker.inspectImageCmd(imageId).exec().getConfig();
-        Map<String, String> labels = config == null ? null : config.getLabels();
-        return labels == null ? null : labels.get(ServiceImages.CONTEXT_HASH_LABEL);
-    }
-
-    private void removeIfUnused(String imageId) {
-        try {
-            docker.removeImageCmd(imageId).exec();
-        } catch (RuntimeException inUse) {
-            LOG.log(System.Logger.Level.DEBUG, "keeping superseded image {0}: {1}", imageId, inUse.getMessage());
-        }
-    }
-
-    private String build(String tag, String baseImage, SortedMap<String, Path> context, String hash) {
-        Path tar = null;
-        try {
-            tar = Files.createTempFile("nova-tool-image", ".tar");
-            writeTar(context, tar);
-            try (InputStream in = Files.newInputStream(tar)) {
-                return docker.buildImageCmd(in)
-                        .withTags(Set.of(tag))
-                        .withBuildArg("BASE_IMAGE", baseImage)
-                        .withLabels(Map.of(ServiceImages.CONTEXT_HASH_LABEL, hash))
-                        .withPull(false)
-                        .exec(new BuildImageResultCallback())
-                        .awaitImageId();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot build " + tag, e);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("docker build of " + tag + " on " + baseImage + " failed: " + e.getMessage()
-                    + (imageId(baseImage).isEmpty() ? " (" + baseImage + " is missing: ./nova doctor makes the local base images)" : ""), e);
-        } finally {
-            if (tar != null) {
-                try {
-                    Files.deleteIfExists(tar);
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "cannot delete " + tar, e);
-                }
-            }
-        }
-    }
-
-    private static void writeTar(SortedMap<String, Path> context, Path tar) throws IOException {
-        try (OutputStream out = Files.newOutputStream(tar);
-             TarArchiveOutputStream archive = new TarArchiveOutputStream(out)) {
-            archive.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            archive.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            for (Map.Entry<String, Path> file : context.entrySet()) {
-                archive.putArchiveEntry(new TarArchiveEntry(file.getValue().toFile(), file.getKey()));
-                Files.copy(file.getValue(), archive);
-                archive.closeArchiveEntry();
-            }
-        }
     }
 }
