@@ -62,7 +62,7 @@ class LatencyIT {
             window.forEach(outcome -> all.add(outcome.latencyMicros()));
             windows.add(new SteadyState.Window(LatencySummary.ofMicros(all).p50(), all.getTotalCount(),
                     window.stream().mapToLong(FixedRateLoad.Outcome::errors).sum()));
-            steady = SteadyState.reached(windows, settings.steadyTolerance());
+            steady = SteadyState.reached(windows, settings.steadyTolerance(), settings.minWarmupWindows());
         }
         double warmupSeconds = (System.nanoTime() - warmupStarted) / 1e9;
 

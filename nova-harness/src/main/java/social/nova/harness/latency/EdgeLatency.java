@@ -14,10 +14,12 @@ package social.nova.harness.latency;
  * @param source    where the figures come from
  * @param histogram how the calls spread over the report's bins
  * @param retries   attempts after the first (gRPC edges; 0 for the load generator, which never retries)
+ * @param p95Low    the lower bound of a one-sided 95 % confidence interval of the p95 (see {@link Confidence})
+ * @param p99Low    the same for the p99
  */
 public record EdgeLatency(String from, String to, String operation, String kind, long count, long errors,
                           Double p50, Double p95, Double p99, Double max, double mean, String source,
-                          LatencyHistogram histogram, long retries) {
+                          LatencyHistogram histogram, long retries, Double p95Low, Double p99Low) {
     public static final String MEASURED = "the load generator: every request from its due time, HdrHistogram";
     /** A p99 is judged on at least this many samples... */
     public static final long P99_MIN_SAMPLES = 1_000;
@@ -28,7 +30,8 @@ public record EdgeLatency(String from, String to, String operation, String kind,
         LatencySummary latency = outcome.latency();
         return new EdgeLatency(from, to, outcome.operation(), "http", latency.count(), outcome.errors(),
                 latency.p50(), latency.p95(), latency.p99(), latency.max(), latency.mean(), MEASURED,
-                outcome.histogram(), 0);
+                outcome.histogram(), 0, Confidence.lowerBoundMillis(outcome.latencyMicros(), 0.95),
+                Confidence.lowerBoundMillis(outcome.latencyMicros(), 0.99));
     }
 
     public String name() {
@@ -41,6 +44,18 @@ public record EdgeLatency(String from, String to, String operation, String kind,
             return "p99";
         }
         return count >= P95_MIN_SAMPLES && p95 != null ? "p95" : null;
+    }
+
+    /**
+     * The lower confidence bound of {@link #budgetMillis()}: the budget is broken, with 95 %
+     * confidence, only when this is over it. Null when not judged.
+     */
+    public Double budgetLowMillis() {
+        String percentile = budgetPercentile();
+        if (percentile == null) {
+            return null;
+        }
+        return "p99".equals(percentile) ? p99Low : p95Low;
     }
 
     /** The figure of {@link #budgetPercentile()}, or null when the edge has too few samples to judge. */

@@ -16,8 +16,9 @@ import io.helidon.config.Config;
  *       steady load that seven JVMs, PostgreSQL, Redis, Consul and the load generator carry on two cores with
  *       headroom (at 60 the cores were nearly saturated and the tail measured the queue for them)</td></tr>
  *   <tr><td>warmup-window</td><td>PT5S</td><td>the warm-up runs in windows this long until {@link SteadyState}</td></tr>
+ *   <tr><td>warmup-min</td><td>PT20S</td><td>the shortest warm-up, however flat its first windows look</td></tr>
  *   <tr><td>warmup-max</td><td>PT60S</td><td>the longest warm-up; without steady state by then the budget is not judged</td></tr>
- *   <tr><td>steady-tolerance</td><td>0.25</td><td>two windows' medians this close (relative) are steady</td></tr>
+ *   <tr><td>steady-tolerance</td><td>0.1</td><td>two windows' medians this close (relative) are steady</td></tr>
  *   <tr><td>duration</td><td>PT120S</td><td>measured load: {@code rate x duration} requests, 1,000 per route of
  *       the six-route mix, so every gRPC edge it reaches has enough samples for a p99</td></tr>
  *   <tr><td>request-timeout</td><td>PT10S</td><td>longest wait for one answer</td></tr>
@@ -25,12 +26,13 @@ import io.helidon.config.Config;
  *   <tr><td>budget</td><td>PT0.025S</td><td>our own budget for the p99 (p95 on fewer samples) of every gRPC edge</td></tr>
  * </table>
  */
-public record LatencySettings(double rate, Duration warmupWindow, Duration warmupMax, double steadyTolerance,
+public record LatencySettings(double rate, Duration warmupWindow, Duration warmupMin, Duration warmupMax, double steadyTolerance,
                               Duration duration, Duration requestTimeout, Duration threshold, Duration budget) {
     public static final double DEFAULT_RATE = 50;
     public static final Duration DEFAULT_WARMUP_WINDOW = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_WARMUP_MIN = Duration.ofSeconds(20);
     public static final Duration DEFAULT_WARMUP_MAX = Duration.ofSeconds(60);
-    public static final double DEFAULT_STEADY_TOLERANCE = 0.25;
+    public static final double DEFAULT_STEADY_TOLERANCE = 0.1;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(120);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
@@ -41,14 +43,16 @@ public record LatencySettings(double rate, Duration warmupWindow, Duration warmu
             throw new IllegalArgumentException("nova.latency.rate must be positive, was " + rate);
         }
         Objects.requireNonNull(warmupWindow, "warmup-window");
+        Objects.requireNonNull(warmupMin, "warmup-min");
         Objects.requireNonNull(warmupMax, "warmup-max");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(requestTimeout, "request-timeout");
         Objects.requireNonNull(threshold, "threshold");
         Objects.requireNonNull(budget, "budget");
-        if (!warmupWindow.isPositive() || warmupMax.compareTo(warmupWindow) < 0 || !duration.isPositive()) {
+        if (!warmupWindow.isPositive() || warmupMax.compareTo(warmupWindow) < 0 || warmupMax.compareTo(warmupMin) < 0
+                || !duration.isPositive()) {
             throw new IllegalArgumentException("nova.latency.warmup-window and nova.latency.duration must be positive, "
-                    + "and nova.latency.warmup-max at least one window");
+                    + "and nova.latency.warmup-max at least one window and at least nova.latency.warmup-min");
         }
         if (!(steadyTolerance > 0)) {
             throw new IllegalArgumentException("nova.latency.steady-tolerance must be positive, was " + steadyTolerance);
@@ -59,12 +63,18 @@ public record LatencySettings(double rate, Duration warmupWindow, Duration warmu
         return new LatencySettings(
                 latency.get("rate").asDouble().orElse(DEFAULT_RATE),
                 latency.get("warmup-window").as(Duration.class).orElse(DEFAULT_WARMUP_WINDOW),
+                latency.get("warmup-min").as(Duration.class).orElse(DEFAULT_WARMUP_MIN),
                 latency.get("warmup-max").as(Duration.class).orElse(DEFAULT_WARMUP_MAX),
                 latency.get("steady-tolerance").asDouble().orElse(DEFAULT_STEADY_TOLERANCE),
                 latency.get("duration").as(Duration.class).orElse(DEFAULT_DURATION),
                 latency.get("request-timeout").as(Duration.class).orElse(DEFAULT_REQUEST_TIMEOUT),
                 latency.get("threshold").as(Duration.class).orElse(DEFAULT_THRESHOLD),
                 latency.get("budget").as(Duration.class).orElse(DEFAULT_BUDGET));
+    }
+
+    /** The fewest warm-up windows: {@code warmup-min} in windows, rounded up. */
+    public int minWarmupWindows() {
+        return (int) Math.ceilDiv(warmupMin.toNanos(), warmupWindow.toNanos());
     }
 
     /** How many requests the measured part of the run sends: the load is bounded. */

@@ -106,7 +106,8 @@ public final class RpcEdgeLatencies {
             LatencySummary summary = LatencySummary.ofMicros(latency);
             edges.add(new EdgeLatency(edge.from(), edge.to(), edge.method(), "grpc", summary.count(), failed,
                     summary.p50(), summary.p95(), summary.p99(), summary.max(), summary.mean(), SOURCE,
-                    LatencyHistogram.ofMicros(latency), retries));
+                    LatencyHistogram.ofMicros(latency), retries, Confidence.lowerBoundMillis(latency, 0.95),
+                    Confidence.lowerBoundMillis(latency, 0.99)));
         });
         return edges;
     }

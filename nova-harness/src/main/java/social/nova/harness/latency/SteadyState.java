@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * When a warm-up is over: the load runs in windows, and the stack is in steady state once the
  * median latency of the last window is within the tolerance of the window before (JIT compiled,
- * connections and pools open, caches filled), with no failed request in either, after at least
- * {@link #MIN_WINDOWS} windows. Judged on figures only, so it is tested without a clock.
+ * connections and pools open, caches filled), with no failed request in either, after at least a
+ * minimum number of windows (the JIT's second tier needs thousands of calls of a method, and a
+ * first warm-up window or two can look flat before it has run). Judged on figures only, so it is
+ * tested without a clock.
  */
 public final class SteadyState {
-    /** At least this many warm-up windows, so the first one (class loading, connections) never counts as steady. */
+    /** Never fewer than two windows: the first one (class loading, connections) is never steady. */
     public static final int MIN_WINDOWS = 2;
     /** Medians this close in absolute terms are the same, whatever the ratio (sub-millisecond noise). */
     public static final double ABSOLUTE_TOLERANCE_MILLIS = 0.5;
@@ -25,9 +27,12 @@ public final class SteadyState {
     public record Window(double p50Millis, long requests, long errors) {
     }
 
-    /** Whether the windows so far end in steady state, within {@code relativeTolerance} (0.25: 25 %). */
-    public static boolean reached(List<Window> windows, double relativeTolerance) {
-        if (windows.size() < MIN_WINDOWS) {
+    /**
+     * Whether the windows so far end in steady state, within {@code relativeTolerance} (0.1: 10 %),
+     * after at least {@code minWindows} windows.
+     */
+    public static boolean reached(List<Window> windows, double relativeTolerance, int minWindows) {
+        if (windows.size() < Math.max(MIN_WINDOWS, minWindows)) {
             return false;
         }
         Window last = windows.getLast();

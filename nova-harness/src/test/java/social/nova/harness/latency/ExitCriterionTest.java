@@ -43,12 +43,25 @@ class ExitCriterionTest {
 
         assertThat(budget.met()).isFalse();
         assertThat(budget.failures()).containsExactly(
-                "api-gateway -> user-service GetUser: p95 26.0 ms on 200 samples, not under 25 ms");
+                "api-gateway -> user-service GetUser: p95 26.0 ms on 200 samples (95 % lower bound 26.0 ms), not under 25 ms");
         assertThat(budget.notes()).containsExactly(
-                "api-gateway -> user-service GetUser: p99 24.90 ms on 1000 samples",
-                "api-gateway -> user-service GetUser: p95 24.00 ms on 999 samples",
-                "api-gateway -> user-service GetUser: p95 26.00 ms on 200 samples",
+                "api-gateway -> user-service GetUser: p99 24.90 ms on 1000 samples (95 % lower bound 24.90 ms)",
+                "api-gateway -> user-service GetUser: p95 24.00 ms on 999 samples (95 % lower bound 24.00 ms)",
+                "api-gateway -> user-service GetUser: p95 26.00 ms on 200 samples (95 % lower bound 26.00 ms)",
                 "api-gateway -> user-service GetUser: not judged, 199 samples (a p95 needs 200)");
+    }
+
+    @Test
+    void aP99OverTheBudgetOnlyByChanceIsNotedNotFailed() {
+        ExitCriterion chance = ExitCriterion.budget(List.of(grpc(1_000, 18.0, 25.6, 55.0, 0, 17.0, 23.1)),
+                Duration.ofMillis(25), true);
+        ExitCriterion sure = ExitCriterion.budget(List.of(grpc(1_000, 30.0, 40.0, 55.0, 0, 28.0, 36.0)),
+                Duration.ofMillis(25), true);
+
+        assertThat(chance.met()).isTrue();
+        assertThat(chance.notes()).containsExactly("api-gateway -> user-service GetUser: p99 25.60 ms on 1000 samples "
+                + "(95 % lower bound 23.10 ms): over by its estimate, not with 95 % confidence");
+        assertThat(sure.met()).isFalse();
     }
 
     @Test
@@ -61,11 +74,16 @@ class ExitCriterionTest {
     }
 
     private static EdgeLatency grpc(long count, double p95, double p99, double max, long errors) {
+        return grpc(count, p95, p99, max, errors, p95, p99);
+    }
+
+    private static EdgeLatency grpc(long count, double p95, double p99, double max, long errors, double p95Low, double p99Low) {
         return new EdgeLatency("api-gateway", "user-service", "GetUser", "grpc", count, errors, 1.0, p95, p99, max, 1.5,
-                "test", null, 0);
+                "test", null, 0, p95Low, p99Low);
     }
 
     private static EdgeLatency http(double p99, long errors) {
-        return new EdgeLatency("load", "api-gateway", "GET /x", "http", 100, errors, 1.0, 2.0, p99, p99, 5.0, "test", null, 0);
+        return new EdgeLatency("load", "api-gateway", "GET /x", "http", 100, errors, 1.0, 2.0, p99, p99, 5.0, "test", null, 0,
+                null, null);
     }
 }

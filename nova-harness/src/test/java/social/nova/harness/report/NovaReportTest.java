@@ -29,11 +29,11 @@ class NovaReportTest {
     void assemblesTheRunsPartsIntoJsonForToolsAndAnEscapedSelfContainedPageForPeople() throws Exception {
         List<EdgeLatency> edges = List.of(
                 new EdgeLatency("load", "api-gateway", "GET /api/v1/users/<id>", "http", 27, 0, 18.2, 25.0, 30.6, 30.6, 19.0,
-                        EdgeLatency.MEASURED, histogram(3_000, 18_000, 30_000), 0),
+                        EdgeLatency.MEASURED, histogram(3_000, 18_000, 30_000), 0, null, null),
                 new EdgeLatency("api-gateway", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 1_034, 0, 4.0, 9.0,
-                        12.0, 14.0, 5.4, "caller's record", histogram(4_000, 12_000), 2),
+                        12.0, 14.0, 5.4, "caller's record", histogram(4_000, 12_000), 2, 8.5, 11.5),
                 new EdgeLatency("content-service", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 3, 0, null, null,
-                        null, null, 7.0, "caller's record", null, 0));
+                        null, null, 7.0, "caller's record", null, 0, null, null));
         saveLatency(edges);
         ReportParts.saveFault(directory, "nova-it-earlier", new FaultOutcome("left over", "from an earlier run", false,
                 Map.of(), "must not appear"));
@@ -67,7 +67,7 @@ class NovaReportTest {
     @Test
     void aSlowEdgeOrAFailedFaultOrAnythingNotMeasuredIsNoGo() throws Exception {
         List<EdgeLatency> slow = List.of(new EdgeLatency("api-gateway", "user-service", "GetUser", "grpc", 1_000, 0, 40.0, 60.0,
-                70.0, 90.0, 45.0, "caller's record", null, 0));
+                70.0, 90.0, 45.0, "caller's record", null, 0, 55.0, 65.0));
         saveLatency(slow);
 
         NovaReport.Report noFaults = NovaReport.assemble(directory, root, RUN, "c0ffee");
