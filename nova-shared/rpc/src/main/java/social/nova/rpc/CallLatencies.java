@@ -56,7 +56,7 @@ public final class CallLatencies {
     }
 
     void retried(String target, String method) {
-        edge(target, method).retries.increment();
+        edge(target, method).retried();
     }
 
     /** Every edge called so far. */
@@ -109,7 +109,8 @@ public final class CallLatencies {
         }
     }
 
-    private EdgeRecorder edge(String target, String method) {
+    /** The recorder of one edge, for a caller that keeps it instead of looking it up on every call. */
+    EdgeRecorder edge(String target, String method) {
         return edges.computeIfAbsent(new Edge(target, method), edge -> new EdgeRecorder());
     }
 
@@ -127,7 +128,7 @@ public final class CallLatencies {
         return quoted.append('"').toString();
     }
 
-    private static final class EdgeRecorder {
+    static final class EdgeRecorder {
         private final Recorder recent = new Recorder(1, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
         private final Histogram total = new Histogram(1, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
         private final LongAdder[] calls = new LongAdder[Status.Code.values().length];
@@ -138,6 +139,10 @@ public final class CallLatencies {
             for (int i = 0; i < calls.length; i++) {
                 calls[i] = new LongAdder();
             }
+        }
+
+        void retried() {
+            retries.increment();
         }
 
         void record(Status.Code code, long nanos) {

@@ -29,6 +29,8 @@ final class ClientMetrics {
     private final CallLatencies latencies;
     private final ConcurrentMap<String, Timer[]> timers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> retries = new ConcurrentHashMap<>();
+    /** Each method's exact-latency recorder, looked up once (the call path allocates nothing). */
+    private final ConcurrentMap<String, CallLatencies.EdgeRecorder> recorders = new ConcurrentHashMap<>();
 
     ClientMetrics(String target, MeterRegistry registry) {
         this(target, registry, new CallLatencies());
@@ -43,7 +45,7 @@ final class ClientMetrics {
     /** One call that closed with {@code code} after {@code nanos}: the timer and the exact histogram. */
     void record(MethodDescriptor<?, ?> method, Status.Code code, long nanos) {
         callTimer(method, code).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        latencies.record(target, method.getFullMethodName(), code, nanos);
+        recorder(method).record(code, nanos);
     }
 
     Timer callTimer(MethodDescriptor<?, ?> method, Status.Code code) {
@@ -63,11 +65,15 @@ final class ClientMetrics {
     }
 
     void retried(MethodDescriptor<?, ?> method) {
-        latencies.retried(target, method.getFullMethodName());
+        recorder(method).retried();
         retries.computeIfAbsent(method.getFullMethodName(), name -> Counter.builder(RETRIES)
                         .description("gRPC client attempts after the first")
                         .tags("target", target, "method", name)
                         .register(registry))
                 .increment();
+    }
+
+    private CallLatencies.EdgeRecorder recorder(MethodDescriptor<?, ?> method) {
+        return recorders.computeIfAbsent(method.getFullMethodName(), name -> latencies.edge(target, name));
     }
 }
