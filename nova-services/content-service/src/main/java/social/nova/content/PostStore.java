@@ -27,12 +27,6 @@ final class PostStore {
                 .execute();
     }
 
-    /** The post, deleted or not. */
-    Optional<Post> byId(Handle handle, UUID id) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM posts WHERE id = :id")
-                .bind("id", id).map(PostStore::post).findOne();
-    }
-
     /**
      * The post, deleted or not, with its row locked until the transaction ends: likes, unlikes
      * and deletes of one post are serialised, which keeps like_count exact and makes its events
@@ -70,25 +64,49 @@ final class PostStore {
                 .bind("id", id).bind("now", Timestamp.from(now)).execute();
     }
 
-    /** True if the like is new (and like_count was raised). */
-    boolean like(Handle handle, UUID postId, UUID userId) {
-        boolean added = handle.createUpdate("INSERT INTO likes (post_id, user_id) VALUES (:post, :user) "
-                                                    + "ON CONFLICT DO NOTHING")
-                .bind("post", postId).bind("user", userId).execute() == 1;
-        if (added) {
-            adjustLikes(handle, postId, 1);
-        }
-        return added;
+    /**
+     * The post as the user sees it, with whether the user likes it, in one round trip: a read
+     * answers with a single statement, not one per table.
+     */
+    Optional<PostView> viewById(Handle handle, UUID id, UUID viewer) {
+        return handle.createQuery("SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM likes WHERE post_id = posts.id "
+                                          + "AND user_id = :viewer) AS liked FROM posts WHERE id = :id")
+                .bind("id", id).bind("viewer", viewer)
+                .map((rs, ctx) -> new PostView(post(rs, ctx), rs.getBoolean("liked"))).findOne();
     }
 
-    /** True if there was a like to remove (and like_count was lowered). */
-    boolean unlike(Handle handle, UUID postId, UUID userId) {
-        boolean removed = handle.createUpdate("DELETE FROM likes WHERE post_id = :post AND user_id = :user")
-                .bind("post", postId).bind("user", userId).execute() == 1;
-        if (removed) {
-            adjustLikes(handle, postId, -1);
-        }
-        return removed;
+    /** A like or unlike: the post as it was before the change (locked), and whether anything changed. */
+    record LikeChange(Post before, boolean changed) {
+    }
+
+    /**
+     * Adds the user's like in one statement: locks the post row (see {@link #lock}), inserts the
+     * like unless it exists or the post is deleted, and raises like_count when it was inserted.
+     * Empty for an unknown post. One round trip instead of three (lock, insert, count) inside the
+     * transaction that also appends the event.
+     */
+    Optional<LikeChange> like(Handle handle, UUID postId, UUID userId) {
+        return handle.createQuery("WITH target AS (SELECT " + COLUMNS + " FROM posts WHERE id = :post FOR UPDATE), "
+                                          + "added AS (INSERT INTO likes (post_id, user_id) "
+                                          + "SELECT id, :user FROM target WHERE deleted_at IS NULL "
+                                          + "ON CONFLICT DO NOTHING RETURNING post_id), "
+                                          + "counted AS (UPDATE posts SET like_count = like_count + 1 "
+                                          + "WHERE id IN (SELECT post_id FROM added) RETURNING id) "
+                                          + "SELECT target.*, EXISTS (SELECT 1 FROM added) AS changed FROM target")
+                .bind("post", postId).bind("user", userId)
+                .map((rs, ctx) -> new LikeChange(post(rs, ctx), rs.getBoolean("changed"))).findOne();
+    }
+
+    /** As {@link #like}, removing the user's like (if any) and lowering like_count. */
+    Optional<LikeChange> unlike(Handle handle, UUID postId, UUID userId) {
+        return handle.createQuery("WITH target AS (SELECT " + COLUMNS + " FROM posts WHERE id = :post FOR UPDATE), "
+                                          + "removed AS (DELETE FROM likes WHERE post_id = :post AND user_id = :user "
+                                          + "AND EXISTS (SELECT 1 FROM target WHERE deleted_at IS NULL) RETURNING post_id), "
+                                          + "counted AS (UPDATE posts SET like_count = like_count - 1 "
+                                          + "WHERE id IN (SELECT post_id FROM removed) RETURNING id) "
+                                          + "SELECT target.*, EXISTS (SELECT 1 FROM removed) AS changed FROM target")
+                .bind("post", postId).bind("user", userId)
+                .map((rs, ctx) -> new LikeChange(post(rs, ctx), rs.getBoolean("changed"))).findOne();
     }
 
     /** Which of {@code postIds} the user likes. */
@@ -98,11 +116,6 @@ final class PostStore {
         }
         return new HashSet<>(handle.createQuery("SELECT post_id FROM likes WHERE user_id = :user AND post_id = ANY(:ids)")
                 .bind("user", userId).bindArray("ids", UUID.class, postIds).mapTo(UUID.class).list());
-    }
-
-    private static void adjustLikes(Handle handle, UUID postId, int delta) {
-        handle.createUpdate("UPDATE posts SET like_count = like_count + :delta WHERE id = :id")
-                .bind("id", postId).bind("delta", delta).execute();
     }
 
     private static Post post(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -71,11 +72,9 @@ final class Posts {
 
     PostView get(UUID caller, String postId) {
         UUID id = postId(postId);
-        return jdbi.withHandle(handle -> {
-            Post post = store.byId(handle, id).filter(found -> !found.deleted())
-                    .orElseThrow(() -> ContentErrors.postNotFound(id));
-            return new PostView(post, !store.likedAmong(handle, caller, List.of(id)).isEmpty());
-        });
+        return jdbi.withHandle(handle -> store.viewById(handle, id, caller))
+                .filter(view -> !view.post().deleted())
+                .orElseThrow(() -> ContentErrors.postNotFound(id));
     }
 
     /** Up to 100 posts in the order asked for; unknown and deleted ids are absent, duplicates count once. */
@@ -143,13 +142,12 @@ final class Posts {
     PostView like(UUID caller, String postId) {
         UUID id = postId(postId);
         return jdbi.inTransaction(handle -> {
-            Post post = existingLocked(handle, id);
-            long likes = post.likeCount();
-            if (store.like(handle, id, caller)) {
-                likes++;
-                Outbox.append(handle, PostEvents.liked(post, caller, likes, now()));
+            PostStore.LikeChange change = existing(store.like(handle, id, caller), id);
+            long likes = change.before().likeCount() + (change.changed() ? 1 : 0);
+            if (change.changed()) {
+                Outbox.append(handle, PostEvents.liked(change.before(), caller, likes, now()));
             }
-            return new PostView(withLikes(post, likes), true);
+            return new PostView(withLikes(change.before(), likes), true);
         });
     }
 
@@ -157,18 +155,18 @@ final class Posts {
     PostView unlike(UUID caller, String postId) {
         UUID id = postId(postId);
         return jdbi.inTransaction(handle -> {
-            Post post = existingLocked(handle, id);
-            long likes = post.likeCount();
-            if (store.unlike(handle, id, caller)) {
-                likes--;
-                Outbox.append(handle, PostEvents.unliked(post, caller, likes, now()));
+            PostStore.LikeChange change = existing(store.unlike(handle, id, caller), id);
+            long likes = change.before().likeCount() - (change.changed() ? 1 : 0);
+            if (change.changed()) {
+                Outbox.append(handle, PostEvents.unliked(change.before(), caller, likes, now()));
             }
-            return new PostView(withLikes(post, likes), false);
+            return new PostView(withLikes(change.before(), likes), false);
         });
     }
 
-    private Post existingLocked(Handle handle, UUID id) {
-        return store.lock(handle, id).filter(post -> !post.deleted()).orElseThrow(() -> ContentErrors.postNotFound(id));
+    /** The change, if the post exists and is not deleted (a deleted post was left unchanged). */
+    private static PostStore.LikeChange existing(Optional<PostStore.LikeChange> change, UUID id) {
+        return change.filter(found -> !found.before().deleted()).orElseThrow(() -> ContentErrors.postNotFound(id));
     }
 
     private static Post withLikes(Post post, long likes) {

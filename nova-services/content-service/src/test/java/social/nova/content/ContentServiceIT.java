@@ -9,6 +9,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -155,6 +159,58 @@ class ContentServiceIT {
         assertThat(events).extracting(event -> event.get("event-type"))
                 .containsExactly("PostCreated", "PostLiked", "PostLiked", "PostUnliked");
         assertThat(events.get(1).get("payload")).contains(fan.id()).contains("\"likeCount\":1");
+    }
+
+    @Test
+    void concurrentLikesAndUnlikesKeepTheCountExact() throws Exception {
+        Platform.User author = platform.registerWithProfile();
+        String postId = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("popular").build())
+                .getPost().getId();
+        List<Platform.User> fans = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            fans.add(platform.registerWithProfile());
+        }
+        LikePostRequest like = LikePostRequest.newBuilder().setPostId(postId).build();
+        UnlikePostRequest unlike = UnlikePostRequest.newBuilder().setPostId(postId).build();
+
+        // Every fan likes twice at once: each like counts once, and every answer shows a count the
+        // post really had (1..8), never a lost update.
+        List<Long> likeCounts = concurrently(fans, fan -> platform.contentAs(fan).likePost(like).getPost().getLikeCount(), 2);
+        assertThat(likeCounts).allSatisfy(count -> assertThat(count).isBetween(1L, 8L));
+        assertThat(platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build())
+                .getPost().getLikeCount()).isEqualTo(8);
+
+        List<Long> unlikeCounts = concurrently(fans, fan -> platform.contentAs(fan).unlikePost(unlike).getPost().getLikeCount(), 2);
+        assertThat(unlikeCounts).allSatisfy(count -> assertThat(count).isBetween(0L, 7L));
+        assertThat(platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build())
+                .getPost().getLikeCount()).isZero();
+
+        platform.contentAs(author).deletePost(DeletePostRequest.newBuilder().setPostId(postId).build());
+        assertThat(failure(() -> platform.contentAs(fans.get(0)).likePost(like)).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> platform.contentAs(fans.get(0)).unlikePost(unlike)).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    /** Runs {@code call} for every user {@code times} times, all at once; the answers in any order. */
+    private static <T> List<T> concurrently(List<Platform.User> users, Function<Platform.User, T> call,
+            int times) throws Exception {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> answers = new ArrayList<>();
+            for (Platform.User user : users) {
+                for (int i = 0; i < times; i++) {
+                    answers.add(executor.submit(() -> {
+                        start.await();
+                        return call.apply(user);
+                    }));
+                }
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (var answer : answers) {
+                results.add(answer.get());
+            }
+            return results;
+        }
     }
 
     @Test
