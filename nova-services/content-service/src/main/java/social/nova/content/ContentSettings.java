@@ -11,10 +11,8 @@ import social.nova.redis.RateLimiterSettings;
  *
  * @param createPostLimit posts per author ({@code content.limits.create-post}: 30 per minute)
  * @param cursorTtl       how long a page cursor stays valid ({@code content.paging.cursor-ttl}, 24 h)
- * @param authorTtl       how long a confirmed author is remembered ({@code content.authors.confirmed-ttl},
- *                        60 s; 0 asks user-service on every post)
  */
-public record ContentSettings(RateLimiterSettings createPostLimit, Duration cursorTtl, Duration authorTtl) {
+public record ContentSettings(RateLimiterSettings createPostLimit, Duration cursorTtl) {
 
     public static ContentSettings create(Config content) {
         Config createPost = content.get("limits.create-post");
@@ -22,7 +20,6 @@ public record ContentSettings(RateLimiterSettings createPostLimit, Duration curs
                 RateLimiterSettings.of("content-create-post",
                         createPost.get("limit").asInt().orElse(30),
                         createPost.get("window").as(Duration.class).orElse(Duration.ofMinutes(1))),
-                content.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL),
-                content.get("authors.confirmed-ttl").as(Duration.class).orElse(Duration.ofMinutes(1)));
+                content.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL));
     }
 }

@@ -27,8 +27,7 @@ public final class Main {
         var meters = kit.meterRegistry();
 
         Posts posts = new Posts(kit.database().jdbi(), new PostStore(),
-                new UserDirectory(kit.clients().stub(UserDirectory.USER_SERVICE, UserServiceGrpc::newBlockingStub),
-                        settings.authorTtl()),
+                new UserDirectory(kit.clients().stub(UserDirectory.USER_SERVICE, UserServiceGrpc::newBlockingStub)),
                 new RateLimiter(kit.redis(), settings.createPostLimit(), meters),
                 new Paging(settings.cursorTtl(), clock), clock);
 

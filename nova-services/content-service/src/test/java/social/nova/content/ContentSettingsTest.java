@@ -17,7 +17,6 @@ class ContentSettingsTest {
         assertThat(settings.createPostLimit().limit()).isEqualTo(30);
         assertThat(settings.createPostLimit().window()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.cursorTtl()).isEqualTo(Duration.ofHours(24));
-        assertThat(settings.authorTtl()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
@@ -25,12 +24,10 @@ class ContentSettingsTest {
         Config config = Config.just(ConfigSources.create(Map.of(
                 "content.limits.create-post.limit", "5",
                 "content.limits.create-post.window", "PT10S",
-                "content.paging.cursor-ttl", "PT1H",
-                "content.authors.confirmed-ttl", "PT0S")));
+                "content.paging.cursor-ttl", "PT1H")));
         ContentSettings settings = ContentSettings.create(config.get("content"));
         assertThat(settings.createPostLimit().limit()).isEqualTo(5);
         assertThat(settings.createPostLimit().window()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.cursorTtl()).isEqualTo(Duration.ofHours(1));
-        assertThat(settings.authorTtl()).isZero();
     }
 }
