@@ -12,11 +12,19 @@ than expected), 2 on bad arguments. Diagnostics go to stderr.
         --content content-service:8081 --gateway api-gateway:8000 --user-id UUID --post-id UUID
 
 The stubs are generated from contracts/ when the image is built (see the Dockerfile).
+
+It is also the harness's client with an address of its own on the stack's network: ``login``
+signs in over the gateway's HTTP API and prints one JSON line with the HTTP status and the answer's
+``error`` object (never the tokens), exiting 0 whatever the status (FaultsIT's "noisy client").
+
+    NOVA_EMAIL=... NOVA_PASSWORD=... nova_client.py login http://api-gateway:8000
 """
 import argparse
 import json
 import os
 import sys
+import urllib.error
+import urllib.request
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -69,7 +77,24 @@ class Client:
                   else "not SERVING")
 
 
+def login(gateway_url):
+    """POST /api/v1/auth/login with NOVA_EMAIL and NOVA_PASSWORD; one line: status and error, if any."""
+    body = json.dumps({"email": os.environ["NOVA_EMAIL"], "password": os.environ["NOVA_PASSWORD"]}).encode()
+    request = urllib.request.Request(gateway_url.rstrip("/") + "/api/v1/auth/login", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            status, payload = answer.status, json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, json.loads(error.read() or b"{}")
+    emit({"client": "http-login", "status": status, "error": payload.get("error"),
+          "signed_in": bool(payload.get("accessToken"))})
+    return 0
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "login":
+        return login(sys.argv[2])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--auth", required=True, help="auth-service's host:port")
     parser.add_argument("--user", required=True, help="user-service's host:port")

@@ -124,6 +124,12 @@ public final class StackStatus {
         return links;
     }
 
+    /** The JDBC URL of the stack's PostgreSQL as this machine reaches it, if it runs. */
+    public Optional<String> postgresJdbcUrl() {
+        // The link reads "<jdbc url>  (superuser ...)".
+        return Optional.ofNullable(links().get("PostgreSQL")).map(link -> link.split("\\s+", 2)[0]);
+    }
+
     /** Whether the stack's Consul runs. */
     public boolean isUp() {
         return up;

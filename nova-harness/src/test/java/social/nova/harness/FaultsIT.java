@@ -43,7 +43,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The fleet under faults, with the stack's own containers: an instance killed under load, a
- * service with every instance stopped, Redis frozen, PostgreSQL and Consul restarted. Each test
+ * service with every instance stopped, Redis frozen, PostgreSQL and Consul restarted, a noisy
+ * client, Consul frozen, an instance stopped (drained) under load, and a flood. Each test
  * restores what it broke before it ends (the stack is shared with the other test classes, which
  * is why this class runs after those that measure), records its outcome and figures for the
  * report, and checks that every write the gateway acknowledged (201) in any fault is still there.
@@ -64,6 +65,10 @@ class FaultsIT {
     private static final int DETAIL_LENGTH = 400;
     private static final String RETRIES = "retries";
     private static final String CALLS = "failed calls";
+    /** The noisy client: 120 wrong-password logins. */
+    private static final int NOISY_LOGINS = 120;
+    private static final Duration CONSUL_PAUSED_FOR = Duration.ofSeconds(15);
+    private static final Duration HEALTH_WITHIN = Duration.ofSeconds(1);
 
     private static NovaStack stack;
     private static FaultSettings settings;
@@ -207,7 +212,12 @@ class FaultsIT {
             await("user-service routes answer again").atMost(settings.recoveryTimeout()).pollInterval(POLL)
                     .until(() -> gateway.get("/api/v1/users/me", author.accessToken()).status() == 200);
             measured.put("routes answer again, s after both instances passed", (System.nanoTime() - passingAt) / 1e9);
-            acknowledgedPost(author, "after the outage");
+            // content-service's own breaker for user-service (opened by the write above) closes on its
+            // own schedule: a half-open probe after its wait in the open state.
+            await("posts are written again").atMost(settings.recoveryTimeout()).pollInterval(POLL)
+                    .until(() -> acknowledge(author, gateway.call("POST", "/api/v1/posts", author.accessToken(),
+                            Map.of("text", "after the outage"))).status() == 201);
+            measured.put("posts written again, s after both instances passed", (System.nanoTime() - passingAt) / 1e9);
             assertAcknowledgedWritesReadable(measured);
         });
     }
@@ -359,6 +369,124 @@ class FaultsIT {
         });
     }
 
+    @Test
+    @Order(6)
+    void aNoisyClientMeetsItsOwnLimitsAndNeverOpensTheBreakerForAnotherClient() throws Exception {
+        fault("noisy client", NOISY_LOGINS + " logins with a wrong password from one client (answers 401, then 429 "
+                + "once the account's login limit is reached); the gateway's breaker for auth-service stays CLOSED, and "
+                + "another client, from another address on the stack's network, signs in at once (200)", measured -> {
+            Account target = gateway.signUp("noisy");
+            Account bystander = gateway.signUp("bystander");
+            Map<Integer, Long> statuses = new java.util.TreeMap<>();
+            for (int i = 0; i < NOISY_LOGINS; i++) {
+                Answer answer = gateway.call("POST", "/api/v1/auth/login", null,
+                        Map.of("email", target.email(), "password", "not the password " + i));
+                statuses.merge(answer.status(), 1L, Long::sum);
+            }
+            String breaker = breakerState("auth-service");
+            ServiceSpec edge = stack.fleet().edge().orElseThrow();
+            ToolImages.ToolImage image = new ToolImages(org.testcontainers.DockerClientFactory.instance().client(),
+                    stack.settings().root()).pythonGrpcClient();
+            NovaStack.Completed second = stack.runToCompletion("second-client", image.tag(),
+                    Map.of("NOVA_EMAIL", bystander.email(), "NOVA_PASSWORD", bystander.password()),
+                    List.of("login", "http://" + edge.name() + ":" + edge.port()), Duration.ofMinutes(2));
+            JsonNode login = second.output().lines().map(String::strip).filter(line -> line.startsWith("{"))
+                    .map(FaultsIT::json).reduce((first, last) -> last).orElse(null);
+
+            measured.put("noisy client's answers by status", statuses.toString());
+            measured.put("gateway's breaker for auth-service afterwards", breaker);
+            measured.put("second client's login", login == null ? "no answer: " + second.output().strip() : login.toString());
+
+            assertThat(statuses).as("the noisy client's answers").containsOnlyKeys(401, 429);
+            assertThat(breaker).as("the gateway's breaker for auth-service").isEqualTo("CLOSED");
+            assertThat(login).as("the second client's line in%n%s", second.output()).isNotNull();
+            assertThat(login.path("status").asInt()).as("the second client's login: %s", login).isEqualTo(200);
+            assertThat(login.path("signed_in").asBoolean()).isTrue();
+        });
+    }
+
+    @Test
+    @Order(7)
+    void withConsulPausedTheGatewayKeepsRoutingAndHealthAnswersWithinASecond() throws Exception {
+        fault("Consul paused " + CONSUL_PAUSED_FOR.toSeconds() + " s", "docker pause of Consul: requests through the "
+                + "gateway keep succeeding on the instances already known, and the gateway's /health answers within "
+                + HEALTH_WITHIN.toMillis() + " ms throughout", measured -> {
+            Account user = gateway.signUp("frozen");
+            String post = acknowledgedPost(user, "before Consul froze");
+            List<Answer> requests = new ArrayList<>();
+            List<Answer> healths = new ArrayList<>();
+            stack.pause(Platform.CONSUL);
+            try {
+                long until = System.nanoTime() + CONSUL_PAUSED_FOR.toNanos();
+                while (System.nanoTime() < until) {
+                    requests.add(gateway.get("/api/v1/users/me", user.accessToken()));
+                    requests.add(gateway.get("/api/v1/posts/" + post, user.accessToken()));
+                    healths.add(gateway.get("/health", null));
+                    sleep(STEADY_PAUSE);
+                }
+            } finally {
+                stack.unpause(Platform.CONSUL);
+            }
+            Map<Integer, Long> healthStatuses = new java.util.TreeMap<>();
+            healths.forEach(answer -> healthStatuses.merge(answer.status(), 1L, Long::sum));
+            measured.put("paused for, s", CONSUL_PAUSED_FOR.toSeconds());
+            measured.put("requests", (long) requests.size());
+            measured.put("failed requests", requests.stream().filter(answer -> answer.status() != 200).count());
+            measured.put("slowest request, ms", requests.stream().mapToDouble(Answer::millis).max().orElse(0));
+            measured.put("/health answers by status", healthStatuses.toString());
+            measured.put("slowest /health, ms", healths.stream().mapToDouble(Answer::millis).max().orElse(0));
+
+            assertThat(requests).as("requests while Consul was paused").isNotEmpty()
+                    .allSatisfy(answer -> assertThat(answer.status()).as(answer.toString()).isEqualTo(200));
+            assertThat(healths).as("/health while Consul was paused").isNotEmpty().allSatisfy(answer ->
+                    assertThat(answer.millis()).as("/health answered %d", answer.status()).isLessThan(HEALTH_WITHIN.toMillis()));
+            stack.awaitPassing(stack.instances());
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    @Test
+    @Order(8)
+    void stoppingOneOfTwoUserServiceInstancesUnderLoadDrainsItWithoutAFailedRequest() throws Exception {
+        fault("user-service instance stopped under load (drain)", String.format(java.util.Locale.ROOT,
+                "%.0f req/s for %d s through the gateway on routes that reach user-service; docker stop (SIGTERM) of one "
+                        + "of its two instances: it deregisters, finishes what it has and stops; no request fails and "
+                        + "no caller's call to user-service fails (no CANCELLED), retried or not",
+                settings.rate(), settings.duration().toSeconds()), measured -> {
+            List<Account> users = signUps(LOAD_USERS, "drain");
+            ServiceInstance victim = stack.instances(USER_SERVICE).getLast();
+            Map<String, List<URI>> callers = callersOf(USER_SERVICE);
+            Map<String, Double> before = callerCounters(callers);
+            AtomicLong stopTook = new AtomicLong();
+            try {
+                List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(userServiceMix(users), settings.rate(),
+                        settings.duration(), () -> {
+                            sleep(settings.killAfter());
+                            long started = System.nanoTime();
+                            stack.stop(victim);
+                            stopTook.set(System.nanoTime() - started);
+                        });
+                Map<String, Double> after = callerCounters(callers);
+                List<Sample> samples = outcomes.stream().flatMap(o -> o.samples().stream()).toList();
+                long failed = samples.stream().filter(sample -> !sample.answered()).count();
+                double failedCalls = after.get(CALLS) - before.get(CALLS);
+                measured.put("requests", (long) samples.size());
+                measured.put("failed requests", failed);
+                measured.put("stopped at, s into the load", settings.killAfter().toSeconds());
+                measured.put("docker stop took, s", stopTook.get() / 1e9);
+                measured.put("callers' retries of calls to user-service", after.get(RETRIES) - before.get(RETRIES));
+                measured.put("callers' failed calls to user-service", failedCalls);
+
+                assertThat(stopTook.get()).as("the stop happened within the load").isPositive();
+                assertThat(failed).as("failed requests while an instance drained").isZero();
+                assertThat(failedCalls).as("the callers' failed calls to user-service (a CANCELLED among them)").isZero();
+            } finally {
+                stack.restart(victim);
+            }
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
     // --- recording -------------------------------------------------------------------------------
 
     @FunctionalInterface
@@ -366,9 +494,8 @@ class FaultsIT {
         void run(Map<String, Object> measured) throws Exception;
     }
 
-    /** Runs one fault test and saves its outcome for the report, passed or not. */
     @Test
-    @Order(6)
+    @Order(9)
     void aFloodOfGoodAndBadRequestsIsShedNotFatalAndTheFleetServesNormallyRightAfter() throws Exception {
         fault("flood", String.format(java.util.Locale.ROOT, "%d connections send as fast as they can for %d s: a valid "
                         + "token, a forged token, malformed JSON and no Host header; no container is OOM-killed or restarted, "
@@ -450,6 +577,14 @@ class FaultsIT {
         });
     }
 
+    private static JsonNode json(String line) {
+        try {
+            return GatewayApi.JSON.readTree(line);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static boolean refused(Answer answer) {
         return answer.status() == 429 || answer.status() == 503;
     }
@@ -462,6 +597,7 @@ class FaultsIT {
         return parts[0] + "." + payload + "." + parts[2];
     }
 
+    /** Runs one fault test and saves its outcome for the report, passed or not. */
     private static void fault(String name, String expectation, FaultBody body) throws Exception {
         Map<String, Object> measured = new LinkedHashMap<>();
         String failure = null;

@@ -9,6 +9,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +45,8 @@ import social.nova.harness.report.ReportParts;
  *       same load not counted, req/s (baseline: the trivial route the same way);</li>
  *   <li>the warm p50/p99 of each gRPC edge, from the callers' exact record
  *       ({@code /observe/rpc-latency}) over a sequential mix of the routes that reach them, after
- *       {@value #MIX_WARMUP_ROUNDS} rounds of the mix not counted.</li>
+ *       {@value #MIX_WARMUP_ROUNDS} rounds of the mix not counted (baseline: the trivial route, and a
+ *       one-row INSERT committed from this machine, the floor under every write edge).</li>
  * </ul>
  */
 final class Benchmark {
@@ -59,14 +65,24 @@ final class Benchmark {
     private static final int MIX_ROUNDS = 1_200;
     private static final Pattern JSON_STRING = Pattern.compile("\"(%s)\"\\s*:\\s*\"([^\"]+)\"");
 
+    /** Committed inserts the PostgreSQL baseline times. */
+    private static final int COMMITS = 500;
+    private static final String COMMIT_TABLE = "nova_bench_commit";
+
     private final String host;
     private final int port;
     private final Map<String, List<URI>> rpcLatencyEndpoints;
+    private final Database database;
 
-    Benchmark(URI gateway, Map<String, List<URI>> rpcLatencyEndpoints) {
+    /** The stack's PostgreSQL as this machine reaches it (the superuser), for the write edges' baseline. */
+    record Database(String jdbcUrl, String user, String password) {
+    }
+
+    Benchmark(URI gateway, Map<String, List<URI>> rpcLatencyEndpoints, Database database) {
         this.host = gateway.getHost();
         this.port = gateway.getPort();
         this.rpcLatencyEndpoints = rpcLatencyEndpoints;
+        this.database = database;
     }
 
     ReportParts.Benchmark run(String gitCommit) {
@@ -103,6 +119,7 @@ final class Benchmark {
         var before = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));
         mix(token, refresh, MIX_ROUNDS);
         var after = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));
+        LatencySummary commit = commits();
         for (EdgeLatency edge : RpcEdgeLatencies.between(before, after)) {
             if (edge.count() < MIX_ROUNDS / 2) {
                 // A background call that happened to fall in the window (a key refresh): not an edge the mix drives.
@@ -110,9 +127,37 @@ final class Benchmark {
             }
             rows.add(row(String.format(Locale.ROOT, "gRPC %s -> %s %s, warm p50 (%d calls)", edge.from(), edge.to(),
                     edge.operation(), edge.count()), edge.p50(), "<= 2 ms", 2, String.format(Locale.ROOT,
-                    "p99 %.2f ms; trivial HTTP route keep-alive p50 %.2f ms", edge.p99(), trivial.p50())));
+                    "p99 %.2f ms; trivial HTTP route keep-alive p50 %.2f ms; one-row INSERT committed p50 %.2f ms",
+                    edge.p99(), trivial.p50(), commit.p50())));
         }
         return new ReportParts.Benchmark(Instant.now().toString(), gitCommit, rows);
+    }
+
+    /**
+     * The floor under every write edge, in the same run: {@value #COMMITS} one-row inserts, each
+     * committed on its own (one round trip and PostgreSQL's WAL flush), from this machine into a
+     * scratch table that is dropped afterwards.
+     */
+    private LatencySummary commits() {
+        Histogram micros = new Histogram(3);
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             Statement ddl = connection.createStatement()) {
+            ddl.execute("CREATE TABLE IF NOT EXISTS " + COMMIT_TABLE + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL)");
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + COMMIT_TABLE + " (at) VALUES (now())")) {
+                for (int i = 0; i < WARMUP / 5 + COMMITS; i++) {
+                    long started = System.nanoTime();
+                    insert.executeUpdate();
+                    if (i >= WARMUP / 5) {
+                        micros.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+                    }
+                }
+            } finally {
+                ddl.execute("DROP TABLE " + COMMIT_TABLE);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot time commits on " + database.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+        return LatencySummary.ofMicros(micros);
     }
 
     private static ReportParts.BenchmarkRow row(String measure, double millis, String target, double limit, String baseline) {

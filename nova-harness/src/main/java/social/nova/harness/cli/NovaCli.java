@@ -12,6 +12,7 @@ import io.helidon.config.Config;
 import social.nova.harness.Fleet;
 import social.nova.harness.GitCommit;
 import social.nova.harness.NovaStack;
+import social.nova.harness.PlatformContainers;
 import social.nova.harness.Progress;
 import social.nova.harness.StackDocker;
 import social.nova.harness.StackIdentity;
@@ -111,7 +112,9 @@ public final class NovaCli {
         String edge = Fleet.nova().edge().orElseThrow().name();
         URI gateway = URI.create("http://" + status.services().stream().filter(row -> row.service().equals(edge))
                 .findFirst().orElseThrow().instances().getFirst().hostTarget());
-        ReportParts.Benchmark benchmark = new Benchmark(gateway, endpoints).run(GitCommit.of(settings.root()));
+        Benchmark.Database database = new Benchmark.Database(status.postgresJdbcUrl().orElseThrow(),
+                PlatformContainers.SUPERUSER, PlatformContainers.SUPERUSER_PASSWORD);
+        ReportParts.Benchmark benchmark = new Benchmark(gateway, endpoints, database).run(GitCommit.of(settings.root()));
         System.out.println();
         System.out.printf("%-72s %-12s %-16s %s%n", "MEASURE", "FIGURE", "TARGET", "BASELINE (same run)");
         benchmark.rows().forEach(row -> System.out.printf("%-72s %-12s %-16s %s%n", row.measure(),
