@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -140,7 +139,7 @@ final class Benchmark {
      */
     private LatencySummary commits() {
         Histogram micros = new Histogram(3);
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        try (java.sql.Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
              Statement ddl = connection.createStatement()) {
             ddl.execute("CREATE TABLE IF NOT EXISTS " + COMMIT_TABLE + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL)");
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + COMMIT_TABLE + " (at) VALUES (now())")) {
