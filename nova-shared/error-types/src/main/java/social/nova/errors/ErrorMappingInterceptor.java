@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 
 import java.lang.System.Logger.Level;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,9 @@ import java.util.function.Supplier;
  *   <li>{@link NovaException}: its code, message and details, plus the request id;</li>
  *   <li>a {@link StatusRuntimeException}/{@link io.grpc.StatusException} from a downstream call:
  *       passed through unchanged;</li>
+ *   <li>a database failure that is not the request's fault ({@link StorageFailures}: a broken or
+ *       refused connection → UNAVAILABLE, a statement cancelled at the deadline →
+ *       DEADLINE_EXCEEDED), with a message that names nothing internal; logged as a warning;</li>
  *   <li>anything else: INTERNAL "internal error (request id ...)", with nothing of the exception
  *       sent to the caller; the exception is logged here with the request id.</li>
  * </ul>
@@ -146,6 +150,13 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
             if (cause instanceof NovaException nova) {
                 LOG.log(Level.DEBUG, () -> "call " + methodName() + " (request id " + id + ") failed: " + nova);
                 return (nova.requestId().isPresent() ? nova : nova.withRequestId(id)).toStatusException();
+            }
+            Optional<NovaException> storage = StorageFailures.classify(cause);
+            if (storage.isPresent()) {
+                // Not a bug: the database is restarting, unreachable, or the call ran out of time.
+                LOG.log(Level.WARNING, () -> "call " + methodName() + " (request id " + id + ") failed: "
+                        + storage.get(), cause);
+                return storage.get().withRequestId(id).toStatusException();
             }
             LOG.log(Level.ERROR, () -> "call " + methodName() + " (request id " + id + ") failed", cause);
             return NovaException.builder(ErrorCode.INTERNAL, NovaException.INTERNAL_MESSAGE + " (request id " + id + ")")

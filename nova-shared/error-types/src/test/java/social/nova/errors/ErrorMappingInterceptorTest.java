@@ -149,6 +149,24 @@ class ErrorMappingInterceptorTest {
     }
 
     @Test
+    void aBrokenDatabaseConnectionBecomesUnavailableNotInternal() {
+        StatusRuntimeException failure = unaryFailure("db-restarting");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.getStatus().getDescription()).isEqualTo("storage temporarily unavailable; retry later");
+        assertThat(NovaException.from(failure).requestId()).contains("req-42");
+        assertThat(failure.getTrailers().toString()).doesNotContain("10.0.0.7").doesNotContain("administrator");
+        assertThat(logged).anySatisfy(record -> assertThat(record.getMessage()).contains("req-42"));
+    }
+
+    @Test
+    void aStatementCancelledAtTheDeadlineBecomesDeadlineExceeded() {
+        StatusRuntimeException failure = unaryFailure("db-statement-timeout");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    }
+
+    @Test
     void aNovaExceptionPassedToOnErrorIsMapped() {
         NovaException received = NovaException.from(unaryFailure("onerror-nova"));
 
@@ -316,6 +334,11 @@ class ErrorMappingInterceptorTest {
                     v.throwIfAny();
                 }
                 case "bug" -> throw new IllegalStateException("password=hunter2");
+                case "db-restarting" -> throw new IllegalStateException("Unable to execute statement",
+                        new java.sql.SQLException("FATAL: terminating connection due to administrator command"
+                                + " (10.0.0.7:5432)", "57P01"));
+                case "db-statement-timeout" -> response.onError(new IllegalStateException("Unable to execute",
+                        new java.sql.SQLException("ERROR: canceling statement due to user request", "57014")));
                 case "downstream" -> {
                     Metadata trailers = new Metadata();
                     trailers.put(DOWNSTREAM_TRAILER, "kept");
