@@ -167,6 +167,32 @@ class ErrorMappingInterceptorTest {
     }
 
     @Test
+    void aMarkedDownstreamFailurePassedOnKeepsTheDependencyMarker() {
+        StatusRuntimeException failure = unaryFailure("dependency-rethrown");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(DependencyFailures.isMarked(failure.getTrailers())).isTrue();
+    }
+
+    @Test
+    void aNovaExceptionCausedByAMarkedDownstreamFailureIsMarked() {
+        StatusRuntimeException failure = unaryFailure("dependency-wrapped");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.getStatus().getDescription()).isEqualTo("cannot confirm the author right now");
+        assertThat(DependencyFailures.isMarked(failure.getTrailers())).isTrue();
+        assertThat(failure.getTrailers().getAll(DependencyFailures.TRAILER)).hasSize(1);
+    }
+
+    @Test
+    void aServicesOwnFailureCarriesNoDependencyMarker() {
+        assertThat(DependencyFailures.isMarked(unaryFailure("full").getTrailers())).isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("bug").getTrailers())).isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("downstream").getTrailers())).isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("db-restarting").getTrailers())).isFalse();
+    }
+
+    @Test
     void aNovaExceptionPassedToOnErrorIsMapped() {
         NovaException received = NovaException.from(unaryFailure("onerror-nova"));
 
@@ -344,6 +370,9 @@ class ErrorMappingInterceptorTest {
                     trailers.put(DOWNSTREAM_TRAILER, "kept");
                     throw Status.UNAVAILABLE.withDescription("users unavailable").asRuntimeException(trailers);
                 }
+                case "dependency-rethrown" -> throw markedDownstreamFailure();
+                case "dependency-wrapped" -> throw NovaException.builder(ErrorCode.UNAVAILABLE,
+                        "cannot confirm the author right now").cause(markedDownstreamFailure()).build();
                 case "onerror-nova" -> response.onError(NovaException.builder(ErrorCode.PERMISSION_DENIED,
                         "not your post").reason("NOT_OWNER").build());
                 case "onerror-bug" -> response.onError(new IllegalStateException("secret"));
@@ -356,6 +385,13 @@ class ErrorMappingInterceptorTest {
                 }
                 default -> throw new IllegalArgumentException(request);
             }
+        }
+
+        /** What a nova-rpc client throws when the call it made failed after its retries. */
+        private static StatusRuntimeException markedDownstreamFailure() {
+            Metadata trailers = new Metadata();
+            DependencyFailures.mark(trailers);
+            return Status.UNAVAILABLE.withDescription("users unavailable").asRuntimeException(trailers);
         }
 
         private static void stream(String request, StreamObserver<String> response) {
