@@ -22,6 +22,8 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 /**
  * A service's connection pool (HikariCP) to its own schema, and a {@link Jdbi} on top of it.
  * Every connection has the schema as its search_path, so SQL names tables without a schema.
+ * Every statement run through {@link #jdbi()} stops at the deadline of the gRPC call it serves
+ * (and at {@code statement-timeout}), see {@link StatementDeadlines}.
  *
  * <pre>{@code
  * try (Database db = Database.create(DatabaseSettings.create(config.get("db")), meterRegistry)) {
@@ -42,7 +44,8 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource)
                 .installPlugin(new PostgresPlugin())
-                .installPlugin(new SqlObjectPlugin());
+                .installPlugin(new SqlObjectPlugin())
+                .addCustomizer(new StatementDeadlines(settings.statementTimeout()));
     }
 
     /** A pool without metrics. */

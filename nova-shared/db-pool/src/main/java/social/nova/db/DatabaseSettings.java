@@ -18,6 +18,9 @@ import io.helidon.config.Config;
  * password:                      (none)
  * schema:                        (required) the service's schema; every connection's search_path
  * ping-timeout:                  PT1S       readiness ping() answers false after this
+ * statement-timeout:             PT30S      longest a statement run through jdbi() may take; a
+ *                                           statement of a gRPC call gets the call's remaining
+ *                                           deadline when that is shorter
  * pool.name:                     nova-&lt;schema&gt;   also the connections' application_name
  * pool.max-size:                 10
  * pool.min-idle:                 2
@@ -35,6 +38,7 @@ public record DatabaseSettings(String url,
                                Optional<String> password,
                                String schema,
                                Duration pingTimeout,
+                               Duration statementTimeout,
                                String poolName,
                                int poolMaxSize,
                                int poolMinIdle,
@@ -46,6 +50,7 @@ public record DatabaseSettings(String url,
                                List<String> migrationLocations) {
 
     public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_POOL_MAX_SIZE = 10;
     public static final int DEFAULT_POOL_MIN_IDLE = 2;
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
@@ -67,6 +72,7 @@ public record DatabaseSettings(String url,
         Objects.requireNonNull(password, "password");
         Identifiers.require("db schema", schema);
         requirePositive("db ping-timeout", pingTimeout);
+        requireAtLeast("db statement-timeout", statementTimeout, Duration.ofMillis(1));
         if (Objects.requireNonNull(poolName, "poolName").isBlank()) {
             throw new IllegalArgumentException("db pool.name must not be blank");
         }
@@ -87,7 +93,7 @@ public record DatabaseSettings(String url,
     /** Defaults for everything but where and who. */
     public static DatabaseSettings of(String url, String user, String password, String schema) {
         return new DatabaseSettings(url, user, Optional.ofNullable(password), schema, DEFAULT_PING_TIMEOUT,
-                defaultPoolName(schema), DEFAULT_POOL_MAX_SIZE, DEFAULT_POOL_MIN_IDLE, DEFAULT_CONNECTION_TIMEOUT,
+                DEFAULT_STATEMENT_TIMEOUT, defaultPoolName(schema), DEFAULT_POOL_MAX_SIZE, DEFAULT_POOL_MIN_IDLE, DEFAULT_CONNECTION_TIMEOUT,
                 DEFAULT_VALIDATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LIFETIME, true,
                 DEFAULT_MIGRATION_LOCATIONS);
     }
@@ -102,6 +108,7 @@ public record DatabaseSettings(String url,
                 config.get("password").asString().asOptional(),
                 schema,
                 duration(config, "ping-timeout", DEFAULT_PING_TIMEOUT),
+                duration(config, "statement-timeout", DEFAULT_STATEMENT_TIMEOUT),
                 pool.get("name").asString().orElse(defaultPoolName(schema)),
                 pool.get("max-size").asInt().orElse(DEFAULT_POOL_MAX_SIZE),
                 pool.get("min-idle").asInt().orElse(DEFAULT_POOL_MIN_IDLE),
@@ -115,14 +122,22 @@ public record DatabaseSettings(String url,
 
     /** The same settings with other timeouts (tests of a stopped database use short ones). */
     public DatabaseSettings withTimeouts(Duration connection, Duration ping) {
-        return new DatabaseSettings(url, user, password, schema, ping, poolName, poolMaxSize, poolMinIdle, connection,
+        return new DatabaseSettings(url, user, password, schema, ping, statementTimeout, poolName, poolMaxSize,
+                poolMinIdle, connection,
                 validationTimeout, idleTimeout, maxLifetime, failFast, migrationLocations);
     }
 
     /** The same settings with other Flyway locations. */
     public DatabaseSettings withMigrationLocations(String... locations) {
-        return new DatabaseSettings(url, user, password, schema, pingTimeout, poolName, poolMaxSize, poolMinIdle,
-                connectionTimeout, validationTimeout, idleTimeout, maxLifetime, failFast, List.of(locations));
+        return new DatabaseSettings(url, user, password, schema, pingTimeout, statementTimeout, poolName, poolMaxSize,
+                poolMinIdle, connectionTimeout, validationTimeout, idleTimeout, maxLifetime, failFast, List.of(locations));
+    }
+
+    /** The same settings with another longest statement time. */
+    public DatabaseSettings withStatementTimeout(Duration timeout) {
+        return new DatabaseSettings(url, user, password, schema, pingTimeout, timeout, poolName, poolMaxSize,
+                poolMinIdle, connectionTimeout, validationTimeout, idleTimeout, maxLifetime, failFast,
+                migrationLocations);
     }
 
     /** Keeps the password out of logs. */
@@ -131,6 +146,7 @@ public record DatabaseSettings(String url,
         return "DatabaseSettings[url=" + url + ", user=" + user + (password.isPresent() ? ", password=***" : "")
                 + ", schema=" + schema + ", pool=" + poolName + " " + poolMinIdle + ".." + poolMaxSize
                 + ", connectionTimeout=" + connectionTimeout + ", pingTimeout=" + pingTimeout
+                + ", statementTimeout=" + statementTimeout
                 + ", migrationLocations=" + migrationLocations + "]";
     }
 

@@ -11,6 +11,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.NovaException;
 import social.nova.redis.RedisClients;
 import social.nova.redis.RedisSettings;
 import social.nova.redis.StreamPublisher;
@@ -19,6 +21,7 @@ import social.nova.testing.RestartableContainer;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /** Redis and PostgreSQL going away and coming back, each on a container of the test's own. */
@@ -76,6 +79,52 @@ class OutageIT {
                     .mapTo(Integer.class).one());
             assertThat(answer).isEqualTo(42);
         }
+    }
+
+    @Test
+    void aWriteThatHitsAPostgresRestartAnswersUnavailableNotInternal() {
+        PostgreSQLContainer container = SharedContainers.newPostgres();
+        try (RestartableContainer ownPostgres = RestartableContainer.start(container, 5432);
+             Database database = Database.create(DatabaseSettings.of(container.getJdbcUrl(), SharedContainers.SUPERUSER,
+                     SharedContainers.SUPERUSER_PASSWORD, "public")
+                     .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500)))) {
+            database.jdbi().useHandle(handle -> handle.execute("CREATE TABLE notes (id int PRIMARY KEY)"));
+
+            // A transaction in progress when PostgreSQL restarts: its connection is broken.
+            Throwable midTransaction = catchThrowable(() -> database.jdbi().useTransaction(handle -> {
+                handle.execute("INSERT INTO notes VALUES (1)");
+                ownPostgres.stop();
+                ownPostgres.restart();
+                handle.execute("INSERT INTO notes VALUES (2)");
+            }));
+            assertThat(sqlStateOf(midTransaction)).as("SQLState of the failed write")
+                    .matches("08...|57P0[123]");
+            assertThat(NovaException.from(midTransaction).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+
+            // While it is down, the pool cannot hand out a connection (HikariCP's connection-timeout).
+            ownPostgres.stop();
+            Throwable whileDown = catchThrowable(() -> database.jdbi().useHandle(handle ->
+                    handle.execute("INSERT INTO notes VALUES (3)")));
+            assertThat(whileDown).isNotNull();
+            assertThat(NovaException.from(whileDown).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(NovaException.from(whileDown)).hasMessage("storage temporarily unavailable; retry later");
+
+            ownPostgres.restart();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                    database.jdbi().useHandle(handle -> handle.execute("INSERT INTO notes VALUES (4)")));
+            List<Integer> kept = database.jdbi().withHandle(handle -> handle.createQuery("SELECT id FROM notes ORDER BY id")
+                    .mapTo(Integer.class).list());
+            assertThat(kept).as("the broken transaction rolled back").containsExactly(4);
+        }
+    }
+
+    private static String sqlStateOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        throw new AssertionError("no SQLException in", failure);
     }
 
     private double failures() {

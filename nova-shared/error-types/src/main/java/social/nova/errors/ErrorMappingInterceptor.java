@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 
 import java.lang.System.Logger.Level;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -21,10 +22,16 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@link NovaException}: its code, message and details, plus the request id;</li>
  *   <li>a {@link StatusRuntimeException}/{@link io.grpc.StatusException} from a downstream call:
- *       passed through unchanged;</li>
+ *       passed through unchanged, trailers included (so the {@link DependencyFailures} marker
+ *       that nova-rpc put on it reaches the caller);</li>
+ *   <li>a database failure that is not the request's fault ({@link StorageFailures}: a broken or
+ *       refused connection → UNAVAILABLE, a statement cancelled at the deadline →
+ *       DEADLINE_EXCEEDED), with a message that names nothing internal; logged as a warning;</li>
  *   <li>anything else: INTERNAL "internal error (request id ...)", with nothing of the exception
  *       sent to the caller; the exception is logged here with the request id.</li>
  * </ul>
+ * Whatever it maps, a failure caused by a marked downstream failure (a NovaException whose cause
+ * is the call's StatusRuntimeException) is answered with the marker too.
  * It covers exceptions thrown from any listener callback (unary and streaming handlers alike) and
  * exceptions a handler passes to {@code responseObserver.onError(...)}. A call is closed once:
  * a second close (e.g. a handler throwing after it completed) is dropped.
@@ -142,10 +149,26 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         }
 
         private StatusRuntimeException map(Throwable cause) {
+            StatusRuntimeException mapped = toStatus(cause);
+            if (DependencyFailures.causedBy(cause)) {
+                // The handler failed because a call it made failed: its caller must not retry.
+                DependencyFailures.mark(mapped.getTrailers());
+            }
+            return mapped;
+        }
+
+        private StatusRuntimeException toStatus(Throwable cause) {
             String id = requestId();
             if (cause instanceof NovaException nova) {
                 LOG.log(Level.DEBUG, () -> "call " + methodName() + " (request id " + id + ") failed: " + nova);
                 return (nova.requestId().isPresent() ? nova : nova.withRequestId(id)).toStatusException();
+            }
+            Optional<NovaException> storage = StorageFailures.classify(cause);
+            if (storage.isPresent()) {
+                // Not a bug: the database is restarting, unreachable, or the call ran out of time.
+                LOG.log(Level.WARNING, () -> "call " + methodName() + " (request id " + id + ") failed: "
+                        + storage.get(), cause);
+                return storage.get().withRequestId(id).toStatusException();
             }
             LOG.log(Level.ERROR, () -> "call " + methodName() + " (request id " + id + ") failed", cause);
             return NovaException.builder(ErrorCode.INTERNAL, NovaException.INTERNAL_MESSAGE + " (request id " + id + ")")

@@ -121,8 +121,10 @@ public final class NovaException extends RuntimeException {
     /**
      * The Nova error a caller received: rebuilds code, message and every detail from a
      * {@link io.grpc.StatusRuntimeException} or {@link io.grpc.StatusException} (also when wrapped,
-     * e.g. in an {@link ExecutionException}). A NovaException is returned as it is; any other
-     * throwable becomes INTERNAL with a generic message and the throwable as cause.
+     * e.g. in an {@link ExecutionException}). A NovaException is returned as it is; a database
+     * failure that is not the request's fault becomes UNAVAILABLE or DEADLINE_EXCEEDED
+     * ({@link StorageFailures}); any other throwable becomes INTERNAL with a generic message and the
+     * throwable as cause.
      */
     public static NovaException from(Throwable throwable) {
         Objects.requireNonNull(throwable, "throwable");
@@ -136,7 +138,8 @@ public final class NovaException extends RuntimeException {
                 return StatusDetails.toNovaException(t, throwable);
             }
         }
-        return builder(ErrorCode.INTERNAL, INTERNAL_MESSAGE).cause(throwable).build();
+        return StorageFailures.classify(throwable)
+                .orElseGet(() -> builder(ErrorCode.INTERNAL, INTERNAL_MESSAGE).cause(throwable).build());
     }
 
     /** The status with all details as a gRPC exception; this exception becomes its cause. */

@@ -149,6 +149,50 @@ class ErrorMappingInterceptorTest {
     }
 
     @Test
+    void aBrokenDatabaseConnectionBecomesUnavailableNotInternal() {
+        StatusRuntimeException failure = unaryFailure("db-restarting");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.getStatus().getDescription()).isEqualTo("storage temporarily unavailable; retry later");
+        assertThat(NovaException.from(failure).requestId()).contains("req-42");
+        assertThat(failure.getTrailers().toString()).doesNotContain("10.0.0.7").doesNotContain("administrator");
+        assertThat(logged).anySatisfy(record -> assertThat(record.getMessage()).contains("req-42"));
+    }
+
+    @Test
+    void aStatementCancelledAtTheDeadlineBecomesDeadlineExceeded() {
+        StatusRuntimeException failure = unaryFailure("db-statement-timeout");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    }
+
+    @Test
+    void aMarkedDownstreamFailurePassedOnKeepsTheDependencyMarker() {
+        StatusRuntimeException failure = unaryFailure("dependency-rethrown");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(DependencyFailures.isMarked(failure.getTrailers())).isTrue();
+    }
+
+    @Test
+    void aNovaExceptionCausedByAMarkedDownstreamFailureIsMarked() {
+        StatusRuntimeException failure = unaryFailure("dependency-wrapped");
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.getStatus().getDescription()).isEqualTo("cannot confirm the author right now");
+        assertThat(DependencyFailures.isMarked(failure.getTrailers())).isTrue();
+        assertThat(failure.getTrailers().getAll(DependencyFailures.TRAILER)).hasSize(1);
+    }
+
+    @Test
+    void aServicesOwnFailureCarriesNoDependencyMarker() {
+        assertThat(DependencyFailures.isMarked(unaryFailure("full").getTrailers())).isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("bug").getTrailers())).isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("downstream").getTrailers())).isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("db-restarting").getTrailers())).isFalse();
+    }
+
+    @Test
     void aNovaExceptionPassedToOnErrorIsMapped() {
         NovaException received = NovaException.from(unaryFailure("onerror-nova"));
 
@@ -316,11 +360,19 @@ class ErrorMappingInterceptorTest {
                     v.throwIfAny();
                 }
                 case "bug" -> throw new IllegalStateException("password=hunter2");
+                case "db-restarting" -> throw new IllegalStateException("Unable to execute statement",
+                        new java.sql.SQLException("FATAL: terminating connection due to administrator command"
+                                + " (10.0.0.7:5432)", "57P01"));
+                case "db-statement-timeout" -> response.onError(new IllegalStateException("Unable to execute",
+                        new java.sql.SQLException("ERROR: canceling statement due to user request", "57014")));
                 case "downstream" -> {
                     Metadata trailers = new Metadata();
                     trailers.put(DOWNSTREAM_TRAILER, "kept");
                     throw Status.UNAVAILABLE.withDescription("users unavailable").asRuntimeException(trailers);
                 }
+                case "dependency-rethrown" -> throw markedDownstreamFailure();
+                case "dependency-wrapped" -> throw NovaException.builder(ErrorCode.UNAVAILABLE,
+                        "cannot confirm the author right now").cause(markedDownstreamFailure()).build();
                 case "onerror-nova" -> response.onError(NovaException.builder(ErrorCode.PERMISSION_DENIED,
                         "not your post").reason("NOT_OWNER").build());
                 case "onerror-bug" -> response.onError(new IllegalStateException("secret"));
@@ -333,6 +385,13 @@ class ErrorMappingInterceptorTest {
                 }
                 default -> throw new IllegalArgumentException(request);
             }
+        }
+
+        /** What a nova-rpc client throws when the call it made failed after its retries. */
+        private static StatusRuntimeException markedDownstreamFailure() {
+            Metadata trailers = new Metadata();
+            DependencyFailures.mark(trailers);
+            return Status.UNAVAILABLE.withDescription("users unavailable").asRuntimeException(trailers);
         }
 
         private static void stream(String request, StreamObserver<String> response) {

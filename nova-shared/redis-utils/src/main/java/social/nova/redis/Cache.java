@@ -59,7 +59,7 @@ public final class Cache {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
-        this.guard = new RedisFailureGuard(COMPONENT, settings.name(), registry, settings.failureCooldown(),
+        this.guard = new RedisFailureGuard(redis, COMPONENT, settings.name(), registry, settings.failureCooldown(),
                 settings.failureLogInterval());
         this.decodeLog = new ThrottledLogger(LOGGER, settings.failureLogInterval());
         this.hits = requests(registry, "hit");

@@ -62,7 +62,7 @@ public final class RateLimiter {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
-        this.guard = new RedisFailureGuard(COMPONENT, settings.name(), registry, settings.failureCooldown(),
+        this.guard = new RedisFailureGuard(redis, COMPONENT, settings.name(), registry, settings.failureCooldown(),
                 settings.failureLogInterval());
         this.allowed = decisions(registry, "allowed");
         this.denied = decisions(registry, "denied");

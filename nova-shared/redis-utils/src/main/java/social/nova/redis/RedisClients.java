@@ -2,13 +2,21 @@ package social.nova.redis;
 
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.executors.DefaultCommandExecutor;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * Builds the pooled Jedis client every Nova component shares. One client per service is enough:
  * it is thread-safe, borrows a pooled connection per command and reconnects by itself after
  * Redis restarts (broken connections are dropped from the pool on first failure).
+ *
+ * <p>{@code socket-timeout} bounds every non-blocking command as a whole, from waiting for a
+ * pooled connection to the reply ({@link TimeLimitedCommandExecutor}): a frozen Redis costs a
+ * caller at most that long, not the sum of the pool wait, the connect and the socket timeouts.
  */
 public final class RedisClients {
     private RedisClients() {
@@ -38,10 +46,14 @@ public final class RedisClients {
         pool.setBlockWhenExhausted(true);
         pool.setJmxEnabled(false);
 
+        JedisClientConfig clientConfig = client.build();
+        PooledConnectionProvider connections = new PooledConnectionProvider(
+                new HostAndPort(settings.host(), settings.port()), clientConfig, pool);
         return RedisClient.builder()
-                .hostAndPort(settings.host(), settings.port())
-                .clientConfig(client.build())
-                .poolConfig(pool)
+                .clientConfig(clientConfig)
+                .connectionProvider(connections)
+                .commandExecutor(new TimeLimitedCommandExecutor(new DefaultCommandExecutor(connections),
+                        settings.socketTimeout()))
                 .build();
     }
 }

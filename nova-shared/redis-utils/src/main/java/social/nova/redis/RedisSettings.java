@@ -22,12 +22,13 @@ import redis.clients.jedis.util.JedisURIHelper;
  * database:                 0           overrides the uri's
  * client-name:              (none)      shown by CLIENT LIST
  * connect-timeout:          PT2S
- * socket-timeout:           PT2S        every command; what a caller waits at most on a hung server
+ * socket-timeout:           PT2S        what a caller waits at most for one command on a hung server,
+ *                                       all included (pool wait, connecting, the reply)
  * blocking-socket-timeout:  PT10S       blocking commands (XREADGROUP BLOCK); must exceed their block time
  * pool.max-total:           16
  * pool.max-idle:            8
  * pool.min-idle:            0
- * pool.max-wait:            PT1S        wait for a free connection before failing
+ * pool.max-wait:            PT1S        wait for a free connection before failing (within socket-timeout)
  * </pre>
  */
 public record RedisSettings(String host,
@@ -116,6 +117,13 @@ public record RedisSettings(String host,
     public RedisSettings withTimeouts(Duration connect, Duration socket) {
         return new RedisSettings(host, port, user, password, database, ssl, clientName, connect, socket,
                 blockingSocketTimeout, poolMaxTotal, poolMaxIdle, poolMinIdle, poolMaxWait);
+    }
+
+    /** The same settings with another pool size and wait for a free connection. */
+    public RedisSettings withPool(int maxTotal, Duration maxWait) {
+        return new RedisSettings(host, port, user, password, database, ssl, clientName, connectTimeout,
+                socketTimeout, blockingSocketTimeout, maxTotal, Math.min(poolMaxIdle, maxTotal),
+                Math.min(poolMinIdle, Math.min(poolMaxIdle, maxTotal)), maxWait);
     }
 
     /** The same settings with another password. */

@@ -15,6 +15,7 @@ import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import social.nova.errors.DependencyFailures;
 
 /**
  * One Resilience4j circuit breaker per target service. Only statuses that say the target is in
@@ -25,6 +26,11 @@ import io.grpc.Status;
  * client's 429s open the breaker for every other client of the same caller. A target that is
  * itself overloaded answers UNAVAILABLE (the service kit's concurrency limit, a busy password
  * hasher), which does count. CANCELLED is the caller changing its mind and is not counted at all.
+ * Neither is an answer marked as a failure of the target's own dependency
+ * ({@link DependencyFailures}): the target is up and answered, so it is no failure of the target,
+ * and had it counted, one broken service deep down would open the breakers of every service
+ * above it, cutting callers off their methods that do not need it; nor is it a success, which
+ * would credit the target with a call it spent waiting for its dependency (the slow-call rate).
  *
  * <p>While the breaker is open a call fails at once, without touching the network, with
  * UNAVAILABLE "circuit breaker for &lt;target&gt; is OPEN; failing fast" (its cause, a
@@ -55,9 +61,10 @@ public final class CircuitBreakerInterceptor implements ClientInterceptor {
                                settings.slidingWindowType())
                 .waitDurationInOpenState(settings.waitDurationInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
-                .recordException(error -> error instanceof CallFailed failed && FAILURES.contains(failed.code))
+                .recordException(error -> error instanceof CallFailed failed && FAILURES.contains(failed.code)
+                                          && !failed.dependencyFailure)
                 .ignoreException(error -> error instanceof CallFailed failed
-                                          && failed.code == Status.Code.CANCELLED)
+                                          && (failed.code == Status.Code.CANCELLED || failed.dependencyFailure))
                 .writableStackTraceEnabled(false)
                 .build();
     }
@@ -81,7 +88,7 @@ public final class CircuitBreakerInterceptor implements ClientInterceptor {
                     delegate().start(new SimpleForwardingClientCallListener<>(responseListener) {
                         @Override
                         public void onClose(Status status, Metadata trailers) {
-                            record(status, breaker.getCurrentTimestamp() - started);
+                            record(status, trailers, breaker.getCurrentTimestamp() - started);
                             super.onClose(status, trailers);
                         }
                     }, headers);
@@ -93,22 +100,25 @@ public final class CircuitBreakerInterceptor implements ClientInterceptor {
         };
     }
 
-    private void record(Status status, long duration) {
+    private void record(Status status, Metadata trailers, long duration) {
         if (status.isOk()) {
             breaker.onSuccess(duration, breaker.getTimestampUnit());
         } else {
             // The breaker's predicates classify the code (see config()).
-            breaker.onError(duration, breaker.getTimestampUnit(), new CallFailed(status.getCode()));
+            breaker.onError(duration, breaker.getTimestampUnit(),
+                            new CallFailed(status.getCode(), DependencyFailures.isMarked(trailers)));
         }
     }
 
     /** A non-OK outcome as Resilience4j wants it: a Throwable, here without a stack trace. */
     static final class CallFailed extends RuntimeException {
         final Status.Code code;
+        final boolean dependencyFailure;
 
-        CallFailed(Status.Code code) {
+        CallFailed(Status.Code code, boolean dependencyFailure) {
             super(code.name(), null, false, false);
             this.code = code;
+            this.dependencyFailure = dependencyFailure;
         }
     }
 }

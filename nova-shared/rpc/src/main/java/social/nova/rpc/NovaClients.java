@@ -37,6 +37,9 @@ import social.nova.discovery.ServiceDirectory;
  * <p>Every call passes the same chain of interceptors, composed in {@link #interceptors} and
  * nowhere else. Outermost first:
  * <ol>
+ *   <li>{@link DependencyFailureInterceptor}: marks the call's final failure as a dependency
+ *       failure, which a handler passing it on answers with, so no caller above retries it; outside
+ *       retry and breaker, which judge the target's unmarked answers;</li>
  *   <li>{@link ClientMetricsInterceptor}: times the call as its caller sees it, retries and fast
  *       failures included, tagged with the final status;</li>
  *   <li>{@link PropagationInterceptor}: request id, caller and authorization from the Context into
@@ -147,6 +150,7 @@ public final class NovaClients implements AutoCloseable {
     private List<ClientInterceptor> interceptors(String target, ClientSettings client) {
         ClientMetrics metrics = new ClientMetrics(target, meters, latencies);
         return List.of(
+                new DependencyFailureInterceptor(),
                 new ClientMetricsInterceptor(metrics),
                 new PropagationInterceptor(),
                 new DeadlineInterceptor(client.deadlines()),

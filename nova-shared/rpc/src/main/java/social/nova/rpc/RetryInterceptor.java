@@ -18,13 +18,16 @@ import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import social.nova.errors.DependencyFailures;
 
 /**
  * Retries a unary call that failed with UNAVAILABLE, when its method is idempotent or safe
  * ({@link MethodDescriptor#isIdempotent()}/{@link MethodDescriptor#isSafe()}, which grpc-java's
  * code generator sets from the proto's {@code idempotency_level}). Other statuses, other methods
  * and streaming calls pass through untouched, and a fast failure of an open circuit breaker is
- * not retried (another attempt would only fail fast again).
+ * not retried (another attempt would only fail fast again), nor is an answer marked as a failure
+ * of the target's own dependency ({@link DependencyFailures}): retries happen at one layer only,
+ * the caller closest to the failure.
  *
  * <p>Attempts are spaced by exponential backoff with jitter (Resilience4j's
  * {@link IntervalFunction}, see {@link RetrySettings}) and never go past the call's deadline: when
@@ -65,9 +68,15 @@ public final class RetryInterceptor implements ClientInterceptor {
         return new RetryingCall<>(method, callOptions, next);
     }
 
-    static boolean isRetryable(Status status) {
+    /**
+     * UNAVAILABLE, unless it is the breaker's own fast failure or an answer marked as a failure
+     * of the target's own dependency ({@link DependencyFailures}): the target's client already
+     * retried that, and retrying here would multiply attempts at every hop.
+     */
+    static boolean isRetryable(Status status, Metadata trailers) {
         return status.getCode() == Status.Code.UNAVAILABLE
-               && !(status.getCause() instanceof CallNotPermittedException);
+               && !(status.getCause() instanceof CallNotPermittedException)
+               && !DependencyFailures.isMarked(trailers);
     }
 
     private static Deadline earlier(Deadline a, Deadline b) {
@@ -249,12 +258,12 @@ public final class RetryInterceptor implements ClientInterceptor {
          * Settles a closed attempt: true when its outcome goes to the caller, false when it is
          * stale or another attempt has been scheduled instead.
          */
-        private boolean settle(ClientCall<Q, R> attempt, Status status) {
+        private boolean settle(ClientCall<Q, R> attempt, Status status, Metadata trailers) {
             synchronized (lock) {
                 if (closed || attempt != current) {
                     return false;
                 }
-                if (!status.isOk() && scheduleRetry(status)) {
+                if (!status.isOk() && scheduleRetry(status, trailers)) {
                     return false;
                 }
                 closed = true;
@@ -262,8 +271,8 @@ public final class RetryInterceptor implements ClientInterceptor {
             }
         }
 
-        private boolean scheduleRetry(Status status) {
-            if (!isRetryable(status) || attempts >= settings.maxAttempts()) {
+        private boolean scheduleRetry(Status status, Metadata trailers) {
+            if (!isRetryable(status, trailers) || attempts >= settings.maxAttempts()) {
                 return false;
             }
             long delayMillis = backoff.apply(attempts);
@@ -304,7 +313,7 @@ public final class RetryInterceptor implements ClientInterceptor {
 
             @Override
             public void onClose(Status status, Metadata trailers) {
-                if (!settle(attempt, status)) {
+                if (!settle(attempt, status, trailers)) {
                     return;
                 }
                 if (responseHeaders != null) {

@@ -18,6 +18,7 @@ import io.grpc.Deadline;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -25,6 +26,7 @@ import io.grpc.stub.ClientCalls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import social.nova.errors.DependencyFailures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,6 +76,21 @@ class RetryTest {
         assertThat(server.hits).as("attempts the server saw").hasValue(3);
         assertThat(meters.get(ClientMetrics.RETRIES).tag("target", TARGET)
                            .tag("method", GET.getFullMethodName()).counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
+    void neverRetriesAnAnswerMarkedAsTheTargetsDependencyFailure() {
+        ManagedChannel channel = channel("defaults.retry.max-attempts", "3",
+                                         "defaults.retry.initial-backoff", "PT0.01S");
+        server.behave(request -> {
+            Metadata trailers = new Metadata();
+            DependencyFailures.mark(trailers);
+            throw Status.UNAVAILABLE.withDescription("its dependency is down").asRuntimeException(trailers);
+        });
+
+        failure(channel, GET, Status.Code.UNAVAILABLE);
+
+        assertThat(server.hits).as("the target's own client already retried").hasValue(1);
     }
 
     @Test
