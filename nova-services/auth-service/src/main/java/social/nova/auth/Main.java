@@ -20,15 +20,20 @@ public final class Main {
 
     /** Starts auth-service on a kit (tests pass one with their own config). */
     public static social.nova.kit.RunningService start(ServiceKit kit) {
+        return start(kit, Clock.systemUTC());
+    }
+
+    /** With a given clock, so tests can move time. */
+    static social.nova.kit.RunningService start(ServiceKit kit, Clock clock) {
         AuthSettings settings = AuthSettings.create(kit.config().get("auth"));
-        Clock clock = Clock.systemUTC();
         var jdbi = kit.database().jdbi();
         var meters = kit.meterRegistry();
         var redis = kit.redis();
 
         SigningKeys keys = kit.closeOnStop(new SigningKeys(jdbi, settings.jwt(), settings.keyRotation(),
                 settings.keyReload(), clock));
-        Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(), clock);
+        Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(),
+                settings.refreshRetryGrace(), clock);
         Accounts accounts = new Accounts(jdbi, new AccountStore(), sessions,
                 new PasswordHasher(settings.passwords(), HashingConcurrency.create(kit.config().get("auth.passwords"))), new Totp(settings.totp()),
                 new Accounts.Limits(new RateLimiter(redis, settings.loginPerAccount(), meters),
