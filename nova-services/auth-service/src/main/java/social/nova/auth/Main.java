@@ -31,7 +31,7 @@ public final class Main {
         var redis = kit.redis();
 
         SigningKeys keys = kit.closeOnStop(new SigningKeys(jdbi, settings.jwt(), settings.keyRotation(),
-                settings.keyReload(), clock));
+                settings.keyReload(), settings.jwksMaxAge(), clock));
         Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(),
                 settings.refreshRetryGrace(), clock);
         Accounts accounts = new Accounts(jdbi, new AccountStore(), sessions,
