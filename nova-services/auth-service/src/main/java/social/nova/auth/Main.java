@@ -2,6 +2,7 @@ package social.nova.auth;
 
 import java.time.Clock;
 
+import social.nova.crypto.AtRestCipher;
 import social.nova.crypto.HashingConcurrency;
 import social.nova.crypto.PasswordHasher;
 import social.nova.crypto.Totp;
@@ -26,6 +27,7 @@ public final class Main {
     /** With a given clock, so tests can move time. */
     static social.nova.kit.RunningService start(ServiceKit kit, Clock clock) {
         AuthSettings settings = AuthSettings.create(kit.config().get("auth"));
+        TotpSecrets totpSecrets = new TotpSecrets(AtRestCipher.create(kit.config().get("auth.totp-encryption")));
         var jdbi = kit.database().jdbi();
         var meters = kit.meterRegistry();
         var redis = kit.redis();
@@ -34,8 +36,11 @@ public final class Main {
                 settings.keyReload(), settings.jwksMaxAge(), clock));
         Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(),
                 settings.refreshRetryGrace(), clock);
-        Accounts accounts = new Accounts(jdbi, new AccountStore(), sessions,
-                new PasswordHasher(settings.passwords(), HashingConcurrency.create(kit.config().get("auth.passwords"))), new Totp(settings.totp()),
+        AccountStore accountStore = new AccountStore();
+        totpSecrets.prepare(jdbi, accountStore);
+        Accounts accounts = new Accounts(jdbi, accountStore, sessions,
+                new PasswordHasher(settings.passwords(), HashingConcurrency.create(kit.config().get("auth.passwords"))),
+                new Totp(settings.totp()), totpSecrets,
                 new Accounts.Limits(new RateLimiter(redis, settings.loginPerAccount(), meters),
                         new RateLimiter(redis, settings.loginPerClient(), meters),
                         new RateLimiter(redis, settings.registerPerClient(), meters),

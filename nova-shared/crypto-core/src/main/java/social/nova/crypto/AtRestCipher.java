@@ -25,16 +25,17 @@ import io.helidon.config.Config;
  * String secret = cipher.decrypt(stored, accountId.toString());
  * }</pre>
  * The context (e.g. the row's id) is the associated data: a value copied to another row does not
- * decrypt. Config keys (under the node given to {@link #create(Config)}):
+ * decrypt. Config key (under the node given to {@link #create(Config)}):
  * <pre>
  * keys: "2026-12=BASE64,2026-06=BASE64"   # id=Base64 of 32 random bytes, comma or newline separated
- * keys-file: /run/secrets/totp-keys       # the same format in a file (a mounted secret); wins over keys
+ * keys: file:/run/secrets/totp-keys       # or: the same format in a file (a mounted secret)
  * </pre>
  * Make a key with {@code openssl rand -base64 32}. Key ids are 1 to 32 characters of
  * {@code A-Z a-z 0-9 _ . -}.
  */
 public final class AtRestCipher {
     private static final String VERSION = "v1";
+    private static final String FILE_PREFIX = "file:";
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -50,20 +51,22 @@ public final class AtRestCipher {
     }
 
     /**
-     * From {@code keys-file} when set, else {@code keys}.
+     * From {@code keys}: the keys themselves, or {@code file:<path>} of a file holding them.
      *
-     * @throws IllegalArgumentException naming the setting when neither is set or a key is malformed
+     * @throws IllegalArgumentException naming the setting when it is missing or a key is malformed
      */
     public static AtRestCipher create(Config config) {
-        String file = config.get("keys-file").asString().filter(s -> !s.isBlank()).orElse(null);
-        if (file != null) {
+        String setting = config.key() + ".keys";
+        String keys = config.get("keys").asString().orElse("");
+        if (keys.startsWith(FILE_PREFIX)) {
+            String file = keys.substring(FILE_PREFIX.length()).strip();
             try {
-                return fromKeys(Files.readString(Path.of(file), StandardCharsets.UTF_8), config.key() + ".keys-file");
+                return fromKeys(Files.readString(Path.of(file), StandardCharsets.UTF_8), setting + " (" + file + ")");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + config.key() + ".keys-file " + file, e);
+                throw new UncheckedIOException("cannot read " + setting + " file " + file, e);
             }
         }
-        return fromKeys(config.get("keys").asString().orElse(""), config.key() + ".keys");
+        return fromKeys(keys, setting);
     }
 
     /** From {@code id=base64,...} (commas or newlines); the first key encrypts. */

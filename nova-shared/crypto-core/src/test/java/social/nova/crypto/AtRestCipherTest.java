@@ -64,7 +64,7 @@ class AtRestCipherTest {
     void keysComeFromConfigOrASecretFileAndBadKeysNameTheSetting(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys");
         Files.writeString(file, "# rotated 2026-12\n" + NEW + "\n" + OLD + "\n", StandardCharsets.UTF_8);
-        Config fromFile = Config.just(ConfigSources.create(Map.of("enc.keys-file", file.toString(), "enc.keys", OLD)));
+        Config fromFile = Config.just(ConfigSources.create(Map.of("enc.keys", "file:" + file)));
         assertThat(AtRestCipher.create(fromFile.get("enc")).currentKeyId()).isEqualTo("new");
         assertThat(AtRestCipher.create(Config.just(ConfigSources.create(Map.of("enc.keys", OLD)))
                 .get("enc")).currentKeyId()).isEqualTo("old");
