@@ -56,8 +56,8 @@ public final class DevelopmentSecrets {
         }
         if (!builtInStill.isEmpty()) {
             throw new IllegalStateException("Refusing to start: " + String.join(", ", builtInStill)
-                    + (builtInStill.size() == 1 ? " has" : " have") + " the built-in development value from "
-                    + "application.yaml. Set a real secret, or set " + PROFILE + "=" + DEV + " ("
+                    + (builtInStill.size() == 1 ? " has its built-in development value" : " have their built-in "
+                    + "development values") + " from application.yaml. Set a real secret, or set " + PROFILE + "=" + DEV + " ("
                     + environmentVariable(PROFILE) + "=" + DEV + ") on a development stack.");
         }
     }

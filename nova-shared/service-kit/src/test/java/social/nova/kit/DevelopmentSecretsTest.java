@@ -20,7 +20,7 @@ class DevelopmentSecretsTest {
         Config effective = config(Map.of("db.password", "auth_service"));
 
         assertThatIllegalStateException().isThrownBy(() -> DevelopmentSecrets.refuseOutsideDev(effective, SHIPPED))
-                .withMessage("Refusing to start: db.password (DB_PASSWORD) has the built-in development value from "
+                .withMessage("Refusing to start: db.password (DB_PASSWORD) has its built-in development value from "
                         + "application.yaml. Set a real secret, or set nova.profile=dev (NOVA_PROFILE=dev) on a "
                         + "development stack.");
     }
@@ -31,7 +31,7 @@ class DevelopmentSecretsTest {
                 "nova.secret-settings.0", "auth.totp-encryption.keys"));
 
         assertThatIllegalStateException().isThrownBy(() -> DevelopmentSecrets.refuseOutsideDev(effective, SHIPPED))
-                .withMessageStartingWith("Refusing to start: auth.totp-encryption.keys (AUTH_TOTP_dash_ENCRYPTION_KEYS) has");
+                .withMessageStartingWith("Refusing to start: auth.totp-encryption.keys (AUTH_TOTP_dash_ENCRYPTION_KEYS) has its");
     }
 
     @Test
