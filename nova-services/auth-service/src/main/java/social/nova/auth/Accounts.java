@@ -205,10 +205,14 @@ final class Accounts {
         }
     }
 
+    /**
+     * The event user-service makes the profile from. It carries no email: no consumer needs it, and
+     * every consumer and the stream's retention would otherwise hold it (a consumer that needs it
+     * asks auth-service, which owns it).
+     */
     private static OutboxEvent userRegistered(Account account) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("userId", account.id().toString());
-        payload.put("email", account.email());
         payload.put("username", account.username());
         payload.put("displayName", account.displayName());
         payload.put("registeredAt", account.createdAt().toString());
