@@ -257,6 +257,8 @@ public final class NovaStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVER_PORT", Integer.toString(service.port()));
         env.put("SERVER_HOST", "0.0.0.0");
+        // A development stack: the services may use the built-in development secrets (service kit).
+        env.put("NOVA_PROFILE", "dev");
         env.put("SERVICE_ADVERTISE_dash_ADDRESS", alias);
         env.put("CONSUL_URL", "http://" + PlatformContainers.CONSUL + ":" + PlatformContainers.CONSUL_PORT);
         env.put("CONSUL_CHECKS_INTERVAL", settings.checkInterval().toString());

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,6 +13,10 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code auth.accounts}. Every method runs on the caller's handle (and transaction). */
 final class AccountStore {
+    /** The stored TOTP values of an account (encrypted, or plain Base32 from before encryption). */
+    record StoredTotp(UUID id, String secret, String pending) {
+    }
+
     private static final String COLUMNS = "id, email, username, display_name, password_hash, created_at, "
             + "totp_secret, totp_pending, totp_enabled_at, totp_last_step";
 
@@ -72,6 +77,38 @@ final class AccountStore {
         return handle.createUpdate("UPDATE accounts SET totp_last_step = :step "
                                            + "WHERE id = :id AND (totp_last_step IS NULL OR totp_last_step < :step)")
                 .bind("id", id).bind("step", step).execute() == 1;
+    }
+
+    /** Accounts with a TOTP value not matching {@code currentPattern} (SQL LIKE): plain or under an older key. */
+    List<StoredTotp> totpNotUnder(Handle handle, String currentPattern, int limit) {
+        return handle.createQuery("SELECT id, totp_secret, totp_pending FROM accounts "
+                                          + "WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE :current) "
+                                          + "OR (totp_pending IS NOT NULL AND totp_pending NOT LIKE :current) LIMIT :limit")
+                .bind("current", currentPattern).bind("limit", limit)
+                .map((rs, ctx) -> new StoredTotp(rs.getObject("id", UUID.class), rs.getString("totp_secret"),
+                        rs.getString("totp_pending")))
+                .list();
+    }
+
+    /** One account with a TOTP value matching {@code currentPattern} (SQL LIKE), if any. */
+    Optional<StoredTotp> anyTotpUnder(Handle handle, String currentPattern) {
+        return handle.createQuery("SELECT id, CASE WHEN totp_secret LIKE :current THEN totp_secret END AS totp_secret, "
+                                          + "CASE WHEN totp_secret LIKE :current THEN NULL ELSE totp_pending END AS totp_pending "
+                                          + "FROM accounts WHERE totp_secret LIKE :current OR totp_pending LIKE :current LIMIT 1")
+                .bind("current", currentPattern)
+                .map((rs, ctx) -> new StoredTotp(rs.getObject("id", UUID.class), rs.getString("totp_secret"),
+                        rs.getString("totp_pending")))
+                .findOne();
+    }
+
+    /** Replaces both TOTP values if they are still {@code old}'s; false if the row changed meanwhile. */
+    boolean replaceTotp(Handle handle, StoredTotp old, String secret, String pending) {
+        return handle.createUpdate("UPDATE accounts SET totp_secret = :secret, totp_pending = :pending WHERE id = :id "
+                                           + "AND totp_secret IS NOT DISTINCT FROM :oldSecret "
+                                           + "AND totp_pending IS NOT DISTINCT FROM :oldPending")
+                .bind("id", old.id()).bind("secret", secret).bind("pending", pending)
+                .bind("oldSecret", old.secret()).bind("oldPending", old.pending())
+                .execute() == 1;
     }
 
     private static Account account(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -46,6 +46,7 @@ final class Accounts {
     private final Sessions sessions;
     private final PasswordHasher hasher;
     private final Totp totp;
+    private final TotpSecrets totpSecrets;
     private final Limits limits;
     private final Clock clock;
     /** Verified when the email is unknown, so that the answer takes as long as for a wrong password. */
@@ -64,13 +65,14 @@ final class Accounts {
     record Enrollment(String secret, String otpauthUri) {
     }
 
-    Accounts(Jdbi jdbi, AccountStore accounts, Sessions sessions, PasswordHasher hasher, Totp totp, Limits limits,
-             Clock clock) {
+    Accounts(Jdbi jdbi, AccountStore accounts, Sessions sessions, PasswordHasher hasher, Totp totp,
+             TotpSecrets totpSecrets, Limits limits, Clock clock) {
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.sessions = sessions;
         this.hasher = hasher;
         this.totp = totp;
+        this.totpSecrets = totpSecrets;
         this.limits = limits;
         this.clock = clock;
         this.decoyHash = hasher.hash("decoy-password-for-unknown-accounts".toCharArray());
@@ -125,7 +127,7 @@ final class Accounts {
             if (totpCode == null) {
                 throw AuthErrors.totpRequired();
             }
-            requireFreshCode(account, account.totpSecret(), totpCode);
+            requireFreshCode(account, totpSecrets.open(account.id(), account.totpSecret()), totpCode);
         }
         return jdbi.inTransaction(handle -> {
             if (hasher.needsRehash(account.passwordHash())) {
@@ -142,7 +144,7 @@ final class Accounts {
                     "two-factor authentication is already on; disable it first");
         }
         String secret = totp.generateSecret();
-        jdbi.useHandle(handle -> accounts.setPendingTotp(handle, userId, secret));
+        jdbi.useHandle(handle -> accounts.setPendingTotp(handle, userId, totpSecrets.seal(userId, secret)));
         return new Enrollment(secret, totp.otpauthUri(secret, account.email()));
     }
 
@@ -158,7 +160,7 @@ final class Accounts {
         }
         enforce(limits.totpPerAccount(), userId.toString());
         Instant now = clock.instant();
-        OptionalLong step = totp.matchingStep(account.totpPending(), code, now);
+        OptionalLong step = totp.matchingStep(totpSecrets.open(userId, account.totpPending()), code, now);
         if (step.isEmpty()) {
             throw AuthErrors.totpInvalid();
         }
@@ -173,7 +175,7 @@ final class Accounts {
             throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_NOT_ENABLED", "two-factor authentication is off");
         }
         enforce(limits.totpPerAccount(), userId.toString());
-        requireFreshCode(account, account.totpSecret(), code);
+        requireFreshCode(account, totpSecrets.open(userId, account.totpSecret()), code);
         jdbi.useHandle(handle -> accounts.disableTotp(handle, userId));
     }
 
@@ -203,10 +205,14 @@ final class Accounts {
         }
     }
 
+    /**
+     * The event user-service makes the profile from. It carries no email: no consumer needs it, and
+     * every consumer and the stream's retention would otherwise hold it (a consumer that needs it
+     * asks auth-service, which owns it).
+     */
     private static OutboxEvent userRegistered(Account account) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("userId", account.id().toString());
-        payload.put("email", account.email());
         payload.put("username", account.username());
         payload.put("displayName", account.displayName());
         payload.put("registeredAt", account.createdAt().toString());

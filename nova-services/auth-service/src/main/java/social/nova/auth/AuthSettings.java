@@ -15,6 +15,9 @@ import social.nova.redis.RateLimiterSettings;
  * @param passwords           Argon2id parameters ({@code auth.passwords})
  * @param totp                TOTP parameters ({@code auth.totp})
  * @param refreshTokenTtl     lifetime of a refresh token ({@code auth.refresh-token-ttl}, 30 days)
+ * @param refreshRetryGrace   how long after a Refresh the same refresh token may be presented again
+ *                            and get the same answer, for a client whose answer was lost
+ *                            ({@code auth.refresh-retry-grace}, 10 s); later reuse revokes the session
  * @param keyRotation         how often the signing key rotates ({@code auth.keys.rotate-every}, 7 days)
  * @param keyReload           how often an instance re-reads the shared key ring ({@code auth.keys.reload-every}, 1 min)
  * @param jwksMaxAge          how long clients may cache the public keys ({@code auth.keys.jwks-max-age}, 5 min)
@@ -27,6 +30,7 @@ public record AuthSettings(JwtSettings jwt,
                            PasswordHashSettings passwords,
                            TotpSettings totp,
                            Duration refreshTokenTtl,
+                           Duration refreshRetryGrace,
                            Duration keyRotation,
                            Duration keyReload,
                            Duration jwksMaxAge,
@@ -35,12 +39,19 @@ public record AuthSettings(JwtSettings jwt,
                            RateLimiterSettings registerPerClient,
                            RateLimiterSettings totpPerAccount) {
 
+    public AuthSettings {
+        if (refreshRetryGrace.isNegative()) {
+            throw new IllegalArgumentException("auth.refresh-retry-grace must not be negative: " + refreshRetryGrace);
+        }
+    }
+
     public static AuthSettings create(Config auth) {
         return new AuthSettings(
                 JwtSettings.create(auth.get("jwt")),
                 PasswordHashSettings.create(auth.get("passwords")),
                 TotpSettings.create(auth.get("totp")),
                 auth.get("refresh-token-ttl").as(Duration.class).orElse(Duration.ofDays(30)),
+                auth.get("refresh-retry-grace").as(Duration.class).orElse(Duration.ofSeconds(10)),
                 auth.get("keys.rotate-every").as(Duration.class).orElse(Duration.ofDays(7)),
                 auth.get("keys.reload-every").as(Duration.class).orElse(Duration.ofMinutes(1)),
                 auth.get("keys.jwks-max-age").as(Duration.class).orElse(Duration.ofMinutes(5)),

@@ -2,6 +2,7 @@ package social.nova.auth;
 
 import java.time.Clock;
 
+import social.nova.crypto.AtRestCipher;
 import social.nova.crypto.HashingConcurrency;
 import social.nova.crypto.PasswordHasher;
 import social.nova.crypto.Totp;
@@ -20,17 +21,26 @@ public final class Main {
 
     /** Starts auth-service on a kit (tests pass one with their own config). */
     public static social.nova.kit.RunningService start(ServiceKit kit) {
+        return start(kit, Clock.systemUTC());
+    }
+
+    /** With a given clock, so tests can move time. */
+    static social.nova.kit.RunningService start(ServiceKit kit, Clock clock) {
         AuthSettings settings = AuthSettings.create(kit.config().get("auth"));
-        Clock clock = Clock.systemUTC();
+        TotpSecrets totpSecrets = new TotpSecrets(AtRestCipher.create(kit.config().get("auth.totp-encryption")));
         var jdbi = kit.database().jdbi();
         var meters = kit.meterRegistry();
         var redis = kit.redis();
 
         SigningKeys keys = kit.closeOnStop(new SigningKeys(jdbi, settings.jwt(), settings.keyRotation(),
-                settings.keyReload(), clock));
-        Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(), clock);
-        Accounts accounts = new Accounts(jdbi, new AccountStore(), sessions,
-                new PasswordHasher(settings.passwords(), HashingConcurrency.create(kit.config().get("auth.passwords"))), new Totp(settings.totp()),
+                settings.keyReload(), settings.jwksMaxAge(), clock));
+        Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(),
+                settings.refreshRetryGrace(), clock);
+        AccountStore accountStore = new AccountStore();
+        totpSecrets.prepare(jdbi, accountStore);
+        Accounts accounts = new Accounts(jdbi, accountStore, sessions,
+                new PasswordHasher(settings.passwords(), HashingConcurrency.create(kit.config().get("auth.passwords"))),
+                new Totp(settings.totp()), totpSecrets,
                 new Accounts.Limits(new RateLimiter(redis, settings.loginPerAccount(), meters),
                         new RateLimiter(redis, settings.loginPerClient(), meters),
                         new RateLimiter(redis, settings.registerPerClient(), meters),

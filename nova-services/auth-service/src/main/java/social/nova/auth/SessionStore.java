@@ -10,8 +10,18 @@ import org.jdbi.v3.core.Handle;
 /** SQL for {@code auth.sessions} and {@code auth.refresh_tokens}. */
 final class SessionStore {
 
-    /** A stored refresh token with what deciding on it needs. */
-    record StoredRefreshToken(UUID sessionId, UUID accountId, Instant expiresAt, boolean used, boolean sessionRevoked) {
+    /**
+     * A stored refresh token with what deciding on it needs.
+     *
+     * @param usedAt        when it was exchanged, or null
+     * @param replayPair    the sealed answer of that exchange ({@link RefreshReplay}), or null
+     * @param successorUsed whether the token it was exchanged for has been exchanged in turn
+     */
+    record StoredRefreshToken(UUID sessionId, UUID accountId, Instant expiresAt, Instant usedAt, boolean sessionRevoked,
+                              byte[] replayPair, boolean successorUsed) {
+        boolean used() {
+            return usedAt != null;
+        }
     }
 
     void createSession(Handle handle, UUID sessionId, UUID accountId, Instant now) {
@@ -28,23 +38,53 @@ final class SessionStore {
     }
 
     Optional<StoredRefreshToken> refreshToken(Handle handle, String tokenHash) {
-        return handle.createQuery("SELECT t.session_id, s.account_id, t.expires_at, t.used_at IS NOT NULL AS used, "
-                                          + "s.revoked_at IS NOT NULL AS revoked "
+        return findRefreshToken(handle, tokenHash, "");
+    }
+
+    /**
+     * The token, its row locked until the transaction ends: a retry that arrives while the first
+     * Refresh is still running waits for it and then sees its answer.
+     */
+    Optional<StoredRefreshToken> refreshTokenForUpdate(Handle handle, String tokenHash) {
+        return findRefreshToken(handle, tokenHash, " FOR UPDATE OF t");
+    }
+
+    private Optional<StoredRefreshToken> findRefreshToken(Handle handle, String tokenHash, String lock) {
+        return handle.createQuery("SELECT t.session_id, s.account_id, t.expires_at, t.used_at, "
+                                          + "s.revoked_at IS NOT NULL AS revoked, t.replay_pair, "
+                                          + "n.used_at IS NOT NULL AS successor_used "
                                           + "FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id "
-                                          + "WHERE t.token_hash = :hash")
+                                          + "LEFT JOIN refresh_tokens n ON n.token_hash = t.replaced_by "
+                                          + "WHERE t.token_hash = :hash" + lock)
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> new StoredRefreshToken(rs.getObject("session_id", UUID.class),
                         rs.getObject("account_id", UUID.class),
                         rs.getTimestamp("expires_at").toInstant(),
-                        rs.getBoolean("used"),
-                        rs.getBoolean("revoked")))
+                        Optional.ofNullable(rs.getTimestamp("used_at")).map(Timestamp::toInstant).orElse(null),
+                        rs.getBoolean("revoked"),
+                        rs.getBytes("replay_pair"),
+                        rs.getBoolean("successor_used")))
                 .findOne();
     }
 
-    /** Marks a refresh token used; false if it was used already (a concurrent refresh won). */
-    boolean markUsed(Handle handle, String tokenHash, Instant now) {
-        return handle.createUpdate("UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
-                .bind("hash", tokenHash).bind("now", Timestamp.from(now)).execute() == 1;
+    /**
+     * Marks a refresh token used, exchanged for {@code successorHash} with the sealed answer kept for
+     * a retry; false if it was used already. The predecessor's answer is dropped: once this token is
+     * exchanged, a retry of the one before is no retry.
+     */
+    boolean markUsed(Handle handle, String tokenHash, Instant now, String successorHash, byte[] replayPair) {
+        handle.createUpdate("UPDATE refresh_tokens SET replay_pair = NULL WHERE replaced_by = :hash")
+                .bind("hash", tokenHash).execute();
+        return handle.createUpdate("UPDATE refresh_tokens SET used_at = :now, replaced_by = :successor, replay_pair = :replay "
+                                           + "WHERE token_hash = :hash AND used_at IS NULL")
+                .bind("hash", tokenHash).bind("now", Timestamp.from(now))
+                .bind("successor", successorHash).bind("replay", replayPair).execute() == 1;
+    }
+
+    /** Drops the answer kept for a retry (the token was reused after the grace). */
+    void forgetReplay(Handle handle, String tokenHash) {
+        handle.createUpdate("UPDATE refresh_tokens SET replay_pair = NULL WHERE token_hash = :hash")
+                .bind("hash", tokenHash).execute();
     }
 
     void revokeSession(Handle handle, UUID sessionId, String why, Instant now) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.crypto.AccessToken;
+import social.nova.crypto.DecryptionFailedException;
 import social.nova.crypto.TokenVerificationException;
 import social.nova.crypto.Tokens;
 import social.nova.errors.Violations;
@@ -16,7 +17,10 @@ import social.nova.errors.Violations;
 /**
  * Sessions and their tokens. A login opens a session; each Refresh kills the presented refresh
  * token and issues the next one of the same session (its family). Presenting a dead refresh
- * token again means it was stolen or replayed: the whole session is revoked.
+ * token again means it was stolen or replayed: the whole session is revoked. The one exception is
+ * a retry: within {@code refresh-retry-grace} of the exchange, and while the token it was exchanged
+ * for is still unused, the same token gets the same answer again ({@link RefreshReplay}), so a
+ * client whose answer was lost (a gateway timeout) keeps its session.
  */
 final class Sessions {
     private static final int REFRESH_TOKEN_BYTES = 32;
@@ -25,13 +29,16 @@ final class Sessions {
     private final SessionStore store;
     private final SigningKeys keys;
     private final Duration refreshTokenTtl;
+    private final Duration retryGrace;
     private final Clock clock;
 
-    Sessions(Jdbi jdbi, SessionStore store, SigningKeys keys, Duration refreshTokenTtl, Clock clock) {
+    Sessions(Jdbi jdbi, SessionStore store, SigningKeys keys, Duration refreshTokenTtl, Duration retryGrace,
+             Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
         this.keys = keys;
         this.refreshTokenTtl = refreshTokenTtl;
+        this.retryGrace = retryGrace;
         this.clock = clock;
     }
 
@@ -39,7 +46,7 @@ final class Sessions {
     TokenPair open(Handle handle, UUID accountId) {
         UUID sessionId = UUID.randomUUID();
         store.createSession(handle, sessionId, accountId, clock.instant());
-        return issue(handle, accountId, sessionId);
+        return issue(handle, accountId, sessionId).tokens();
     }
 
     TokenPair refresh(String refreshToken) {
@@ -47,19 +54,26 @@ final class Sessions {
         String hash = Tokens.sha256(refreshToken);
         Outcome outcome = jdbi.inTransaction(handle -> {
             Instant now = clock.instant();
-            var stored = store.refreshToken(handle, hash).orElse(null);
+            var stored = store.refreshTokenForUpdate(handle, hash).orElse(null);
             if (stored == null || stored.expiresAt().isBefore(now)) {
                 return Outcome.failed("REFRESH_TOKEN_INVALID", "the refresh token is unknown or expired");
             }
             if (stored.sessionRevoked()) {
                 return Outcome.failed("SESSION_REVOKED", "the session of this refresh token has ended");
             }
-            if (stored.used() || !store.markUsed(handle, hash, now)) {
-                store.revokeSession(handle, stored.sessionId(), "refresh token reused", now);
-                return Outcome.failed("REFRESH_TOKEN_REUSED",
-                        "the refresh token was already used; the session has been revoked");
+            if (stored.used()) {
+                TokenPair answered = retried(refreshToken, hash, stored, now);
+                if (answered != null) {
+                    return Outcome.issued(answered);
+                }
+                return reused(handle, hash, stored, now);
             }
-            return Outcome.issued(issue(handle, stored.accountId(), stored.sessionId()));
+            Issued next = issue(handle, stored.accountId(), stored.sessionId());
+            byte[] replay = RefreshReplay.seal(refreshToken, hash, next.tokens(), next.accessTokenExpiresAt());
+            if (!store.markUsed(handle, hash, now, Tokens.sha256(next.tokens().refreshToken()), replay)) {
+                return reused(handle, hash, stored, now);
+            }
+            return Outcome.issued(next.tokens());
         });
         // The revocation above must commit even though the caller is refused, so the failure is
         // raised after the transaction rather than inside it.
@@ -91,13 +105,39 @@ final class Sessions {
         return token;
     }
 
-    private TokenPair issue(Handle handle, UUID accountId, UUID sessionId) {
+    /**
+     * The answer given when {@code stored} was exchanged, if this is a retry of that exchange: within
+     * the grace, and before the token it was exchanged for has been used. Null otherwise.
+     */
+    private TokenPair retried(String refreshToken, String hash, SessionStore.StoredRefreshToken stored, Instant now) {
+        if (stored.replayPair() == null || stored.successorUsed() || !now.isBefore(stored.usedAt().plus(retryGrace))) {
+            return null;
+        }
+        try {
+            return RefreshReplay.open(refreshToken, hash, stored.replayPair(), now);
+        } catch (DecryptionFailedException e) {
+            // Only a changed row gets here; refusing (and revoking) is the safe side.
+            return null;
+        }
+    }
+
+    private Outcome reused(Handle handle, String hash, SessionStore.StoredRefreshToken stored, Instant now) {
+        store.forgetReplay(handle, hash);
+        store.revokeSession(handle, stored.sessionId(), "refresh token reused", now);
+        return Outcome.failed("REFRESH_TOKEN_REUSED", "the refresh token was already used; the session has been revoked");
+    }
+
+    private Issued issue(Handle handle, UUID accountId, UUID sessionId) {
         Instant now = clock.instant();
         String refreshToken = Tokens.randomUrlSafe(REFRESH_TOKEN_BYTES);
         store.insertRefreshToken(handle, Tokens.sha256(refreshToken), sessionId, now, now.plus(refreshTokenTtl));
         var issued = keys.signer().issue(accountId.toString(), sessionId.toString(), List.of());
-        return new TokenPair(issued.token(), refreshToken,
-                Duration.between(issued.claims().issuedAt(), issued.claims().expiresAt()));
+        return new Issued(new TokenPair(issued.token(), refreshToken,
+                Duration.between(issued.claims().issuedAt(), issued.claims().expiresAt())), issued.claims().expiresAt());
+    }
+
+    /** A new pair and when its access token expires. */
+    private record Issued(TokenPair tokens, Instant accessTokenExpiresAt) {
     }
 
     /** What a refresh transaction decided. */

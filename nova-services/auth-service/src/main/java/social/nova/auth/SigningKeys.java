@@ -18,9 +18,13 @@ import social.nova.crypto.KeyRing;
 
 /**
  * The signing key ring, shared by every auth-service instance through {@code auth.key_ring}.
- * On start and then every {@code reload-every} an instance re-reads the ring, rotating it first
- * when the current key is older than {@code rotate-every}; the row lock makes one instance do
- * each rotation. Rotated-out keys keep verifying until tokens they signed have expired.
+ * On start and then every {@code reload-every} an instance re-reads the ring. Every
+ * {@code rotate-every} one instance (the row lock picks it) publishes a next key that starts
+ * signing {@link #publishAhead} later: by then every instance has re-read the ring (one
+ * {@code reload-every}) and every verifier's cached JWKS has expired ({@code jwks-max-age}), with
+ * the clock skew on top, so no verifier meets a token whose key it has not seen. All instances
+ * switch at that instant by their own clocks; the replaced key stays published for the access-token
+ * lifetime plus clock skew after it, the longest a token it signed can still be accepted.
  *
  * <p>The private keys are stored as a JWK set in the service's own schema, readable only by its
  * role. A KMS-wrapped key is the production step after this (see README).
@@ -31,6 +35,7 @@ final class SigningKeys implements AutoCloseable {
     private final Jdbi jdbi;
     private final JwtSettings jwt;
     private final Duration rotateEvery;
+    private final Duration publishAhead;
     private final Clock clock;
     private final ScheduledExecutorService reloader;
     private volatile Keys keys;
@@ -39,16 +44,30 @@ final class SigningKeys implements AutoCloseable {
     private record Keys(KeyRing ring, JwtSigner signer, JwtVerifier verifier) {
     }
 
-    SigningKeys(Jdbi jdbi, JwtSettings jwt, Duration rotateEvery, Duration reloadEvery, Clock clock) {
+    SigningKeys(Jdbi jdbi, JwtSettings jwt, Duration rotateEvery, Duration reloadEvery, Duration jwksMaxAge,
+                Clock clock) {
         this.jdbi = jdbi;
         this.jwt = jwt;
         this.rotateEvery = rotateEvery;
+        this.publishAhead = publishAhead(reloadEvery, jwksMaxAge, jwt);
+        if (rotateEvery.compareTo(publishAhead) <= 0) {
+            throw new IllegalArgumentException("auth.keys.rotate-every (" + rotateEvery + ") must be longer than "
+                    + "reload-every + jwks-max-age + jwt.clock-skew (" + publishAhead + ")");
+        }
         this.clock = clock;
         this.keys = load();
         this.reloader = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("auth-key-reload").factory());
         reloader.scheduleWithFixedDelay(this::reload, reloadEvery.toMillis(), reloadEvery.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How long a next key is published before it signs: one reload of every instance, one JWKS
+     * cache lifetime of every verifier, and the clock skew between them.
+     */
+    static Duration publishAhead(Duration reloadEvery, Duration jwksMaxAge, JwtSettings jwt) {
+        return reloadEvery.plus(jwksMaxAge).plus(jwt.clockSkew());
     }
 
     JwtSigner signer() {
@@ -100,10 +119,13 @@ final class SigningKeys implements AutoCloseable {
             if (stored.get().rotatedAt().plus(rotateEvery).isAfter(now)) {
                 return existing;
             }
-            existing.rotate();
-            handle.createUpdate("UPDATE key_ring SET private_jwks = :jwks, rotated_at = :now WHERE id = 1")
-                    .bind("jwks", existing.toPrivateJwksJson()).bind("now", Timestamp.from(now)).execute();
-            LOG.log(System.Logger.Level.INFO, "Rotated the signing key; new kid {0}", existing.currentKeyId());
+            Instant activatesAt = now.plus(publishAhead);
+            if (existing.publishNext(activatesAt)) {
+                handle.createUpdate("UPDATE key_ring SET private_jwks = :jwks, rotated_at = :now WHERE id = 1")
+                        .bind("jwks", existing.toPrivateJwksJson()).bind("now", Timestamp.from(now)).execute();
+                LOG.log(System.Logger.Level.INFO, "Published the next signing key {0}; it signs from {1}",
+                        existing.nextKeyId().orElseThrow(), activatesAt);
+            }
             return existing;
         });
         return new Keys(ring, new JwtSigner(ring, jwt, clock), new JwtVerifier(ring, jwt, clock));

@@ -1,5 +1,6 @@
 package social.nova.auth;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -11,10 +12,12 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.helidon.config.Config;
+import org.jdbi.v3.core.Jdbi;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.testing.ServiceConfigs;
+import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
 
 /** A real auth-service on the shared PostgreSQL and Redis containers, and clients for it. */
@@ -26,7 +29,11 @@ final class AuthFixture implements AutoCloseable {
     final ManagedChannel channel;
 
     private AuthFixture(Map<String, String> overrides) {
-        service = Main.start(ServiceKit.create(config(overrides)));
+        this(overrides, Clock.systemUTC());
+    }
+
+    private AuthFixture(Map<String, String> overrides, Clock clock) {
+        service = Main.start(ServiceKit.create(config(overrides)), clock);
         channel = ManagedChannelBuilder.forAddress("localhost", service.port()).usePlaintext().build();
     }
 
@@ -37,6 +44,17 @@ final class AuthFixture implements AutoCloseable {
 
     static AuthFixture start(Map<String, String> overrides) {
         return new AuthFixture(overrides);
+    }
+
+    /** An instance whose domain runs on {@code clock} (tests move it instead of waiting). */
+    static AuthFixture start(Map<String, String> overrides, Clock clock) {
+        return new AuthFixture(overrides, clock);
+    }
+
+    /** The shared PostgreSQL as its superuser, to look at what auth-service stored. */
+    static Jdbi database() {
+        var postgres = SharedContainers.postgres();
+        return Jdbi.create(postgres.getJdbcUrl(), SharedContainers.SUPERUSER, SharedContainers.SUPERUSER_PASSWORD);
     }
 
     /** Config: application.yaml, the shared containers' addresses, test-sized limits, the test's overrides. */

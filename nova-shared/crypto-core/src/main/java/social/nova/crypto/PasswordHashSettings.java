@@ -14,6 +14,7 @@ import io.helidon.config.Config;
  * salt-length: 16            # bytes of random salt per hash
  * hash-length: 32            # bytes of output
  * max-verify-memory-kib: 262144  # stored hashes asking for more memory are refused, not computed
+ * max-verify-iterations: 10      # stored hashes asking for more passes are refused, not computed
  * </pre>
  *
  * @param memoryKib          Argon2 memory cost in KiB, at least {@code 8 * parallelism}
@@ -23,15 +24,19 @@ import io.helidon.config.Config;
  * @param hashLength         output bytes, at least 4
  * @param maxVerifyMemoryKib the largest memory cost a stored hash may ask {@code verify} for, so a
  *                           corrupted or planted hash cannot exhaust the heap
+ * @param maxVerifyIterations the largest time cost a stored hash may ask {@code verify} for, so a
+ *                           corrupted or planted hash cannot hold a core (and a hashing slot) for
+ *                           minutes; at least {@code iterations}
  */
 public record PasswordHashSettings(int memoryKib, int iterations, int parallelism, int saltLength, int hashLength,
-                                   int maxVerifyMemoryKib) {
+                                   int maxVerifyMemoryKib, int maxVerifyIterations) {
     public static final int DEFAULT_MEMORY_KIB = 19_456;
     public static final int DEFAULT_ITERATIONS = 2;
     public static final int DEFAULT_PARALLELISM = 1;
     public static final int DEFAULT_SALT_LENGTH = 16;
     public static final int DEFAULT_HASH_LENGTH = 32;
     public static final int DEFAULT_MAX_VERIFY_MEMORY_KIB = 262_144;
+    public static final int DEFAULT_MAX_VERIFY_ITERATIONS = 10;
 
     /** Argon2 needs at least 8 KiB of memory per lane. */
     static final int MIN_MEMORY_KIB_PER_LANE = 8;
@@ -48,12 +53,23 @@ public record PasswordHashSettings(int memoryKib, int iterations, int parallelis
         require(saltLength >= MIN_SALT_LENGTH, "salt-length must be at least " + MIN_SALT_LENGTH);
         require(hashLength >= MIN_HASH_LENGTH, "hash-length must be at least " + MIN_HASH_LENGTH);
         require(maxVerifyMemoryKib >= memoryKib, "max-verify-memory-kib must be at least memory-kib");
+        require(maxVerifyIterations >= iterations, "max-verify-iterations must be at least iterations");
+    }
+
+    /**
+     * Settings whose {@code max-verify-iterations} is the larger of {@value #DEFAULT_MAX_VERIFY_ITERATIONS}
+     * and {@code iterations} (the signature before that bound existed).
+     */
+    public PasswordHashSettings(int memoryKib, int iterations, int parallelism, int saltLength, int hashLength,
+                                int maxVerifyMemoryKib) {
+        this(memoryKib, iterations, parallelism, saltLength, hashLength, maxVerifyMemoryKib,
+                Math.max(DEFAULT_MAX_VERIFY_ITERATIONS, iterations));
     }
 
     /** The OWASP-recommended defaults. */
     public static PasswordHashSettings defaults() {
         return new PasswordHashSettings(DEFAULT_MEMORY_KIB, DEFAULT_ITERATIONS, DEFAULT_PARALLELISM,
-                DEFAULT_SALT_LENGTH, DEFAULT_HASH_LENGTH, DEFAULT_MAX_VERIFY_MEMORY_KIB);
+                DEFAULT_SALT_LENGTH, DEFAULT_HASH_LENGTH, DEFAULT_MAX_VERIFY_MEMORY_KIB, DEFAULT_MAX_VERIFY_ITERATIONS);
     }
 
     /** Reads the settings from {@code config}; missing keys take the defaults. */
@@ -64,7 +80,8 @@ public record PasswordHashSettings(int memoryKib, int iterations, int parallelis
                 config.get("parallelism").asInt().orElse(DEFAULT_PARALLELISM),
                 config.get("salt-length").asInt().orElse(DEFAULT_SALT_LENGTH),
                 config.get("hash-length").asInt().orElse(DEFAULT_HASH_LENGTH),
-                config.get("max-verify-memory-kib").asInt().orElse(DEFAULT_MAX_VERIFY_MEMORY_KIB));
+                config.get("max-verify-memory-kib").asInt().orElse(DEFAULT_MAX_VERIFY_MEMORY_KIB),
+                config.get("max-verify-iterations").asInt().orElse(DEFAULT_MAX_VERIFY_ITERATIONS));
     }
 
     private static void require(boolean condition, String message) {

@@ -65,7 +65,8 @@ public final class PasswordHasher {
 
     /**
      * Whether {@code password} matches the stored hash, compared in constant time. A malformed
-     * stored hash, or one asking for more memory than {@code max-verify-memory-kib}, gives false.
+     * stored hash, or one asking for more memory than {@code max-verify-memory-kib} or more
+     * passes than {@code max-verify-iterations}, gives false without being computed.
      */
     public boolean verify(char[] password, String encoded) {
         Objects.requireNonNull(password, "password");
@@ -75,7 +76,7 @@ public final class PasswordHasher {
         } catch (IllegalArgumentException malformed) {
             return false;
         }
-        if (stored.memoryKib() > settings.maxVerifyMemoryKib()) {
+        if (stored.memoryKib() > settings.maxVerifyMemoryKib() || stored.iterations() > settings.maxVerifyIterations()) {
             return false;
         }
         byte[] expected = stored.hash();

@@ -139,11 +139,24 @@ class PasswordHasherTest {
     }
 
     @Test
-    void refusesToComputeAHashAskingForTooMuchMemory() {
-        PasswordHasher modest = new PasswordHasher(new PasswordHashSettings(1024, 1, 1, 16, 32, 2048));
+    void refusesWithoutComputingAStoredHashAskingForTooMuchMemoryOrTooManyIterations() throws InterruptedException {
+        PasswordHasher modest = new PasswordHasher(new PasswordHashSettings(1024, 1, 1, 16, 32, 2048, 4),
+                new HashingConcurrency(1, Duration.ZERO));
         String greedy = new Argon2idHash(1 << 22, 1, 1, new byte[16], new byte[32]).encoded();
-
-        assertThat(modest.verify("password".toCharArray(), greedy)).isFalse();
+        String endless = new Argon2idHash(1024, Integer.MAX_VALUE, 1, new byte[16], new byte[32]).encoded();
+        String justTooSlow = new Argon2idHash(1024, 5, 1, new byte[16], new byte[32]).encoded();
+        String withinBounds = new Argon2idHash(1024, 4, 1, new byte[16], new byte[32]).encoded();
+        modest.slots.acquire();   // from here on, computing any hash would answer PasswordHasherBusyException
+        try {
+            assertThat(modest.verify("password".toCharArray(), greedy)).isFalse();
+            assertThat(modest.verify("password".toCharArray(), endless)).isFalse();
+            assertThat(modest.verify("password".toCharArray(), justTooSlow)).isFalse();
+            assertThatThrownBy(() -> modest.verify("password".toCharArray(), withinBounds))
+                    .as("a hash within both bounds is computed")
+                    .isInstanceOf(PasswordHasherBusyException.class);
+        } finally {
+            modest.slots.release();
+        }
     }
 
     @Test
@@ -189,7 +202,9 @@ class PasswordHasherTest {
 
         PasswordHashSettings settings = PasswordHashSettings.create(config);
 
-        assertThat(settings).isEqualTo(new PasswordHashSettings(65536, 3, 1, 16, 32, 262_144));
+        assertThat(settings).isEqualTo(new PasswordHashSettings(65536, 3, 1, 16, 32, 262_144, 10));
+        assertThat(PasswordHashSettings.create(Config.just(ConfigSources.create(Map.of("max-verify-iterations", "6"))))
+                .maxVerifyIterations()).isEqualTo(6);
         assertThat(PasswordHashSettings.create(Config.empty())).isEqualTo(PasswordHashSettings.defaults());
     }
 
@@ -203,6 +218,8 @@ class PasswordHasherTest {
                 .withMessageContaining("salt-length");
         assertThatIllegalArgumentException().isThrownBy(() -> new PasswordHashSettings(1024, 1, 1, 16, 32, 512))
                 .withMessageContaining("max-verify-memory-kib");
+        assertThatIllegalArgumentException().isThrownBy(() -> new PasswordHashSettings(1024, 3, 1, 16, 32, 2048, 2))
+                .withMessageContaining("max-verify-iterations");
     }
 
     private static byte[] filled(int length, int value) {

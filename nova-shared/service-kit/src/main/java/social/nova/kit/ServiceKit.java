@@ -63,6 +63,7 @@ public final class ServiceKit {
     public static ServiceKit create(Config config) {
         // Applies the service's logging.properties (Helidon does this only in its own Main).
         LogConfig.configureRuntime();
+        DevelopmentSecrets.refuseOutsideDev(config);
         return new ServiceKit(config);
     }
 

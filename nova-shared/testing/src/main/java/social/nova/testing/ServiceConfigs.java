@@ -45,11 +45,13 @@ public final class ServiceConfigs {
     /**
      * A service on the shared containers: its application.yaml, below
      * {@link SharedContainers#serviceConfig(String, String) its schema and role in the shared
-     * PostgreSQL, the shared Redis, a random loopback port, no Consul registration}, below
-     * {@code overrides}.
+     * PostgreSQL, the shared Redis, a random loopback port, no Consul registration} and the
+     * development profile ({@code nova.profile=dev}: the service kit allows the built-in
+     * development secrets), below {@code overrides}.
      */
     public static Config config(Class<?> main, String schema, String role, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(SharedContainers.serviceConfig(schema, role));
+        values.put("nova.profile", "dev");
         values.putAll(overrides);
         return config(main, values);
     }
