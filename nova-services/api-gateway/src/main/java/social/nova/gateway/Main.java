@@ -32,7 +32,7 @@ public final class Main {
         Authentication authentication = new Authentication(authClient);
         Json json = new Json(settings.maxBodyBytes());
         Fleet fleet = kit.closeOnStop(new Fleet(ConsulSettings.create(kit.config().get("consul")), clients,
-                settings.downstreamServices(), settings.fleetCacheFor(), Clock.systemUTC()));
+                settings.downstreamServices(), settings.fleetCacheFor(), settings.fleetMaxWait(), Clock.systemUTC()));
         EdgeFilter edge = kit.closeOnStop(new EdgeFilter(new ClientAddresses(settings.trustForwardedFor()),
                 new RateLimiter(kit.redis(), settings.clientRateLimit(), kit.meterRegistry()),
                 settings.requestTimeout(), kit.meterRegistry()));

@@ -26,6 +26,7 @@ class GatewaySettingsTest {
         assertThat(settings.trustForwardedFor()).isFalse();
         assertThat(settings.downstreamServices()).containsExactly("auth-service", "user-service", "content-service");
         assertThat(settings.fleetCacheFor()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.fleetMaxWait()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.retryAfterUnavailable()).isEqualTo(Duration.ofSeconds(5));
     }
 
@@ -41,6 +42,7 @@ class GatewaySettingsTest {
                 "trust-forwarded-for", "true",
                 "downstream-services.0", "auth-service",
                 "fleet.cache-for", "PT0.5S",
+                "fleet.max-wait", "PT0.2S",
                 "retry-after-unavailable", "PT2S")));
         assertThat(settings.maxBodyBytes()).isEqualTo(1024);
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -51,6 +53,7 @@ class GatewaySettingsTest {
         assertThat(settings.trustForwardedFor()).isTrue();
         assertThat(settings.downstreamServices()).isEqualTo(List.of("auth-service"));
         assertThat(settings.fleetCacheFor()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.fleetMaxWait()).isEqualTo(Duration.ofMillis(200));
         assertThat(settings.retryAfterUnavailable()).isEqualTo(Duration.ofSeconds(2));
     }
 
@@ -60,6 +63,8 @@ class GatewaySettingsTest {
                 .hasMessageContaining("gateway.max-body-size");
         assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("request-timeout", "PT0S"))))
                 .hasMessageContaining("gateway.request-timeout");
+        assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("fleet.max-wait", "PT0S"))))
+                .hasMessageContaining("gateway.fleet.max-wait");
         assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("rate-limit.on-redis-failure", "maybe"))))
                 .hasMessageContaining("allow or deny");
     }
