@@ -32,18 +32,18 @@ class GatewaySettingsTest {
 
     @Test
     void readsEveryKey() {
-        GatewaySettings settings = GatewaySettings.create(config(Map.of(
-                "max-body-size", "1024",
-                "request-timeout", "PT3S",
-                "rate-limit.name", "edge",
-                "rate-limit.limit", "5",
-                "rate-limit.window", "PT10S",
-                "rate-limit.on-redis-failure", "deny",
-                "trust-forwarded-for", "true",
-                "downstream-services.0", "auth-service",
-                "fleet.cache-for", "PT0.5S",
-                "fleet.max-wait", "PT0.2S",
-                "retry-after-unavailable", "PT2S")));
+        GatewaySettings settings = GatewaySettings.create(config(Map.ofEntries(
+                Map.entry("max-body-size", "1024"),
+                Map.entry("request-timeout", "PT3S"),
+                Map.entry("rate-limit.name", "edge"),
+                Map.entry("rate-limit.limit", "5"),
+                Map.entry("rate-limit.window", "PT10S"),
+                Map.entry("rate-limit.on-redis-failure", "deny"),
+                Map.entry("trust-forwarded-for", "true"),
+                Map.entry("downstream-services.0", "auth-service"),
+                Map.entry("fleet.cache-for", "PT0.5S"),
+                Map.entry("fleet.max-wait", "PT0.2S"),
+                Map.entry("retry-after-unavailable", "PT2S"))));
         assertThat(settings.maxBodyBytes()).isEqualTo(1024);
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(settings.clientRateLimit().keyPrefix()).isEqualTo("ratelimit:edge:");
