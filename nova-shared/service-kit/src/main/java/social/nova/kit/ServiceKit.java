@@ -55,10 +55,12 @@ public final class ServiceKit {
     private final ReentrantLock lock = new ReentrantLock();
     private Infrastructure infrastructure;
     private CallAuthenticator authenticator = CallAuthenticator.NONE;
+    private final ForwardedFor forwardedFor;
 
     private ServiceKit(Config config) {
         this.config = config;
         this.info = ServiceInfo.create(config.get("service"));
+        this.forwardedFor = ForwardedFor.create(ForwardingSettings.create(config.get("forwarding")));
         this.meterRegistry = Metrics.globalRegistry().unwrap(MeterRegistry.class);
     }
 
@@ -123,6 +125,14 @@ public final class ServiceKit {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Signs the client address the gateway forwards, and checks it in calls that arrive (config
+     * {@code forwarding}): only a signed address is taken as the caller's.
+     */
+    public ForwardedFor forwardedFor() {
+        return forwardedFor;
     }
 
     /** Verifies the {@code authorization} bearer token of inbound calls (see {@link CallAuthenticator}). */
