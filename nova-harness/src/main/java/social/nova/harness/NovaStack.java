@@ -76,6 +76,14 @@ public final class NovaStack implements AutoCloseable {
     private volatile RunningContainer postgres;
     private volatile RunningContainer redis;
     private volatile ConsulHealth health;
+    /**
+     * The key the gateway signs forwarded client addresses with, held by every service (service
+     * kit: {@code forwarding.secret}). Derived from the id of the stack's Docker network: random,
+     * not in the repository, the same for the life of the stack (so {@code ./nova up} keeps its
+     * containers), and readable only through the Docker daemon, which reads every container's
+     * environment anyway; a container on the network cannot learn it.
+     */
+    private volatile String forwardingSecret;
 
     /** The stack's infrastructure, for tests that take it away and bring it back. */
     public enum Platform {
@@ -142,7 +150,8 @@ public final class NovaStack implements AutoCloseable {
         fleet = planned.runnable(root);
         removeUnplanned();
 
-        docker.ensureNetwork(identity.networkName(), identity.labels());
+        String network = docker.ensureNetwork(identity.networkName(), identity.labels());
+        forwardingSecret = Hashing.sha256("nova forwarding secret\n" + network);
         consul = runPlatform(PlatformContainers.consul(identity, settings.consulPort()));
         postgres = runPlatform(PlatformContainers.postgres(identity));
         redis = runPlatform(PlatformContainers.redis(identity));
@@ -264,6 +273,7 @@ public final class NovaStack implements AutoCloseable {
         env.put("CONSUL_CHECKS_INTERVAL", settings.checkInterval().toString());
         env.put("REDIS_HOST", PlatformContainers.REDIS);
         env.put("REDIS_PORT", Integer.toString(PlatformContainers.REDIS_PORT));
+        env.put("FORWARDING_SECRET", forwardingSecret);
         service.database().ifPresent(database -> {
             env.put("DB_URL", "jdbc:postgresql://" + PlatformContainers.POSTGRES + ":" + PlatformContainers.POSTGRES_PORT
                     + "/" + PlatformContainers.DATABASE);

@@ -34,7 +34,8 @@ import social.nova.harness.report.ReportParts;
  * {@code ./nova bench}: what the issue of 2026-12-01 measured, against a running {@code ./nova up}
  * stack whose gateway rate limit {@code ./nova bench} lifted for the run. Every figure comes with a
  * baseline measured in the same run, and the figures are printed side by side and saved for the
- * report. A benchmark, not a test: it judges figures against targets but fails nothing.
+ * report. A benchmark, not a test: it judges figures against targets but fails nothing. Nothing
+ * is measured before every path is warm: 10 s of each HTTP load and 600 rounds of the mix first.
  *
  * <ul>
  *   <li>sequential requests on one HTTP/1.1 keep-alive connection: a trivial route
@@ -56,8 +57,9 @@ final class Benchmark {
     private static final int CONNECTIONS = 8;
     private static final Duration THROUGHPUT_FOR = Duration.ofSeconds(10);
     /**
-     * The same load, not counted, first: the services' JIT compilers must have finished with the
-     * hot path, or the figure measures C2 (seen: 22 % of the gateway's CPU in the first 20 s).
+     * Load not counted before the figures (and before the throughput figure again): the services'
+     * JIT compilers must have finished with the hot path, or a figure measures C2 (seen: 22 % of
+     * the gateway's CPU in the first 20 s after a restart).
      */
     private static final Duration THROUGHPUT_WARMUP = Duration.ofSeconds(10);
     private static final int MIX_WARMUP_ROUNDS = 600;
@@ -96,6 +98,12 @@ final class Benchmark {
         String[] refresh = {field(login, "refreshToken")};
         awaitProfile(token);
 
+        // Every path warm before anything is measured: ./nova bench has just restarted containers,
+        // and a figure taken while C2 still compiles the hot path measures the compiler.
+        load(TRIVIAL, null, THROUGHPUT_WARMUP);
+        load(ME, token, THROUGHPUT_WARMUP);
+        mix(token, refresh, MIX_WARMUP_ROUNDS);
+
         List<ReportParts.BenchmarkRow> rows = new ArrayList<>();
         LatencySummary fresh = sequential(TRIVIAL, null, false);
         LatencySummary trivial = sequential(TRIVIAL, null, true);
@@ -114,7 +122,6 @@ final class Benchmark {
                 String.format(Locale.ROOT, "trivial route, %d connections: %.0f req/s", CONNECTIONS, trivialRate)));
 
         HttpClient http = HttpClient.newHttpClient();
-        mix(token, refresh, MIX_WARMUP_ROUNDS);
         var before = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));
         mix(token, refresh, MIX_ROUNDS);
         var after = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));

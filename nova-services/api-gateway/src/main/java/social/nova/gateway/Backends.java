@@ -4,13 +4,15 @@ import io.grpc.ClientInterceptor;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
+import social.nova.kit.ForwardedFor;
 import social.nova.rpc.NovaClients;
 
 /**
  * Blocking stubs of the services behind the gateway, on the kit's resilient channels
  * ({@code consul:///<service>}: discovery, deadlines, retries, bulkhead, circuit breaker). A call
  * made inside a request's Context carries its request id, authorization and remaining time
- * budget (nova-rpc), and the client's address as {@code x-forwarded-for} (see {@link ClientAddresses}).
+ * budget (nova-rpc), and the client's address as {@code x-forwarded-for}, signed (see
+ * {@link ClientAddresses}).
  */
 final class Backends {
     static final String AUTH_SERVICE = "auth-service";
@@ -21,8 +23,8 @@ final class Backends {
     private final UserServiceGrpc.UserServiceBlockingStub users;
     private final ContentServiceGrpc.ContentServiceBlockingStub content;
 
-    Backends(NovaClients clients) {
-        ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor();
+    Backends(NovaClients clients, ForwardedFor forwarding) {
+        ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor(forwarding);
         this.auth = AuthServiceGrpc.newBlockingStub(clients.channel(AUTH_SERVICE)).withInterceptors(forwardedFor);
         this.users = UserServiceGrpc.newBlockingStub(clients.channel(USER_SERVICE)).withInterceptors(forwardedFor);
         this.content = ContentServiceGrpc.newBlockingStub(clients.channel(CONTENT_SERVICE)).withInterceptors(forwardedFor);

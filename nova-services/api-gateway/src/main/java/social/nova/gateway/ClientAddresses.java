@@ -4,27 +4,22 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.regex.Pattern;
 
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.Context;
-import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import social.nova.kit.ForwardedFor;
 
 /**
  * Where a request comes from: found once at the edge, carried in the gRPC {@link Context} of the
  * request, and forwarded to services as {@code x-forwarded-for}, which their per-client limits
- * (auth-service's login limits) read. Inside the fleet the gateway is the only one setting it.
+ * (auth-service's login limits) read. The gateway signs it with {@code forwarding.secret} (the
+ * service kit's {@link ForwardedFor}); services ignore a forwarded address that is not signed, so
+ * nobody else on the network can choose the address they are limited by.
  */
 final class ClientAddresses {
     static final Context.Key<String> CLIENT_ADDRESS = Context.key("nova-gateway-client-address");
-    static final Metadata.Key<String> FORWARDED_FOR =
-            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     private static final HeaderName X_FORWARDED_FOR = HeaderNames.X_FORWARDED_FOR;
     private static final String UNKNOWN = "unknown";
     /** IPv4 or IPv6 characters only: the value becomes a rate-limit key and gRPC metadata. */
@@ -55,23 +50,18 @@ final class ClientAddresses {
         return UNKNOWN;
     }
 
-    /** Adds {@code x-forwarded-for} from the Context to outbound calls (unless set already). */
-    static ClientInterceptor forwardingInterceptor() {
-        return new ClientInterceptor() {
-            @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                                                          Channel next) {
-                return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                    @Override
-                    public void start(Listener<R> listener, Metadata headers) {
-                        String client = CLIENT_ADDRESS.get();
-                        if (client != null && !headers.containsKey(FORWARDED_FOR)) {
-                            headers.put(FORWARDED_FOR, client);
-                        }
-                        super.start(listener, headers);
-                    }
-                };
-            }
-        };
+    /**
+     * Adds the client's address from the Context to outbound calls, signed.
+     *
+     * @throws IllegalStateException without {@code forwarding.secret}: services would otherwise see
+     *                               every client at the gateway's address and limit them all as one
+     */
+    static ClientInterceptor forwardingInterceptor(ForwardedFor forwardedFor) {
+        if (!forwardedFor.canSign()) {
+            throw new IllegalStateException("api-gateway cannot start: forwarding.secret (environment FORWARDING_SECRET) "
+                    + "is not set; the gateway signs the client addresses it forwards to services with it, and services "
+                    + "must hold the same secret");
+        }
+        return forwardedFor.signing(CLIENT_ADDRESS::get);
     }
 }

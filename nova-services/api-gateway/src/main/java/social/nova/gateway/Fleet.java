@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.kiwiproject.consul.Consul;
@@ -37,6 +42,11 @@ import social.nova.rpc.NovaClients;
  * {@code /health} never call the services and cost Consul at most one round per interval. When
  * Consul stops answering, the last view stays in force (the gateway keeps routing with the
  * instances it knows); without any view the fleet is {@code NOT_SERVING}.
+ *
+ * <p>One look at Consul runs at a time, on a virtual thread of its own; a request waits for it at
+ * most {@code gateway.fleet.max-wait} after it started and then answers with the last view. No lock
+ * is held across a Consul call: a {@code synchronized} one pinned the carrier thread of every probe
+ * waiting behind a paused Consul on Java 21 (issue 9, item 5), and probes queued for its 10 s timeout.
  */
 final class Fleet implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Fleet.class.getName());
@@ -49,19 +59,27 @@ final class Fleet implements AutoCloseable {
     private final NovaClients clients;
     private final List<String> downstream;
     private final Duration cacheFor;
+    private final Duration maxWait;
     private final Clock clock;
-    private View view;
-    private Instant lastAttempt = Instant.MIN;
+    private final AtomicReference<Look> inFlight = new AtomicReference<>();
+    private volatile View view;
+    private volatile Instant lastAttempt = Instant.MIN;
 
     /** One look at Consul: the services sorted by name, and when it was taken. */
     private record View(List<DiscoveredService> services, Instant takenAt) {
     }
 
-    Fleet(ConsulSettings consul, NovaClients clients, List<String> downstream, Duration cacheFor, Clock clock) {
+    /** A look at Consul under way: requests wait for it until {@code waitUntil}. */
+    private record Look(CompletableFuture<View> answer, Instant waitUntil) {
+    }
+
+    Fleet(ConsulSettings consul, NovaClients clients, List<String> downstream, Duration cacheFor, Duration maxWait,
+          Clock clock) {
         this.consul = ConsulClients.create(consul);
         this.clients = clients;
         this.downstream = List.copyOf(downstream);
         this.cacheFor = cacheFor;
+        this.maxWait = maxWait;
         this.clock = clock;
     }
 
@@ -159,21 +177,61 @@ final class Fleet implements AutoCloseable {
         return entry.setStatus(ServingStatus.SERVING_STATUS_SERVING).build();
     }
 
-    /** The cached view, refreshed when older than cache-for; the last one if Consul fails. */
-    private synchronized Optional<View> view() {
+    /**
+     * The cached view, refreshed when older than cache-for: the request waits for the look at
+     * Consul up to max-wait after it started, then goes on with the last view.
+     */
+    private Optional<View> view() {
         Instant now = clock.instant();
+        Look look = inFlight.get();
         // A failed look is not retried before cache-for either, so an outage of Consul does not
-        // make every probe wait for its timeout.
-        if (!now.isBefore(lastAttempt.plus(cacheFor))) {
-            lastAttempt = now;
-            try {
-                view = new View(lookAtConsul(), now);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Consul does not answer ({0}); {1}", e.getMessage(),
-                        view == null ? "no view of the fleet yet" : "keeping the view of " + view.takenAt());
-            }
+        // make every probe wait.
+        if (look == null && !now.isBefore(lastAttempt.plus(cacheFor))) {
+            look = startLook(now);
+        }
+        if (look != null) {
+            awaitUntil(look);
         }
         return Optional.ofNullable(view);
+    }
+
+    /** Starts a look unless one is under way already; the one under way. */
+    private Look startLook(Instant now) {
+        Look mine = new Look(new CompletableFuture<>(), now.plus(maxWait));
+        Look running = inFlight.compareAndExchange(null, mine);
+        if (running != null) {
+            return running;
+        }
+        lastAttempt = now;
+        Thread.ofVirtual().name("fleet-consul-look").start(() -> {
+            try {
+                View fresh = new View(lookAtConsul(), now);
+                view = fresh;
+                mine.answer().complete(fresh);
+            } catch (RuntimeException e) {
+                View kept = view;
+                LOG.log(System.Logger.Level.WARNING, "Consul does not answer ({0}); {1}", e.getMessage(),
+                        kept == null ? "no view of the fleet yet" : "keeping the view of " + kept.takenAt());
+                mine.answer().completeExceptionally(e);
+            } finally {
+                inFlight.compareAndSet(mine, null);
+            }
+        });
+        return mine;
+    }
+
+    private void awaitUntil(Look look) {
+        long millis = Duration.between(clock.instant(), look.waitUntil()).toMillis();
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            look.answer().get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Consul is slow or failed (logged by the look): the last view answers.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<DiscoveredService> lookAtConsul() {

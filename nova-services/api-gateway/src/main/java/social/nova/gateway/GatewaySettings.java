@@ -23,6 +23,9 @@ import social.nova.redis.RateLimiterSettings;
  *                            ({@code downstream-services}, auth-, user- and content-service)
  * @param fleetCacheFor       how long one view of the fleet from Consul is reused by
  *                            {@code /health} and {@code /api/v1/services} ({@code fleet.cache-for}, PT1S)
+ * @param fleetMaxWait        how long a request waits for a look at Consul (after it started) before
+ *                            answering with the last view, so probes answer while Consul hangs
+ *                            ({@code fleet.max-wait}, PT0.5S)
  * @param retryAfterUnavailable {@code Retry-After} sent with a 503 whose service suggested none
  *                            ({@code retry-after-unavailable}, PT5S)
  */
@@ -32,6 +35,7 @@ public record GatewaySettings(int maxBodyBytes,
                               boolean trustForwardedFor,
                               List<String> downstreamServices,
                               Duration fleetCacheFor,
+                              Duration fleetMaxWait,
                               Duration retryAfterUnavailable) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -42,6 +46,7 @@ public record GatewaySettings(int maxBodyBytes,
     public static final List<String> DEFAULT_DOWNSTREAM_SERVICES =
             List.of(Backends.AUTH_SERVICE, Backends.USER_SERVICE, Backends.CONTENT_SERVICE);
     public static final Duration DEFAULT_FLEET_CACHE_FOR = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_FLEET_MAX_WAIT = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(5);
 
     public GatewaySettings {
@@ -52,6 +57,7 @@ public record GatewaySettings(int maxBodyBytes,
         Objects.requireNonNull(clientRateLimit, "clientRateLimit");
         downstreamServices = List.copyOf(downstreamServices);
         positive("gateway.fleet.cache-for", fleetCacheFor);
+        positive("gateway.fleet.max-wait", fleetMaxWait);
         positive("gateway.retry-after-unavailable", retryAfterUnavailable);
     }
 
@@ -64,6 +70,7 @@ public record GatewaySettings(int maxBodyBytes,
                 gateway.get("trust-forwarded-for").asBoolean().orElse(false),
                 gateway.get("downstream-services").asList(String.class).orElse(DEFAULT_DOWNSTREAM_SERVICES),
                 gateway.get("fleet.cache-for").as(Duration.class).orElse(DEFAULT_FLEET_CACHE_FOR),
+                gateway.get("fleet.max-wait").as(Duration.class).orElse(DEFAULT_FLEET_MAX_WAIT),
                 gateway.get("retry-after-unavailable").as(Duration.class).orElse(DEFAULT_RETRY_AFTER_UNAVAILABLE));
     }
 

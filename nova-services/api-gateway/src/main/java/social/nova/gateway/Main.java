@@ -28,11 +28,11 @@ public final class Main {
         var clients = kit.clients();
         AuthClient authClient = AuthClient.create(clients.channel(Backends.AUTH_SERVICE),
                 AuthClientSettings.create(kit.config().get("auth-client")));
-        Backends backends = new Backends(clients);
+        Backends backends = new Backends(clients, kit.forwardedFor());
         Authentication authentication = new Authentication(authClient);
         Json json = new Json(settings.maxBodyBytes());
         Fleet fleet = kit.closeOnStop(new Fleet(ConsulSettings.create(kit.config().get("consul")), clients,
-                settings.downstreamServices(), settings.fleetCacheFor(), Clock.systemUTC()));
+                settings.downstreamServices(), settings.fleetCacheFor(), settings.fleetMaxWait(), Clock.systemUTC()));
         EdgeFilter edge = kit.closeOnStop(new EdgeFilter(new ClientAddresses(settings.trustForwardedFor()),
                 new RateLimiter(kit.redis(), settings.clientRateLimit(), kit.meterRegistry()),
                 settings.requestTimeout(), kit.meterRegistry()));

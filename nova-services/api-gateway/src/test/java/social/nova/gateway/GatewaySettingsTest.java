@@ -26,22 +26,24 @@ class GatewaySettingsTest {
         assertThat(settings.trustForwardedFor()).isFalse();
         assertThat(settings.downstreamServices()).containsExactly("auth-service", "user-service", "content-service");
         assertThat(settings.fleetCacheFor()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.fleetMaxWait()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.retryAfterUnavailable()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
     void readsEveryKey() {
-        GatewaySettings settings = GatewaySettings.create(config(Map.of(
-                "max-body-size", "1024",
-                "request-timeout", "PT3S",
-                "rate-limit.name", "edge",
-                "rate-limit.limit", "5",
-                "rate-limit.window", "PT10S",
-                "rate-limit.on-redis-failure", "deny",
-                "trust-forwarded-for", "true",
-                "downstream-services.0", "auth-service",
-                "fleet.cache-for", "PT0.5S",
-                "retry-after-unavailable", "PT2S")));
+        GatewaySettings settings = GatewaySettings.create(config(Map.ofEntries(
+                Map.entry("max-body-size", "1024"),
+                Map.entry("request-timeout", "PT3S"),
+                Map.entry("rate-limit.name", "edge"),
+                Map.entry("rate-limit.limit", "5"),
+                Map.entry("rate-limit.window", "PT10S"),
+                Map.entry("rate-limit.on-redis-failure", "deny"),
+                Map.entry("trust-forwarded-for", "true"),
+                Map.entry("downstream-services.0", "auth-service"),
+                Map.entry("fleet.cache-for", "PT0.5S"),
+                Map.entry("fleet.max-wait", "PT0.2S"),
+                Map.entry("retry-after-unavailable", "PT2S"))));
         assertThat(settings.maxBodyBytes()).isEqualTo(1024);
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(settings.clientRateLimit().keyPrefix()).isEqualTo("ratelimit:edge:");
@@ -51,6 +53,7 @@ class GatewaySettingsTest {
         assertThat(settings.trustForwardedFor()).isTrue();
         assertThat(settings.downstreamServices()).isEqualTo(List.of("auth-service"));
         assertThat(settings.fleetCacheFor()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.fleetMaxWait()).isEqualTo(Duration.ofMillis(200));
         assertThat(settings.retryAfterUnavailable()).isEqualTo(Duration.ofSeconds(2));
     }
 
@@ -60,6 +63,8 @@ class GatewaySettingsTest {
                 .hasMessageContaining("gateway.max-body-size");
         assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("request-timeout", "PT0S"))))
                 .hasMessageContaining("gateway.request-timeout");
+        assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("fleet.max-wait", "PT0S"))))
+                .hasMessageContaining("gateway.fleet.max-wait");
         assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("rate-limit.on-redis-failure", "maybe"))))
                 .hasMessageContaining("allow or deny");
     }

@@ -18,6 +18,9 @@ import social.nova.testing.SharedContainers;
  * reach, so that the gateway finds them the way it does in production.
  */
 final class TestServices {
+    /** The gateway and the services share it, as FORWARDING_SECRET in a real stack. */
+    static final String FORWARDING_SECRET = "gateway-tests-forwarding-secret-0123456789";
+
     private TestServices() {
     }
 
@@ -45,6 +48,7 @@ final class TestServices {
                                         Function<ServiceKit, RunningService> starter,
                                         Map<String, String> testValues, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(ServiceConfigs.registeredIn(consul));
+        values.put("forwarding.secret", FORWARDING_SECRET);
         values.putAll(testValues);
         values.putAll(overrides);
         return starter.apply(ServiceKit.create(ServiceConfigs.config(main, schema, role, values)));
@@ -57,6 +61,7 @@ final class TestServices {
         values.put("redis.port", String.valueOf(SharedContainers.redis().getRedisPort()));
         values.put("shutdown.propagation-delay", "PT0S");
         values.put("gateway.rate-limit.limit", "100000");
+        values.put("forwarding.secret", FORWARDING_SECRET);
         values.putAll(overrides);
         return Main.start(ServiceKit.create(ServiceConfigs.config(Main.class, values)));
     }

@@ -3,6 +3,7 @@ package social.nova.auth;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,8 @@ import io.grpc.stub.MetadataUtils;
 import io.helidon.config.Config;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.kit.ForwardedFor;
+import social.nova.kit.ForwardingSettings;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.testing.ServiceConfigs;
@@ -22,7 +25,10 @@ import social.nova.testing.ShutdownHooks;
 
 /** A real auth-service on the shared PostgreSQL and Redis containers, and clients for it. */
 final class AuthFixture implements AutoCloseable {
-    static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    /** The service takes a forwarded client address only when signed with it, as the gateway does. */
+    static final String FORWARDING_SECRET = "auth-tests-forwarding-secret-0123456789";
+    private static final ForwardedFor GATEWAY =
+            ForwardedFor.create(new ForwardingSettings(Optional.of(FORWARDING_SECRET), ForwardingSettings.DEFAULT_MAX_AGE));
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     final RunningService service;
@@ -61,6 +67,7 @@ final class AuthFixture implements AutoCloseable {
     static Config config(Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>();
         values.put("auth.passwords.memory-kib", "4096");
+        values.put("forwarding.secret", FORWARDING_SECRET);
         values.put("auth.limits.login-per-account.limit", "5");
         values.put("auth.limits.login-per-client.limit", "20");
         values.put("auth.limits.register-per-client.limit", "20");
@@ -73,19 +80,17 @@ final class AuthFixture implements AutoCloseable {
         return clientFrom("10.0." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250));
     }
 
+    /** A stub whose calls come from {@code address}, forwarded and signed as the gateway does. */
     AuthServiceGrpc.AuthServiceBlockingStub clientFrom(String address) {
-        Metadata headers = new Metadata();
-        headers.put(FORWARDED_FOR, address);
-        return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
-                MetadataUtils.newAttachHeadersInterceptor(headers)));
+        return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel, GATEWAY.signing(() -> address)));
     }
 
     AuthServiceGrpc.AuthServiceBlockingStub clientWithToken(String accessToken) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + accessToken);
-        headers.put(FORWARDED_FOR, "10.1.0." + (int) (Math.random() * 250));
+        String address = "10.1.0." + (int) (Math.random() * 250);
         return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
-                MetadataUtils.newAttachHeadersInterceptor(headers)));
+                MetadataUtils.newAttachHeadersInterceptor(headers), GATEWAY.signing(() -> address)));
     }
 
     static String uniqueEmail() {

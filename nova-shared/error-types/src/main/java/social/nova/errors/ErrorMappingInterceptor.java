@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -75,7 +76,12 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
 
     /** Rewrites the close of a call and guarantees it is closed once. */
     private static final class MappingServerCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
-        private final Object lock = new Object();
+        /**
+         * Serialises the call's outbound side. A lock, not {@code synchronized}: Helidon's
+         * {@code sendMessage} and {@code close} write to the HTTP/2 stream and can wait for flow
+         * control, which inside a monitor would pin a virtual thread's carrier on Java 21.
+         */
+        private final ReentrantLock lock = new ReentrantLock();
         private String requestId;
         private boolean closed;
         private boolean failed;
@@ -87,15 +93,21 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
 
         @Override
         public void sendHeaders(Metadata headers) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 super.sendHeaders(headers);
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void sendMessage(R message) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 super.sendMessage(message);
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -117,8 +129,11 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
 
         /** Closes the call for an exception a listener callback threw. */
         void fail(Throwable thrown) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 failed = true;
+            } finally {
+                lock.unlock();
             }
             Throwable cause = unwrap(thrown);
             if (StatusDetails.isStatusException(cause)) {
@@ -131,13 +146,17 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         }
 
         boolean failed() {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 return failed;
+            } finally {
+                lock.unlock();
             }
         }
 
         private void closeOnce(Status status, Metadata trailers) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (closed) {
                     LOG.log(Level.DEBUG, () -> "call " + methodName() + " already closed, dropping status "
                             + status.getCode(), status.getCause());
@@ -145,6 +164,8 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
                 }
                 closed = true;
                 super.close(status, trailers);
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -179,11 +200,14 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         }
 
         private String requestId() {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (requestId == null) {
                     requestId = UUID.randomUUID().toString();
                 }
                 return requestId;
+            } finally {
+                lock.unlock();
             }
         }
 

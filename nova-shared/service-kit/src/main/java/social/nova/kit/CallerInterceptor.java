@@ -20,20 +20,21 @@ import social.nova.errors.NovaException;
  * header proceeds anonymously (handlers that need a caller use {@link Callers#require()}); a
  * call whose header does not verify is refused with UNAUTHENTICATED before any handler runs.
  *
- * <p>The client address is the first {@code x-forwarded-for} entry (set by the API gateway,
- * the only way in from outside the fleet), else the transport's remote address.
+ * <p>The client address is the one the API gateway forwarded, when the gateway signed it (see
+ * {@link ForwardedFor}: anybody else's {@code x-forwarded-for} is ignored), else the transport's
+ * remote address.
  */
 final class CallerInterceptor implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    static final Metadata.Key<String> FORWARDED_FOR =
-            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "bearer ";
 
     private final CallAuthenticator authenticator;
+    private final ForwardedFor forwardedFor;
 
-    CallerInterceptor(CallAuthenticator authenticator) {
+    CallerInterceptor(CallAuthenticator authenticator, ForwardedFor forwardedFor) {
         this.authenticator = authenticator;
+        this.forwardedFor = forwardedFor;
     }
 
     @Override
@@ -63,11 +64,11 @@ final class CallerInterceptor implements ServerInterceptor {
         return authenticator.authenticate(authorization.substring(BEARER.length()).trim());
     }
 
-    private static String clientAddress(ServerCall<?, ?> call, Metadata headers) {
-        String forwarded = headers.get(FORWARDED_FOR);
-        if (forwarded != null && !forwarded.isBlank()) {
-            return forwarded.split(",", 2)[0].trim();
-        }
+    private String clientAddress(ServerCall<?, ?> call, Metadata headers) {
+        return forwardedFor.verified(headers).orElseGet(() -> peerAddress(call));
+    }
+
+    private static String peerAddress(ServerCall<?, ?> call) {
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return inet.getAddress().getHostAddress();

@@ -1,6 +1,7 @@
 package social.nova.kit;
 
 import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.helidon.config.Config;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,8 @@ final class Infrastructure implements AutoCloseable {
     private RedisClient redis;
     private ServiceDirectory directory;
     private NovaClients clients;
+    /** A lock, not {@code synchronized}: creating and closing each piece blocks on I/O (see ServiceKit). */
+    private final ReentrantLock lock = new ReentrantLock();
 
     Infrastructure(Config config, MeterRegistry meters, Readiness readiness) {
         this.config = config;
@@ -41,65 +44,95 @@ final class Infrastructure implements AutoCloseable {
      * kit first creates the service's role and schema with that superuser; in production a deploy
      * step does that and the service only ever holds its own role.
      */
-    synchronized Database database() {
-        if (database == null) {
-            Config db = config.get("db");
-            DatabaseSettings settings = DatabaseSettings.create(db);
-            db.get("provision.admin-user").asString().ifPresent(admin -> provision(settings, admin,
-                    db.get("provision.admin-password").asString().orElse("")));
-            database = ServiceKit.named("database " + settings.url(), () -> Database.create(settings, meters));
-            Migrations.migrate(database);
-            readiness.add("database", database::ping);
-        }
-        return database;
-    }
-
-    synchronized RedisClient redis() {
-        if (redis == null) {
-            RedisSettings settings = RedisSettings.create(config.get("redis"));
-            redis = ServiceKit.named("redis " + settings, () -> RedisClients.create(settings));
-            RedisClient client = redis;
-            // A service whose Redis use degrades gracefully (the gateway's fail-open rate limit)
-            // stays ready without it: redis.required-for-readiness = false.
-            if (config.get("redis.required-for-readiness").asBoolean().orElse(true)) {
-                readiness.add("redis", () -> "PONG".equals(client.ping()));
+    Database database() {
+        lock.lock();
+        try {
+            if (database == null) {
+                Config db = config.get("db");
+                DatabaseSettings settings = DatabaseSettings.create(db);
+                db.get("provision.admin-user").asString().ifPresent(admin -> provision(settings, admin,
+                        db.get("provision.admin-password").asString().orElse("")));
+                database = ServiceKit.named("database " + settings.url(), () -> Database.create(settings, meters));
+                Migrations.migrate(database);
+                readiness.add("database", database::ping);
             }
+            return database;
+        } finally {
+            lock.unlock();
         }
-        return redis;
     }
 
-    synchronized ServiceDirectory directory() {
-        if (directory == null) {
-            directory = ConsulServiceDirectory.create(ConsulSettings.create(config.get("consul")), meters);
+    RedisClient redis() {
+        lock.lock();
+        try {
+            if (redis == null) {
+                RedisSettings settings = RedisSettings.create(config.get("redis"));
+                redis = ServiceKit.named("redis " + settings, () -> RedisClients.create(settings));
+                RedisClient client = redis;
+                // A service whose Redis use degrades gracefully (the gateway's fail-open rate limit)
+                // stays ready without it: redis.required-for-readiness = false.
+                if (config.get("redis.required-for-readiness").asBoolean().orElse(true)) {
+                    readiness.add("redis", () -> "PONG".equals(client.ping()));
+                }
+            }
+            return redis;
+        } finally {
+            lock.unlock();
         }
-        return directory;
+    }
+
+    ServiceDirectory directory() {
+        lock.lock();
+        try {
+            if (directory == null) {
+                directory = ConsulServiceDirectory.create(ConsulSettings.create(config.get("consul")), meters);
+            }
+            return directory;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The clients if a service asked for them, without opening them. */
-    synchronized java.util.Optional<NovaClients> openedClients() {
-        return java.util.Optional.ofNullable(clients);
+    java.util.Optional<NovaClients> openedClients() {
+        lock.lock();
+        try {
+            return java.util.Optional.ofNullable(clients);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized NovaClients clients() {
-        if (clients == null) {
-            clients = NovaClients.create(config.get("rpc"), directory(), meters);
+    NovaClients clients() {
+        lock.lock();
+        try {
+            if (clients == null) {
+                clients = NovaClients.create(config.get("rpc"), directory(), meters);
+            }
+            return clients;
+        } finally {
+            lock.unlock();
         }
-        return clients;
     }
 
     @Override
-    public synchronized void close() {
-        if (clients != null) {
-            ServiceKit.closeQuietly(clients);
-        }
-        if (directory != null) {
-            ServiceKit.closeQuietly(directory);
-        }
-        if (redis != null) {
-            ServiceKit.closeQuietly(redis);
-        }
-        if (database != null) {
-            ServiceKit.closeQuietly(database);
+    public void close() {
+        lock.lock();
+        try {
+            if (clients != null) {
+                ServiceKit.closeQuietly(clients);
+            }
+            if (directory != null) {
+                ServiceKit.closeQuietly(directory);
+            }
+            if (redis != null) {
+                ServiceKit.closeQuietly(redis);
+            }
+            if (database != null) {
+                ServiceKit.closeQuietly(database);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -129,7 +129,7 @@ public final class RunningService implements AutoCloseable {
                 CallContext.serverInterceptor(),
                 new ErrorMappingInterceptor(CallContext::currentRequestId),
                 new GrpcConcurrencyInterceptor(limit, traffic.retryAfter()),
-                new CallerInterceptor(kit.authenticator()));
+                new CallerInterceptor(kit.authenticator(), kit.forwardedFor()));
     }
 
     private void rpcLatency(ServerRequest request, ServerResponse response) {

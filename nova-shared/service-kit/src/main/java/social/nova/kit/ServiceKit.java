@@ -3,6 +3,7 @@ package social.nova.kit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -46,12 +47,20 @@ public final class ServiceKit {
     private final MeterRegistry meterRegistry;
     private final Readiness readiness = new Readiness();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    /**
+     * Guards the infrastructure and the resources. A lock, not {@code synchronized}: creating the
+     * infrastructure (migrations, connections) and closing it block on I/O, which inside a monitor
+     * would pin a virtual thread's carrier on Java 21.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
     private Infrastructure infrastructure;
     private CallAuthenticator authenticator = CallAuthenticator.NONE;
+    private final ForwardedFor forwardedFor;
 
     private ServiceKit(Config config) {
         this.config = config;
         this.info = ServiceInfo.create(config.get("service"));
+        this.forwardedFor = ForwardedFor.create(ForwardingSettings.create(config.get("forwarding")));
         this.meterRegistry = Metrics.globalRegistry().unwrap(MeterRegistry.class);
     }
 
@@ -85,22 +94,22 @@ public final class ServiceKit {
     }
 
     /** The service's database (config {@code db}), migrated on first use; part of readiness. */
-    public synchronized Database database() {
+    public Database database() {
         return infrastructure().database();
     }
 
     /** The Redis client (config {@code redis}); part of readiness. */
-    public synchronized RedisClient redis() {
+    public RedisClient redis() {
         return infrastructure().redis();
     }
 
     /** Healthy instances of other services, watched in Consul (config {@code consul}). */
-    public synchronized ServiceDirectory directory() {
+    public ServiceDirectory directory() {
         return infrastructure().directory();
     }
 
     /** Resilient gRPC channels to other services (config {@code rpc}). */
-    public synchronized NovaClients clients() {
+    public NovaClients clients() {
         return infrastructure().clients();
     }
 
@@ -108,10 +117,23 @@ public final class ServiceKit {
      * Starts publishing the service's transactional outbox to Redis Streams (config
      * {@code db.outbox}; stream {@code nova.events.<aggregate type>}); stopped with the service.
      */
-    public synchronized OutboxRelay startOutboxRelay() {
-        return closeOnStop(OutboxRelay.start(database(),
-                new StreamPublisher(redis(), StreamPublisherSettings.create(config.get("redis.streams")), meterRegistry),
-                OutboxRelaySettings.create(config.get("db.outbox")), meterRegistry));
+    public OutboxRelay startOutboxRelay() {
+        lock.lock();
+        try {
+            return closeOnStop(OutboxRelay.start(database(),
+                    new StreamPublisher(redis(), StreamPublisherSettings.create(config.get("redis.streams")), meterRegistry),
+                    OutboxRelaySettings.create(config.get("db.outbox")), meterRegistry));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Signs the client address the gateway forwards, and checks it in calls that arrive (config
+     * {@code forwarding}): only a signed address is taken as the caller's.
+     */
+    public ForwardedFor forwardedFor() {
+        return forwardedFor;
     }
 
     /** Verifies the {@code authorization} bearer token of inbound calls (see {@link CallAuthenticator}). */
@@ -122,8 +144,11 @@ public final class ServiceKit {
 
     /** Closes {@code resource} when the service stops, before the infrastructure it uses. */
     public <T extends AutoCloseable> T closeOnStop(T resource) {
-        synchronized (resources) {
+        lock.lock();
+        try {
             resources.push(resource);
+        } finally {
+            lock.unlock();
         }
         return resource;
     }
@@ -144,15 +169,25 @@ public final class ServiceKit {
         return RunningService.start(this, http, List.of(grpcServices));
     }
 
-    synchronized Infrastructure infrastructure() {
-        if (infrastructure == null) {
-            infrastructure = new Infrastructure(config, meterRegistry, readiness);
+    Infrastructure infrastructure() {
+        lock.lock();
+        try {
+            if (infrastructure == null) {
+                infrastructure = new Infrastructure(config, meterRegistry, readiness);
+            }
+            return infrastructure;
+        } finally {
+            lock.unlock();
         }
-        return infrastructure;
     }
 
-    synchronized boolean hasInfrastructure() {
-        return infrastructure != null;
+    boolean hasInfrastructure() {
+        lock.lock();
+        try {
+            return infrastructure != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     CallAuthenticator authenticator() {
@@ -161,15 +196,16 @@ public final class ServiceKit {
 
     /** Closes what services registered, then the infrastructure, newest first; never throws. */
     void closeResources() {
-        synchronized (resources) {
+        lock.lock();
+        try {
             while (!resources.isEmpty()) {
                 closeQuietly(resources.pop());
             }
-        }
-        synchronized (this) {
             if (infrastructure != null) {
                 infrastructure.close();
             }
+        } finally {
+            lock.unlock();
         }
     }
 

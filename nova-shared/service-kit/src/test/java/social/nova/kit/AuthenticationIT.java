@@ -1,6 +1,8 @@
 package social.nova.kit;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
@@ -72,9 +74,24 @@ class AuthenticationIT {
     }
 
     @Test
-    void clientAddressIsTheConnectionsPeerOrTheFirstForwardedAddress() {
+    void clientAddressIsTheConnectionsPeerUnlessTheGatewaySignedAForwardedOne() {
         assertThat(inspect(service.channel, CallOptions.DEFAULT)).containsEntry("clientAddress", "127.0.0.1");
         assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.7, 10.0.0.1"), CallOptions.DEFAULT))
-                .containsEntry("clientAddress", "203.0.113.7");
+                .as("anybody's x-forwarded-for is ignored").containsEntry("clientAddress", "127.0.0.1");
+
+        Metadata signed = new Metadata();
+        service.kit.forwardedFor().sign(signed, "203.0.113.7");
+        String signature = signed.get(ForwardedFor.SIGNATURE);
+        assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.7", "x-nova-forwarded-signature", signature),
+                CallOptions.DEFAULT)).as("signed by the gateway").containsEntry("clientAddress", "203.0.113.7");
+        assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.8", "x-nova-forwarded-signature", signature),
+                CallOptions.DEFAULT)).as("a signature carries only its own address").containsEntry("clientAddress", "127.0.0.1");
+
+        Metadata signedElsewhere = new Metadata();
+        ForwardedFor.create(new ForwardingSettings(Optional.of("not-the-fleets-secret-0123456789abcdef"), Duration.ofSeconds(30)))
+                .sign(signedElsewhere, "203.0.113.7");
+        assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.7",
+                        "x-nova-forwarded-signature", signedElsewhere.get(ForwardedFor.SIGNATURE)), CallOptions.DEFAULT))
+                .as("signed with another secret").containsEntry("clientAddress", "127.0.0.1");
     }
 }

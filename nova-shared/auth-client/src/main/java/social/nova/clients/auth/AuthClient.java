@@ -1,6 +1,7 @@
 package social.nova.clients.auth;
 
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -45,9 +46,9 @@ public final class AuthClient {
      */
     private final Cache<String, VerifiedToken> verified;
 
-    private AuthClient(Channel channel, AuthClientSettings settings, Clock clock) {
+    private AuthClient(Channel channel, AuthClientSettings settings, Clock clock, Executor keyFetcher) {
         this.stub = AuthServiceGrpc.newBlockingStub(channel);
-        this.keys = new PublicKeyCache(stub, settings, clock);
+        this.keys = new PublicKeyCache(stub, settings, clock, keyFetcher);
         this.verifier = new JwksVerifier(keys, settings.jwt(), clock);
         this.clock = clock;
         this.verified = Caffeine.newBuilder()
@@ -60,11 +61,17 @@ public final class AuthClient {
 
     /** A client over a channel to auth-service (normally {@code NovaClients.channel("auth-service")}). */
     public static AuthClient create(Channel channel, AuthClientSettings settings) {
-        return new AuthClient(channel, settings, Clock.systemUTC());
+        return new AuthClient(channel, settings, Clock.systemUTC(), AuthClient::fetchOnVirtualThread);
     }
 
-    static AuthClient create(Channel channel, AuthClientSettings settings, Clock clock) {
-        return new AuthClient(channel, settings, clock);
+    /** A client on a test's clock, whose key fetches run on {@code keyFetcher}. */
+    static AuthClient create(Channel channel, AuthClientSettings settings, Clock clock, Executor keyFetcher) {
+        return new AuthClient(channel, settings, clock, keyFetcher);
+    }
+
+    /** Key fetches run on a virtual thread of their own, outside any caller's gRPC Context and deadline. */
+    private static void fetchOnVirtualThread(Runnable fetch) {
+        Thread.ofVirtual().name("auth-client-key-fetch").start(fetch);
     }
 
     /** The blocking stub for every other RPC of auth-service. */
@@ -76,7 +83,10 @@ public final class AuthClient {
      * Verifies an access token locally. An unknown signing key (auth-service rotated) refetches the
      * keys once and tries again.
      *
-     * @throws NovaException UNAUTHENTICATED (reason TOKEN_EXPIRED or TOKEN_INVALID) if it does not verify
+     * @throws NovaException UNAUTHENTICATED (reason TOKEN_EXPIRED or TOKEN_INVALID) if it does not
+     *                       verify; UNAVAILABLE (reason SIGNING_KEYS_UNAVAILABLE) when auth-service's
+     *                       keys cannot be had and none are cached, or those cached are older than
+     *                       their max age plus {@code jwks-max-stale}
      */
     public VerifiedToken verify(String accessToken) {
         VerifiedToken known = verified.getIfPresent(accessToken);

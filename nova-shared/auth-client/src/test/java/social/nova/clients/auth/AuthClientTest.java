@@ -33,11 +33,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AuthClientTest {
     private static final long MAX_AGE_SECONDS = 300;
+    private static final Duration DEFAULT_REFRESH_AHEAD = AuthClientSettings.DEFAULT_JWKS_REFRESH_AHEAD;
+    private static final Duration DEFAULT_MAX_STALE = AuthClientSettings.DEFAULT_JWKS_MAX_STALE;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     private final JwtSettings jwt = JwtSettings.defaults();
     private final KeyRing ring = KeyRing.generate(jwt, clock);
     private final AtomicInteger keyRequests = new AtomicInteger();
+    /** When set, GetPublicKeys answers UNAVAILABLE (auth-service's key source is down). */
+    private volatile boolean keysDown;
+    private final HeldExecutor keyFetcher = new HeldExecutor();
     private Server server;
     private ManagedChannel channel;
     private AuthClient client;
@@ -49,13 +54,17 @@ class AuthClientTest {
             @Override
             public void getPublicKeys(GetPublicKeysRequest request, StreamObserver<GetPublicKeysResponse> response) {
                 keyRequests.incrementAndGet();
+                if (keysDown) {
+                    response.onError(io.grpc.Status.UNAVAILABLE.withDescription("auth-service is down").asRuntimeException());
+                    return;
+                }
                 response.onNext(GetPublicKeysResponse.newBuilder()
                         .setJwksJson(ring.jwksJson()).setMaxAgeSeconds(MAX_AGE_SECONDS).build());
                 response.onCompleted();
             }
         }).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        client = AuthClient.create(channel, AuthClientSettings.defaults(), clock);
+        client = AuthClient.create(channel, AuthClientSettings.defaults(), clock, keyFetcher);
     }
 
     @AfterEach
@@ -156,11 +165,143 @@ class AuthClientTest {
     @Test
     void anUnreachableAuthServiceIsUnavailableNotInternal() {
         channel.shutdownNow();
-        AuthClient offline = AuthClient.create(channel, AuthClientSettings.defaults(), clock);
+        AuthClient offline = AuthClient.create(channel, AuthClientSettings.defaults(), clock, keyFetcher);
         String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
-        assertThatThrownBy(() -> offline.verify(token))
-                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
+        assertThatThrownBy(() -> offline.verify(token)).isInstanceOfSatisfying(NovaException.class, this::keysUnavailable);
+    }
+
+    @Test
+    void keysAreRefreshedInTheBackgroundBeforeTheirMaxAgeWhileRequestsGoOn() {
+        JwtSigner signer = new JwtSigner(ring, jwt, clock);
+        client.verify(signer.issue("user-1", "s", List.of()).token());
+        keyFetcher.hold();
+
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS).minus(DEFAULT_REFRESH_AHEAD));
+        assertThat(client.verify(signer.issue("user-1", "s", List.of()).token()).userId())
+                .as("answered with the keys it has while the refresh waits to run").isEqualTo("user-1");
+        assertThat(client.verify(signer.issue("user-2", "s", List.of()).token()).userId()).isEqualTo("user-2");
+        assertThat(keyRequests).as("no request fetched on its own path").hasValue(1);
+        assertThat(keyFetcher.waiting()).as("one refresh started, however many requests").isEqualTo(1);
+
+        keyFetcher.release();
+        assertThat(keyRequests).hasValue(2);
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS).minus(DEFAULT_REFRESH_AHEAD).minusSeconds(1));
+        client.verify(signer.issue("user-1", "s", List.of()).token());
+        assertThat(keyFetcher.waiting()).as("the refreshed keys are fresh again").isZero();
+    }
+
+    @Test
+    void theLastKeysStayInUseWhileAuthServiceIsDownUpToMaxStaleThenTokensAreRefusedAsUnavailable() {
+        JwtSigner signer = new JwtSigner(ring, jwt, clock);
+        client.verify(signer.issue("user-1", "s", List.of()).token());
+        keysDown = true;
+
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
+        assertThat(client.verify(signer.issue("user-1", "s", List.of()).token()).userId()).isEqualTo("user-1");
+        clock.advance(DEFAULT_MAX_STALE.minusSeconds(2));
+        assertThat(client.verify(signer.issue("user-1", "s", List.of()).token()).userId())
+                .as("still within max age + jwks-max-stale").isEqualTo("user-1");
+        assertThat(keyRequests.get()).as("the failed refreshes were tried").isGreaterThan(1);
+
+        clock.advance(Duration.ofSeconds(2));
+        String afterMaxStale = signer.issue("user-1", "s", List.of()).token();
+        assertThatThrownBy(() -> client.verify(afterMaxStale))
+                .isInstanceOfSatisfying(NovaException.class, this::keysUnavailable);
+
+        keysDown = false;
+        assertThat(client.verify(afterMaxStale).userId()).as("back once auth-service answers").isEqualTo("user-1");
+    }
+
+    @Test
+    void failedBackgroundRefreshesAreSpacedByTheMinRefetchGap() {
+        JwtSigner signer = new JwtSigner(ring, jwt, clock);
+        client.verify(signer.issue("user-1", "s", List.of()).token());
+        keysDown = true;
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
+
+        for (int i = 0; i < 20; i++) {
+            client.verify(signer.issue("user-" + i, "s", List.of()).token());
+        }
+        assertThat(keyRequests).as("one failed attempt for twenty requests").hasValue(2);
+
+        clock.advance(AuthClientSettings.DEFAULT_MIN_REFETCH_GAP);
+        client.verify(signer.issue("user-1", "s", List.of()).token());
+        assertThat(keyRequests).hasValue(3);
+    }
+
+    @Test
+    void requestsWithoutKeysShareOneFetch() throws Exception {
+        keyFetcher.hold();
+        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        List<Thread> requests = new java.util.ArrayList<>();
+        java.util.Queue<String> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 5; i++) {
+            requests.add(Thread.ofVirtual().start(() -> answers.add(client.verify(token).userId())));
+        }
+        // Until each request waits for the keys or is done (a guard against hanging, not a timing).
+        long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (requests.stream().anyMatch(t -> t.getState() != Thread.State.WAITING && t.isAlive())
+                && System.nanoTime() < giveUpAt) {
+            Thread.onSpinWait();
+        }
+        assertThat(keyFetcher.waiting()).isEqualTo(1);
+
+        keyFetcher.release();
+        for (Thread request : requests) {
+            request.join();
+        }
+        assertThat(answers).hasSize(5).containsOnly("user-1");
+        assertThat(keyRequests).hasValue(1);
+    }
+
+    @Test
+    void aRotatedKeyIsFetchedOnFirstSightEvenWhileOlderKeysAreServedStale() {
+        JwtSigner signer = new JwtSigner(ring, jwt, clock);
+        client.verify(signer.issue("user-1", "s", List.of()).token());
+        keysDown = true;
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
+        client.verify(signer.issue("user-1", "s", List.of()).token());
+        keysDown = false;
+        ring.rotate();
+
+        assertThat(client.verify(new JwtSigner(ring, jwt, clock).issue("user-2", "s", List.of()).token()).userId())
+                .isEqualTo("user-2");
+    }
+
+    private void keysUnavailable(NovaException e) {
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(e.reason()).contains("SIGNING_KEYS_UNAVAILABLE");
+        assertThat(e.getMessage()).doesNotContain("auth-service");
+    }
+
+    /** Runs key fetches at once, or, after {@link #hold()}, when the test releases them. */
+    private static final class HeldExecutor implements java.util.concurrent.Executor {
+        private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private volatile boolean holding;
+
+        @Override
+        public void execute(Runnable task) {
+            if (holding) {
+                held.add(task);
+            } else {
+                task.run();
+            }
+        }
+
+        void hold() {
+            holding = true;
+        }
+
+        int waiting() {
+            return held.size();
+        }
+
+        void release() {
+            holding = false;
+            for (Runnable task; (task = held.poll()) != null; ) {
+                task.run();
+            }
+        }
     }
 
     /** A clock tests move forward. */
