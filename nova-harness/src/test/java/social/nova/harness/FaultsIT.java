@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The fleet under faults, with the stack's own containers: an instance killed under load, a
  * service with every instance stopped, Redis frozen, PostgreSQL and Consul restarted, a noisy
- * client, Consul frozen, an instance stopped (drained) under load, and a flood. Each test
+ * client, Consul frozen, auth-service down past the key max age, an instance stopped (drained)
+ * under load, and a flood. Each test
  * restores what it broke before it ends (the stack is shared with the other test classes, which
  * is why this class runs after those that measure), records its outcome and figures for the
  * report, and checks that every write the gateway acknowledged (201) in any fault is still there.
@@ -54,6 +55,10 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
     private static final String USER_SERVICE = "user-service";
+    private static final String AUTH_SERVICE = "auth-service";
+    /** auth-service's announced key max age in the ITs (nova-harness/pom.xml sets AUTH_KEYS_JWKS_dash_MAX_dash_AGE). */
+    private static final Duration AUTH_KEY_MAX_AGE = Duration.ofSeconds(15);
+    private static final Duration PAST_MAX_AGE = Duration.ofSeconds(10);
     private static final int LOAD_USERS = 5;
     private static final int FAIL_FAST_PROBES = 20;
     private static final Duration POLL = Duration.ofMillis(100);
@@ -447,6 +452,44 @@ class FaultsIT {
 
     @Test
     @Order(8)
+    void withAuthServiceDownPastTheKeyMaxAgeSignedInReadsKeepWorking() throws Exception {
+        fault("auth-service down past the key cache age", "docker stop of every auth-service instance for the key max "
+                + "age it announces (" + AUTH_KEY_MAX_AGE.toSeconds() + " s in the ITs) plus " + PAST_MAX_AGE.toSeconds()
+                + " s: a token never seen before (so no verified-token cache holds it) is still verified with the last "
+                + "keys each service fetched, and signed-in reads through the gateway answer 200", measured -> {
+            Account author = gateway.signUp("keys");
+            String post = acknowledgedPost(author, "before auth-service stopped");
+            // A fresh access token: no gateway or service has verified it yet.
+            Answer login = gateway.call("POST", "/api/v1/auth/login", null,
+                    Map.of("email", author.email(), "password", author.password()));
+            assertThat(login.status()).as(login.toString()).isEqualTo(200);
+            String unseenToken = login.body().get("accessToken").asText();
+            List<ServiceInstance> instances = stack.instances(AUTH_SERVICE);
+            long stoppedAt = System.nanoTime();
+            List<Answer> reads = new ArrayList<>();
+            try {
+                instances.parallelStream().forEach(stack::stop);
+                sleep(AUTH_KEY_MAX_AGE.plus(PAST_MAX_AGE));
+                measured.put("auth-service stopped, s before the reads", (System.nanoTime() - stoppedAt) / 1e9);
+                reads.add(gateway.get("/api/v1/users/me", unseenToken));
+                reads.add(gateway.get("/api/v1/posts/" + post, unseenToken));
+                reads.add(gateway.get("/api/v1/users/" + author.userId() + "/posts?limit=5", unseenToken));
+                Answer refresh = gateway.call("POST", "/api/v1/auth/refresh", null,
+                        Map.of("refreshToken", author.refreshToken().get()));
+                measured.put("reads with the unseen token (users/me, post, author's posts)",
+                        reads.stream().map(answer -> String.valueOf(answer.status())).toList().toString());
+                measured.put("a refresh meanwhile (needs auth-service)", refresh.status());
+                assertThat(refresh.status()).as("a refresh with auth-service down: %s", refresh).isEqualTo(503);
+            } finally {
+                stack.restart(instances);
+            }
+            assertThat(reads).allSatisfy(answer -> assertThat(answer.status()).as(answer.toString()).isEqualTo(200));
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    @Test
+    @Order(9)
     void stoppingOneOfTwoUserServiceInstancesUnderLoadDrainsItWithoutAFailedRequest() throws Exception {
         fault("user-service instance stopped under load (drain)", String.format(java.util.Locale.ROOT,
                 "%.0f req/s for %d s through the gateway on routes that reach user-service; docker stop (SIGTERM) of one "
@@ -495,7 +538,7 @@ class FaultsIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aFloodOfGoodAndBadRequestsIsShedNotFatalAndTheFleetServesNormallyRightAfter() throws Exception {
         fault("flood", String.format(java.util.Locale.ROOT, "%d connections send as fast as they can for %d s: a valid "
                         + "token, a forged token, malformed JSON and no Host header; no container is OOM-killed or restarted, "

@@ -38,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LatencyIT {
     private static final int USERS = 4;
     private static final String LOAD = "load";
+    /** Calls no request of the load makes: auth-client's key fetches. */
+    private static final java.util.Set<String> BACKGROUND_OPERATIONS = java.util.Set.of("GetPublicKeys");
 
     @Test
     void crossServiceCallsStayUnderTheExitCriterionAndOurBudgetAtASteadyLoad(NovaStack stack) throws Exception {
@@ -97,7 +99,10 @@ class LatencyIT {
                         "content-service -> user-service");
         // The load is bounded in count, not in time: every edge it reaches gets its share of the
         // requests, whatever the machine is doing, so the budget always has a percentile to judge.
-        assertThat(grpcEdges).as("every gRPC edge of the load has enough samples for at least a p95")
+        // Background calls can fall in the window too (auth-client fetching keys once per key max
+        // age): the exit criterion judges them, the sample requirement is for the load's own edges.
+        assertThat(grpcEdges.stream().filter(edge -> !BACKGROUND_OPERATIONS.contains(edge.operation())).toList())
+                .as("every gRPC edge of the load has enough samples for at least a p95")
                 .allSatisfy(edge -> assertThat(edge.budgetPercentile()).as(edge.name() + ", " + edge.count() + " calls")
                         .isNotNull());
         assertThat(criterion.failures()).as(criterion.criterion()).isEmpty();
