@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;
@@ -86,13 +87,16 @@ public final class RetryInterceptor implements ClientInterceptor {
     /**
      * The caller's view of a call made of one or more attempts. The caller's requests are recorded
      * and replayed on every attempt; all state is guarded by {@code lock}, which is held while an
-     * attempt is started and replayed so the caller never reaches an attempt half set up.
+     * attempt is started and replayed so the caller never reaches an attempt half set up. A lock,
+     * not {@code synchronized}: starting an attempt goes through the bulkhead, which may wait
+     * ({@code bulkhead.max-wait}), and a monitor held while a virtual thread waits pins its carrier
+     * on Java 21.
      */
     private final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         private final MethodDescriptor<Q, R> method;
         private final CallOptions callOptions;
         private final Channel next;
-        private final Object lock = new Object();
+        private final ReentrantLock lock = new ReentrantLock();
 
         private Listener<R> listener;
         private Metadata headers;
@@ -116,7 +120,8 @@ public final class RetryInterceptor implements ClientInterceptor {
 
         @Override
         public void start(Listener<R> responseListener, Metadata headers) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 this.listener = responseListener;
                 // The call owns the headers from here on; each attempt gets a copy, which its
                 // transport may change.
@@ -130,6 +135,8 @@ public final class RetryInterceptor implements ClientInterceptor {
                     return;
                 }
                 startAttempt();
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -153,7 +160,8 @@ public final class RetryInterceptor implements ClientInterceptor {
         }
 
         private void startAttempt() {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 pendingAttempt = null;
                 if (closed) {
                     return;
@@ -176,43 +184,55 @@ public final class RetryInterceptor implements ClientInterceptor {
                 if (halfClosed) {
                     attempt.halfClose();
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void request(int numMessages) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 requested += numMessages;
                 if (current != null) {
                     current.request(numMessages);
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void sendMessage(Q request) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 message = request;
                 if (current != null) {
                     current.sendMessage(request);
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void halfClose() {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 halfClosed = true;
                 if (current != null) {
                     current.halfClose();
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void cancel(String reason, Throwable cause) {
             boolean betweenAttempts;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 betweenAttempts = pendingAttempt != null && !closed;
                 if (betweenAttempts) {
                     pendingAttempt.cancel(false);
@@ -224,6 +244,8 @@ public final class RetryInterceptor implements ClientInterceptor {
                 } else {
                     closed = true;
                 }
+            } finally {
+                lock.unlock();
             }
             if (betweenAttempts) {
                 listener.onClose(Status.CANCELLED.withDescription(reason).withCause(cause), new Metadata());
@@ -232,25 +254,34 @@ public final class RetryInterceptor implements ClientInterceptor {
 
         @Override
         public boolean isReady() {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 return current != null && current.isReady();
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void setMessageCompression(boolean enabled) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 messageCompression = enabled;
                 if (current != null) {
                     current.setMessageCompression(enabled);
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public Attributes getAttributes() {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 return current == null ? Attributes.EMPTY : current.getAttributes();
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -259,7 +290,8 @@ public final class RetryInterceptor implements ClientInterceptor {
          * stale or another attempt has been scheduled instead.
          */
         private boolean settle(ClientCall<Q, R> attempt, Status status, Metadata trailers) {
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (closed || attempt != current) {
                     return false;
                 }
@@ -268,6 +300,8 @@ public final class RetryInterceptor implements ClientInterceptor {
                 }
                 closed = true;
                 return true;
+            } finally {
+                lock.unlock();
             }
         }
 
