@@ -64,6 +64,10 @@ class FaultsIT {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration STEADY_PAUSE = Duration.ofMillis(150);
     private static final Duration REDIS_PAUSED_FOR = Duration.ofSeconds(6);
+    /** The services' {@code redis.socket-timeout} (nova-redis-utils' default): the longest a Redis command waits. */
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+    /** What a request may take beside its Redis waits while Redis is paused. */
+    private static final Duration REDIS_OWN_WORK = Duration.ofSeconds(1);
     /** The kinds of request sent while Redis is paused; each is sent at least once. */
     private static final int REDIS_ROUTES = 4;
     /** How much of a failure's message the report shows. */
@@ -267,6 +271,10 @@ class FaultsIT {
 
             assertThat(answers).as("answers while Redis was paused").isNotEmpty()
                     .allSatisfy(answer -> assertThat(answer.status()).as(answer.toString()).isLessThan(300));
+            // A request meets Redis in at most two processes (the gateway's rate limit, the service's
+            // cache); each waits at most its Redis timeout once, then skips Redis while it is down.
+            assertThat(answers).allSatisfy(answer -> assertThat(answer.millis()).as("answer while Redis was paused, ms")
+                    .isLessThan(2 * REDIS_TIMEOUT.toMillis() + REDIS_OWN_WORK.toMillis()));
             assertThat(notPassing).as("services that left Consul's passing list while Redis was paused").isEmpty();
             stack.awaitPassing(stack.instances());
             assertAcknowledgedWritesReadable(measured);
