@@ -50,15 +50,17 @@ final class GraphStore {
                 .bind("follower", follower).bind("followee", followee).execute() == 1;
     }
 
-    void block(Handle handle, UUID blocker, UUID blocked) {
-        handle.createUpdate("INSERT INTO blocks (blocker_id, blocked_id) VALUES (:blocker, :blocked) "
+    /** True if the block is new. */
+    boolean block(Handle handle, UUID blocker, UUID blocked) {
+        return handle.createUpdate("INSERT INTO blocks (blocker_id, blocked_id) VALUES (:blocker, :blocked) "
                                     + "ON CONFLICT DO NOTHING")
-                .bind("blocker", blocker).bind("blocked", blocked).execute();
+                .bind("blocker", blocker).bind("blocked", blocked).execute() == 1;
     }
 
-    void unblock(Handle handle, UUID blocker, UUID blocked) {
-        handle.createUpdate("DELETE FROM blocks WHERE blocker_id = :blocker AND blocked_id = :blocked")
-                .bind("blocker", blocker).bind("blocked", blocked).execute();
+    /** True if there was such a block. */
+    boolean unblock(Handle handle, UUID blocker, UUID blocked) {
+        return handle.createUpdate("DELETE FROM blocks WHERE blocker_id = :blocker AND blocked_id = :blocked")
+                .bind("blocker", blocker).bind("blocked", blocked).execute() == 1;
     }
 
     boolean blockedEitherWay(Handle handle, UUID first, UUID second) {

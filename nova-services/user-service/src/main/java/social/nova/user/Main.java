@@ -10,7 +10,6 @@ import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.redis.Cache;
 import social.nova.redis.RateLimiter;
-import social.nova.redis.StreamConsumer;
 
 /** user-service: wires the domain to the service kit. Every tunable is in application.yaml. */
 public final class Main {
@@ -30,14 +29,17 @@ public final class Main {
 
         ProfileStore profileStore = new ProfileStore();
         GraphStore graphStore = new GraphStore();
+        Clock clock = Clock.systemUTC();
         Profiles profiles = new Profiles(jdbi, profileStore, graphStore,
-                new Cache(redis, settings.profileCache(), meters), settings.profileCacheTtl());
+                new Cache(redis, settings.profileCache(), meters), settings.profileCacheTtl(), clock);
         SocialGraph graph = new SocialGraph(jdbi, profileStore, graphStore, profiles,
                 new RateLimiter(redis, settings.followLimit(), meters),
-                new Paging(settings.cursorTtl(), Clock.systemUTC()));
+                new Paging(settings.cursorTtl(), clock), clock);
         UserPreferences preferences = new UserPreferences(jdbi, new PreferenceStore());
 
-        kit.closeOnStop(StreamConsumer.start(redis, settings.registrations(), new UserRegistrations(profiles), meters));
+        // Profile and graph changes leave through the outbox (nova.events.user, see UserEvents).
+        kit.startOutboxRelay();
+        kit.subscribe(settings.registrations(), new UserRegistrations(profiles));
         AuthClient auth = AuthClient.create(kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));
         kit.authenticateWith(token -> {

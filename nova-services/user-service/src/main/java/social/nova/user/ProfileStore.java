@@ -52,6 +52,14 @@ final class ProfileStore {
                 .list();
     }
 
+    /** The profile, its row locked until the transaction ends; empty if there is none. */
+    Optional<Profile> lock(Handle handle, UUID id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM profiles p WHERE p.id = :id FOR UPDATE")
+                .bind("id", id)
+                .map(ProfileStore::profile)
+                .findOne();
+    }
+
     /** Changes the fields that are not null; empty if there is no such profile. */
     Optional<Profile> update(Handle handle, UUID id, String displayName, String bio) {
         return handle.createQuery("UPDATE profiles p SET display_name = coalesce(:displayName, display_name), "

@@ -1,5 +1,6 @@
 package social.nova.user;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jdbi.v3.core.Jdbi;
+import social.nova.db.Outbox;
 import social.nova.errors.Violations;
 import social.nova.kit.Ids;
 import social.nova.redis.Cache;
@@ -37,13 +39,15 @@ final class Profiles {
     private final GraphStore graph;
     private final Cache cache;
     private final Duration cacheTtl;
+    private final Clock clock;
 
-    Profiles(Jdbi jdbi, ProfileStore profiles, GraphStore graph, Cache cache, Duration cacheTtl) {
+    Profiles(Jdbi jdbi, ProfileStore profiles, GraphStore graph, Cache cache, Duration cacheTtl, Clock clock) {
         this.jdbi = jdbi;
         this.profiles = profiles;
         this.graph = graph;
         this.cache = cache;
         this.cacheTtl = cacheTtl;
+        this.clock = clock;
     }
 
     /**
@@ -102,7 +106,10 @@ final class Profiles {
         return visible(caller, id);
     }
 
-    /** Changes the caller's display name and/or bio (null: unchanged; an empty bio clears it). */
+    /**
+     * Changes the caller's display name and/or bio (null: unchanged; an empty bio clears it) and,
+     * if a value actually changed, publishes {@code UserProfileUpdated} in the same transaction.
+     */
     ProfileView update(UUID caller, String displayName, String bio) {
         String name = displayName == null ? null : displayName.trim();
         String text = bio == null ? null : bio.trim();
@@ -117,8 +124,17 @@ final class Profiles {
                 "must be at most " + MAX_BIO + " characters");
         violations.throwIfAny();
 
-        Profile updated = jdbi.inTransaction(handle -> profiles.update(handle, caller, name, text))
-                .orElseThrow(UserErrors::profileMissing);
+        Profile updated = jdbi.inTransaction(handle -> {
+            Profile before = profiles.lock(handle, caller).orElseThrow(UserErrors::profileMissing);
+            boolean changes = (name != null && !name.equals(before.displayName()))
+                    || (text != null && !text.equals(before.bio()));
+            if (!changes) {
+                return before;
+            }
+            Profile after = profiles.update(handle, caller, name, text).orElseThrow(UserErrors::profileMissing);
+            Outbox.append(handle, UserEvents.profileUpdated(after, clock.instant()));
+            return after;
+        });
         invalidate(caller);
         return new ProfileView(updated, false);
     }

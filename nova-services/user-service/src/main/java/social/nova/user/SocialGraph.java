@@ -1,5 +1,6 @@
 package social.nova.user;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +8,7 @@ import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import social.nova.db.Outbox;
 import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
 import social.nova.kit.Ids;
@@ -17,7 +19,8 @@ import social.nova.redis.RateLimiter;
 /**
  * Who follows and who blocks whom. Follow, unfollow and block lock both users' rows first (in id
  * order), so that they are serialised per pair and the follower/following counters on the
- * profiles always match the follows table.
+ * profiles always match the follows table. Each change that happened (a repeated follow is none)
+ * appends its event ({@link UserEvents}) to the outbox in the same transaction.
  */
 final class SocialGraph {
     private final Jdbi jdbi;
@@ -26,19 +29,21 @@ final class SocialGraph {
     private final Profiles profileCache;
     private final RateLimiter followLimit;
     private final Paging paging;
+    private final Clock clock;
 
     /** One page of followers or followed users, and the subject's total count. */
     record Connections(List<ProfileView> profiles, String nextCursor, long totalCount) {
     }
 
     SocialGraph(Jdbi jdbi, ProfileStore profiles, GraphStore graph, Profiles profileCache, RateLimiter followLimit,
-                Paging paging) {
+                Paging paging, Clock clock) {
         this.jdbi = jdbi;
         this.profiles = profiles;
         this.graph = graph;
         this.profileCache = profileCache;
         this.followLimit = followLimit;
         this.paging = paging;
+        this.clock = clock;
     }
 
     /** The caller follows the user (again: unchanged); answers the followed profile with its new count. */
@@ -56,6 +61,7 @@ final class SocialGraph {
             }
             if (graph.follow(handle, caller, target)) {
                 profiles.adjustFollowCounts(handle, caller, target, 1);
+                Outbox.append(handle, UserEvents.followed(caller, target, clock.instant()));
             }
             return profiles.byId(handle, target).orElseThrow();
         });
@@ -74,14 +80,19 @@ final class SocialGraph {
         }
     }
 
-    /** Blocks the user: follows in both directions end, and the user can no longer follow or see the caller. */
+    /**
+     * Blocks the user: follows in both directions end (each announced as {@code UserUnfollowed}),
+     * and the user can no longer follow or see the caller.
+     */
     void block(UUID caller, String userId) {
         UUID target = otherUser(caller, userId);
         jdbi.useTransaction(handle -> {
             lockBoth(handle, caller, target);
             removeFollow(handle, caller, target);
             removeFollow(handle, target, caller);
-            graph.block(handle, caller, target);
+            if (graph.block(handle, caller, target)) {
+                Outbox.append(handle, UserEvents.blocked(caller, target, clock.instant()));
+            }
         });
         profileCache.invalidate(caller, target);
     }
@@ -89,7 +100,13 @@ final class SocialGraph {
     /** Lifts the caller's block; follows removed by the block stay removed. */
     void unblock(UUID caller, String userId) {
         UUID target = anyUser(userId);
-        jdbi.useHandle(handle -> graph.unblock(handle, caller, target));
+        jdbi.useTransaction(handle -> {
+            // The pair's lock orders this against a concurrent block, and so their events.
+            profiles.lockPair(handle, caller, target);
+            if (graph.unblock(handle, caller, target)) {
+                Outbox.append(handle, UserEvents.unblocked(caller, target, clock.instant()));
+            }
+        });
     }
 
     Connections followers(UUID caller, String userId, int limit, String cursor) {
@@ -131,6 +148,7 @@ final class SocialGraph {
     private boolean removeFollow(Handle handle, UUID follower, UUID followee) {
         if (graph.unfollow(handle, follower, followee)) {
             profiles.adjustFollowCounts(handle, follower, followee, -1);
+            Outbox.append(handle, UserEvents.unfollowed(follower, followee, clock.instant()));
             return true;
         }
         return false;

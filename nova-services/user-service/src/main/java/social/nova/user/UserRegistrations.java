@@ -5,17 +5,18 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import social.nova.redis.StreamHandler;
-import social.nova.redis.StreamMessage;
+import social.nova.events.Event;
+import social.nova.events.EventHandler;
 
 /**
  * Creates profiles from auth-service's {@code UserRegistered} events on {@code nova.events.user}
- * (stream entry fields as written by the outbox relay: {@code event-type}, {@code payload} JSON
- * with userId, username, displayName, registeredAt...). Other event types are acknowledged and
- * ignored. Delivery is at least once; creating a profile that exists changes nothing, so replays
- * are harmless. A malformed event throws, is retried and ends in the dead-letter stream.
+ * ({@code payload} JSON with userId, username, displayName, registeredAt...). Every other type on
+ * the stream (user-service's own UserFollowed, UserProfileUpdated...) is ignored. Delivery is at
+ * least once, and the subscription drops events already handled; creating a profile that exists
+ * changes nothing anyway, so replays are harmless. A malformed event throws, is retried and ends in
+ * the dead-letter stream.
  */
-final class UserRegistrations implements StreamHandler {
+final class UserRegistrations implements EventHandler {
     static final String USER_REGISTERED = "UserRegistered";
     private static final System.Logger LOG = System.getLogger(UserRegistrations.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,22 +28,18 @@ final class UserRegistrations implements StreamHandler {
     }
 
     @Override
-    public void handle(StreamMessage message) throws Exception {
-        if (!USER_REGISTERED.equals(message.fields().get("event-type"))) {
+    public void handle(Event event) throws Exception {
+        if (!USER_REGISTERED.equals(event.type())) {
             return;
         }
-        String payload = message.fields().get("payload");
-        if (payload == null) {
-            throw new IllegalArgumentException("UserRegistered entry " + message.id() + " has no payload");
-        }
-        JsonNode event = JSON.readTree(payload);
-        Profile profile = new Profile(UUID.fromString(text(event, "userId")),
-                text(event, "username"),
-                text(event, "displayName"),
+        JsonNode payload = JSON.readTree(event.payload());
+        Profile profile = new Profile(UUID.fromString(text(payload, "userId")),
+                text(payload, "username"),
+                text(payload, "displayName"),
                 "",
                 0,
                 0,
-                Instant.parse(text(event, "registeredAt")));
+                Instant.parse(text(payload, "registeredAt")));
         boolean created = profiles.createFromRegistration(profile);
         LOG.log(System.Logger.Level.DEBUG, "UserRegistered {0}: profile {1}", profile.id(),
                 created ? "created" : "already existed");

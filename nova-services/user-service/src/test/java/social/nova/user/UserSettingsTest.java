@@ -19,7 +19,9 @@ class UserSettingsTest {
         assertThat(settings.profileCacheTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.registrations().stream()).isEqualTo("nova.events.user");
         assertThat(settings.registrations().group()).isEqualTo("user-service");
-        assertThat(settings.registrations().startFrom()).isEqualTo(StreamConsumerSettings.StartFrom.BEGINNING);
+        assertThat(settings.registrations().transport().startFrom()).isEqualTo(StreamConsumerSettings.StartFrom.BEGINNING);
+        assertThat(settings.registrations().handledTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(settings.registrations().deadLetterStream()).isEqualTo("nova.events.user.dlq");
         assertThat(settings.followLimit().limit()).isEqualTo(100);
         assertThat(settings.followLimit().window()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.cursorTtl()).isEqualTo(Duration.ofHours(24));
@@ -40,7 +42,7 @@ class UserSettingsTest {
         assertThat(settings.profileCache().keyPrefix()).isEqualTo("cache:people:");
         assertThat(settings.profileCacheTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.registrations().group()).isEqualTo("user-service-canary");
-        assertThat(settings.registrations().claimMinIdle()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.registrations().transport().claimMinIdle()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.followLimit().limit()).isEqualTo(7);
         assertThat(settings.cursorTtl()).isEqualTo(Duration.ofHours(1));
     }

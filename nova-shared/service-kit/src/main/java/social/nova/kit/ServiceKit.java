@@ -17,6 +17,10 @@ import redis.clients.jedis.RedisClient;
 import social.nova.db.Database;
 import social.nova.db.OutboxRelay;
 import social.nova.db.OutboxRelaySettings;
+import social.nova.events.EventHandler;
+import social.nova.events.EventSubscription;
+import social.nova.events.EventSubscriptionSettings;
+import social.nova.events.EventSubscriptions;
 import social.nova.redis.StreamPublisher;
 import social.nova.redis.StreamPublisherSettings;
 import social.nova.discovery.ServiceDirectory;
@@ -126,6 +130,16 @@ public final class ServiceKit {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Starts handing the events of {@code settings.stream()} to {@code handler} as consumer group
+     * {@code settings.group()}, with nova-events' guarantees (duplicates dropped, a dead-letter
+     * stream after {@code max-deliveries} failures, the {@code nova.events.lag} metric); stopped
+     * with the service.
+     */
+    public EventSubscription subscribe(EventSubscriptionSettings settings, EventHandler handler) {
+        return closeOnStop(EventSubscriptions.create(redis(), meterRegistry).subscribe(settings, handler));
     }
 
     /**
