@@ -55,6 +55,18 @@ class StorageFailuresTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {
+            "40001", // serialization_failure
+            "40P01"  // deadlock_detected
+    })
+    void aTransactionPostgresqlAbortedInFavourOfAnotherIsAborted(String sqlState) {
+        NovaException error = NovaException.from(wrapped(new SQLException("ERROR: deadlock detected", sqlState)));
+
+        assertThat(error.code()).isEqualTo(ErrorCode.ABORTED);
+        assertThat(error).hasMessage("the change collided with a concurrent one and was not made; retry");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"23505", "42P01", "22001", "XX000"})
     void otherDatabaseErrorsStayInternal(String sqlState) {
         NovaException error = NovaException.from(wrapped(new SQLException("duplicate key", sqlState)));
