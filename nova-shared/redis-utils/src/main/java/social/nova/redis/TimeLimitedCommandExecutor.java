@@ -1,12 +1,16 @@
 package social.nova.redis;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -17,26 +21,40 @@ import redis.clients.jedis.executors.CommandExecutor;
  * connection, opening and initialising a new one, sending and reading the reply. Jedis bounds
  * each of those steps by its own setting ({@code pool.max-wait}, {@code connect-timeout}, the
  * socket timeout of each handshake command and of the command), so against a frozen Redis a
- * caller could wait for their sum, several seconds. Here the command runs on a virtual thread and
- * the caller waits at most the timeout; then the command is interrupted (a virtual thread blocked
- * on a socket gets it closed, so the broken connection leaves the pool) and the caller gets a
+ * caller could wait for their sum, several seconds. Past the timeout the caller gets a
  * {@link JedisConnectionException}, which the cache and the rate limiter treat as Redis being
  * unreachable.
  *
- * <p>Blocking commands ({@code XREADGROUP ... BLOCK}) run on the caller's thread, bounded by
- * {@code blocking-socket-timeout}: only background consumers use them.
+ * <ul>
+ *   <li>A <b>virtual thread</b> (every request of a Nova service) runs the command itself, with no
+ *       hand-off: a watchdog thread that looks at the commands in flight every
+ *       {@value #SWEEP_MILLIS} ms interrupts one past its deadline. Interrupting a virtual thread
+ *       blocked on a socket closes that socket (the broken connection leaves the pool), and one
+ *       waiting for a pooled connection stops waiting. The interrupt is cleared before the caller
+ *       goes on. So the bound is the timeout plus at most {@value #SWEEP_MILLIS} ms.</li>
+ *   <li>A <b>platform thread</b> cannot be interrupted out of a socket read: its command runs on a
+ *       virtual thread and the caller waits for it at most the timeout, then interrupts it.</li>
+ *   <li>Blocking commands ({@code XREADGROUP ... BLOCK}) run as they are, bounded by
+ *       {@code blocking-socket-timeout}: only background consumers use them.</li>
+ * </ul>
  */
 final class TimeLimitedCommandExecutor implements CommandExecutor {
+    static final long SWEEP_MILLIS = 20;
+
     private final CommandExecutor delegate;
     private final Duration timeout;
     private final long timeoutNanos;
     private final ExecutorService commands =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nova-redis-command").factory());
+    private final Set<Watched> inFlight = ConcurrentHashMap.newKeySet();
+    private final Thread watchdog;
+    private volatile boolean closed;
 
     TimeLimitedCommandExecutor(CommandExecutor delegate, Duration timeout) {
         this.delegate = delegate;
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
+        this.watchdog = Thread.ofPlatform().daemon().name("nova-redis-watchdog").start(this::watch);
     }
 
     @Override
@@ -44,6 +62,32 @@ final class TimeLimitedCommandExecutor implements CommandExecutor {
         if (command.getArguments().isBlocking()) {
             return delegate.executeCommand(command);
         }
+        return Thread.currentThread().isVirtual() ? onCaller(command) : onVirtualThread(command);
+    }
+
+    /** The command on the calling virtual thread, interrupted by the watchdog past its deadline. */
+    private <T> T onCaller(CommandObject<T> command) {
+        Watched watched = new Watched(Thread.currentThread(), System.nanoTime() + timeoutNanos);
+        inFlight.add(watched);
+        try {
+            return delegate.executeCommand(command);
+        } catch (RuntimeException e) {
+            if (watched.interrupted()) {
+                throw new JedisConnectionException("Redis did not answer within " + timeout, e);
+            }
+            throw e;
+        } finally {
+            inFlight.remove(watched);
+            if (!watched.finish()) {
+                // The watchdog claimed this command: its interrupt was for the command, not for
+                // whatever the caller does next.
+                watched.awaitInterrupt();
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private <T> T onVirtualThread(CommandObject<T> command) {
         Future<T> reply = commands.submit(() -> delegate.executeCommand(command));
         try {
             return reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -66,9 +110,67 @@ final class TimeLimitedCommandExecutor implements CommandExecutor {
         }
     }
 
+    private void watch() {
+        while (!closed) {
+            long now = System.nanoTime();
+            for (Watched watched : inFlight) {
+                if (now - watched.deadline >= 0) {
+                    watched.interruptIfRunning();
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS));
+        }
+    }
+
+    /** The number of commands the watchdog is watching (tests). */
+    int watching() {
+        return inFlight.size();
+    }
+
     @Override
     public void close() throws Exception {
+        closed = true;
+        LockSupport.unpark(watchdog);
         commands.shutdownNow();
         delegate.close();
+    }
+
+    /** One command on a caller's virtual thread; finished by the caller or interrupted by the watchdog, once. */
+    private static final class Watched {
+        private static final int RUNNING = 0;
+        private static final int FINISHED = 1;
+        private static final int INTERRUPTING = 2;
+        private static final int INTERRUPTED = 3;
+
+        private final Thread caller;
+        private final long deadline;
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+
+        Watched(Thread caller, long deadline) {
+            this.caller = caller;
+            this.deadline = deadline;
+        }
+
+        /** True if the caller finished first (no interrupt is coming). */
+        boolean finish() {
+            return state.compareAndSet(RUNNING, FINISHED);
+        }
+
+        boolean interrupted() {
+            return state.get() >= INTERRUPTING;
+        }
+
+        void interruptIfRunning() {
+            if (state.compareAndSet(RUNNING, INTERRUPTING)) {
+                caller.interrupt();
+                state.set(INTERRUPTED);
+            }
+        }
+
+        void awaitInterrupt() {
+            while (state.get() != INTERRUPTED) {
+                Thread.onSpinWait();
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 import social.nova.testing.RestartableContainer;
 import social.nova.testing.SharedContainers;
@@ -30,8 +31,14 @@ class FrozenRedisIT {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    @Test
-    void noRequestWaitsLongerThanTheTimeoutWhileRedisIsFrozenAndRedisServesAgainAfterwards() throws Exception {
+    /**
+     * On virtual threads (every request of a service: the command runs on the caller, a watchdog
+     * interrupts it) and on platform threads (the command runs on a virtual thread of its own).
+     */
+    @ParameterizedTest(name = "requests on virtual threads: {0}")
+    @ValueSource(booleans = {true, false})
+    void noRequestWaitsLongerThanTheTimeoutWhileRedisIsFrozenAndRedisServesAgainAfterwards(boolean virtualThreads)
+            throws Exception {
         try (RestartableContainer own = RestartableContainer.start(SharedContainers.newRedis(), 6379);
              // One connection and a long pool wait: without a bound on the whole command, requests
              // queue for the pool behind each other's socket timeouts.
@@ -50,13 +57,14 @@ class FrozenRedisIT {
             own.pause();
             List<Outcome> outcomes;
             try {
-                outcomes = concurrently(request);
+                outcomes = concurrently(request, virtualThreads);
             } finally {
                 own.unpause();
             }
 
             assertThat(outcomes).allSatisfy(outcome -> {
                 assertThat(outcome.took()).isLessThan(BOUND);
+                assertThat(outcome.interruptedAfter()).as("the caller's interrupt status afterwards").isFalse();
                 assertThat(outcome.cached()).as("the cache falls through to the loader").startsWith("loaded-");
             });
             assertThat(outcomes).anySatisfy(outcome -> assertThat(outcome.degraded()).isTrue());
@@ -69,10 +77,11 @@ class FrozenRedisIT {
         }
     }
 
-    private static List<Outcome> concurrently(Request request) throws Exception {
+    private static List<Outcome> concurrently(Request request, boolean virtualThreads) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Outcome>> futures = new ArrayList<>();
-        try (ExecutorService threads = Executors.newFixedThreadPool(REQUESTS)) {
+        try (ExecutorService threads = virtualThreads ? Executors.newVirtualThreadPerTaskExecutor()
+                : Executors.newFixedThreadPool(REQUESTS)) {
             for (int i = 1; i <= REQUESTS; i++) {
                 int id = i;
                 futures.add(threads.submit(() -> {
@@ -96,10 +105,10 @@ class FrozenRedisIT {
             RateLimitDecision client = perClient.tryAcquire("10.0.0." + id);
             String profile = cache.get("profile:" + id, Duration.ofMinutes(1), Codec.string(), () -> "loaded-" + id);
             return new Outcome(Duration.ofNanos(System.nanoTime() - started),
-                    account.degraded() || client.degraded(), profile);
+                    account.degraded() || client.degraded(), profile, Thread.currentThread().isInterrupted());
         }
     }
 
-    private record Outcome(Duration took, boolean degraded, String cached) {
+    private record Outcome(Duration took, boolean degraded, String cached, boolean interruptedAfter) {
     }
 }
