@@ -19,6 +19,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.consul.ConsulContainer;
 import social.nova.contracts.gateway.v1.ListServicesResponse;
 import social.nova.discovery.ConsulSettings;
+import social.nova.testing.MutableClock;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.VirtualThreadPinning;
 
@@ -60,7 +61,7 @@ class GatewayConsulPauseIT {
     @Test
     void probesDuringAConsulPauseAnswerFromTheLastViewAndPinNoCarrier() throws Exception {
         consul.start();
-        MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
         ConsulSettings settings = ConsulSettings.create(Config.just(ConfigSources.create(
                 Map.of("url", SharedContainers.consulHttpUri(consul).toString()))));
         try (Fleet fleet = new Fleet(settings, null, List.of(), CACHE_FOR, MAX_WAIT, clock)) {
@@ -93,34 +94,6 @@ class GatewayConsulPauseIT {
                 assertThat(took).allSatisfy(duration -> assertThat(duration).isLessThan(ANSWERS_WITHIN));
                 assertThat(pinning.pinnedEvents("social.nova.")).as("jdk.VirtualThreadPinned").isEmpty();
             }
-        }
-    }
-
-    /** A clock the test moves forward (cache-for without waiting for it). */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -17,6 +17,7 @@ import social.nova.contracts.auth.v1.PublicKey;
 import social.nova.contracts.auth.v1.RegisterRequest;
 import social.nova.contracts.auth.v1.VerifyTokenRequest;
 import social.nova.crypto.JwtSettings;
+import social.nova.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

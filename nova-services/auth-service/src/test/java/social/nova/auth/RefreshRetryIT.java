@@ -20,6 +20,7 @@ import social.nova.contracts.auth.v1.TokenPair;
 import social.nova.contracts.auth.v1.VerifyTokenRequest;
 import social.nova.crypto.Tokens;
 import social.nova.errors.NovaException;
+import social.nova.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

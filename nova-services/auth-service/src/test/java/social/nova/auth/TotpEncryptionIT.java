@@ -16,6 +16,7 @@ import social.nova.contracts.auth.v1.RegisterRequest;
 import social.nova.crypto.AtRestCipher;
 import social.nova.crypto.Totp;
 import social.nova.crypto.TotpSettings;
+import social.nova.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -86,25 +86,27 @@ final class PostStore {
      * transaction that also appends the event.
      */
     Optional<LikeChange> like(Handle handle, UUID postId, UUID userId) {
-        return handle.createQuery("WITH target AS (SELECT " + COLUMNS + " FROM posts WHERE id = :post FOR UPDATE), "
-                                          + "added AS (INSERT INTO likes (post_id, user_id) "
-                                          + "SELECT id, :user FROM target WHERE deleted_at IS NULL "
-                                          + "ON CONFLICT DO NOTHING RETURNING post_id), "
-                                          + "counted AS (UPDATE posts SET like_count = like_count + 1 "
-                                          + "WHERE id IN (SELECT post_id FROM added) RETURNING id) "
-                                          + "SELECT target.*, EXISTS (SELECT 1 FROM added) AS changed FROM target")
-                .bind("post", postId).bind("user", userId)
-                .map((rs, ctx) -> new LikeChange(post(rs, ctx), rs.getBoolean("changed"))).findOne();
+        return likeChange(handle, postId, userId, "INSERT INTO likes (post_id, user_id) "
+                + "SELECT id, :user FROM target WHERE deleted_at IS NULL ON CONFLICT DO NOTHING RETURNING post_id", "+ 1");
     }
 
     /** As {@link #like}, removing the user's like (if any) and lowering like_count. */
     Optional<LikeChange> unlike(Handle handle, UUID postId, UUID userId) {
+        return likeChange(handle, postId, userId, "DELETE FROM likes WHERE post_id = :post AND user_id = :user "
+                + "AND EXISTS (SELECT 1 FROM target WHERE deleted_at IS NULL) RETURNING post_id", "- 1");
+    }
+
+    /**
+     * The one statement of a like or unlike: {@code target} locks the post row, {@code change} adds
+     * or removes the like and returns the post id when it did, and only then like_count moves by
+     * {@code delta}.
+     */
+    private static Optional<LikeChange> likeChange(Handle handle, UUID postId, UUID userId, String change, String delta) {
         return handle.createQuery("WITH target AS (SELECT " + COLUMNS + " FROM posts WHERE id = :post FOR UPDATE), "
-                                          + "removed AS (DELETE FROM likes WHERE post_id = :post AND user_id = :user "
-                                          + "AND EXISTS (SELECT 1 FROM target WHERE deleted_at IS NULL) RETURNING post_id), "
-                                          + "counted AS (UPDATE posts SET like_count = like_count - 1 "
-                                          + "WHERE id IN (SELECT post_id FROM removed) RETURNING id) "
-                                          + "SELECT target.*, EXISTS (SELECT 1 FROM removed) AS changed FROM target")
+                                          + "changes AS (" + change + "), "
+                                          + "counted AS (UPDATE posts SET like_count = like_count " + delta + " "
+                                          + "WHERE id IN (SELECT post_id FROM changes) RETURNING id) "
+                                          + "SELECT target.*, EXISTS (SELECT 1 FROM changes) AS changed FROM target")
                 .bind("post", postId).bind("user", userId)
                 .map((rs, ctx) -> new LikeChange(post(rs, ctx), rs.getBoolean("changed"))).findOne();
     }

@@ -23,6 +23,7 @@ import social.nova.crypto.JwtSigner;
 import social.nova.crypto.KeyRing;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
+import social.nova.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -301,34 +302,6 @@ class AuthClientTest {
             for (Runnable task; (task = held.poll()) != null; ) {
                 task.run();
             }
-        }
-    }
-
-    /** A clock tests move forward. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
