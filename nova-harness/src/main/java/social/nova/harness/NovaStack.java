@@ -204,7 +204,8 @@ public final class NovaStack implements AutoCloseable {
             }
             ServiceSpec.Database database = service.database().get();
             try {
-                SchemaProvisioner.provision(admin, database.schema(), database.role(), databasePassword(database));
+                SchemaProvisioner.provision(admin, database.schema(), database.role(), databasePassword(database),
+                        database.extensions());
             } catch (SQLException e) {
                 throw new IllegalStateException("Cannot provision schema " + database.schema() + " for " + service.name()
                         + ": " + e.getMessage(), e);

@@ -28,11 +28,16 @@ public record ServiceSpec(String name, String module, int port, List<String> dep
     /** Image tag of every service image the harness builds: {@code nova/<name>:harness}. */
     public static final String IMAGE_TAG = "harness";
 
-    /** A schema and the login role that owns it (e.g. {@code auth} / {@code auth_service}). */
-    public record Database(String schema, String role) {
+    /**
+     * A schema, the login role that owns it (e.g. {@code auth} / {@code auth_service}), and the
+     * PostgreSQL extensions the service needs (created in {@code public} by the provisioning, as
+     * the service's {@code db.provision.extensions} lists them).
+     */
+    public record Database(String schema, String role, List<String> extensions) {
         public Database {
             Objects.requireNonNull(schema, "schema");
             Objects.requireNonNull(role, "role");
+            extensions = List.copyOf(extensions);
         }
     }
 
@@ -60,8 +65,9 @@ public record ServiceSpec(String name, String module, int port, List<String> dep
         return new ServiceSpec(name, module, port, List.of(), Optional.empty(), 1, false);
     }
 
-    public ServiceSpec withDatabase(String schema, String role) {
-        return new ServiceSpec(name, module, port, dependsOn, Optional.of(new Database(schema, role)), instances, edge);
+    public ServiceSpec withDatabase(String schema, String role, String... extensions) {
+        return new ServiceSpec(name, module, port, dependsOn, Optional.of(new Database(schema, role, List.of(extensions))),
+                instances, edge);
     }
 
     public ServiceSpec dependsOn(String... services) {

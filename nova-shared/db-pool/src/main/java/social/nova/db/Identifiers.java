@@ -30,6 +30,16 @@ final class Identifiers {
         return value;
     }
 
+    /**
+     * The name of an extension to create, in double quotes: plain lowercase like the others, but
+     * {@code pg_} is allowed (the reservation is for schemas and roles; {@code pg_trgm} is an
+     * extension's real name).
+     */
+    static String quotedExtension(String value) {
+        require("extension", value != null && value.startsWith("pg_") ? value.substring(3) : value);
+        return '"' + value + '"';
+    }
+
     /** The validated identifier in double quotes, as DDL takes it. */
     static String quoted(String kind, String value) {
         return '"' + require(kind, value) + '"';

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Objects;
 
 import javax.sql.DataSource;
@@ -31,7 +32,11 @@ import org.postgresql.PGConnection;
  *   <li>revokes CREATE on the {@code public} schema from PUBLIC, so no role can create objects
  *       outside its own schema (USAGE stays: it only lets roles call functions installed there,
  *       such as those of extensions, and tables in it still need their own grants);</li>
- *   <li>sets the role's default search_path to its schema.</li>
+ *   <li>sets the role's default search_path to its schema;</li>
+ *   <li>creates the extensions the service asked for ({@code CREATE EXTENSION IF NOT EXISTS ... WITH
+ *       SCHEMA public}), e.g. {@code unaccent} and {@code pg_trgm} for search-service: creating an
+ *       extension needs rights a service role does not have, and in {@code public} every role can
+ *       call its functions (qualified, e.g. {@code public.unaccent(...)}) while none can add to it.</li>
  * </ul>
  * Schema and role names must be plain lowercase identifiers; they are validated before being
  * spliced into DDL, which takes no bind parameters.
@@ -53,7 +58,17 @@ public final class SchemaProvisioner {
      * @throws SQLException             when the database refuses a step (nothing is changed then)
      */
     public static void provision(DataSource admin, String schema, String role, String password) throws SQLException {
+        provision(admin, schema, role, password, List.of());
+    }
+
+    /**
+     * As {@link #provision(DataSource, String, String, String)}, and creates {@code extensions}
+     * in schema {@code public} if missing (names validated like schema names).
+     */
+    public static void provision(DataSource admin, String schema, String role, String password,
+                                 List<String> extensions) throws SQLException {
         Objects.requireNonNull(admin, "admin");
+        List<String> quotedExtensions = extensions.stream().map(Identifiers::quotedExtension).toList();
         String quotedSchema = Identifiers.quoted("schema", schema);
         String quotedRole = Identifiers.quoted("role", role);
         if (password == null || password.isBlank()) {
@@ -84,6 +99,9 @@ public final class SchemaProvisioner {
                         ddl.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
                     }
                     ddl.execute("ALTER ROLE " + quotedRole + " SET search_path TO " + quotedSchema);
+                    for (String extension : quotedExtensions) {
+                        ddl.execute("CREATE EXTENSION IF NOT EXISTS " + extension + " WITH SCHEMA public");
+                    }
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {

@@ -104,4 +104,22 @@ class SchemaIsolationIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is the administrator");
     }
+
+    @Test
+    void extensionsAskedForAreCreatedInPublicWhereTheServiceCanCallThemButAddNothing() throws SQLException {
+        SchemaProvisioner.provision(TestDatabases.admin(), "users", "users", "users" + TestDatabases.PASSWORD_SUFFIX,
+                java.util.List.of("unaccent", "pg_trgm"));
+
+        String plain = users.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT public.unaccent('Crème brûlée')").mapTo(String.class).one());
+        double similarity = users.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT public.similarity('brulee', 'brule')").mapTo(Double.class).one());
+        assertThat(plain).isEqualTo("Creme brulee");
+        assertThat(similarity).isPositive();
+        assertThatThrownBy(() -> users.jdbi().useHandle(handle -> handle.execute("CREATE TABLE public.sneaky (id INT)")))
+                .hasMessageContaining("permission denied for schema public");
+        assertThatThrownBy(() -> SchemaProvisioner.provision(TestDatabases.admin(), "users", "users", "pw",
+                java.util.List.of("pg_trgm; DROP TABLE x")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,6 +1,7 @@
 package social.nova.kit;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.helidon.config.Config;
@@ -51,7 +52,8 @@ final class Infrastructure implements AutoCloseable {
                 Config db = config.get("db");
                 DatabaseSettings settings = DatabaseSettings.create(db);
                 db.get("provision.admin-user").asString().ifPresent(admin -> provision(settings, admin,
-                        db.get("provision.admin-password").asString().orElse("")));
+                        db.get("provision.admin-password").asString().orElse(""),
+                        db.get("provision.extensions").asList(String.class).orElse(List.of())));
                 database = ServiceKit.named("database " + settings.url(), () -> Database.create(settings, meters));
                 Migrations.migrate(database);
                 readiness.add("database", database::ping);
@@ -136,14 +138,16 @@ final class Infrastructure implements AutoCloseable {
         }
     }
 
-    private static void provision(DatabaseSettings settings, String adminUser, String adminPassword) {
+    private static void provision(DatabaseSettings settings, String adminUser, String adminPassword,
+                                  List<String> extensions) {
         PGSimpleDataSource admin = new PGSimpleDataSource();
         admin.setUrl(settings.url());
         admin.setUser(adminUser);
         admin.setPassword(adminPassword);
         try {
             SchemaProvisioner.provision(admin, settings.schema(), settings.user(), settings.password()
-                    .orElseThrow(() -> new IllegalStateException("db.password is required to provision role " + settings.user())));
+                    .orElseThrow(() -> new IllegalStateException("db.password is required to provision role " + settings.user())),
+                    extensions);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot provision schema " + settings.schema() + " for role "
                     + settings.user() + ": " + e.getMessage(), e);
