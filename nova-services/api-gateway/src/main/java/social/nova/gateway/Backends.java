@@ -3,6 +3,8 @@ package social.nova.gateway;
 import io.grpc.ClientInterceptor;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
+import social.nova.contracts.feed.v1.FeedServiceGrpc;
+import social.nova.contracts.search.v1.SearchServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.ForwardedFor;
 import social.nova.rpc.NovaClients;
@@ -18,16 +20,22 @@ final class Backends {
     static final String AUTH_SERVICE = "auth-service";
     static final String USER_SERVICE = "user-service";
     static final String CONTENT_SERVICE = "content-service";
+    static final String FEED_SERVICE = "feed-service";
+    static final String SEARCH_SERVICE = "search-service";
 
     private final AuthServiceGrpc.AuthServiceBlockingStub auth;
     private final UserServiceGrpc.UserServiceBlockingStub users;
     private final ContentServiceGrpc.ContentServiceBlockingStub content;
+    private final FeedServiceGrpc.FeedServiceBlockingStub feed;
+    private final SearchServiceGrpc.SearchServiceBlockingStub search;
 
     Backends(NovaClients clients, ForwardedFor forwarding) {
         ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor(forwarding);
         this.auth = AuthServiceGrpc.newBlockingStub(clients.channel(AUTH_SERVICE)).withInterceptors(forwardedFor);
         this.users = UserServiceGrpc.newBlockingStub(clients.channel(USER_SERVICE)).withInterceptors(forwardedFor);
         this.content = ContentServiceGrpc.newBlockingStub(clients.channel(CONTENT_SERVICE)).withInterceptors(forwardedFor);
+        this.feed = FeedServiceGrpc.newBlockingStub(clients.channel(FEED_SERVICE)).withInterceptors(forwardedFor);
+        this.search = SearchServiceGrpc.newBlockingStub(clients.channel(SEARCH_SERVICE)).withInterceptors(forwardedFor);
     }
 
     AuthServiceGrpc.AuthServiceBlockingStub auth() {
@@ -40,5 +48,13 @@ final class Backends {
 
     ContentServiceGrpc.ContentServiceBlockingStub content() {
         return content;
+    }
+
+    FeedServiceGrpc.FeedServiceBlockingStub feed() {
+        return feed;
+    }
+
+    SearchServiceGrpc.SearchServiceBlockingStub search() {
+        return search;
     }
 }

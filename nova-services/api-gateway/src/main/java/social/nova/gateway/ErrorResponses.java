@@ -37,7 +37,9 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
             "author_id", "id",
             "page.limit", "limit",
             "page.cursor", "cursor",
-            "totp_code", "totp");
+            "totp_code", "totp",
+            "query", "q",
+            "experiment_key", "key");
 
     /**
      * What the public hears of a failure that is not the caller's. The original message can name an

@@ -44,6 +44,8 @@ public final class Main {
                 .register("/api/v1/auth", new AuthRoutes(backends, authentication, json))
                 .register("/api/v1/users", new UserRoutes(backends, authentication, json))
                 .register("/api/v1", new PostRoutes(backends, authentication, json))
+                .register("/api/v1", new FeedRoutes(backends, authentication, json))
+                .register("/api/v1", new SearchRoutes(backends, authentication, json))
                 .register(new FleetRoutes(fleet, authentication, json), new OpenApiRoute());
 
         kit.authenticateWith(token -> {

@@ -23,18 +23,26 @@ final class RequestParams {
     /** The path parameter {@code name}, which must be a UUID; returned in canonical form. */
     static String uuid(ServerRequest request, String name) {
         String value = request.path().pathParameters().get(name);
+        return canonicalUuid(value).orElseThrow(() -> NovaException.invalidArgument(
+                "path parameter '" + name + "' must be a UUID, was '" + printable(value) + "'",
+                FieldViolation.of(name, "must be a UUID")));
+    }
+
+    private static Optional<String> canonicalUuid(String value) {
         try {
             UUID parsed = UUID.fromString(value);
             // UUID.fromString accepts short groups ("1-2-3-4-5"); only the 36-character form is an id.
-            if (value.length() == 36) {
-                return parsed.toString();
-            }
+            return value.length() == 36 ? Optional.of(parsed.toString()) : Optional.empty();
         } catch (IllegalArgumentException notAUuid) {
-            // answered below
+            return Optional.empty();
         }
-        throw NovaException.invalidArgument("path parameter '" + name + "' must be a UUID, was '"
-                        + printable(value) + "'",
-                FieldViolation.of(name, "must be a UUID"));
+    }
+
+    /** The query parameter {@code name}, if present and not empty, which must then be a UUID; canonical form. */
+    static Optional<String> optionalUuidQuery(ServerRequest request, String name) {
+        return query(request, name).map(value -> canonicalUuid(value)
+                .orElseThrow(() -> NovaException.invalidArgument("query parameter '" + name + "' must be a UUID, was '"
+                        + printable(value) + "'", FieldViolation.of(name, "must be a UUID"))));
     }
 
     /** {@code ?limit=&cursor=} as a page request ({@code limit} absent means the service's default). */

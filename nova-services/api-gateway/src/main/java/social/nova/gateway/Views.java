@@ -7,6 +7,7 @@ import com.google.protobuf.Timestamp;
 import social.nova.contracts.auth.v1.TokenPair;
 import social.nova.contracts.common.v1.PageResponse;
 import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.feed.v1.GetTrendingResponse;
 import social.nova.contracts.user.v1.Profile;
 
 /**
@@ -52,6 +53,27 @@ final class Views {
         static Page<PostView> page(List<Post> posts, PageResponse page) {
             return Page.of(posts.stream().map(PostView::of).toList(), page.getNextCursor());
         }
+    }
+
+    /** {@code GET /api/v1/feed/trending}: posts best first, and when the list was computed. */
+    record Trending(List<TrendingView> items, String computedAt) {
+        static Trending of(GetTrendingResponse trending) {
+            return new Trending(trending.getPostsList().stream()
+                    .map(item -> new TrendingView(PostView.of(item.getPost()), item.getScore())).toList(),
+                    time(trending.hasComputedAt(), trending.getComputedAt()));
+        }
+    }
+
+    /** One trending post and its score (likes weighted by recency). */
+    record TrendingView(PostView post, double score) {
+    }
+
+    /** One post found by {@code GET /api/v1/search/posts}, with its highlighted excerpt. */
+    record PostHitView(PostView post, String snippet) {
+    }
+
+    /** {@code GET /api/v1/experiments/{key}/assignment}: the caller's variant. */
+    record Assignment(String experiment, String variant) {
     }
 
     /** One page of a list; {@code nextCursor} is null on the last page. */

@@ -5,9 +5,9 @@ import java.util.List;
 /** Every route of the HTTP API as its brief lists it: what the OpenAPI document and the server must both have. */
 final class ApiRoutes {
     record Route(String method, String path, boolean isPublic) {
-        /** The path with a real id in place of {@code {id}}. */
+        /** The path with a real id in place of {@code {id}} (and an experiment key in place of {@code {key}}). */
         String pathWithId(String id) {
-            return path.replace("{id}", id);
+            return path.replace("{id}", id).replace("{key}", "feed-ranking");
         }
     }
 
@@ -31,6 +31,11 @@ final class ApiRoutes {
             new Route("GET", "/api/v1/users/{id}/posts", false),
             new Route("PUT", "/api/v1/posts/{id}/like", false),
             new Route("DELETE", "/api/v1/posts/{id}/like", false),
+            new Route("GET", "/api/v1/feed", false),
+            new Route("GET", "/api/v1/feed/trending", false),
+            new Route("GET", "/api/v1/search/users", false),
+            new Route("GET", "/api/v1/search/posts", false),
+            new Route("GET", "/api/v1/experiments/{key}/assignment", false),
             new Route("GET", "/api/v1/services", false),
             new Route("GET", "/health", true),
             new Route("GET", "/api/openapi.json", true));
