@@ -15,8 +15,11 @@ import java.util.stream.Collectors;
  * runs. A new service is one more entry in {@link #nova()}.
  *
  * <p>Dependencies follow the plan's service graph (who calls whom over gRPC): user-service calls
- * auth-service; content-service calls user-service and auth-service. The gateway is the edge and
- * calls every service it routes to, so it starts last.
+ * auth-service; content-service calls user-service and auth-service; feed-service calls
+ * content-service (to hydrate posts) and auth-service; search-service calls only auth-service (its
+ * index is built from events). The gateway is the edge and calls every service it routes to, so
+ * it starts last. Events are not dependencies: a consumer started before its producer reads the
+ * stream from the beginning.
  */
 public final class Fleet {
     private final List<ServiceSpec> services;
@@ -53,8 +56,14 @@ public final class Fleet {
                 ServiceSpec.of("content-service", "nova-services/content-service", 8081)
                         .withDatabase("content", "content_service")
                         .dependsOn("user-service", "auth-service"),
+                ServiceSpec.of("feed-service", "nova-services/feed-service", 8089)
+                        .withDatabase("feed", "feed_service")
+                        .dependsOn("content-service", "auth-service"),
+                ServiceSpec.of("search-service", "nova-services/search-service", 8086)
+                        .withDatabase("search", "search_service", "unaccent", "pg_trgm")
+                        .dependsOn("auth-service"),
                 ServiceSpec.of("api-gateway", "nova-services/api-gateway", 8000)
-                        .dependsOn("auth-service", "user-service", "content-service")
+                        .dependsOn("auth-service", "user-service", "content-service", "feed-service", "search-service")
                         .asEdge());
     }
 

@@ -41,6 +41,9 @@ import social.nova.contracts.auth.v1.GetPublicKeysRequest;
 import social.nova.contracts.auth.v1.GetPublicKeysResponse;
 import social.nova.contracts.auth.v1.PublicKey;
 import social.nova.contracts.auth.v1.VerifyTokenRequest;
+import social.nova.contracts.content.v1.ContentServiceGrpc;
+import social.nova.contracts.content.v1.GetPostsRequest;
+import social.nova.contracts.content.v1.GetPostsResponse;
 import social.nova.contracts.user.v1.GetUserRequest;
 import social.nova.contracts.user.v1.Profile;
 import social.nova.contracts.user.v1.UserServiceGrpc;
@@ -59,10 +62,12 @@ import static org.awaitility.Awaitility.await;
  * status reaches the gateway's HTTP answer mapped as the API documents it
  * (nova-services/api-gateway/README.md). Then one user's journey through the gateway.
  *
- * <p>Edges: gateway to auth-, user- and content-service (HTTP through the gateway); content-service
- * to user-service and user-service to auth-service (gRPC, called directly the way those callers
- * call, plus their effect seen through the gateway); auth-service to user-service through the
- * {@code UserRegistered} event on a Redis stream.
+ * <p>Edges: gateway to auth-, user-, content-, feed- and search-service (HTTP through the
+ * gateway); content-service to user-service, feed-service to content-service and user-service to
+ * auth-service (gRPC, called directly the way those callers call, plus their effect seen through
+ * the gateway); auth-service to user-service through the {@code UserRegistered} event on a Redis
+ * stream; user- and content-service to feed- and search-service through their events (the read
+ * side's journey).
  */
 @ExtendWith(NovaStackExtension.class)
 @Order(1)
@@ -71,6 +76,9 @@ class ContractsIT {
     /** The profile of a new account is promised "well within 2 s"; a loaded 2-core machine gets some slack. */
     private static final Duration PROFILE_PROMISE = Duration.ofSeconds(5);
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
+    /** Feed and search follow an event within 2 s (issue 10); see {@link #awaitReadSide}. */
+    private static final Duration READ_SIDE_PROMISE = Duration.ofSeconds(2);
+    private static final Duration READ_SIDE_WAIT = Duration.ofSeconds(5);
     private static final long RPC_DEADLINE_SECONDS = 5;
     private static final String USER_EVENTS = "nova.events.user";
     private static final String USER_EVENTS_GROUP = "user-service";
@@ -278,6 +286,148 @@ class ContractsIT {
                 .get("displayName").asText()).isEqualTo("Display " + erin.username());
     }
 
+    // --- gateway -> feed-service -----------------------------------------------------------------
+
+    @Test
+    void gatewayToFeedService() throws Exception {
+        JsonNode feed = gateway.expect(200, "GET", "/api/v1/feed?limit=5", ada.accessToken(), null);
+        assertThat(feed.get("items").isArray()).isTrue();
+        assertThat(feed.has("nextCursor")).isTrue();
+        JsonNode trending = gateway.expect(200, "GET", "/api/v1/feed/trending?window=WEEK&limit=5", ada.accessToken(), null);
+        assertThat(trending.get("items").isArray()).isTrue();
+        assertThat(trending.has("computedAt")).isTrue();
+
+        Answer badWindow = gateway.get("/api/v1/feed/trending?window=YEAR", ada.accessToken());
+        assertError(badWindow, 400, "INVALID_ARGUMENT", null);
+        assertThat(badWindow.violatedFields()).containsExactly("window");
+        Answer hugePage = gateway.get("/api/v1/feed?limit=1000", ada.accessToken());
+        assertError(hugePage, 400, "INVALID_ARGUMENT", null);
+        assertThat(hugePage.violatedFields()).containsExactly("limit");
+        Answer forgedCursor = gateway.get("/api/v1/feed?cursor=not-a-cursor", ada.accessToken());
+        assertError(forgedCursor, 400, "INVALID_ARGUMENT", null);
+        assertThat(forgedCursor.violatedFields()).containsExactly("cursor");
+        assertError(gateway.get("/api/v1/feed", null), 401, "UNAUTHENTICATED", "TOKEN_MISSING");
+        assertError(gateway.get("/api/v1/feed", tampered(ada.accessToken(), bob.userId())), 401, "UNAUTHENTICATED", null);
+
+        // The ranking experiment: running, deterministic per user.
+        JsonNode assignment = gateway.expect(200, "GET", "/api/v1/experiments/feed-ranking/assignment", ada.accessToken(), null);
+        assertThat(assignment.get("experiment").asText()).isEqualTo("feed-ranking");
+        assertThat(assignment.get("variant").asText()).isIn("chronological", "engagement");
+        assertThat(gateway.expect(200, "GET", "/api/v1/experiments/feed-ranking/assignment", ada.accessToken(), null))
+                .as("the same variant again").isEqualTo(assignment);
+        assertError(gateway.get("/api/v1/experiments/no-such-experiment/assignment", ada.accessToken()), 404, "NOT_FOUND", null);
+        Answer badKey = gateway.get("/api/v1/experiments/Not_A_Key/assignment", ada.accessToken());
+        assertError(badKey, 400, "INVALID_ARGUMENT", null);
+        assertThat(badKey.violatedFields()).containsExactly("key");
+    }
+
+    // --- gateway -> search-service ---------------------------------------------------------------
+
+    @Test
+    void gatewayToSearchService() throws Exception {
+        await("bob in the user index").atMost(EVENT_TIMEOUT).until(() -> ids(gateway.expect(200, "GET",
+                "/api/v1/search/users?q=" + bob.username(), ada.accessToken(), null)).contains(bob.userId()));
+        JsonNode found = gateway.expect(200, "GET", "/api/v1/search/users?q=" + bob.username().toUpperCase(),
+                ada.accessToken(), null);
+        JsonNode profile = found.get("items").get(0);
+        assertThat(profile.get("id").asText()).as("case ignored, best match first").isEqualTo(bob.userId());
+        assertThat(profile.get("username").asText()).isEqualTo(bob.username());
+        assertThat(found.has("nextCursor")).isTrue();
+
+        for (String query : List.of("", "%20%20%20", "x".repeat(101), "%26%26%26%7C%7C%7C%21%28%29%3A%2A")) {
+            Answer refused = gateway.get("/api/v1/search/posts?q=" + query, ada.accessToken());
+            assertError(refused, 400, "INVALID_ARGUMENT", null);
+            assertThat(refused.violatedFields()).as("q=%s", query).containsExactly("q");
+        }
+        Answer badAuthor = gateway.get("/api/v1/search/posts?q=hello&authorId=not-a-uuid", ada.accessToken());
+        assertError(badAuthor, 400, "INVALID_ARGUMENT", null);
+        assertThat(badAuthor.violatedFields()).containsExactly("authorId");
+        Answer hugePage = gateway.get("/api/v1/search/users?q=bob&limit=1000", ada.accessToken());
+        assertError(hugePage, 400, "INVALID_ARGUMENT", null);
+        assertThat(hugePage.violatedFields()).containsExactly("limit");
+        assertError(gateway.get("/api/v1/search/users?q=bob", null), 401, "UNAUTHENTICATED", "TOKEN_MISSING");
+    }
+
+    // --- feed-service -> content-service ---------------------------------------------------------
+
+    @Test
+    void feedServiceToContentService() throws Exception {
+        // What feed-service's hydration sends: GetPosts(page's ids) with the caller's own token;
+        // deleted and unknown posts are simply absent, in the order asked.
+        String kept = gateway.post(ada, "hydrated");
+        String deleted = gateway.post(ada, "deleted before hydration");
+        gateway.expect(204, "DELETE", "/api/v1/posts/" + deleted, ada.accessToken(), null);
+        ContentServiceGrpc.ContentServiceBlockingStub asBob = contentService(bob.accessToken());
+        GetPostsResponse posts = asBob.getPosts(GetPostsRequest.newBuilder()
+                .addPostIds(UUID.randomUUID().toString()).addPostIds(deleted).addPostIds(kept).build());
+        assertThat(posts.getPostsList()).extracting(social.nova.contracts.content.v1.Post::getId).containsExactly(kept);
+
+        NovaException invalid = assertRpcError(() -> asBob.getPosts(GetPostsRequest.newBuilder().addPostIds("x").build()),
+                Status.Code.INVALID_ARGUMENT, null);
+        assertThat(invalid.violations()).extracting(FieldViolation::field).containsExactly("post_ids");
+        assertRpcError(() -> contentService(null).getPosts(GetPostsRequest.newBuilder().addPostIds(kept).build()),
+                Status.Code.UNAUTHENTICATED, null);
+    }
+
+    // --- the read side's journey: events from user- and content-service to feed and search -------
+
+    @Test
+    void theReadSideFollowsFromEvents() throws Exception {
+        Account author = gateway.signUp("alice");
+        Account reader = gateway.signUp("bert");
+        String token = reader.accessToken();
+
+        // 1. B follows A.  2. A posts.  3. B's feed shows it.
+        gateway.expect(204, "PUT", "/api/v1/users/" + author.userId() + "/follow", token, null);
+        long posted = System.nanoTime();
+        String postId = gateway.post(author, "Crème brûlée recipe");
+        awaitReadSide("the post in B's feed", () -> ids(gateway.expect(200, "GET", "/api/v1/feed", token, null)
+                .get("items")).contains(postId));
+        report("post -> follower's feed", posted);
+        JsonNode item = gateway.expect(200, "GET", "/api/v1/feed", token, null).get("items").get(0);
+        assertThat(item.get("id").asText()).as("newest first").isEqualTo(postId);
+        assertThat(item.get("text").asText()).isEqualTo("Crème brûlée recipe");
+        assertThat(item.get("authorId").asText()).isEqualTo(author.userId());
+        gateway.expect(204, "PUT", "/api/v1/posts/" + postId + "/like", token, null);
+
+        // 4. Found without accents, by the prefix of its last word, highlighted.
+        awaitReadSide("the post in search", () -> hitIds(searchPosts("creme%20brul", token)).contains(postId));
+        report("post -> search", posted);
+        JsonNode hit = hitFor(searchPosts("creme%20brul", token), postId);
+        assertThat(hit.get("snippet").asText()).contains("<mark>").contains("</mark>").hasSizeLessThanOrEqualTo(200);
+        assertThat(hit.get("post").get("text").asText()).isEqualTo("Crème brûlée recipe");
+        assertThat(hitIds(gateway.expect(200, "GET", "/api/v1/search/posts?q=creme%20brul&authorId=" + reader.userId(),
+                token, null))).as("another author's posts only").doesNotContain(postId);
+
+        // 5. A renames themselves: search finds the new name.
+        String newName = "Zephyrine" + shortId();
+        long renamed = System.nanoTime();
+        gateway.expect(200, "PATCH", "/api/v1/users/me", author.accessToken(), Map.of("displayName", newName));
+        awaitReadSide("the new name in search", () -> ids(gateway.expect(200, "GET", "/api/v1/search/users?q=" + newName,
+                token, null).get("items")).contains(author.userId()));
+        report("rename -> search", renamed);
+
+        // Trending (as A) has the liked post once it is recomputed.
+        await("the liked post in trending").atMost(EVENT_TIMEOUT).until(() -> trendingIds(author).contains(postId));
+
+        // 6. A blocks B: B no longer sees A in feed or search; A still sees their own post.
+        gateway.expect(204, "PUT", "/api/v1/users/" + reader.userId() + "/block", author.accessToken(), null);
+        awaitReadSide("A gone from B's feed and search", () ->
+                !ids(gateway.expect(200, "GET", "/api/v1/feed", token, null).get("items")).contains(postId)
+                        && !hitIds(searchPosts("creme%20brul", token)).contains(postId)
+                        && !ids(gateway.expect(200, "GET", "/api/v1/search/users?q=" + newName, token, null)
+                                .get("items")).contains(author.userId()));
+        assertThat(ids(gateway.expect(200, "GET", "/api/v1/feed", author.accessToken(), null).get("items")))
+                .as("A's own feed").contains(postId);
+
+        // 7. A deletes the post: it leaves trending, feed and search.
+        gateway.expect(204, "DELETE", "/api/v1/posts/" + postId, author.accessToken(), null);
+        awaitReadSide("the deleted post gone everywhere", () ->
+                !ids(gateway.expect(200, "GET", "/api/v1/feed", author.accessToken(), null).get("items")).contains(postId)
+                        && !hitIds(searchPosts("creme%20brul", author.accessToken())).contains(postId)
+                        && !trendingIds(author).contains(postId));
+    }
+
     // --- one user's journey ----------------------------------------------------------------------
 
     @Test
@@ -320,6 +470,53 @@ class ContractsIT {
 
     // --- helpers ---------------------------------------------------------------------------------
 
+    /**
+     * Waits for a read-side change. The read side promises 2 s from the event (README, and the lag
+     * LatencyIT reports); the wait allows a loaded 2-core machine some slack, and the measured time
+     * is printed.
+     */
+    private static void awaitReadSide(String what, java.util.concurrent.Callable<Boolean> condition) {
+        await(what).atMost(READ_SIDE_WAIT).pollInterval(Duration.ofMillis(50)).until(condition);
+    }
+
+    private static void report(String what, long startedNanos) {
+        System.out.printf("read side: %s in %d ms (promised within %d ms)%n", what,
+                (System.nanoTime() - startedNanos) / 1_000_000, READ_SIDE_PROMISE.toMillis());
+    }
+
+    private static JsonNode searchPosts(String encodedQuery, String token) throws Exception {
+        return gateway.expect(200, "GET", "/api/v1/search/posts?q=" + encodedQuery, token, null);
+    }
+
+    private static List<String> trendingIds(Account account) throws Exception {
+        List<String> ids = new ArrayList<>();
+        gateway.expect(200, "GET", "/api/v1/feed/trending?window=HOUR&limit=100", account.accessToken(), null).get("items")
+                .forEach(item -> ids.add(item.get("post").get("id").asText()));
+        return ids;
+    }
+
+    /** The {@code id}s of a list of posts or profiles. */
+    private static List<String> ids(JsonNode items) {
+        List<String> ids = new ArrayList<>();
+        (items.has("items") ? items.get("items") : items).forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
+    }
+
+    private static List<String> hitIds(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("items").forEach(hit -> ids.add(hit.get("post").get("id").asText()));
+        return ids;
+    }
+
+    private static JsonNode hitFor(JsonNode page, String postId) {
+        for (JsonNode hit : page.get("items")) {
+            if (hit.get("post").get("id").asText().equals(postId)) {
+                return hit;
+            }
+        }
+        throw new AssertionError("no hit for " + postId + " in " + page);
+    }
+
     /** The error shape every gateway error has, with the status of its code. */
     private static void assertError(Answer answer, int status, String code, String reason) {
         assertThat(answer.status()).as("status of %s", answer).isEqualTo(status);
@@ -344,6 +541,11 @@ class ContractsIT {
 
     private static UserServiceGrpc.UserServiceBlockingStub userService(String accessToken) {
         return stub(stack.instances("user-service").getFirst(), accessToken, UserServiceGrpc::newBlockingStub)
+                .withDeadlineAfter(RPC_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static ContentServiceGrpc.ContentServiceBlockingStub contentService(String accessToken) {
+        return stub(stack.instances("content-service").getFirst(), accessToken, ContentServiceGrpc::newBlockingStub)
                 .withDeadlineAfter(RPC_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 

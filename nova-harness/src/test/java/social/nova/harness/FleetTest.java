@@ -17,9 +17,10 @@ class FleetTest {
     Path root;
 
     @Test
-    void novaStartsAuthFirstThenUsersThenContentAndTheGatewayLast() {
+    void novaStartsAuthFirstThenUsersAndSearchThenContentThenFeedAndTheGatewayLast() {
         assertThat(names(Fleet.nova().startWaves())).containsExactly(
-                List.of("auth-service"), List.of("user-service"), List.of("content-service"), List.of("api-gateway"));
+                List.of("auth-service"), List.of("user-service", "search-service"), List.of("content-service"),
+                List.of("feed-service"), List.of("api-gateway"));
         assertThat(Fleet.nova().edge()).map(ServiceSpec::name).hasValue("api-gateway");
     }
 
@@ -61,7 +62,8 @@ class FleetTest {
 
         assertThat(runnable.services()).extracting(ServiceSpec::name).containsExactly("auth-service", "content-service");
         assertThat(runnable.service("content-service").orElseThrow().dependsOn()).containsExactly("auth-service");
-        assertThat(Fleet.nova().notBuilt(root)).extracting(ServiceSpec::name).containsExactly("user-service", "api-gateway");
+        assertThat(Fleet.nova().notBuilt(root)).extracting(ServiceSpec::name).containsExactly("user-service", "feed-service",
+                "search-service", "api-gateway");
     }
 
     @Test

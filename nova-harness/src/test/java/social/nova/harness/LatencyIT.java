@@ -51,6 +51,15 @@ class LatencyIT {
             Account account = gateway.signUp("load");
             users.add(new User(account, gateway.post(account, "hello from " + account.username())));
         }
+        // Everyone follows everyone: each post of the load fans out to three other timelines.
+        for (User follower : users) {
+            for (User followee : users) {
+                if (follower != followee) {
+                    gateway.expect(204, "PUT", "/api/v1/users/" + followee.account().userId() + "/follow",
+                            follower.account().accessToken(), null);
+                }
+            }
+        }
         List<Operation> mix = mix(gateway, users);
 
         // Warm-up in windows until two in a row have the same median (JIT, pools, caches): only then
@@ -96,7 +105,8 @@ class LatencyIT {
         });
         assertThat(grpcEdges).extracting(edge -> edge.from() + " -> " + edge.to())
                 .contains(edgeName + " -> auth-service", edgeName + " -> user-service", edgeName + " -> content-service",
-                        "content-service -> user-service");
+                        edgeName + " -> feed-service", edgeName + " -> search-service",
+                        "content-service -> user-service", "feed-service -> content-service");
         // The load is bounded in count, not in time: every edge it reaches gets its share of the
         // requests, whatever the machine is doing, so the budget always has a percentile to judge.
         // Background calls can fall in the window too (auth-client fetching keys once per key max
@@ -118,7 +128,11 @@ class LatencyIT {
     private record User(Account account, String postId) {
     }
 
-    /** Reads and writes across the graph: gateway to users, content (which calls users) and auth. */
+    /**
+     * Reads and writes across the graph: gateway to users, content (which calls users), auth, feed
+     * (which calls content) and search (whose hits the gateway reads from users and content). A
+     * search names one user, so it matches a few rows, as an app's searches do.
+     */
     private static List<Operation> mix(GatewayApi gateway, List<User> users) {
         AtomicInteger next = new AtomicInteger();
         Supplier<User> user = () -> users.get(Math.floorMod(next.getAndIncrement(), users.size()));
@@ -138,7 +152,18 @@ class LatencyIT {
                     User u = user.get();
                     return ok(gateway, "GET", "/api/v1/users/" + u.account().userId() + "/posts?limit=10", u, null, 200);
                 }),
-                new Operation("POST /api/v1/auth/refresh", () -> refresh(gateway, user.get())));
+                new Operation("POST /api/v1/auth/refresh", () -> refresh(gateway, user.get())),
+                new Operation("GET /api/v1/feed", () -> ok(gateway, "GET", "/api/v1/feed?limit=20", user.get(), null, 200)),
+                new Operation("GET /api/v1/feed/trending", () -> ok(gateway, "GET", "/api/v1/feed/trending?limit=20",
+                        user.get(), null, 200)),
+                new Operation("GET /api/v1/search/users", () -> {
+                    User u = user.get();
+                    return ok(gateway, "GET", "/api/v1/search/users?q=" + u.account().username(), u, null, 200);
+                }),
+                new Operation("GET /api/v1/search/posts", () -> {
+                    User u = user.get();
+                    return ok(gateway, "GET", "/api/v1/search/posts?q=hello%20" + u.account().username(), u, null, 200);
+                }));
     }
 
     private static boolean ok(GatewayApi gateway, String method, String path, User user, Object body, int expected)
