@@ -23,8 +23,8 @@ final class FeedStore {
      * uncommitted post, the fan-out does not see the uncommitted follow).
      */
     void lockAuthor(Handle handle, UUID author) {
-        handle.createQuery("SELECT pg_advisory_xact_lock(hashtextextended(:author, 7))")
-                .bind("author", author.toString()).mapTo(Object.class).one();
+        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:author, 7))) AS locked")
+                .bind("author", author.toString()).mapTo(Integer.class).one();
     }
 
     /** Records a new post; false if it was already known (a redelivery, or deleted before it arrived). */
