@@ -201,6 +201,8 @@ class FeedServiceIT {
                 .setWindowValue(42).build()))).containsExactly("window");
         assertThat(violations(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
                 .setPage(PageRequest.newBuilder().setLimit(500)).build()))).containsExactly("page.limit");
+        assertThat(violations(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
+                .setStatusValue(42).build()))).containsExactly("status");
     }
 
     @Test
