@@ -1,0 +1,103 @@
+package social.nova.feed;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jdbi.v3.core.Jdbi;
+import social.nova.contracts.content.v1.Post;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
+import social.nova.errors.Violations;
+
+/**
+ * The home feed. The first page reads the caller's candidates (fanned-out timeline plus the posts
+ * of followed celebrities, blocked authors left out), ranks them with the caller's variant of the
+ * ranking experiment and, when they fill more than one page, stores the ranked list as a snapshot
+ * in Redis; its cursor (scoped to the caller) names the snapshot and the offset of the next page.
+ * Every page drops authors blocked meanwhile and is hydrated with one GetPosts call carrying the
+ * caller's token; posts content-service no longer returns (deleted) are dropped.
+ */
+final class Feeds {
+    private final Jdbi jdbi;
+    private final FeedStore store;
+    private final Snapshots snapshots;
+    private final Cursors cursors;
+    private final ContentDirectory content;
+    private final Experiments experiments;
+    private final String rankingExperiment;
+    private final int snapshotMaxItems;
+    private final Clock clock;
+
+    /** One feed entry as the caller sees it. */
+    record Item(Post post, double score, boolean ownPost) {
+    }
+
+    /** One page of the feed, the cursor of the next (null on the last page) and the assignment that ranked it. */
+    record FeedPage(List<Item> items, String nextCursor, Experiments.Assignment assignment) {
+    }
+
+    Feeds(Jdbi jdbi, FeedStore store, Snapshots snapshots, Cursors cursors, ContentDirectory content,
+          Experiments experiments, String rankingExperiment, int snapshotMaxItems, Clock clock) {
+        this.jdbi = jdbi;
+        this.store = store;
+        this.snapshots = snapshots;
+        this.cursors = cursors;
+        this.content = content;
+        this.experiments = experiments;
+        this.rankingExperiment = rankingExperiment;
+        this.snapshotMaxItems = snapshotMaxItems;
+        this.clock = clock;
+    }
+
+    FeedPage feed(UUID caller, int limit, String cursor) {
+        String scope = "GetFeed:" + caller;
+        Violations violations = new Violations();
+        Cursors.Query query = cursors.read(limit, cursor, scope, violations);
+        violations.throwIfAny();
+
+        if (query.after() == null) {
+            Experiments.Assignment assignment = experiments.runningAssignment(caller, rankingExperiment).orElse(null);
+            Ranking ranking = Ranking.forVariant(assignment == null ? null : assignment.variant());
+            List<Ranking.Ranked> ranked = ranking.rank(
+                    jdbi.withHandle(handle -> store.candidates(handle, caller, snapshotMaxItems)), clock.instant());
+            String next = null;
+            if (ranked.size() > query.limit()) {
+                UUID snapshot = snapshots.save(new Snapshots.Snapshot(caller, assignment, ranked));
+                next = cursors.encode(scope, snapshot.toString(), query.limit());
+            }
+            return new FeedPage(hydrate(caller, ranked.subList(0, Math.min(query.limit(), ranked.size()))), next,
+                    assignment);
+        }
+
+        Snapshots.Snapshot snapshot = Cursors.NO_SNAPSHOT.equals(query.after().snapshot()) ? null
+                : snapshots.find(UUID.fromString(query.after().snapshot())).orElse(null);
+        if (snapshot == null || !snapshot.owner().equals(caller)) {
+            throw NovaException.invalidArgument(FieldViolation.of("page.cursor",
+                    "the feed snapshot has expired; start again from the first page"));
+        }
+        List<Ranking.Ranked> posts = snapshot.posts();
+        int from = Math.min(query.after().offset(), posts.size());
+        int to = Math.min(from + query.limit(), posts.size());
+        String next = to < posts.size() ? cursors.encode(scope, query.after().snapshot(), to) : null;
+        return new FeedPage(hydrate(caller, posts.subList(from, to)), next, snapshot.assignment());
+    }
+
+    private List<Item> hydrate(UUID caller, List<Ranking.Ranked> page) {
+        Set<UUID> blocked = jdbi.withHandle(handle -> store.blockedAmong(handle, caller,
+                page.stream().map(Ranking.Ranked::authorId).distinct().toList()));
+        List<Ranking.Ranked> visible = page.stream().filter(r -> !blocked.contains(r.authorId())).toList();
+        Map<UUID, Post> posts = content.posts(visible.stream().map(Ranking.Ranked::postId).toList());
+        List<Item> items = new ArrayList<>();
+        for (Ranking.Ranked ranked : visible) {
+            Post post = posts.get(ranked.postId());
+            if (post != null) {
+                items.add(new Item(post, ranked.score(), ranked.authorId().equals(caller)));
+            }
+        }
+        return items;
+    }
+}

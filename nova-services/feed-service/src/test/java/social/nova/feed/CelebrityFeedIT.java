@@ -1,0 +1,107 @@
+package social.nova.feed;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import social.nova.contracts.common.v1.PageRequest;
+import social.nova.contracts.content.v1.CreatePostRequest;
+import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.feed.v1.FeedReason;
+import social.nova.contracts.feed.v1.GetFeedRequest;
+import social.nova.contracts.feed.v1.GetFeedResponse;
+import social.nova.contracts.user.v1.BlockRequest;
+import social.nova.contracts.user.v1.FollowRequest;
+import social.nova.contracts.user.v1.UnfollowRequest;
+import social.nova.kit.RunningService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The celebrity path: a second feed-service (schema {@code feed_celebrity}, its own consumer
+ * groups) whose celebrity threshold is 2 followers. An author with three followers is not fanned
+ * out: the post is only in the author's own timeline, and GetFeed merges it in for the followers
+ * when it reads, still honouring unfollows and blocks. An author with one follower is fanned out.
+ */
+class CelebrityFeedIT {
+    private static final Duration WITHIN = Duration.ofSeconds(2);
+    private static RunningService feed;
+    private static ManagedChannel channel;
+    private final Platform platform = Platform.shared();
+
+    @BeforeAll
+    static void startAFeedServiceWithThresholdTwo() {
+        Platform.shared();
+        feed = Platform.startFeed("feed_celebrity", "feed_celebrity_service", Map.of(
+                "feed.fanout.celebrity-threshold", "2",
+                "feed.events.posts.group", "feed-service-celebrity-it",
+                "feed.events.users.group", "feed-service-celebrity-it"));
+        channel = Platform.channelTo(feed);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        channel.shutdownNow();
+        feed.stop();
+    }
+
+    @Test
+    void aCelebritysPostIsMergedInAtReadTimeInsteadOfFannedOut() throws Exception {
+        Platform.User celebrity = platform.registerWithProfile();
+        Platform.User regular = platform.registerWithProfile();
+        List<Platform.User> fans = List.of(platform.registerWithProfile(), platform.registerWithProfile(),
+                platform.registerWithProfile());
+        for (Platform.User fan : fans) {
+            platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(celebrity.id()).build());
+        }
+        Platform.User fan = fans.getFirst();
+        platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(regular.id()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> FeedServiceIT.count(
+                "SELECT coalesce(max(followers), 0) FROM feed_celebrity.follower_counts WHERE user_id = ?::uuid",
+                celebrity.id()) == 3);
+
+        Post star = post(celebrity, "to my many fans");
+        Post plain = post(regular, "to my one follower");
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(postIds(feed(fan))).containsExactly(plain.getId(), star.getId());
+            assertThat(postIds(feed(fans.get(1)))).containsExactly(star.getId());
+        });
+        GetFeedResponse page = feed(fan);
+        assertThat(page.getItemsList()).allSatisfy(item ->
+                assertThat(item.getReason()).isEqualTo(FeedReason.FEED_REASON_FOLLOWING));
+        assertThat(postIds(feed(celebrity))).containsExactly(star.getId());
+        // Not fanned out: the celebrity's post is only in the celebrity's own timeline; the regular one in two.
+        assertThat(timelineRows(star.getId())).isEqualTo(1);
+        assertThat(timelineRows(plain.getId())).isEqualTo(2);
+
+        platform.usersAs(fan).unfollow(UnfollowRequest.newBuilder().setUserId(celebrity.id()).build());
+        platform.usersAs(celebrity).block(BlockRequest.newBuilder().setUserId(fans.get(1).id()).build());
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(postIds(feed(fan))).containsExactly(plain.getId());
+            assertThat(postIds(feed(fans.get(1)))).isEmpty();
+            assertThat(postIds(feed(fans.get(2)))).containsExactly(star.getId());
+        });
+    }
+
+    private Post post(Platform.User author, String text) {
+        return platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText(text).build()).getPost();
+    }
+
+    private GetFeedResponse feed(Platform.User user) {
+        return Platform.feedAs(channel, user).getFeed(GetFeedRequest.newBuilder()
+                .setPage(PageRequest.newBuilder().setLimit(100)).build());
+    }
+
+    private static List<String> postIds(GetFeedResponse response) {
+        return response.getItemsList().stream().map(item -> item.getPost().getId()).toList();
+    }
+
+    private static long timelineRows(String postId) throws Exception {
+        return FeedServiceIT.count("SELECT count(*) FROM feed_celebrity.timeline WHERE post_id = ?::uuid", postId);
+    }
+}

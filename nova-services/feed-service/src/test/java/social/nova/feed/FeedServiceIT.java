@@ -1,0 +1,446 @@
+package social.nova.feed;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import social.nova.contracts.common.v1.PageRequest;
+import social.nova.contracts.common.v1.TimeWindow;
+import social.nova.contracts.content.v1.CreatePostRequest;
+import social.nova.contracts.content.v1.DeletePostRequest;
+import social.nova.contracts.content.v1.LikePostRequest;
+import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.feed.v1.Experiment;
+import social.nova.contracts.feed.v1.ExperimentAssignment;
+import social.nova.contracts.feed.v1.ExperimentStatus;
+import social.nova.contracts.feed.v1.FeedItem;
+import social.nova.contracts.feed.v1.FeedReason;
+import social.nova.contracts.feed.v1.GetExperimentAssignmentRequest;
+import social.nova.contracts.feed.v1.GetFeedRequest;
+import social.nova.contracts.feed.v1.GetFeedResponse;
+import social.nova.contracts.feed.v1.GetTrendingRequest;
+import social.nova.contracts.feed.v1.GetTrendingResponse;
+import social.nova.contracts.feed.v1.ListExperimentsRequest;
+import social.nova.contracts.feed.v1.ListExperimentsResponse;
+import social.nova.contracts.feed.v1.TrendingPost;
+import social.nova.contracts.user.v1.BlockRequest;
+import social.nova.contracts.user.v1.FollowRequest;
+import social.nova.contracts.user.v1.UnfollowRequest;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
+import social.nova.testing.SharedContainers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * feed-service over real gRPC, fed by the real events of a real user-service and content-service
+ * (follows, posts, likes, deletes), hydrating posts from content-service with the caller's token.
+ */
+class FeedServiceIT {
+    /** The requirement: a post or a follow reaches the feeds within 2 s. */
+    private static final Duration WITHIN = Duration.ofSeconds(2);
+    private static final UUID RANKING_ID = UUID.fromString("f33d0000-0000-4000-8000-000000000001");
+    private static final UUID DRAFT_ID = UUID.fromString("f33d0000-0000-4000-8000-0000000000d1");
+    private static final UUID ENDED_ID = UUID.fromString("f33d0000-0000-4000-8000-0000000000e1");
+
+    private final Platform platform = Platform.shared();
+
+    @BeforeAll
+    static void aDraftAndAnEndedExperiment() throws Exception {
+        Platform.shared();
+        try (Connection db = Platform.database()) {
+            db.createStatement().execute("""
+                    INSERT INTO feed.experiments (id, key, description, status, variants, started_at, ended_at) VALUES
+                      ('%s', 'ranking-draft', 'not started', 'DRAFT', '[{"name": "a", "trafficPercent": 100}]', NULL, NULL),
+                      ('%s', 'ranking-ended', 'over', 'ENDED', '[{"name": "a", "trafficPercent": 100}]',
+                       now() - interval '2 days', now() - interval '1 day')
+                    ON CONFLICT DO NOTHING""".formatted(DRAFT_ID, ENDED_ID));
+        }
+    }
+
+    @Test
+    void aFollowedAuthorsPostAndTheCallersOwnPostsAppearWithinTwoSeconds() {
+        Platform.User a = platform.registerWithProfile();
+        Platform.User b = platform.registerWithProfile();
+        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+
+        Post byA = post(a, "hello from A");
+        Post byB = post(b, "hello from B");
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(postIds(feed(b))).containsExactly(byB.getId(), byA.getId()));
+
+        GetFeedResponse page = platform.feedAs(b).getFeed(GetFeedRequest.getDefaultInstance());
+        FeedItem own = page.getItems(0);
+        FeedItem followed = page.getItems(1);
+        assertThat(own.getReason()).isEqualTo(FeedReason.FEED_REASON_OWN_POST);
+        assertThat(followed.getReason()).isEqualTo(FeedReason.FEED_REASON_FOLLOWING);
+        assertThat(followed.getPost()).isEqualTo(byA);
+        assertThat(own.getScore()).isPositive();
+        // The assignment that ranked the page, the caller's variant of the seeded experiment.
+        assertThat(page.getAssignmentsList()).singleElement().satisfies(assignment -> {
+            assertThat(assignment.getExperimentKey()).isEqualTo("feed-ranking");
+            assertThat(assignment.getExperimentId()).isEqualTo(RANKING_ID.toString());
+            assertThat(assignment.getVariant()).isIn("chronological", "engagement");
+        });
+        // Not in A's feed: A follows nobody.
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(a))).containsExactly(byA.getId()));
+    }
+
+    @Test
+    void aFollowBackFillsTheFolloweesPostsAndAnUnfollowRemovesThem() {
+        Platform.User a = platform.registerWithProfile();
+        Platform.User b = platform.registerWithProfile();
+        List<String> posts = List.of(post(a, "one").getId(), post(a, "two").getId(), post(a, "three").getId());
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(a))).hasSize(3));
+
+        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        await().atMost(WITHIN).untilAsserted(() ->
+                assertThat(postIds(feed(b))).containsExactly(posts.get(2), posts.get(1), posts.get(0)));
+
+        platform.usersAs(b).unfollow(UnfollowRequest.newBuilder().setUserId(a.id()).build());
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).isEmpty());
+    }
+
+    @Test
+    void aBlockHidesEachUsersPostsFromTheOther() {
+        Platform.User a = platform.registerWithProfile();
+        Platform.User b = platform.registerWithProfile();
+        platform.usersAs(a).follow(FollowRequest.newBuilder().setUserId(b.id()).build());
+        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        Post byA = post(a, "from A");
+        Post byB = post(b, "from B");
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(postIds(feed(a))).contains(byB.getId());
+            assertThat(postIds(feed(b))).contains(byA.getId());
+        });
+
+        platform.usersAs(b).block(BlockRequest.newBuilder().setUserId(a.id()).build());
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(postIds(feed(a))).containsExactly(byA.getId());
+            assertThat(postIds(feed(b))).containsExactly(byB.getId());
+        });
+    }
+
+    @Test
+    void aDeletedPostLeavesEveryFeed() {
+        Platform.User a = platform.registerWithProfile();
+        Platform.User b = platform.registerWithProfile();
+        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        Post kept = post(a, "kept");
+        Post deleted = post(a, "deleted");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).contains(deleted.getId()));
+
+        platform.contentAs(a).deletePost(DeletePostRequest.newBuilder().setPostId(deleted.getId()).build());
+        // At once (GetPosts no longer returns it), and from the timeline table once PostDeleted is handled.
+        assertThat(postIds(feed(b))).containsExactly(kept.getId());
+        await().atMost(WITHIN).until(() -> timelineRows(deleted.getId()) == 0);
+    }
+
+    @Test
+    void pagesComeFromTheFirstPagesSnapshotSoNewPostsNeitherShiftNorRepeatItems() {
+        Platform.User a = platform.registerWithProfile();
+        Platform.User b = platform.registerWithProfile();
+        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        List<String> posts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            posts.add(post(a, "post " + i).getId());
+        }
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).hasSize(5));
+
+        GetFeedResponse first = page(b, 2, "");
+        Post late = post(a, "arrives while paging");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).contains(late.getId()));
+
+        List<String> seen = new ArrayList<>(postIds(first));
+        String cursor = first.getPage().getNextCursor();
+        while (!cursor.isEmpty()) {
+            GetFeedResponse next = page(b, 2, cursor);
+            assertThat(next.getAssignmentsList()).isEqualTo(first.getAssignmentsList());
+            seen.addAll(postIds(next));
+            cursor = next.getPage().getNextCursor();
+        }
+        assertThat(seen).doesNotHaveDuplicates().doesNotContain(late.getId())
+                .containsExactlyInAnyOrderElementsOf(posts);
+    }
+
+    @Test
+    void badPagesAreInvalidArgumentsOnTheirField() {
+        Platform.User a = platform.registerWithProfile();
+        Platform.User b = platform.registerWithProfile();
+        for (int i = 0; i < 3; i++) {
+            post(a, "post " + i);
+        }
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(a))).hasSize(3));
+        String cursorOfA = page(a, 1, "").getPage().getNextCursor();
+        assertThat(cursorOfA).isNotEmpty();
+
+        assertThat(violations(() -> page(a, 101, ""))).containsExactly("page.limit");
+        assertThat(violations(() -> page(a, -1, ""))).containsExactly("page.limit");
+        assertThat(violations(() -> page(a, 10, "garbage"))).containsExactly("page.cursor");
+        assertThat(violations(() -> page(b, 10, cursorOfA))).containsExactly("page.cursor");
+        assertThat(violations(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
+                .setPage(PageRequest.newBuilder().setCursor(cursorOfA)).build()))).containsExactly("page.cursor");
+        assertThat(violations(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
+                .setWindowValue(42).build()))).containsExactly("window");
+        assertThat(violations(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
+                .setPage(PageRequest.newBuilder().setLimit(500)).build()))).containsExactly("page.limit");
+        assertThat(violations(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
+                .setStatusValue(42).build()))).containsExactly("status");
+    }
+
+    @Test
+    void everyRpcNeedsAnAccessToken() {
+        var anonymous = platform.feedAnonymously();
+        List<Executable> calls = List.of(
+                () -> anonymous.getFeed(GetFeedRequest.getDefaultInstance()),
+                () -> anonymous.getTrending(GetTrendingRequest.getDefaultInstance()),
+                () -> anonymous.getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
+                        .setExperimentKey("feed-ranking").build()),
+                () -> anonymous.listExperiments(ListExperimentsRequest.getDefaultInstance()));
+        for (Executable call : calls) {
+            assertThat(failure(call).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        }
+    }
+
+    @Test
+    void aLikedPostTrendsUntilItIsDeleted() {
+        Platform.User a = platform.registerWithProfile();
+        Platform.User b = platform.registerWithProfile();
+        Post post = post(a, "like me");
+        platform.contentAs(b).likePost(LikePostRequest.newBuilder().setPostId(post.getId()).build());
+        platform.contentAs(a).likePost(LikePostRequest.newBuilder().setPostId(post.getId()).build());
+
+        for (TimeWindow window : List.of(TimeWindow.TIME_WINDOW_HOUR, TimeWindow.TIME_WINDOW_UNSPECIFIED,
+                TimeWindow.TIME_WINDOW_WEEK)) {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                TrendingPost trending = trendingPost(b, window, post.getId());
+                assertThat(trending).isNotNull();
+                assertThat(trending.getPost().getLikeCount()).isEqualTo(2);
+                assertThat(trending.getPost().getLikedByCaller()).isTrue();
+                assertThat(trending.getScore()).isGreaterThan(1.5).isLessThanOrEqualTo(2.0);
+            });
+        }
+        GetTrendingResponse answer = platform.feedAs(b).getTrending(GetTrendingRequest.getDefaultInstance());
+        assertThat(answer.hasComputedAt()).isTrue();
+        assertThat(Instant.ofEpochSecond(answer.getComputedAt().getSeconds())).isAfter(Instant.now().minusSeconds(60));
+
+        platform.contentAs(a).deletePost(DeletePostRequest.newBuilder().setPostId(post.getId()).build());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(trendingPost(b, TimeWindow.TIME_WINDOW_HOUR, post.getId())).isNull());
+    }
+
+    @Test
+    void theAssignmentIsTheSameByIdAndByKeyAndDeterministic() {
+        Platform.User user = platform.registerWithProfile();
+        ExperimentAssignment byKey = assignment(user, GetExperimentAssignmentRequest.newBuilder()
+                .setExperimentKey("feed-ranking").build());
+        ExperimentAssignment byId = assignment(user, GetExperimentAssignmentRequest.newBuilder()
+                .setExperimentId(RANKING_ID.toString()).build());
+        assertThat(byId).isEqualTo(byKey);
+        assertThat(byKey.getExperimentId()).isEqualTo(RANKING_ID.toString());
+        assertThat(byKey.getExperimentKey()).isEqualTo("feed-ranking");
+        int bucket = Assignments.bucket(UUID.fromString(user.id()), RANKING_ID);
+        assertThat(byKey.getVariant()).isEqualTo(bucket < 50 ? "chronological" : "engagement");
+        // GetFeed ranks with the same variant.
+        assertThat(platform.feedAs(user).getFeed(GetFeedRequest.getDefaultInstance()).getAssignmentsList())
+                .containsExactly(byKey);
+    }
+
+    @Test
+    void unknownDraftAndEndedExperimentsAndBadNamesAreRefused() {
+        Platform.User user = platform.registerWithProfile();
+        assertThat(failure(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+                .setExperimentKey("no-such-experiment").build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+                .setExperimentId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        for (GetExperimentAssignmentRequest notRunning : List.of(
+                GetExperimentAssignmentRequest.newBuilder().setExperimentKey("ranking-draft").build(),
+                GetExperimentAssignmentRequest.newBuilder().setExperimentId(ENDED_ID.toString()).build())) {
+            NovaException error = failure(() -> assignment(user, notRunning));
+            assertThat(error.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+            assertThat(error.reason()).contains("EXPERIMENT_NOT_RUNNING");
+            assertThat(error.domain()).contains("feed.nova.social");
+        }
+        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.getDefaultInstance())))
+                .containsExactly("experiment_id");
+        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+                .setExperimentId(RANKING_ID.toString()).setExperimentKey("feed-ranking").build())))
+                .containsExactly("experiment_id");
+        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+                .setExperimentId("not-a-uuid").build()))).containsExactly("experiment_id");
+        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+                .setExperimentKey("Feed Ranking!").build()))).containsExactly("experiment_key");
+    }
+
+    @Test
+    void experimentsAreListedByStatusMostRecentlyStartedFirstInPages() {
+        Platform.User user = platform.registerWithProfile();
+        assertThat(keys(list(user, ExperimentStatus.EXPERIMENT_STATUS_RUNNING, 100, ""))).contains("feed-ranking")
+                .doesNotContain("ranking-draft", "ranking-ended");
+        assertThat(keys(list(user, ExperimentStatus.EXPERIMENT_STATUS_DRAFT, 100, ""))).contains("ranking-draft")
+                .doesNotContain("feed-ranking");
+        Experiment ranking = list(user, ExperimentStatus.EXPERIMENT_STATUS_RUNNING, 100, "").getExperimentsList().stream()
+                .filter(e -> e.getKey().equals("feed-ranking")).findFirst().orElseThrow();
+        assertThat(ranking.getVariantsList()).extracting(v -> v.getName() + "=" + v.getTrafficPercent())
+                .containsExactly("chronological=50", "engagement=50");
+        assertThat(ranking.hasStartedAt()).isTrue();
+        assertThat(ranking.hasEndedAt()).isFalse();
+
+        List<String> all = keys(list(user, ExperimentStatus.EXPERIMENT_STATUS_UNSPECIFIED, 100, ""));
+        // Most recently started first, drafts last.
+        assertThat(all.indexOf("feed-ranking")).isLessThan(all.indexOf("ranking-ended"));
+        assertThat(all.getLast()).isEqualTo("ranking-draft");
+        List<String> paged = new ArrayList<>();
+        String cursor = "";
+        do {
+            ListExperimentsResponse page = list(user, ExperimentStatus.EXPERIMENT_STATUS_UNSPECIFIED, 1, cursor);
+            paged.addAll(keys(page));
+            cursor = page.getPage().getNextCursor();
+        } while (!cursor.isEmpty());
+        assertThat(paged).isEqualTo(all);
+    }
+
+    @Test
+    void aPostOfAnAuthorWithAThousandFollowersReachesEveryTimelineWithinTwoSeconds() throws Exception {
+        Platform.User author = platform.registerWithProfile();
+        // The followers arrive as UserFollowed events on nova.events.user, as user-service publishes them.
+        List<UUID> followers = new ArrayList<>();
+        try (RedisClient redis = RedisClient.create(SharedContainers.redis().getHost(),
+                SharedContainers.redis().getRedisPort())) {
+            for (int i = 0; i < 1_000; i++) {
+                UUID follower = UUID.randomUUID();
+                followers.add(follower);
+                redis.xadd("nova.events.user", StreamEntryID.NEW_ENTRY, Map.of(
+                        "event-id", UUID.randomUUID().toString(),
+                        "event-type", "UserFollowed",
+                        "aggregate-type", "user",
+                        "aggregate-id", follower.toString(),
+                        "payload", "{\"followerId\":\"%s\",\"followeeId\":\"%s\",\"followedAt\":\"%s\"}"
+                                .formatted(follower, author.id(), Instant.now()),
+                        "created-at", Instant.now().toString()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> followerCount(author.id()) == 1_000);
+
+        long start = System.nanoTime();
+        Post post = post(author, "to a thousand readers");
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(10)).until(() -> timelineRows(post.getId()) == 1_001);
+        System.out.printf("fan-out of one post to 1,000 followers (+ the author): %d ms from CreatePost%n",
+                (System.nanoTime() - start) / 1_000_000);
+        assertThat(readersOf(post.getId())).containsAll(followers).contains(UUID.fromString(author.id()));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private Post post(Platform.User author, String text) {
+        return platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText(text).build()).getPost();
+    }
+
+    private GetFeedResponse feed(Platform.User user) {
+        return page(user, 100, "");
+    }
+
+    private GetFeedResponse page(Platform.User user, int limit, String cursor) {
+        return platform.feedAs(user).getFeed(GetFeedRequest.newBuilder()
+                .setPage(PageRequest.newBuilder().setLimit(limit).setCursor(cursor)).build());
+    }
+
+    private static List<String> postIds(GetFeedResponse response) {
+        return response.getItemsList().stream().map(item -> item.getPost().getId()).toList();
+    }
+
+    private TrendingPost trendingPost(Platform.User user, TimeWindow window, String postId) {
+        String cursor = "";
+        do {
+            GetTrendingResponse page = platform.feedAs(user).getTrending(GetTrendingRequest.newBuilder().setWindow(window)
+                    .setPage(PageRequest.newBuilder().setLimit(100).setCursor(cursor)).build());
+            for (TrendingPost post : page.getPostsList()) {
+                if (post.getPost().getId().equals(postId)) {
+                    return post;
+                }
+            }
+            cursor = page.getPage().getNextCursor();
+        } while (!cursor.isEmpty());
+        return null;
+    }
+
+    private ExperimentAssignment assignment(Platform.User user, GetExperimentAssignmentRequest request) {
+        return platform.feedAs(user).getExperimentAssignment(request).getAssignment();
+    }
+
+    private ListExperimentsResponse list(Platform.User user, ExperimentStatus status, int limit, String cursor) {
+        return platform.feedAs(user).listExperiments(ListExperimentsRequest.newBuilder().setStatus(status)
+                .setPage(PageRequest.newBuilder().setLimit(limit).setCursor(cursor)).build());
+    }
+
+    private static List<String> keys(ListExperimentsResponse response) {
+        return response.getExperimentsList().stream().map(Experiment::getKey).toList();
+    }
+
+    private static long timelineRows(String postId) throws Exception {
+        return count("SELECT count(*) FROM feed.timeline WHERE post_id = ?::uuid", postId);
+    }
+
+    private static long followerCount(String userId) throws Exception {
+        return count("SELECT coalesce(max(followers), 0) FROM feed.follower_counts WHERE user_id = ?::uuid", userId);
+    }
+
+    private static Set<UUID> readersOf(String postId) throws Exception {
+        try (Connection db = Platform.database();
+             PreparedStatement query = db.prepareStatement("SELECT user_id FROM feed.timeline WHERE post_id = ?::uuid")) {
+            query.setString(1, postId);
+            Set<UUID> readers = new HashSet<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    readers.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return readers;
+        }
+    }
+
+    static long count(String sql, String parameter) throws Exception {
+        try (Connection db = Platform.database(); PreparedStatement query = db.prepareStatement(sql)) {
+            query.setString(1, parameter);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    static List<String> violations(Executable call) {
+        NovaException error = failure(call);
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        return error.violations().stream().map(FieldViolation::field).distinct().toList();
+    }
+
+    static NovaException failure(Executable call) {
+        try {
+            call.execute();
+        } catch (StatusRuntimeException e) {
+            return NovaException.from(e);
+        } catch (Throwable e) {
+            throw new AssertionError("expected a gRPC error, got " + e, e);
+        }
+        throw new AssertionError("expected the call to fail");
+    }
+}
