@@ -124,6 +124,11 @@ public final class StackStatus {
         return links;
     }
 
+    /** The stack's Redis as this machine reaches it ({@code redis://host:port}), if it runs. */
+    public Optional<URI> redisUri() {
+        return Optional.ofNullable(links().get("Redis")).map(URI::create);
+    }
+
     /** The JDBC URL of the stack's PostgreSQL as this machine reaches it, if it runs. */
     public Optional<String> postgresJdbcUrl() {
         // The link reads "<jdbc url>  (superuser ...)".

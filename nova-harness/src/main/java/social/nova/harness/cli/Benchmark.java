@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,11 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
 import social.nova.harness.RawHttpResponse;
 import social.nova.harness.latency.EdgeLatency;
 import social.nova.harness.latency.LatencySummary;
@@ -46,7 +50,15 @@ import social.nova.harness.report.ReportParts;
  *   <li>the warm p50/p99 of each gRPC edge, from the callers' exact record
  *       ({@code /observe/rpc-latency}) over a sequential mix of the routes that reach them, after
  *       {@value #MIX_WARMUP_ROUNDS} rounds of the mix not counted (baseline: the trivial route, and a
- *       one-row INSERT committed from this machine, the floor under every write edge).</li>
+ *       one-row INSERT committed from this machine, the floor under every write edge);</li>
+ *   <li>{@code GET /api/v1/feed} (a first page of 20 of the user's 500 newest posts, ranked and
+ *       snapshotted) from 8 keep-alive connections for 10 s after 10 s not counted, warm p50
+ *       (baseline: {@code GET /api/v1/users/me} the same way);</li>
+ *   <li>fan-out: the time from sending {@code POST /api/v1/posts} until the post is in all 1,000
+ *       followers' timelines ({@code feed.timeline}), {@value #FANOUT_POSTS} posts one after another;
+ *       the followers are given to feed-service as {@code UserFollowed} events on
+ *       {@code nova.events.user}, as user-service publishes them (baseline: the same post in its
+ *       author's own timeline, the event pipeline without the fan-out).</li>
  * </ul>
  */
 final class Benchmark {
@@ -66,6 +78,10 @@ final class Benchmark {
     private static final int MIX_ROUNDS = 1_200;
     private static final Pattern JSON_STRING = Pattern.compile("\"(%s)\"\\s*:\\s*\"([^\"]+)\"");
 
+    private static final String FEED = "/api/v1/feed?limit=20";
+    private static final int FOLLOWERS = 1_000;
+    private static final int FANOUT_POSTS = 10;
+
     /** Committed inserts the PostgreSQL baseline times. */
     private static final int COMMITS = 500;
     private static final String COMMIT_TABLE = "nova_bench_commit";
@@ -74,24 +90,26 @@ final class Benchmark {
     private final int port;
     private final Map<String, List<URI>> rpcLatencyEndpoints;
     private final Database database;
+    private final URI redisUri;
 
     /** The stack's PostgreSQL as this machine reaches it (the superuser), for the write edges' baseline. */
     record Database(String jdbcUrl, String user, String password) {
     }
 
-    Benchmark(URI gateway, Map<String, List<URI>> rpcLatencyEndpoints, Database database) {
+    Benchmark(URI gateway, Map<String, List<URI>> rpcLatencyEndpoints, Database database, URI redis) {
         this.host = gateway.getHost();
         this.port = gateway.getPort();
         this.rpcLatencyEndpoints = rpcLatencyEndpoints;
         this.database = database;
+        this.redisUri = redis;
     }
 
     ReportParts.Benchmark run(String gitCommit) {
         String email = "bench-" + System.currentTimeMillis() + "@example.com";
         String password = "correct horse battery staple";
-        expect(201, send(new Connection(), "POST", "/api/v1/auth/register", null,
+        String userId = field(expect(201, send(new Connection(), "POST", "/api/v1/auth/register", null,
                 "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"username\":\"bench"
-                        + System.currentTimeMillis() % 1_000_000 + "\",\"displayName\":\"Bench\"}"));
+                        + System.currentTimeMillis() % 1_000_000 + "\",\"displayName\":\"Bench\"}")), "userId");
         String login = expect(200, send(new Connection(), "POST", "/api/v1/auth/login", null,
                 "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
         String token = field(login, "accessToken");
@@ -136,7 +154,114 @@ final class Benchmark {
                     "p99 %.2f ms; trivial HTTP route keep-alive p50 %.2f ms; one-row INSERT committed p50 %.2f ms",
                     edge.p99(), trivial.p50(), commit.p50())));
         }
+
+        LatencySummary feed = concurrentLatency(FEED, token);
+        LatencySummary meConcurrent = concurrentLatency(ME, token);
+        rows.add(row("GET /api/v1/feed (first page of 20), " + CONNECTIONS + " keep-alive connections, warm p50",
+                feed.p50(), "<= 5 ms", 5, String.format(Locale.ROOT,
+                        "p99 %.2f ms; GET /api/v1/users/me the same way: p50 %.2f ms, p99 %.2f ms",
+                        feed.p99(), meConcurrent.p50(), meConcurrent.p99())));
+        FanOut fanOut = fanOut(userId, token);
+        rows.add(row(String.format(Locale.ROOT, "post -> %,d followers' timelines, p50 of %d posts (from sending the POST)",
+                        FOLLOWERS, FANOUT_POSTS), fanOut.toAll().p50(), "<= 2,000 ms", 2_000,
+                String.format(Locale.ROOT, "max %.0f ms; the same posts in the author's own timeline: p50 %.0f ms, max %.0f ms",
+                        fanOut.toAll().max(), fanOut.toAuthor().p50(), fanOut.toAuthor().max())));
         return new ReportParts.Benchmark(Instant.now().toString(), gitCommit, rows);
+    }
+
+    /** How long posts took to reach the author's own timeline and all their followers'. */
+    private record FanOut(LatencySummary toAuthor, LatencySummary toAll) {
+    }
+
+    /**
+     * {@value #FOLLOWERS} followers for the user, as {@code UserFollowed} events on the stream
+     * user-service publishes to (feed-service cannot tell them from real ones), then
+     * {@value #FANOUT_POSTS} posts, each timed until it is in every timeline.
+     */
+    private FanOut fanOut(String userId, String token) {
+        try (RedisClient client = RedisClient.create(redisUri.getHost(), redisUri.getPort());
+             java.sql.Connection db = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password())) {
+            for (int i = 0; i < FOLLOWERS; i++) {
+                String follower = UUID.randomUUID().toString();
+                client.xadd("nova.events.user", StreamEntryID.NEW_ENTRY, Map.of(
+                        "event-id", UUID.randomUUID().toString(),
+                        "event-type", "UserFollowed",
+                        "aggregate-type", "user",
+                        "aggregate-id", follower,
+                        "payload", "{\"followerId\":\"" + follower + "\",\"followeeId\":\"" + userId
+                                + "\",\"followedAt\":\"" + Instant.now() + "\"}",
+                        "created-at", Instant.now().toString()));
+            }
+            awaitCount(db, "SELECT coalesce(max(followers), 0) FROM feed.follower_counts WHERE user_id = ?::uuid", userId,
+                    FOLLOWERS, Duration.ofSeconds(120));
+            Histogram toAuthor = new Histogram(3);
+            Histogram toAll = new Histogram(3);
+            Connection connection = new Connection();
+            for (int i = 0; i < FANOUT_POSTS; i++) {
+                long started = System.nanoTime();
+                String post = field(expect(201, send(connection, "POST", "/api/v1/posts", token,
+                        "{\"text\":\"fan-out " + i + "\"}")), "id");
+                String rows = "SELECT count(*) FROM feed.timeline WHERE post_id = ?::uuid";
+                awaitCount(db, rows, post, 1, Duration.ofSeconds(30));
+                toAuthor.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+                awaitCount(db, rows, post, FOLLOWERS + 1, Duration.ofSeconds(30));
+                toAll.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+            }
+            connection.close();
+            return new FanOut(LatencySummary.ofMicros(toAuthor), LatencySummary.ofMicros(toAll));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read feed-service's timelines: " + e.getMessage(), e);
+        }
+    }
+
+    /** Polls {@code query} (one id parameter, one number) every 2 ms until it reaches {@code at least}. */
+    private static void awaitCount(java.sql.Connection db, String query, String id, long atLeast, Duration within)
+            throws SQLException {
+        long deadline = System.nanoTime() + within.toNanos();
+        try (PreparedStatement select = db.prepareStatement(query)) {
+            select.setString(1, id);
+            while (true) {
+                try (ResultSet result = select.executeQuery()) {
+                    result.next();
+                    if (result.getLong(1) >= atLeast) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("'" + query + "' for " + id + " did not reach " + atLeast + " in " + within);
+                }
+                sleep(Duration.ofMillis(2));
+            }
+        }
+    }
+
+    /**
+     * The latency of requests from {@value #CONNECTIONS} keep-alive connections, each sending as
+     * soon as answered, for {@link #THROUGHPUT_FOR} after the same load for
+     * {@link #THROUGHPUT_WARMUP}, not counted.
+     */
+    private LatencySummary concurrentLatency(String path, String token) {
+        load(path, token, THROUGHPUT_WARMUP);
+        Histogram micros = new Histogram(3);
+        long end = System.nanoTime() + THROUGHPUT_FOR.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < CONNECTIONS; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                Connection connection = new Connection();
+                Histogram own = new Histogram(3);
+                while (System.nanoTime() < end) {
+                    long started = System.nanoTime();
+                    expect(200, send(connection, "GET", path, token, null));
+                    own.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+                }
+                connection.close();
+                synchronized (micros) {
+                    micros.add(own);
+                }
+            }));
+        }
+        threads.forEach(Benchmark::join);
+        return LatencySummary.ofMicros(micros);
     }
 
     /**
@@ -231,6 +356,8 @@ final class Benchmark {
             expect(200, send(connection, "GET", "/api/v1/posts/" + post, token, null));
             expect(201, send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"bench " + i + "\"}"));
             expect(204, send(connection, "PUT", "/api/v1/posts/" + post + "/like", token, null));
+            expect(200, send(connection, "GET", FEED, token, null));
+            expect(200, send(connection, "GET", "/api/v1/search/posts?q=bench%20" + i, token, null));
             String pair = expect(200, send(connection, "POST", "/api/v1/auth/refresh", null,
                     "{\"refreshToken\":\"" + refresh[0] + "\"}"));
             refresh[0] = field(pair, "refreshToken");

@@ -114,7 +114,8 @@ public final class NovaCli {
                 .findFirst().orElseThrow().instances().getFirst().hostTarget());
         Benchmark.Database database = new Benchmark.Database(status.postgresJdbcUrl().orElseThrow(),
                 PlatformContainers.SUPERUSER, PlatformContainers.SUPERUSER_PASSWORD);
-        ReportParts.Benchmark benchmark = new Benchmark(gateway, endpoints, database).run(GitCommit.of(settings.root()));
+        ReportParts.Benchmark benchmark = new Benchmark(gateway, endpoints, database, status.redisUri().orElseThrow())
+                .run(GitCommit.of(settings.root()));
         System.out.println();
         System.out.printf("%-72s %-12s %-16s %s%n", "MEASURE", "FIGURE", "TARGET", "BASELINE (same run)");
         benchmark.rows().forEach(row -> System.out.printf("%-72s %-12s %-16s %s%n", row.measure(),

@@ -34,6 +34,32 @@ public record EdgeLatency(String from, String to, String operation, String kind,
                 Confidence.lowerBoundMillis(outcome.latencyMicros(), 0.99));
     }
 
+    /** Kind of an edge that is an event's way from its producer to a consumer's store, not a call. */
+    public static final String EVENT = "event";
+    /** The read side's promise: an event is in the consumer's store within this, at p99. */
+    public static final double EVENT_LAG_TARGET_MILLIS = 2_000;
+
+    /**
+     * The lag of an event from the producer's commit to the consumer's store, one sample per event
+     * (microseconds). Not a call: neither the exit criterion nor the budget judges it; the report
+     * holds its p99 against {@link #EVENT_LAG_TARGET_MILLIS}.
+     */
+    public static EdgeLatency eventLag(String from, String to, String operation, org.HdrHistogram.Histogram micros,
+                                       String source) {
+        LatencySummary lag = LatencySummary.ofMicros(micros);
+        return new EdgeLatency(from, to, operation, EVENT, lag.count(), 0, lag.p50(), lag.p95(), lag.p99(), lag.max(),
+                lag.mean(), source, null, 0, Confidence.lowerBoundMillis(micros, 0.95),
+                Confidence.lowerBoundMillis(micros, 0.99));
+    }
+
+    /** For an event edge: whether its p99, on enough samples, is over the target (null: too few samples). */
+    public Boolean eventLagOverTarget() {
+        if (!EVENT.equals(kind) || count < P99_MIN_SAMPLES || p99Low == null) {
+            return null;
+        }
+        return p99Low > EVENT_LAG_TARGET_MILLIS;
+    }
+
     public String name() {
         return from + " -> " + to + " " + operation;
     }

@@ -185,8 +185,11 @@ public final class NovaReport {
                 + "<th>budget judged by</th></tr>\n");
         for (EdgeLatency edge : report.edges()) {
             boolean grpc = "grpc".equals(edge.kind());
-            boolean over = grpc && edge.budgetMillis() != null && edge.budgetMillis() >= budget;
-            String judged = !grpc ? "(not a gRPC edge)" : edge.budgetPercentile() == null ? "too few samples" : edge.budgetPercentile();
+            boolean event = EdgeLatency.EVENT.equals(edge.kind());
+            boolean over = grpc && edge.budgetMillis() != null && edge.budgetMillis() >= budget
+                    || Boolean.TRUE.equals(edge.eventLagOverTarget());
+            String judged = event ? eventJudgement(edge)
+                    : !grpc ? "(not a gRPC edge)" : edge.budgetPercentile() == null ? "too few samples" : edge.budgetPercentile();
             page.append("<tr><td>").append(escape(edge.from())).append("</td><td>").append(escape(edge.to()))
                     .append("</td><td><code>").append(escape(edge.operation())).append("</code></td><td>").append(escape(edge.kind()))
                     .append("</td><td class=\"n\">").append(edge.count())
@@ -194,7 +197,7 @@ public final class NovaReport {
                     .append("</td><td class=\"n\">").append(edge.retries())
                     .append("</td>").append(cell(edge.p50(), false))
                     .append(cell(edge.p95(), over && "p95".equals(edge.budgetPercentile())))
-                    .append(cell(edge.p99(), over && "p99".equals(edge.budgetPercentile())))
+                    .append(cell(edge.p99(), over && (event || "p99".equals(edge.budgetPercentile()))))
                     .append(cell(edge.max(), grpc && edge.max() != null && edge.max() >= threshold))
                     .append(cell(edge.mean(), false)).append("<td>").append(escape(judged)).append("</td></tr>\n");
         }
@@ -223,6 +226,13 @@ public final class NovaReport {
                     .append(" calls)</figcaption></figure>\n");
         }
         page.append("</div>\n");
+    }
+
+    /** How an event edge's lag compares with the read side's promise (p99 within 2 s). */
+    private static String eventJudgement(EdgeLatency edge) {
+        Boolean over = edge.eventLagOverTarget();
+        String target = "event lag, target p99 <= " + format(EdgeLatency.EVENT_LAG_TARGET_MILLIS) + " ms: ";
+        return target + (over == null ? "too few samples for a p99" : over ? "over" : "met");
     }
 
     private static void faults(StringBuilder page, List<FaultOutcome> faults) {

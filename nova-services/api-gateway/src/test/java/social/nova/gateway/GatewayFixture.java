@@ -20,6 +20,8 @@ final class GatewayFixture implements AutoCloseable {
     final RunningService auth;
     final RunningService users;
     final RunningService content;
+    final RunningService feed;
+    final RunningService search;
     final RunningService gateway;
     final GatewayClient client;
 
@@ -27,9 +29,11 @@ final class GatewayFixture implements AutoCloseable {
         auth = TestServices.auth(consul, Map.of());
         users = TestServices.users(consul, Map.of());
         content = TestServices.content(consul, Map.of());
+        feed = TestServices.feed(consul, Map.of());
+        search = TestServices.search(consul, Map.of());
         gateway = TestServices.gateway(consul, Map.of());
         client = new GatewayClient(TestServices.baseUri(consul, gateway));
-        awaitRouting(client, "auth-service", "user-service", "content-service");
+        awaitRouting(client, "auth-service", "user-service", "content-service", "feed-service", "search-service");
     }
 
     static GatewayFixture shared() {
@@ -50,6 +54,8 @@ final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         gateway.stop();
+        search.stop();
+        feed.stop();
         content.stop();
         users.stop();
         auth.stop();

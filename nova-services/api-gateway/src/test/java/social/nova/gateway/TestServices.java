@@ -43,6 +43,16 @@ final class TestServices {
                 social.nova.content.Main::start, Map.of("content.limits.create-post.limit", "100000"), overrides);
     }
 
+    static RunningService feed(ConsulContainer consul, Map<String, String> overrides) {
+        return start(consul, "feed", "feed_service", social.nova.feed.Main.class, social.nova.feed.Main::start,
+                Map.of("feed.trending.interval", "PT1S"), overrides);
+    }
+
+    static RunningService search(ConsulContainer consul, Map<String, String> overrides) {
+        return start(consul, "search", "search_service", social.nova.search.Main.class, social.nova.search.Main::start,
+                Map.of("search.limits.search.limit", "100000"), overrides);
+    }
+
     /** A service on its own schema and role, registered in {@code consul}, with test-sized values. */
     private static RunningService start(ConsulContainer consul, String schema, String role, Class<?> main,
                                         Function<ServiceKit, RunningService> starter,
