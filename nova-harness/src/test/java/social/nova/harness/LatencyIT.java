@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import social.nova.harness.GatewayApi.Account;
 import social.nova.harness.latency.EdgeLatency;
+import social.nova.harness.latency.EventLags;
 import social.nova.harness.latency.ExitCriterion;
 import social.nova.harness.latency.FixedRateLoad;
 import social.nova.harness.latency.FixedRateLoad.Operation;
@@ -40,6 +41,8 @@ class LatencyIT {
     private static final String LOAD = "load";
     /** Calls no request of the load makes: auth-client's key fetches. */
     private static final java.util.Set<String> BACKGROUND_OPERATIONS = java.util.Set.of("GetPublicKeys");
+    /** Time for the read side to handle the load's last events before its tables are read. */
+    private static final java.time.Duration EVENT_SETTLE = java.time.Duration.ofSeconds(3);
 
     @Test
     void crossServiceCallsStayUnderTheExitCriterionAndOurBudgetAtASteadyLoad(NovaStack stack) throws Exception {
@@ -79,15 +82,22 @@ class LatencyIT {
 
         Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> before =
                 RpcEdgeLatencies.scrape(stack.rpcLatencyEndpoints(), http, settings.requestTimeout());
+        Instant loadStarted = Instant.now();
         List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(mix, settings.rate(), settings.duration());
+        Instant loadEnded = Instant.now();
         Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> after =
                 RpcEdgeLatencies.scrape(stack.rpcLatencyEndpoints(), http, settings.requestTimeout());
+        // The read side's lag, per post of the load, from the consumers' tables once it has caught up.
+        Thread.sleep(EVENT_SETTLE.toMillis());
+        List<EdgeLatency> eventLags = EventLags.of(stack.jdbcUrl(), PlatformContainers.SUPERUSER,
+                PlatformContainers.SUPERUSER_PASSWORD, loadStarted, loadEnded);
 
         String edgeName = stack.fleet().edge().orElseThrow().name();
         List<EdgeLatency> edges = new ArrayList<>();
         outcomes.forEach(outcome -> edges.add(EdgeLatency.measured(LOAD, edgeName, outcome)));
         List<EdgeLatency> grpcEdges = RpcEdgeLatencies.between(before, after);
         edges.addAll(grpcEdges);
+        edges.addAll(eventLags);
         ExitCriterion criterion = ExitCriterion.judge(edges, settings.threshold());
         ExitCriterion budget = ExitCriterion.budget(edges, settings.budget(), steady);
         ReportParts.saveLatency(RunReport.DIRECTORY, new ReportParts.LatencyRun(RunReport.runId(stack), Instant.now().toString(),
@@ -115,6 +125,9 @@ class LatencyIT {
                 .as("every gRPC edge of the load has enough samples for at least a p95")
                 .allSatisfy(edge -> assertThat(edge.budgetPercentile()).as(edge.name() + ", " + edge.count() + " calls")
                         .isNotNull());
+        // Every post of the load reached the read side (how fast is reported against its 2 s p99 target).
+        assertThat(eventLags).allSatisfy(lag -> assertThat(lag.count()).as(lag.name())
+                .isGreaterThanOrEqualTo(settings.measuredRequests() / mix.size() - 1));
         assertThat(criterion.failures()).as(criterion.criterion()).isEmpty();
         // Judged only on a steady stack: a machine too busy to settle is reported (NO-GO), not failed.
         if (steady) {
