@@ -2,6 +2,17 @@
 -- nova.events.post). unaccent and pg_trgm live in schema public (db.provision.extensions), so
 -- everything from them is called schema-qualified.
 
+-- Words beyond ASCII ("Crème", "Ωmega") are letters only in a UTF8 database: in SQL_ASCII the
+-- parser splits them apart and nothing accented could be found. Refuse to start rather than answer
+-- wrongly.
+DO $$
+BEGIN
+    IF getdatabaseencoding() <> 'UTF8' THEN
+        RAISE EXCEPTION 'search-service needs a UTF8 database, this one is %', getdatabaseencoding();
+    END IF;
+END
+$$;
+
 -- Text search configuration: the simple dictionary (no stemming: usernames, names and posts in
 -- any language), with accents removed first. Queries and documents both go through it, so
 -- "Crème" and "creme" are the same lexeme.
@@ -14,6 +25,15 @@ ALTER TEXT SEARCH CONFIGURATION nova
 CREATE FUNCTION fold(value text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN lower(public.unaccent('public.unaccent'::regdictionary, value));
+
+-- Post text as the text search parser and ts_headline see it: '<', '>' and '&' become private-use
+-- characters (U+E002..U+E004; Snippets turns them back and escapes them), so "<b>" or "&amp;" in a
+-- post are words and punctuation, not an HTML tag or entity that the parser would drop from the
+-- index and ts_headline from the snippet; the snippet sentinels U+E000/U+E001 are removed, so a post
+-- cannot forge a highlight.
+CREATE FUNCTION plain(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN translate(value, U&'<>&\E000\E001', U&'\E002\E003\E004');
 
 CREATE TABLE users (
     id           uuid        PRIMARY KEY,
@@ -37,7 +57,7 @@ CREATE TABLE posts (
     author_id  uuid        NOT NULL,
     text       text        NOT NULL,
     created_at timestamptz NOT NULL,
-    document   tsvector    GENERATED ALWAYS AS (to_tsvector('search.nova', text)) STORED
+    document   tsvector    GENERATED ALWAYS AS (to_tsvector('search.nova', plain(text))) STORED
 );
 CREATE INDEX posts_document_idx ON posts USING gin (document);
 

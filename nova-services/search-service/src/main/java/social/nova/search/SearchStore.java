@@ -44,8 +44,18 @@ final class SearchStore {
      * display name match: weights A and B), then by id; after {@code after} (null: from the top).
      */
     List<UserRow> users(Handle handle, UUID caller, SearchQuery query, RankedPaging.Position after, int limit) {
-        Query statement = handle.createQuery(
-                        "SELECT id, username, display_name, score FROM ("
+        return userQuery(handle, "", caller, query, after, limit).map(SearchStore::userRow).list();
+    }
+
+    /** The plan of {@link #users} (EXPLAIN) for a first page. */
+    List<String> explainUsers(Handle handle, UUID caller, SearchQuery query, int limit) {
+        return userQuery(handle, "EXPLAIN ", caller, query, null, limit).mapTo(String.class).list();
+    }
+
+    private static Query userQuery(Handle handle, String prefix, UUID caller, SearchQuery query,
+                                   RankedPaging.Position after, int limit) {
+        Query statement = handle.createQuery(prefix
+                        + "SELECT id, username, display_name, score FROM ("
                         + "SELECT u.id, u.username, u.display_name, ts_rank_cd(u.document, " + QUERY + ") AS score "
                         + "FROM users u WHERE u.document @@ " + QUERY + " AND " + NOT_BLOCKING_CALLER.formatted("u.id")
                         + ") hits "
@@ -57,31 +67,55 @@ final class SearchStore {
         if (after != null) {
             statement.bind("afterScore", after.score()).bind("afterId", after.id());
         }
-        return statement.map((rs, ctx) -> new UserRow(rs.getObject("id", UUID.class), rs.getString("username"),
-                rs.getString("display_name"), rs.getFloat("score"))).list();
+        return statement;
     }
 
     /**
-     * The typo fallback: users whose folded "username display name" contains an extent similar to
-     * the query's words (pg_trgm's word similarity at least {@code minSimilarity}, through the
-     * trigram GIN index), most similar first. Runs in a transaction of its own: the threshold is a
-     * transaction-local setting.
+     * The typo fallback: users whose folded "username display name" holds, for every word of the
+     * query, an extent similar to it (pg_trgm's word similarity {@code <%} at least
+     * {@code minSimilarity}, one condition per word, each answered by the trigram GIN index), most
+     * similar on average first. Runs in a transaction of its own: the threshold is a
+     * transaction-local setting. The words are bound, never spliced into the statement.
      */
     List<UserRow> similarUsers(Handle handle, UUID caller, SearchQuery query, double minSimilarity, int limit) {
-        return handle.inTransaction(tx -> {
-            tx.createQuery("SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)")
-                    .bind("threshold", Double.toString(minSimilarity)).mapTo(String.class).one();
-            return tx.createQuery("SELECT u.id, u.username, u.display_name, "
-                                  + "public.word_similarity(fold(:words), " + NAMES + ") AS score FROM users u "
-                                  + "WHERE fold(:words) OPERATOR(public.<%) " + NAMES + " AND "
-                                  + NOT_BLOCKING_CALLER.formatted("u.id") + " "
-                                  + "ORDER BY score DESC, id DESC LIMIT :limit")
-                    .bind("words", query.text())
-                    .bind("caller", caller)
-                    .bind("limit", limit)
-                    .map((rs, ctx) -> new UserRow(rs.getObject("id", UUID.class), rs.getString("username"),
-                            rs.getString("display_name"), rs.getFloat("score"))).list();
-        });
+        return handle.inTransaction(tx -> similarQuery(tx, "", caller, query, minSimilarity, limit)
+                .map(SearchStore::userRow).list());
+    }
+
+    /** The plan of {@link #similarUsers} (EXPLAIN). */
+    List<String> explainSimilarUsers(Handle handle, UUID caller, SearchQuery query, double minSimilarity, int limit) {
+        return handle.inTransaction(tx -> similarQuery(tx, "EXPLAIN ", caller, query, minSimilarity, limit)
+                .mapTo(String.class).list());
+    }
+
+    private static Query similarQuery(Handle tx, String prefix, UUID caller, SearchQuery query, double minSimilarity,
+                                      int limit) {
+        tx.createQuery("SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)")
+                .bind("threshold", Double.toString(minSimilarity)).mapTo(String.class).one();
+        List<String> words = query.words();
+        StringBuilder similar = new StringBuilder();
+        StringBuilder score = new StringBuilder("(");
+        for (int i = 0; i < words.size(); i++) {
+            similar.append("fold(:w").append(i).append(") OPERATOR(public.<%) ").append(NAMES).append(" AND ");
+            score.append(i == 0 ? "" : " + ").append("public.word_similarity(fold(:w").append(i).append("), ")
+                    .append(NAMES).append(")");
+        }
+        score.append(") / ").append(words.size());
+        Query statement = tx.createQuery(prefix + "SELECT u.id, u.username, u.display_name, (" + score + ")::real AS score "
+                                         + "FROM users u WHERE " + similar + NOT_BLOCKING_CALLER.formatted("u.id")
+                                         + " ORDER BY score DESC, id DESC LIMIT :limit")
+                .bind("caller", caller)
+                .bind("limit", limit);
+        for (int i = 0; i < words.size(); i++) {
+            statement.bind("w" + i, words.get(i));
+        }
+        return statement;
+    }
+
+    private static UserRow userRow(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new UserRow(rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("display_name"),
+                rs.getFloat("score"));
     }
 
     /** Posts matching the search, best first, then newest, then by id. */
@@ -102,7 +136,7 @@ final class SearchStore {
      */
     private static Query postQuery(Handle handle, String prefix, PostSearch search) {
         String sql = prefix + "SELECT id, author_id, text, created_at, score, "
-                     + "ts_headline('search.nova', translate(text, :sentinels, ''), " + QUERY + ", :options) AS headline "
+                     + "ts_headline('search.nova', plain(text), " + QUERY + ", :options) AS headline "
                      + "FROM (SELECT id, author_id, text, created_at, score FROM ("
                      + "SELECT p.id, p.author_id, p.text, p.created_at, ts_rank_cd(p.document, " + QUERY + ") AS score "
                      + "FROM posts p WHERE p.document @@ " + QUERY + " AND " + NOT_BLOCKING_CALLER.formatted("p.author_id")
@@ -114,7 +148,6 @@ final class SearchStore {
                      + "ORDER BY score DESC, created_at DESC, id DESC";
         Query statement = handle.createQuery(sql)
                 .bind("tsquery", search.query().tsquery())
-                .bind("sentinels", Snippets.SENTINELS)
                 .bind("options", Snippets.HEADLINE_OPTIONS)
                 .bind("caller", search.caller())
                 .bind("limit", search.limit());

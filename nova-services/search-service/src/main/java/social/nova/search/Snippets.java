@@ -4,8 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * Post snippets for a result list: the database's {@code ts_headline} picks the excerpt around the
- * matches and marks them with two private-use sentinels ({@link #START}, {@link #STOP}, removed
- * from the text first); here every other character is HTML-escaped, the marked words become
+ * matches of the post's {@code plain(text)} (see V1__index.sql: the sentinels removed, {@code < > &}
+ * as {@link #LT}, {@link #GT}, {@link #AMP}) and marks them with two private-use sentinels
+ * ({@link #START}, {@link #STOP}); here {@code < > &} come back, every character is HTML-escaped, the marked words become
  * {@code <mark>...</mark>}, runs of white space one space, and a cut excerpt gets an ellipsis
  * ({@code …}) on the side where text is left out. The whole string, markup and escapes included,
  * is at most {@link #MAX_LENGTH} characters (UTF-16 units, so also code points): a longer one is
@@ -16,8 +17,9 @@ final class Snippets {
     static final int MAX_LENGTH = 200;
     static final char START = '\uE000';
     static final char STOP = '\uE001';
-    /** The sentinels, for {@code translate(text, sentinels, '')}: post text cannot forge a mark. */
-    static final String SENTINELS = "" + START + STOP;
+    static final char LT = '\uE002';
+    static final char GT = '\uE003';
+    static final char AMP = '\uE004';
     /** ts_headline's options: about 10..25 words around the best match. */
     static final String HEADLINE_OPTIONS = "StartSel=\"" + START + "\", StopSel=\"" + STOP + "\", "
                                            + "MinWords=10, MaxWords=25, ShortWord=2, HighlightAll=false";
@@ -31,14 +33,16 @@ final class Snippets {
     }
 
     /**
-     * The snippet of {@code text} from its {@code headline} (ts_headline with {@link #HEADLINE_OPTIONS}).
+     * The snippet of {@code text} from {@code plainHeadline}, ts_headline of {@code plain(text)} with
+     * {@link #HEADLINE_OPTIONS}.
      */
-    static String render(String text, String headline) {
+    static String render(String text, String plainHeadline) {
+        String headline = plainHeadline.replace(LT, '<').replace(GT, '>').replace(AMP, '&');
         String plainText = collapse(text.replace(String.valueOf(START), "").replace(String.valueOf(STOP), "")).strip();
-        String plainHeadline = collapse(headline.replace(String.valueOf(START), "").replace(String.valueOf(STOP), ""))
+        String headlineText = collapse(headline.replace(String.valueOf(START), "").replace(String.valueOf(STOP), ""))
                 .strip();
-        boolean cutBefore = !plainText.startsWith(plainHeadline);
-        boolean cutAfter = !plainText.endsWith(plainHeadline);
+        boolean cutBefore = !plainText.startsWith(headlineText);
+        boolean cutAfter = !plainText.endsWith(headlineText);
 
         StringBuilder out = new StringBuilder(cutBefore ? ELLIPSIS : "");
         int budget = MAX_LENGTH - ELLIPSIS.length();   // room kept for a closing ellipsis

@@ -17,6 +17,14 @@ class SnippetsTest {
     }
 
     @Test
+    void theDatabasesStandInsForAngleBracketsAndAmpersandsComeBackEscaped() {
+        String text = "a <b>bold</b> & more";
+        String headline = "a " + Snippets.LT + "b" + Snippets.GT + START + "bold" + STOP + Snippets.LT + "/b"
+                          + Snippets.GT + " " + Snippets.AMP + " more";
+        assertThat(Snippets.render(text, headline)).isEqualTo("a &lt;b&gt;<mark>bold</mark>&lt;/b&gt; &amp; more");
+    }
+
+    @Test
     void markupInsideAMatchIsEscapedToo() {
         assertThat(Snippets.render("a<script>", START + "a<script>" + STOP))
                 .isEqualTo("<mark>a&lt;script&gt;</mark>");
