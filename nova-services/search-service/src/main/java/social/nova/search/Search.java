@@ -12,7 +12,7 @@ import social.nova.errors.Violations;
 import social.nova.kit.Ids;
 import social.nova.kit.Paging;
 import social.nova.kit.RankedPaging;
-import social.nova.redis.RateLimitDecision;
+import social.nova.kit.RateLimits;
 import social.nova.redis.RateLimiter;
 
 /**
@@ -107,9 +107,6 @@ final class Search {
     }
 
     private void enforce(UUID caller) {
-        RateLimitDecision decision = limiter.tryAcquire(caller.toString());
-        if (!decision.allowed()) {
-            throw SearchErrors.rateLimited(decision.retryAfter().isZero() ? Duration.ofSeconds(1) : decision.retryAfter());
-        }
+        RateLimits.enforce(limiter, caller.toString(), SearchErrors.DOMAIN);
     }
 }

@@ -1,17 +1,12 @@
 package social.nova.search;
 
-import java.time.Duration;
-
-import social.nova.errors.NovaException;
-
-/** search-service's typed failures (domain search.nova.social). */
+/**
+ * search-service's error domain (search.nova.social). Its only typed failure of its own is
+ * RATE_LIMITED ({@code RateLimits.enforce}); validation failures are field violations.
+ */
 final class SearchErrors {
     static final String DOMAIN = "search.nova.social";
 
     private SearchErrors() {
-    }
-
-    static NovaException rateLimited(Duration retryAfter) {
-        return NovaException.rateLimited(retryAfter).toBuilder().domain(DOMAIN).build();
     }
 }

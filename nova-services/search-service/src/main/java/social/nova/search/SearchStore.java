@@ -1,5 +1,7 @@
 package social.nova.search;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
 import social.nova.kit.RankedPaging;
 
 /**
@@ -112,8 +115,7 @@ final class SearchStore {
         return statement;
     }
 
-    private static UserRow userRow(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
+    private static UserRow userRow(ResultSet rs, StatementContext ctx) throws SQLException {
         return new UserRow(rs.getObject("id", UUID.class), rs.getString("username"), rs.getString("display_name"),
                 rs.getFloat("score"));
     }
