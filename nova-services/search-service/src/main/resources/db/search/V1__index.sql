@@ -57,6 +57,9 @@ CREATE TABLE posts (
     author_id  uuid        NOT NULL,
     text       text        NOT NULL,
     created_at timestamptz NOT NULL,
+    -- When this service indexed the post (a new row is searchable once its transaction commits):
+    -- indexed_at - created_at is the searchability lag, which the harness's latency run reports.
+    indexed_at timestamptz NOT NULL DEFAULT now(),
     document   tsvector    GENERATED ALWAYS AS (to_tsvector('search.nova', plain(text))) STORED
 );
 CREATE INDEX posts_document_idx ON posts USING gin (document);
