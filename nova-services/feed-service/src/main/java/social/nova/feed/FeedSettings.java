@@ -19,7 +19,7 @@ import social.nova.kit.Paging;
  * @param celebrityThreshold  authors with more followers than this are not fanned out on write, their posts are
  *                            merged in at read time ({@code feed.fanout.celebrity-threshold}, 10000)
  * @param snapshotTtl         how long a feed snapshot stays in Redis ({@code feed.paging.snapshot-ttl}, 30 min)
- * @param snapshotMaxItems    the most posts one feed snapshot holds ({@code feed.paging.snapshot-max-items}, 500)
+ * @param snapshotMaxItems    the most posts one feed snapshot holds ({@code feed.paging.snapshot-max-items}, 200)
  * @param cursorTtl           how long a GetTrending / ListExperiments cursor stays valid
  *                            ({@code feed.paging.cursor-ttl}, 24 h)
  * @param trendingInterval    how often the trending lists are recomputed ({@code feed.trending.interval}, 10 s)
@@ -62,7 +62,7 @@ public record FeedSettings(EventSubscriptionSettings postEvents,
                 feed.get("fanout.backfill").asInt().orElse(50),
                 feed.get("fanout.celebrity-threshold").asLong().orElse(10_000L),
                 feed.get("paging.snapshot-ttl").as(Duration.class).orElse(Duration.ofMinutes(30)),
-                feed.get("paging.snapshot-max-items").asInt().orElse(500),
+                feed.get("paging.snapshot-max-items").asInt().orElse(200),
                 feed.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL),
                 feed.get("trending.interval").as(Duration.class).orElse(Duration.ofSeconds(10)),
                 feed.get("trending.max-posts").asInt().orElse(500),

@@ -16,6 +16,9 @@ import org.jdbi.v3.core.Handle;
  * deleted.
  */
 final class FeedStore {
+    /** Above every post's time and id: the start of a newest-first list. */
+    private static final Timestamp TOP = Timestamp.from(Instant.parse("9999-12-31T00:00:00Z"));
+    private static final UUID LAST_ID = new UUID(-1L, -1L);
 
     /**
      * Serialises, per author, a post's fan-out with follows of that author: without it a follow
@@ -156,6 +159,43 @@ final class FeedStore {
                 .map((rs, ctx) -> new Ranking.Candidate(rs.getObject("post_id", UUID.class),
                         rs.getObject("author_id", UUID.class), rs.getTimestamp("created_at").toInstant(),
                         rs.getLong("likes")))
+                .list();
+    }
+
+    /**
+     * One page of the chronological feed, newest first, as it stood at {@code asOf}: timeline rows
+     * written by then and the not fanned-out posts of followed authors created by then, after
+     * ({@code afterCreatedAt}, {@code afterId}) in newest-first order (null: from the top), without
+     * authors blocked in either direction. Reads {@code limit} rows and no like counts.
+     */
+    List<Ranking.Candidate> chronological(Handle handle, UUID user, Instant asOf, Instant afterCreatedAt, UUID afterId,
+                                          int limit) {
+        return handle.createQuery("""
+                        WITH blocked AS (
+                            SELECT blocked_id AS other FROM blocks WHERE blocker_id = :user
+                            UNION SELECT blocker_id FROM blocks WHERE blocked_id = :user),
+                        fanned AS (
+                            SELECT post_id, author_id, created_at FROM timeline
+                            WHERE user_id = :user AND added_at <= :asOf AND (created_at, post_id) < (:afterAt, :afterId)
+                            ORDER BY created_at DESC, post_id DESC LIMIT :limit),
+                        merged AS (
+                            SELECT p.post_id, p.author_id, p.created_at FROM follows f
+                            CROSS JOIN LATERAL (
+                                SELECT post_id, author_id, created_at FROM posts
+                                WHERE author_id = f.followee_id AND NOT fanned_out AND NOT deleted
+                                  AND created_at <= :asOf AND (created_at, post_id) < (:afterAt, :afterId)
+                                ORDER BY created_at DESC, post_id DESC LIMIT :limit) p
+                            WHERE f.follower_id = :user),
+                        candidates AS (SELECT * FROM fanned UNION SELECT * FROM merged)
+                        SELECT c.post_id, c.author_id, c.created_at FROM candidates c
+                        WHERE c.author_id NOT IN (SELECT other FROM blocked)
+                        ORDER BY c.created_at DESC, c.post_id DESC LIMIT :limit""")
+                .bind("user", user).bind("asOf", Timestamp.from(asOf))
+                .bind("afterAt", afterCreatedAt == null ? TOP : Timestamp.from(afterCreatedAt))
+                .bind("afterId", afterId == null ? LAST_ID : afterId)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Ranking.Candidate(rs.getObject("post_id", UUID.class),
+                        rs.getObject("author_id", UUID.class), rs.getTimestamp("created_at").toInstant(), 0))
                 .list();
     }
 

@@ -1,6 +1,8 @@
 package social.nova.feed;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +16,14 @@ import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
 
 /**
- * The home feed. The first page reads the caller's candidates (fanned-out timeline plus the posts
- * of followed celebrities, blocked authors left out), ranks them with the caller's variant of the
- * ranking experiment and, when they fill more than one page, stores the ranked list as a snapshot
- * in Redis; its cursor (scoped to the caller) names the snapshot and the offset of the next page.
+ * The home feed, ranked by the caller's variant of the ranking experiment. Chronological (newest
+ * first) pages by keyset: the first page fixes a time, and every page reads the next rows of the
+ * feed as it stood then (timeline rows written by then, celebrity posts created by then), so
+ * nothing is stored and posts arriving meanwhile neither shift nor repeat items. Engagement reads
+ * the caller's candidates (fanned-out timeline plus the posts of followed celebrities, blocked
+ * authors left out, at most {@code feed.paging.snapshot-max-items}), ranks them and, when they fill
+ * more than one page, stores the ranked list as a snapshot in Redis; its cursor (scoped to the
+ * caller) names the snapshot and the offset of the next page.
  * Every page drops authors blocked meanwhile and is hydrated with one GetPosts call carrying the
  * caller's token; posts content-service no longer returns (deleted) are dropped.
  */
@@ -59,9 +65,17 @@ final class Feeds {
         Cursors.Query query = cursors.read(limit, cursor, scope, violations);
         violations.throwIfAny();
 
-        if (query.after() == null) {
+        if (query.keyset() != null) {
+            return chronological(caller, scope, query.limit(), query.keyset(),
+                    experiments.runningAssignment(caller, rankingExperiment).orElse(null));
+        }
+        if (query.first()) {
             Experiments.Assignment assignment = experiments.runningAssignment(caller, rankingExperiment).orElse(null);
             Ranking ranking = Ranking.forVariant(assignment == null ? null : assignment.variant());
+            if (ranking == Ranking.CHRONOLOGICAL) {
+                Instant asOf = clock.instant().truncatedTo(ChronoUnit.MICROS);
+                return chronological(caller, scope, query.limit(), new Cursors.Keyset(asOf, null, null), assignment);
+            }
             List<Ranking.Ranked> ranked = ranking.rank(
                     jdbi.withHandle(handle -> store.candidates(handle, caller, snapshotMaxItems)), clock.instant());
             String next = null;
@@ -84,6 +98,27 @@ final class Feeds {
         int to = Math.min(from + query.limit(), posts.size());
         String next = to < posts.size() ? cursors.encode(scope, query.after().snapshot(), to) : null;
         return new FeedPage(hydrate(caller, posts.subList(from, to)), next, snapshot.assignment());
+    }
+
+    /**
+     * A page of the chronological feed: no stored snapshot, only the time the first page fixed
+     * ({@code position.asOf()}), which the keyset cursor carries; the page reads {@code limit + 1}
+     * rows and no like counts.
+     */
+    private FeedPage chronological(UUID caller, String scope, int limit, Cursors.Keyset position,
+                                   Experiments.Assignment assignment) {
+        List<Ranking.Candidate> rows = jdbi.withHandle(handle -> store.chronological(handle, caller, position.asOf(),
+                position.createdAt(), position.id(), limit + 1));
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            Ranking.Candidate last = rows.getLast();
+            next = cursors.encode(scope, new Cursors.Keyset(position.asOf(), last.createdAt(), last.postId()));
+        }
+        // Already in the keyset's order (PostgreSQL's, which breaks ties on ids as the cursor compares them).
+        List<Ranking.Ranked> page = rows.stream().map(row -> new Ranking.Ranked(row.postId(), row.authorId(),
+                Ranking.CHRONOLOGICAL.score(row, position.asOf()))).toList();
+        return new FeedPage(hydrate(caller, page), next, assignment);
     }
 
     private List<Item> hydrate(UUID caller, List<Ranking.Ranked> page) {

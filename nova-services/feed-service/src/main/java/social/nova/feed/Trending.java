@@ -135,10 +135,12 @@ final class Trending implements AutoCloseable {
         int offset = query.after() == null ? 0 : query.after().offset();
         record Row(UUID postId, double score) {
         }
-        Instant computedAt = jdbi.withHandle(handle -> handle.createQuery(
+        record Read(Instant computedAt, List<Row> rows) {
+        }
+        Read read = jdbi.withHandle(handle -> new Read(handle.createQuery(
                         "SELECT computed_at FROM trending_runs WHERE time_window = :window")
-                .bind("window", window).mapTo(Timestamp.class).findOne().map(Timestamp::toInstant).orElse(null));
-        List<Row> rows = jdbi.withHandle(handle -> handle.createQuery("""
+                .bind("window", window).mapTo(Timestamp.class).findOne().map(Timestamp::toInstant).orElse(null),
+                handle.createQuery("""
                         SELECT t.post_id, t.score FROM trending t JOIN posts p ON p.post_id = t.post_id
                         WHERE t.time_window = :window AND NOT p.deleted
                           AND p.author_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = :caller
@@ -147,7 +149,9 @@ final class Trending implements AutoCloseable {
                         LIMIT :limit OFFSET :offset""")
                 .bind("window", window).bind("caller", caller)
                 .bind("limit", query.limit() + 1).bind("offset", offset)
-                .map((rs, ctx) -> new Row(rs.getObject("post_id", UUID.class), rs.getDouble("score"))).list());
+                .map((rs, ctx) -> new Row(rs.getObject("post_id", UUID.class), rs.getDouble("score"))).list()));
+        Instant computedAt = read.computedAt();
+        List<Row> rows = read.rows();
         String next = null;
         if (rows.size() > query.limit()) {
             rows = rows.subList(0, query.limit());

@@ -30,6 +30,24 @@ class CursorsTest {
     }
 
     @Test
+    void aKeysetCursorCarriesTheFixedTimeAndTheLastItemToTheMicrosecond() {
+        Cursors.Keyset keyset = new Cursors.Keyset(Instant.parse("2026-06-01T11:59:59.123456Z"),
+                Instant.parse("2026-06-01T11:00:00.000001Z"), UUID.randomUUID());
+        Violations violations = new Violations();
+        Cursors.Query query = cursors.read(10, cursors.encode("GetFeed:me", keyset), "GetFeed:me", violations);
+        assertThat(violations.isEmpty()).isTrue();
+        assertThat(query.keyset()).isEqualTo(keyset);
+        assertThat(query.after()).isNull();
+        assertThat(query.first()).isFalse();
+
+        assertThat(refusal(10, cursors.encode("GetFeed:someone-else", keyset), "GetFeed:me").getFirst().description())
+                .contains("another list");
+        String issued = cursors.encode("GetFeed:me", keyset);
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(refusal(10, issued, "GetFeed:me").getFirst().description()).contains("expired");
+    }
+
+    @Test
     void limitZeroMeansTwentyAndTheFirstPageHasNoPosition() {
         Cursors.Query query = cursors.read(0, "", "GetFeed:me", new Violations());
         assertThat(query).isEqualTo(new Cursors.Query(20, null));

@@ -17,6 +17,8 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import social.nova.contracts.common.v1.PageRequest;
@@ -153,10 +155,13 @@ class FeedServiceIT {
         await().atMost(WITHIN).until(() -> timelineRows(deleted.getId()) == 0);
     }
 
-    @Test
-    void pagesComeFromTheFirstPagesSnapshotSoNewPostsNeitherShiftNorRepeatItems() {
+    @ParameterizedTest
+    @ValueSource(strings = {"chronological", "engagement"})
+    void pagesComeFromTheFirstPagesSnapshotSoNewPostsNeitherShiftNorRepeatItems(String variant) {
         Platform.User a = platform.registerWithProfile();
-        Platform.User b = platform.registerWithProfile();
+        Platform.User c = platform.registerWithProfile();
+        Post older = post(c, "written before everything else");
+        Platform.User b = userInVariant(variant);
         platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
         List<String> posts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -165,8 +170,10 @@ class FeedServiceIT {
         await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).hasSize(5));
 
         GetFeedResponse first = page(b, 2, "");
+        // While B pages: a new post, and a follow whose back-fill adds an older post below B's position.
         Post late = post(a, "arrives while paging");
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).contains(late.getId()));
+        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(c.id()).build());
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).contains(late.getId(), older.getId()));
 
         List<String> seen = new ArrayList<>(postIds(first));
         String cursor = first.getPage().getNextCursor();
@@ -176,7 +183,7 @@ class FeedServiceIT {
             seen.addAll(postIds(next));
             cursor = next.getPage().getNextCursor();
         }
-        assertThat(seen).doesNotHaveDuplicates().doesNotContain(late.getId())
+        assertThat(seen).doesNotHaveDuplicates().doesNotContain(late.getId(), older.getId())
                 .containsExactlyInAnyOrderElementsOf(posts);
     }
 
@@ -349,6 +356,18 @@ class FeedServiceIT {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** A new user whom the ranking experiment puts in {@code variant} (assignment is by user id: try until one is). */
+    private Platform.User userInVariant(String variant) {
+        for (int i = 0; i < 40; i++) {
+            Platform.User user = platform.registerWithProfile();
+            if (platform.feedAs(user).getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
+                    .setExperimentKey("feed-ranking").build()).getAssignment().getVariant().equals(variant)) {
+                return user;
+            }
+        }
+        throw new AssertionError("40 new users and none in variant " + variant);
+    }
 
     private Post post(Platform.User author, String text) {
         return platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText(text).build()).getPost();

@@ -22,7 +22,7 @@ class FeedSettingsTest {
         assertThat(settings.backfill()).isEqualTo(50);
         assertThat(settings.celebrityThreshold()).isEqualTo(10_000);
         assertThat(settings.snapshotTtl()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(settings.snapshotMaxItems()).isEqualTo(500);
+        assertThat(settings.snapshotMaxItems()).isEqualTo(200);
         assertThat(settings.cursorTtl()).isEqualTo(Duration.ofHours(24));
         assertThat(settings.trendingInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.trendingMaxPosts()).isEqualTo(500);
@@ -37,7 +37,7 @@ class FeedSettingsTest {
                 "feed.fanout.backfill", "5",
                 "feed.fanout.celebrity-threshold", "2",
                 "feed.paging.snapshot-ttl", "PT1M",
-                "feed.paging.snapshot-max-items", "200",
+                "feed.paging.snapshot-max-items", "300",
                 "feed.paging.cursor-ttl", "PT1H",
                 "feed.trending.interval", "PT0.5S",
                 "feed.trending.max-posts", "10",
@@ -46,7 +46,7 @@ class FeedSettingsTest {
         assertThat(settings.backfill()).isEqualTo(5);
         assertThat(settings.celebrityThreshold()).isEqualTo(2);
         assertThat(settings.snapshotTtl()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(settings.snapshotMaxItems()).isEqualTo(200);
+        assertThat(settings.snapshotMaxItems()).isEqualTo(300);
         assertThat(settings.cursorTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.trendingInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.trendingMaxPosts()).isEqualTo(10);
