@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -28,8 +31,12 @@ final class Experiments {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, key, description, status, variants::text AS variants, started_at, ended_at";
 
+    /** How long the ranking's view of an experiment may be stale. */
+    static final Duration RANKING_CACHE = Duration.ofSeconds(5);
+
     private final Jdbi jdbi;
     private final Cursors cursors;
+    private final LoadingCache<String, Optional<Experiment>> ranking;
 
     /** A user's variant in a running experiment. */
     record Assignment(UUID experimentId, String experimentKey, String variant) {
@@ -42,6 +49,7 @@ final class Experiments {
     Experiments(Jdbi jdbi, Cursors cursors) {
         this.jdbi = jdbi;
         this.cursors = cursors;
+        this.ranking = Caffeine.newBuilder().expireAfterWrite(RANKING_CACHE).maximumSize(100).build(this::findByKey);
     }
 
     /**
@@ -72,9 +80,13 @@ final class Experiments {
         return assign(caller, experiment);
     }
 
-    /** The caller's assignment in the running experiment {@code key}, if it exists and runs. */
+    /**
+     * The caller's assignment in the running experiment {@code key}, if it exists and runs. Asked on
+     * every GetFeed, so the experiment is read through a cache of {@link #RANKING_CACHE}: starting or
+     * ending it reaches the feed's ranking within that time (GetExperimentAssignment reads it fresh).
+     */
     Optional<Assignment> runningAssignment(UUID caller, String key) {
-        return findByKey(key).filter(e -> e.status() == Experiment.Status.RUNNING).map(e -> assign(caller, e));
+        return ranking.get(key).filter(e -> e.status() == Experiment.Status.RUNNING).map(e -> assign(caller, e));
     }
 
     /** Most recently started first, drafts last; {@code status} null lists all. */

@@ -83,7 +83,7 @@ final class Feeds {
                 UUID snapshot = snapshots.save(new Snapshots.Snapshot(caller, assignment, ranked));
                 next = cursors.encode(scope, snapshot.toString(), query.limit());
             }
-            return new FeedPage(hydrate(caller, ranked.subList(0, Math.min(query.limit(), ranked.size()))), next,
+            return new FeedPage(hydrate(caller, ranked.subList(0, Math.min(query.limit(), ranked.size())), false), next,
                     assignment);
         }
 
@@ -97,7 +97,7 @@ final class Feeds {
         int from = Math.min(query.after().offset(), posts.size());
         int to = Math.min(from + query.limit(), posts.size());
         String next = to < posts.size() ? cursors.encode(scope, query.after().snapshot(), to) : null;
-        return new FeedPage(hydrate(caller, posts.subList(from, to)), next, snapshot.assignment());
+        return new FeedPage(hydrate(caller, posts.subList(from, to), true), next, snapshot.assignment());
     }
 
     /**
@@ -118,12 +118,16 @@ final class Feeds {
         // Already in the keyset's order (PostgreSQL's, which breaks ties on ids as the cursor compares them).
         List<Ranking.Ranked> page = rows.stream().map(row -> new Ranking.Ranked(row.postId(), row.authorId(),
                 Ranking.CHRONOLOGICAL.score(row, position.asOf()))).toList();
-        return new FeedPage(hydrate(caller, page), next, assignment);
+        return new FeedPage(hydrate(caller, page, false), next, assignment);
     }
 
-    private List<Item> hydrate(UUID caller, List<Ranking.Ranked> page) {
-        Set<UUID> blocked = jdbi.withHandle(handle -> store.blockedAmong(handle, caller,
-                page.stream().map(Ranking.Ranked::authorId).distinct().toList()));
+    /**
+     * The page's posts from content-service. {@code checkBlocks}: a page from a stored snapshot
+     * leaves out authors blocked since it was taken (a page read now filtered blocks when it read).
+     */
+    private List<Item> hydrate(UUID caller, List<Ranking.Ranked> page, boolean checkBlocks) {
+        Set<UUID> blocked = !checkBlocks || page.isEmpty() ? Set.of() : jdbi.withHandle(handle -> store.blockedAmong(handle,
+                caller, page.stream().map(Ranking.Ranked::authorId).distinct().toList()));
         List<Ranking.Ranked> visible = page.stream().filter(r -> !blocked.contains(r.authorId())).toList();
         Map<UUID, Post> posts = content.posts(visible.stream().map(Ranking.Ranked::postId).toList());
         List<Item> items = new ArrayList<>();
