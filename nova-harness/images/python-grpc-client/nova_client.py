@@ -9,7 +9,8 @@ line naming the client's gRPC version, and exits 1 if any call failed (or answer
 than expected), 2 on bad arguments. Diagnostics go to stderr.
 
     NOVA_ACCESS_TOKEN=... nova_client.py --auth auth-service:8084 --user user-service:8080 \\
-        --content content-service:8081 --gateway api-gateway:8000 --user-id UUID --post-id UUID
+        --content content-service:8081 --feed feed-service:8089 --search search-service:8086 \\
+        --gateway api-gateway:8000 --user-id UUID --post-id UUID --username NAME
 
 The stubs are generated from contracts/ when the image is built (see the Dockerfile).
 
@@ -30,7 +31,9 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from nova.auth.v1 import auth_pb2, auth_pb2_grpc
 from nova.content.v1 import content_pb2, content_pb2_grpc
+from nova.feed.v1 import feed_pb2, feed_pb2_grpc
 from nova.gateway.v1 import discovery_pb2, discovery_pb2_grpc
+from nova.search.v1 import search_pb2, search_pb2_grpc
 from nova.user.v1 import user_pb2, user_pb2_grpc
 
 HEALTH_CHECK = "grpc.health.v1.Health/Check"
@@ -99,9 +102,12 @@ def main():
     parser.add_argument("--auth", required=True, help="auth-service's host:port")
     parser.add_argument("--user", required=True, help="user-service's host:port")
     parser.add_argument("--content", required=True, help="content-service's host:port")
+    parser.add_argument("--feed", required=True, help="feed-service's host:port")
+    parser.add_argument("--search", required=True, help="search-service's host:port")
     parser.add_argument("--gateway", required=True, help="api-gateway's host:port")
     parser.add_argument("--user-id", required=True, help="the token's user (GetUser)")
-    parser.add_argument("--post-id", required=True, help="a post to read (GetPost)")
+    parser.add_argument("--post-id", required=True, help="a post to read (GetPost), the token user's own")
+    parser.add_argument("--username", required=True, help="the token user's username (SearchUsers)")
     parser.add_argument("--timeout", type=float, default=10.0, help="deadline of each call, seconds")
     args = parser.parse_args()
     token = os.environ.get("NOVA_ACCESS_TOKEN", "")
@@ -134,6 +140,25 @@ def main():
         client.call("content-service", "nova.content.v1.ContentService/GetPost",
                     lambda md, t: content.GetPost(content_pb2.GetPostRequest(post_id=args.post_id), metadata=md, timeout=t),
                     lambda answer: {"id": answer.post.id, "author_id": answer.post.author_id, "text": answer.post.text})
+
+    with grpc.insecure_channel(args.feed) as channel:
+        client.health("feed-service", channel)
+        feed = feed_pb2_grpc.FeedServiceStub(channel)
+        client.call("feed-service", "nova.feed.v1.FeedService/GetFeed",
+                    lambda md, t: feed.GetFeed(feed_pb2.GetFeedRequest(), metadata=md, timeout=t),
+                    lambda answer: {"post_ids": [item.post.id for item in answer.items]},
+                    lambda answer: None if any(item.post.id == args.post_id for item in answer.items)
+                    else "the user's own post is not in their feed")
+
+    with grpc.insecure_channel(args.search) as channel:
+        client.health("search-service", channel)
+        search = search_pb2_grpc.SearchServiceStub(channel)
+        client.call("search-service", "nova.search.v1.SearchService/SearchUsers",
+                    lambda md, t: search.SearchUsers(search_pb2.SearchUsersRequest(query=args.username), metadata=md,
+                                                     timeout=t),
+                    lambda answer: {"user_ids": [hit.user_id for hit in answer.hits]},
+                    lambda answer: None if any(hit.user_id == args.user_id for hit in answer.hits)
+                    else "the user is not found by their username")
 
     with grpc.insecure_channel(args.gateway) as channel:
         client.health("api-gateway", channel)

@@ -17,6 +17,7 @@ import social.nova.harness.NovaStack.Completed;
 import social.nova.harness.ToolImages.ToolImage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A gRPC client that is not Java talks to every service: Debian's python3-grpcio (gRPC C-core, the
@@ -35,6 +36,7 @@ class PythonClientIT {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** The client makes 8 calls with a 10 s deadline each; its interpreter starts in well under a second. */
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration READ_SIDE_TIMEOUT = Duration.ofSeconds(20);
     private static final String HEALTH_CHECK = "grpc.health.v1.Health/Check";
     /** Each service the client calls, with the option that gives it the service's address. */
     private static final Map<String, String> SERVICES = new LinkedHashMap<>();
@@ -43,6 +45,8 @@ class PythonClientIT {
         SERVICES.put("auth-service", "--auth");
         SERVICES.put("user-service", "--user");
         SERVICES.put("content-service", "--content");
+        SERVICES.put("feed-service", "--feed");
+        SERVICES.put("search-service", "--search");
         SERVICES.put("api-gateway", "--gateway");
     }
 
@@ -59,7 +63,12 @@ class PythonClientIT {
         Account ada = gateway.signUp("py");
         String text = "hello from C-core, " + ada.username();
         String postId = gateway.post(ada, text);
-        command.addAll(List.of("--user-id", ada.userId(), "--post-id", postId));
+        command.addAll(List.of("--user-id", ada.userId(), "--post-id", postId, "--username", ada.username()));
+        // feed and search follow from events: the post and the user are there before the client asks.
+        await("the post in ada's feed and ada in search").atMost(READ_SIDE_TIMEOUT).until(() ->
+                gateway.get("/api/v1/feed", ada.accessToken()).body().path("items").toString().contains(postId)
+                        && gateway.get("/api/v1/search/users?q=" + ada.username(), ada.accessToken()).body()
+                                .path("items").toString().contains(ada.userId()));
 
         long buildStarted = System.nanoTime();
         ToolImage image = new ToolImages(DockerClientFactory.instance().client(), stack.settings().root()).pythonGrpcClient();
@@ -102,10 +111,15 @@ class PythonClientIT {
         assertThat(post.path("author_id").asText()).isEqualTo(ada.userId());
         assertThat(post.path("text").asText()).isEqualTo(text);
 
+        assertThat(ok(calls, "feed-service nova.feed.v1.FeedService/GetFeed").path("post_ids"))
+                .extracting(JsonNode::asText).contains(postId);
+        assertThat(ok(calls, "search-service nova.search.v1.SearchService/SearchUsers").path("user_ids"))
+                .extracting(JsonNode::asText).contains(ada.userId());
+
         JsonNode services = ok(calls, "api-gateway nova.gateway.v1.DiscoveryService/ListServices");
         List<String> discovered = new ArrayList<>();
         services.path("services").forEach(name -> discovered.add(name.asText()));
-        assertThat(discovered).contains("auth-service", "user-service", "content-service");
+        assertThat(discovered).contains("auth-service", "user-service", "content-service", "feed-service", "search-service");
 
         assertThat(calls).as("one line per call: a health check and one RPC per service").hasSize(2 * SERVICES.size());
     }

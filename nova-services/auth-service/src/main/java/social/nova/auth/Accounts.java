@@ -1,7 +1,6 @@
 package social.nova.auth;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,7 +22,7 @@ import social.nova.db.OutboxEvent;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
-import social.nova.redis.RateLimitDecision;
+import social.nova.kit.RateLimits;
 import social.nova.redis.RateLimiter;
 
 /**
@@ -198,11 +197,7 @@ final class Accounts {
     }
 
     private static void enforce(RateLimiter limiter, String key) {
-        RateLimitDecision decision = limiter.tryAcquire(key);
-        if (!decision.allowed()) {
-            throw NovaException.rateLimited(decision.retryAfter().isZero() ? Duration.ofSeconds(1) : decision.retryAfter())
-                    .toBuilder().domain(AuthErrors.DOMAIN).build();
-        }
+        RateLimits.enforce(limiter, key, AuthErrors.DOMAIN);
     }
 
     /**

@@ -1,7 +1,6 @@
 package social.nova.content;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,11 +16,10 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.db.Outbox;
-import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
 import social.nova.kit.Ids;
 import social.nova.kit.Paging;
-import social.nova.redis.RateLimitDecision;
+import social.nova.kit.RateLimits;
 import social.nova.redis.RateLimiter;
 
 /**
@@ -59,7 +57,7 @@ final class Posts {
         int length = stripped.codePointCount(0, stripped.length());
         new Violations().require(length >= 1 && length <= MAX_TEXT, "text",
                 "must be 1 to " + MAX_TEXT + " characters after trimming").throwIfAny();
-        enforce(createLimit, caller);
+        RateLimits.enforce(createLimit, caller.toString(), ContentErrors.DOMAIN);
         users.requireAuthor(caller);
 
         Post post = new Post(UUID.randomUUID(), caller, stripped, 0, now(), null);
@@ -183,13 +181,5 @@ final class Posts {
         UUID id = Ids.parse(postId, "post_id", violations);
         violations.throwIfAny();
         return id;
-    }
-
-    private static void enforce(RateLimiter limiter, UUID caller) {
-        RateLimitDecision decision = limiter.tryAcquire(caller.toString());
-        if (!decision.allowed()) {
-            throw NovaException.rateLimited(decision.retryAfter().isZero() ? Duration.ofSeconds(1) : decision.retryAfter())
-                    .toBuilder().domain(ContentErrors.DOMAIN).build();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package social.nova.user;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -9,11 +8,10 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.db.Outbox;
-import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
 import social.nova.kit.Ids;
 import social.nova.kit.Paging;
-import social.nova.redis.RateLimitDecision;
+import social.nova.kit.RateLimits;
 import social.nova.redis.RateLimiter;
 
 /**
@@ -49,11 +47,7 @@ final class SocialGraph {
     /** The caller follows the user (again: unchanged); answers the followed profile with its new count. */
     ProfileView follow(UUID caller, String userId) {
         UUID target = otherUser(caller, userId);
-        RateLimitDecision decision = followLimit.tryAcquire(caller.toString());
-        if (!decision.allowed()) {
-            throw NovaException.rateLimited(decision.retryAfter().isZero() ? Duration.ofSeconds(1) : decision.retryAfter())
-                    .toBuilder().domain(UserErrors.DOMAIN).build();
-        }
+        RateLimits.enforce(followLimit, caller.toString(), UserErrors.DOMAIN);
         Profile followed = jdbi.inTransaction(handle -> {
             lockBoth(handle, caller, target);
             if (graph.blockedEitherWay(handle, caller, target)) {

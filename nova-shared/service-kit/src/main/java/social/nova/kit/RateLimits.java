@@ -8,8 +8,7 @@ import social.nova.redis.RateLimiter;
 
 /**
  * The one way a service refuses a call over its limit: RESOURCE_EXHAUSTED, reason
- * {@code RATE_LIMITED}, with RetryInfo and the service's error domain. (auth-, user- and
- * content-service still carry private copies of this as {@code enforce}.)
+ * {@code RATE_LIMITED}, with RetryInfo and the service's error domain.
  */
 public final class RateLimits {
     /** The retry hint when the limiter gives none (it failed open or closed without a window). */
