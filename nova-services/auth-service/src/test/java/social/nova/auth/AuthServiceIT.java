@@ -9,10 +9,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.nimbusds.jose.JWSObject;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.StreamEntryID;
@@ -36,6 +33,7 @@ import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static social.nova.testing.GrpcErrors.failure;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -263,17 +261,5 @@ class AuthServiceIT {
 
     private TokenPair login(String email) {
         return auth.client().login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build()).getTokens();
-    }
-
-    private static NovaException failure(Executable call) {
-        try {
-            call.execute();
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.INTERNAL);
-            return NovaException.from(e);
-        } catch (Throwable e) {
-            throw new AssertionError("expected a gRPC error, got " + e, e);
-        }
-        throw new AssertionError("expected the call to fail");
     }
 }

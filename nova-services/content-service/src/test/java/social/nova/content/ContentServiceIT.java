@@ -17,10 +17,7 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import social.nova.contracts.common.v1.PageRequest;
@@ -34,11 +31,12 @@ import social.nova.contracts.content.v1.ListPostsByAuthorResponse;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.content.v1.UnlikePostRequest;
 import social.nova.errors.ErrorCode;
-import social.nova.errors.FieldViolation;
 import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static social.nova.testing.GrpcErrors.failure;
+import static social.nova.testing.GrpcErrors.violatedFields;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -93,7 +91,7 @@ class ContentServiceIT {
     void textIsOneToFiveHundredCodePointsAfterTrimming() {
         var content = platform.contentAs(platform.registerWithProfile());
         for (String text : List.of("", "   \n\t ", "x".repeat(501), "🙂".repeat(501))) {
-            assertThat(fields(() -> content.createPost(CreatePostRequest.newBuilder().setText(text).build())))
+            assertThat(violatedFields(() -> content.createPost(CreatePostRequest.newBuilder().setText(text).build())))
                     .containsExactly("text");
         }
         Post longest = content.createPost(CreatePostRequest.newBuilder().setText(" " + "🙂".repeat(500) + " ").build())
@@ -274,15 +272,15 @@ class ContentServiceIT {
     void invalidInputNamesEveryBadField() {
         Platform.User user = platform.registerWithProfile();
         var content = platform.contentAs(user);
-        assertThat(fields(() -> content.getPost(GetPostRequest.newBuilder().setPostId("nope").build())))
+        assertThat(violatedFields(() -> content.getPost(GetPostRequest.newBuilder().setPostId("nope").build())))
                 .containsExactly("post_id");
-        assertThat(fields(() -> content.likePost(LikePostRequest.getDefaultInstance()))).containsExactly("post_id");
-        assertThat(fields(() -> content.deletePost(DeletePostRequest.newBuilder().setPostId("1-1-1-1-1").build())))
+        assertThat(violatedFields(() -> content.likePost(LikePostRequest.getDefaultInstance()))).containsExactly("post_id");
+        assertThat(violatedFields(() -> content.deletePost(DeletePostRequest.newBuilder().setPostId("1-1-1-1-1").build())))
                 .containsExactly("post_id");
-        assertThat(fields(() -> content.getPosts(GetPostsRequest.getDefaultInstance()))).containsExactly("post_ids");
-        assertThat(fields(() -> content.getPosts(GetPostsRequest.newBuilder().addAllPostIds(IntStream.range(0, 101)
+        assertThat(violatedFields(() -> content.getPosts(GetPostsRequest.getDefaultInstance()))).containsExactly("post_ids");
+        assertThat(violatedFields(() -> content.getPosts(GetPostsRequest.newBuilder().addAllPostIds(IntStream.range(0, 101)
                 .mapToObj(i -> UUID.randomUUID().toString()).toList()).build()))).containsExactly("post_ids");
-        assertThat(fields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().setAuthorId("me")
+        assertThat(violatedFields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().setAuthorId("me")
                 .setPage(PageRequest.newBuilder().setLimit(101).setCursor("garbage!")).build())))
                 .containsExactlyInAnyOrder("author_id", "page.limit", "page.cursor");
 
@@ -293,7 +291,7 @@ class ContentServiceIT {
         String cursor = content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().setAuthorId(user.id())
                 .setPage(PageRequest.newBuilder().setLimit(1)).build()).getPage().getNextCursor();
         assertThat(cursor).isNotEmpty();
-        assertThat(fields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+        assertThat(violatedFields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
                 .setAuthorId(UUID.randomUUID().toString()).setPage(PageRequest.newBuilder().setCursor(cursor)).build())))
                 .containsExactly("page.cursor");
     }
@@ -340,23 +338,5 @@ class ContentServiceIT {
             statement.setObject(1, UUID.fromString(userId));
             return statement.executeUpdate() == 1;
         }
-    }
-
-    private static List<String> fields(Executable call) {
-        NovaException error = failure(call);
-        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        return error.violations().stream().map(FieldViolation::field).distinct().toList();
-    }
-
-    static NovaException failure(Executable call) {
-        try {
-            call.execute();
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.INTERNAL);
-            return NovaException.from(e);
-        } catch (Throwable e) {
-            throw new AssertionError("expected a gRPC error, got " + e, e);
-        }
-        throw new AssertionError("expected the call to fail");
     }
 }

@@ -13,6 +13,7 @@ import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
 import social.nova.testing.ConsulHealth;
+import social.nova.testing.GrpcErrors;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 
@@ -42,7 +43,7 @@ class UserServiceOutageIT {
                 ConsulHealth.awaitPassing(consul, Platform.STARTUP, "auth-service");
                 var client = Platform.contentAs(channel, author);
 
-                NovaException error = ContentServiceIT.failure(() -> client.createPost(CreatePostRequest.newBuilder()
+                NovaException error = GrpcErrors.failure(() -> client.createPost(CreatePostRequest.newBuilder()
                         .setText("during the outage").build()));
                 assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                 assertThat(error.getMessage()).contains("user-service");

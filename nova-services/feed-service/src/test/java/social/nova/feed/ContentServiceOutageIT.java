@@ -17,6 +17,7 @@ import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
 import social.nova.testing.ConsulHealth;
+import social.nova.testing.GrpcErrors;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 
@@ -54,7 +55,7 @@ class ContentServiceOutageIT {
                         "SELECT count(*) FROM feed_outage.timeline WHERE post_id = ?::uuid", post.getId()) == 1);
                 var client = Platform.feedAs(channel, author);
 
-                NovaException error = FeedServiceIT.failure(() -> client.getFeed(GetFeedRequest.getDefaultInstance()));
+                NovaException error = GrpcErrors.failure(() -> client.getFeed(GetFeedRequest.getDefaultInstance()));
                 assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                 assertThat(error.getMessage()).contains("content-service");
                 assertThat(error.domain()).contains("feed.nova.social");

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -44,11 +43,12 @@ import social.nova.contracts.user.v1.BlockRequest;
 import social.nova.contracts.user.v1.FollowRequest;
 import social.nova.contracts.user.v1.UnfollowRequest;
 import social.nova.errors.ErrorCode;
-import social.nova.errors.FieldViolation;
 import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static social.nova.testing.GrpcErrors.failure;
+import static social.nova.testing.GrpcErrors.violatedFields;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -198,17 +198,17 @@ class FeedServiceIT {
         String cursorOfA = page(a, 1, "").getPage().getNextCursor();
         assertThat(cursorOfA).isNotEmpty();
 
-        assertThat(violations(() -> page(a, 101, ""))).containsExactly("page.limit");
-        assertThat(violations(() -> page(a, -1, ""))).containsExactly("page.limit");
-        assertThat(violations(() -> page(a, 10, "garbage"))).containsExactly("page.cursor");
-        assertThat(violations(() -> page(b, 10, cursorOfA))).containsExactly("page.cursor");
-        assertThat(violations(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
+        assertThat(violatedFields(() -> page(a, 101, ""))).containsExactly("page.limit");
+        assertThat(violatedFields(() -> page(a, -1, ""))).containsExactly("page.limit");
+        assertThat(violatedFields(() -> page(a, 10, "garbage"))).containsExactly("page.cursor");
+        assertThat(violatedFields(() -> page(b, 10, cursorOfA))).containsExactly("page.cursor");
+        assertThat(violatedFields(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
                 .setPage(PageRequest.newBuilder().setCursor(cursorOfA)).build()))).containsExactly("page.cursor");
-        assertThat(violations(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
+        assertThat(violatedFields(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
                 .setWindowValue(42).build()))).containsExactly("window");
-        assertThat(violations(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
+        assertThat(violatedFields(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
                 .setPage(PageRequest.newBuilder().setLimit(500)).build()))).containsExactly("page.limit");
-        assertThat(violations(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
+        assertThat(violatedFields(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
                 .setStatusValue(42).build()))).containsExactly("status");
     }
 
@@ -285,14 +285,14 @@ class FeedServiceIT {
             assertThat(error.reason()).contains("EXPERIMENT_NOT_RUNNING");
             assertThat(error.domain()).contains("feed.nova.social");
         }
-        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.getDefaultInstance())))
+        assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.getDefaultInstance())))
                 .containsExactly("experiment_id");
-        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+        assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
                 .setExperimentId(RANKING_ID.toString()).setExperimentKey("feed-ranking").build())))
                 .containsExactly("experiment_id");
-        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+        assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
                 .setExperimentId("not-a-uuid").build()))).containsExactly("experiment_id");
-        assertThat(violations(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
+        assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
                 .setExperimentKey("Feed Ranking!").build()))).containsExactly("experiment_key");
     }
 
@@ -444,22 +444,5 @@ class FeedServiceIT {
                 return rows.getLong(1);
             }
         }
-    }
-
-    static List<String> violations(Executable call) {
-        NovaException error = failure(call);
-        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        return error.violations().stream().map(FieldViolation::field).distinct().toList();
-    }
-
-    static NovaException failure(Executable call) {
-        try {
-            call.execute();
-        } catch (StatusRuntimeException e) {
-            return NovaException.from(e);
-        } catch (Throwable e) {
-            throw new AssertionError("expected a gRPC error, got " + e, e);
-        }
-        throw new AssertionError("expected the call to fail");
     }
 }

@@ -19,11 +19,8 @@ import java.util.function.Supplier;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import social.nova.contracts.common.v1.PageRequest;
 import social.nova.contracts.common.v1.TimeWindow;
 import social.nova.contracts.content.v1.CreatePostRequest;
@@ -37,11 +34,12 @@ import social.nova.contracts.user.v1.BlockRequest;
 import social.nova.contracts.user.v1.UnblockRequest;
 import social.nova.contracts.user.v1.UpdateProfileRequest;
 import social.nova.errors.ErrorCode;
-import social.nova.errors.FieldViolation;
 import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static social.nova.testing.GrpcErrors.failure;
+import static social.nova.testing.GrpcErrors.violatedFields;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -248,13 +246,13 @@ class SearchServiceIT {
             cursor = page.getPage().getNextCursor();
             if (sizes.size() == 1) {
                 String first = cursor;
-                assertThat(fields(() -> platform.searchAs(author).searchPosts(SearchPostsRequest.newBuilder()
+                assertThat(violatedFields(() -> platform.searchAs(author).searchPosts(SearchPostsRequest.newBuilder()
                         .setQuery(word + " page").setPage(PageRequest.newBuilder().setLimit(2).setCursor(first)).build())))
                         .containsExactly("page.cursor");
-                assertThat(fields(() -> platform.searchAs(other).searchPosts(SearchPostsRequest.newBuilder()
+                assertThat(violatedFields(() -> platform.searchAs(other).searchPosts(SearchPostsRequest.newBuilder()
                         .setQuery(word).setPage(PageRequest.newBuilder().setLimit(2).setCursor(first)).build())))
                         .containsExactly("page.cursor");
-                assertThat(fields(() -> platform.searchAs(author).searchUsers(SearchUsersRequest.newBuilder()
+                assertThat(violatedFields(() -> platform.searchAs(author).searchUsers(SearchUsersRequest.newBuilder()
                         .setQuery(word).setPage(PageRequest.newBuilder().setCursor(first)).build())))
                         .containsExactly("page.cursor");
             }
@@ -288,22 +286,22 @@ class SearchServiceIT {
         Platform.User caller = platform.register("Validator " + word());
         var search = platform.searchAs(caller);
         for (String query : List.of("", "   ", "x".repeat(101), "&&&|||", "!():*'\\")) {
-            assertThat(fields(() -> search.searchUsers(SearchUsersRequest.newBuilder().setQuery(query).build())))
+            assertThat(violatedFields(() -> search.searchUsers(SearchUsersRequest.newBuilder().setQuery(query).build())))
                     .as(query).containsExactly("query");
-            assertThat(fields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery(query).build())))
+            assertThat(violatedFields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery(query).build())))
                     .as(query).containsExactly("query");
         }
         assertThat(search.searchPosts(SearchPostsRequest.newBuilder().setQuery("  " + "x".repeat(100) + " ").build())
                 .getHitsList()).isEmpty();
-        assertThat(fields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery("x").setAuthorId("nope")
+        assertThat(violatedFields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery("x").setAuthorId("nope")
                 .build()))).containsExactly("author_id");
-        assertThat(fields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery("x").setWindowValue(42)
+        assertThat(violatedFields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery("x").setWindowValue(42)
                 .build()))).containsExactly("window");
-        assertThat(fields(() -> search.searchUsers(SearchUsersRequest.newBuilder().setQuery("x")
+        assertThat(violatedFields(() -> search.searchUsers(SearchUsersRequest.newBuilder().setQuery("x")
                 .setPage(PageRequest.newBuilder().setLimit(101)).build()))).containsExactly("page.limit");
-        assertThat(fields(() -> search.searchUsers(SearchUsersRequest.newBuilder().setQuery("x")
+        assertThat(violatedFields(() -> search.searchUsers(SearchUsersRequest.newBuilder().setQuery("x")
                 .setPage(PageRequest.newBuilder().setCursor("not-a-cursor")).build()))).containsExactly("page.cursor");
-        assertThat(fields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery("&&").setAuthorId("nope")
+        assertThat(violatedFields(() -> search.searchPosts(SearchPostsRequest.newBuilder().setQuery("&&").setAuthorId("nope")
                 .build()))).containsExactlyInAnyOrder("query", "author_id");
     }
 
@@ -491,23 +489,5 @@ class SearchServiceIT {
 
     private static String capitalized(String word) {
         return Character.toUpperCase(word.charAt(0)) + word.substring(1);
-    }
-
-    private static List<String> fields(Executable call) {
-        NovaException error = failure(call);
-        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        return error.violations().stream().map(FieldViolation::field).distinct().toList();
-    }
-
-    static NovaException failure(Executable call) {
-        try {
-            call.execute();
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.INTERNAL);
-            return NovaException.from(e);
-        } catch (Throwable e) {
-            throw new AssertionError("expected a gRPC error, got " + e, e);
-        }
-        throw new AssertionError("expected the call to fail");
     }
 }

@@ -9,10 +9,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.google.protobuf.FieldMask;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
@@ -34,11 +31,12 @@ import social.nova.contracts.user.v1.UnfollowRequest;
 import social.nova.contracts.user.v1.UpdatePreferencesRequest;
 import social.nova.contracts.user.v1.UpdateProfileRequest;
 import social.nova.errors.ErrorCode;
-import social.nova.errors.FieldViolation;
 import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static social.nova.testing.GrpcErrors.failure;
+import static social.nova.testing.GrpcErrors.violatedFields;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -197,29 +195,29 @@ class UserServiceIT {
         Platform.User user = platform.registerWithProfile();
         var users = platform.usersAs(user);
 
-        assertThat(fields(() -> users.getUser(GetUserRequest.newBuilder().setUserId("not-a-uuid").build())))
+        assertThat(violatedFields(() -> users.getUser(GetUserRequest.newBuilder().setUserId("not-a-uuid").build())))
                 .containsExactly("user_id");
-        assertThat(fields(() -> users.getUsers(GetUsersRequest.getDefaultInstance()))).containsExactly("user_ids");
-        assertThat(fields(() -> users.getUsers(GetUsersRequest.newBuilder().addAllUserIds(IntStream.range(0, 101)
+        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.getDefaultInstance()))).containsExactly("user_ids");
+        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.newBuilder().addAllUserIds(IntStream.range(0, 101)
                 .mapToObj(i -> UUID.randomUUID().toString()).toList()).build()))).containsExactly("user_ids");
-        assertThat(fields(() -> users.getUsers(GetUsersRequest.newBuilder().addUserIds("x").build())))
+        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.newBuilder().addUserIds("x").build())))
                 .containsExactly("user_ids");
-        assertThat(fields(() -> users.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername("a!").build())))
+        assertThat(violatedFields(() -> users.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername("a!").build())))
                 .containsExactly("username");
-        assertThat(fields(() -> users.follow(FollowRequest.newBuilder().setUserId(user.id()).build())))
+        assertThat(violatedFields(() -> users.follow(FollowRequest.newBuilder().setUserId(user.id()).build())))
                 .containsExactly("user_id");
-        assertThat(fields(() -> users.listFollowers(ListFollowersRequest.newBuilder().setUserId("1-1-1-1-1")
+        assertThat(violatedFields(() -> users.listFollowers(ListFollowersRequest.newBuilder().setUserId("1-1-1-1-1")
                 .setPage(PageRequest.newBuilder().setLimit(101).setCursor("%%%")).build())))
                 .containsExactlyInAnyOrder("user_id", "page.limit", "page.cursor");
-        assertThat(fields(() -> users.listFollowing(ListFollowingRequest.newBuilder().setUserId(user.id())
+        assertThat(violatedFields(() -> users.listFollowing(ListFollowingRequest.newBuilder().setUserId(user.id())
                 .setPage(PageRequest.newBuilder().setLimit(-1)).build()))).containsExactly("page.limit");
-        assertThat(fields(() -> users.updateProfile(UpdateProfileRequest.getDefaultInstance())))
+        assertThat(violatedFields(() -> users.updateProfile(UpdateProfileRequest.getDefaultInstance())))
                 .containsExactlyInAnyOrder("display_name", "bio");
-        assertThat(fields(() -> users.updateProfile(UpdateProfileRequest.newBuilder().setDisplayName("  ")
+        assertThat(violatedFields(() -> users.updateProfile(UpdateProfileRequest.newBuilder().setDisplayName("  ")
                 .setBio("x".repeat(161)).build()))).containsExactlyInAnyOrder("display_name", "bio");
-        assertThat(fields(() -> users.updatePreferences(UpdatePreferencesRequest.getDefaultInstance())))
+        assertThat(violatedFields(() -> users.updatePreferences(UpdatePreferencesRequest.getDefaultInstance())))
                 .containsExactly("update_mask");
-        assertThat(fields(() -> users.updatePreferences(UpdatePreferencesRequest.newBuilder()
+        assertThat(violatedFields(() -> users.updatePreferences(UpdatePreferencesRequest.newBuilder()
                 .setPreferences(Preferences.newBuilder().setLanguage("not a tag").setTimezone("Mars/Olympus"))
                 .setUpdateMask(FieldMask.newBuilder().addPaths("language").addPaths("timezone").addPaths("shoe_size"))
                 .build()))).containsExactlyInAnyOrder("update_mask", "preferences.language", "preferences.timezone");
@@ -235,11 +233,11 @@ class UserServiceIT {
                 .setPage(PageRequest.newBuilder().setLimit(1)).build()).getPage().getNextCursor();
         assertThat(cursor).isNotEmpty();
 
-        assertThat(fields(() -> platform.usersAs(star).listFollowing(ListFollowingRequest.newBuilder()
+        assertThat(violatedFields(() -> platform.usersAs(star).listFollowing(ListFollowingRequest.newBuilder()
                 .setUserId(star.id()).setPage(PageRequest.newBuilder().setCursor(cursor)).build())))
                 .containsExactly("page.cursor");
         Platform.User other = platform.registerWithProfile();
-        assertThat(fields(() -> platform.usersAs(star).listFollowers(ListFollowersRequest.newBuilder()
+        assertThat(violatedFields(() -> platform.usersAs(star).listFollowers(ListFollowersRequest.newBuilder()
                 .setUserId(other.id()).setPage(PageRequest.newBuilder().setCursor(cursor)).build())))
                 .containsExactly("page.cursor");
     }
@@ -349,23 +347,5 @@ class UserServiceIT {
 
     private static RedisClient redis() {
         return RedisClient.create(SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort());
-    }
-
-    private static List<String> fields(Executable call) {
-        NovaException error = failure(call);
-        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        return error.violations().stream().map(FieldViolation::field).distinct().toList();
-    }
-
-    static NovaException failure(Executable call) {
-        try {
-            call.execute();
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.INTERNAL);
-            return NovaException.from(e);
-        } catch (Throwable e) {
-            throw new AssertionError("expected a gRPC error, got " + e, e);
-        }
-        throw new AssertionError("expected the call to fail");
     }
 }
