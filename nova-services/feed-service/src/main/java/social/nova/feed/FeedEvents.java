@@ -3,11 +3,10 @@ package social.nova.feed;
 import java.time.Instant;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.events.Event;
 import social.nova.events.EventHandler;
+import social.nova.events.EventPayload;
 
 /**
  * Builds the read model from events: {@link #posts()} handles content-service's PostCreated,
@@ -18,7 +17,6 @@ import social.nova.events.EventHandler;
  * in the dead-letter stream.
  */
 final class FeedEvents {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final FeedStore store;
@@ -43,10 +41,10 @@ final class FeedEvents {
     void handlePost(Event event) throws Exception {
         switch (event.type()) {
             case "PostCreated" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID post = uuid(p, "postId");
-                UUID author = uuid(p, "authorId");
-                Instant createdAt = instant(p, "createdAt");
+                EventPayload p = EventPayload.of(event);
+                UUID post = p.uuid("postId");
+                UUID author = p.uuid("authorId");
+                Instant createdAt = p.instant("createdAt");
                 jdbi.useTransaction(handle -> {
                     store.lockAuthor(handle, author);
                     // Authors above the threshold are not fanned out: GetFeed merges their posts in.
@@ -57,23 +55,23 @@ final class FeedEvents {
                 });
             }
             case "PostDeleted" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID post = uuid(p, "postId");
-                UUID author = uuid(p, "authorId");
-                Instant deletedAt = instant(p, "deletedAt");
+                EventPayload p = EventPayload.of(event);
+                UUID post = p.uuid("postId");
+                UUID author = p.uuid("authorId");
+                Instant deletedAt = p.instant("deletedAt");
                 jdbi.useTransaction(handle -> store.deletePost(handle, post, author, deletedAt));
             }
             case "PostLiked" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID post = uuid(p, "postId");
-                UUID user = uuid(p, "userId");
-                Instant likedAt = instant(p, "likedAt");
+                EventPayload p = EventPayload.of(event);
+                UUID post = p.uuid("postId");
+                UUID user = p.uuid("userId");
+                Instant likedAt = p.instant("likedAt");
                 jdbi.useHandle(handle -> store.like(handle, post, user, likedAt));
             }
             case "PostUnliked" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID post = uuid(p, "postId");
-                UUID user = uuid(p, "userId");
+                EventPayload p = EventPayload.of(event);
+                UUID post = p.uuid("postId");
+                UUID user = p.uuid("userId");
                 jdbi.useHandle(handle -> store.unlike(handle, post, user));
             }
             default -> {
@@ -85,56 +83,40 @@ final class FeedEvents {
     void handleUser(Event event) throws Exception {
         switch (event.type()) {
             case "UserFollowed" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID follower = uuid(p, "followerId");
-                UUID followee = uuid(p, "followeeId");
-                Instant at = instant(p, "followedAt");
+                EventPayload p = EventPayload.of(event);
+                UUID follower = p.uuid("followerId");
+                UUID followee = p.uuid("followeeId");
+                Instant at = p.instant("followedAt");
                 jdbi.useTransaction(handle -> {
                     store.lockAuthor(handle, followee);
                     store.follow(handle, follower, followee, at, backfill);
                 });
             }
             case "UserUnfollowed" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID follower = uuid(p, "followerId");
-                UUID followee = uuid(p, "followeeId");
+                EventPayload p = EventPayload.of(event);
+                UUID follower = p.uuid("followerId");
+                UUID followee = p.uuid("followeeId");
                 jdbi.useTransaction(handle -> {
                     store.lockAuthor(handle, followee);
                     store.unfollow(handle, follower, followee);
                 });
             }
             case "UserBlocked" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID blocker = uuid(p, "blockerId");
-                UUID blocked = uuid(p, "blockedId");
-                Instant at = instant(p, "blockedAt");
+                EventPayload p = EventPayload.of(event);
+                UUID blocker = p.uuid("blockerId");
+                UUID blocked = p.uuid("blockedId");
+                Instant at = p.instant("blockedAt");
                 jdbi.useTransaction(handle -> store.block(handle, blocker, blocked, at));
             }
             case "UserUnblocked" -> {
-                JsonNode p = JSON.readTree(event.payload());
-                UUID blocker = uuid(p, "blockerId");
-                UUID blocked = uuid(p, "blockedId");
+                EventPayload p = EventPayload.of(event);
+                UUID blocker = p.uuid("blockerId");
+                UUID blocked = p.uuid("blockedId");
                 jdbi.useHandle(handle -> store.unblock(handle, blocker, blocked));
             }
             default -> {
                 // UserRegistered, UserProfileUpdated...: not the feed's business.
             }
         }
-    }
-
-    private static UUID uuid(JsonNode payload, String field) {
-        return UUID.fromString(text(payload, field));
-    }
-
-    private static Instant instant(JsonNode payload, String field) {
-        return Instant.parse(text(payload, field));
-    }
-
-    private static String text(JsonNode payload, String field) {
-        JsonNode value = payload.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new IllegalArgumentException("event payload lacks " + field);
-        }
-        return value.asText();
     }
 }

@@ -1,13 +1,9 @@
 package social.nova.search;
 
-import java.time.Instant;
-import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.events.Event;
 import social.nova.events.EventHandler;
+import social.nova.events.EventPayload;
 
 /**
  * Keeps the index up to date from the events of {@code nova.events.user} (UserRegistered,
@@ -17,7 +13,6 @@ import social.nova.events.EventHandler;
  * malformed event throws, is retried and ends in the stream's dead-letter stream.
  */
 final class IndexUpdates implements EventHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final IndexStore store;
@@ -30,18 +25,18 @@ final class IndexUpdates implements EventHandler {
     @Override
     public void handle(Event event) throws Exception {
         switch (event.type()) {
-            case "UserRegistered" -> user(JSON.readTree(event.payload()), "registeredAt");
-            case "UserProfileUpdated" -> user(JSON.readTree(event.payload()), "updatedAt");
-            case "UserBlocked" -> block(JSON.readTree(event.payload()), true, "blockedAt");
-            case "UserUnblocked" -> block(JSON.readTree(event.payload()), false, "unblockedAt");
+            case "UserRegistered" -> user(EventPayload.of(event), "registeredAt");
+            case "UserProfileUpdated" -> user(EventPayload.of(event), "updatedAt");
+            case "UserBlocked" -> block(EventPayload.of(event), true, "blockedAt");
+            case "UserUnblocked" -> block(EventPayload.of(event), false, "unblockedAt");
             case "PostCreated" -> {
-                JsonNode post = JSON.readTree(event.payload());
-                jdbi.useHandle(handle -> store.addPost(handle, id(post, "postId"), id(post, "authorId"),
-                        text(post, "text"), time(post, "createdAt")));
+                EventPayload post = EventPayload.of(event);
+                jdbi.useHandle(handle -> store.addPost(handle, post.uuid("postId"), post.uuid("authorId"),
+                        post.text("text"), post.instant("createdAt")));
             }
             case "PostDeleted" -> {
-                JsonNode post = JSON.readTree(event.payload());
-                jdbi.useTransaction(handle -> store.deletePost(handle, id(post, "postId"), time(post, "deletedAt")));
+                EventPayload post = EventPayload.of(event);
+                jdbi.useTransaction(handle -> store.deletePost(handle, post.uuid("postId"), post.instant("deletedAt")));
             }
             default -> {
                 // Other types (follows, likes, new ones) do not change the index.
@@ -49,29 +44,13 @@ final class IndexUpdates implements EventHandler {
         }
     }
 
-    private void user(JsonNode user, String timeField) {
-        jdbi.useHandle(handle -> store.upsertUser(handle, id(user, "userId"), text(user, "username"),
-                text(user, "displayName"), time(user, timeField)));
+    private void user(EventPayload user, String timeField) {
+        jdbi.useHandle(handle -> store.upsertUser(handle, user.uuid("userId"), user.text("username"),
+                user.text("displayName"), user.instant(timeField)));
     }
 
-    private void block(JsonNode block, boolean active, String timeField) {
-        jdbi.useHandle(handle -> store.setBlock(handle, id(block, "blockerId"), id(block, "blockedId"), active,
-                time(block, timeField)));
-    }
-
-    private static UUID id(JsonNode payload, String field) {
-        return UUID.fromString(text(payload, field));
-    }
-
-    private static Instant time(JsonNode payload, String field) {
-        return Instant.parse(text(payload, field));
-    }
-
-    private static String text(JsonNode payload, String field) {
-        JsonNode value = payload.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new IllegalArgumentException("event payload lacks " + field);
-        }
-        return value.asText();
+    private void block(EventPayload block, boolean active, String timeField) {
+        jdbi.useHandle(handle -> store.setBlock(handle, block.uuid("blockerId"), block.uuid("blockedId"), active,
+                block.instant(timeField)));
     }
 }

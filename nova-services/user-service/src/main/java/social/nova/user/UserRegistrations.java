@@ -1,12 +1,8 @@
 package social.nova.user;
 
-import java.time.Instant;
-import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import social.nova.events.Event;
 import social.nova.events.EventHandler;
+import social.nova.events.EventPayload;
 
 /**
  * Creates profiles from auth-service's {@code UserRegistered} events on {@code nova.events.user}
@@ -19,7 +15,6 @@ import social.nova.events.EventHandler;
 final class UserRegistrations implements EventHandler {
     static final String USER_REGISTERED = "UserRegistered";
     private static final System.Logger LOG = System.getLogger(UserRegistrations.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Profiles profiles;
 
@@ -32,24 +27,16 @@ final class UserRegistrations implements EventHandler {
         if (!USER_REGISTERED.equals(event.type())) {
             return;
         }
-        JsonNode payload = JSON.readTree(event.payload());
-        Profile profile = new Profile(UUID.fromString(text(payload, "userId")),
-                text(payload, "username"),
-                text(payload, "displayName"),
+        EventPayload payload = EventPayload.of(event);
+        Profile profile = new Profile(payload.uuid("userId"),
+                payload.text("username"),
+                payload.text("displayName"),
                 "",
                 0,
                 0,
-                Instant.parse(text(payload, "registeredAt")));
+                payload.instant("registeredAt"));
         boolean created = profiles.createFromRegistration(profile);
         LOG.log(System.Logger.Level.DEBUG, "UserRegistered {0}: profile {1}", profile.id(),
                 created ? "created" : "already existed");
-    }
-
-    private static String text(JsonNode event, String field) {
-        JsonNode value = event.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new IllegalArgumentException("UserRegistered payload lacks " + field);
-        }
-        return value.asText();
     }
 }
