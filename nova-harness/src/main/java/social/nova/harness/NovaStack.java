@@ -602,13 +602,22 @@ public final class NovaStack implements AutoCloseable {
      * ({@link RpcEdgeLatencies#PATH}), reachable from this machine.
      */
     public Map<String, List<URI>> rpcLatencyEndpoints() {
+        return instanceEndpoints(RpcEdgeLatencies.PATH);
+    }
+
+    /** Each service's instances' Prometheus metrics ({@code /observe/metrics}), reachable from this machine. */
+    public Map<String, List<URI>> metricsEndpoints() {
+        return instanceEndpoints("/observe/metrics");
+    }
+
+    private Map<String, List<URI>> instanceEndpoints(String path) {
         Map<String, List<URI>> endpoints = new LinkedHashMap<>();
         Map<String, List<ServiceInstance>> running;
         synchronized (instances) {
             running = new LinkedHashMap<>(instances);
         }
         running.forEach((service, list) -> endpoints.put(service, list.stream()
-                .map(instance -> URI.create("http://" + instance.hostTarget() + RpcEdgeLatencies.PATH)).toList()));
+                .map(instance -> URI.create("http://" + instance.hostTarget() + path)).toList()));
         return endpoints;
     }
 

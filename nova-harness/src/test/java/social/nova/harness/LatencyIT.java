@@ -19,6 +19,7 @@ import social.nova.harness.latency.EventLags;
 import social.nova.harness.latency.ExitCriterion;
 import social.nova.harness.latency.FixedRateLoad;
 import social.nova.harness.latency.FixedRateLoad.Operation;
+import social.nova.harness.latency.JitActivity;
 import social.nova.harness.latency.LatencySettings;
 import social.nova.harness.latency.LatencySummary;
 import social.nova.harness.latency.RpcEdgeLatencies;
@@ -66,16 +67,20 @@ class LatencyIT {
         List<Operation> mix = mix(gateway, users);
 
         // Warm-up in windows until two in a row have the same median (JIT, pools, caches): only then
-        // does a percentile say something about the code rather than about the start.
+        // does a percentile say something about the code rather than about the start. The stack's
+        // JIT time per window goes into the report (see SteadyState on why it is no criterion).
         List<SteadyState.Window> windows = new ArrayList<>();
         long warmupStarted = System.nanoTime();
         boolean steady = false;
+        double jitBefore = JitActivity.totalMillis(stack.metricsEndpoints(), http, settings.requestTimeout());
         while (!steady && System.nanoTime() - warmupStarted < settings.warmupMax().toNanos()) {
             List<FixedRateLoad.Outcome> window = FixedRateLoad.run(mix, settings.rate(), settings.warmupWindow());
+            double jitAfter = JitActivity.totalMillis(stack.metricsEndpoints(), http, settings.requestTimeout());
             Histogram all = new Histogram(3);
             window.forEach(outcome -> all.add(outcome.latencyMicros()));
             windows.add(new SteadyState.Window(LatencySummary.ofMicros(all).p50(), all.getTotalCount(),
-                    window.stream().mapToLong(FixedRateLoad.Outcome::errors).sum()));
+                    window.stream().mapToLong(FixedRateLoad.Outcome::errors).sum(), jitAfter - jitBefore));
+            jitBefore = jitAfter;
             steady = SteadyState.reached(windows, settings.steadyTolerance(), settings.minWarmupWindows());
         }
         double warmupSeconds = (System.nanoTime() - warmupStarted) / 1e9;
@@ -103,7 +108,8 @@ class LatencyIT {
         ReportParts.saveLatency(RunReport.DIRECTORY, new ReportParts.LatencyRun(RunReport.runId(stack), Instant.now().toString(),
                 stack.gitCommit(), stack.status().services(),
                 new ReportParts.Load(settings.rate(), warmupSeconds,
-                        windows.stream().map(SteadyState.Window::p50Millis).toList(), steady,
+                        windows.stream().map(SteadyState.Window::p50Millis).toList(),
+                        windows.stream().map(SteadyState.Window::jitMillis).toList(), steady,
                         settings.duration().toMillis() / 1000.0, settings.measuredRequests(),
                         mix.stream().map(Operation::name).distinct().toList()),
                 edges, criterion, budget));

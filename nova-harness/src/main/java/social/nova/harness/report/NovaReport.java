@@ -177,6 +177,8 @@ public final class NovaReport {
                 .append(load.steady() ? "reached" : "<span class=\"bad\">did not reach</span>")
                 .append(" steady state (median of each warm-up window, ms: ")
                 .append(escape(load.warmupMediansMillis().stream().map(NovaReport::format).toList().toString()))
+                .append("; JIT compilation across the stack in each window, ms: ")
+                .append(escape(load.warmupJitMillis().stream().map(NovaReport::format).toList().toString()))
                 .append("); round-robin over: ").append(escape(String.join(", ", load.operations()))).append(".</p>\n");
         double threshold = report.exitCriterion().thresholdMillis();
         double budget = report.budget().thresholdMillis();

@@ -41,13 +41,16 @@ public final class ReportParts {
      *
      * @param warmupSeconds       how long the warm-up ran (in windows, until steady or its maximum)
      * @param warmupMediansMillis the median latency of each warm-up window, in order
+     * @param warmupJitMillis     how long the stack's JIT compilers worked in each warm-up window
      * @param steady              whether the warm-up reached steady state (else the budget is not judged)
      * @param requests            requests of the measured part
      */
-    public record Load(double ratePerSecond, double warmupSeconds, List<Double> warmupMediansMillis, boolean steady,
+    public record Load(double ratePerSecond, double warmupSeconds, List<Double> warmupMediansMillis,
+                       List<Double> warmupJitMillis, boolean steady,
                        double durationSeconds, long requests, List<String> operations) {
         public Load {
             warmupMediansMillis = warmupMediansMillis == null ? List.of() : List.copyOf(warmupMediansMillis);
+            warmupJitMillis = warmupJitMillis == null ? List.of() : List.copyOf(warmupJitMillis);
             operations = List.copyOf(operations);
         }
     }

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SteadyStateTest {
     private static SteadyState.Window window(double p50) {
-        return new SteadyState.Window(p50, 300, 0);
+        return new SteadyState.Window(p50, 300, 0, 20);
     }
 
     @Test
@@ -38,7 +38,7 @@ class SteadyStateTest {
 
     @Test
     void aWindowWithFailuresOrNoRequestsIsNotSteady() {
-        assertThat(SteadyState.reached(List.of(window(5.0), new SteadyState.Window(5.0, 300, 1)), 0.25, 2)).isFalse();
-        assertThat(SteadyState.reached(List.of(window(5.0), new SteadyState.Window(0, 0, 0)), 0.25, 2)).isFalse();
+        assertThat(SteadyState.reached(List.of(window(5.0), new SteadyState.Window(5.0, 300, 1, 20)), 0.25, 2)).isFalse();
+        assertThat(SteadyState.reached(List.of(window(5.0), new SteadyState.Window(0, 0, 0, 20)), 0.25, 2)).isFalse();
     }
 }

@@ -2,6 +2,8 @@ package social.nova.gateway;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import social.nova.errors.NovaException;
 import social.nova.redis.RateLimitDecision;
 import social.nova.redis.RateLimiter;
 import social.nova.rpc.CallContext;
+import social.nova.rpc.MeterRegistration;
 
 /**
  * What every request passes first: it gets its request id (echoed in {@code X-Request-Id}), its
@@ -37,6 +40,7 @@ final class EdgeFilter implements Filter, AutoCloseable {
     private final RateLimiter perClient;
     private final Duration requestTimeout;
     private final MeterRegistry meters;
+    private final ConcurrentMap<RequestsKey, Timer> requestTimers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("gateway-deadlines").factory());
 
@@ -77,14 +81,28 @@ final class EdgeFilter implements Filter, AutoCloseable {
 
     /** {@code nova_gateway_requests_seconds{method,route,status}}: route is the matched pattern, never the raw path. */
     private void record(RoutingRequest request, RoutingResponse response, long nanos) {
-        Timer.builder(REQUESTS_METRIC)
-                .description("HTTP requests answered by the gateway")
-                .tag("method", KNOWN_METHODS.contains(request.prologue().method().text())
-                        ? request.prologue().method().text() : "other")
-                .tag("route", request.matchingPattern().orElse(UNMATCHED))
-                .tag("status", String.valueOf(response.status().code()))
-                .register(meters)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        String method = KNOWN_METHODS.contains(request.prologue().method().text())
+                ? request.prologue().method().text() : "other";
+        String route = request.matchingPattern().orElse(UNMATCHED);
+        String status = String.valueOf(response.status().code());
+        RequestsKey key = new RequestsKey(method, route, status);
+        Timer timer = requestTimers.get(key);
+        if (timer == null) {
+            // Created on a platform thread, once per key (see MeterRegistration); not inside
+            // computeIfAbsent, whose bin lock is a monitor.
+            timer = MeterRegistration.create(() -> Timer.builder(REQUESTS_METRIC)
+                    .description("HTTP requests answered by the gateway")
+                    .tag("method", method)
+                    .tag("route", route)
+                    .tag("status", status)
+                    .register(meters));
+            requestTimers.putIfAbsent(key, timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One series of {@value #REQUESTS_METRIC}: routes are patterns and statuses codes, so the keys are few. */
+    private record RequestsKey(String method, String route, String status) {
     }
 
     @Override

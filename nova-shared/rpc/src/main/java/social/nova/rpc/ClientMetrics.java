@@ -53,12 +53,12 @@ final class ClientMetrics {
         Timer timer = byCode[code.ordinal()];
         if (timer == null) {
             // A racing thread registers the same meter: the registry returns one instance.
-            timer = Timer.builder(CALLS)
+            timer = MeterRegistration.create(() -> Timer.builder(CALLS)
                     .description("gRPC client calls as their callers saw them, retries included")
                     .tags("target", target, "method", method.getFullMethodName(), "status", code.name())
                     // Buckets, so p50/p95/p99 per edge can be read from Prometheus (the harness does).
                     .publishPercentileHistogram()
-                    .register(registry);
+                    .register(registry));
             byCode[code.ordinal()] = timer;
         }
         return timer;
@@ -66,11 +66,17 @@ final class ClientMetrics {
 
     void retried(MethodDescriptor<?, ?> method) {
         recorder(method).retried();
-        retries.computeIfAbsent(method.getFullMethodName(), name -> Counter.builder(RETRIES)
-                        .description("gRPC client attempts after the first")
-                        .tags("target", target, "method", name)
-                        .register(registry))
-                .increment();
+        String name = method.getFullMethodName();
+        Counter counter = retries.get(name);
+        if (counter == null) {
+            // Not inside computeIfAbsent: the map's bin lock is a monitor (see MeterRegistration).
+            counter = MeterRegistration.create(() -> Counter.builder(RETRIES)
+                    .description("gRPC client attempts after the first")
+                    .tags("target", target, "method", name)
+                    .register(registry));
+            retries.putIfAbsent(name, counter);
+        }
+        counter.increment();
     }
 
     private CallLatencies.EdgeRecorder recorder(MethodDescriptor<?, ?> method) {

@@ -1,6 +1,8 @@
 package social.nova.kit;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,7 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import social.nova.rpc.MeterRegistration;
 
 /**
  * Times every inbound gRPC call by method and final status code (failures included, which
@@ -27,7 +30,10 @@ public final class GrpcServerMetrics implements ServerInterceptor {
     static final String IN_FLIGHT = "nova.grpc.server.in.flight";
 
     private final MeterRegistry registry;
+    private static final Status.Code[] CODES = Status.Code.values();
+
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentMap<String, Timer[]> timers = new ConcurrentHashMap<>();
 
     public GrpcServerMetrics(MeterRegistry registry, String serviceName) {
         this.registry = registry;
@@ -60,6 +66,23 @@ public final class GrpcServerMetrics implements ServerInterceptor {
         };
     }
 
+    /** The timer of one method and code, created once (on a platform thread, see {@link MeterRegistration}). */
+    private Timer timer(String method, Status.Code code) {
+        Timer[] byCode = timers.computeIfAbsent(method, name -> new Timer[CODES.length]);
+        Timer timer = byCode[code.ordinal()];
+        if (timer == null) {
+            // A racing thread registers the same meter: the registry returns one instance.
+            timer = MeterRegistration.create(() -> Timer.builder(CALLS)
+                    .description("Inbound gRPC calls by method and status code")
+                    .tag("method", method)
+                    .tag("code", code.name())
+                    .publishPercentileHistogram()
+                    .register(registry));
+            byCode[code.ordinal()] = timer;
+        }
+        return timer;
+    }
+
     /** One call, finished exactly once whichever of close and cancel comes first. */
     private final class CallRecord {
         private final String method;
@@ -74,13 +97,7 @@ public final class GrpcServerMetrics implements ServerInterceptor {
         void finish(Status.Code code) {
             if (finished.compareAndSet(false, true)) {
                 inFlight.decrementAndGet();
-                Timer.builder(CALLS)
-                        .description("Inbound gRPC calls by method and status code")
-                        .tag("method", method)
-                        .tag("code", code.name())
-                        .publishPercentileHistogram()
-                        .register(registry)
-                        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+                timer(method, code).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             }
         }
     }

@@ -13,6 +13,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.metrics.api.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import redis.clients.jedis.RedisClient;
 import social.nova.db.Database;
 import social.nova.db.OutboxRelay;
@@ -66,6 +67,9 @@ public final class ServiceKit {
         this.info = ServiceInfo.create(config.get("service"));
         this.forwardedFor = ForwardedFor.create(ForwardingSettings.create(config.get("forwarding")));
         this.meterRegistry = Metrics.globalRegistry().unwrap(MeterRegistry.class);
+        // jvm_compilation_time_ms_total: how long the JIT has spent compiling. Operators see a
+        // service still warming up; the harness waits for it to flatten before it judges latency.
+        new JvmCompilationMetrics().bindTo(meterRegistry);
     }
 
     /** A kit on {@code application.yaml} from the class path, overridden by environment and system properties. */
