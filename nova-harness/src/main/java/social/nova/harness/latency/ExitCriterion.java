@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * How a load run is judged, on figures that do not depend on chance:
@@ -52,6 +53,17 @@ public record ExitCriterion(String criterion, double thresholdMillis, boolean me
      * state). Failed calls are the criterion's business, not the budget's.
      */
     public static ExitCriterion budget(List<EdgeLatency> edges, Duration budget, boolean steady) {
+        return budget(edges, budget, steady, OptionalDouble.empty(), 1);
+    }
+
+    /**
+     * The budget, judged only on a steady stack of a machine that kept its CPU: when its hypervisor
+     * gave more than {@code maxSteal} (a share) of the machine's CPU time to other tenants during
+     * the measured load ({@link CpuSteal}), the tail measures them, and the budget is reported as
+     * not judged instead of failed. An unknown steal (no {@code /proc/stat}) does not stop it.
+     */
+    public static ExitCriterion budget(List<EdgeLatency> edges, Duration budget, boolean steady, OptionalDouble steal,
+                                       double maxSteal) {
         double limit = millis(budget);
         String criterion = String.format(Locale.ROOT, "p99 of every gRPC edge under %.0f ms (p95 on %d..%d samples), "
                 + "after a steady warm-up, failed only with 95 %% confidence (our budget)", limit, EdgeLatency.P95_MIN_SAMPLES,
@@ -60,8 +72,18 @@ public record ExitCriterion(String criterion, double thresholdMillis, boolean me
             return new ExitCriterion(criterion, limit, false, List.of("not judged: the warm-up did not reach steady state"),
                     List.of("the budget is judged only after a warm-up that reached steady state"));
         }
+        if (steal.isPresent() && steal.getAsDouble() > maxSteal) {
+            return new ExitCriterion(criterion, limit, false, List.of(String.format(Locale.ROOT,
+                    "not judged: the machine's hypervisor took %.2f %% of its CPU time for other tenants (steal) during "
+                            + "the measured load", steal.getAsDouble() * 100)),
+                    List.of(String.format(Locale.ROOT, "the budget is judged only when steal stays at or under %.2f %%",
+                            maxSteal * 100)));
+        }
         List<String> failures = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        steal.ifPresent(share -> notes.add(String.format(Locale.ROOT,
+                "steal during the measured load: %.2f %% of the machine's CPU time (judged up to %.2f %%)",
+                share * 100, maxSteal * 100)));
         for (EdgeLatency edge : edges) {
             if (!"grpc".equals(edge.kind())) {
                 continue;

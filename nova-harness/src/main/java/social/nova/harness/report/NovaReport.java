@@ -179,7 +179,10 @@ public final class NovaReport {
                 .append(escape(load.warmupMediansMillis().stream().map(NovaReport::format).toList().toString()))
                 .append("; JIT compilation across the stack in each window, ms: ")
                 .append(escape(load.warmupJitMillis().stream().map(NovaReport::format).toList().toString()))
-                .append("); round-robin over: ").append(escape(String.join(", ", load.operations()))).append(".</p>\n");
+                .append(")")
+                .append(load.stealPercent() == null ? "" : "; the machine's hypervisor took "
+                        + format(load.stealPercent()) + " % of its CPU time for other tenants (steal) during the measured load")
+                .append("; round-robin over: ").append(escape(String.join(", ", load.operations()))).append(".</p>\n");
         double threshold = report.exitCriterion().thresholdMillis();
         double budget = report.budget().thresholdMillis();
         page.append("<table id=\"edges\"><tr><th>from</th><th>to</th><th>operation</th><th>kind</th>"

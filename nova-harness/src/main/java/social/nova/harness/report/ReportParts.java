@@ -43,10 +43,12 @@ public final class ReportParts {
      * @param warmupMediansMillis the median latency of each warm-up window, in order
      * @param warmupJitMillis     how long the stack's JIT compilers worked in each warm-up window
      * @param steady              whether the warm-up reached steady state (else the budget is not judged)
+     * @param stealPercent        CPU time the hypervisor gave other tenants during the measured load, in percent
+     *                            of the machine's (null where unknown)
      * @param requests            requests of the measured part
      */
     public record Load(double ratePerSecond, double warmupSeconds, List<Double> warmupMediansMillis,
-                       List<Double> warmupJitMillis, boolean steady,
+                       List<Double> warmupJitMillis, boolean steady, Double stealPercent,
                        double durationSeconds, long requests, List<String> operations) {
         public Load {
             warmupMediansMillis = warmupMediansMillis == null ? List.of() : List.copyOf(warmupMediansMillis);

@@ -2,6 +2,7 @@ package social.nova.harness.latency;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,26 @@ class ExitCriterionTest {
         assertThat(budget.met()).isFalse();
         assertThat(budget.failures()).containsExactly("not judged: the warm-up did not reach steady state");
         assertThat(ExitCriterion.budget(List.of(grpc(5_000, 1.0, 2.0, 3.0, 0)), Duration.ofMillis(25), true).met()).isTrue();
+    }
+
+    @Test
+    void onAMachineWhoseHypervisorTookItsCpuTheBudgetIsNotJudged() {
+        List<EdgeLatency> slow = List.of(grpc(1_000, 30.0, 40.0, 55.0, 0, 28.0, 36.0));
+        ExitCriterion noisy = ExitCriterion.budget(slow, Duration.ofMillis(25), true, OptionalDouble.of(0.0649), 0.005);
+        assertThat(noisy.met()).isFalse();
+        assertThat(noisy.failures()).containsExactly("not judged: the machine's hypervisor took 6.49 % of its CPU time "
+                + "for other tenants (steal) during the measured load");
+
+        ExitCriterion quiet = ExitCriterion.budget(slow, Duration.ofMillis(25), true, OptionalDouble.of(0.0019), 0.005);
+        assertThat(quiet.failures()).as("a quiet machine's slow edge fails the budget")
+                .containsExactly("api-gateway -> user-service GetUser: p99 40.0 ms on 1000 samples (95 % lower bound "
+                        + "36.0 ms), not under 25 ms");
+        assertThat(quiet.notes()).contains("steal during the measured load: 0.19 % of the machine's CPU time "
+                + "(judged up to 0.50 %)");
+
+        ExitCriterion unknown = ExitCriterion.budget(slow, Duration.ofMillis(25), true, OptionalDouble.empty(), 0.005);
+        assertThat(unknown.failures()).as("no /proc/stat: judged anyway").hasSize(1).first().asString()
+                .startsWith("api-gateway -> user-service GetUser: p99 40.0 ms");
     }
 
     private static EdgeLatency grpc(long count, double p95, double p99, double max, long errors) {

@@ -109,7 +109,7 @@ class NovaReportTest {
 
     private void saveLatency(List<EdgeLatency> edges) {
         ReportParts.saveLatency(directory, new ReportParts.LatencyRun(RUN, "2026-11-26T15:00:00Z", "c957265e11cd", List.of(),
-                new ReportParts.Load(8, 10, List.of(9.0, 4.2), List.of(800.0, 40.0), true, 20, 200, List.of("GET /api/v1/users/<id>")), edges,
+                new ReportParts.Load(8, 10, List.of(9.0, 4.2), List.of(800.0, 40.0), true, 0.12, 20, 200, List.of("GET /api/v1/users/<id>")), edges,
                 ExitCriterion.judge(edges, Duration.ofMillis(500)), ExitCriterion.budget(edges, Duration.ofMillis(50), true)));
     }
 
