@@ -10,12 +10,14 @@ import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.ProtoFileDescriptorSupplier;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.grpc.GrpcService;
@@ -69,14 +71,11 @@ public final class RunningService implements AutoCloseable {
                 // Outermost first: metrics see the status the caller receives; deadlines, request id and
                 // identity are in the Context before handlers run; errors are mapped inside that Context.
                 .intercept(interceptors().toArray(ServerInterceptor[]::new))
-                .service(grpcHealth.getHealthService());
+                ;
+        bind(grpc, grpcHealth.getHealthService());
         for (Object service : services) {
             switch (service) {
-                case BindableService bindable -> {
-                    ServerServiceDefinition definition = bindable.bindService();
-                    grpcServiceNames.add(definition.getServiceDescriptor().getName());
-                    grpc.service(bindable);
-                }
+                case BindableService bindable -> grpcServiceNames.add(bind(grpc, bindable));
                 case GrpcService helidon -> {
                     grpcServiceNames.add(helidon.serviceName());
                     grpc.service(helidon);
@@ -92,6 +91,11 @@ public final class RunningService implements AutoCloseable {
         this.server = builder
                 .shutdownHook(false)
                 .addRouting(grpc)
+                // gRPC server reflection (grpc.reflection.v1): grpcurl, Postman and Kreya list the
+                // services and read their descriptors without the .proto files. On unless
+                // grpc.reflection is false; the descriptors are the published contracts anyway.
+                .addFeature(GrpcReflectionFeature.create(reflection -> reflection
+                        .enabled(kit.config().get("grpc.reflection").asBoolean().orElse(true))))
                 .routing(routing -> {
                     routing.get(RPC_LATENCY_PATH, this::rpcLatency);
                     http.accept(routing);
@@ -108,6 +112,21 @@ public final class RunningService implements AutoCloseable {
                 .build();
         this.healthSync = Thread.ofVirtual().name(kit.info().name() + "-grpc-health").unstarted(this::syncGrpcHealth);
         this.shutdownHook = new Thread(this::stop, kit.info().name() + "-shutdown");
+    }
+
+    /**
+     * Routes a grpc-java service together with the .proto file that declares it, so that server
+     * reflection can hand its descriptors out (without the file, Helidon's reflection lists the
+     * service but answers "Unable to find proto file" to grpcurl's describe). Returns its name.
+     */
+    private static String bind(GrpcRouting.Builder grpc, BindableService service) {
+        ServerServiceDefinition definition = service.bindService();
+        if (definition.getServiceDescriptor().getSchemaDescriptor() instanceof ProtoFileDescriptorSupplier proto) {
+            grpc.service(proto.getFileDescriptor(), service);
+        } else {
+            grpc.service(service);
+        }
+        return definition.getServiceDescriptor().getName();
     }
 
     static RunningService start(ServiceKit kit, Consumer<HttpRouting.Builder> http, List<Object> services) {
