@@ -1,13 +1,9 @@
 package social.nova.harness.latency;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +31,7 @@ public final class JitActivity {
         double total = ownMillis();
         for (List<URI> uris : metricsEndpoints.values()) {
             for (URI uri : uris) {
-                total += parse(get(http, uri, timeout), uri);
+                total += parse(RpcEdgeLatencies.get(http, uri, timeout), uri);
             }
         }
         return total;
@@ -68,21 +64,5 @@ public final class JitActivity {
             throw new IllegalStateException(source + " has no " + METRIC + ": is the service on a kit that binds it?");
         }
         return sum;
-    }
-
-    private static String get(HttpClient http, URI uri, Duration timeout) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException("GET " + uri + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading " + uri, e);
-        }
     }
 }

@@ -133,7 +133,8 @@ public final class RpcEdgeLatencies {
         return fullMethodName.substring(fullMethodName.lastIndexOf('/') + 1);
     }
 
-    private static String get(HttpClient http, URI uri, Duration timeout) {
+    /** The body of a 200 answer to a GET of one of the stack's endpoints; anything else throws, naming the URI. */
+    static String get(HttpClient http, URI uri, Duration timeout) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofString());
