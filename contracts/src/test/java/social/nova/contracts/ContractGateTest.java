@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,37 +47,32 @@ class ContractGateTest {
         assertThat(breaking.exitCode()).as(breaking.output()).isZero();
     }
 
-    @Test
-    void aRemovedFieldFailsTheGateAndIsNamed() throws Exception {
-        copyContracts();
-        edit(PAGE_REQUEST, "  string cursor = 2;\n", "");
-
-        Result breaking = breaking(copy);
-
-        assertThat(breaking.exitCode()).isNotZero();
-        assertThat(breaking.output()).contains("Previously present field \"2\" with name \"cursor\" on message \"PageRequest\" was deleted");
+    /** A known breaking change: in {@code file}, {@code from} becomes {@code to}; buf must say {@code named}. */
+    record BreakingChange(String file, String from, String to, String named) {
     }
 
-    @Test
-    void aChangedFieldTypeFailsTheGateAndIsNamed() throws Exception {
-        copyContracts();
-        edit(PAGE_REQUEST, "  int32 limit = 1;\n", "  string limit = 1;\n");
-
-        Result breaking = breaking(copy);
-
-        assertThat(breaking.exitCode()).isNotZero();
-        assertThat(breaking.output()).contains("\"limit\" on message \"PageRequest\" changed type from \"int32\" to \"string\"");
+    static Stream<Named<BreakingChange>> breakingChanges() {
+        return Stream.of(
+                Named.of("a removed field", new BreakingChange(PAGE_REQUEST, "  string cursor = 2;\n", "",
+                        "Previously present field \"2\" with name \"cursor\" on message \"PageRequest\" was deleted")),
+                Named.of("a changed field type", new BreakingChange(PAGE_REQUEST, "  int32 limit = 1;\n",
+                        "  string limit = 1;\n",
+                        "\"limit\" on message \"PageRequest\" changed type from \"int32\" to \"string\"")),
+                Named.of("a renamed RPC", new BreakingChange(USER, "  rpc GetUser(GetUserRequest)",
+                        "  rpc FetchUser(GetUserRequest)",
+                        "Previously present RPC \"GetUser\" on service \"UserService\" was deleted")));
     }
 
-    @Test
-    void aRenamedRpcFailsTheGateAndIsNamed() throws Exception {
+    @ParameterizedTest(name = "{0} fails the gate and is named")
+    @MethodSource("breakingChanges")
+    void aBreakingChangeFailsTheGateAndIsNamed(BreakingChange change) throws Exception {
         copyContracts();
-        edit(USER, "  rpc GetUser(GetUserRequest)", "  rpc FetchUser(GetUserRequest)");
+        edit(change.file(), change.from(), change.to());
 
         Result breaking = breaking(copy);
 
         assertThat(breaking.exitCode()).isNotZero();
-        assertThat(breaking.output()).contains("Previously present RPC \"GetUser\" on service \"UserService\" was deleted");
+        assertThat(breaking.output()).contains(change.named());
     }
 
     @Test

@@ -72,7 +72,7 @@ public record ExitCriterion(String criterion, double thresholdMillis, boolean me
             return new ExitCriterion(criterion, limit, false, List.of("not judged: the warm-up did not reach steady state"),
                     List.of("the budget is judged only after a warm-up that reached steady state"));
         }
-        if (steal.isPresent() && steal.getAsDouble() > maxSteal) {
+        if (!quiet(steal, maxSteal)) {
             return new ExitCriterion(criterion, limit, false, List.of(String.format(Locale.ROOT,
                     "not judged: the machine's hypervisor took %.2f %% of its CPU time for other tenants (steal) during "
                             + "the measured load", steal.getAsDouble() * 100)),
@@ -105,6 +105,18 @@ public record ExitCriterion(String criterion, double thresholdMillis, boolean me
             }
         }
         return new ExitCriterion(criterion, limit, failures.isEmpty(), failures, notes);
+    }
+
+    /**
+     * Whether the budget is judged at all: after a steady warm-up, on a machine whose steal stayed
+     * at or under {@code maxSteal} (or is unknown).
+     */
+    public static boolean budgetJudged(boolean steady, OptionalDouble steal, double maxSteal) {
+        return steady && quiet(steal, maxSteal);
+    }
+
+    private static boolean quiet(OptionalDouble steal, double maxSteal) {
+        return steal.isEmpty() || steal.getAsDouble() <= maxSteal;
     }
 
     private static double millis(Duration duration) {

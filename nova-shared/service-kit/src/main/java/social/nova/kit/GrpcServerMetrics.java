@@ -29,9 +29,9 @@ public final class GrpcServerMetrics implements ServerInterceptor {
     static final String CALLS = "nova.grpc.server.calls";
     static final String IN_FLIGHT = "nova.grpc.server.in.flight";
 
-    private final MeterRegistry registry;
     private static final Status.Code[] CODES = Status.Code.values();
 
+    private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, Timer[]> timers = new ConcurrentHashMap<>();
 
