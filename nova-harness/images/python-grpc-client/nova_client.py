@@ -12,7 +12,16 @@ than expected), 2 on bad arguments. Diagnostics go to stderr.
         --content content-service:8081 --feed feed-service:8089 --search search-service:8086 \\
         --gateway api-gateway:8000 --user-id UUID --post-id UUID --username NAME
 
-The stubs are generated from contracts/ when the image is built (see the Dockerfile).
+Or, with ``--consul URL``, every address the options leave out is found through Consul, the way
+Nova's own services find each other: one passing instance from ``/v1/health/service/<name>``, at
+its tagged address ``wan`` (how the Docker host reaches it: ``./nova up`` publishes every instance
+on a port of this machine and registers it there) or, with ``--consul-address lan``, at the address
+it registered (a name only the stack's network resolves). One JSON line per service tells which.
+
+    NOVA_ACCESS_TOKEN=... nova_client.py --consul http://localhost:8500 --user-id UUID \\
+        --post-id UUID --username NAME
+
+The stubs are generated from the contracts by generate-stubs.sh (the image runs it when it is built).
 
 It is also the harness's client with an address of its own on the stack's network: ``login``
 signs in over the gateway's HTTP API and prints one JSON line with the HTTP status and the answer's
@@ -23,6 +32,7 @@ signs in over the gateway's HTTP API and prints one JSON line with the HTTP stat
 import argparse
 import json
 import os
+import random
 import sys
 import urllib.error
 import urllib.request
@@ -80,6 +90,26 @@ class Client:
                   else "not SERVING")
 
 
+SERVICES = ("auth", "auth-service"), ("user", "user-service"), ("content", "content-service"), \
+    ("feed", "feed-service"), ("search", "search-service"), ("gateway", "api-gateway")
+
+
+def from_consul(consul_url, service, tag):
+    """host:port of one passing instance of service in Consul: its tagged address tag, or for lan its own."""
+    url = "%s/v1/health/service/%s?passing=true" % (consul_url.rstrip("/"), service)
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        entries = json.loads(answer.read())
+    if not entries:
+        raise LookupError("Consul at %s has no passing instance of %s" % (consul_url, service))
+    registered = random.choice(entries)["Service"]
+    if tag == "lan":
+        return "%s:%d" % (registered["Address"], registered["Port"])
+    tagged = (registered.get("TaggedAddresses") or {}).get(tag)
+    if not tagged:
+        raise LookupError("%s (%s) registered no tagged address '%s'" % (service, registered["ID"], tag))
+    return "%s:%d" % (tagged["Address"], tagged["Port"])
+
+
 def login(gateway_url):
     """POST /api/v1/auth/login with NOVA_EMAIL and NOVA_PASSWORD; one line: status and error, if any."""
     body = json.dumps({"email": os.environ["NOVA_EMAIL"], "password": os.environ["NOVA_PASSWORD"]}).encode()
@@ -99,12 +129,12 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "login":
         return login(sys.argv[2])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--auth", required=True, help="auth-service's host:port")
-    parser.add_argument("--user", required=True, help="user-service's host:port")
-    parser.add_argument("--content", required=True, help="content-service's host:port")
-    parser.add_argument("--feed", required=True, help="feed-service's host:port")
-    parser.add_argument("--search", required=True, help="search-service's host:port")
-    parser.add_argument("--gateway", required=True, help="api-gateway's host:port")
+    for option, service in SERVICES:
+        parser.add_argument("--" + option, help="%s's host:port (default: from --consul)" % service)
+    parser.add_argument("--consul", help="Consul's HTTP API, to find the services the options above leave out")
+    parser.add_argument("--consul-address", default="wan",
+                        help="which address of an instance to dial: a tagged address (wan, the default: "
+                             "from the Docker host) or lan (the address it registered)")
     parser.add_argument("--user-id", required=True, help="the token's user (GetUser)")
     parser.add_argument("--post-id", required=True, help="a post to read (GetPost), the token user's own")
     parser.add_argument("--username", required=True, help="the token user's username (SearchUsers)")
@@ -116,6 +146,17 @@ def main():
 
     emit({"client": "python3-grpcio", "grpc_version": grpc.__version__,
           "python": "%d.%d.%d" % sys.version_info[:3]})
+    for option, service in SERVICES:
+        if getattr(args, option):
+            continue
+        if not args.consul:
+            parser.error("--%s (%s's host:port) or --consul is required" % (option, service))
+        try:
+            setattr(args, option, from_consul(args.consul, service, args.consul_address))
+        except (OSError, LookupError, ValueError, KeyError) as error:
+            print("cannot find %s through Consul: %s" % (service, error), file=sys.stderr)
+            return 1
+        emit({"service": service, "found": getattr(args, option), "via": "consul", "address": args.consul_address})
     client = Client(token, args.timeout)
 
     with grpc.insecure_channel(args.auth) as channel:

@@ -46,13 +46,29 @@ public final class ConsulHealth {
         }
     }
 
-    /** One registered instance with its checks. */
+    /**
+     * The tagged address under which every Nova instance registers how this machine reaches it (a
+     * published port); nova-discovery's {@code InstanceRegistration.HOST_ADDRESS_TAG}.
+     */
+    public static final String HOST_ADDRESS_TAG = "wan";
+
+    /**
+     * One registered instance with its checks.
+     *
+     * @param taggedAddresses Consul's tagged addresses, key to {@code host:port}
+     */
     public record Instance(String id, String service, String address, int port, List<String> tags,
-                           Map<String, String> meta, List<Check> checks) {
+                           Map<String, String> meta, Map<String, String> taggedAddresses, List<Check> checks) {
         public Instance {
             tags = List.copyOf(tags);
             meta = Map.copyOf(meta);
+            taggedAddresses = Map.copyOf(taggedAddresses);
             checks = List.copyOf(checks);
+        }
+
+        /** {@code host:port} at which this machine reaches the instance, as it registered it. */
+        public Optional<String> hostAddress() {
+            return Optional.ofNullable(taggedAddresses.get(HOST_ADDRESS_TAG));
         }
 
         /** Passing as Consul's {@code ?passing} filter sees it: every check, the node's included, passes. */
@@ -127,6 +143,9 @@ public final class ConsulHealth {
             registered.path("Tags").forEach(tag -> tags.add(tag.asText()));
             Map<String, String> meta = new LinkedHashMap<>();
             registered.path("Meta").properties().forEach(field -> meta.put(field.getKey(), field.getValue().asText()));
+            Map<String, String> tagged = new LinkedHashMap<>();
+            registered.path("TaggedAddresses").properties().forEach(field -> tagged.put(field.getKey(),
+                    field.getValue().path("Address").asText() + ":" + field.getValue().path("Port").asInt()));
             List<Check> checks = new ArrayList<>();
             entry.path("Checks").forEach(check -> checks.add(new Check(
                     check.path("CheckID").asText(),
@@ -135,7 +154,7 @@ public final class ConsulHealth {
                     check.path("Output").asText(""),
                     check.path("ServiceID").asText("").isEmpty())));
             instances.add(new Instance(registered.path("ID").asText(), registered.path("Service").asText(),
-                    registered.path("Address").asText(), registered.path("Port").asInt(), tags, meta, checks));
+                    registered.path("Address").asText(), registered.path("Port").asInt(), tags, meta, tagged, checks));
         }
         return instances;
     }

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -286,7 +287,14 @@ public final class NovaStack implements AutoCloseable {
             env.put("JAVA_TOOL_OPTIONS", settings.javaOptions());
         }
         env.putAll(settings.environment(service.name()));
-        int hostPort = service.edge() && number == 1 ? settings.gatewayPort() : 0;
+        // Every instance is published on a port fixed at creation (kept when the container is
+        // replaced or restarts) and registers it in Consul as its host address: how a process on
+        // this machine finds it through Consul (a Python client, grpcurl), where the registered
+        // address is an alias only the stack's network resolves.
+        int hostPort = service.edge() && number == 1 && settings.gatewayPort() != 0 ? settings.gatewayPort()
+                : docker.fixedHostPort(identity.containerName(alias), service.port()).orElseGet(docker::freeHostPort);
+        env.put("SERVICE_TAGGED_dash_ADDRESSES_" + ConsulHealth.HOST_ADDRESS_TAG.toUpperCase(Locale.ROOT),
+                settings.publishedAddress() + ":" + hostPort);
         return new ContainerSpec(identity.containerName(alias), image.tag(), List.of(alias, service.name()), env, List.of(),
                 Map.of(service.port(), hostPort), settings.serviceMemoryMib() * MIB,
                 identity.labelsWith(Map.of(

@@ -1,11 +1,17 @@
 package social.nova.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 import com.github.dockerjava.api.DockerClient;
@@ -230,6 +236,36 @@ public final class StackDocker {
             return Optional.of(docker.inspectContainerCmd(nameOrId).exec());
         } catch (NotFoundException missing) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The host port the existing container {@code name} asked Docker for on {@code containerPort}
+     * (a fixed binding, not one Docker chose): a container replaced or started again keeps it.
+     */
+    public OptionalInt fixedHostPort(String name, int containerPort) {
+        return inspect(name).map(container -> {
+            Ports ports = container.getHostConfig().getPortBindings();
+            Ports.Binding[] bindings = ports == null ? null : ports.getBindings().get(ExposedPort.tcp(containerPort));
+            if (bindings == null || bindings.length == 0 || bindings[0].getHostPortSpec() == null
+                    || bindings[0].getHostPortSpec().isBlank() || "0".equals(bindings[0].getHostPortSpec())) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(Integer.parseInt(bindings[0].getHostPortSpec()));
+        }).orElse(OptionalInt.empty());
+    }
+
+    /**
+     * A port free on the bind address now, for a fixed binding: one whose number a process must know
+     * before its container starts (a service registers its published address in Consul).
+     */
+    public int freeHostPort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + bindAddress, e);
         }
     }
 

@@ -133,6 +133,18 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
         };
     }
 
+    /**
+     * The IP this machine reaches published ports at, as services register it in Consul for
+     * callers on this machine: the loopback bind address itself (an IP, so a client does not try
+     * {@code ::1} for {@code localhost} first), else {@link #publishedHost()}.
+     */
+    public String publishedAddress() {
+        return switch (bindAddress) {
+            case "127.0.0.1", "::1" -> bindAddress;
+            default -> publishedHost();
+        };
+    }
+
     /** Parses {@code auth-service=2,api-gateway=0} (spaces allowed). */
     static Map<String, Integer> parseInstances(String text) {
         Map<String, Integer> counts = new LinkedHashMap<>();

@@ -21,7 +21,8 @@ class ConsulHealthTest {
             [
               {"Node": {"Node": "n1"},
                "Service": {"ID": "auth-service-1a", "Service": "auth-service", "Address": "auth-service-1", "Port": 8084,
-                           "Tags": ["grpc", "nova"], "Meta": {"version": "0.1.0", "owner": "identity-team"}},
+                           "Tags": ["grpc", "nova"], "Meta": {"version": "0.1.0", "owner": "identity-team"},
+                           "TaggedAddresses": {"wan": {"Address": "127.0.0.1", "Port": 49153}}},
                "Checks": [
                  {"CheckID": "serfHealth", "Status": "passing", "Output": "Agent alive", "ServiceID": "", "Type": ""},
                  {"CheckID": "service:auth-service-1a:grpc", "Status": "passing", "Output": "ok", "ServiceID": "auth-service-1a", "Type": "grpc"},
@@ -68,9 +69,11 @@ class ConsulHealthTest {
         assertThat(healthy.summary()).isEqualTo("passing (grpc, http)");
         assertThat(healthy.tags()).containsExactly("grpc", "nova");
         assertThat(healthy.meta()).containsEntry("owner", "identity-team");
+        assertThat(healthy.hostAddress()).hasValue("127.0.0.1:49153");
 
         var failing = instances.get(1);
         assertThat(failing.passing()).isFalse();
+        assertThat(failing.hostAddress()).isEmpty();
         assertThat(failing.check("grpc")).map(ConsulHealth.Check::status).hasValue("critical");
         assertThat(failing.summary()).isEqualTo("grpc critical: rpc error: connection refused");
     }

@@ -47,7 +47,7 @@ public final class ConsulRegistrar implements AutoCloseable {
 
     private final ConsulSettings settings;
     private final InstanceRegistration registration;
-    private final Registration consulRegistration;
+    private final AgentServiceRegistration agentRegistration;
     private final Consul consul;
     private final AgentClient agent;
     private final IntervalFunction backoff;
@@ -67,7 +67,8 @@ public final class ConsulRegistrar implements AutoCloseable {
     private ConsulRegistrar(ConsulSettings settings, InstanceRegistration registration, MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registration = Objects.requireNonNull(registration, "registration");
-        this.consulRegistration = toConsulRegistration(registration, settings);
+        this.agentRegistration = AgentServiceRegistration.create(settings,
+                toConsulRegistration(registration, settings), registration.taggedAddresses());
         this.consul = ConsulClients.create(settings);
         this.agent = consul.agentClient();
         this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.retryInitialBackoff(),
@@ -110,7 +111,7 @@ public final class ConsulRegistrar implements AutoCloseable {
                         + " cannot be registered again (registrar is " + state + ")");
             }
             try {
-                agent.register(consulRegistration);
+                agentRegistration.send();
             } catch (RuntimeException failure) {
                 if (ConsulFailures.isRefusal(failure)) {
                     throw new DiscoveryException(refusalMessage(failure), failure);
@@ -236,7 +237,7 @@ public final class ConsulRegistrar implements AutoCloseable {
             }
             try {
                 if (!agent.isRegistered(registration.instanceId())) {
-                    agent.register(consulRegistration);
+                    agentRegistration.send();
                     recordRegistration(everRegistered ? repairRegistrations : initialRegistrations);
                     LOG.log(Level.INFO, "Consul agent at {0} did not list {1} (agent restarted, instance reaped, "
                             + "or unreachable at start-up); registered it again", settings.url(),

@@ -23,19 +23,32 @@ import java.util.regex.Pattern;
  * @param port              the port serving gRPC (and, in Nova, HTTP too)
  * @param tags              Consul tags
  * @param meta              Consul meta; see {@link InstanceMeta} for the keys Nova always sets
+ * @param taggedAddresses   other addresses the instance is reached at, by Consul's tagged-address
+ *                          key; Nova uses {@value #HOST_ADDRESS_TAG} for the address a process on
+ *                          the Docker host dials (a published port) where {@code address} is a
+ *                          name only the stack's network resolves
  * @param grpcHealthService service name asked in the grpc.health.v1 check, by default the service name
  * @param readinessUrl      URL of the HTTP readiness check, by default
  *                          {@code http://address:port/observe/health/ready}
  */
 public record InstanceRegistration(String serviceName, String instanceId, String address, int port,
                                    List<String> tags, Map<String, String> meta,
+                                   Map<String, TaggedAddress> taggedAddresses,
                                    String grpcHealthService, URI readinessUrl) {
+
+    /**
+     * The tagged address for callers outside the network the instance registered its
+     * {@code address} on (Consul's own name for "the address seen from elsewhere"; Consul's DNS
+     * answers it to other datacenters). In a Nova stack that is the Docker host.
+     */
+    public static final String HOST_ADDRESS_TAG = "wan";
 
     /** Where Helidon's observe feature serves readiness in every Nova service. */
     public static final String DEFAULT_READINESS_PATH = "/observe/health/ready";
 
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern TAGGED_ADDRESS_KEY = Pattern.compile("[a-z0-9_]{1,64}");
     private static final Pattern META_KEY = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     // Consul's limits for service meta (agent/structs: metaKeyMaxLength and friends).
     private static final int META_MAX_PAIRS = 64;
@@ -65,6 +78,7 @@ public record InstanceRegistration(String serviceName, String instanceId, String
             }
         }
         meta = checkMeta(meta);
+        taggedAddresses = checkTaggedAddresses(taggedAddresses);
         Objects.requireNonNull(grpcHealthService, "grpcHealthService");
         Objects.requireNonNull(readinessUrl, "readinessUrl");
         if (!readinessUrl.isAbsolute() || readinessUrl.getHost() == null
@@ -111,6 +125,17 @@ public record InstanceRegistration(String serviceName, String instanceId, String
         return bare;
     }
 
+    private static Map<String, TaggedAddress> checkTaggedAddresses(Map<String, TaggedAddress> tagged) {
+        tagged.forEach((key, value) -> {
+            if (key == null || !TAGGED_ADDRESS_KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException("tagged address key '" + key
+                        + "' must be 1 to 64 lowercase letters, digits or '_' (Consul's own: lan, lan_ipv4, wan, wan_ipv4)");
+            }
+            Objects.requireNonNull(value, "tagged address " + key);
+        });
+        return Collections.unmodifiableMap(new LinkedHashMap<>(tagged));
+    }
+
     private static Map<String, String> checkMeta(Map<String, String> meta) {
         if (meta.size() > META_MAX_PAIRS) {
             throw new IllegalArgumentException("Consul allows at most " + META_MAX_PAIRS + " meta pairs, got "
@@ -141,6 +166,7 @@ public record InstanceRegistration(String serviceName, String instanceId, String
         private int port;
         private final List<String> tags = new ArrayList<>();
         private final Map<String, String> meta = new LinkedHashMap<>();
+        private final Map<String, TaggedAddress> taggedAddresses = new LinkedHashMap<>();
         private String grpcHealthService;
         private String readinessPath = DEFAULT_READINESS_PATH;
         private URI readinessUrl;
@@ -178,6 +204,12 @@ public record InstanceRegistration(String serviceName, String instanceId, String
         /** Any meta pair; Nova's standard ones have their own methods below. */
         public Builder meta(String key, String value) {
             meta.put(key, value);
+            return this;
+        }
+
+        /** Another address the instance is reached at, under Consul's tagged-address {@code key}. */
+        public Builder taggedAddress(String key, TaggedAddress address) {
+            taggedAddresses.put(key, Objects.requireNonNull(address, "address"));
             return this;
         }
 
@@ -223,7 +255,8 @@ public record InstanceRegistration(String serviceName, String instanceId, String
             String id = instanceId != null ? instanceId : serviceName + "-" + randomSuffix();
             String healthService = grpcHealthService != null ? grpcHealthService : serviceName;
             URI readiness = readinessUrl != null ? readinessUrl : defaultReadinessUrl();
-            return new InstanceRegistration(serviceName, id, address, port, tags, meta, healthService, readiness);
+            return new InstanceRegistration(serviceName, id, address, port, tags, meta, taggedAddresses,
+                    healthService, readiness);
         }
 
         private URI defaultReadinessUrl() {
@@ -234,6 +267,37 @@ public record InstanceRegistration(String serviceName, String instanceId, String
 
         private static String randomSuffix() {
             return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        }
+    }
+
+    /**
+     * One tagged address: a host (name or IP) and a port, as Consul stores it.
+     *
+     * @param address host name or IP, without scheme or port
+     * @param port    1..65535
+     */
+    public record TaggedAddress(String address, int port) {
+        public TaggedAddress {
+            address = checkAddress(address);
+            if (port < 1 || port > MAX_PORT) {
+                throw new IllegalArgumentException("tagged address port must be 1.." + MAX_PORT + ", was " + port);
+            }
+        }
+
+        /** Reads {@code host:port} ({@code [v6]:port} for IPv6). */
+        public static TaggedAddress parse(String hostAndPort) {
+            Objects.requireNonNull(hostAndPort, "hostAndPort");
+            int colon = hostAndPort.lastIndexOf(':');
+            if (colon <= 0 || colon == hostAndPort.length() - 1) {
+                throw new IllegalArgumentException("address '" + hostAndPort + "' must be host:port");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(hostAndPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("address '" + hostAndPort + "' must end in a numeric port", e);
+            }
+            return new TaggedAddress(hostAndPort.substring(0, colon), port);
         }
     }
 }

@@ -38,6 +38,8 @@ class ConsulRegistrarIT {
                      instance.registration()
                              .tag("grpc").tag("v1")
                              .version("1.4.2").gitCommit("0a1b2c3").protoPackage("nova.test.v1").owner("team-platform")
+                             .taggedAddress(InstanceRegistration.HOST_ADDRESS_TAG,
+                                     InstanceRegistration.TaggedAddress.parse("127.0.0.1:40123"))
                              .build())) {
             registrar.register();
             assertThat(registrar.isRegistered()).isTrue();
@@ -60,6 +62,12 @@ class ConsulRegistrarIT {
                             tuple(InstanceMeta.GIT_COMMIT, "0a1b2c3"),
                             tuple(InstanceMeta.PROTO_PACKAGE, "nova.test.v1"),
                             tuple(InstanceMeta.OWNER, "team-platform"));
+
+            // What a process outside the stack's network dials, as every health query returns it.
+            JsonNode wan = get(CONSUL_URL, "/v1/health/service/" + service).get(0).path("Service")
+                    .path("TaggedAddresses").path(InstanceRegistration.HOST_ADDRESS_TAG);
+            assertThat(wan.path("Address").asText()).isEqualTo("127.0.0.1");
+            assertThat(wan.path("Port").asInt()).isEqualTo(40123);
 
             JsonNode grpcCheck = get(CONSUL_URL, "/v1/agent/checks").get("service:" + registrar.instanceId() + ":grpc");
             assertThat(grpcCheck.get("Output").asText()).contains(HOST + ":" + instance.grpcPort() + "/" + service);

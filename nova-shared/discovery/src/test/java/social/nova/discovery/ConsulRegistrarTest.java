@@ -27,17 +27,19 @@ class ConsulRegistrarTest {
             .tag("grpc")
             .version("1.4.2")
             .owner("team-identity")
+            .taggedAddress("wan", new InstanceRegistration.TaggedAddress("127.0.0.1", 49153))
             .build();
 
     @Test
-    void registrationCarriesAGrpcAndAnHttpCheckWithTheConfiguredTimings() {
+    void registrationCarriesAGrpcAndAnHttpCheckWithTheConfiguredTimings() throws IOException {
         ConsulSettings settings = ConsulSettings.builder()
                 .checkInterval(Duration.ofSeconds(1))
                 .checkTimeout(Duration.ofMillis(800))
                 .deregisterCriticalAfter(Duration.ofMinutes(2))
                 .build();
 
-        JsonNode json = Jackson.MAPPER.valueToTree(ConsulRegistrar.toConsulRegistration(INSTANCE, settings));
+        JsonNode json = Jackson.MAPPER.readTree(AgentServiceRegistration.document(
+                ConsulRegistrar.toConsulRegistration(INSTANCE, settings), INSTANCE.taggedAddresses()));
 
         assertThat(json.get("Id").asText()).isEqualTo("auth-service-1");
         assertThat(json.get("Name").asText()).isEqualTo("auth-service");
@@ -45,6 +47,8 @@ class ConsulRegistrarTest {
         assertThat(json.get("Port").asInt()).isEqualTo(8080);
         assertThat(json.get("Tags")).hasSize(1);
         assertThat(json.get("Meta").get("version").asText()).isEqualTo("1.4.2");
+        assertThat(json.get("TaggedAddresses").get("wan").get("Address").asText()).isEqualTo("127.0.0.1");
+        assertThat(json.get("TaggedAddresses").get("wan").get("Port").asInt()).isEqualTo(49153);
         JsonNode grpc = json.get("Checks").get(0);
         assertThat(grpc.get("GRPC").asText()).isEqualTo("10.1.2.3:8080/auth-service");
         assertThat(grpc.get("GRPCUseTLS").asBoolean()).isFalse();

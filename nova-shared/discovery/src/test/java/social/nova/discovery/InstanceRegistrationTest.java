@@ -104,4 +104,23 @@ class InstanceRegistrationTest {
 
         assertThatThrownBy(builder::build).hasMessageContaining("at most 64 meta pairs");
     }
+
+    @Test
+    void aTaggedAddressIsReadFromHostAndPortAndCheckedLikeTheAddress() {
+        InstanceRegistration registration = InstanceRegistration.builder("user-service")
+                .address("user-service-1").port(8080)
+                .taggedAddress(InstanceRegistration.HOST_ADDRESS_TAG, InstanceRegistration.TaggedAddress.parse("127.0.0.1:49153"))
+                .build();
+
+        assertThat(registration.taggedAddresses())
+                .containsExactly(Map.entry("wan", new InstanceRegistration.TaggedAddress("127.0.0.1", 49153)));
+        assertThat(InstanceRegistration.TaggedAddress.parse("[::1]:8080").address()).isEqualTo("::1");
+        assertThatThrownBy(() -> InstanceRegistration.TaggedAddress.parse("127.0.0.1"))
+                .hasMessage("address '127.0.0.1' must be host:port");
+        assertThatThrownBy(() -> InstanceRegistration.TaggedAddress.parse("0.0.0.0:8080"))
+                .hasMessageContaining("is a wildcard that nobody can dial");
+        assertThatThrownBy(() -> InstanceRegistration.builder("user-service").address("u").port(1)
+                .taggedAddress("Host Port", new InstanceRegistration.TaggedAddress("h", 1)).build())
+                .hasMessageStartingWith("tagged address key 'Host Port' must be 1 to 64 lowercase letters");
+    }
 }

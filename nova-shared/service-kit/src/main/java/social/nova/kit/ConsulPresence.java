@@ -14,7 +14,9 @@ import social.nova.discovery.InstanceRegistration;
  *
  * <p>Config: {@code consul.register} (default true), {@code service.advertise-address} (the
  * address Consul's checks and callers dial; default this host's address), {@code service.tags}
- * (default {@code [grpc, nova]}).
+ * (default {@code [grpc, nova]}), {@code service.tagged-addresses} (Consul tagged addresses,
+ * {@code key: host:port}; {@code ./nova up} and the harness set {@code wan} to the port the
+ * instance is published on to the Docker host, so a process there finds it through Consul too).
  */
 final class ConsulPresence implements AutoCloseable {
     static final ConsulPresence NONE = new ConsulPresence(null);
@@ -32,7 +34,7 @@ final class ConsulPresence implements AutoCloseable {
         }
         ServiceInfo info = kit.info();
         String address = config.get("service.advertise-address").asString().orElseGet(ConsulPresence::hostAddress);
-        InstanceRegistration registration = InstanceRegistration.builder(info.name())
+        InstanceRegistration.Builder registration = InstanceRegistration.builder(info.name())
                 // One id per address and port: a process restarted in place (a crashed container that
                 // Docker restarts) replaces its own registration instead of leaving a twin whose
                 // checks pass against the new process.
@@ -45,10 +47,11 @@ final class ConsulPresence implements AutoCloseable {
                 .gitCommit(info.gitCommit())
                 .protoPackage(info.protoPackage())
                 .owner(info.owner())
-                .grpcHealthService(info.name())
-                .build();
+                .grpcHealthService(info.name());
+        config.get("service.tagged-addresses").asNodeList().orElse(List.of()).forEach(node ->
+                registration.taggedAddress(node.name(), InstanceRegistration.TaggedAddress.parse(node.asString().get())));
         ConsulRegistrar registrar = ConsulRegistrar.create(ConsulSettings.create(config.get("consul")),
-                registration, kit.meterRegistry());
+                registration.build(), kit.meterRegistry());
         registrar.register();
         return new ConsulPresence(registrar);
     }
