@@ -37,11 +37,13 @@ public final class NovaReport {
     public record Report(String generatedAt, String gitCommit, String runId, Verdict verdict,
                          List<StackStatus.ServiceRow> services, Load load, List<EdgeLatency> edges,
                          ExitCriterion exitCriterion, ExitCriterion budget, List<FaultOutcome> faults,
+                         List<ReportParts.ContractOutcome> contracts,
                          List<ModuleTiming> modules, ReportParts.Benchmark benchmark) {
         public Report {
             services = List.copyOf(services);
             edges = List.copyOf(edges);
             faults = List.copyOf(faults);
+            contracts = contracts == null ? List.of() : List.copyOf(contracts);
             modules = List.copyOf(modules);
         }
     }
@@ -63,6 +65,7 @@ public final class NovaReport {
                 latency.map(LatencyRun::exitCriterion).orElse(null),
                 latency.map(LatencyRun::budget).orElse(null),
                 faults,
+                ReportParts.contracts(directory, runId),
                 ModuleTimings.read(root),
                 ReportParts.benchmark(directory).orElse(null));
         write(directory, report);
@@ -111,6 +114,7 @@ public final class NovaReport {
         latency(page, report);
         load(page, report);
         faults(page, report.faults());
+        contracts(page, report.contracts());
         modules(page, report.modules());
         stack(page, report);
         return page.append("</body></html>\n").toString();
@@ -260,6 +264,31 @@ public final class NovaReport {
                         .append("</li>");
             }
             page.append("</ul></td></tr>\n");
+        }
+        page.append("</table>\n");
+    }
+
+    private static void contracts(StringBuilder page, List<ReportParts.ContractOutcome> contracts) {
+        page.append("<h2>Consumer contracts</h2>\n");
+        if (contracts.isEmpty()) {
+            page.append("<p class=\"bad\">No consumer contract was verified in this run.</p>\n");
+            return;
+        }
+        page.append("<table id=\"contracts\"><tr><th>consumer &rarr; provider</th><th>interactions</th>"
+                + "<th>result</th><th>contract</th></tr>\n");
+        for (ReportParts.ContractOutcome contract : contracts) {
+            page.append("<tr><td>").append(escape(contract.consumer())).append(" &rarr; ").append(escape(contract.provider()))
+                    .append("</td><td><ul class=\"m\">");
+            for (ReportParts.InteractionOutcome interaction : contract.interactions()) {
+                page.append("<li class=\"").append(interaction.passed() ? "ok" : "bad").append("\">")
+                        .append(escape(interaction.description())).append(" <small>").append(escape(interaction.method()))
+                        .append("</small>");
+                interaction.problems().forEach(problem -> page.append("<br>").append(escape(problem)));
+                page.append("</li>");
+            }
+            page.append("</ul></td><td class=\"").append(contract.passed() ? "ok" : "bad").append("\">")
+                    .append(contract.passed() ? "verified" : "broken").append("</td><td><code>")
+                    .append(escape(contract.source())).append("</code></td></tr>\n");
         }
         page.append("</table>\n");
     }

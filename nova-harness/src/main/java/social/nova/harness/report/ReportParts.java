@@ -21,7 +21,8 @@ import social.nova.harness.latency.ExitCriterion;
 /**
  * What each test class of a run contributes to the report, kept as JSON in
  * {@code <report>/parts/} until {@link NovaReport#assemble} puts it together: the latency run
- * ({@code latency.json}) and the fault outcomes ({@code faults.json}). Every part names the run
+ * ({@code latency.json}), the fault outcomes ({@code faults.json}) and the consumer contracts
+ * verified ({@code contracts.json}). Every part names the run
  * (the stack) it came from, so a report never mixes in an earlier run's leftovers.
  */
 public final class ReportParts {
@@ -32,6 +33,7 @@ public final class ReportParts {
     private static final String LATENCY = "latency.json";
     private static final String FAULTS = "faults.json";
     private static final String BENCHMARK = "benchmark.json";
+    private static final String CONTRACTS = "contracts.json";
 
     private ReportParts() {
     }
@@ -88,6 +90,48 @@ public final class ReportParts {
         public FaultRun {
             faults = List.copyOf(faults);
         }
+    }
+
+    /**
+     * One consumer contract replayed against its real provider.
+     *
+     * @param source       where the contract file was found, relative to the repository
+     * @param interactions each interaction's outcome, in the contract's order
+     */
+    public record ContractOutcome(String consumer, String provider, String source, List<InteractionOutcome> interactions) {
+        public ContractOutcome {
+            interactions = List.copyOf(interactions);
+        }
+
+        public boolean passed() {
+            return interactions.stream().allMatch(InteractionOutcome::passed);
+        }
+    }
+
+    /** One interaction of a consumer contract: what it relies on and what broke, if anything. */
+    public record InteractionOutcome(String description, String method, boolean passed, List<String> problems) {
+        public InteractionOutcome {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** The consumer contracts verified in one run. */
+    public record ContractRun(String runId, List<ContractOutcome> contracts) {
+        public ContractRun {
+            contracts = List.copyOf(contracts);
+        }
+    }
+
+    public static void saveContracts(Path reportDirectory, ContractRun run) {
+        write(reportDirectory.resolve(PARTS).resolve(CONTRACTS), run);
+    }
+
+    /** The consumer contracts verified in {@code runId} (empty if none were). */
+    public static List<ContractOutcome> contracts(Path reportDirectory, String runId) {
+        return read(reportDirectory.resolve(PARTS).resolve(CONTRACTS), ContractRun.class)
+                .filter(run -> runId.equals(run.runId()))
+                .map(ContractRun::contracts)
+                .orElse(List.of());
     }
 
     public static void saveLatency(Path reportDirectory, LatencyRun run) {

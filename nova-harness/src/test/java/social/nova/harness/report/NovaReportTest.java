@@ -41,6 +41,11 @@ class NovaReportTest {
                 Map.of("requests", 40, "errors", 0), ""));
         ReportParts.saveFault(directory, RUN, new FaultOutcome("consul restarted", "services register again", true,
                 Map.of("re-registered in s", 7.9), ""));
+        ReportParts.saveContracts(directory, new ReportParts.ContractRun(RUN, List.of(new ReportParts.ContractOutcome(
+                "timeline-sample", "content-service", "contracts/downstream-sample/target/nova-contracts/x.json", List.of(
+                        new ReportParts.InteractionOutcome("reads a post", "nova.content.v1.ContentService/GetPost", true, List.of()),
+                        new ReportParts.InteractionOutcome("a missing post <is> NOT_FOUND", "nova.content.v1.ContentService/GetPost",
+                                false, List.of("expected status NOT_FOUND, got OK")))))));
 
         NovaReport.Report report = NovaReport.assemble(directory, root, RUN, "c957265e11cd");
 
@@ -54,12 +59,16 @@ class NovaReportTest {
         assertThat(json.at("/load/ratePerSecond").asDouble()).isEqualTo(8.0);
         assertThat(json.at("/faults").size()).isEqualTo(2);
         assertThat(report.faults()).extracting(FaultOutcome::name).containsExactly("redis paused", "consul restarted");
+        assertThat(json.at("/contracts/0/consumer").asText()).isEqualTo("timeline-sample");
+        assertThat(json.at("/contracts/0/interactions/1/problems/0").asText()).isEqualTo("expected status NOT_FOUND, got OK");
 
         String page = Files.readString(directory.resolve("index.html"));
         assertThat(page).contains("<span id=\"verdict\" class=\"go\">GO</span>")
                 .contains("GET /api/v1/users/&lt;id&gt;").doesNotContain("users/<id>")
                 .contains("c957265e11cd").contains("&ndash;")
                 .contains("consul restarted").contains("re-registered in s: 7.9").doesNotContain("left over")
+                .contains("timeline-sample &rarr; content-service").contains("a missing post &lt;is&gt; NOT_FOUND")
+                .contains("expected status NOT_FOUND, got OK").contains(">broken<")
                 .doesNotContain("http://", "https://", "<script");
         assertThat(page.split("<svg class=\"histogram\"", -1)).as("one chart per edge with a histogram").hasSize(3);
     }

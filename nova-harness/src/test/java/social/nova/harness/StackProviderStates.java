@@ -1,0 +1,70 @@
+package social.nova.harness;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import social.nova.contracttesting.ContractVerifier;
+import social.nova.harness.GatewayApi.Account;
+
+/**
+ * The provider states consumer contracts may name, made real on the running stack through the
+ * gateway's API, as an app would: each returns the values of the placeholders it provides. A
+ * contract naming a state not listed here fails verification with the list of known states; adding
+ * a state is adding one line here (and to the table in nova-harness's README).
+ */
+final class StackProviderStates implements ContractVerifier.ProviderStates {
+    private final GatewayApi gateway;
+    private final Map<String, Function<List<String>, Map<String, String>>> states;
+
+    StackProviderStates(GatewayApi gateway) {
+        this.gateway = gateway;
+        this.states = Map.of(
+                "a user exists", provides -> user(signUp()),
+                "a post by the caller", provides -> {
+                    Account author = signUp();
+                    String text = "a post for a consumer contract by " + author.username();
+                    return with(user(author), "postId", post(author, text), "text", text);
+                },
+                "no post with the id", provides -> with(user(signUp()), "postId", UUID.randomUUID().toString()));
+    }
+
+    @Override
+    public Map<String, String> setUp(String state, List<String> provides) {
+        Function<List<String>, Map<String, String>> setUp = states.get(state);
+        if (setUp == null) {
+            throw new IllegalArgumentException("unknown provider state '" + state + "'; this stack knows "
+                    + states.keySet().stream().sorted().toList());
+        }
+        return setUp.apply(provides);
+    }
+
+    private Account signUp() {
+        try {
+            return gateway.signUp("contract");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign up a user through the gateway: " + e.getMessage(), e);
+        }
+    }
+
+    private String post(Account author, String text) {
+        try {
+            return gateway.post(author, text);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create a post through the gateway: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> user(Account account) {
+        return Map.of("userId", account.userId(), "username", account.username(), "accessToken", account.accessToken());
+    }
+
+    private static Map<String, String> with(Map<String, String> values, String... more) {
+        Map<String, String> all = new java.util.HashMap<>(values);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put(more[i], more[i + 1]);
+        }
+        return Map.copyOf(all);
+    }
+}
