@@ -27,7 +27,9 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
                     String text = "a post for a consumer contract by " + author.username();
                     return with(user(author), "postId", post(author, text), "text", text);
                 },
-                "no post with the id", provides -> with(user(signUp()), "postId", UUID.randomUUID().toString()));
+                "no post with the id", provides -> with(user(signUp()), "postId", UUID.randomUUID().toString()),
+                // A caller with a valid token asking for a user id nobody has.
+                "no user with the id", provides -> with(user(signUp()), "userId", UUID.randomUUID().toString()));
     }
 
     @Override

@@ -1,8 +1,5 @@
 package social.nova.content;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +14,7 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
@@ -40,12 +38,19 @@ import static social.nova.testing.GrpcErrors.violatedFields;
 import static org.awaitility.Awaitility.await;
 
 /**
- * content-service over real gRPC, with the real user-service checking authors and the real
- * auth-service issuing and publishing the keys for the tokens both verify.
+ * content-service over real gRPC on real PostgreSQL and Redis; user-service (checking authors) and
+ * auth-service (the key set of the tokens) are registered stub servers ({@link Platform}), and what
+ * these tests rely on from them is written as content-service's consumer contracts.
  */
 class ContentServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Platform platform = Platform.shared();
+
+    @AfterEach
+    void everyCallToADependencyWasStubbed() {
+        assertThat(platform.users.stubs().unmatched()).as("calls to user-service no stub matched").isEmpty();
+        assertThat(platform.auth.stub().stubs().unmatched()).as("calls to auth-service no stub matched").isEmpty();
+    }
 
     @Test
     void aPostIsCreatedForAKnownAuthorAndAnnouncedOnTheStream() throws Exception {
@@ -72,12 +77,8 @@ class ContentServiceIT {
 
     @Test
     void anAuthorWithoutAProfileIsAnInvalidArgumentNotAnInternalError() throws Exception {
-        Platform.User ghost = platform.register();
-        try (Connection db = DriverManager.getConnection(SharedContainers.postgres().getJdbcUrl(),
-                SharedContainers.SUPERUSER, SharedContainers.SUPERUSER_PASSWORD)) {
-            // Wait for the registration to reach user-service, then delete the profile behind its back.
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> delete(db, ghost.id()));
-        }
+        // A valid token whose user user-service does not have (deleted, or never arrived).
+        Platform.User ghost = platform.registerWithoutProfile();
         NovaException error = failure(() -> platform.contentAs(ghost).createPost(CreatePostRequest.newBuilder()
                 .setText("Am I here?").build()));
         assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -330,13 +331,6 @@ class ContentServiceIT {
                             .map(entry -> entry.getFields())
                             .filter(fields -> postId.equals(fields.get("aggregate-id")))
                             .toList(), events -> events.size() >= count);
-        }
-    }
-
-    private static boolean delete(Connection db, String userId) throws Exception {
-        try (PreparedStatement statement = db.prepareStatement("DELETE FROM users.profiles WHERE id = ?")) {
-            statement.setObject(1, UUID.fromString(userId));
-            return statement.executeUpdate() == 1;
         }
     }
 }

@@ -1,7 +1,6 @@
 package social.nova.content;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -12,69 +11,54 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import org.testcontainers.consul.ConsulContainer;
-import social.nova.contracts.auth.v1.AuthServiceGrpc;
-import social.nova.contracts.auth.v1.LoginRequest;
-import social.nova.contracts.auth.v1.RegisterRequest;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
-import social.nova.contracts.user.v1.GetUserRequest;
+import social.nova.contracts.user.v1.GetUserResponse;
+import social.nova.contracts.user.v1.Profile;
 import social.nova.contracts.user.v1.UserServiceGrpc;
+import social.nova.contracttesting.ProviderState;
+import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
+import social.nova.servicetesting.RegisteredStub;
+import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.ConsulHealth;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
 
-import static org.awaitility.Awaitility.await;
-
 /**
- * The content -> user -> auth chain, all real and in this JVM, on the shared PostgreSQL, Redis and
- * Consul containers. auth-service and user-service register in Consul, where the resilient
- * clients of their callers find them (the only way nova-rpc resolves a service).
+ * content-service, real, on the shared PostgreSQL, Redis and Consul containers, with what it calls
+ * stood in for by registered stub servers (nova-service-testing): auth-service publishes a key set
+ * and signs the tests' access tokens, user-service answers GetUser for the users a test declares.
+ * The stubs the tests exercise are written as content-service's consumer contracts with
+ * user-service and auth-service ({@code target/nova-contracts}), which the harness verifies against
+ * the real services. No other service's jar is on the test class path.
  */
 final class Platform implements AutoCloseable {
-    static final String PASSWORD = "correct horse battery";
+    static final String CONSUMER = "content-service";
+    static final Duration STARTUP = Duration.ofSeconds(30);
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    static final Duration STARTUP = Duration.ofSeconds(30);
 
-    final RunningService auth;
-    final RunningService users;
+    final StubbedAuthService auth;
+    final RegisteredStub users;
     final RunningService content;
-    private final ManagedChannel authChannel;
-    private final ManagedChannel userChannel;
     private final ManagedChannel contentChannel;
 
-    /** A registered, logged-in user. */
+    /** A user with an access token; whether user-service knows them is up to the test. */
     record User(String id, String username, String accessToken) {
     }
 
     private Platform() {
-        Map<String, String> registered = ServiceConfigs.registeredIn(SharedContainers.consul());
-        auth = startAuth(registered);
-        users = social.nova.user.Main.start(ServiceKit.create(ServiceConfigs.config(social.nova.user.Main.class,
-                "users", "users_service", registered)));
-        content = Main.start(ServiceKit.create(ServiceConfigs.config(Main.class, "content", "content_service",
-                Map.of("consul.url", SharedContainers.consulHttpUri().toString()))));
-        String host = registered.get("server.host");
-        authChannel = ManagedChannelBuilder.forAddress(host, auth.port()).usePlaintext().build();
-        userChannel = ManagedChannelBuilder.forAddress(host, users.port()).usePlaintext().build();
-        contentChannel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port()).usePlaintext().build();
+        auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
+        users = RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), CONSUMER, SharedContainers.consul());
         ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service");
+        content = startContentWith(SharedContainers.consul());
+        contentChannel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port()).usePlaintext().build();
     }
 
     static Platform shared() {
         return Shared.INSTANCE;
-    }
-
-    /** An auth-service on the shared database (same signing keys), registered as {@code consulConfig} says. */
-    static RunningService startAuth(Map<String, String> consulConfig) {
-        Map<String, String> config = new HashMap<>(consulConfig);
-        config.put("auth.passwords.memory-kib", "4096");
-        config.put("auth.limits.register-per-client.limit", "10000");
-        config.put("auth.limits.login-per-client.limit", "10000");
-        return social.nova.auth.Main.start(ServiceKit.create(
-                ServiceConfigs.config(social.nova.auth.Main.class, "auth", "auth_service", config)));
     }
 
     /** A content-service of its own whose Consul is {@code consul} (for outages of its dependencies). */
@@ -96,28 +80,33 @@ final class Platform implements AutoCloseable {
         return ContentServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel, bearer(user.accessToken())));
     }
 
-    UserServiceGrpc.UserServiceBlockingStub usersAs(User user) {
-        return UserServiceGrpc.newBlockingStub(ClientInterceptors.intercept(userChannel, bearer(user.accessToken())));
-    }
-
-    /** Registers and logs in a new user through auth-service (its profile arrives by event). */
+    /** A new user with a valid access token, whom user-service does not know: no stub answers for them. */
     User register() {
-        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String username = "c_" + suffix;
-        String email = "content-" + suffix + "@example.com";
-        var authStub = AuthServiceGrpc.newBlockingStub(authChannel);
-        String id = authStub.register(RegisterRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setUsername(username).setDisplayName("Writer " + suffix.substring(0, 6)).build()).getUserId();
-        String token = authStub.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
-        return new User(id, username, token);
+        String id = UUID.randomUUID().toString();
+        String username = "c_" + id.replace("-", "").substring(0, 20);
+        return new User(id, username, auth.accessToken(id));
     }
 
-    /** A new user whose profile user-service already has. */
+    /** A new user whose profile user-service has: GetUser of their id answers it. */
     User registerWithProfile() {
         User user = register();
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> usersAs(user).getUser(GetUserRequest.newBuilder().setUserId(user.id()).build()) != null);
+        users.stubs().stub(UserServiceGrpc.getGetUserMethod())
+                .given(ProviderState.of("a user exists").with("userId", user.id()).with("accessToken", user.accessToken()))
+                .whenField("user_id", user.id())
+                .describedAs("an author's profile exists")
+                .willReturn(GetUserResponse.newBuilder().setProfile(Profile.newBuilder()
+                        .setId(user.id()).setUsername(user.username())).build());
+        return user;
+    }
+
+    /** A user with a token whose profile user-service no longer has (deleted): GetUser is NOT_FOUND. */
+    User registerWithoutProfile() {
+        User user = register();
+        users.stubs().stub(UserServiceGrpc.getGetUserMethod())
+                .given(ProviderState.of("no user with the id").with("userId", user.id()).with("accessToken", user.accessToken()))
+                .whenField("user_id", user.id())
+                .describedAs("an author without a profile is NOT_FOUND")
+                .willFail(NovaException.notFound("user", user.id()));
         return user;
     }
 
@@ -129,12 +118,10 @@ final class Platform implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (ManagedChannel channel : new ManagedChannel[] {contentChannel, userChannel, authChannel}) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        contentChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         content.stop();
-        users.stop();
-        auth.stop();
+        users.close();
+        auth.close();
     }
 
     private static final class Shared {

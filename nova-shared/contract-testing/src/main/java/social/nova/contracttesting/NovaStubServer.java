@@ -19,7 +19,6 @@ import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
 import io.grpc.Context;
 import io.grpc.Contexts;
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -33,6 +32,7 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -41,6 +41,7 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * A stand-in for one Nova service in a consumer's tests: a real gRPC server on a loopback port
+ * (or {@link Builder#bindAddress another address})
  * serving the service's real descriptors (every method of its generated {@link ServiceDescriptor},
  * gRPC health and server reflection), answering from declarative {@link Stub stubs}.
  *
@@ -63,10 +64,11 @@ import io.grpc.stub.StreamObserver;
  *       quietly.</li>
  *   <li>Recording: every call, its request, its {@code authorization} and {@code x-request-id}
  *       headers and the stub that answered ({@link #calls()}).</li>
- *   <li>Consumer contract: with a {@link Builder#consumer consumer} name, {@link #close()} writes
+ *   <li>Consumer contract: with a {@link Builder#consumer consumer} name, the server writes
  *       {@code <consumer>--<provider>.json} into the contracts directory (system property
- *       {@code nova.contracts.dir}, default {@code target/nova-contracts}): one interaction per stub
- *       the tests exercised, from the first call it answered. Stubs of every server of the same
+ *       {@code nova.contracts.dir}, default {@code target/nova-contracts}) as stubs answer their
+ *       first call and at {@link #close()}: one interaction per stub the tests exercised, from the
+ *       first call it answered. Stubs of every server of the same
  *       consumer and provider in one test run end in the same file.</li>
  * </ul>
  * Unary and server-streaming methods are stubbed; a client-streaming call is matched on its first
@@ -90,6 +92,7 @@ public final class NovaStubServer implements AutoCloseable {
     private final List<String> unmatched = new CopyOnWriteArrayList<>();
     private final HealthStatusManager health = new HealthStatusManager();
     private final Server server;
+    private final String bindAddress;
     private volatile boolean closed;
 
     private NovaStubServer(Builder builder) {
@@ -106,7 +109,8 @@ public final class NovaStubServer implements AutoCloseable {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(provider, ServingStatus.SERVING);
         health.setStatus(service.getName(), ServingStatus.SERVING);
-        this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+        this.bindAddress = builder.bindAddress;
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, 0), InsecureServerCredentials.create())
                 .addService(ServerInterceptors.intercept(definition.build(), new HeaderCapture()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -131,9 +135,14 @@ public final class NovaStubServer implements AutoCloseable {
         return new Stub<>(this, method, proto.getInputType());
     }
 
-    /** {@code 127.0.0.1:<port>}: what the code under test dials, or registers in its discovery. */
+    /** {@code <bind address>:<port>} ({@code 127.0.0.1:<port>} by default): what the code under test dials. */
     public String target() {
-        return "127.0.0.1:" + port();
+        return (bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress) + ":" + port();
+    }
+
+    /** The address the server listens on. */
+    public String bindAddress() {
+        return bindAddress;
     }
 
     public int port() {
@@ -183,12 +192,21 @@ public final class NovaStubServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (consumer != null) {
-            ContractRecorder.record(contract(), contractsDirectory);
-        }
+        writeContract();
         if (!unmatched.isEmpty()) {
             throw new AssertionError(unmatched.size() + " call(s) to the " + provider + " stub matched no stub:\n  "
                     + String.join("\n  ", unmatched));
+        }
+    }
+
+    /**
+     * Writes the consumer contract now (with a consumer named). It is also written whenever a stub
+     * answers its first call and at {@link #close()}, so a server shared by a whole test run (closed
+     * at exit) leaves its contract on disk as the run goes.
+     */
+    public void writeContract() {
+        if (consumer != null) {
+            ContractRecorder.record(contract(), contractsDirectory);
         }
     }
 
@@ -236,7 +254,9 @@ public final class NovaStubServer implements AutoCloseable {
         String fullName = stub.method().getFullMethodName();
         if (answer.failure() != null) {
             StatusRuntimeException failure = answer.failure();
-            stub.recordExchange(new Stub.Exchange(request, headers, List.of(), failure));
+            if (stub.recordExchange(new Stub.Exchange(request, headers, List.of(), failure))) {
+                writeContract();
+            }
             calls.add(new RecordedCall<>(fullName, request, headers, Optional.of(stub.description()), failure.getStatus().getCode()));
             Metadata trailers = new Metadata();
             if (failure.getTrailers() != null) {
@@ -255,7 +275,9 @@ public final class NovaStubServer implements AutoCloseable {
             observer.onError(Status.INTERNAL.withDescription(why).asRuntimeException());
             return;
         }
-        stub.recordExchange(new Stub.Exchange(request, headers, List.copyOf(responses), null));
+        if (stub.recordExchange(new Stub.Exchange(request, headers, List.copyOf(responses), null))) {
+            writeContract();
+        }
         calls.add(new RecordedCall<>(fullName, request, headers, Optional.of(stub.description()), Status.Code.OK));
         responses.forEach(observer::onNext);
         observer.onCompleted();
@@ -328,6 +350,7 @@ public final class NovaStubServer implements AutoCloseable {
         private final ServiceDescriptor service;
         private String consumer;
         private Path contractsDirectory;
+        private String bindAddress = "127.0.0.1";
 
         private Builder(String provider, ServiceDescriptor service) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -353,7 +376,16 @@ public final class NovaStubServer implements AutoCloseable {
             return this;
         }
 
-        /** Starts the server on a free loopback port. */
+        /**
+         * Listens on {@code address} instead of loopback: an address a container reaches this
+         * machine at, for a stub that a Consul agent in a container must health-check.
+         */
+        public Builder bindAddress(String address) {
+            this.bindAddress = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** Starts the server on a free port of its bind address (loopback by default). */
         public NovaStubServer start() {
             return new NovaStubServer(this).start();
         }

@@ -196,9 +196,13 @@ public final class Stub<Req extends Message, Resp extends Message> {
                 mismatches);
     }
 
-    /** Remembers the first call this stub answered: the interaction the consumer contract records. */
-    void recordExchange(Exchange exchange) {
-        firstExchange.compareAndSet(null, exchange);
+    /**
+     * Remembers the first call this stub answered: the interaction the consumer contract records.
+     *
+     * @return whether it was the first
+     */
+    boolean recordExchange(Exchange exchange) {
+        return firstExchange.compareAndSet(null, exchange);
     }
 
     Optional<Exchange> firstExchange() {
