@@ -1,7 +1,7 @@
 package social.nova.user;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -11,13 +11,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import social.nova.contracts.auth.v1.AuthServiceGrpc;
-import social.nova.contracts.auth.v1.LoginRequest;
-import social.nova.contracts.auth.v1.RegisterRequest;
 import social.nova.contracts.user.v1.GetUserRequest;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
+import social.nova.db.OutboxEvent;
+import social.nova.servicetesting.PublishedEvents;
+import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.ConsulHealth;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
@@ -26,50 +26,40 @@ import social.nova.testing.ShutdownHooks;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real auth-service and user-service in this JVM, on the shared PostgreSQL, Redis and Consul
- * containers. auth-service registers in Consul, where user-service's resilient client finds it
- * (the only way nova-rpc resolves a service), and publishes UserRegistered through its outbox.
+ * user-service, real, on the shared PostgreSQL, Redis and Consul containers. What auth-service
+ * would do for it is stood in for: a registered auth-service stub (nova-service-testing) publishes
+ * the key set and signs the tests' access tokens, and a registration is the {@code UserRegistered}
+ * event auth-service's outbox relay would publish, put on the shared Redis in the same form. The
+ * stubs the tests exercise become user-service's consumer contract with auth-service.
  */
 final class Platform implements AutoCloseable {
-    static final String PASSWORD = "correct horse battery";
+    static final String CONSUMER = "user-service";
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Duration STARTUP = Duration.ofSeconds(30);
 
-    final RunningService auth;
+    final StubbedAuthService auth;
     final RunningService users;
-    private final ManagedChannel authChannel;
     private final ManagedChannel userChannel;
 
-    /** A registered, logged-in user. */
-    record User(String id, String username, String email, String accessToken) {
+    /** A registered user with an access token. */
+    record User(String id, String username, String accessToken) {
     }
 
     private Platform(Map<String, String> userOverrides) {
-        Map<String, String> authConfig = new HashMap<>(ServiceConfigs.registeredIn(SharedContainers.consul()));
-        authConfig.put("auth.passwords.memory-kib", "4096");
-        authConfig.put("auth.limits.register-per-client.limit", "10000");
-        authConfig.put("auth.limits.login-per-client.limit", "10000");
-        auth = social.nova.auth.Main.start(ServiceKit.create(
-                ServiceConfigs.config(social.nova.auth.Main.class, "auth", "auth_service", authConfig)));
-        Map<String, String> userConfig = new HashMap<>();
+        auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
+        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service");
+        Map<String, String> userConfig = new java.util.HashMap<>();
         userConfig.put("consul.url", SharedContainers.consulHttpUri().toString());
         userConfig.put("user.registrations.claim-min-idle", "PT1S");
         userConfig.put("user.registrations.claim-interval", "PT0.5S");
         userConfig.putAll(userOverrides);
         users = Main.start(ServiceKit.create(ServiceConfigs.config(Main.class, "users", "users_service", userConfig)));
-        String authHost = authConfig.get("server.host");
-        authChannel = ManagedChannelBuilder.forAddress(authHost, auth.port()).usePlaintext().build();
         userChannel = ManagedChannelBuilder.forAddress("127.0.0.1", users.port()).usePlaintext().build();
-        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service");
     }
 
     static Platform shared() {
         return Shared.INSTANCE;
-    }
-
-    AuthServiceGrpc.AuthServiceBlockingStub auth() {
-        return AuthServiceGrpc.newBlockingStub(authChannel);
     }
 
     /** user-service as {@code user} calls it. */
@@ -88,16 +78,19 @@ final class Platform implements AutoCloseable {
         return UserServiceGrpc.newBlockingStub(userChannel);
     }
 
-    /** Registers and logs in a new user through auth-service (its profile arrives by event). */
+    /**
+     * A new user as auth-service registers one: the {@code UserRegistered} event (the payload
+     * auth-service writes: id, username, display name, time; no email) on {@code nova.events.user},
+     * and an access token signed by the auth stub. The profile follows from the event.
+     */
     User register() {
-        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String id = UUID.randomUUID().toString();
+        String suffix = id.replace("-", "").substring(0, 20);
         String username = "u_" + suffix;
-        String email = "user-" + suffix + "@example.com";
-        String id = auth().register(RegisterRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setUsername(username).setDisplayName("User " + suffix.substring(0, 6)).build()).getUserId();
-        String token = auth().login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
-        return new User(id, username, email, token);
+        String payload = "{\"userId\":\"" + id + "\",\"username\":\"" + username + "\",\"displayName\":\"User "
+                + suffix.substring(0, 6) + "\",\"registeredAt\":\"" + Instant.now() + "\"}";
+        PublishedEvents.publish(OutboxEvent.of("user", id, "UserRegistered", payload), "auth");
+        return new User(id, username, auth.accessToken(id));
     }
 
     /** A new user whose profile user-service already has. */
@@ -111,9 +104,8 @@ final class Platform implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         userChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        authChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         users.stop();
-        auth.stop();
+        auth.close();
     }
 
     private static final class Shared {

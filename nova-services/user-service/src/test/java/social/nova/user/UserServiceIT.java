@@ -40,8 +40,9 @@ import static social.nova.testing.GrpcErrors.violatedFields;
 import static org.awaitility.Awaitility.await;
 
 /**
- * user-service over real gRPC, on real PostgreSQL, Redis and Consul, with a real auth-service
- * issuing the tokens and publishing the registrations: what a caller of each RPC sees.
+ * user-service over real gRPC, on real PostgreSQL, Redis and Consul, with auth-service stood in for
+ * ({@link Platform}: tokens from a registered stub, registrations as the events auth-service
+ * publishes): what a caller of each RPC sees.
  */
 class UserServiceIT {
     private final Platform platform = Platform.shared();

@@ -1,5 +1,6 @@
 package social.nova.db;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +51,24 @@ public record OutboxEvent(UUID eventId, String aggregateType, String aggregateId
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new OutboxEvent(eventId, aggregateType, aggregateId, eventType, payload, more);
+    }
+
+    /**
+     * The Redis stream entry {@link OutboxRelay} publishes for this event: {@code event-id},
+     * {@code event-type}, {@code aggregate-type}, {@code aggregate-id}, {@code payload},
+     * {@code created-at}, {@code source-schema} and one {@code header.<name>} per header.
+     */
+    public Map<String, String> streamFields(String sourceSchema, Instant createdAt) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("event-id", eventId.toString());
+        fields.put("event-type", eventType);
+        fields.put("aggregate-type", aggregateType);
+        fields.put("aggregate-id", aggregateId);
+        fields.put("payload", payload);
+        fields.put("created-at", createdAt.toString());
+        fields.put("source-schema", sourceSchema);
+        headers.forEach((name, value) -> fields.put("header." + name, value));
+        return fields;
     }
 
     private static void requireText(String name, String value) {

@@ -227,16 +227,8 @@ public final class OutboxRelay implements AutoCloseable {
         }
 
         Map<String, String> fields(String sourceSchema) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("event-id", eventId.toString());
-            fields.put("event-type", eventType);
-            fields.put("aggregate-type", aggregateType);
-            fields.put("aggregate-id", aggregateId);
-            fields.put("payload", payload);
-            fields.put("created-at", createdAt.toInstant().toString());
-            fields.put("source-schema", sourceSchema);
-            headers.forEach((name, value) -> fields.put("header." + name, value));
-            return fields;
+            return new OutboxEvent(eventId, aggregateType, aggregateId, eventType, payload, headers)
+                    .streamFields(sourceSchema, createdAt.toInstant());
         }
 
         private static String[] strings(Array array) throws SQLException {
