@@ -1,6 +1,7 @@
 package social.nova.search;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -12,65 +13,48 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import org.jdbi.v3.core.Jdbi;
-import social.nova.contracts.auth.v1.AuthServiceGrpc;
-import social.nova.contracts.auth.v1.LoginRequest;
-import social.nova.contracts.auth.v1.RegisterRequest;
-import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.search.v1.SearchServiceGrpc;
-import social.nova.contracts.user.v1.GetUserRequest;
-import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
+import social.nova.servicetesting.NovaEvents;
+import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.ConsulHealth;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
 
-import static org.awaitility.Awaitility.await;
 
 /**
- * search-service and the producers of its events, all real and in this JVM, on the shared
- * PostgreSQL, Redis and Consul containers: auth-service (UserRegistered, and the keys tokens are
- * verified with), user-service (UserProfileUpdated, UserBlocked, UserUnblocked) and
- * content-service (PostCreated, PostDeleted). auth-service and user-service register in Consul,
- * where their callers' resilient clients find them.
+ * search-service, real, on the shared PostgreSQL, Redis and Consul containers, with the producers of
+ * its events and its token keys stood in for (nova-service-testing): a registered auth-service stub
+ * publishes the key set and signs the tests' tokens, and every change a test makes is the event its
+ * producer would publish ({@code UserRegistered} as auth-service, {@code UserProfileUpdated},
+ * {@code UserBlocked}, {@code UserUnblocked} as user-service, {@code PostCreated},
+ * {@code PostDeleted} as content-service), put on the shared Redis in the same form. The stubs the
+ * tests exercise become search-service's consumer contract with auth-service. No other service's
+ * jar is on the test class path.
  */
 final class Platform implements AutoCloseable {
-    static final String PASSWORD = "correct horse battery";
+    static final String CONSUMER = "search-service";
     static final Duration STARTUP = Duration.ofSeconds(30);
     static final String DATABASE = "nova_search";
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    final RunningService auth;
-    final RunningService users;
-    final RunningService content;
+    final StubbedAuthService auth;
     final RunningService search;
-    private final ManagedChannel authChannel;
-    private final ManagedChannel userChannel;
-    private final ManagedChannel contentChannel;
     private final ManagedChannel searchChannel;
 
-    /** A registered, logged-in user. */
+    /** A registered user with an access token. */
     record User(String id, String username, String displayName, String accessToken) {
     }
 
     private Platform() {
-        Map<String, String> registered = ServiceConfigs.registeredIn(SharedContainers.consul());
-        auth = startAuth(registered);
-        users = social.nova.user.Main.start(ServiceKit.create(ServiceConfigs.config(social.nova.user.Main.class,
-                "users", "users_service", registered)));
-        content = social.nova.content.Main.start(ServiceKit.create(ServiceConfigs.config(
-                social.nova.content.Main.class, "content", "content_service",
-                Map.of("consul.url", SharedContainers.consulHttpUri().toString()))));
+        auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
+        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service");
         // The ITs poll searches until the index catches up: far more calls than a person makes.
         search = startSearch(Map.of("search.limits.search.limit", "1000000"));
-        String host = registered.get("server.host");
-        authChannel = ManagedChannelBuilder.forAddress(host, auth.port()).usePlaintext().build();
-        userChannel = ManagedChannelBuilder.forAddress(host, users.port()).usePlaintext().build();
-        contentChannel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port()).usePlaintext().build();
         searchChannel = ManagedChannelBuilder.forAddress("127.0.0.1", search.port()).usePlaintext().build();
-        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service");
     }
 
     static Platform shared() {
@@ -116,15 +100,6 @@ final class Platform implements AutoCloseable {
         return Jdbi.create(jdbcUrl(utf8Database()), SharedContainers.SUPERUSER, SharedContainers.SUPERUSER_PASSWORD);
     }
 
-    private static RunningService startAuth(Map<String, String> consulConfig) {
-        Map<String, String> config = new HashMap<>(consulConfig);
-        config.put("auth.passwords.memory-kib", "4096");
-        config.put("auth.limits.register-per-client.limit", "10000");
-        config.put("auth.limits.login-per-client.limit", "10000");
-        return social.nova.auth.Main.start(ServiceKit.create(
-                ServiceConfigs.config(social.nova.auth.Main.class, "auth", "auth_service", config)));
-    }
-
     SearchServiceGrpc.SearchServiceBlockingStub searchAs(User user) {
         return searchAs(searchChannel, user);
     }
@@ -137,31 +112,38 @@ final class Platform implements AutoCloseable {
         return SearchServiceGrpc.newBlockingStub(searchChannel);
     }
 
-    ContentServiceGrpc.ContentServiceBlockingStub contentAs(User user) {
-        return ContentServiceGrpc.newBlockingStub(ClientInterceptors.intercept(contentChannel, bearer(user.accessToken())));
-    }
-
-    UserServiceGrpc.UserServiceBlockingStub usersAs(User user) {
-        return UserServiceGrpc.newBlockingStub(ClientInterceptors.intercept(userChannel, bearer(user.accessToken())));
-    }
-
-    /**
-     * Registers and logs in a new user with this display name through auth-service, and waits until
-     * user-service has the profile (so that it can post, block and update it).
-     */
+    /** A new user as auth-service registers one (the UserRegistered event), with a token of the auth stub. */
     User register(String displayName) {
-        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String username = "s_" + suffix;
-        String email = "search-" + suffix + "@example.com";
-        var authStub = AuthServiceGrpc.newBlockingStub(authChannel);
-        String id = authStub.register(RegisterRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setUsername(username).setDisplayName(displayName).build()).getUserId();
-        String token = authStub.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
-        User user = new User(id, username, displayName, token);
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> usersAs(user).getUser(GetUserRequest.newBuilder().setUserId(user.id()).build()) != null);
-        return user;
+        String id = UUID.randomUUID().toString();
+        String username = "s_" + id.replace("-", "").substring(0, 20);
+        NovaEvents.userRegistered(id, username, displayName);
+        return new User(id, username, displayName, auth.accessToken(id));
+    }
+
+    /** The user changes their display name, as user-service announces it (UserProfileUpdated, bio unchanged and empty). */
+    void changeDisplayName(User user, String displayName) {
+        NovaEvents.userProfileUpdated(user.id(), user.username(), displayName, "");
+    }
+
+    /** {@code blocker} blocks {@code blocked} (UserBlocked; neither followed the other). */
+    void block(User blocker, User blocked) {
+        NovaEvents.userBlocked(blocker.id(), blocked.id());
+    }
+
+    void unblock(User blocker, User blocked) {
+        NovaEvents.userUnblocked(blocker.id(), blocked.id());
+    }
+
+    /** A post by {@code author}, as content-service announces it (PostCreated); returns its id. */
+    String post(User author, String text) {
+        String id = UUID.randomUUID().toString();
+        NovaEvents.postCreated(id, author.id(), text, Instant.now());
+        return id;
+    }
+
+    /** {@code author} deletes the post (PostDeleted). */
+    void deletePost(User author, String postId) {
+        NovaEvents.postDeleted(postId, author.id());
     }
 
     private static io.grpc.ClientInterceptor bearer(String token) {
@@ -172,13 +154,9 @@ final class Platform implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (ManagedChannel channel : new ManagedChannel[] {searchChannel, contentChannel, userChannel, authChannel}) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        searchChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         search.stop();
-        content.stop();
-        users.stop();
-        auth.stop();
+        auth.close();
     }
 
     private static final class Shared {

@@ -23,16 +23,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import social.nova.contracts.common.v1.PageRequest;
 import social.nova.contracts.common.v1.TimeWindow;
-import social.nova.contracts.content.v1.CreatePostRequest;
-import social.nova.contracts.content.v1.DeletePostRequest;
 import social.nova.contracts.search.v1.PostHit;
 import social.nova.contracts.search.v1.SearchPostsRequest;
 import social.nova.contracts.search.v1.SearchPostsResponse;
 import social.nova.contracts.search.v1.SearchUsersRequest;
 import social.nova.contracts.search.v1.UserHit;
-import social.nova.contracts.user.v1.BlockRequest;
-import social.nova.contracts.user.v1.UnblockRequest;
-import social.nova.contracts.user.v1.UpdateProfileRequest;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
@@ -44,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * search-service over real gRPC, its index fed by the events of the real auth-service,
- * user-service and content-service. Every test uses words of its own ({@link #word()}), so tests
- * do not see each other's users and posts.
+ * search-service over real gRPC, its index fed by the events auth-, user- and content-service
+ * publish (published by {@link Platform} as they would). Every test uses words of its own
+ * ({@link #word()}), so tests do not see each other's users and posts.
  */
 class SearchServiceIT {
     /** The contract's promise: results lag their sources by a few seconds at most. */
@@ -76,7 +71,7 @@ class SearchServiceIT {
         Platform.User user = platform.register("Before " + before);
         awaitUsers(user, before, hits -> assertThat(ids(hits)).containsExactly(user.id()));
 
-        platform.usersAs(user).updateProfile(UpdateProfileRequest.newBuilder().setDisplayName("After " + after).build());
+        platform.changeDisplayName(user, "After " + after);
         awaitUsers(user, after, hits -> assertThat(ids(hits)).containsExactly(user.id()));
         assertThat(users(user, before)).isEmpty();
         assertThat(users(user, after).getFirst().getDisplayName()).isEqualTo("After " + after);
@@ -197,7 +192,7 @@ class SearchServiceIT {
                 found -> assertThat(postIds(found)).containsExactly(postId));
         assertThat(ids(users(caller, word))).containsExactly(blocker.id());
 
-        platform.usersAs(blocker).block(BlockRequest.newBuilder().setUserId(caller.id()).build());
+        platform.block(blocker, caller);
         awaitUsers(caller, word, hits -> assertThat(hits).isEmpty());
         assertThat(posts(caller, SearchPostsRequest.newBuilder().setQuery(word))).isEmpty();
         assertThat(ids(users(bystander, word))).containsExactly(blocker.id());
@@ -205,7 +200,7 @@ class SearchServiceIT {
         // The blocker still finds the one they block: only who blocks the caller is left out.
         assertThat(ids(users(blocker, "caller"))).contains(caller.id());
 
-        platform.usersAs(blocker).unblock(UnblockRequest.newBuilder().setUserId(caller.id()).build());
+        platform.unblock(blocker, caller);
         awaitUsers(caller, word, hits -> assertThat(ids(hits)).containsExactly(blocker.id()));
         assertThat(postIds(posts(caller, SearchPostsRequest.newBuilder().setQuery(word)))).containsExactly(postId);
     }
@@ -219,7 +214,7 @@ class SearchServiceIT {
         awaitPosts(author, SearchPostsRequest.newBuilder().setQuery(word),
                 found -> assertThat(postIds(found)).containsExactlyInAnyOrder(kept, deleted));
 
-        platform.contentAs(author).deletePost(DeletePostRequest.newBuilder().setPostId(deleted).build());
+        platform.deletePost(author, deleted);
         awaitPosts(author, SearchPostsRequest.newBuilder().setQuery(word),
                 found -> assertThat(postIds(found)).containsExactly(kept));
     }
@@ -434,7 +429,7 @@ class SearchServiceIT {
     }
 
     private String post(Platform.User author, String text) {
-        return platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText(text).build()).getPost().getId();
+        return platform.post(author, text);
     }
 
     private List<UserHit> users(Platform.User caller, String query) {

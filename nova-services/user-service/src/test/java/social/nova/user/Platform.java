@@ -1,7 +1,6 @@
 package social.nova.user;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +14,7 @@ import social.nova.contracts.user.v1.GetUserRequest;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
-import social.nova.db.OutboxEvent;
-import social.nova.servicetesting.PublishedEvents;
+import social.nova.servicetesting.NovaEvents;
 import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.ConsulHealth;
 import social.nova.testing.ServiceConfigs;
@@ -87,9 +85,7 @@ final class Platform implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         String suffix = id.replace("-", "").substring(0, 20);
         String username = "u_" + suffix;
-        String payload = "{\"userId\":\"" + id + "\",\"username\":\"" + username + "\",\"displayName\":\"User "
-                + suffix.substring(0, 6) + "\",\"registeredAt\":\"" + Instant.now() + "\"}";
-        PublishedEvents.publish(OutboxEvent.of("user", id, "UserRegistered", payload), "auth");
+        NovaEvents.userRegistered(id, username, "User " + suffix.substring(0, 6));
         return new User(id, username, auth.accessToken(id));
     }
 
