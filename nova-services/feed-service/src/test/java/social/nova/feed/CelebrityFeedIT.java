@@ -9,14 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import social.nova.contracts.common.v1.PageRequest;
-import social.nova.contracts.content.v1.CreatePostRequest;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.feed.v1.FeedReason;
 import social.nova.contracts.feed.v1.GetFeedRequest;
 import social.nova.contracts.feed.v1.GetFeedResponse;
-import social.nova.contracts.user.v1.BlockRequest;
-import social.nova.contracts.user.v1.FollowRequest;
-import social.nova.contracts.user.v1.UnfollowRequest;
 import social.nova.kit.RunningService;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,10 +53,10 @@ class CelebrityFeedIT {
         List<Platform.User> fans = List.of(platform.registerWithProfile(), platform.registerWithProfile(),
                 platform.registerWithProfile());
         for (Platform.User fan : fans) {
-            platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(celebrity.id()).build());
+            platform.follow(fan, celebrity);
         }
         Platform.User fan = fans.getFirst();
-        platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(regular.id()).build());
+        platform.follow(fan, regular);
         await().atMost(Duration.ofSeconds(10)).until(() -> FeedServiceIT.count(
                 "SELECT coalesce(max(followers), 0) FROM feed_celebrity.follower_counts WHERE user_id = ?::uuid",
                 celebrity.id()) == 3);
@@ -79,8 +75,8 @@ class CelebrityFeedIT {
         assertThat(timelineRows(star.getId())).isEqualTo(1);
         assertThat(timelineRows(plain.getId())).isEqualTo(2);
 
-        platform.usersAs(fan).unfollow(UnfollowRequest.newBuilder().setUserId(celebrity.id()).build());
-        platform.usersAs(celebrity).block(BlockRequest.newBuilder().setUserId(fans.get(1).id()).build());
+        platform.unfollow(fan, celebrity);
+        platform.block(celebrity, fans.get(1));
         await().atMost(WITHIN).untilAsserted(() -> {
             assertThat(postIds(feed(fan))).containsExactly(plain.getId());
             assertThat(postIds(feed(fans.get(1)))).isEmpty();
@@ -89,7 +85,7 @@ class CelebrityFeedIT {
     }
 
     private Post post(Platform.User author, String text) {
-        return platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText(text).build()).getPost();
+        return platform.post(author, text);
     }
 
     private GetFeedResponse feed(Platform.User user) {

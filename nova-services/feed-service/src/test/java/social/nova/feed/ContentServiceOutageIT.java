@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.consul.ConsulContainer;
-import social.nova.contracts.content.v1.CreatePostRequest;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.feed.v1.GetExperimentAssignmentRequest;
 import social.nova.contracts.feed.v1.GetFeedRequest;
@@ -18,7 +17,7 @@ import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
 import social.nova.testing.ConsulHealth;
 import social.nova.testing.GrpcErrors;
-import social.nova.testing.ServiceConfigs;
+import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * With no healthy content-service, feed-service cannot hydrate posts: GetFeed is UNAVAILABLE
  * naming content-service (not INTERNAL), while the experiments, which need no other service, keep
- * working. The outage is made with a Consul agent of the test's own that knows auth-service but no
- * content-service, and a feed-service of its own (schema {@code feed_outage}, its own consumer
+ * working. The outage is made with a Consul agent of the test's own that knows an auth-service (a
+ * stub with keys of its own) but no content-service, and a feed-service of its own (schema {@code feed_outage}, its own consumer
  * groups), so the shared platform stays intact.
  */
 class ContentServiceOutageIT {
@@ -37,12 +36,11 @@ class ContentServiceOutageIT {
     void getFeedIsUnavailableWhileContentServiceIsDownAndExperimentsStillWork() throws Exception {
         Platform platform = Platform.shared();
         Platform.User author = platform.registerWithProfile();
-        Post post = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("before").build())
-                .getPost();
+        Post post = platform.post(author, "before");
 
         try (ConsulContainer consul = SharedContainers.newConsul()) {
             consul.start();
-            RunningService auth = Platform.startAuth(ServiceConfigs.registeredIn(consul));
+            StubbedAuthService auth = StubbedAuthService.start(Platform.CONSUMER, consul);
             Map<String, String> config = new HashMap<>();
             config.put("consul.url", SharedContainers.consulHttpUri(consul).toString());
             config.put("feed.events.posts.group", "feed-service-outage-it");
@@ -53,7 +51,9 @@ class ContentServiceOutageIT {
                 ConsulHealth.awaitPassing(consul, Platform.STARTUP, "auth-service");
                 await().atMost(Duration.ofSeconds(10)).until(() -> FeedServiceIT.count(
                         "SELECT count(*) FROM feed_outage.timeline WHERE post_id = ?::uuid", post.getId()) == 1);
-                var client = Platform.feedAs(channel, author);
+                // The feed of its own verifies tokens with the keys of the auth stub in its own Consul.
+                var client = Platform.feedAs(channel, new Platform.User(author.id(), author.username(),
+                        auth.accessToken(author.id())));
 
                 NovaException error = GrpcErrors.failure(() -> client.getFeed(GetFeedRequest.getDefaultInstance()));
                 assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -67,7 +67,7 @@ class ContentServiceOutageIT {
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 feed.stop();
-                auth.stop();
+                auth.close();
             }
         }
     }

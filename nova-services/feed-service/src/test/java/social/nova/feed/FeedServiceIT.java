@@ -18,13 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.StreamEntryID;
 import social.nova.contracts.common.v1.PageRequest;
 import social.nova.contracts.common.v1.TimeWindow;
-import social.nova.contracts.content.v1.CreatePostRequest;
-import social.nova.contracts.content.v1.DeletePostRequest;
-import social.nova.contracts.content.v1.LikePostRequest;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.feed.v1.Experiment;
 import social.nova.contracts.feed.v1.ExperimentAssignment;
@@ -39,11 +34,9 @@ import social.nova.contracts.feed.v1.GetTrendingResponse;
 import social.nova.contracts.feed.v1.ListExperimentsRequest;
 import social.nova.contracts.feed.v1.ListExperimentsResponse;
 import social.nova.contracts.feed.v1.TrendingPost;
-import social.nova.contracts.user.v1.BlockRequest;
-import social.nova.contracts.user.v1.FollowRequest;
-import social.nova.contracts.user.v1.UnfollowRequest;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
+import social.nova.servicetesting.NovaEvents;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,8 +45,9 @@ import static social.nova.testing.GrpcErrors.violatedFields;
 import static org.awaitility.Awaitility.await;
 
 /**
- * feed-service over real gRPC, fed by the real events of a real user-service and content-service
- * (follows, posts, likes, deletes), hydrating posts from content-service with the caller's token.
+ * feed-service over real gRPC, fed by the events user-service and content-service publish (follows,
+ * posts, likes, deletes; published by {@link Platform} as they would), hydrating posts from the
+ * content-service stub with the caller's token.
  */
 class FeedServiceIT {
     /** The requirement: a post or a follow reaches the feeds within 2 s. */
@@ -81,7 +75,7 @@ class FeedServiceIT {
     void aFollowedAuthorsPostAndTheCallersOwnPostsAppearWithinTwoSeconds() {
         Platform.User a = platform.registerWithProfile();
         Platform.User b = platform.registerWithProfile();
-        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        platform.follow(b, a);
 
         Post byA = post(a, "hello from A");
         Post byB = post(b, "hello from B");
@@ -112,11 +106,11 @@ class FeedServiceIT {
         List<String> posts = List.of(post(a, "one").getId(), post(a, "two").getId(), post(a, "three").getId());
         await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(a))).hasSize(3));
 
-        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        platform.follow(b, a);
         await().atMost(WITHIN).untilAsserted(() ->
                 assertThat(postIds(feed(b))).containsExactly(posts.get(2), posts.get(1), posts.get(0)));
 
-        platform.usersAs(b).unfollow(UnfollowRequest.newBuilder().setUserId(a.id()).build());
+        platform.unfollow(b, a);
         await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).isEmpty());
     }
 
@@ -124,8 +118,8 @@ class FeedServiceIT {
     void aBlockHidesEachUsersPostsFromTheOther() {
         Platform.User a = platform.registerWithProfile();
         Platform.User b = platform.registerWithProfile();
-        platform.usersAs(a).follow(FollowRequest.newBuilder().setUserId(b.id()).build());
-        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        platform.follow(a, b);
+        platform.follow(b, a);
         Post byA = post(a, "from A");
         Post byB = post(b, "from B");
         await().atMost(WITHIN).untilAsserted(() -> {
@@ -133,7 +127,7 @@ class FeedServiceIT {
             assertThat(postIds(feed(b))).contains(byA.getId());
         });
 
-        platform.usersAs(b).block(BlockRequest.newBuilder().setUserId(a.id()).build());
+        platform.block(b, a);
         await().atMost(WITHIN).untilAsserted(() -> {
             assertThat(postIds(feed(a))).containsExactly(byA.getId());
             assertThat(postIds(feed(b))).containsExactly(byB.getId());
@@ -144,12 +138,12 @@ class FeedServiceIT {
     void aDeletedPostLeavesEveryFeed() {
         Platform.User a = platform.registerWithProfile();
         Platform.User b = platform.registerWithProfile();
-        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        platform.follow(b, a);
         Post kept = post(a, "kept");
         Post deleted = post(a, "deleted");
         await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).contains(deleted.getId()));
 
-        platform.contentAs(a).deletePost(DeletePostRequest.newBuilder().setPostId(deleted.getId()).build());
+        platform.deletePost(a, deleted);
         // At once (GetPosts no longer returns it), and from the timeline table once PostDeleted is handled.
         assertThat(postIds(feed(b))).containsExactly(kept.getId());
         await().atMost(WITHIN).until(() -> timelineRows(deleted.getId()) == 0);
@@ -162,7 +156,7 @@ class FeedServiceIT {
         Platform.User c = platform.registerWithProfile();
         Post older = post(c, "written before everything else");
         Platform.User b = userInVariant(variant);
-        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(a.id()).build());
+        platform.follow(b, a);
         List<String> posts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             posts.add(post(a, "post " + i).getId());
@@ -172,7 +166,7 @@ class FeedServiceIT {
         GetFeedResponse first = page(b, 2, "");
         // While B pages: a new post, and a follow whose back-fill adds an older post below B's position.
         Post late = post(a, "arrives while paging");
-        platform.usersAs(b).follow(FollowRequest.newBuilder().setUserId(c.id()).build());
+        platform.follow(b, c);
         await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).contains(late.getId(), older.getId()));
 
         List<String> seen = new ArrayList<>(postIds(first));
@@ -231,8 +225,8 @@ class FeedServiceIT {
         Platform.User a = platform.registerWithProfile();
         Platform.User b = platform.registerWithProfile();
         Post post = post(a, "like me");
-        platform.contentAs(b).likePost(LikePostRequest.newBuilder().setPostId(post.getId()).build());
-        platform.contentAs(a).likePost(LikePostRequest.newBuilder().setPostId(post.getId()).build());
+        platform.like(b, post);
+        platform.like(a, post);
 
         for (TimeWindow window : List.of(TimeWindow.TIME_WINDOW_HOUR, TimeWindow.TIME_WINDOW_UNSPECIFIED,
                 TimeWindow.TIME_WINDOW_WEEK)) {
@@ -248,7 +242,7 @@ class FeedServiceIT {
         assertThat(answer.hasComputedAt()).isTrue();
         assertThat(Instant.ofEpochSecond(answer.getComputedAt().getSeconds())).isAfter(Instant.now().minusSeconds(60));
 
-        platform.contentAs(a).deletePost(DeletePostRequest.newBuilder().setPostId(post.getId()).build());
+        platform.deletePost(a, post);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(trendingPost(b, TimeWindow.TIME_WINDOW_HOUR, post.getId())).isNull());
     }
@@ -329,20 +323,10 @@ class FeedServiceIT {
         Platform.User author = platform.registerWithProfile();
         // The followers arrive as UserFollowed events on nova.events.user, as user-service publishes them.
         List<UUID> followers = new ArrayList<>();
-        try (RedisClient redis = RedisClient.create(SharedContainers.redis().getHost(),
-                SharedContainers.redis().getRedisPort())) {
-            for (int i = 0; i < 1_000; i++) {
-                UUID follower = UUID.randomUUID();
-                followers.add(follower);
-                redis.xadd("nova.events.user", StreamEntryID.NEW_ENTRY, Map.of(
-                        "event-id", UUID.randomUUID().toString(),
-                        "event-type", "UserFollowed",
-                        "aggregate-type", "user",
-                        "aggregate-id", follower.toString(),
-                        "payload", "{\"followerId\":\"%s\",\"followeeId\":\"%s\",\"followedAt\":\"%s\"}"
-                                .formatted(follower, author.id(), Instant.now()),
-                        "created-at", Instant.now().toString()));
-            }
+        for (int i = 0; i < 1_000; i++) {
+            UUID follower = UUID.randomUUID();
+            followers.add(follower);
+            NovaEvents.userFollowed(follower.toString(), author.id());
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> followerCount(author.id()) == 1_000);
@@ -370,7 +354,7 @@ class FeedServiceIT {
     }
 
     private Post post(Platform.User author, String text) {
-        return platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText(text).build()).getPost();
+        return platform.post(author, text);
     }
 
     private GetFeedResponse feed(Platform.User user) {

@@ -4,6 +4,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -14,75 +19,73 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import social.nova.contracts.auth.v1.AuthServiceGrpc;
-import social.nova.contracts.auth.v1.LoginRequest;
-import social.nova.contracts.auth.v1.RegisterRequest;
+import com.google.protobuf.Timestamp;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
+import social.nova.contracts.content.v1.GetPostsResponse;
+import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.feed.v1.FeedServiceGrpc;
-import social.nova.contracts.user.v1.GetUserRequest;
-import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
+import social.nova.contracttesting.ProviderState;
 import social.nova.kit.ServiceKit;
+import social.nova.servicetesting.NovaEvents;
+import social.nova.servicetesting.RegisteredStub;
+import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.ConsulHealth;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
 
-import static org.awaitility.Awaitility.await;
 
 /**
- * The feed -> content -> user -> auth chain, all real and in this JVM, on the shared PostgreSQL,
- * Redis and Consul containers. auth-service, user-service and content-service register in Consul,
- * where the resilient clients of their callers find them (the only way nova-rpc resolves a
- * service); feed-service is called directly. Its trending lists are recomputed every 0.5 s.
+ * feed-service, real, on the shared PostgreSQL, Redis and Consul containers, with everything it
+ * depends on stood in for (nova-service-testing):
+ * <ul>
+ *   <li>auth-service: a registered stub publishing the key set; tokens are signed by it;</li>
+ *   <li>content-service: a registered stub whose {@code GetPosts} hydrates from the posts the
+ *       tests wrote ({@link #post}), with like counts and "liked by caller" as content-service
+ *       computes them; and the {@code PostCreated}, {@code PostLiked}, {@code PostDeleted} events
+ *       content-service would publish;</li>
+ *   <li>user-service: the {@code UserFollowed}, {@code UserUnfollowed} and {@code UserBlocked}
+ *       events it would publish (a block first ends the follows in both directions).</li>
+ * </ul>
+ * What feed-service relies on is pinned per post by a stub in the consumer contract: GetPosts of the
+ * author's own post, asked with the author's token. No other service's jar is on the test class path.
+ * Its trending lists are recomputed every 0.5 s.
  */
 final class Platform implements AutoCloseable {
-    static final String PASSWORD = "correct horse battery";
+    static final String CONSUMER = "feed-service";
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Duration STARTUP = Duration.ofSeconds(30);
 
-    final RunningService auth;
-    final RunningService users;
-    final RunningService content;
+    final StubbedAuthService auth;
+    final RegisteredStub content;
     final RunningService feed;
-    private final ManagedChannel authChannel;
-    private final ManagedChannel userChannel;
-    private final ManagedChannel contentChannel;
     private final ManagedChannel feedChannel;
+    private final Map<String, Post> posts = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> likes = new ConcurrentHashMap<>();
+    private final Map<String, String> tokenOwners = new ConcurrentHashMap<>();
+    private final Set<String> follows = ConcurrentHashMap.newKeySet();
 
-    /** A registered, logged-in user. */
+    /** A user with an access token. */
     record User(String id, String username, String accessToken) {
     }
 
     private Platform() {
-        Map<String, String> registered = ServiceConfigs.registeredIn(SharedContainers.consul());
-        auth = startAuth(registered);
-        users = social.nova.user.Main.start(ServiceKit.create(ServiceConfigs.config(social.nova.user.Main.class,
-                "users", "users_service", registered)));
-        content = social.nova.content.Main.start(ServiceKit.create(ServiceConfigs.config(
-                social.nova.content.Main.class, "content", "content_service", registered)));
-        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service", "content-service");
+        auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
+        content = RegisteredStub.start("content-service", ContentServiceGrpc.getServiceDescriptor(), CONSUMER,
+                SharedContainers.consul());
+        content.stubs().stub(ContentServiceGrpc.getGetPostsMethod())
+                .describedAs("hydrates the posts the tests wrote")
+                .excludedFromContract()
+                .willAnswer((request, headers) -> hydrate(request.getPostIdsList(), headers));
+        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "content-service");
         feed = startFeed("feed", "feed_service", Map.of());
-        String host = registered.get("server.host");
-        authChannel = ManagedChannelBuilder.forAddress(host, auth.port()).usePlaintext().build();
-        userChannel = ManagedChannelBuilder.forAddress(host, users.port()).usePlaintext().build();
-        contentChannel = ManagedChannelBuilder.forAddress(host, content.port()).usePlaintext().build();
         feedChannel = channelTo(feed);
     }
 
     static Platform shared() {
         return Shared.INSTANCE;
-    }
-
-    /** An auth-service on the shared database (same signing keys), registered as {@code consulConfig} says. */
-    static RunningService startAuth(Map<String, String> consulConfig) {
-        Map<String, String> config = new HashMap<>(consulConfig);
-        config.put("auth.passwords.memory-kib", "4096");
-        config.put("auth.limits.register-per-client.limit", "10000");
-        config.put("auth.limits.login-per-client.limit", "10000");
-        return social.nova.auth.Main.start(ServiceKit.create(
-                ServiceConfigs.config(social.nova.auth.Main.class, "auth", "auth_service", config)));
     }
 
     /**
@@ -117,27 +120,79 @@ final class Platform implements AutoCloseable {
         return FeedServiceGrpc.newBlockingStub(feedChannel);
     }
 
-    ContentServiceGrpc.ContentServiceBlockingStub contentAs(User user) {
-        return ContentServiceGrpc.newBlockingStub(ClientInterceptors.intercept(contentChannel, bearer(user.accessToken())));
-    }
-
-    UserServiceGrpc.UserServiceBlockingStub usersAs(User user) {
-        return UserServiceGrpc.newBlockingStub(ClientInterceptors.intercept(userChannel, bearer(user.accessToken())));
-    }
-
-    /** A new user whose profile user-service already has (content-service lets only such users post). */
+    /** A new user with a token of the auth stub (feed-service needs no profile of its own). */
     User registerWithProfile() {
-        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String email = "feed-" + suffix + "@example.com";
-        var authStub = AuthServiceGrpc.newBlockingStub(authChannel);
-        String id = authStub.register(RegisterRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setUsername("f_" + suffix).setDisplayName("Reader " + suffix.substring(0, 6)).build()).getUserId();
-        String token = authStub.login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
-        User user = new User(id, "f_" + suffix, token);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> usersAs(user).getUser(GetUserRequest.newBuilder().setUserId(user.id()).build()) != null);
+        String id = UUID.randomUUID().toString();
+        User user = new User(id, "f_" + id.replace("-", "").substring(0, 20), auth.accessToken(id));
+        tokenOwners.put(user.accessToken(), id);
         return user;
+    }
+
+    /** {@code author} writes a post: kept for GetPosts, announced as content-service does (PostCreated). */
+    Post post(User author, String text) {
+        Instant now = Instant.now();
+        Post post = Post.newBuilder().setId(UUID.randomUUID().toString()).setAuthorId(author.id()).setText(text.strip())
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano() / 1000 * 1000))
+                .build();
+        posts.put(post.getId(), post);
+        likes.put(post.getId(), ConcurrentHashMap.newKeySet());
+        // What feed-service relies on, in the contract: the author's own post, hydrated with their token.
+        content.stubs().stub(ContentServiceGrpc.getGetPostsMethod())
+                .given(ProviderState.of("a post by the caller").with("postId", post.getId())
+                        .with("accessToken", author.accessToken()))
+                .whenField("post_ids", List.of(post.getId()))
+                .whenHeader("authorization", "Bearer " + author.accessToken())
+                .describedAs("hydrates the caller's own post")
+                .willAnswer((request, headers) -> hydrate(request.getPostIdsList(), headers));
+        NovaEvents.postCreated(post.getId(), author.id(), post.getText(),
+                Instant.ofEpochSecond(post.getCreatedAt().getSeconds(), post.getCreatedAt().getNanos()));
+        return post;
+    }
+
+    /** {@code user} likes the post (PostLiked with the new count). */
+    void like(User user, Post post) {
+        Set<String> likers = likes.get(post.getId());
+        if (likers.add(user.id())) {
+            NovaEvents.postLiked(post.getId(), post.getAuthorId(), user.id(), likers.size());
+        }
+    }
+
+    /** The author deletes the post: GetPosts leaves it out, PostDeleted announces it. */
+    void deletePost(User author, Post post) {
+        if (posts.remove(post.getId()) != null) {
+            NovaEvents.postDeleted(post.getId(), author.id());
+        }
+    }
+
+    /** {@code follower} follows {@code followee} (UserFollowed, once). */
+    void follow(User follower, User followee) {
+        if (follows.add(follower.id() + ">" + followee.id())) {
+            NovaEvents.userFollowed(follower.id(), followee.id());
+        }
+    }
+
+    void unfollow(User follower, User followee) {
+        if (follows.remove(follower.id() + ">" + followee.id())) {
+            NovaEvents.userUnfollowed(follower.id(), followee.id());
+        }
+    }
+
+    /** {@code blocker} blocks {@code blocked}: the follows between them end first, as user-service does. */
+    void block(User blocker, User blocked) {
+        unfollow(blocker, blocked);
+        unfollow(blocked, blocker);
+        NovaEvents.userBlocked(blocker.id(), blocked.id());
+    }
+
+    /** GetPosts as content-service answers it: the existing posts among the ids, in their order. */
+    private GetPostsResponse hydrate(List<String> ids, Map<String, String> headers) {
+        String caller = tokenOwners.get(headers.getOrDefault("authorization", "").replaceFirst("^Bearer ", ""));
+        GetPostsResponse.Builder answer = GetPostsResponse.newBuilder();
+        ids.stream().map(posts::get).filter(Objects::nonNull).forEach(post -> {
+            Set<String> likers = likes.getOrDefault(post.getId(), Set.of());
+            answer.addPosts(post.toBuilder().setLikeCount(likers.size()).setLikedByCaller(likers.contains(caller)));
+        });
+        return answer.build();
     }
 
     /** The shared PostgreSQL as its superuser (to look into feed-service's tables). */
@@ -154,13 +209,10 @@ final class Platform implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (ManagedChannel channel : new ManagedChannel[] {feedChannel, contentChannel, userChannel, authChannel}) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        feedChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         feed.stop();
-        content.stop();
-        users.stop();
-        auth.stop();
+        content.close();
+        auth.close();
     }
 
     private static final class Shared {

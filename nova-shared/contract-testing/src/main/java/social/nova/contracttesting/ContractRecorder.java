@@ -35,19 +35,26 @@ final class ContractRecorder {
     static ConsumerContract contract(String consumer, String provider, List<Stub<?, ?>> stubs) {
         List<ConsumerContract.Interaction> interactions = new ArrayList<>();
         for (Stub<?, ?> stub : stubs) {
-            stub.firstExchange().ifPresent(exchange -> interactions.add(interaction(stub, exchange)));
+            if (stub.inContract()) {
+                stub.firstExchange().ifPresent(exchange -> interactions.add(interaction(stub, exchange)));
+            }
         }
         return new ConsumerContract(consumer, provider, interactions);
     }
 
-    /** Adds the contract's interactions to this run's and writes the run's contract of the pair. */
-    static synchronized Path record(ConsumerContract contract, Path directory) {
+    /**
+     * Adds the contract's interactions to this run's and writes the run's contract of the pair; writes
+     * nothing while the run has no interaction of the pair.
+     */
+    static synchronized void record(ConsumerContract contract, Path directory) {
         Map<String, ConsumerContract.Interaction> run = RUN.computeIfAbsent(directory.toAbsolutePath() + "|"
                 + contract.fileName(), k -> new LinkedHashMap<>());
         for (ConsumerContract.Interaction interaction : contract.interactions()) {
             run.putIfAbsent(key(interaction), interaction);
         }
-        return new ConsumerContract(contract.consumer(), contract.provider(), List.copyOf(run.values())).writeTo(directory);
+        if (!run.isEmpty()) {
+            new ConsumerContract(contract.consumer(), contract.provider(), List.copyOf(run.values())).writeTo(directory);
+        }
     }
 
     private static String key(ConsumerContract.Interaction interaction) {

@@ -237,12 +237,12 @@ public final class NovaStubServer implements AutoCloseable {
         List<Stub<Req, Resp>> candidates = candidates(method);
         for (int i = candidates.size() - 1; i >= 0; i--) {
             Stub<Req, Resp> stub = candidates.get(i);
-            if (stub.match(request).matched()) {
+            if (stub.match(request, headers).matched()) {
                 respond(stub, request, headers, observer);
                 return;
             }
         }
-        String why = unmatchedMessage(method, request, candidates);
+        String why = unmatchedMessage(method, request, headers, candidates);
         unmatched.add(why);
         calls.add(new RecordedCall<>(method.getFullMethodName(), request, headers, Optional.empty(), Status.Code.UNIMPLEMENTED));
         observer.onError(Status.UNIMPLEMENTED.withDescription(why).asRuntimeException());
@@ -267,7 +267,7 @@ public final class NovaStubServer implements AutoCloseable {
         }
         List<Resp> responses;
         try {
-            responses = answer.responses().apply(request);
+            responses = answer.responses().apply(request, headers);
         } catch (RuntimeException e) {
             String why = "nova stub server: the answer of stub " + stub.description() + " threw " + e;
             unmatched.add(why);
@@ -294,7 +294,8 @@ public final class NovaStubServer implements AutoCloseable {
         return same;
     }
 
-    private String unmatchedMessage(MethodDescriptor<?, ?> method, Message request, List<? extends Stub<?, ?>> candidates) {
+    private String unmatchedMessage(MethodDescriptor<?, ?> method, Message request, Map<String, String> headers,
+                                    List<? extends Stub<?, ?>> candidates) {
         String call = method.getFullMethodName() + " {" + TextFormat.printer().shortDebugString(request) + "}";
         if (candidates.isEmpty()) {
             Map<String, Integer> stubbed = new TreeMap<>();
@@ -303,10 +304,10 @@ public final class NovaStubServer implements AutoCloseable {
                     + (stubbed.isEmpty() ? "none" : stubbed.keySet());
         }
         Stub<?, ?> closest = candidates.stream()
-                .max(Comparator.comparingDouble((Stub<?, ?> stub) -> stub.match(request).score()))
+                .max(Comparator.comparingDouble((Stub<?, ?> stub) -> stub.match(request, headers).score()))
                 .orElseThrow();
         return "nova stub server (" + provider + "): no stub matches " + call + "; closest: " + closest.description()
-                + " (" + String.join(", ", closest.match(request).mismatches()) + ")";
+                + " (" + String.join(", ", closest.match(request, headers).mismatches()) + ")";
     }
 
     private static Map<String, String> recordedHeaders(Metadata headers) {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -40,6 +42,7 @@ public final class Stub<Req extends Message, Resp extends Message> {
     private final List<Condition> conditions = new ArrayList<>();
     private ProviderState state;
     private String description;
+    private boolean inContract = true;
     private volatile Answer<Req, Resp> answer;
     private final AtomicReference<Exchange> firstExchange = new AtomicReference<>();
 
@@ -74,8 +77,24 @@ public final class Stub<Req extends Message, Resp extends Message> {
         field.checkAgainst(requestType);
         Object expected = FieldPath.normalize(Objects.requireNonNull(value, "value"));
         conditions.add(new Condition(path + " = " + quote(expected),
-                request -> expected.equals(field.read(request)),
-                request -> path + " was " + quote(field.read(request))));
+                (request, headers) -> expected.equals(field.read(request)),
+                (request, headers) -> path + " was " + quote(field.read(request))));
+        return this;
+    }
+
+    /**
+     * Matches calls with this request header ({@code authorization}, {@code x-request-id}): for
+     * answers that hold only for one caller.
+     */
+    public Stub<Req, Resp> whenHeader(String name, String value) {
+        checkOpen();
+        if (!NovaStubServer.RECORDED_HEADERS.contains(name)) {
+            throw new IllegalArgumentException("only the headers " + NovaStubServer.RECORDED_HEADERS + " can be matched");
+        }
+        Objects.requireNonNull(value, "value");
+        conditions.add(new Condition(name + " header = \"" + (name.equals("authorization") ? "…" : value) + "\"",
+                (request, headers) -> value.equals(headers.get(name)),
+                (request, headers) -> "another " + name + " header"));
         return this;
     }
 
@@ -84,8 +103,8 @@ public final class Stub<Req extends Message, Resp extends Message> {
     public Stub<Req, Resp> when(String description, Predicate<? super Req> predicate) {
         checkOpen();
         Objects.requireNonNull(predicate, "predicate");
-        conditions.add(new Condition(description, request -> predicate.test((Req) request),
-                request -> "not " + description));
+        conditions.add(new Condition(description, (request, headers) -> predicate.test((Req) request),
+                (request, headers) -> "not " + description));
         return this;
     }
 
@@ -96,10 +115,22 @@ public final class Stub<Req extends Message, Resp extends Message> {
         return this;
     }
 
+    /**
+     * Keeps this stub out of the consumer contract: for a stub that simulates the provider broadly
+     * over the test's own data ({@code willAnswer} on any request), whose recorded call could not be
+     * replayed at the real provider. Pin what the consumer relies on with a specific stub (a
+     * provider state, exact field values) that is in the contract.
+     */
+    public Stub<Req, Resp> excludedFromContract() {
+        checkOpen();
+        this.inContract = false;
+        return this;
+    }
+
     /** Answers a unary call with {@code response} (a server-streaming call with this one message). */
     public NovaStubServer willReturn(Resp response) {
         Objects.requireNonNull(response, "response");
-        return complete(new Answer<>(request -> List.of(response), null));
+        return complete(new Answer<>((request, headers) -> List.of(response), null));
     }
 
     /** Answers a server-streaming call with these messages, in order, then OK. */
@@ -108,13 +139,22 @@ public final class Stub<Req extends Message, Resp extends Message> {
         if (method.getType() == MethodDescriptor.MethodType.UNARY && copy.size() != 1) {
             throw new IllegalArgumentException(method.getFullMethodName() + " is unary: it answers exactly one message");
         }
-        return complete(new Answer<>(request -> copy, null));
+        return complete(new Answer<>((request, headers) -> copy, null));
     }
 
     /** Answers with a message computed from the request. */
     public NovaStubServer willAnswer(Function<? super Req, ? extends Resp> answer) {
         Objects.requireNonNull(answer, "answer");
-        return complete(new Answer<>(request -> List.of(answer.apply(request)), null));
+        return complete(new Answer<>((request, headers) -> List.of(answer.apply(request)), null));
+    }
+
+    /**
+     * Answers with a message computed from the request and its headers ({@code authorization},
+     * {@code x-request-id}): for answers that depend on the caller, as a provider's do.
+     */
+    public NovaStubServer willAnswer(BiFunction<? super Req, Map<String, String>, ? extends Resp> answer) {
+        Objects.requireNonNull(answer, "answer");
+        return complete(new Answer<>((request, headers) -> List.of(answer.apply(request, headers)), null));
     }
 
     /**
@@ -161,6 +201,10 @@ public final class Stub<Req extends Message, Resp extends Message> {
         return answer;
     }
 
+    boolean inContract() {
+        return inContract;
+    }
+
     Optional<ProviderState> state() {
         return Optional.ofNullable(state);
     }
@@ -175,21 +219,21 @@ public final class Stub<Req extends Message, Resp extends Message> {
                 : name + " when " + String.join(" and ", conditions.stream().map(Condition::description).toList());
     }
 
-    /** How {@code request} fares against every condition. */
-    Match match(Message request) {
+    /** How {@code request} with {@code headers} fares against every condition. */
+    Match match(Message request, Map<String, String> headers) {
         List<String> mismatches = new ArrayList<>();
         int satisfied = 0;
         for (Condition condition : conditions) {
             boolean ok;
             try {
-                ok = condition.test().test(request);
+                ok = condition.test().test(request, headers);
             } catch (RuntimeException e) {
                 ok = false;
             }
             if (ok) {
                 satisfied++;
             } else {
-                mismatches.add(condition.mismatch().apply(request));
+                mismatches.add(condition.mismatch().apply(request, headers));
             }
         }
         return new Match(mismatches.isEmpty(), conditions.isEmpty() ? 1.0 : (double) satisfied / conditions.size(),
@@ -213,14 +257,15 @@ public final class Stub<Req extends Message, Resp extends Message> {
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 
-    record Condition(String description, Predicate<Message> test, Function<Message, String> mismatch) {
+    record Condition(String description, BiPredicate<Message, Map<String, String>> test,
+                     BiFunction<Message, Map<String, String>, String> mismatch) {
     }
 
     record Match(boolean matched, double score, List<String> mismatches) {
     }
 
     /** Either the messages to send or the failure. */
-    record Answer<Req, Resp>(Function<Req, List<Resp>> responses, StatusRuntimeException failure) {
+    record Answer<Req, Resp>(BiFunction<Req, Map<String, String>, List<Resp>> responses, StatusRuntimeException failure) {
     }
 
     /** One call as answered: what the contract writes down. */

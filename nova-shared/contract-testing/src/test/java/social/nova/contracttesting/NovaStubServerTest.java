@@ -199,6 +199,25 @@ class NovaStubServerTest {
         assertThat(ConsumerContract.read(file).interactions()).hasSize(1);
     }
 
+    @Test
+    void aSimulatingStubAnswersFromTheCallersHeadersAndStaysOutOfTheContract() throws Exception {
+        try (NovaStubServer content = contentStub()) {
+            content.stub(ContentServiceGrpc.getGetPostMethod())
+                    .excludedFromContract()
+                    .willAnswer((request, headers) -> GetPostResponse.newBuilder().setPost(Post.newBuilder()
+                            .setId(request.getPostId())
+                            .setLikedByCaller(headers.getOrDefault("authorization", "").equals("Bearer " + TOKEN))).build());
+
+            assertThat(client(content).getPost(GetPostRequest.newBuilder().setPostId("any").build()).getPost())
+                    .satisfies(post -> {
+                        assertThat(post.getId()).isEqualTo("any");
+                        assertThat(post.getLikedByCaller()).isTrue();
+                    });
+            assertThat(content.contract().interactions()).isEmpty();
+        }
+        assertThat(contracts.resolve("timeline-app--content-service.json")).doesNotExist();
+    }
+
     private NovaStubServer contentStub() {
         return NovaStubServer.forService("content-service", ContentServiceGrpc.getServiceDescriptor())
                 .consumer("timeline-app").contractsDirectory(contracts).start();

@@ -8,6 +8,7 @@ import redis.clients.jedis.params.XAddParams;
 import social.nova.db.OutboxEvent;
 import social.nova.db.OutboxRelaySettings;
 import social.nova.testing.SharedContainers;
+import social.nova.testing.ShutdownHooks;
 
 /**
  * Events another service would publish, put on the shared Redis exactly as that service's outbox
@@ -24,10 +25,14 @@ public final class PublishedEvents {
      * @return the stream entry id
      */
     public static String publish(OutboxEvent event, String sourceSchema) {
-        try (RedisClient redis = RedisClient.create(SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort())) {
-            StreamEntryID id = redis.xadd(OutboxRelaySettings.DEFAULT_STREAM_PREFIX + event.aggregateType(),
-                    XAddParams.xAddParams(), event.streamFields(sourceSchema, Instant.now()));
-            return id.toString();
-        }
+        StreamEntryID id = Redis.CLIENT.xadd(OutboxRelaySettings.DEFAULT_STREAM_PREFIX + event.aggregateType(),
+                XAddParams.xAddParams(), event.streamFields(sourceSchema, Instant.now()));
+        return id.toString();
+    }
+
+    /** One pooled client of the shared Redis for the whole test run, closed at exit. */
+    private static final class Redis {
+        static final RedisClient CLIENT = ShutdownHooks.closeAtExit(
+                RedisClient.create(SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort()));
     }
 }
