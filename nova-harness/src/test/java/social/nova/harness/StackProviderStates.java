@@ -1,5 +1,6 @@
 package social.nova.harness;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +16,8 @@ import social.nova.harness.GatewayApi.Account;
  * a state is adding one line here (and to the table in nova-harness's README).
  */
 final class StackProviderStates implements ContractVerifier.ProviderStates {
+    /** The read side's promise is 2 s; a loaded stack gets more. */
+    private static final Duration READ_SIDE = Duration.ofSeconds(20);
     private final GatewayApi gateway;
     private final Map<String, Function<List<String>, Map<String, String>>> states;
 
@@ -22,6 +25,22 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
         this.gateway = gateway;
         this.states = Map.of(
                 "a user exists", provides -> user(signUp()),
+                "a user with a password", provides -> {
+                    Account account = signUp();
+                    return with(user(account), "email", account.email(), "password", account.password());
+                },
+                // Read-side states wait until the events have reached feed and search, as an app would.
+                "a post in the caller's feed", provides -> {
+                    Account author = signUp();
+                    String postId = post(author, "a post for a consumer contract by " + author.username());
+                    awaitContains("/api/v1/feed", author, postId);
+                    return with(user(author), "postId", postId);
+                },
+                "a searchable user", provides -> {
+                    Account account = signUp();
+                    awaitContains("/api/v1/search/users?q=" + account.username(), account, account.userId());
+                    return user(account);
+                },
                 "a post by the caller", provides -> {
                     Account author = signUp();
                     String text = "a post for a consumer contract by " + author.username();
@@ -56,6 +75,11 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create a post through the gateway: " + e.getMessage(), e);
         }
+    }
+
+    private void awaitContains(String path, Account caller, String id) {
+        org.awaitility.Awaitility.await(path + " lists " + id).atMost(READ_SIDE).pollInterval(Duration.ofMillis(100))
+                .until(() -> gateway.get(path, caller.accessToken()).body().path("items").toString().contains(id));
     }
 
     private static Map<String, String> user(Account account) {
