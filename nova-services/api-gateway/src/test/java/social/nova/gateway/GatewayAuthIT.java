@@ -3,57 +3,108 @@ package social.nova.gateway;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.contracts.auth.v1.LoginResponse;
+import social.nova.contracts.auth.v1.LogoutResponse;
+import social.nova.contracts.auth.v1.RefreshResponse;
+import social.nova.contracts.auth.v1.RegisterResponse;
+import social.nova.contracts.auth.v1.TokenPair;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Accounts and tokens through the gateway, on a real auth-service found through Consul. */
+/**
+ * Accounts and tokens through the gateway, in front of an auth-service stub: each route sends
+ * auth-service the request it documents and writes its answer, or its refusal with the status
+ * details and the HTTP field names, as the API promises.
+ */
 class GatewayAuthIT {
-    private final GatewayClient client = GatewayFixture.shared().client;
+    private final GatewayFixture fixture = GatewayFixture.shared();
+    private final GatewayClient client = fixture.client;
+
+    @AfterEach
+    void everyCallWasStubbed() {
+        fixture.assertEveryCallWasStubbed();
+    }
 
     @Test
     void registerThenLoginThenRefreshThenLogout() {
         String email = "flow-" + UUID.randomUUID() + "@example.com";
-        var registered = client.post("/api/v1/auth/register", Map.of("email", email, "password", GatewayClient.PASSWORD,
-                "username", "u_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
-                "displayName", "Flow User"), null);
-        assertThat(registered.status()).isEqualTo(201);
-        String userId = registered.json().path("userId").asText();
-        assertThat(UUID.fromString(userId)).isNotNull();
+        String userId = UUID.randomUUID().toString();
+        String refresh1 = "refresh-" + UUID.randomUUID();
+        String refresh2 = "refresh-" + UUID.randomUUID();
+        String access = fixture.auth.accessToken(userId);
+        var auth = fixture.auth.stub().stubs();
+        auth.stub(AuthServiceGrpc.getRegisterMethod())
+                .whenField("email", email).whenField("username", "flow_user").whenField("display_name", "Flow User")
+                .willReturn(RegisterResponse.newBuilder().setUserId(userId).build());
+        auth.stub(AuthServiceGrpc.getLoginMethod())
+                .whenField("email", email).whenField("password", "correct horse battery")
+                .willReturn(LoginResponse.newBuilder().setUserId(userId).setTokens(tokens(access, refresh1)).build());
+        auth.stub(AuthServiceGrpc.getRefreshMethod())
+                .whenField("refresh_token", refresh1)
+                .willReturn(RefreshResponse.newBuilder().setTokens(tokens(access, refresh2)).build());
+        auth.stub(AuthServiceGrpc.getLogoutMethod())
+                .whenField("refresh_token", refresh2)
+                .willReturn(LogoutResponse.getDefaultInstance());
 
-        var login = client.post("/api/v1/auth/login", Map.of("email", email, "password", GatewayClient.PASSWORD), null);
+        var registered = client.post("/api/v1/auth/register", Map.of("email", email, "password", "correct horse battery",
+                "username", "flow_user", "displayName", "Flow User"), null);
+        assertThat(registered.status()).isEqualTo(201);
+        assertThat(registered.json().path("userId").asText()).isEqualTo(userId);
+
+        var login = client.post("/api/v1/auth/login", Map.of("email", email, "password", "correct horse battery"), null);
         assertThat(login.status()).isEqualTo(200);
         assertThat(login.json().path("tokenType").asText()).isEqualTo("Bearer");
         assertThat(login.json().path("expiresIn").asLong()).isEqualTo(900);
-        String refreshToken = login.json().path("refreshToken").asText();
-        assertThat(login.json().path("accessToken").asText()).isNotBlank();
+        assertThat(login.json().path("accessToken").asText()).isEqualTo(access);
+        assertThat(login.json().path("refreshToken").asText()).isEqualTo(refresh1);
 
-        var refreshed = client.post("/api/v1/auth/refresh", Map.of("refreshToken", refreshToken), null);
+        var refreshed = client.post("/api/v1/auth/refresh", Map.of("refreshToken", refresh1), null);
         assertThat(refreshed.status()).isEqualTo(200);
-        String newRefreshToken = refreshed.json().path("refreshToken").asText();
-        assertThat(newRefreshToken).isNotEqualTo(refreshToken);
-        String accessToken = refreshed.json().path("accessToken").asText();
+        assertThat(refreshed.json().path("refreshToken").asText()).isEqualTo(refresh2);
 
-        var logout = client.post("/api/v1/auth/logout", Map.of("refreshToken", newRefreshToken), accessToken);
+        var logout = client.post("/api/v1/auth/logout", Map.of("refreshToken", refresh2), access);
         assertThat(logout.status()).isEqualTo(204);
         assertThat(logout.raw().body()).isEmpty();
-        var afterLogout = client.post("/api/v1/auth/refresh", Map.of("refreshToken", newRefreshToken), null);
-        assertThat(afterLogout.status()).isEqualTo(401);
-        assertThat(afterLogout.json().path("error").path("details").findValuesAsText("reason")).contains("SESSION_REVOKED");
+        assertThat(auth.calls(AuthServiceGrpc.getLogoutMethod())).singleElement()
+                .satisfies(call -> assertThat(call.metadata()).as("logout carries the caller's token")
+                        .containsEntry("authorization", "Bearer " + access));
     }
 
     @Test
     void logoutNeedsAnAccessToken() {
         var answer = client.post("/api/v1/auth/logout", Map.of("refreshToken", "x"), null);
         assertThat(answer.status()).isEqualTo(401);
+        assertThat(fixture.auth.stub().stubs().calls(AuthServiceGrpc.getLogoutMethod()))
+                .noneSatisfy(call -> assertThat(call.request().getRefreshToken()).isEqualTo("x"));
     }
 
     @Test
     void servicesRefusalsKeepTheirStatusDetailsAndHttpFieldNames() {
-        var account = client.registerAndLogin();
-        var taken = client.post("/api/v1/auth/register", Map.of("email", account.email(), "password", GatewayClient.PASSWORD,
-                "username", "u_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
-                "displayName", "Someone"), null);
+        String email = "taken-" + UUID.randomUUID() + "@example.com";
+        var auth = fixture.auth.stub().stubs();
+        auth.stub(AuthServiceGrpc.getRegisterMethod())
+                .whenField("email", email)
+                .willFail(NovaException.builder(ErrorCode.ALREADY_EXISTS, "email is already registered")
+                        .reason("EMAIL_TAKEN").domain("auth.nova.social").build());
+        auth.stub(AuthServiceGrpc.getRegisterMethod())
+                .whenField("email", "not-an-email")
+                .willFail(NovaException.invalidArgument(FieldViolation.of("email", "must be an email address"),
+                        FieldViolation.of("password", "must be 8..128 characters"),
+                        FieldViolation.of("username", "must be 3..30 of a-z, 0-9 and _"),
+                        FieldViolation.of("display_name", "must be 1..50 characters")));
+        auth.stub(AuthServiceGrpc.getLoginMethod())
+                .whenField("email", email).whenField("password", "wrong!")
+                .willFail(NovaException.builder(ErrorCode.UNAUTHENTICATED, "email or password is wrong")
+                        .reason("INVALID_CREDENTIALS").domain("auth.nova.social").build());
+
+        var taken = client.post("/api/v1/auth/register", Map.of("email", email, "password", "correct horse battery",
+                "username", "someone_else", "displayName", "Someone"), null);
         assertThat(taken.status()).isEqualTo(409);
         assertThat(taken.errorCode()).isEqualTo("ALREADY_EXISTS");
         assertThat(taken.json().path("error").path("details").findValuesAsText("reason")).contains("EMAIL_TAKEN");
@@ -62,10 +113,16 @@ class GatewayAuthIT {
                 "username", "No Spaces!"), null);
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.json().path("error").path("details").findValuesAsText("field"))
+                .as("the service's proto field names become the API's JSON names")
                 .containsExactlyInAnyOrder("email", "password", "username", "displayName");
 
-        var wrongPassword = client.post("/api/v1/auth/login", Map.of("email", account.email(), "password", "wrong!"), null);
+        var wrongPassword = client.post("/api/v1/auth/login", Map.of("email", email, "password", "wrong!"), null);
         assertThat(wrongPassword.status()).isEqualTo(401);
         assertThat(wrongPassword.json().path("error").path("details").findValuesAsText("reason")).contains("INVALID_CREDENTIALS");
+    }
+
+    private static TokenPair tokens(String access, String refresh) {
+        return TokenPair.newBuilder().setAccessToken(access).setRefreshToken(refresh).setExpiresInSeconds(900)
+                .setTokenType("Bearer").build();
     }
 }

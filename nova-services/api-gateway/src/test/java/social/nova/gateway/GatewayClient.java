@@ -7,14 +7,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** An HTTP client of the gateway, as an app would use it: JSON in, JSON out. */
 final class GatewayClient {
-    static final String PASSWORD = "correct horse battery";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -68,26 +66,6 @@ final class GatewayClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A new account: its user id, email and tokens after logging in. */
-    record Account(String userId, String email, String username, String accessToken, String refreshToken) {
-    }
-
-    Account registerAndLogin() {
-        String email = "user-" + UUID.randomUUID() + "@example.com";
-        String username = "u_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        Answer registered = post("/api/v1/auth/register", Map.of("email", email, "password", PASSWORD,
-                "username", username, "displayName", "Test User"), null);
-        if (registered.status() != 201) {
-            throw new IllegalStateException("register answered " + registered.status() + " " + registered.json());
-        }
-        Answer login = post("/api/v1/auth/login", Map.of("email", email, "password", PASSWORD), null);
-        if (login.status() != 200) {
-            throw new IllegalStateException("login answered " + login.status() + " " + login.json());
-        }
-        return new Account(registered.json().path("userId").asText(), email, username,
-                login.json().path("accessToken").asText(), login.json().path("refreshToken").asText());
     }
 
     /** The element of a JSON array of objects whose "name" is {@code name}. */

@@ -53,6 +53,7 @@ class GatewayContractsIT {
     private static final String POST_ID = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
 
     private static ConsulContainer consul;
+    private static GatewayFixture.Stubs stubs;
     private static StubbedAuthService auth;
     private static RegisteredStub users;
     private static RegisteredStub content;
@@ -66,11 +67,12 @@ class GatewayContractsIT {
     static void startTheGatewayInFrontOfStubs() {
         consul = SharedContainers.newConsul();
         consul.start();
-        auth = StubbedAuthService.start(CONSUMER, consul);
-        users = RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), CONSUMER, consul);
-        content = RegisteredStub.start("content-service", ContentServiceGrpc.getServiceDescriptor(), CONSUMER, consul);
-        feed = RegisteredStub.start("feed-service", FeedServiceGrpc.getServiceDescriptor(), CONSUMER, consul);
-        search = RegisteredStub.start("search-service", SearchServiceGrpc.getServiceDescriptor(), CONSUMER, consul);
+        stubs = GatewayFixture.Stubs.start(CONSUMER, consul);
+        auth = stubs.auth();
+        users = stubs.users();
+        content = stubs.content();
+        feed = stubs.feed();
+        search = stubs.search();
         gateway = TestServices.gateway(consul, Map.of());
         client = new GatewayClient(TestServices.baseUri(consul, gateway));
         GatewayFixture.awaitRouting(client, "auth-service", "user-service", "content-service", "feed-service",
@@ -83,14 +85,9 @@ class GatewayContractsIT {
         // Closing a stub writes its contract and fails if a call matched no stub.
         try {
             gateway.stop();
+            stubs.close();
         } finally {
-            for (AutoCloseable stub : new AutoCloseable[] {search, feed, content, users, auth, consul}) {
-                try {
-                    stub.close();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }
+            consul.stop();
         }
     }
 

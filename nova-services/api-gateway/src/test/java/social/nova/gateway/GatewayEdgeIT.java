@@ -5,7 +5,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.NovaException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayEdgeIT {
     private final GatewayFixture fixture = GatewayFixture.shared();
     private final GatewayClient client = fixture.client;
+
+    @AfterEach
+    void everyCallWasStubbed() {
+        fixture.assertEveryCallWasStubbed();
+    }
 
     @Test
     void malformedJsonIsA400NamingWhereItBroke() {
@@ -61,7 +70,7 @@ class GatewayEdgeIT {
 
     @Test
     void aBadIdIsA400BeforeAnyServiceIsCalled() {
-        String token = client.registerAndLogin().accessToken();
+        String token = fixture.signIn().accessToken();
         for (String path : new String[] {"/api/v1/users/not-a-uuid", "/api/v1/posts/1-2-3-4-5",
                                          "/api/v1/users/12345/followers"}) {
             var answer = client.get(path, token);
@@ -85,7 +94,7 @@ class GatewayEdgeIT {
         assertError(garbage, 401, "UNAUTHENTICATED");
         assertThat(errorInfo(garbage).path("reason").asText()).isEqualTo("TOKEN_INVALID");
 
-        String token = client.registerAndLogin().accessToken();
+        String token = fixture.signIn().accessToken();
         String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertError(client.get("/api/v1/services", tampered), 401, "UNAUTHENTICATED");
 
@@ -108,12 +117,22 @@ class GatewayEdgeIT {
 
     @Test
     void theRequestIdReachesTheServiceAndComesBackInItsErrors() {
-        // auth-service answers this itself (wrong password): its error carries the id it received.
-        var answer = client.send("POST", "/api/v1/auth/login", Map.of("email", "nobody-" + UUID.randomUUID()
-                + "@example.com", "password", "wrong password"), null, Map.of("X-Request-Id", "trace-me-42"));
+        String email = "nobody-" + UUID.randomUUID() + "@example.com";
+        fixture.auth.stub().stubs().stub(AuthServiceGrpc.getLoginMethod())
+                .whenField("email", email)
+                .willFail(NovaException.builder(ErrorCode.UNAUTHENTICATED, "email or password is wrong")
+                        .reason("INVALID_CREDENTIALS").domain("auth.nova.social").build());
+
+        var answer = client.send("POST", "/api/v1/auth/login", Map.of("email", email, "password", "wrong password"), null,
+                Map.of("X-Request-Id", "trace-me-42"));
+
         assertError(answer, 401, "UNAUTHENTICATED");
         assertThat(errorInfo(answer).path("domain").asText()).isEqualTo("auth.nova.social");
         assertThat(answer.json().path("error").path("requestId").asText()).isEqualTo("trace-me-42");
+        assertThat(fixture.auth.stub().stubs().calls(AuthServiceGrpc.getLoginMethod()))
+                .filteredOn(call -> call.request().getEmail().equals(email)).singleElement()
+                .satisfies(call -> assertThat(call.metadata()).as("the id reached auth-service")
+                        .containsEntry("x-request-id", "trace-me-42"));
     }
 
     @Test

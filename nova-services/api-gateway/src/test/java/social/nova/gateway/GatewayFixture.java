@@ -1,10 +1,18 @@
 package social.nova.gateway;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.testcontainers.consul.ConsulContainer;
+import social.nova.contracts.content.v1.ContentServiceGrpc;
+import social.nova.contracts.feed.v1.FeedServiceGrpc;
+import social.nova.contracts.search.v1.SearchServiceGrpc;
+import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
+import social.nova.servicetesting.RegisteredStub;
+import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
 
@@ -12,25 +20,67 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway in front of real services, all registered in the shared Consul agent, shared by the
- * tests that do not break anything. Stopped by the JVM's shutdown hook.
+ * The gateway in front of registered stubs of the five services it calls (nova-service-testing), in
+ * the shared Consul agent, shared by the tests that do not break anything. A test declares the
+ * answers its routes need on {@link #auth}, {@link #users}, {@link #content}, {@link #feed} and
+ * {@link #search}, keyed by ids of its own, and checks what the gateway makes of them: these tests
+ * are about the gateway (routing, validation, the JSON it writes, error mapping), the services'
+ * behaviour is tested in their own modules and in nova-harness. They write no contract; the
+ * gateway's consumer contracts come from {@link GatewayContractsIT}. Stopped by the JVM's shutdown hook.
  */
 final class GatewayFixture implements AutoCloseable {
     final ConsulContainer consul = SharedContainers.consul();
-    final RunningService auth;
-    final RunningService users;
-    final RunningService content;
-    final RunningService feed;
-    final RunningService search;
+    private final Stubs stubs;
+    final StubbedAuthService auth;
+    final RegisteredStub users;
+    final RegisteredStub content;
+    final RegisteredStub feed;
+    final RegisteredStub search;
     final RunningService gateway;
     final GatewayClient client;
 
+    /** A signed-in caller: a user id of its own and an access token signed by the auth stub. */
+    record Caller(String userId, String accessToken) {
+        String bearer() {
+            return "Bearer " + accessToken;
+        }
+    }
+
+    /** Registered stubs of the five services the gateway calls. */
+    record Stubs(StubbedAuthService auth, RegisteredStub users, RegisteredStub content, RegisteredStub feed,
+                 RegisteredStub search) implements AutoCloseable {
+        /**
+         * Starts and registers all five in {@code consul}, writing {@code consumer}'s contracts with
+         * them ({@code null}: none).
+         */
+        static Stubs start(String consumer, ConsulContainer consul) {
+            return new Stubs(StubbedAuthService.start(consumer, consul),
+                    RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), consumer, consul),
+                    RegisteredStub.start("content-service", ContentServiceGrpc.getServiceDescriptor(), consumer, consul),
+                    RegisteredStub.start("feed-service", FeedServiceGrpc.getServiceDescriptor(), consumer, consul),
+                    RegisteredStub.start("search-service", SearchServiceGrpc.getServiceDescriptor(), consumer, consul));
+        }
+
+        /** Deregisters and stops them; each writes its contract and fails on a call no stub matched. */
+        @Override
+        public void close() {
+            for (AutoCloseable stub : new AutoCloseable[] {search, feed, content, users, auth}) {
+                try {
+                    stub.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
     private GatewayFixture() {
-        auth = TestServices.auth(consul, Map.of());
-        users = TestServices.users(consul, Map.of());
-        content = TestServices.content(consul, Map.of());
-        feed = TestServices.feed(consul, Map.of());
-        search = TestServices.search(consul, Map.of());
+        stubs = Stubs.start(null, consul);
+        auth = stubs.auth();
+        users = stubs.users();
+        content = stubs.content();
+        feed = stubs.feed();
+        search = stubs.search();
         gateway = TestServices.gateway(consul, Map.of());
         client = new GatewayClient(TestServices.baseUri(consul, gateway));
         awaitRouting(client, "auth-service", "user-service", "content-service", "feed-service", "search-service");
@@ -38,6 +88,19 @@ final class GatewayFixture implements AutoCloseable {
 
     static GatewayFixture shared() {
         return Shared.INSTANCE;
+    }
+
+    /** A new signed-in caller. */
+    Caller signIn() {
+        String id = UUID.randomUUID().toString();
+        return new Caller(id, auth.accessToken(id));
+    }
+
+    /** Fails if any call reached a stub that no stub matched (the stub answered UNIMPLEMENTED). */
+    void assertEveryCallWasStubbed() {
+        for (RegisteredStub stub : List.of(auth.stub(), users, content, feed, search)) {
+            assertThat(stub.stubs().unmatched()).as("calls to %s no stub matched", stub.stubs().provider()).isEmpty();
+        }
     }
 
     /** Waits until the gateway sees the services passing their checks in Consul. */
@@ -54,11 +117,11 @@ final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         gateway.stop();
-        search.stop();
-        feed.stop();
-        content.stop();
-        users.stop();
-        auth.stop();
+        try {
+            stubs.close();
+        } catch (RuntimeException | AssertionError atExit) {
+            // The tests have already checked their calls (assertEveryCallWasStubbed).
+        }
     }
 
     private static final class Shared {

@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import social.nova.servicetesting.RegisteredStub;
 import social.nova.contracts.common.v1.ServingStatus;
 import social.nova.contracts.gateway.v1.CircuitState;
 import social.nova.contracts.gateway.v1.DiscoveryServiceGrpc;
@@ -38,7 +39,7 @@ class GatewayFleetIT {
 
     @Test
     void servicesListsEveryInstanceWithItsHealthAndVersion() {
-        String token = client.registerAndLogin().accessToken();
+        String token = fixture.signIn().accessToken();
         var answer = client.get("/api/v1/services", token);
 
         assertThat(answer.status()).isEqualTo(200);
@@ -46,9 +47,9 @@ class GatewayFleetIT {
         JsonNode instance = auth.path("instances").get(0);
         assertThat(instance.path("id").asText()).startsWith("auth-service-");
         assertThat(instance.path("address").asText()).isEqualTo(SharedContainers.hostAddressSeenFrom(fixture.consul));
-        assertThat(instance.path("port").asInt()).isEqualTo(fixture.auth.port());
+        assertThat(instance.path("port").asInt()).isEqualTo(fixture.auth.stub().stubs().port());
         assertThat(instance.path("status").asText()).isEqualTo("SERVING");
-        assertThat(instance.path("version").asText()).isEqualTo("0.1.0");
+        assertThat(instance.path("version").asText()).as("the registration's version meta").isEqualTo(RegisteredStub.VERSION);
         assertThat(service(answer.json(), "api-gateway").path("instances").findValuesAsText("port"))
                 .contains(String.valueOf(fixture.gateway.port()));
         assertThat(answer.json().path("services").findValuesAsText("name")).doesNotContain("consul").isSorted();
@@ -88,12 +89,12 @@ class GatewayFleetIT {
 
         Metadata bearer = new Metadata();
         bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + client.registerAndLogin().accessToken());
+                "Bearer " + fixture.signIn().accessToken());
         var services = DiscoveryServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
                         MetadataUtils.newAttachHeadersInterceptor(bearer)))
                 .listServices(ListServicesRequest.newBuilder().setServiceName("auth-service").build());
         assertThat(services.getServicesList()).singleElement()
-                .satisfies(service -> assertThat(service.getInstances(0).getPort()).isEqualTo(fixture.auth.port()));
+                .satisfies(service -> assertThat(service.getInstances(0).getPort()).isEqualTo(fixture.auth.stub().stubs().port()));
         assertThat(services.hasRefreshedAt()).isTrue();
     }
 

@@ -1,96 +1,148 @@
 package social.nova.gateway;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Timestamp;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import social.nova.contracts.common.v1.PageResponse;
+import social.nova.contracts.content.v1.ContentServiceGrpc;
+import social.nova.contracts.content.v1.CreatePostResponse;
+import social.nova.contracts.content.v1.DeletePostResponse;
+import social.nova.contracts.content.v1.GetPostResponse;
+import social.nova.contracts.content.v1.LikePostResponse;
+import social.nova.contracts.content.v1.ListPostsByAuthorResponse;
+import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.content.v1.UnlikePostResponse;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-/** Posts and likes through the gateway, on a real content-service found through Consul. */
+/**
+ * Posts and likes through the gateway, in front of a content-service stub: each route's call to
+ * content-service (with the caller's token) and the post JSON the gateway writes, and content's
+ * refusals mapped to HTTP.
+ */
 class GatewayPostsIT {
-    private final GatewayClient client = GatewayFixture.shared().client;
+    private final GatewayFixture fixture = GatewayFixture.shared();
+    private final GatewayClient client = fixture.client;
 
-    @Test
-    void anAuthorPostsAndAnyoneReadsItAndLikesItOnce() {
-        GatewayClient.Account author = signedUp();
-        GatewayClient.Account fan = signedUp();
-
-        var created = client.post("/api/v1/posts", Map.of("text", "Hello, Nova"), author.accessToken());
-        assertThat(created.status()).isEqualTo(201);
-        JsonNode post = created.json();
-        String postPath = "/api/v1/posts/" + post.path("id").asText();
-        assertThat(created.header("Location")).isEqualTo(postPath);
-        assertThat(post.properties()).extracting(Map.Entry::getKey)
-                .containsExactly("id", "authorId", "text", "likes", "createdAt");
-        assertThat(post.path("authorId").asText()).isEqualTo(author.userId());
-        assertThat(post.path("text").asText()).isEqualTo("Hello, Nova");
-        assertThat(post.path("likes").asLong()).isZero();
-        assertThat(Instant.parse(post.path("createdAt").asText())).isBefore(Instant.now().plusSeconds(1));
-
-        assertThat(client.get(postPath, fan.accessToken()).json()).isEqualTo(post);
-        assertThat(client.send("PUT", postPath + "/like", null, fan.accessToken(), Map.of()).status()).isEqualTo(204);
-        assertThat(client.send("PUT", postPath + "/like", null, fan.accessToken(), Map.of()).status()).isEqualTo(204);
-        assertThat(client.get(postPath, fan.accessToken()).json().path("likes").asLong()).isEqualTo(1);
-        assertThat(client.send("DELETE", postPath + "/like", null, fan.accessToken(), Map.of()).status()).isEqualTo(204);
-        assertThat(client.get(postPath, author.accessToken()).json().path("likes").asLong()).isZero();
+    @AfterEach
+    void everyCallWasStubbed() {
+        fixture.assertEveryCallWasStubbed();
     }
 
     @Test
-    void aUsersPostsComeNewestFirstPageByPage() {
-        GatewayClient.Account author = signedUp();
-        for (String text : new String[] {"first", "second", "third"}) {
-            assertThat(client.post("/api/v1/posts", Map.of("text", text), author.accessToken()).status()).isEqualTo(201);
-        }
+    void anAuthorPostsAndAnyoneReadsItAndLikesIt() {
+        GatewayFixture.Caller author = fixture.signIn();
+        GatewayFixture.Caller fan = fixture.signIn();
+        Post post = post(author, "Hello, Nova", 0);
+        var content = fixture.content.stubs();
+        content.stub(ContentServiceGrpc.getCreatePostMethod())
+                .whenField("text", "Hello, Nova").whenHeader("authorization", author.bearer())
+                .willReturn(CreatePostResponse.newBuilder().setPost(post).build());
+        content.stub(ContentServiceGrpc.getGetPostMethod())
+                .whenField("post_id", post.getId())
+                .willReturn(GetPostResponse.newBuilder().setPost(post).build());
+        content.stub(ContentServiceGrpc.getLikePostMethod())
+                .whenField("post_id", post.getId()).whenHeader("authorization", fan.bearer())
+                .willReturn(LikePostResponse.newBuilder().setPost(post.toBuilder().setLikeCount(1)).build());
+        content.stub(ContentServiceGrpc.getUnlikePostMethod())
+                .whenField("post_id", post.getId()).whenHeader("authorization", fan.bearer())
+                .willReturn(UnlikePostResponse.newBuilder().setPost(post).build());
+
+        var created = client.post("/api/v1/posts", Map.of("text", "Hello, Nova"), author.accessToken());
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode json = created.json();
+        String postPath = "/api/v1/posts/" + post.getId();
+        assertThat(created.header("Location")).isEqualTo(postPath);
+        assertThat(json.properties()).extracting(Map.Entry::getKey)
+                .containsExactly("id", "authorId", "text", "likes", "createdAt");
+        assertThat(json.path("authorId").asText()).isEqualTo(author.userId());
+        assertThat(json.path("text").asText()).isEqualTo("Hello, Nova");
+        assertThat(json.path("likes").asLong()).isZero();
+        assertThat(Instant.parse(json.path("createdAt").asText())).isEqualTo(Instant.ofEpochSecond(post.getCreatedAt().getSeconds()));
+
+        assertThat(client.get(postPath, fan.accessToken()).json()).isEqualTo(json);
+        assertThat(client.send("PUT", postPath + "/like", null, fan.accessToken(), Map.of()).status()).isEqualTo(204);
+        assertThat(client.send("DELETE", postPath + "/like", null, fan.accessToken(), Map.of()).status()).isEqualTo(204);
+        assertThat(content.calls(ContentServiceGrpc.getLikePostMethod()))
+                .filteredOn(call -> call.request().getPostId().equals(post.getId())).hasSize(1);
+    }
+
+    @Test
+    void aUsersPostsComePageByPageWithTheCursorPassedThrough() {
+        GatewayFixture.Caller author = fixture.signIn();
+        var content = fixture.content.stubs();
+        content.stub(ContentServiceGrpc.getListPostsByAuthorMethod())
+                .whenField("author_id", author.userId()).whenField("page.limit", 2).whenField("page.cursor", "")
+                .willReturn(ListPostsByAuthorResponse.newBuilder().addPosts(post(author, "third", 0))
+                        .addPosts(post(author, "second", 0)).setPage(PageResponse.newBuilder().setNextCursor("c2")).build());
+        content.stub(ContentServiceGrpc.getListPostsByAuthorMethod())
+                .whenField("author_id", author.userId()).whenField("page.limit", 2).whenField("page.cursor", "c2")
+                .willReturn(ListPostsByAuthorResponse.newBuilder().addPosts(post(author, "first", 0)).build());
         String posts = "/api/v1/users/" + author.userId() + "/posts";
 
         var page1 = client.get(posts + "?limit=2", author.accessToken());
         assertThat(page1.status()).isEqualTo(200);
         assertThat(page1.json().path("items").findValuesAsText("text")).containsExactly("third", "second");
-        var page2 = client.get(posts + "?limit=2&cursor=" + page1.json().path("nextCursor").asText(), author.accessToken());
+        assertThat(page1.json().path("nextCursor").asText()).isEqualTo("c2");
+        var page2 = client.get(posts + "?limit=2&cursor=c2", author.accessToken());
         assertThat(page2.json().path("items").findValuesAsText("text")).containsExactly("first");
-        assertThat(page2.json().path("nextCursor").isNull()).isTrue();
+        assertThat(page2.json().path("nextCursor").isNull()).as("the last page's cursor is null").isTrue();
     }
 
     @Test
-    void onlyTheAuthorDeletesAndDeletingTwiceIsFine() {
-        GatewayClient.Account author = signedUp();
-        GatewayClient.Account other = signedUp();
-        String postPath = "/api/v1/posts/" + client.post("/api/v1/posts", Map.of("text", "mine"), author.accessToken())
-                .json().path("id").asText();
+    void contentServicesRefusalsKeepTheirStatusAndReason() {
+        GatewayFixture.Caller author = fixture.signIn();
+        GatewayFixture.Caller other = fixture.signIn();
+        String postId = UUID.randomUUID().toString();
+        String missing = UUID.randomUUID().toString();
+        var content = fixture.content.stubs();
+        content.stub(ContentServiceGrpc.getDeletePostMethod())
+                .whenField("post_id", postId).whenHeader("authorization", other.bearer())
+                .willFail(NovaException.builder(ErrorCode.PERMISSION_DENIED, "only the author may delete a post")
+                        .reason("NOT_AUTHOR").domain("content.nova.social").build());
+        content.stub(ContentServiceGrpc.getDeletePostMethod())
+                .whenField("post_id", postId).whenHeader("authorization", author.bearer())
+                .willReturn(DeletePostResponse.getDefaultInstance());
+        content.stub(ContentServiceGrpc.getGetPostMethod())
+                .whenField("post_id", missing)
+                .willFail(NovaException.notFound("post", missing));
 
-        var refused = client.send("DELETE", postPath, null, other.accessToken(), Map.of());
+        var refused = client.send("DELETE", "/api/v1/posts/" + postId, null, other.accessToken(), Map.of());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.errorCode()).isEqualTo("PERMISSION_DENIED");
         assertThat(refused.json().path("error").path("details").findValuesAsText("reason")).contains("NOT_AUTHOR");
-
-        assertThat(client.send("DELETE", postPath, null, author.accessToken(), Map.of()).status()).isEqualTo(204);
-        assertThat(client.send("DELETE", postPath, null, author.accessToken(), Map.of()).status()).isEqualTo(204);
-        assertThat(client.get(postPath, author.accessToken()).status()).isEqualTo(404);
-        assertThat(client.get("/api/v1/posts/" + UUID.randomUUID(), author.accessToken()).errorCode()).isEqualTo("NOT_FOUND");
+        assertThat(client.send("DELETE", "/api/v1/posts/" + postId, null, author.accessToken(), Map.of()).status())
+                .isEqualTo(204);
+        var notFound = client.get("/api/v1/posts/" + missing, author.accessToken());
+        assertThat(notFound.status()).isEqualTo(404);
+        assertThat(notFound.errorCode()).isEqualTo("NOT_FOUND");
     }
 
     @Test
     void anInvalidPostNamesTheField() {
-        GatewayClient.Account author = signedUp();
+        GatewayFixture.Caller author = fixture.signIn();
+        fixture.content.stubs().stub(ContentServiceGrpc.getCreatePostMethod())
+                .whenHeader("authorization", author.bearer()).when("blank text", request -> request.getText().isBlank())
+                .willFail(NovaException.invalidArgument(FieldViolation.of("text", "must be 1..500 characters")));
+
         var blank = client.post("/api/v1/posts", Map.of("text", "   "), author.accessToken());
         assertThat(blank.status()).isEqualTo(400);
         assertThat(blank.json().path("error").path("details").findValuesAsText("field")).containsExactly("text");
-        var tooLong = client.post("/api/v1/posts", Map.of("text", "x".repeat(501)), author.accessToken());
-        assertThat(tooLong.status()).isEqualTo(400);
         var number = client.post("/api/v1/posts", Map.of("text", 5), author.accessToken());
+        assertThat(number.status()).isEqualTo(400);
         assertThat(number.json().path("error").path("message").asText()).isEqualTo("field 'text' must be a string");
     }
 
-    /** A registered user whose profile exists (content-service checks authors with user-service). */
-    private GatewayClient.Account signedUp() {
-        GatewayClient.Account account = client.registerAndLogin();
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> client.get("/api/v1/users/me", account.accessToken()).status() == 200);
-        return account;
+    private static Post post(GatewayFixture.Caller author, String text, long likes) {
+        return Post.newBuilder().setId(UUID.randomUUID().toString()).setAuthorId(author.userId()).setText(text)
+                .setLikeCount(likes).setCreatedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
     }
 }

@@ -19,7 +19,7 @@ class GatewayRateLimitIT {
 
     @BeforeAll
     static void start() {
-        GatewayFixture.shared(); // auth-service registered in the shared Consul
+        GatewayFixture.shared(); // the auth stub (the key set) registered in the shared Consul
         var consul = SharedContainers.consul();
         gateway = TestServices.gateway(consul, Map.of(
                 "consul.register", "false",

@@ -66,7 +66,7 @@ final class ContractRecorder {
         Map<String, String> examples = stub.state().map(ProviderState::examples).orElse(Map.of());
         Map<String, String> metadata = new TreeMap<>();
         exchange.metadata().forEach((name, value) -> {
-            if (!"x-request-id".equals(name)) {
+            if ("authorization".equals(name)) {
                 metadata.put(name, substitute(value, examples));
             }
         });

@@ -62,8 +62,9 @@ import io.grpc.stub.StreamObserver;
  *       matches fails with {@code UNIMPLEMENTED} naming the closest stub and why it did not match,
  *       and {@link #close()} then fails the test with every such call: nothing unmatched passes
  *       quietly.</li>
- *   <li>Recording: every call, its request, its {@code authorization} and {@code x-request-id}
- *       headers and the stub that answered ({@link #calls()}).</li>
+ *   <li>Recording: every call, its request, its {@code authorization}, {@code x-request-id},
+ *       {@code x-forwarded-for} and {@code x-nova-forwarded-signature} headers and the stub that
+ *       answered ({@link #calls()}).</li>
  *   <li>Consumer contract: with a {@link Builder#consumer consumer} name, the server writes
  *       {@code <consumer>--<provider>.json} into the contracts directory (system property
  *       {@code nova.contracts.dir}, default {@code target/nova-contracts}) as stubs answer their
@@ -75,8 +76,12 @@ import io.grpc.stub.StreamObserver;
  * message; bidirectional streaming is answered UNIMPLEMENTED.
  */
 public final class NovaStubServer implements AutoCloseable {
-    /** The request headers a stub records and a contract keeps. */
-    static final List<String> RECORDED_HEADERS = List.of("authorization", "x-request-id");
+    /**
+     * The request headers a stub records: the caller's token, the request id, and the client address
+     * Nova's gateway forwards with its signature. A contract keeps only {@code authorization}.
+     */
+    static final List<String> RECORDED_HEADERS = List.of("authorization", "x-request-id", "x-forwarded-for",
+            "x-nova-forwarded-signature");
     /** Where contracts go when {@code nova.contracts.dir} is not set (Maven's build directory). */
     public static final Path DEFAULT_CONTRACTS_DIRECTORY = Path.of("target", "nova-contracts");
     private static final Context.Key<Metadata> HEADERS = Context.key("nova-stub-headers");

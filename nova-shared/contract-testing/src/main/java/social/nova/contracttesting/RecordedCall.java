@@ -11,7 +11,8 @@ import io.grpc.Status;
  *
  * @param method   full method name, {@code nova.content.v1.ContentService/GetPost}
  * @param request  the (first) request message
- * @param metadata the request headers Nova reads ({@code authorization}, {@code x-request-id})
+ * @param metadata the request headers Nova reads ({@code authorization}, {@code x-request-id},
+ *                 {@code x-forwarded-for}, {@code x-nova-forwarded-signature})
  * @param stub     the description of the stub that answered, empty when none matched
  * @param status   the status the call ended with
  */

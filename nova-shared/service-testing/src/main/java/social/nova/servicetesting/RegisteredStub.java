@@ -31,10 +31,13 @@ import social.nova.testing.SharedContainers;
  * {@link #close()} deregisters it, stops it and writes the consumer's contract.
  */
 public final class RegisteredStub implements AutoCloseable {
+    /** The {@code version} meta every stub registers with (a real instance registers its build's). */
+    public static final String VERSION = "stub";
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     private final NovaStubServer stubs;
     private final HttpServer readiness;
     private final ConsulRegistrar registrar;
+    private boolean closed;
 
     private RegisteredStub(NovaStubServer stubs, HttpServer readiness, ConsulRegistrar registrar) {
         this.stubs = stubs;
@@ -45,10 +48,17 @@ public final class RegisteredStub implements AutoCloseable {
     /**
      * Starts a stub of {@code provider} for {@code consumer} and registers it in {@code consul}; it
      * passes its checks within a check interval or two (use {@code ConsulHealth.awaitPassing}).
+     *
+     * @param consumer the service under test, whose contract the stub writes; {@code null} writes
+     *                 none (a test of the consumer's own behaviour, such as its error mapping)
      */
     public static RegisteredStub start(String provider, ServiceDescriptor service, String consumer, ConsulContainer consul) {
         String host = SharedContainers.hostAddressSeenFrom(consul);
-        NovaStubServer stubs = NovaStubServer.forService(provider, service).consumer(consumer).bindAddress(host).start();
+        NovaStubServer.Builder builder = NovaStubServer.forService(provider, service).bindAddress(host);
+        if (consumer != null) {
+            builder.consumer(consumer);
+        }
+        NovaStubServer stubs = builder.start();
         HttpServer readiness;
         try {
             readiness = HttpServer.create(new InetSocketAddress(host, 0), 0);
@@ -66,6 +76,7 @@ public final class RegisteredStub implements AutoCloseable {
                 .address(host)
                 .port(stubs.port())
                 .tag("grpc").tag("stub")
+                .version(VERSION)
                 .readinessUrl(URI.create("http://" + host + ":" + readiness.getAddress().getPort()
                         + InstanceRegistration.DEFAULT_READINESS_PATH))
                 .build();
@@ -82,9 +93,13 @@ public final class RegisteredStub implements AutoCloseable {
         return stubs;
     }
 
-    /** Leaves Consul, stops, writes the consumer contract; fails if a call matched no stub. */
+    /** Leaves Consul, stops, writes the consumer contract; fails if a call matched no stub. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         registrar.close();
         readiness.stop(0);
         stubs.close();

@@ -1,6 +1,7 @@
 package social.nova.servicetesting;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,15 +30,23 @@ public final class StubbedAuthService implements AutoCloseable {
         this.signer = signer;
     }
 
-    /** Starts it for {@code consumer} (the service under test) and registers it in {@code consul}. */
+    /**
+     * Starts it for {@code consumer} (the service under test; {@code null}: no contract) and
+     * registers it in {@code consul}.
+     */
     public static StubbedAuthService start(String consumer, ConsulContainer consul) {
+        return start(consumer, consul, Duration.ofSeconds(MAX_AGE_SECONDS));
+    }
+
+    /** As {@link #start(String, ConsulContainer)}, announcing {@code keysMaxAge} as the key set's cache lifetime. */
+    public static StubbedAuthService start(String consumer, ConsulContainer consul, Duration keysMaxAge) {
         JwtSettings settings = JwtSettings.defaults();
         KeyRing keys = KeyRing.generate(settings, Clock.systemUTC());
         RegisteredStub stub = RegisteredStub.start("auth-service", AuthServiceGrpc.getServiceDescriptor(), consumer, consul);
         stub.stubs().stub(AuthServiceGrpc.getGetPublicKeysMethod())
                 .describedAs("publishes the key set that verifies access tokens")
                 .willReturn(GetPublicKeysResponse.newBuilder().setJwksJson(keys.jwksJson())
-                        .setMaxAgeSeconds(MAX_AGE_SECONDS).build());
+                        .setMaxAgeSeconds(keysMaxAge.toSeconds()).build());
         return new StubbedAuthService(stub, new JwtSigner(keys, settings, Clock.systemUTC()));
     }
 
