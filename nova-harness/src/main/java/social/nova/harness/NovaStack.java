@@ -71,6 +71,8 @@ public final class NovaStack implements AutoCloseable {
     private final String host;
     private final String gitCommit;
     private final Map<String, List<ServiceInstance>> instances = new LinkedHashMap<>();
+    /** The image each service runs, as built at start (a rolling deploy starts new instances from it). */
+    private volatile Map<String, ServiceImage> images = Map.of();
     private volatile Fleet fleet = Fleet.of();
     // Replaced when a fault test restarts them: Docker publishes their ports anew on every start.
     private volatile RunningContainer consul;
@@ -159,7 +161,7 @@ public final class NovaStack implements AutoCloseable {
         health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
 
         // The platform containers boot while the images build.
-        Map<String, ServiceImage> images = buildImages();
+        images = buildImages();
 
         for (Platform platform : Platform.values()) {
             awaitReady(platform);
@@ -543,6 +545,43 @@ public final class NovaStack implements AutoCloseable {
         }
         awaitPassing(restarted);
         return restarted;
+    }
+
+    /**
+     * A rolling deploy of {@code service}, the way a new version replaces a running one: for each of
+     * its instances in turn, a new instance (the next free number) starts from the service's image
+     * and must pass its Consul checks; only then is the old one stopped as {@code docker stop} does
+     * (SIGTERM: it deregisters, drains and exits) and removed. At every moment at least as many
+     * instances pass as before.
+     *
+     * @param onReplaced called after each old instance was stopped and removed, with it
+     * @return the new instances, which now stand for the service
+     */
+    public List<ServiceInstance> rollingDeploy(String service, java.util.function.Consumer<ServiceInstance> onReplaced) {
+        ServiceSpec spec = fleet.service(service).orElseThrow(() -> new IllegalArgumentException(service + " does not run"));
+        ServiceImage image = images.get(service);
+        List<ServiceInstance> current = instances(service);
+        int next = current.stream().mapToInt(ServiceInstance::number).max().orElse(0) + 1;
+        List<ServiceInstance> deployed = new ArrayList<>();
+        for (ServiceInstance old : current) {
+            ServiceInstance fresh = startInstance(spec, next++, image);
+            awaitPassing(List.of(fresh));
+            synchronized (instances) {
+                List<ServiceInstance> now = new ArrayList<>(instances.get(service));
+                now.add(fresh);
+                instances.put(service, List.copyOf(now));
+            }
+            docker.stop(old.containerId(), STOP_GRACE);
+            docker.remove(old.containerId());
+            synchronized (instances) {
+                instances.put(service, instances.get(service).stream()
+                        .filter(instance -> !instance.containerId().equals(old.containerId())).toList());
+            }
+            progress.report("OK", "deployed " + fresh.alias() + " in place of " + old.alias());
+            deployed.add(fresh);
+            onReplaced.accept(old);
+        }
+        return deployed;
     }
 
     private void replace(ServiceInstance current) {

@@ -55,6 +55,9 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
     private static final String USER_SERVICE = "user-service";
+    private static final String CONTENT_SERVICE = "content-service";
+    /** What a rolling deploy adds to a fault's load: a new instance's start, checks and the old one's drain. */
+    private static final Duration DEPLOY_ALLOWANCE = Duration.ofSeconds(25);
     private static final String AUTH_SERVICE = "auth-service";
     /** auth-service's announced key max age in the ITs (nova-harness/pom.xml sets AUTH_KEYS_JWKS_dash_MAX_dash_AGE). */
     private static final Duration AUTH_KEY_MAX_AGE = Duration.ofSeconds(15);
@@ -123,9 +126,9 @@ class FaultsIT {
                         }
                         sleep(POLL);
                     }
-                    afterFailover.set(callerCounters(callers));
+                    afterFailover.set(callerCounters(callers, USER_SERVICE));
                 });
-                Map<String, Double> atEnd = callerCounters(callers);
+                Map<String, Double> atEnd = callerCounters(callers, USER_SERVICE);
                 List<Sample> samples = outcomes.stream().flatMap(o -> o.samples().stream()).toList();
                 long failed = samples.stream().filter(s -> !s.answered()).count();
                 long failoverEnds = killedAt.get() + settings.failoverWithin().toNanos();
@@ -514,7 +517,7 @@ class FaultsIT {
             List<Account> users = signUps(LOAD_USERS, "drain");
             ServiceInstance victim = stack.instances(USER_SERVICE).getLast();
             Map<String, List<URI>> callers = callersOf(USER_SERVICE);
-            Map<String, Double> before = callerCounters(callers);
+            Map<String, Double> before = callerCounters(callers, USER_SERVICE);
             AtomicLong stopTook = new AtomicLong();
             try {
                 List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(userServiceMix(users), settings.rate(),
@@ -524,7 +527,7 @@ class FaultsIT {
                             stack.stop(victim);
                             stopTook.set(System.nanoTime() - started);
                         });
-                Map<String, Double> after = callerCounters(callers);
+                Map<String, Double> after = callerCounters(callers, USER_SERVICE);
                 List<Sample> samples = outcomes.stream().flatMap(o -> o.samples().stream()).toList();
                 long failed = samples.stream().filter(sample -> !sample.answered()).count();
                 double failedCalls = after.get(CALLS) - before.get(CALLS);
@@ -554,6 +557,61 @@ class FaultsIT {
 
     @Test
     @Order(10)
+    void aRollingDeployOfContentServiceUnderLoadLosesNoRequest() throws Exception {
+        fault("rolling deploy of content-service", String.format(java.util.Locale.ROOT,
+                "%.0f req/s for %d s through the gateway on post routes; meanwhile content-service is deployed anew: a new "
+                        + "instance starts, passes its Consul checks, then the old one is drained (SIGTERM) and removed; no "
+                        + "request fails and no caller's call to content-service fails",
+                settings.rate(), settings.duration().plus(DEPLOY_ALLOWANCE).toSeconds()), measured -> {
+            List<Account> users = signUps(LOAD_USERS, "deploy");
+            String postId = acknowledge(users.getFirst(), gateway.call("POST", "/api/v1/posts", users.getFirst().accessToken(),
+                    Map.of("text", "read during a deploy"))).body().path("id").asText();
+            List<ServiceInstance> before = stack.instances(CONTENT_SERVICE);
+            Map<String, List<URI>> callers = callersOf(CONTENT_SERVICE);
+            Map<String, Double> counters = callerCounters(callers, CONTENT_SERVICE);
+            AtomicLong deployTook = new AtomicLong();
+            AtomicLong oldRemovedAt = new AtomicLong();
+            List<ServiceInstance> deployed = new CopyOnWriteArrayList<>();
+            // Long enough that the old instance drains while requests still arrive: starting the new one
+            // (JVM, migrations checked, Consul's first passing checks) takes most of the deploy.
+            Duration load = settings.duration().plus(DEPLOY_ALLOWANCE);
+            long loadStarted = System.nanoTime();
+            List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(contentServiceMix(users, postId), settings.rate(),
+                    load, () -> {
+                        sleep(settings.killAfter());
+                        long started = System.nanoTime();
+                        deployed.addAll(stack.rollingDeploy(CONTENT_SERVICE, old -> oldRemovedAt.set(System.nanoTime())));
+                        deployTook.set(System.nanoTime() - started);
+                    });
+            Map<String, Double> after = callerCounters(callers, CONTENT_SERVICE);
+            List<Sample> samples = outcomes.stream().flatMap(o -> o.samples().stream()).toList();
+            long failed = samples.stream().filter(sample -> !sample.answered()).count();
+            double failedCalls = after.get(CALLS) - counters.get(CALLS);
+            measured.put("requests", (long) samples.size());
+            measured.put("failed requests", failed);
+            measured.put("deploy started, s into the load", settings.killAfter().toSeconds());
+            measured.put("deploy took, s", deployTook.get() / 1e9);
+            measured.put("old instance removed, s into the load", (oldRemovedAt.get() - loadStarted) / 1e9);
+            measured.put("load lasted, s", load.toSeconds());
+            measured.put("instances before / after", before.stream().map(ServiceInstance::alias).toList() + " / "
+                    + deployed.stream().map(ServiceInstance::alias).toList());
+            measured.put("callers' failed calls to content-service", failedCalls);
+
+            assertThat(deployTook.get()).as("the deploy finished").isPositive();
+            assertThat(Duration.ofNanos(oldRemovedAt.get() - loadStarted)).as("the old instance drained while the load ran")
+                    .isLessThan(load);
+            assertThat(deployed).as("a new instance for each old one").hasSameSizeAs(before);
+            assertThat(stack.instances(CONTENT_SERVICE)).as("only the new instances remain").containsExactlyElementsOf(deployed);
+            assertThat(passingTargets(CONTENT_SERVICE)).as("Consul passes the new instances only")
+                    .containsExactlyInAnyOrderElementsOf(deployed.stream().map(ServiceInstance::target).toList());
+            assertThat(failed).as("failed requests during the deploy").isZero();
+            assertThat(failedCalls).as("the callers' failed calls to content-service").isZero();
+            assertAcknowledgedWritesReadable(measured);
+        });
+    }
+
+    @Test
+    @Order(11)
     void aFloodOfGoodAndBadRequestsIsShedNotFatalAndTheFleetServesNormallyRightAfter() throws Exception {
         fault("flood", String.format(java.util.Locale.ROOT, "%d connections send as fast as they can for %d s: a valid "
                         + "token, a forged token, malformed JSON and no Host header; no container is OOM-killed or restarted, "
@@ -718,6 +776,24 @@ class FaultsIT {
                 }));
     }
 
+    /** Post reads and writes: every route reaches content-service. */
+    private static List<Operation> contentServiceMix(List<Account> users, String postId) {
+        AtomicInteger next = new AtomicInteger();
+        java.util.function.Supplier<Account> user = () -> users.get(Math.floorMod(next.getAndIncrement(), users.size()));
+        return List.of(
+                new Operation("GET /api/v1/posts/{id}", () -> gateway.get("/api/v1/posts/" + postId,
+                        user.get().accessToken()).status() == 200),
+                new Operation("GET /api/v1/users/{id}/posts", () -> {
+                    Account author = user.get();
+                    return gateway.get("/api/v1/users/" + author.userId() + "/posts", author.accessToken()).status() == 200;
+                }),
+                new Operation("POST /api/v1/posts", () -> {
+                    Account author = user.get();
+                    return acknowledge(author, gateway.call("POST", "/api/v1/posts", author.accessToken(),
+                            Map.of("text", "during a deploy"))).status() == 201;
+                }));
+    }
+
     private static List<Account> signUps(int count, String prefix) throws Exception {
         List<Account> accounts = new CopyOnWriteArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -736,13 +812,13 @@ class FaultsIT {
         return callers;
     }
 
-    /** The callers' retries and failed calls to user-service, summed over methods and instances. */
-    private static Map<String, Double> callerCounters(Map<String, List<URI>> callers) {
+    /** The callers' retries and failed calls to {@code target}, summed over methods and instances. */
+    private static Map<String, Double> callerCounters(Map<String, List<URI>> callers, String target) {
         double retries = 0;
         double failedCalls = 0;
         for (Map.Entry<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> edge
                 : RpcEdgeLatencies.scrape(callers, http, settings.requestTimeout()).entrySet()) {
-            if (USER_SERVICE.equals(edge.getKey().to())) {
+            if (target.equals(edge.getKey().to())) {
                 retries += edge.getValue().retries();
                 failedCalls += edge.getValue().failed();
             }
