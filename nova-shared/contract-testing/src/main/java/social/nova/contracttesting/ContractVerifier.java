@@ -145,6 +145,8 @@ public final class ContractVerifier {
             answers = call(channels.apply(provider), headers, method, request);
         } catch (StatusRuntimeException e) {
             failure = e;
+        } catch (RuntimeException e) {
+            return List.of("the interaction cannot be replayed: " + e.getMessage());
         }
         compareStatus(interaction.status(), failure, problems);
         if (failure == null) {

@@ -28,7 +28,7 @@ import org.kiwiproject.consul.util.Jackson;
  * answered (so {@link ConsulFailures} tells a refusal from an outage as before), without one when
  * it could not be reached.
  */
-final class AgentServiceRegistration {
+final class AgentServiceRegistration implements AutoCloseable {
     private static final int FIRST_ERROR = 400;
     private static final int MAX_ERROR_BODY = 300;
 
@@ -87,6 +87,12 @@ final class AgentServiceRegistration {
         if (response.statusCode() >= FIRST_ERROR) {
             throw new AgentAnswer(response.statusCode(), body(response));
         }
+    }
+
+    /** Releases the HTTP client's connections and threads. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     private static String body(HttpResponse<String> response) {

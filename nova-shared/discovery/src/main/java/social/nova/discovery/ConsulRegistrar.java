@@ -187,6 +187,7 @@ public final class ConsulRegistrar implements AutoCloseable {
             lock.unlock();
         }
         scheduler.shutdownNow();
+        agentRegistration.close();
         consul.destroy();
     }
 
