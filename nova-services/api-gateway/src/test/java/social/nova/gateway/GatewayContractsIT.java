@@ -29,7 +29,6 @@ import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.contracttesting.ProviderState;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
-import social.nova.kit.RunningService;
 import social.nova.servicetesting.RegisteredStub;
 import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.SharedContainers;
@@ -53,13 +52,12 @@ class GatewayContractsIT {
     private static final String POST_ID = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
 
     private static ConsulContainer consul;
-    private static GatewayFixture.Stubs stubs;
+    private static GatewayFixture fixture;
     private static StubbedAuthService auth;
     private static RegisteredStub users;
     private static RegisteredStub content;
     private static RegisteredStub feed;
     private static RegisteredStub search;
-    private static RunningService gateway;
     private static GatewayClient client;
     private static String token;
 
@@ -67,25 +65,21 @@ class GatewayContractsIT {
     static void startTheGatewayInFrontOfStubs() {
         consul = SharedContainers.newConsul();
         consul.start();
-        stubs = GatewayFixture.Stubs.start(CONSUMER, consul);
-        auth = stubs.auth();
-        users = stubs.users();
-        content = stubs.content();
-        feed = stubs.feed();
-        search = stubs.search();
-        gateway = TestServices.gateway(consul, Map.of());
-        client = new GatewayClient(TestServices.baseUri(consul, gateway));
-        GatewayFixture.awaitRouting(client, "auth-service", "user-service", "content-service", "feed-service",
-                "search-service");
+        fixture = new GatewayFixture(consul, CONSUMER);
+        auth = fixture.auth;
+        users = fixture.users;
+        content = fixture.content;
+        feed = fixture.feed;
+        search = fixture.search;
+        client = fixture.client;
         token = auth.accessToken(USER_ID);
     }
 
     @AfterAll
     static void stop() {
-        // Closing a stub writes its contract and fails if a call matched no stub.
+        // Closing the stubs writes the contracts and fails if a call matched no stub.
         try {
-            gateway.stop();
-            stubs.close();
+            fixture.close();
         } finally {
             consul.stop();
         }

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * gateway's consumer contracts come from {@link GatewayContractsIT}. Stopped by the JVM's shutdown hook.
  */
 final class GatewayFixture implements AutoCloseable {
-    final ConsulContainer consul = SharedContainers.consul();
+    final ConsulContainer consul;
     private final Stubs stubs;
     final StubbedAuthService auth;
     final RegisteredStub users;
@@ -74,8 +74,13 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
-    private GatewayFixture() {
-        stubs = Stubs.start(null, consul);
+    /**
+     * The gateway in front of stubs registered in {@code consul}, the stubs writing {@code consumer}'s
+     * contracts ({@code null}: none).
+     */
+    GatewayFixture(ConsulContainer consul, String consumer) {
+        this.consul = consul;
+        stubs = Stubs.start(consumer, consul);
         auth = stubs.auth();
         users = stubs.users();
         content = stubs.content();
@@ -114,17 +119,15 @@ final class GatewayFixture implements AutoCloseable {
         });
     }
 
+    /** Stops the gateway and the stubs, which write their contracts and fail on a call no stub matched. */
     @Override
     public void close() {
         gateway.stop();
-        try {
-            stubs.close();
-        } catch (RuntimeException | AssertionError atExit) {
-            // The tests have already checked their calls (assertEveryCallWasStubbed).
-        }
+        stubs.close();
     }
 
     private static final class Shared {
-        static final GatewayFixture INSTANCE = ShutdownHooks.closeAtExit(new GatewayFixture());
+        // Closed at exit, after the tests checked their calls (assertEveryCallWasStubbed).
+        static final GatewayFixture INSTANCE = ShutdownHooks.closeAtExit(new GatewayFixture(SharedContainers.consul(), null));
     }
 }
