@@ -28,6 +28,10 @@ import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.content.v1.GetPostRequest;
 import social.nova.contracts.content.v1.GetPostResponse;
 import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.streaming.v1.StreamStatus;
+import social.nova.contracts.streaming.v1.StreamingServiceGrpc;
+import social.nova.contracts.streaming.v1.WatchStreamRequest;
+import social.nova.contracts.streaming.v1.WatchStreamResponse;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.FieldViolation;
 import social.nova.errors.NovaException;
@@ -216,6 +220,42 @@ class NovaStubServerTest {
             assertThat(content.contract().interactions()).isEmpty();
         }
         assertThat(contracts.resolve("timeline-app--content-service.json")).doesNotExist();
+    }
+
+    @Test
+    void aServerStreamIsAnsweredMessageByMessageAndWrittenWithAllItsMessages() throws Exception {
+        try (NovaStubServer streaming = NovaStubServer.forService("streaming-service", StreamingServiceGrpc.getServiceDescriptor())
+                .consumer("timeline-app").contractsDirectory(contracts).start()) {
+            streaming.stub(StreamingServiceGrpc.getWatchStreamMethod())
+                    .whenField("stream_id", "s-1")
+                    .willStream(List.of(
+                            WatchStreamResponse.newBuilder().setStatus(StreamStatus.STREAM_STATUS_LIVE).setViewerCount(3).build(),
+                            WatchStreamResponse.newBuilder().setStatus(StreamStatus.STREAM_STATUS_ENDED).setViewerCount(0).build()));
+            channel = Grpc.newChannelBuilder(streaming.target(), InsecureChannelCredentials.create()).build();
+
+            List<WatchStreamResponse> received = new java.util.ArrayList<>();
+            StreamingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .watchStream(WatchStreamRequest.newBuilder().setStreamId("s-1").build())
+                    .forEachRemaining(received::add);
+
+            assertThat(received).extracting(WatchStreamResponse::getStatus)
+                    .containsExactly(StreamStatus.STREAM_STATUS_LIVE, StreamStatus.STREAM_STATUS_ENDED);
+            assertThat(streaming.contract().interactions()).singleElement()
+                    .satisfies(interaction -> assertThat(interaction.responses()).hasSize(2));
+        }
+    }
+
+    @Test
+    void aRateLimitCarriesItsRetryAfter() {
+        try (NovaStubServer content = contentStub()) {
+            content.stub(ContentServiceGrpc.getGetPostMethod())
+                    .willFail(NovaException.rateLimited(Duration.ofSeconds(7)));
+
+            NovaException limited = failure(() -> client(content).getPost(GetPostRequest.newBuilder().setPostId("x").build()));
+
+            assertThat(limited.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+            assertThat(limited.retryAfter()).hasValue(Duration.ofSeconds(7));
+        }
     }
 
     private NovaStubServer contentStub() {
