@@ -11,7 +11,11 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -271,15 +275,15 @@ public final class ContractVerifier {
     /** The tree with every placeholder in its strings filled (values stay valid JSON strings). */
     static JsonNode fill(JsonNode node, Map<String, String> values) {
         if (node.isTextual()) {
-            return com.fasterxml.jackson.databind.node.TextNode.valueOf(fill(node.asText(), values));
+            return TextNode.valueOf(fill(node.asText(), values));
         }
         if (node.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = ConsumerContract.JSON.createObjectNode();
+            ObjectNode copy = ConsumerContract.JSON.createObjectNode();
             node.properties().forEach(field -> copy.set(field.getKey(), fill(field.getValue(), values)));
             return copy;
         }
         if (node.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode copy = ConsumerContract.JSON.createArrayNode();
+            ArrayNode copy = ConsumerContract.JSON.createArrayNode();
             node.forEach(element -> copy.add(fill(element, values)));
             return copy;
         }
@@ -301,7 +305,7 @@ public final class ContractVerifier {
     private static JsonNode json(DynamicMessage message) {
         try {
             return ConsumerContract.JSON.readTree(PRINTER.print(message));
-        } catch (InvalidProtocolBufferException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (InvalidProtocolBufferException | JsonProcessingException e) {
             throw new IllegalStateException("cannot read the provider's answer as JSON", e);
         }
     }

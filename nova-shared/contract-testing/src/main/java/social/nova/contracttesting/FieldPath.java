@@ -3,6 +3,7 @@ package social.nova.contracttesting;
 import java.util.List;
 import java.util.Objects;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -31,8 +32,8 @@ final class FieldPath {
     }
 
     /** Fails at stub definition when the path names no field of {@code type}. */
-    void checkAgainst(com.google.protobuf.Descriptors.Descriptor type) {
-        com.google.protobuf.Descriptors.Descriptor current = type;
+    void checkAgainst(Descriptor type) {
+        Descriptor current = type;
         for (int i = 0; i < names.size(); i++) {
             FieldDescriptor field = current.findFieldByName(names.get(i));
             if (field == null) {

@@ -1,5 +1,6 @@
 package social.nova.contracttesting;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,7 +40,7 @@ public record ProviderState(String name, Map<String, String> examples) {
 
     /** This state with one more example value. */
     public ProviderState with(String placeholder, String example) {
-        java.util.Map<String, String> more = new java.util.LinkedHashMap<>(examples);
+        Map<String, String> more = new LinkedHashMap<>(examples);
         more.put(placeholder, example);
         return new ProviderState(name, more);
     }
