@@ -1,19 +1,5 @@
 package social.nova.contracts;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.google.protobuf.DescriptorProtos.DescriptorProto;
-import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
-import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
-import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
-import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
-import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
-import io.grpc.MethodDescriptor;
-import io.grpc.MethodDescriptor.MethodType;
-import io.grpc.ServiceDescriptor;
-import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -27,10 +13,25 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
+import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks the rules of the Nova contracts on what the build really produced: the descriptor set
@@ -77,7 +78,9 @@ class ContractDocumentationTest {
     @BeforeAll
     static void loadDescriptorSet() throws IOException {
         try (InputStream in = ContractDocumentationTest.class.getResourceAsStream(DESCRIPTOR_SET)) {
-            assertThat(in).as("descriptor set %s on the classpath", DESCRIPTOR_SET).isNotNull();
+            assertThat(in)
+                    .as("descriptor set %s on the classpath", DESCRIPTOR_SET)
+                    .isNotNull();
             novaFiles = FileDescriptorSet.parseFrom(in).getFileList().stream()
                     .filter(file -> file.getPackage().startsWith("nova."))
                     .toList();
@@ -88,8 +91,8 @@ class ContractDocumentationTest {
     @Test
     void everyRequiredServiceIsInTheContract() {
         Set<String> services = novaFiles.stream()
-                .flatMap(file -> file.getServiceList().stream()
-                        .map(service -> file.getPackage() + "." + service.getName()))
+                .flatMap(file ->
+                        file.getServiceList().stream().map(service -> file.getPackage() + "." + service.getName()))
                 .collect(Collectors.toSet());
 
         assertThat(services).as("services in the descriptor set").containsAll(REQUIRED_SERVICES);
@@ -103,8 +106,8 @@ class ContractDocumentationTest {
                 problems.add(file.getName() + ": package " + file.getPackage() + " does not end in .v1");
             }
             if (!file.getOptions().getJavaPackage().startsWith(JAVA_PACKAGE_PREFIX)) {
-                problems.add(file.getName() + ": java_package '" + file.getOptions().getJavaPackage()
-                        + "' does not start with " + JAVA_PACKAGE_PREFIX);
+                problems.add(file.getName() + ": java_package '"
+                        + file.getOptions().getJavaPackage() + "' does not start with " + JAVA_PACKAGE_PREFIX);
             }
             if (!file.getOptions().getJavaMultipleFiles()) {
                 problems.add(file.getName() + ": java_multiple_files is not true");
@@ -115,24 +118,32 @@ class ContractDocumentationTest {
 
     @TestFactory
     Stream<DynamicTest> everyFileIsDocumented() {
-        return novaFiles.stream().map(file -> DynamicTest.dynamicTest(file.getName(),
-                () -> assertThat(documentationProblems(file)).as("documentation of %s", file.getName()).isEmpty()));
+        return novaFiles.stream()
+                .map(file -> DynamicTest.dynamicTest(
+                        file.getName(),
+                        () -> assertThat(documentationProblems(file))
+                                .as("documentation of %s", file.getName())
+                                .isEmpty()));
     }
 
     @TestFactory
     Stream<DynamicTest> everyServiceFollowsTheRpcConventions() {
-        return services().map(entry -> DynamicTest.dynamicTest(fullName(entry.file(), entry.service()),
-                () -> assertThat(rpcConventionProblems(entry.file(), entry.service()))
-                        .as("RPC conventions of %s", fullName(entry.file(), entry.service()))
-                        .isEmpty()));
+        return services()
+                .map(entry -> DynamicTest.dynamicTest(
+                        fullName(entry.file(), entry.service()),
+                        () -> assertThat(rpcConventionProblems(entry.file(), entry.service()))
+                                .as("RPC conventions of %s", fullName(entry.file(), entry.service()))
+                                .isEmpty()));
     }
 
     @TestFactory
     Stream<DynamicTest> everyServiceHasCompiledStubsMatchingTheContract() {
-        return services().map(entry -> DynamicTest.dynamicTest(fullName(entry.file(), entry.service()),
-                () -> assertThat(stubProblems(entry.file(), entry.service()))
-                        .as("generated stubs of %s", fullName(entry.file(), entry.service()))
-                        .isEmpty()));
+        return services()
+                .map(entry -> DynamicTest.dynamicTest(
+                        fullName(entry.file(), entry.service()),
+                        () -> assertThat(stubProblems(entry.file(), entry.service()))
+                                .as("generated stubs of %s", fullName(entry.file(), entry.service()))
+                                .isEmpty()));
     }
 
     /** Guards the guard: an undocumented file must be reported, naming what lacks documentation. */
@@ -155,12 +166,22 @@ class ContractDocumentationTest {
                 .build();
 
         assertThat(documentationProblems(undocumented))
-                .anySatisfy(problem -> assertThat(problem).contains("nova.broken.v1.BrokenService").contains("no leading comment"))
-                .anySatisfy(problem -> assertThat(problem).contains("nova.broken.v1.BrokenService/Ping").contains("Validation:"))
-                .anySatisfy(problem -> assertThat(problem).contains("nova.broken.v1.BrokenService/Ping").contains("status code"))
-                .anySatisfy(problem -> assertThat(problem).contains("nova.broken.v1.PingRequest").contains("no leading comment"));
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("nova.broken.v1.BrokenService")
+                        .contains("no leading comment"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("nova.broken.v1.BrokenService/Ping")
+                        .contains("Validation:"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("nova.broken.v1.BrokenService/Ping")
+                        .contains("status code"))
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("nova.broken.v1.PingRequest")
+                        .contains("no leading comment"));
         assertThat(rpcConventionProblems(undocumented, undocumented.getService(0)))
-                .anySatisfy(problem -> assertThat(problem).contains("nova.broken.v1.BrokenService/Ping").contains("PingResponse"));
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("nova.broken.v1.BrokenService/Ping")
+                        .contains("PingResponse"));
     }
 
     // ---------------------------------------------------------------- the rules
@@ -177,8 +198,10 @@ class ContractDocumentationTest {
             String serviceName = fullName(file, service);
             checkRpcStyleComment(serviceName, comments.get(List.of(FILE_SERVICE, s)), problems);
             for (int m = 0; m < service.getMethodCount(); m++) {
-                checkRpcStyleComment(serviceName + "/" + service.getMethod(m).getName(),
-                        comments.get(List.of(FILE_SERVICE, s, SERVICE_METHOD, m)), problems);
+                checkRpcStyleComment(
+                        serviceName + "/" + service.getMethod(m).getName(),
+                        comments.get(List.of(FILE_SERVICE, s, SERVICE_METHOD, m)),
+                        problems);
             }
         }
         for (int i = 0; i < file.getMessageTypeCount(); i++) {
@@ -206,8 +229,12 @@ class ContractDocumentationTest {
         }
     }
 
-    private static void checkMessage(String scope, DescriptorProto message, List<Integer> path,
-                                     Map<List<Integer>, String> comments, List<String> problems) {
+    private static void checkMessage(
+            String scope,
+            DescriptorProto message,
+            List<Integer> path,
+            Map<List<Integer>, String> comments,
+            List<String> problems) {
         String name = scope + "." + message.getName();
         if (message.getOptions().getMapEntry()) {
             return; // synthesised by protoc for map<,> fields; nothing to document
@@ -223,8 +250,12 @@ class ContractDocumentationTest {
         }
     }
 
-    private static void checkEnum(String scope, EnumDescriptorProto enumType, List<Integer> path,
-                                  Map<List<Integer>, String> comments, List<String> problems) {
+    private static void checkEnum(
+            String scope,
+            EnumDescriptorProto enumType,
+            List<Integer> path,
+            Map<List<Integer>, String> comments,
+            List<String> problems) {
         if (isBlank(comments.get(path))) {
             problems.add(scope + "." + enumType.getName() + ": enum has no leading comment");
         }
@@ -244,7 +275,8 @@ class ContractDocumentationTest {
             if (!method.getInputType().equals(request)) {
                 problems.add(name + ": takes " + method.getInputType() + ", expected " + request);
             }
-            if (!method.getOutputType().equals(response) && !method.getOutputType().equals(".google.protobuf.Empty")) {
+            if (!method.getOutputType().equals(response)
+                    && !method.getOutputType().equals(".google.protobuf.Empty")) {
                 problems.add(name + ": returns " + method.getOutputType() + ", expected " + response);
             }
             boolean readOnlyName = READ_ONLY_PREFIXES.stream().anyMatch(method.getName()::startsWith);
@@ -261,7 +293,8 @@ class ContractDocumentationTest {
         String stubClass = file.getOptions().getJavaPackage() + "." + service.getName() + "Grpc";
         ServiceDescriptor generated;
         try {
-            generated = (ServiceDescriptor) Class.forName(stubClass).getMethod("getServiceDescriptor").invoke(null);
+            generated = (ServiceDescriptor)
+                    Class.forName(stubClass).getMethod("getServiceDescriptor").invoke(null);
         } catch (ReflectiveOperationException e) {
             return List.of(serviceName + ": generated stub " + stubClass + " not usable: " + e);
         }
@@ -306,12 +339,11 @@ class ContractDocumentationTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private record ServiceInFile(FileDescriptorProto file, ServiceDescriptorProto service) {
-    }
+    private record ServiceInFile(FileDescriptorProto file, ServiceDescriptorProto service) {}
 
     private static Stream<ServiceInFile> services() {
-        return novaFiles.stream().flatMap(file -> file.getServiceList().stream()
-                .map(service -> new ServiceInFile(file, service)));
+        return novaFiles.stream()
+                .flatMap(file -> file.getServiceList().stream().map(service -> new ServiceInFile(file, service)));
     }
 
     private static String fullName(FileDescriptorProto file, ServiceDescriptorProto service) {

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContractGateTest {
     /** The buf the project pins; ./nova doctor installs it (npm @bufbuild/buf) under .tools/. */
     static final String BUF_VERSION = "1.75.0";
+
     private static final Path CONTRACTS = Path.of("").toAbsolutePath();
     private static final String PAGE_REQUEST = "src/main/proto/nova/common/v1/common.proto";
     private static final String USER = "src/main/proto/nova/user/v1/user.proto";
@@ -48,19 +49,31 @@ class ContractGateTest {
     }
 
     /** A known breaking change: in {@code file}, {@code from} becomes {@code to}; buf must say {@code named}. */
-    record BreakingChange(String file, String from, String to, String named) {
-    }
+    record BreakingChange(String file, String from, String to, String named) {}
 
     static Stream<Named<BreakingChange>> breakingChanges() {
         return Stream.of(
-                Named.of("a removed field", new BreakingChange(PAGE_REQUEST, "  string cursor = 2;\n", "",
-                        "Previously present field \"2\" with name \"cursor\" on message \"PageRequest\" was deleted")),
-                Named.of("a changed field type", new BreakingChange(PAGE_REQUEST, "  int32 limit = 1;\n",
-                        "  string limit = 1;\n",
-                        "\"limit\" on message \"PageRequest\" changed type from \"int32\" to \"string\"")),
-                Named.of("a renamed RPC", new BreakingChange(USER, "  rpc GetUser(GetUserRequest)",
-                        "  rpc FetchUser(GetUserRequest)",
-                        "Previously present RPC \"GetUser\" on service \"UserService\" was deleted")));
+                Named.of(
+                        "a removed field",
+                        new BreakingChange(
+                                PAGE_REQUEST,
+                                "  string cursor = 2;\n",
+                                "",
+                                "Previously present field \"2\" with name \"cursor\" on message \"PageRequest\" was deleted")),
+                Named.of(
+                        "a changed field type",
+                        new BreakingChange(
+                                PAGE_REQUEST,
+                                "  int32 limit = 1;\n",
+                                "  string limit = 1;\n",
+                                "\"limit\" on message \"PageRequest\" changed type from \"int32\" to \"string\"")),
+                Named.of(
+                        "a renamed RPC",
+                        new BreakingChange(
+                                USER,
+                                "  rpc GetUser(GetUserRequest)",
+                                "  rpc FetchUser(GetUserRequest)",
+                                "Previously present RPC \"GetUser\" on service \"UserService\" was deleted")));
     }
 
     @ParameterizedTest(name = "{0} fails the gate and is named")
@@ -105,7 +118,8 @@ class ContractGateTest {
 
     static Path latestRelease(Path dir) throws IOException {
         try (Stream<Path> releases = Files.list(dir.resolve("releases"))) {
-            return releases.filter(path -> path.getFileName().toString().matches("contracts-v\\d+\\.\\d+\\.\\d+\\.binpb"))
+            return releases.filter(
+                            path -> path.getFileName().toString().matches("contracts-v\\d+\\.\\d+\\.\\d+\\.binpb"))
                     .max(Comparator.comparing(ContractGateTest::version))
                     .orElseThrow(() -> new IllegalStateException("no release image in " + dir.resolve("releases")));
         }
@@ -113,9 +127,12 @@ class ContractGateTest {
 
     /** contracts-v1.10.2.binpb sorts after contracts-v1.9.0.binpb. */
     private static String version(Path release) {
-        String[] parts = release.getFileName().toString().replaceAll("^contracts-v|\\.binpb$", "").split("\\.");
-        return String.format("%09d%09d%09d", Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
-                Integer.parseInt(parts[2]));
+        String[] parts = release.getFileName()
+                .toString()
+                .replaceAll("^contracts-v|\\.binpb$", "")
+                .split("\\.");
+        return String.format(
+                "%09d%09d%09d", Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
     }
 
     private void copyContracts() throws IOException {
@@ -138,18 +155,22 @@ class ContractGateTest {
     private void edit(String file, String from, String to) throws IOException {
         Path path = copy.resolve(file);
         String text = Files.readString(path);
-        assertThat(text).as("%s still contains the line this test changes", file).contains(from);
+        assertThat(text)
+                .as("%s still contains the line this test changes", file)
+                .contains(from);
         Files.writeString(path, text.replace(from, to));
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     static Result buf(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(executable());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -165,14 +186,19 @@ class ContractGateTest {
     static String executable() throws Exception {
         String fromEnvironment = System.getenv("NOVA_BUF");
         Path pinned = CONTRACTS.getParent().resolve(".tools/buf-" + BUF_VERSION + "/node_modules/.bin/buf");
-        String buf = fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment
+        String buf = fromEnvironment != null && !fromEnvironment.isBlank()
+                ? fromEnvironment
                 : Files.isExecutable(pinned) ? pinned.toString() : "buf";
         Process version;
         try {
-            version = new ProcessBuilder(buf, "--version").redirectErrorStream(true).start();
+            version = new ProcessBuilder(buf, "--version")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new IllegalStateException("no buf CLI (" + buf + "): run ./nova doctor, which installs buf "
-                    + BUF_VERSION + " with npm, or set NOVA_BUF", e);
+            throw new IllegalStateException(
+                    "no buf CLI (" + buf + "): run ./nova doctor, which installs buf " + BUF_VERSION
+                            + " with npm, or set NOVA_BUF",
+                    e);
         }
         String printed = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         version.waitFor(30, TimeUnit.SECONDS);

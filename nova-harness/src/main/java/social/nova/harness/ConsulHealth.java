@@ -27,6 +27,7 @@ public final class ConsulHealth {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Consul registers itself as a service; it is not part of the fleet. */
     private static final String CONSUL_SELF = "consul";
+
     private static final String PASSING = "passing";
 
     private final URI consul;
@@ -57,8 +58,15 @@ public final class ConsulHealth {
      *
      * @param taggedAddresses Consul's tagged addresses, key to {@code host:port}
      */
-    public record Instance(String id, String service, String address, int port, List<String> tags,
-                           Map<String, String> meta, Map<String, String> taggedAddresses, List<Check> checks) {
+    public record Instance(
+            String id,
+            String service,
+            String address,
+            int port,
+            List<String> tags,
+            Map<String, String> meta,
+            Map<String, String> taggedAddresses,
+            List<Check> checks) {
         public Instance {
             tags = List.copyOf(tags);
             meta = Map.copyOf(meta);
@@ -83,7 +91,9 @@ public final class ConsulHealth {
 
         /** The instance's check of the given type ({@code grpc}, {@code http}). */
         public Optional<Check> check(String type) {
-            return serviceChecks().stream().filter(check -> type.equals(check.type())).findFirst();
+            return serviceChecks().stream()
+                    .filter(check -> type.equals(check.type()))
+                    .findFirst();
         }
 
         /** {@code address:port} as callers dial it. */
@@ -94,7 +104,9 @@ public final class ConsulHealth {
         /** "passing", or each failing check with its output, shortened for a table. */
         public String summary() {
             if (passing()) {
-                return "passing (" + String.join(", ", serviceChecks().stream().map(Check::type).toList()) + ")";
+                return "passing ("
+                        + String.join(
+                                ", ", serviceChecks().stream().map(Check::type).toList()) + ")";
             }
             List<String> failing = new ArrayList<>();
             for (Check check : checks) {
@@ -142,19 +154,35 @@ public final class ConsulHealth {
             List<String> tags = new ArrayList<>();
             registered.path("Tags").forEach(tag -> tags.add(tag.asText()));
             Map<String, String> meta = new LinkedHashMap<>();
-            registered.path("Meta").properties().forEach(field -> meta.put(field.getKey(), field.getValue().asText()));
+            registered
+                    .path("Meta")
+                    .properties()
+                    .forEach(field -> meta.put(field.getKey(), field.getValue().asText()));
             Map<String, String> tagged = new LinkedHashMap<>();
-            registered.path("TaggedAddresses").properties().forEach(field -> tagged.put(field.getKey(),
-                    field.getValue().path("Address").asText() + ":" + field.getValue().path("Port").asInt()));
+            registered
+                    .path("TaggedAddresses")
+                    .properties()
+                    .forEach(field -> tagged.put(
+                            field.getKey(),
+                            field.getValue().path("Address").asText() + ":"
+                                    + field.getValue().path("Port").asInt()));
             List<Check> checks = new ArrayList<>();
-            entry.path("Checks").forEach(check -> checks.add(new Check(
-                    check.path("CheckID").asText(),
-                    check.path("Type").asText(""),
-                    check.path("Status").asText(),
-                    check.path("Output").asText(""),
-                    check.path("ServiceID").asText("").isEmpty())));
-            instances.add(new Instance(registered.path("ID").asText(), registered.path("Service").asText(),
-                    registered.path("Address").asText(), registered.path("Port").asInt(), tags, meta, tagged, checks));
+            entry.path("Checks")
+                    .forEach(check -> checks.add(new Check(
+                            check.path("CheckID").asText(),
+                            check.path("Type").asText(""),
+                            check.path("Status").asText(),
+                            check.path("Output").asText(""),
+                            check.path("ServiceID").asText("").isEmpty())));
+            instances.add(new Instance(
+                    registered.path("ID").asText(),
+                    registered.path("Service").asText(),
+                    registered.path("Address").asText(),
+                    registered.path("Port").asInt(),
+                    tags,
+                    meta,
+                    tagged,
+                    checks));
         }
         return instances;
     }
@@ -164,13 +192,18 @@ public final class ConsulHealth {
      * with, so this works for any instance; an id the agent does not know is ignored.
      */
     public void deregister(String instanceId) {
-        URI uri = consul.resolve("/v1/agent/service/deregister/" + URLEncoder.encode(instanceId, StandardCharsets.UTF_8));
+        URI uri =
+                consul.resolve("/v1/agent/service/deregister/" + URLEncoder.encode(instanceId, StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(requestTimeout)
+                            .PUT(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200 && response.statusCode() != 404) {
-                throw new UncheckedIOException(new IOException("PUT " + uri + " answered " + response.statusCode()
-                        + ": " + response.body()));
+                throw new UncheckedIOException(
+                        new IOException("PUT " + uri + " answered " + response.statusCode() + ": " + response.body()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("PUT " + uri + " failed: " + e.getMessage(), e);
@@ -187,11 +220,12 @@ public final class ConsulHealth {
     private JsonNode get(String path) {
         URI uri = consul.resolve(path);
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new UncheckedIOException(new IOException("GET " + uri + " answered " + response.statusCode()
-                        + ": " + response.body()));
+                throw new UncheckedIOException(
+                        new IOException("GET " + uri + " answered " + response.statusCode() + ": " + response.body()));
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {

@@ -19,9 +19,16 @@ import java.util.TreeMap;
  * @param dependsOn   ids of containers it needs: a kept {@code up} container whose dependencies
  *                    were replaced is replaced too
  */
-public record ContainerSpec(String name, String image, List<String> aliases, Map<String, String> env,
-                            List<String> command, Map<Integer, Integer> published, long memoryBytes,
-                            Map<String, String> labels, List<String> dependsOn) {
+public record ContainerSpec(
+        String name,
+        String image,
+        List<String> aliases,
+        Map<String, String> env,
+        List<String> command,
+        Map<Integer, Integer> published,
+        long memoryBytes,
+        Map<String, String> labels,
+        List<String> dependsOn) {
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
@@ -38,7 +45,8 @@ public record ContainerSpec(String name, String image, List<String> aliases, Map
      * mean an existing container can be kept instead of recreated.
      */
     String fingerprint(String imageId) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 imageId,
                 String.join(",", aliases),
                 new TreeMap<>(env).toString(),

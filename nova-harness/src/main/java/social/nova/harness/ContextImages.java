@@ -36,15 +36,19 @@ final class ContextImages {
     }
 
     /** An image ready to run; {@code built} when this call built it. */
-    record Built(String id, boolean built) {
-    }
+    record Built(String id, boolean built) {}
 
     /**
      * The image {@code tag}: the existing one if its label is {@code hash}, else built from
      * {@code context} (name in the context to file) with the build arguments and labels.
      */
-    Built ensure(String tag, String hash, SortedMap<String, Path> context, Map<String, String> buildArgs,
-                 Map<String, String> labels, String what) {
+    Built ensure(
+            String tag,
+            String hash,
+            SortedMap<String, Path> context,
+            Map<String, String> buildArgs,
+            Map<String, String> labels,
+            String what) {
         Optional<String> previous = imageId(tag);
         if (previous.isPresent() && hash.equals(label(previous.get()))) {
             return new Built(previous.get(), false);
@@ -88,8 +92,13 @@ final class ContextImages {
         }
     }
 
-    private String build(String tag, String hash, SortedMap<String, Path> context, Map<String, String> buildArgs,
-                         Map<String, String> labels, String what) {
+    private String build(
+            String tag,
+            String hash,
+            SortedMap<String, Path> context,
+            Map<String, String> buildArgs,
+            Map<String, String> labels,
+            String what) {
         Path tar = null;
         try {
             tar = Files.createTempFile("nova-image", ".tar");
@@ -99,12 +108,15 @@ final class ContextImages {
                 buildArgs.forEach(command::withBuildArg);
                 java.util.Map<String, String> allLabels = new java.util.HashMap<>(labels);
                 allLabels.put(CONTEXT_HASH_LABEL, hash);
-                return command.withLabels(allLabels).exec(new BuildImageResultCallback()).awaitImageId();
+                return command.withLabels(allLabels)
+                        .exec(new BuildImageResultCallback())
+                        .awaitImageId();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot build " + tag + " from " + what, e);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("docker build of " + tag + " from " + what + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "docker build of " + tag + " from " + what + " failed: " + e.getMessage(), e);
         } finally {
             if (tar != null) {
                 try {
@@ -118,7 +130,7 @@ final class ContextImages {
 
     private static void writeTar(SortedMap<String, Path> context, Path tar) throws IOException {
         try (OutputStream out = Files.newOutputStream(tar);
-             TarArchiveOutputStream archive = new TarArchiveOutputStream(out)) {
+                TarArchiveOutputStream archive = new TarArchiveOutputStream(out)) {
             archive.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             archive.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Map.Entry<String, Path> file : context.entrySet()) {

@@ -117,8 +117,8 @@ public final class Fleet {
     public Fleet withInstances(Map<String, Integer> counts) {
         for (String name : counts.keySet()) {
             if (service(name).isEmpty()) {
-                throw new IllegalArgumentException("instances given for unknown service '" + name
-                        + "'; the fleet has " + services.stream().map(ServiceSpec::name).toList());
+                throw new IllegalArgumentException("instances given for unknown service '" + name + "'; the fleet has "
+                        + services.stream().map(ServiceSpec::name).toList());
             }
         }
         return new Fleet(services.stream()

@@ -11,8 +11,7 @@ public final class GitCommit {
     private static final Duration GIT_TIMEOUT = Duration.ofSeconds(10);
     static final String UNKNOWN = "unknown";
 
-    private GitCommit() {
-    }
+    private GitCommit() {}
 
     /** {@code NOVA_GIT_COMMIT} if set (CI), else {@code git rev-parse --short=12 HEAD} in {@code root}, else "unknown". */
     public static String of(Path root) {

@@ -12,8 +12,7 @@ import java.util.HexFormat;
 
 /** SHA-256 of text and of files, as hex: how the harness tells whether an image or container changed. */
 final class Hashing {
-    private Hashing() {
-    }
+    private Hashing() {}
 
     static String sha256(String text) {
         MessageDigest digest = newDigest();

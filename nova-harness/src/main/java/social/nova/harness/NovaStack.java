@@ -24,14 +24,15 @@ import java.util.stream.Collectors;
 
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 import org.postgresql.ds.PGSimpleDataSource;
 import redis.clients.jedis.RedisClient;
 import social.nova.db.SchemaProvisioner;
-import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.ServiceImages.ServiceImage;
 import social.nova.harness.StackDocker.RunningContainer;
+import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.testing.PlatformImages;
 
 import static org.awaitility.Awaitility.await;
@@ -63,8 +64,8 @@ public final class NovaStack implements AutoCloseable {
     private static final int LOG_LINES_ON_FAILURE = 40;
     private static final long MIB = 1024L * 1024L;
     /** Helidon's Prometheus endpoint, the same on every service (the service kit's observe feature). */
-
     private final StackSettings settings;
+
     private final StackIdentity identity;
     private final StackDocker docker;
     private final Progress progress;
@@ -73,6 +74,7 @@ public final class NovaStack implements AutoCloseable {
     private final Map<String, List<ServiceInstance>> instances = new LinkedHashMap<>();
     /** The image each service runs, as built at start (a rolling deploy starts new instances from it). */
     private volatile Map<String, ServiceImage> images = Map.of();
+
     private volatile Fleet fleet = Fleet.of();
     // Replaced when a fault test restarts them: Docker publishes their ports anew on every start.
     private volatile RunningContainer consul;
@@ -90,7 +92,9 @@ public final class NovaStack implements AutoCloseable {
 
     /** The stack's infrastructure, for tests that take it away and bring it back. */
     public enum Platform {
-        CONSUL("Consul"), POSTGRES("PostgreSQL"), REDIS("Redis");
+        CONSUL("Consul"),
+        POSTGRES("PostgreSQL"),
+        REDIS("Redis");
 
         private final String displayName;
 
@@ -134,7 +138,8 @@ public final class NovaStack implements AutoCloseable {
 
     /** Removes the {@code ./nova up} stack, found by its label; returns how many containers were removed. */
     public static int down(StackSettings settings) {
-        return new StackDocker(settings.bindAddress()).removeAll(StackIdentity.up().labelFilter());
+        return new StackDocker(settings.bindAddress())
+                .removeAll(StackIdentity.up().labelFilter());
     }
 
     private void startAll(Fleet requested) {
@@ -143,12 +148,14 @@ public final class NovaStack implements AutoCloseable {
         Fleet planned = requested.withInstances(settings.instances());
         for (String service : settings.environment().keySet()) {
             if (planned.service(service).isEmpty()) {
-                throw new IllegalArgumentException("nova.environment names unknown service '" + service + "'; the fleet has "
+                throw new IllegalArgumentException("nova.environment names unknown service '" + service
+                        + "'; the fleet has "
                         + planned.services().stream().map(ServiceSpec::name).toList());
             }
         }
         for (ServiceSpec missing : planned.notBuilt(root)) {
-            progress.report("SKIP", missing.name() + " (not built: " + root.relativize(missing.jar(root)) + " is missing)");
+            progress.report(
+                    "SKIP", missing.name() + " (not built: " + root.relativize(missing.jar(root)) + " is missing)");
         }
         fleet = planned.runnable(root);
         removeUnplanned();
@@ -171,14 +178,19 @@ public final class NovaStack implements AutoCloseable {
         for (List<ServiceSpec> wave : fleet.startWaves()) {
             startWave(wave, images);
         }
-        progress.report("OK", "stack up in " + seconds(startedAt) + ": "
-                + fleet.services().stream().map(s -> s.name() + " x" + s.instances()).collect(Collectors.joining(", ")));
+        progress.report(
+                "OK",
+                "stack up in " + seconds(startedAt) + ": "
+                        + fleet.services().stream()
+                                .map(s -> s.name() + " x" + s.instances())
+                                .collect(Collectors.joining(", ")));
     }
 
     private RunningContainer runPlatform(ContainerSpec spec) {
         RunningContainer container = docker.run(identity.networkName(), spec);
-        progress.report(container.kept() ? "OK" : "START", spec.aliases().getFirst() + " (" + spec.image() + ")"
-                + (container.kept() ? " kept, unchanged" : ""));
+        progress.report(
+                container.kept() ? "OK" : "START",
+                spec.aliases().getFirst() + " (" + spec.image() + ")" + (container.kept() ? " kept, unchanged" : ""));
         return container;
     }
 
@@ -190,8 +202,12 @@ public final class NovaStack implements AutoCloseable {
             long startedAt = System.nanoTime();
             ServiceImage image = builder.ensure(service);
             images.put(service.name(), image);
-            progress.report(image.built() ? "BUILT" : "OK", "image " + image.tag()
-                    + (image.built() ? " from " + service.module() + " on " + base + " (" + seconds(startedAt) + ")" : " up to date"));
+            progress.report(
+                    image.built() ? "BUILT" : "OK",
+                    "image " + image.tag()
+                            + (image.built()
+                                    ? " from " + service.module() + " on " + base + " (" + seconds(startedAt) + ")"
+                                    : " up to date"));
         }
         return images;
     }
@@ -207,13 +223,17 @@ public final class NovaStack implements AutoCloseable {
             }
             ServiceSpec.Database database = service.database().get();
             try {
-                SchemaProvisioner.provision(admin, database.schema(), database.role(), databasePassword(database),
-                        database.extensions());
+                SchemaProvisioner.provision(
+                        admin, database.schema(), database.role(), databasePassword(database), database.extensions());
             } catch (SQLException e) {
-                throw new IllegalStateException("Cannot provision schema " + database.schema() + " for " + service.name()
-                        + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "Cannot provision schema " + database.schema() + " for " + service.name() + ": "
+                                + e.getMessage(),
+                        e);
             }
-            progress.report("OK", "schema " + database.schema() + " owned by role " + database.role() + " (" + service.name() + ")");
+            progress.report(
+                    "OK",
+                    "schema " + database.schema() + " owned by role " + database.role() + " (" + service.name() + ")");
         }
     }
 
@@ -231,7 +251,8 @@ public final class NovaStack implements AutoCloseable {
             first.add(startInstance(service, 1, images.get(service.name())));
         }
         awaitPassing(first);
-        first.forEach(instance -> started.computeIfAbsent(instance.service(), k -> new ArrayList<>()).add(instance));
+        first.forEach(instance -> started.computeIfAbsent(instance.service(), k -> new ArrayList<>())
+                .add(instance));
         List<ServiceInstance> others = new ArrayList<>();
         for (ServiceSpec service : wave) {
             for (int number = 2; number <= service.instances(); number++) {
@@ -245,12 +266,18 @@ public final class NovaStack implements AutoCloseable {
             synchronized (instances) {
                 instances.put(service.name(), List.copyOf(started.get(service.name())));
             }
-            progress.report("OK", service.name() + " x" + service.instances()
-                    + (service.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", service.dependsOn()) + ")")
-                    + " passing in Consul");
+            progress.report(
+                    "OK",
+                    service.name() + " x" + service.instances()
+                            + (service.dependsOn().isEmpty()
+                                    ? ""
+                                    : " (after " + String.join(", ", service.dependsOn()) + ")")
+                            + " passing in Consul");
         }
-        progress.report("OK", "wave " + wave.stream().map(ServiceSpec::name).collect(Collectors.joining(", "))
-                + " up in " + seconds(startedAt));
+        progress.report(
+                "OK",
+                "wave " + wave.stream().map(ServiceSpec::name).collect(Collectors.joining(", ")) + " up in "
+                        + seconds(startedAt));
     }
 
     private ServiceInstance startInstance(ServiceSpec service, int number, ServiceImage image) {
@@ -261,8 +288,15 @@ public final class NovaStack implements AutoCloseable {
             dropStaleRegistrations(earlier);
         }
         progress.report(container.kept() ? "OK" : "START", alias + (container.kept() ? " kept, unchanged" : ""));
-        return new ServiceInstance(service.name(), number, alias, service.port(), container.id(), container.name(),
-                container.hostPort(service.port()), host);
+        return new ServiceInstance(
+                service.name(),
+                number,
+                alias,
+                service.port(),
+                container.id(),
+                container.name(),
+                container.hostPort(service.port()),
+                host);
     }
 
     private ContainerSpec serviceContainer(ServiceSpec service, int number, ServiceImage image) {
@@ -279,8 +313,10 @@ public final class NovaStack implements AutoCloseable {
         env.put("REDIS_PORT", Integer.toString(PlatformContainers.REDIS_PORT));
         env.put("FORWARDING_SECRET", forwardingSecret);
         service.database().ifPresent(database -> {
-            env.put("DB_URL", "jdbc:postgresql://" + PlatformContainers.POSTGRES + ":" + PlatformContainers.POSTGRES_PORT
-                    + "/" + PlatformContainers.DATABASE);
+            env.put(
+                    "DB_URL",
+                    "jdbc:postgresql://" + PlatformContainers.POSTGRES + ":" + PlatformContainers.POSTGRES_PORT + "/"
+                            + PlatformContainers.DATABASE);
             env.put("DB_USER", database.role());
             env.put("DB_PASSWORD", databasePassword(database));
             env.put("DB_SCHEMA", database.schema());
@@ -293,12 +329,21 @@ public final class NovaStack implements AutoCloseable {
         // replaced or restarts) and registers it in Consul as its host address: how a process on
         // this machine finds it through Consul (a Python client, grpcurl), where the registered
         // address is an alias only the stack's network resolves.
-        int hostPort = service.edge() && number == 1 && settings.gatewayPort() != 0 ? settings.gatewayPort()
-                : docker.fixedHostPort(identity.containerName(alias), service.port()).orElseGet(docker::freeHostPort);
-        env.put("SERVICE_TAGGED_dash_ADDRESSES_" + ConsulHealth.HOST_ADDRESS_TAG.toUpperCase(Locale.ROOT),
+        int hostPort = service.edge() && number == 1 && settings.gatewayPort() != 0
+                ? settings.gatewayPort()
+                : docker.fixedHostPort(identity.containerName(alias), service.port())
+                        .orElseGet(docker::freeHostPort);
+        env.put(
+                "SERVICE_TAGGED_dash_ADDRESSES_" + ConsulHealth.HOST_ADDRESS_TAG.toUpperCase(Locale.ROOT),
                 settings.publishedAddress() + ":" + hostPort);
-        return new ContainerSpec(identity.containerName(alias), image.tag(), List.of(alias, service.name()), env, List.of(),
-                Map.of(service.port(), hostPort), settings.serviceMemoryMib() * MIB,
+        return new ContainerSpec(
+                identity.containerName(alias),
+                image.tag(),
+                List.of(alias, service.name()),
+                env,
+                List.of(),
+                Map.of(service.port(), hostPort),
+                settings.serviceMemoryMib() * MIB,
                 identity.labelsWith(Map.of(
                         StackIdentity.ROLE_LABEL, "service",
                         StackIdentity.SERVICE_LABEL, service.name(),
@@ -307,7 +352,10 @@ public final class NovaStack implements AutoCloseable {
     }
 
     private List<String> registrationsAt(String service, String alias) {
-        return health.instances(service).stream().filter(i -> i.address().equals(alias)).map(ConsulHealth.Instance::id).toList();
+        return health.instances(service).stream()
+                .filter(i -> i.address().equals(alias))
+                .map(ConsulHealth.Instance::id)
+                .toList();
     }
 
     /**
@@ -332,7 +380,8 @@ public final class NovaStack implements AutoCloseable {
      */
     private void removeUnplanned() {
         Set<String> planned = new HashSet<>();
-        for (String platform : List.of(PlatformContainers.CONSUL, PlatformContainers.POSTGRES, PlatformContainers.REDIS)) {
+        for (String platform :
+                List.of(PlatformContainers.CONSUL, PlatformContainers.POSTGRES, PlatformContainers.REDIS)) {
             planned.add(identity.containerName(platform));
         }
         for (ServiceSpec service : fleet.services()) {
@@ -362,21 +411,29 @@ public final class NovaStack implements AutoCloseable {
     private void awaitReady(String what, RunningContainer container, Callable<Boolean> ready) {
         long startedAt = System.nanoTime();
         try {
-            await(what + " ready").atMost(settings.startTimeout()).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL)
+            await(what + " ready")
+                    .atMost(settings.startTimeout())
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(POLL_INTERVAL)
                     .ignoreExceptions()
                     .failFast(container.name() + " stopped", () -> !docker.isRunning(container.id()))
                     .until(ready);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
-            throw new IllegalStateException(what + " (" + container.name() + ", " + docker.describeState(container.id())
-                    + ") did not become ready within " + settings.startTimeout() + ". Last log lines:\n"
-                    + indent(docker.logs(container.id(), LOG_LINES_ON_FAILURE)), e);
+            throw new IllegalStateException(
+                    what + " (" + container.name() + ", " + docker.describeState(container.id())
+                            + ") did not become ready within " + settings.startTimeout() + ". Last log lines:\n"
+                            + indent(docker.logs(container.id(), LOG_LINES_ON_FAILURE)),
+                    e);
         }
         progress.report("OK", what + " ready (" + seconds(startedAt) + ")");
     }
 
+    @SuppressFBWarnings(
+            value = "DMI_CONSTANT_DB_PASSWORD",
+            justification = "the superuser of the stack's own throw-away PostgreSQL container, on loopback")
     private boolean postgresAnswers() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl(), PlatformContainers.SUPERUSER,
-                PlatformContainers.SUPERUSER_PASSWORD)) {
+        try (Connection connection = DriverManager.getConnection(
+                jdbcUrl(), PlatformContainers.SUPERUSER, PlatformContainers.SUPERUSER_PASSWORD)) {
             return connection.isValid(JDBC_VALID_TIMEOUT_SECONDS);
         }
     }
@@ -396,17 +453,23 @@ public final class NovaStack implements AutoCloseable {
             return;
         }
         try {
-            await("instances passing in Consul").atMost(settings.startTimeout()).pollDelay(Duration.ZERO)
+            await("instances passing in Consul")
+                    .atMost(settings.startTimeout())
+                    .pollDelay(Duration.ZERO)
                     .pollInterval(POLL_INTERVAL)
                     .ignoreException(UncheckedIOException.class)
-                    .failFast("a container stopped", () -> expected.stream().anyMatch(i -> !docker.isRunning(i.containerId())))
+                    .failFast(
+                            "a container stopped",
+                            () -> expected.stream().anyMatch(i -> !docker.isRunning(i.containerId())))
                     .until(() -> notPassing(expected).isEmpty());
         } catch (TerminalFailureException e) {
-            throw new IllegalStateException("An instance stopped before passing its checks in Consul:\n"
-                    + diagnose(notPassing(expected)), e);
+            throw new IllegalStateException(
+                    "An instance stopped before passing its checks in Consul:\n" + diagnose(notPassing(expected)), e);
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("Instances did not pass their checks in Consul within "
-                    + settings.startTimeout() + ":\n" + diagnose(notPassing(expected)), e);
+            throw new IllegalStateException(
+                    "Instances did not pass their checks in Consul within " + settings.startTimeout() + ":\n"
+                            + diagnose(notPassing(expected)),
+                    e);
         }
     }
 
@@ -416,11 +479,12 @@ public final class NovaStack implements AutoCloseable {
         List<ServiceInstance> failing = new ArrayList<>();
         for (ServiceInstance instance : expected) {
             List<ConsulHealth.Instance> inConsul = registered.computeIfAbsent(instance.service(), health::instances);
-            boolean passing = inConsul.stream().anyMatch(i -> i.address().equals(instance.alias())
-                    && i.port() == instance.port()
-                    && i.passing()
-                    && i.check("grpc").isPresent()
-                    && i.check("http").isPresent());
+            boolean passing = inConsul.stream()
+                    .anyMatch(i -> i.address().equals(instance.alias())
+                            && i.port() == instance.port()
+                            && i.passing()
+                            && i.check("grpc").isPresent()
+                            && i.check("http").isPresent());
             if (!passing) {
                 failing.add(instance);
             }
@@ -436,13 +500,19 @@ public final class NovaStack implements AutoCloseable {
                 inConsul = health.instances(instance.service()).stream()
                         .filter(i -> i.address().equals(instance.alias()))
                         .map(ConsulHealth.Instance::summary)
-                        .findFirst().orElse("not registered");
+                        .findFirst()
+                        .orElse("not registered");
             } catch (RuntimeException e) {
                 inConsul = "Consul unreachable: " + e.getMessage();
             }
-            report.append("- ").append(instance.containerName()).append(" (container ")
-                    .append(docker.describeState(instance.containerId())).append("), in Consul: ").append(inConsul)
-                    .append("\n  last log lines:\n").append(indent(docker.logs(instance.containerId(), LOG_LINES_ON_FAILURE)));
+            report.append("- ")
+                    .append(instance.containerName())
+                    .append(" (container ")
+                    .append(docker.describeState(instance.containerId()))
+                    .append("), in Consul: ")
+                    .append(inConsul)
+                    .append("\n  last log lines:\n")
+                    .append(indent(docker.logs(instance.containerId(), LOG_LINES_ON_FAILURE)));
         }
         return report.toString();
     }
@@ -471,7 +541,8 @@ public final class NovaStack implements AutoCloseable {
 
     /** The edge service (api-gateway) as this machine reaches it, if it runs. */
     public Optional<URI> gatewayUri() {
-        return fleet.edge().map(edge -> instances(edge.name()).getFirst())
+        return fleet.edge()
+                .map(edge -> instances(edge.name()).getFirst())
                 .map(instance -> URI.create("http://" + instance.hostTarget()));
     }
 
@@ -538,8 +609,15 @@ public final class NovaStack implements AutoCloseable {
             dropStaleRegistrations(registrationsAt(instance.service(), instance.alias()));
             docker.start(instance.containerId());
             RunningContainer now = docker.current(instance.containerId());
-            ServiceInstance current = new ServiceInstance(instance.service(), instance.number(), instance.alias(),
-                    instance.port(), instance.containerId(), instance.containerName(), now.hostPort(instance.port()), host);
+            ServiceInstance current = new ServiceInstance(
+                    instance.service(),
+                    instance.number(),
+                    instance.alias(),
+                    instance.port(),
+                    instance.containerId(),
+                    instance.containerName(),
+                    now.hostPort(instance.port()),
+                    host);
             replace(current);
             restarted.add(current);
         }
@@ -557,8 +635,10 @@ public final class NovaStack implements AutoCloseable {
      * @param onReplaced called after each old instance was stopped and removed, with it
      * @return the new instances, which now stand for the service
      */
-    public List<ServiceInstance> rollingDeploy(String service, java.util.function.Consumer<ServiceInstance> onReplaced) {
-        ServiceSpec spec = fleet.service(service).orElseThrow(() -> new IllegalArgumentException(service + " does not run"));
+    public List<ServiceInstance> rollingDeploy(
+            String service, java.util.function.Consumer<ServiceInstance> onReplaced) {
+        ServiceSpec spec =
+                fleet.service(service).orElseThrow(() -> new IllegalArgumentException(service + " does not run"));
         ServiceImage image = images.get(service);
         List<ServiceInstance> current = instances(service);
         int next = current.stream().mapToInt(ServiceInstance::number).max().orElse(0) + 1;
@@ -574,8 +654,11 @@ public final class NovaStack implements AutoCloseable {
             docker.stop(old.containerId(), STOP_GRACE);
             docker.remove(old.containerId());
             synchronized (instances) {
-                instances.put(service, instances.get(service).stream()
-                        .filter(instance -> !instance.containerId().equals(old.containerId())).toList());
+                instances.put(
+                        service,
+                        instances.get(service).stream()
+                                .filter(instance -> !instance.containerId().equals(old.containerId()))
+                                .toList());
             }
             progress.report("OK", "deployed " + fresh.alias() + " in place of " + old.alias());
             deployed.add(fresh);
@@ -586,9 +669,11 @@ public final class NovaStack implements AutoCloseable {
 
     private void replace(ServiceInstance current) {
         synchronized (instances) {
-            instances.computeIfPresent(current.service(), (service, list) -> list.stream()
-                    .map(instance -> instance.containerId().equals(current.containerId()) ? current : instance)
-                    .toList());
+            instances.computeIfPresent(
+                    current.service(),
+                    (service, list) -> list.stream()
+                            .map(instance -> instance.containerId().equals(current.containerId()) ? current : instance)
+                            .toList());
         }
     }
 
@@ -663,8 +748,11 @@ public final class NovaStack implements AutoCloseable {
         synchronized (instances) {
             running = new LinkedHashMap<>(instances);
         }
-        running.forEach((service, list) -> endpoints.put(service, list.stream()
-                .map(instance -> URI.create("http://" + instance.hostTarget() + path)).toList()));
+        running.forEach((service, list) -> endpoints.put(
+                service,
+                list.stream()
+                        .map(instance -> URI.create("http://" + instance.hostTarget() + path))
+                        .toList()));
         return endpoints;
     }
 
@@ -683,14 +771,15 @@ public final class NovaStack implements AutoCloseable {
      *
      * @param restarts how often Docker restarted it
      */
-    public record ContainerState(boolean running, boolean oomKilled, int restarts) {
-    }
+    public record ContainerState(boolean running, boolean oomKilled, int restarts) {}
 
     public ContainerState state(ServiceInstance instance) {
         var inspected = docker.inspect(instance.containerId())
                 .orElseThrow(() -> new IllegalStateException(instance.containerName() + " is gone"));
         var state = inspected.getState();
-        return new ContainerState(Boolean.TRUE.equals(state.getRunning()), Boolean.TRUE.equals(state.getOOMKilled()),
+        return new ContainerState(
+                Boolean.TRUE.equals(state.getRunning()),
+                Boolean.TRUE.equals(state.getOOMKilled()),
                 inspected.getRestartCount() == null ? 0 : inspected.getRestartCount());
     }
 
@@ -700,8 +789,7 @@ public final class NovaStack implements AutoCloseable {
     }
 
     /** How a one-off container of {@link #runToCompletion} ended. */
-    public record Completed(int exitCode, String output) {
-    }
+    public record Completed(int exitCode, String output) {}
 
     /**
      * Runs a one-off container on the stack's network, where every service answers at its name
@@ -714,18 +802,28 @@ public final class NovaStack implements AutoCloseable {
      * @return its exit code and everything it wrote (stdout and stderr)
      * @throws IllegalStateException if it does not exit within {@code timeout}, with its last log lines
      */
-    public Completed runToCompletion(String name, String image, Map<String, String> env, List<String> command,
-                                     Duration timeout) {
-        ContainerSpec spec = new ContainerSpec(identity.containerName(name), image, List.of(name), env, command, Map.of(), 0,
-                identity.labelsWith(Map.of(StackIdentity.ROLE_LABEL, "client")), List.of());
+    public Completed runToCompletion(
+            String name, String image, Map<String, String> env, List<String> command, Duration timeout) {
+        ContainerSpec spec = new ContainerSpec(
+                identity.containerName(name),
+                image,
+                List.of(name),
+                env,
+                command,
+                Map.of(),
+                0,
+                identity.labelsWith(Map.of(StackIdentity.ROLE_LABEL, "client")),
+                List.of());
         RunningContainer container = docker.run(identity.networkName(), spec);
         try (var waiting = docker.client().waitContainerCmd(container.id()).exec(new WaitContainerResultCallback())) {
             int exitCode = waiting.awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Completed(exitCode, docker.logs(container.id()));
         } catch (DockerClientException notExited) {
-            throw new IllegalStateException(container.name() + " (" + image + ", " + docker.describeState(container.id())
-                    + ") did not exit within " + timeout + ": " + notExited.getMessage() + ". Last log lines:\n"
-                    + indent(docker.logs(container.id(), LOG_LINES_ON_FAILURE)), notExited);
+            throw new IllegalStateException(
+                    container.name() + " (" + image + ", " + docker.describeState(container.id())
+                            + ") did not exit within " + timeout + ": " + notExited.getMessage() + ". Last log lines:\n"
+                            + indent(docker.logs(container.id(), LOG_LINES_ON_FAILURE)),
+                    notExited);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot stop waiting for " + container.name(), e);
         } finally {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * properties such as {@code nova.instances=auth-service=2} or environment variables.
  */
 public final class NovaStackExtension implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NovaStackExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(NovaStackExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -31,14 +32,15 @@ public final class NovaStackExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         // The root context's store lives for the whole run and closes what it holds at its end.
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(SharedStack.class, key -> new SharedStack(), SharedStack.class)
                 .stack;
     }
 
     private static final class SharedStack implements ExtensionContext.Store.CloseableResource {
-        private final NovaStack stack = NovaStack.start(StackSettings.forTests(Config.create().get("nova")),
-                Fleet.nova(), Progress.logger());
+        private final NovaStack stack =
+                NovaStack.start(StackSettings.forTests(Config.create().get("nova")), Fleet.nova(), Progress.logger());
 
         @Override
         public void close() {

@@ -20,23 +20,32 @@ public final class PlatformContainers {
     public static final int REDIS_PORT = 6379;
     /** The database every service's schema lives in, and its superuser (the harness provisions with it). */
     public static final String DATABASE = SharedContainers.DATABASE;
+
     public static final String SUPERUSER = SharedContainers.SUPERUSER;
     public static final String SUPERUSER_PASSWORD = SharedContainers.SUPERUSER_PASSWORD;
 
-    private PlatformContainers() {
-    }
+    private PlatformContainers() {}
 
     /** A Consul dev agent (HTTP API and UI on 8500, published on {@code hostPort}; 0 = any). */
     static ContainerSpec consul(StackIdentity identity, int hostPort) {
-        return spec(identity, CONSUL, PlatformImages.CONSUL.tag(), Map.of(),
-                List.of("agent", "-dev", "-client", "0.0.0.0"), Map.of(CONSUL_PORT, hostPort));
+        return spec(
+                identity,
+                CONSUL,
+                PlatformImages.CONSUL.tag(),
+                Map.of(),
+                List.of("agent", "-dev", "-client", "0.0.0.0"),
+                Map.of(CONSUL_PORT, hostPort));
     }
 
     /** PostgreSQL with database {@value #DATABASE} and superuser {@value #SUPERUSER}, published on any free port. */
     static ContainerSpec postgres(StackIdentity identity) {
-        return spec(identity, POSTGRES, PlatformImages.POSTGRES.tag(),
+        return spec(
+                identity,
+                POSTGRES,
+                PlatformImages.POSTGRES.tag(),
                 Map.of("POSTGRES_USER", SUPERUSER, "POSTGRES_PASSWORD", SUPERUSER_PASSWORD, "POSTGRES_DB", DATABASE),
-                List.of(), Map.of(POSTGRES_PORT, 0));
+                List.of(),
+                Map.of(POSTGRES_PORT, 0));
     }
 
     /** Redis, published on any free port. */
@@ -44,9 +53,22 @@ public final class PlatformContainers {
         return spec(identity, REDIS, PlatformImages.REDIS.tag(), Map.of(), List.of(), Map.of(REDIS_PORT, 0));
     }
 
-    private static ContainerSpec spec(StackIdentity identity, String role, String image, Map<String, String> env,
-                                      List<String> command, Map<Integer, Integer> published) {
-        return new ContainerSpec(identity.containerName(role), image, List.of(role), env, command, published, 0,
-                identity.labelsWith(Map.of(StackIdentity.ROLE_LABEL, role)), List.of());
+    private static ContainerSpec spec(
+            StackIdentity identity,
+            String role,
+            String image,
+            Map<String, String> env,
+            List<String> command,
+            Map<Integer, Integer> published) {
+        return new ContainerSpec(
+                identity.containerName(role),
+                image,
+                List.of(role),
+                env,
+                command,
+                published,
+                0,
+                identity.labelsWith(Map.of(StackIdentity.ROLE_LABEL, role)),
+                List.of());
     }
 }

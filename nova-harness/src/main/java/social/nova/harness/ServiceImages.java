@@ -42,8 +42,7 @@ public final class ServiceImages {
     }
 
     /** An image ready to run. */
-    public record ServiceImage(String tag, String id, boolean built) {
-    }
+    public record ServiceImage(String tag, String id, boolean built) {}
 
     /** The service's image: the existing one if its inputs are unchanged, else a fresh build. */
     public ServiceImage ensure(ServiceSpec service) {
@@ -52,12 +51,17 @@ public final class ServiceImages {
                     + " is missing (./mvnw install -DskipTests -pl " + service.module() + ")");
         }
         SortedMap<String, Path> context = context(service);
-        String hash = ContextImages.hash(context,
+        String hash = ContextImages.hash(
+                context,
                 "BASE_IMAGE=" + baseImage + "@" + images.imageId(baseImage).orElse("(to be pulled)"),
                 "GIT_COMMIT=" + gitCommit);
-        ContextImages.Built image = images.ensure(service.image(), hash, context,
+        ContextImages.Built image = images.ensure(
+                service.image(),
+                hash,
+                context,
                 Map.of("BASE_IMAGE", baseImage, "GIT_COMMIT", gitCommit),
-                Map.of(StackIdentity.SERVICE_LABEL, service.name()), service.module());
+                Map.of(StackIdentity.SERVICE_LABEL, service.name()),
+                service.module());
         return new ServiceImage(service.image(), image.id(), image.built());
     }
 
@@ -70,8 +74,11 @@ public final class ServiceImages {
         Path libs = service.libs(root);
         if (Files.isDirectory(libs)) {
             try (Stream<Path> walk = Files.walk(libs)) {
-                walk.filter(Files::isRegularFile).forEach(file ->
-                        files.put("target/libs/" + libs.relativize(file).toString().replace('\\', '/'), file));
+                walk.filter(Files::isRegularFile)
+                        .forEach(file -> files.put(
+                                "target/libs/"
+                                        + libs.relativize(file).toString().replace('\\', '/'),
+                                file));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot list " + libs, e);
             }

@@ -12,8 +12,15 @@ package social.nova.harness;
  * @param hostPort      the host port its {@code port} is published on
  * @param host          the host address {@code hostPort} is reached at
  */
-public record ServiceInstance(String service, int number, String alias, int port, String containerId,
-                              String containerName, int hostPort, String host) {
+public record ServiceInstance(
+        String service,
+        int number,
+        String alias,
+        int port,
+        String containerId,
+        String containerName,
+        int hostPort,
+        String host) {
     /** {@code alias:port}: how other containers (and Consul's checks) reach it. */
     public String target() {
         return alias + ":" + port;

@@ -23,8 +23,14 @@ import java.util.Optional;
  * @param edge      the fleet's front door: its first instance is published on the host at
  *                  {@code nova.gateway.port}
  */
-public record ServiceSpec(String name, String module, int port, List<String> dependsOn,
-                          Optional<Database> database, int instances, boolean edge) {
+public record ServiceSpec(
+        String name,
+        String module,
+        int port,
+        List<String> dependsOn,
+        Optional<Database> database,
+        int instances,
+        boolean edge) {
     /** Image tag of every service image the harness builds: {@code nova/<name>:harness}. */
     public static final String IMAGE_TAG = "harness";
 
@@ -45,7 +51,8 @@ public record ServiceSpec(String name, String module, int port, List<String> dep
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(module, "module");
         if (!name.matches("[a-z][a-z0-9-]*")) {
-            throw new IllegalArgumentException("service name must be lowercase letters, digits and dashes: '" + name + "'");
+            throw new IllegalArgumentException(
+                    "service name must be lowercase letters, digits and dashes: '" + name + "'");
         }
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException(name + ": port must be 1..65535, was " + port);
@@ -66,8 +73,14 @@ public record ServiceSpec(String name, String module, int port, List<String> dep
     }
 
     public ServiceSpec withDatabase(String schema, String role, String... extensions) {
-        return new ServiceSpec(name, module, port, dependsOn, Optional.of(new Database(schema, role, List.of(extensions))),
-                instances, edge);
+        return new ServiceSpec(
+                name,
+                module,
+                port,
+                dependsOn,
+                Optional.of(new Database(schema, role, List.of(extensions))),
+                instances,
+                edge);
     }
 
     public ServiceSpec dependsOn(String... services) {
@@ -112,7 +125,8 @@ public record ServiceSpec(String name, String module, int port, List<String> dep
 
     /** Whether its folder, Dockerfile, jar and JVM settings exist under {@code root}, so an image can be built. */
     public boolean isBuilt(Path root) {
-        return Files.isRegularFile(dockerfile(root)) && Files.isRegularFile(jar(root))
+        return Files.isRegularFile(dockerfile(root))
+                && Files.isRegularFile(jar(root))
                 && Files.isRegularFile(jvmOptions(root));
     }
 

@@ -23,10 +23,10 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -41,6 +41,7 @@ public final class StackDocker {
     private static final System.Logger LOG = System.getLogger(StackDocker.class.getName());
     /** Label holding {@link ContainerSpec#fingerprint}'s hash, to keep unchanged {@code up} containers. */
     static final String FINGERPRINT_LABEL = "nova.fingerprint";
+
     private static final Duration LOG_READ_TIMEOUT = Duration.ofSeconds(10);
     /** How long a replaced container gets to shut down: a service's propagation delay plus its drain. */
     private static final Duration REPLACE_GRACE = Duration.ofSeconds(15);
@@ -66,7 +67,12 @@ public final class StackDocker {
         try {
             return docker.inspectNetworkCmd().withNetworkId(name).exec().getId();
         } catch (NotFoundException missing) {
-            return docker.createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels).exec().getId();
+            return docker.createNetworkCmd()
+                    .withName(name)
+                    .withDriver("bridge")
+                    .withLabels(labels)
+                    .exec()
+                    .getId();
         }
     }
 
@@ -79,11 +85,14 @@ public final class StackDocker {
      */
     public RunningContainer run(String network, ContainerSpec spec) {
         String imageId = docker.inspectImageCmd(spec.image()).exec().getId();
-        String fingerprint = Hashing.sha256(network + "\n" + spec.fingerprint(imageId)).substring(0, 16);
+        String fingerprint =
+                Hashing.sha256(network + "\n" + spec.fingerprint(imageId)).substring(0, 16);
         Optional<InspectContainerResponse> existing = inspect(spec.name());
         if (existing.isPresent()) {
             InspectContainerResponse container = existing.get();
-            boolean same = fingerprint.equals(container.getConfig().getLabels().get(FINGERPRINT_LABEL));
+            var labels =
+                    container.getConfig() == null ? null : container.getConfig().getLabels();
+            boolean same = labels != null && fingerprint.equals(labels.get(FINGERPRINT_LABEL));
             if (same && Boolean.TRUE.equals(container.getState().getRunning())) {
                 return running(container, true);
             }
@@ -96,15 +105,20 @@ public final class StackDocker {
         spec.published().forEach((containerPort, hostPort) -> {
             ExposedPort port = ExposedPort.tcp(containerPort);
             exposed.add(port);
-            bindings.add(new PortBinding(hostPort == 0
-                    ? Ports.Binding.bindIp(bindAddress)
-                    : Ports.Binding.bindIpAndPort(bindAddress, hostPort), port));
+            bindings.add(new PortBinding(
+                    hostPort == 0
+                            ? Ports.Binding.bindIp(bindAddress)
+                            : Ports.Binding.bindIpAndPort(bindAddress, hostPort),
+                    port));
         });
         HostConfig host = hostConfig(network, spec, bindings);
         var create = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withLabels(labels)
-                .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
+                .withEnv(spec.env().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .sorted()
+                        .toList())
                 .withExposedPorts(exposed)
                 .withHostConfig(host)
                 .withAliases(spec.aliases());
@@ -118,9 +132,7 @@ public final class StackDocker {
 
     /** How Docker runs {@code spec}: its network, published ports, memory limit and restart policy. */
     static HostConfig hostConfig(String network, ContainerSpec spec, List<PortBinding> bindings) {
-        HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(network)
-                .withPortBindings(bindings);
+        HostConfig host = HostConfig.newHostConfig().withNetworkMode(network).withPortBindings(bindings);
         if (spec.memoryBytes() > 0) {
             host.withMemory(spec.memoryBytes());
         }
@@ -136,7 +148,9 @@ public final class StackDocker {
     /** Stops the container as {@code docker stop} does (SIGTERM, then SIGKILL after {@code grace}). */
     public void stop(String containerId, Duration grace) {
         try {
-            docker.stopContainerCmd(containerId).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+            docker.stopContainerCmd(containerId)
+                    .withTimeout((int) Math.max(1, grace.toSeconds()))
+                    .exec();
         } catch (NotModifiedException alreadyStopped) {
             LOG.log(System.Logger.Level.DEBUG, "{0} was already stopped", containerId);
         }
@@ -162,7 +176,9 @@ public final class StackDocker {
 
     /** Whether the container is paused. */
     public boolean isPaused(String containerId) {
-        return inspect(containerId).map(c -> Boolean.TRUE.equals(c.getState().getPaused())).orElse(false);
+        return inspect(containerId)
+                .map(c -> Boolean.TRUE.equals(c.getState().getPaused()))
+                .orElse(false);
     }
 
     /**
@@ -196,7 +212,10 @@ public final class StackDocker {
 
     public void remove(String containerId) {
         try {
-            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+            docker.removeContainerCmd(containerId)
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec();
         } catch (NotFoundException gone) {
             LOG.log(System.Logger.Level.DEBUG, "{0} was already removed", containerId);
         }
@@ -207,14 +226,16 @@ public final class StackDocker {
      * the page cache the kernel can drop (inactive files), which is what the OOM killer weighs.
      */
     public long memoryInUse(String containerId) {
-        try (var callback = new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics>() {
-            volatile com.github.dockerjava.api.model.Statistics last;
+        try (var callback =
+                new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                        com.github.dockerjava.api.model.Statistics>() {
+                    volatile com.github.dockerjava.api.model.Statistics last;
 
-            @Override
-            public void onNext(com.github.dockerjava.api.model.Statistics statistics) {
-                last = statistics;
-            }
-        }) {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Statistics statistics) {
+                        last = statistics;
+                    }
+                }) {
             docker.statsCmd(containerId).withNoStream(true).exec(callback).awaitCompletion();
             var memory = callback.last == null ? null : callback.last.getMemoryStats();
             if (memory == null || memory.getUsage() == null) {
@@ -222,7 +243,7 @@ public final class StackDocker {
             }
             var stats = memory.getStats();
             long cache = stats == null ? 0 : java.util.Objects.requireNonNullElse(stats.getTotalInactiveFile(), 0L);
-            return memory.getUsage() - cache;
+            return java.util.Objects.requireNonNullElse(memory.getUsage(), 0L) - cache;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -244,15 +265,21 @@ public final class StackDocker {
      * (a fixed binding, not one Docker chose): a container replaced or started again keeps it.
      */
     public OptionalInt fixedHostPort(String name, int containerPort) {
-        return inspect(name).map(container -> {
-            Ports ports = container.getHostConfig().getPortBindings();
-            Ports.Binding[] bindings = ports == null ? null : ports.getBindings().get(ExposedPort.tcp(containerPort));
-            if (bindings == null || bindings.length == 0 || bindings[0].getHostPortSpec() == null
-                    || bindings[0].getHostPortSpec().isBlank() || "0".equals(bindings[0].getHostPortSpec())) {
-                return OptionalInt.empty();
-            }
-            return OptionalInt.of(Integer.parseInt(bindings[0].getHostPortSpec()));
-        }).orElse(OptionalInt.empty());
+        return inspect(name)
+                .map(container -> {
+                    Ports ports = container.getHostConfig().getPortBindings();
+                    Ports.Binding[] bindings =
+                            ports == null ? null : ports.getBindings().get(ExposedPort.tcp(containerPort));
+                    if (bindings == null
+                            || bindings.length == 0
+                            || bindings[0].getHostPortSpec() == null
+                            || bindings[0].getHostPortSpec().isBlank()
+                            || "0".equals(bindings[0].getHostPortSpec())) {
+                        return OptionalInt.empty();
+                    }
+                    return OptionalInt.of(Integer.parseInt(bindings[0].getHostPortSpec()));
+                })
+                .orElse(OptionalInt.empty());
     }
 
     /**
@@ -271,16 +298,21 @@ public final class StackDocker {
 
     /** Whether the container exists and runs. */
     public boolean isRunning(String containerId) {
-        return inspect(containerId).map(c -> Boolean.TRUE.equals(c.getState().getRunning())).orElse(false);
+        return inspect(containerId)
+                .map(c -> Boolean.TRUE.equals(c.getState().getRunning()))
+                .orElse(false);
     }
 
     /** "running", "exited (1)", "removed"... as people read it. */
     public String describeState(String containerId) {
-        return inspect(containerId).map(c -> {
-            var state = c.getState();
-            return Boolean.TRUE.equals(state.getRunning()) ? "running"
-                    : state.getStatus() + " (exit code " + state.getExitCodeLong() + ")";
-        }).orElse("removed");
+        return inspect(containerId)
+                .map(c -> {
+                    var state = c.getState();
+                    return Boolean.TRUE.equals(state.getRunning())
+                            ? "running"
+                            : state.getStatus() + " (exit code " + state.getExitCodeLong() + ")";
+                })
+                .orElse("removed");
     }
 
     /** The last {@code lines} lines the container wrote (stdout and stderr). */
@@ -296,7 +328,8 @@ public final class StackDocker {
     private static String logs(com.github.dockerjava.api.command.LogContainerCmd command) {
         StringBuilder text = new StringBuilder();
         try {
-            command.withStdOut(true).withStdErr(true)
+            command.withStdOut(true)
+                    .withStdErr(true)
                     .exec(new ResultCallback.Adapter<Frame>() {
                         @Override
                         public void onNext(Frame frame) {
@@ -314,7 +347,10 @@ public final class StackDocker {
 
     /** Containers (running or not) carrying the label {@code filter} ({@code key=value}). */
     public List<Container> containers(String filter) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec();
+        return docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(List.of(filter))
+                .exec();
     }
 
     /**
@@ -324,7 +360,8 @@ public final class StackDocker {
     public int removeAll(String filter) {
         List<Container> containers = containers(filter);
         containers.forEach(container -> remove(container.getId()));
-        for (Network network : docker.listNetworksCmd().withFilter("label", List.of(filter)).exec()) {
+        for (Network network :
+                docker.listNetworksCmd().withFilter("label", List.of(filter)).exec()) {
             try {
                 docker.removeNetworkCmd(network.getId()).exec();
             } catch (NotFoundException gone) {

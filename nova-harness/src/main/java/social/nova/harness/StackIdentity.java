@@ -24,11 +24,13 @@ import org.testcontainers.DockerClientFactory;
 public record StackIdentity(String namePrefix, String networkName, Map<String, String> labels, boolean persistent) {
     /** Label on every resource of the {@code ./nova up} stack, with value {@link #UP}. */
     public static final String STACK_LABEL = "nova.stack";
+
     public static final String UP = "up";
     /** Label on every resource of a test stack; value: the stack's id. */
     public static final String TEST_LABEL = "nova.harness";
     /** What a container is: {@code consul}, {@code postgres}, {@code redis} or {@code service}. */
     public static final String ROLE_LABEL = "nova.role";
+
     public static final String SERVICE_LABEL = "nova.service";
     public static final String INSTANCE_LABEL = "nova.instance";
 
@@ -43,7 +45,9 @@ public record StackIdentity(String namePrefix, String networkName, Map<String, S
 
     /** A new test stack, reaped with the rest of this JVM's Testcontainers resources. */
     public static StackIdentity test() {
-        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        String id = HexFormat.of()
+                .toHexDigits(ThreadLocalRandom.current().nextInt())
+                .substring(0, 6);
         Map<String, String> labels = new HashMap<>(DockerClientFactory.DEFAULT_LABELS);
         labels.put(DockerClientFactory.TESTCONTAINERS_SESSION_ID_LABEL, DockerClientFactory.SESSION_ID);
         labels.put(TEST_LABEL, id);

@@ -39,10 +39,19 @@ import org.testcontainers.DockerClientFactory;
  *
  * @param persistent whether the stack outlives the JVM ({@code ./nova up}) or belongs to a test run
  */
-public record StackSettings(Path root, boolean persistent, int consulPort, int gatewayPort, String bindAddress,
-                            Map<String, Integer> instances, Duration checkInterval, Duration startTimeout,
-                            int serviceMemoryMib, String javaOptions, Optional<Path> logDirectory,
-                            Map<String, Map<String, String>> environment) {
+public record StackSettings(
+        Path root,
+        boolean persistent,
+        int consulPort,
+        int gatewayPort,
+        String bindAddress,
+        Map<String, Integer> instances,
+        Duration checkInterval,
+        Duration startTimeout,
+        int serviceMemoryMib,
+        String javaOptions,
+        Optional<Path> logDirectory,
+        Map<String, Map<String, String>> environment) {
     public static final int UP_CONSUL_PORT = 8500;
     public static final int UP_GATEWAY_PORT = 8000;
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -66,7 +75,8 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
             throw new IllegalArgumentException("nova.start.timeout must be positive, was " + startTimeout);
         }
         if (serviceMemoryMib < 64) {
-            throw new IllegalArgumentException("nova.service.memory is in MiB and must be at least 64, was " + serviceMemoryMib);
+            throw new IllegalArgumentException(
+                    "nova.service.memory is in MiB and must be at least 64, was " + serviceMemoryMib);
         }
         instances = Map.copyOf(instances);
         Objects.requireNonNull(logDirectory, "logs.dir");
@@ -86,7 +96,12 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
     }
 
     public static StackSettings create(Config nova, boolean persistent) {
-        Path root = nova.get("root").asString().map(Path::of).orElseGet(StackSettings::findRoot).toAbsolutePath().normalize();
+        Path root = nova.get("root")
+                .asString()
+                .map(Path::of)
+                .orElseGet(StackSettings::findRoot)
+                .toAbsolutePath()
+                .normalize();
         return new StackSettings(
                 root,
                 persistent,
@@ -98,7 +113,9 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
                 nova.get("start.timeout").as(Duration.class).orElse(DEFAULT_START_TIMEOUT),
                 nova.get("service.memory").asInt().orElse(DEFAULT_SERVICE_MEMORY_MIB),
                 nova.get("java.options").asString().orElse(""),
-                nova.get("logs.dir").asString().map(Path::of)
+                nova.get("logs.dir")
+                        .asString()
+                        .map(Path::of)
                         .or(() -> persistent ? Optional.empty() : Optional.of(root.resolve(TEST_LOG_DIRECTORY))),
                 environment(nova.get("environment")));
     }
@@ -113,9 +130,13 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
         Map<String, Map<String, String>> environment = new LinkedHashMap<>();
         node.asNodeList().orElse(List.of()).forEach(service -> {
             Map<String, String> variables = new TreeMap<>();
-            service.asNodeList().orElse(List.of()).forEach(variable -> variables.put(variable.name(),
-                    variable.asString().orElseThrow(() -> new IllegalArgumentException(
-                            "nova.environment." + service.name() + "." + variable.name() + " must be a plain value"))));
+            service.asNodeList()
+                    .orElse(List.of())
+                    .forEach(variable -> variables.put(
+                            variable.name(),
+                            variable.asString()
+                                    .orElseThrow(() -> new IllegalArgumentException("nova.environment." + service.name()
+                                            + "." + variable.name() + " must be a plain value"))));
             environment.put(service.name(), variables);
         });
         return environment;
@@ -154,18 +175,19 @@ public record StackSettings(Path root, boolean persistent, int consulPort, int g
             }
             String[] parts = entry.split("=", -1);
             if (parts.length != 2 || parts[0].isBlank()) {
-                throw new IllegalArgumentException("nova.instances must look like 'auth-service=2,api-gateway=0', was '"
-                        + text + "'");
+                throw new IllegalArgumentException(
+                        "nova.instances must look like 'auth-service=2,api-gateway=0', was '" + text + "'");
             }
             int count;
             try {
                 count = Integer.parseInt(parts[1].strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("nova.instances: '" + parts[1].strip() + "' for " + parts[0].strip()
-                        + " is not a number");
+                throw new IllegalArgumentException(
+                        "nova.instances: '" + parts[1].strip() + "' for " + parts[0].strip() + " is not a number");
             }
             if (count < 0) {
-                throw new IllegalArgumentException("nova.instances: " + parts[0].strip() + " cannot have " + count + " instances");
+                throw new IllegalArgumentException(
+                        "nova.instances: " + parts[0].strip() + " cannot have " + count + " instances");
             }
             counts.put(parts[0].strip(), count);
         }

@@ -22,8 +22,7 @@ public final class StackStatus {
     private static final String RUNNING = "running";
 
     /** One instance: its address in the network, its published host port, and its health in Consul. */
-    public record InstanceRow(String address, String hostTarget, String health, boolean passing) {
-    }
+    public record InstanceRow(String address, String hostTarget, String health, boolean passing) {}
 
     /** One service and its instances. */
     public record ServiceRow(String service, List<InstanceRow> instances) {
@@ -50,19 +49,24 @@ public final class StackStatus {
      */
     public static StackStatus read(StackDocker docker, StackIdentity identity, Fleet fleet, String host) {
         List<Container> containers = docker.containers(identity.labelFilter());
-        Optional<Container> consul = withRole(containers, PlatformContainers.CONSUL).findFirst();
+        Optional<Container> consul =
+                withRole(containers, PlatformContainers.CONSUL).findFirst();
         if (consul.isEmpty() || !RUNNING.equals(consul.get().getState())) {
             return new StackStatus(List.of(), new LinkedHashMap<>(), false);
         }
-        URI consulUri = URI.create("http://" + host + ":" + hostPort(consul.get(), PlatformContainers.CONSUL_PORT).orElseThrow());
+        URI consulUri = URI.create("http://" + host + ":"
+                + hostPort(consul.get(), PlatformContainers.CONSUL_PORT).orElseThrow());
         ConsulHealth health = new ConsulHealth(consulUri, CONSUL_REQUEST_TIMEOUT);
 
-        List<String> fleetOrder = fleet.services().stream().map(ServiceSpec::name).toList();
-        Map<String, List<Container>> byService = new TreeMap<>(Comparator
-                .comparingInt((String name) -> fleetOrder.contains(name) ? fleetOrder.indexOf(name) : fleetOrder.size())
+        List<String> fleetOrder =
+                fleet.services().stream().map(ServiceSpec::name).toList();
+        Map<String, List<Container>> byService = new TreeMap<>(Comparator.comparingInt(
+                        (String name) -> fleetOrder.contains(name) ? fleetOrder.indexOf(name) : fleetOrder.size())
                 .thenComparing(Comparator.naturalOrder()));
-        withRole(containers, "service").forEach(container ->
-                byService.computeIfAbsent(container.getLabels().get(StackIdentity.SERVICE_LABEL), k -> new ArrayList<>()).add(container));
+        withRole(containers, "service")
+                .forEach(container -> byService
+                        .computeIfAbsent(container.getLabels().get(StackIdentity.SERVICE_LABEL), k -> new ArrayList<>())
+                        .add(container));
         List<ServiceRow> rows = new ArrayList<>();
         byService.forEach((service, serviceContainers) -> rows.add(row(service, serviceContainers, health, host)));
         return new StackStatus(rows, links(containers, consulUri, rows, fleet, host), true);
@@ -84,41 +88,57 @@ public final class StackStatus {
             String alias = service + "-" + instanceNumber(container);
             Optional<ContainerPort> port = publishedPorts(container).findFirst();
             // A restarted instance registers anew; an old, critical registration may linger.
-            List<ConsulHealth.Instance> atAlias = registered.stream().filter(i -> i.address().equals(alias)).toList();
-            Optional<ConsulHealth.Instance> inConsul = atAlias.stream().filter(ConsulHealth.Instance::passing).findFirst()
+            List<ConsulHealth.Instance> atAlias =
+                    registered.stream().filter(i -> i.address().equals(alias)).toList();
+            Optional<ConsulHealth.Instance> inConsul = atAlias.stream()
+                    .filter(ConsulHealth.Instance::passing)
+                    .findFirst()
                     .or(() -> atAlias.stream().findFirst());
             String stopped = RUNNING.equals(container.getState()) ? null : "container " + container.getState();
-            String seen = stopped != null ? stopped
-                    : unreachable != null ? unreachable
-                    : inConsul.map(ConsulHealth.Instance::summary).orElse("not registered in Consul");
+            String seen = stopped != null
+                    ? stopped
+                    : unreachable != null
+                            ? unreachable
+                            : inConsul.map(ConsulHealth.Instance::summary).orElse("not registered in Consul");
             instances.add(new InstanceRow(
                     alias + port.map(p -> ":" + p.getPrivatePort()).orElse(""),
                     port.map(p -> host + ":" + p.getPublicPort()).orElse("-"),
                     seen,
-                    stopped == null && inConsul.map(ConsulHealth.Instance::passing).orElse(false)));
+                    stopped == null
+                            && inConsul.map(ConsulHealth.Instance::passing).orElse(false)));
         }
         return new ServiceRow(service, instances);
     }
 
     /** What to open, by label. */
-    private static Map<String, String> links(List<Container> containers, URI consulUri, List<ServiceRow> rows, Fleet fleet,
-                                             String host) {
+    private static Map<String, String> links(
+            List<Container> containers, URI consulUri, List<ServiceRow> rows, Fleet fleet, String host) {
         Map<String, String> links = new LinkedHashMap<>();
         links.put("Consul UI", consulUri.resolve("/ui/").toString());
-        rows.stream().findFirst().ifPresent(first -> links.put("Consul API",
-                consulUri.resolve("/v1/health/service/" + first.service() + "?passing").toString()));
+        rows.stream()
+                .findFirst()
+                .ifPresent(first -> links.put(
+                        "Consul API",
+                        consulUri
+                                .resolve("/v1/health/service/" + first.service() + "?passing")
+                                .toString()));
         Optional<String> edge = fleet.edge().map(ServiceSpec::name);
         withRole(containers, "service")
                 .filter(c -> edge.isPresent() && edge.get().equals(c.getLabels().get(StackIdentity.SERVICE_LABEL)))
                 .min(Comparator.comparingInt(StackStatus::instanceNumber))
                 .flatMap(c -> publishedPorts(c).findFirst())
                 .ifPresent(port -> links.put("Gateway", "http://" + host + ":" + port.getPublicPort() + "/"));
-        withRole(containers, PlatformContainers.POSTGRES).findFirst()
+        withRole(containers, PlatformContainers.POSTGRES)
+                .findFirst()
                 .flatMap(c -> hostPort(c, PlatformContainers.POSTGRES_PORT))
-                .ifPresent(port -> links.put("PostgreSQL", "jdbc:postgresql://" + host + ":" + port + "/"
-                        + PlatformContainers.DATABASE + "  (superuser " + PlatformContainers.SUPERUSER + " / "
-                        + PlatformContainers.SUPERUSER_PASSWORD + "; each service's role: <role> / <role>_pw)"));
-        withRole(containers, PlatformContainers.REDIS).findFirst()
+                .ifPresent(port -> links.put(
+                        "PostgreSQL",
+                        "jdbc:postgresql://" + host + ":" + port + "/"
+                                + PlatformContainers.DATABASE + "  (superuser " + PlatformContainers.SUPERUSER + " / "
+                                + PlatformContainers.SUPERUSER_PASSWORD
+                                + "; each service's role: <role> / <role>_pw)"));
+        withRole(containers, PlatformContainers.REDIS)
+                .findFirst()
                 .flatMap(c -> hostPort(c, PlatformContainers.REDIS_PORT))
                 .ifPresent(port -> links.put("Redis", "redis://" + host + ":" + port));
         return links;
@@ -142,7 +162,9 @@ public final class StackStatus {
 
     /** Whether every instance of every service passes in Consul. */
     public boolean allPassing() {
-        return up && services.stream().allMatch(row -> row.passing() == row.instances().size());
+        return up
+                && services.stream()
+                        .allMatch(row -> row.passing() == row.instances().size());
     }
 
     public List<ServiceRow> services() {
@@ -165,9 +187,12 @@ public final class StackStatus {
             boolean first = true;
             for (InstanceRow instance : row.instances()) {
                 lines.add(new String[] {
-                        first ? row.service() : "",
-                        first ? row.passing() + "/" + row.instances().size() : "",
-                        instance.address(), instance.hostTarget(), instance.health()});
+                    first ? row.service() : "",
+                    first ? row.passing() + "/" + row.instances().size() : "",
+                    instance.address(),
+                    instance.hostTarget(),
+                    instance.health()
+                });
                 first = false;
             }
         }
@@ -191,7 +216,9 @@ public final class StackStatus {
         long total = services.stream().mapToLong(row -> row.instances().size()).sum();
         text.append('\n').append(passing).append('/').append(total).append(" instances passing\n\n");
         int labelWidth = links.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
-        links.forEach((label, url) -> text.append(String.format("%-" + labelWidth + "s", label)).append(url).append('\n'));
+        links.forEach((label, url) -> text.append(String.format("%-" + labelWidth + "s", label))
+                .append(url)
+                .append('\n'));
         return text.toString();
     }
 
@@ -208,12 +235,15 @@ public final class StackStatus {
     }
 
     private static Optional<Integer> hostPort(Container container, int containerPort) {
-        return publishedPorts(container).filter(p -> p.getPrivatePort() != null && p.getPrivatePort() == containerPort)
-                .map(ContainerPort::getPublicPort).findFirst();
+        return publishedPorts(container)
+                .filter(p -> Integer.valueOf(containerPort).equals(p.getPrivatePort()))
+                .map(ContainerPort::getPublicPort)
+                .findFirst();
     }
 
     private static java.util.stream.Stream<ContainerPort> publishedPorts(Container container) {
-        return Optional.ofNullable(container.getPorts()).stream().flatMap(java.util.Arrays::stream)
+        return Optional.ofNullable(container.getPorts()).stream()
+                .flatMap(java.util.Arrays::stream)
                 .filter(p -> p.getPublicPort() != null);
     }
 }

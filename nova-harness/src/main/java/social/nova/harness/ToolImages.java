@@ -35,8 +35,7 @@ public final class ToolImages {
     }
 
     /** An image ready to run; {@code built} when this call built it. */
-    public record ToolImage(String tag, String id, boolean built) {
-    }
+    public record ToolImage(String tag, String id, boolean built) {}
 
     /** Every file under {@code folder}, in the build context as {@code prefix} + its path below the folder. */
     public record Source(String prefix, Path folder) {
@@ -52,9 +51,12 @@ public final class ToolImages {
      * {@code contracts/}, on Debian trixie ({@link PlatformImages#DEBIAN}: official or local).
      */
     public ToolImage pythonGrpcClient() {
-        return ensure(PYTHON_GRPC_CLIENT, PlatformImages.DEBIAN.tag(), List.of(
-                new Source("", root.resolve("nova-harness/images/python-grpc-client")),
-                new Source("contracts/", root.resolve("contracts/src/main/proto"))));
+        return ensure(
+                PYTHON_GRPC_CLIENT,
+                PlatformImages.DEBIAN.tag(),
+                List.of(
+                        new Source("", root.resolve("nova-harness/images/python-grpc-client")),
+                        new Source("contracts/", root.resolve("contracts/src/main/proto"))));
     }
 
     /**
@@ -68,15 +70,25 @@ public final class ToolImages {
         if (!context.containsKey("Dockerfile")) {
             throw new IllegalArgumentException("no Dockerfile in " + sources);
         }
-        String hash = ContextImages.hash(context,
+        String hash = ContextImages.hash(
+                context,
                 "BASE_IMAGE=" + baseImage + "@" + images.imageId(baseImage).orElse("(to be pulled)"));
         try {
-            ContextImages.Built image = images.ensure(tag, hash, context, Map.of("BASE_IMAGE", baseImage), Map.of(),
+            ContextImages.Built image = images.ensure(
+                    tag,
+                    hash,
+                    context,
+                    Map.of("BASE_IMAGE", baseImage),
+                    Map.of(),
                     sources.getFirst().folder().toString());
             return new ToolImage(tag, image.id(), image.built());
         } catch (IllegalStateException e) {
-            throw images.imageId(baseImage).isPresent() ? e : new IllegalStateException(e.getMessage() + " (" + baseImage
-                    + " is missing: ./nova doctor makes the local base images)", e);
+            throw images.imageId(baseImage).isPresent()
+                    ? e
+                    : new IllegalStateException(
+                            e.getMessage() + " (" + baseImage
+                                    + " is missing: ./nova doctor makes the local base images)",
+                            e);
         }
     }
 
@@ -87,13 +99,20 @@ public final class ToolImages {
                 throw new IllegalStateException("Cannot build a tool image: " + source.folder() + " is missing");
             }
             try (Stream<Path> walk = Files.walk(source.folder())) {
-                walk.filter(Files::isRegularFile).filter(file -> !isPythonCache(file)).forEach(file -> {
-                    String name = source.prefix() + source.folder().relativize(file).toString().replace('\\', '/');
-                    Path before = files.put(name, file);
-                    if (before != null) {
-                        throw new IllegalArgumentException(name + " is in the build context twice: " + before + ", " + file);
-                    }
-                });
+                walk.filter(Files::isRegularFile)
+                        .filter(file -> !isPythonCache(file))
+                        .forEach(file -> {
+                            String name = source.prefix()
+                                    + source.folder()
+                                            .relativize(file)
+                                            .toString()
+                                            .replace('\\', '/');
+                            Path before = files.put(name, file);
+                            if (before != null) {
+                                throw new IllegalArgumentException(
+                                        name + " is in the build context twice: " + before + ", " + file);
+                            }
+                        });
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot list " + source.folder(), e);
             }

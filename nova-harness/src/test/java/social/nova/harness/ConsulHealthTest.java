@@ -50,7 +50,8 @@ class ConsulHealthTest {
         answer("/v1/status/leader", 200, "\"\"");
         answer("/v1/health/service/broken", 500, "rpc error");
         consul.start();
-        health = new ConsulHealth(URI.create("http://127.0.0.1:" + consul.getAddress().getPort()), Duration.ofSeconds(2));
+        health = new ConsulHealth(
+                URI.create("http://127.0.0.1:" + consul.getAddress().getPort()), Duration.ofSeconds(2));
     }
 
     @AfterEach
@@ -62,7 +63,9 @@ class ConsulHealthTest {
     void anInstancePassesOnlyWhenEveryCheckPasses() {
         var instances = health.instances("auth-service");
 
-        assertThat(instances).extracting(ConsulHealth.Instance::target).containsExactly("auth-service-1:8084", "auth-service-2:8084");
+        assertThat(instances)
+                .extracting(ConsulHealth.Instance::target)
+                .containsExactly("auth-service-1:8084", "auth-service-2:8084");
         var healthy = instances.get(0);
         assertThat(healthy.passing()).isTrue();
         assertThat(healthy.serviceChecks()).extracting(ConsulHealth.Check::type).containsExactly("grpc", "http");
@@ -91,7 +94,9 @@ class ConsulHealthTest {
     @Test
     void anErrorAnswerNamesTheRequestAndStatus() {
         assertThatThrownBy(() -> health.instances("broken"))
-                .hasMessageContaining("/v1/health/service/broken").hasMessageContaining("500").hasMessageContaining("rpc error");
+                .hasMessageContaining("/v1/health/service/broken")
+                .hasMessageContaining("500")
+                .hasMessageContaining("rpc error");
     }
 
     private void answer(String path, int status, String body) {

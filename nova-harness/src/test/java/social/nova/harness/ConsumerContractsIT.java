@@ -63,7 +63,8 @@ class ConsumerContractsIT {
                 contracts.put(directory.resolve(contract.fileName()), contract);
             }
         }
-        assertThat(contracts.values()).as("the sample downstream project's contract")
+        assertThat(contracts.values())
+                .as("the sample downstream project's contract")
                 .anySatisfy(contract -> {
                     assertThat(contract.consumer()).isEqualTo("timeline-sample");
                     assertThat(contract.provider()).isEqualTo("content-service");
@@ -74,21 +75,26 @@ class ConsumerContractsIT {
         List<ReportParts.ContractOutcome> outcomes = new ArrayList<>();
         List<String> broken = new ArrayList<>();
         try {
-            ContractVerifier verifier = new ContractVerifier(ContractDescriptors.fromClasspath(),
+            ContractVerifier verifier = new ContractVerifier(
+                    ContractDescriptors.fromClasspath(),
                     new StackProviderStates(GatewayApi.of(stack, DEADLINE)),
-                    provider -> channels.computeIfAbsent(provider, name -> channel(stack, name)), DEADLINE);
+                    provider -> channels.computeIfAbsent(provider, name -> channel(stack, name)),
+                    DEADLINE);
             for (Map.Entry<Path, ConsumerContract> found : contracts.entrySet()) {
                 List<ReportParts.InteractionOutcome> interactions = new ArrayList<>();
                 for (ContractVerifier.Result result : verifier.verify(found.getValue())) {
                     LOG.log(System.Logger.Level.INFO, "{0}", result);
-                    interactions.add(new ReportParts.InteractionOutcome(result.description(), result.method(),
-                            result.passed(), result.problems()));
+                    interactions.add(new ReportParts.InteractionOutcome(
+                            result.description(), result.method(), result.passed(), result.problems()));
                     if (!result.passed()) {
                         broken.add(result + " [" + root.relativize(found.getKey()) + "]");
                     }
                 }
-                outcomes.add(new ReportParts.ContractOutcome(found.getValue().consumer(), found.getValue().provider(),
-                        root.relativize(found.getKey()).toString(), interactions));
+                outcomes.add(new ReportParts.ContractOutcome(
+                        found.getValue().consumer(),
+                        found.getValue().provider(),
+                        root.relativize(found.getKey()).toString(),
+                        interactions));
             }
         } finally {
             channels.values().forEach(ManagedChannel::shutdownNow);
@@ -106,24 +112,37 @@ class ConsumerContractsIT {
      */
     @Test
     void aContractTheRealProviderDoesNotKeepIsReportedWithWhatBroke(NovaStack stack) {
-        ConsumerContract.Interaction reads = new ConsumerContract.Interaction("expects a post it can read to be missing",
+        ConsumerContract.Interaction reads = new ConsumerContract.Interaction(
+                "expects a post it can read to be missing",
                 new ConsumerContract.ProviderStateSpec("a post by the caller", List.of("postId", "accessToken")),
-                "nova.content.v1.ContentService/GetPost", Map.of("authorization", "Bearer ${accessToken}"),
-                json("{\"postId\":\"${postId}\"}"), List.of(), new ConsumerContract.ExpectedStatus("NOT_FOUND", null, List.of()));
-        ConsumerContract.Interaction likes = new ConsumerContract.Interaction("expects the like count as a number",
-                reads.providerState(), reads.method(), reads.metadata(), reads.request(),
+                "nova.content.v1.ContentService/GetPost",
+                Map.of("authorization", "Bearer ${accessToken}"),
+                json("{\"postId\":\"${postId}\"}"),
+                List.of(),
+                new ConsumerContract.ExpectedStatus("NOT_FOUND", null, List.of()));
+        ConsumerContract.Interaction likes = new ConsumerContract.Interaction(
+                "expects the like count as a number",
+                reads.providerState(),
+                reads.method(),
+                reads.metadata(),
+                reads.request(),
                 List.of(json("{\"post\":{\"id\":\"${postId}\",\"likeCount\":2}}")),
                 new ConsumerContract.ExpectedStatus("OK", null, List.of()));
         ConsumerContract wrong = new ConsumerContract("mistaken-consumer", "content-service", List.of(reads, likes));
         Map<String, ManagedChannel> channels = new LinkedHashMap<>();
         try {
-            List<ContractVerifier.Result> results = new ContractVerifier(ContractDescriptors.fromClasspath(),
-                    new StackProviderStates(GatewayApi.of(stack, DEADLINE)),
-                    provider -> channels.computeIfAbsent(provider, name -> channel(stack, name)), DEADLINE).verify(wrong);
+            List<ContractVerifier.Result> results = new ContractVerifier(
+                            ContractDescriptors.fromClasspath(),
+                            new StackProviderStates(GatewayApi.of(stack, DEADLINE)),
+                            provider -> channels.computeIfAbsent(provider, name -> channel(stack, name)),
+                            DEADLINE)
+                    .verify(wrong);
 
-            assertThat(results).extracting(ContractVerifier.Result::problems).containsExactly(
-                    List.of("expected status NOT_FOUND, got OK"),
-                    List.of("response.post.likeCount should be a number (like 2), is \"0\""));
+            assertThat(results)
+                    .extracting(ContractVerifier.Result::problems)
+                    .containsExactly(
+                            List.of("expected status NOT_FOUND, got OK"),
+                            List.of("response.post.likeCount should be a number (like 2), is \"0\""));
         } finally {
             channels.values().forEach(ManagedChannel::shutdownNow);
         }
@@ -148,16 +167,22 @@ class ConsumerContractsIT {
         if (exit != 0) {
             exit = maven(root, log);
         }
-        assertThat(exit).as("mvn -f %s/pom.xml test (log: %s):%n%s", SAMPLE, log, tail(log)).isZero();
-        assertThat(contractsOut.resolve("timeline-sample--content-service.json")).isRegularFile();
+        assertThat(exit)
+                .as("mvn -f %s/pom.xml test (log: %s):%n%s", SAMPLE, log, tail(log))
+                .isZero();
+        assertThat(contractsOut.resolve("timeline-sample--content-service.json"))
+                .isRegularFile();
     }
 
     private static int maven(Path root, Path log, String... extra) throws Exception {
         List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "-B", "-q", "-nsu"));
         command.addAll(List.of(extra));
         command.addAll(List.of("-f", root.resolve(SAMPLE).resolve("pom.xml").toString(), "test"));
-        Process process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!process.waitFor(SAMPLE_BUILD.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the sample's build did not end within " + SAMPLE_BUILD + ": " + tail(log));
@@ -169,10 +194,12 @@ class ConsumerContractsIT {
         List<Path> directories = new ArrayList<>();
         directories.add(root.resolve(SAMPLE).resolve(NovaStubServer.DEFAULT_CONTRACTS_DIRECTORY));
         try (Stream<Path> services = Files.list(root.resolve("nova-services"))) {
-            services.filter(Files::isDirectory).sorted()
+            services.filter(Files::isDirectory)
+                    .sorted()
                     .forEach(service -> directories.add(service.resolve(NovaStubServer.DEFAULT_CONTRACTS_DIRECTORY)));
         }
-        String configured = System.getProperty("nova.contracts.dirs", System.getenv().getOrDefault("NOVA_CONTRACTS_DIRS", ""));
+        String configured =
+                System.getProperty("nova.contracts.dirs", System.getenv().getOrDefault("NOVA_CONTRACTS_DIRS", ""));
         for (String directory : configured.split(",")) {
             if (!directory.isBlank()) {
                 Path path = root.resolve(directory.strip());
@@ -185,8 +212,11 @@ class ConsumerContractsIT {
 
     private static ManagedChannel channel(NovaStack stack, String provider) {
         List<ServiceInstance> instances = stack.instances(provider);
-        assertThat(instances).as("running instances of %s, a provider of a contract", provider).isNotEmpty();
-        return Grpc.newChannelBuilder(instances.getFirst().hostTarget(), InsecureChannelCredentials.create()).build();
+        assertThat(instances)
+                .as("running instances of %s, a provider of a contract", provider)
+                .isNotEmpty();
+        return Grpc.newChannelBuilder(instances.getFirst().hostTarget(), InsecureChannelCredentials.create())
+                .build();
     }
 
     private static String tail(Path log) {

@@ -16,20 +16,30 @@ class ContainerSpecTest {
         ContainerSpec spec = spec(Map.of("A", "1", "B", "2"), List.of("dep-1"));
 
         assertThat(spec(Map.of("B", "2", "A", "1"), List.of("dep-1")).fingerprint("sha256:1"))
-                .as("map order does not matter").isEqualTo(spec.fingerprint("sha256:1"));
+                .as("map order does not matter")
+                .isEqualTo(spec.fingerprint("sha256:1"));
         assertThat(spec.fingerprint("sha256:2")).as("another image").isNotEqualTo(spec.fingerprint("sha256:1"));
         assertThat(spec(Map.of("A", "1", "B", "3"), List.of("dep-1")).fingerprint("sha256:1"))
-                .as("another environment").isNotEqualTo(spec.fingerprint("sha256:1"));
+                .as("another environment")
+                .isNotEqualTo(spec.fingerprint("sha256:1"));
         assertThat(spec(Map.of("A", "1", "B", "2"), List.of("dep-2")).fingerprint("sha256:1"))
-                .as("a replaced dependency").isNotEqualTo(spec.fingerprint("sha256:1"));
+                .as("a replaced dependency")
+                .isNotEqualTo(spec.fingerprint("sha256:1"));
     }
 
     @Test
     void dockerRestartsACrashedUpContainerButNotATestStacksOne() {
         HostConfig up = StackDocker.hostConfig("nova-stack", spec(Map.of(), List.of()), List.of());
-        ContainerSpec tested = new ContainerSpec("nova-it-1-auth-service-1", "nova/auth-service:harness",
-                List.of("auth-service-1"), Map.of(), List.of(), Map.of(8084, 0), 512L << 20,
-                Map.of("nova.harness", "1"), List.of());
+        ContainerSpec tested = new ContainerSpec(
+                "nova-it-1-auth-service-1",
+                "nova/auth-service:harness",
+                List.of("auth-service-1"),
+                Map.of(),
+                List.of(),
+                Map.of(8084, 0),
+                512L << 20,
+                Map.of("nova.harness", "1"),
+                List.of());
 
         assertThat(up.getRestartPolicy()).isEqualTo(RestartPolicy.unlessStoppedRestart());
         assertThat(up.getMemory()).isEqualTo(512L << 20);
@@ -38,7 +48,15 @@ class ContainerSpecTest {
     }
 
     private static ContainerSpec spec(Map<String, String> env, List<String> dependsOn) {
-        return new ContainerSpec("nova-auth-service-1", "nova/auth-service:harness", List.of("auth-service-1"),
-                new HashMap<>(env), List.of(), Map.of(8084, 0), 512L << 20, Map.of("nova.stack", "up"), dependsOn);
+        return new ContainerSpec(
+                "nova-auth-service-1",
+                "nova/auth-service:harness",
+                List.of("auth-service-1"),
+                new HashMap<>(env),
+                List.of(),
+                Map.of(8084, 0),
+                512L << 20,
+                Map.of("nova.stack", "up"),
+                dependsOn);
     }
 }

@@ -75,14 +75,17 @@ class ContractsIT {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** The profile of a new account is promised "well within 2 s"; a loaded 2-core machine gets some slack. */
     private static final Duration PROFILE_PROMISE = Duration.ofSeconds(5);
+
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
     /** Feed and search follow an event within 2 s (issue 10); see {@link #awaitReadSide}. */
     private static final Duration READ_SIDE_PROMISE = Duration.ofSeconds(2);
+
     private static final Duration READ_SIDE_WAIT = Duration.ofSeconds(5);
     private static final long RPC_DEADLINE_SECONDS = 5;
     private static final String USER_EVENTS = "nova.events.user";
     private static final String USER_EVENTS_GROUP = "user-service";
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private static NovaStack stack;
     private static GatewayApi gateway;
@@ -109,28 +112,49 @@ class ContractsIT {
     void gatewayToAuthService() throws Exception {
         // Happy path: the accounts above were registered (201) and logged in (200); a refresh rotates.
         Account carol = gateway.register("carol");
-        JsonNode refreshed = gateway.expect(200, "POST", "/api/v1/auth/refresh", null,
+        JsonNode refreshed = gateway.expect(
+                200,
+                "POST",
+                "/api/v1/auth/refresh",
+                null,
                 Map.of("refreshToken", carol.refreshToken().get()));
         assertThat(refreshed.get("tokenType").asText()).isEqualTo("Bearer");
-        assertThat(refreshed.get("refreshToken").asText()).isNotEqualTo(carol.refreshToken().get());
+        assertThat(refreshed.get("refreshToken").asText())
+                .isNotEqualTo(carol.refreshToken().get());
 
-        Answer taken = gateway.call("POST", "/api/v1/auth/register", null, Map.of("email", ada.email(),
-                "password", "another good password", "username", "other" + shortId(), "displayName", "Other"));
+        Answer taken = gateway.call(
+                "POST",
+                "/api/v1/auth/register",
+                null,
+                Map.of(
+                        "email",
+                        ada.email(),
+                        "password",
+                        "another good password",
+                        "username",
+                        "other" + shortId(),
+                        "displayName",
+                        "Other"));
         assertError(taken, 409, "ALREADY_EXISTS", "EMAIL_TAKEN");
 
-        Answer invalid = gateway.call("POST", "/api/v1/auth/register", null, Map.of("email", "not-an-email",
-                "password", "short", "username", "A!", "displayName", " "));
+        Answer invalid = gateway.call(
+                "POST",
+                "/api/v1/auth/register",
+                null,
+                Map.of("email", "not-an-email", "password", "short", "username", "A!", "displayName", " "));
         assertError(invalid, 400, "INVALID_ARGUMENT", null);
-        assertThat(invalid.violatedFields()).as("field names as the API spells them")
+        assertThat(invalid.violatedFields())
+                .as("field names as the API spells them")
                 .contains("email", "password", "username", "displayName");
 
-        Answer wrongPassword = gateway.call("POST", "/api/v1/auth/login", null,
-                Map.of("email", ada.email(), "password", "not the password"));
+        Answer wrongPassword = gateway.call(
+                "POST", "/api/v1/auth/login", null, Map.of("email", ada.email(), "password", "not the password"));
         assertError(wrongPassword, 401, "UNAUTHENTICATED", "INVALID_CREDENTIALS");
         assertThat(wrongPassword.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
 
         // auth-service has no "not found": an unknown refresh token is its nearest kin.
-        Answer unknownToken = gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", "no-such-token"));
+        Answer unknownToken =
+                gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", "no-such-token"));
         assertError(unknownToken, 401, "UNAUTHENTICATED", "REFRESH_TOKEN_INVALID");
 
         Answer logoutWithoutToken = gateway.call("POST", "/api/v1/auth/logout", null, Map.of("refreshToken", "x"));
@@ -145,7 +169,8 @@ class ContractsIT {
         assertThat(profile.get("id").asText()).isEqualTo(bob.userId());
         assertThat(profile.get("username").asText()).isEqualTo(bob.username());
         assertThat(profile.get("displayName").asText()).isEqualTo("Display " + bob.username());
-        assertThat(profile.has("followers") && profile.has("following") && profile.has("createdAt")).isTrue();
+        assertThat(profile.has("followers") && profile.has("following") && profile.has("createdAt"))
+                .isTrue();
 
         assertError(gateway.get("/api/v1/users/" + UUID.randomUUID(), ada.accessToken()), 404, "NOT_FOUND", null);
 
@@ -161,7 +186,11 @@ class ContractsIT {
         assertThat(notAnId.violatedFields()).containsExactly("id");
 
         assertError(gateway.get("/api/v1/users/me", null), 401, "UNAUTHENTICATED", "TOKEN_MISSING");
-        assertError(gateway.get("/api/v1/users/me", tampered(ada.accessToken(), bob.userId())), 401, "UNAUTHENTICATED", null);
+        assertError(
+                gateway.get("/api/v1/users/me", tampered(ada.accessToken(), bob.userId())),
+                401,
+                "UNAUTHENTICATED",
+                null);
     }
 
     // --- gateway -> content-service --------------------------------------------------------------
@@ -186,8 +215,12 @@ class ContractsIT {
         assertError(tooLong, 400, "INVALID_ARGUMENT", null);
         assertThat(tooLong.violatedFields()).containsExactly("text");
 
-        assertError(gateway.call("POST", "/api/v1/posts", null, Map.of("text", "anonymous")), 401, "UNAUTHENTICATED", null);
-        assertError(gateway.call("DELETE", "/api/v1/posts/" + postId, bob.accessToken(), null), 403, "PERMISSION_DENIED",
+        assertError(
+                gateway.call("POST", "/api/v1/posts", null, Map.of("text", "anonymous")), 401, "UNAUTHENTICATED", null);
+        assertError(
+                gateway.call("DELETE", "/api/v1/posts/" + postId, bob.accessToken(), null),
+                403,
+                "PERMISSION_DENIED",
                 "NOT_AUTHOR");
     }
 
@@ -197,17 +230,30 @@ class ContractsIT {
     void contentServiceToUserService() throws Exception {
         // What content-service's UserDirectory sends: GetUser(author) with the caller's own token.
         UserServiceGrpc.UserServiceBlockingStub asAda = userService(ada.accessToken());
-        Profile profile = asAda.getUser(GetUserRequest.newBuilder().setUserId(bob.userId()).build()).getProfile();
+        Profile profile = asAda.getUser(
+                        GetUserRequest.newBuilder().setUserId(bob.userId()).build())
+                .getProfile();
         assertThat(profile.getId()).isEqualTo(bob.userId());
         assertThat(profile.getUsername()).isEqualTo(bob.username());
 
-        assertRpcError(() -> asAda.getUser(GetUserRequest.newBuilder().setUserId(UUID.randomUUID().toString()).build()),
-                Status.Code.NOT_FOUND, null);
-        NovaException invalid = assertRpcError(() -> asAda.getUser(GetUserRequest.newBuilder().setUserId("x").build()),
-                Status.Code.INVALID_ARGUMENT, null);
+        assertRpcError(
+                () -> asAda.getUser(GetUserRequest.newBuilder()
+                        .setUserId(UUID.randomUUID().toString())
+                        .build()),
+                Status.Code.NOT_FOUND,
+                null);
+        NovaException invalid = assertRpcError(
+                () -> asAda.getUser(GetUserRequest.newBuilder().setUserId("x").build()),
+                Status.Code.INVALID_ARGUMENT,
+                null);
         assertThat(invalid.violations()).extracting(FieldViolation::field).containsExactly("user_id");
-        assertRpcError(() -> userService(null).getUser(GetUserRequest.newBuilder().setUserId(bob.userId()).build()),
-                Status.Code.UNAUTHENTICATED, null);
+        assertRpcError(
+                () -> userService(null)
+                        .getUser(GetUserRequest.newBuilder()
+                                .setUserId(bob.userId())
+                                .build()),
+                Status.Code.UNAUTHENTICATED,
+                null);
 
         // End to end: user-service's NOT_FOUND for the author becomes content-service's
         // INVALID_ARGUMENT AUTHOR_UNKNOWN, and the gateway's 400.
@@ -224,27 +270,53 @@ class ContractsIT {
     void userServiceToAuthServiceKeys() throws Exception {
         GetPublicKeysResponse keys = authService(null).getPublicKeys(GetPublicKeysRequest.getDefaultInstance());
         String kid = jwtPart(ada.accessToken(), 0).get("kid").asText();
-        assertThat(keys.getKeysList()).extracting(PublicKey::getKid).as("the key that signed ada's token").contains(kid);
-        PublicKey signing = keys.getKeysList().stream().filter(key -> key.getKid().equals(kid)).findFirst().orElseThrow();
+        assertThat(keys.getKeysList())
+                .extracting(PublicKey::getKid)
+                .as("the key that signed ada's token")
+                .contains(kid);
+        PublicKey signing = keys.getKeysList().stream()
+                .filter(key -> key.getKid().equals(kid))
+                .findFirst()
+                .orElseThrow();
         assertThat(signing.getUse()).isEqualTo("sig");
-        assertThat(signing.getAlg()).isEqualTo(jwtPart(ada.accessToken(), 0).get("alg").asText());
-        assertThat(GatewayApi.JSON.readTree(keys.getJwksJson()).get("keys").size()).isEqualTo(keys.getKeysCount());
+        assertThat(signing.getAlg())
+                .isEqualTo(jwtPart(ada.accessToken(), 0).get("alg").asText());
+        assertThat(GatewayApi.JSON.readTree(keys.getJwksJson()).get("keys").size())
+                .isEqualTo(keys.getKeysCount());
         assertThat(keys.getMaxAgeSeconds()).isPositive();
 
         // user-service verifies with those keys: ada's token passes, a token with a forged payload does not.
-        assertThat(userService(ada.accessToken()).getUser(GetUserRequest.newBuilder().setUserId(ada.userId()).build())
-                .getProfile().getId()).isEqualTo(ada.userId());
+        assertThat(userService(ada.accessToken())
+                        .getUser(GetUserRequest.newBuilder()
+                                .setUserId(ada.userId())
+                                .build())
+                        .getProfile()
+                        .getId())
+                .isEqualTo(ada.userId());
         String forged = tampered(ada.accessToken(), bob.userId());
-        assertRpcError(() -> userService(forged)
-                .getUser(GetUserRequest.newBuilder().setUserId(bob.userId()).build()), Status.Code.UNAUTHENTICATED, "TOKEN_INVALID");
+        assertRpcError(
+                () -> userService(forged)
+                        .getUser(GetUserRequest.newBuilder()
+                                .setUserId(bob.userId())
+                                .build()),
+                Status.Code.UNAUTHENTICATED,
+                "TOKEN_INVALID");
 
         AuthServiceGrpc.AuthServiceBlockingStub auth = authService(null);
-        assertThat(auth.verifyToken(VerifyTokenRequest.newBuilder().setAccessToken(ada.accessToken()).build())
-                .getClaims().getUserId()).isEqualTo(ada.userId());
-        assertRpcError(() -> auth.verifyToken(VerifyTokenRequest.newBuilder().setAccessToken("not.a.token").build()),
-                Status.Code.UNAUTHENTICATED, "TOKEN_INVALID");
-        NovaException empty = assertRpcError(() -> auth.verifyToken(VerifyTokenRequest.getDefaultInstance()),
-                Status.Code.INVALID_ARGUMENT, null);
+        assertThat(auth.verifyToken(VerifyTokenRequest.newBuilder()
+                                .setAccessToken(ada.accessToken())
+                                .build())
+                        .getClaims()
+                        .getUserId())
+                .isEqualTo(ada.userId());
+        assertRpcError(
+                () -> auth.verifyToken(VerifyTokenRequest.newBuilder()
+                        .setAccessToken("not.a.token")
+                        .build()),
+                Status.Code.UNAUTHENTICATED,
+                "TOKEN_INVALID");
+        NovaException empty = assertRpcError(
+                () -> auth.verifyToken(VerifyTokenRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT, null);
         assertThat(empty.violations()).extracting(FieldViolation::field).containsExactly("access_token");
     }
 
@@ -253,18 +325,25 @@ class ContractsIT {
     @Test
     void authServiceToUserServiceThroughTheUserRegisteredEvent() throws Exception {
         Account erin = gateway.register("erin");
-        await("erin's profile").atMost(PROFILE_PROMISE)
-                .until(() -> gateway.get("/api/v1/users/" + erin.userId(), ada.accessToken()).status() == 200);
+        await("erin's profile")
+                .atMost(PROFILE_PROMISE)
+                .until(() -> gateway.get("/api/v1/users/" + erin.userId(), ada.accessToken())
+                                .status()
+                        == 200);
         JsonNode profile = gateway.expect(200, "GET", "/api/v1/users/" + erin.userId(), ada.accessToken(), null);
         assertThat(profile.get("username").asText()).isEqualTo(erin.username());
         assertThat(profile.get("displayName").asText()).isEqualTo("Display " + erin.username());
 
-        try (RedisClient redis = RedisClient.create(stack.redisUri().getHost(), stack.redisUri().getPort())) {
+        try (RedisClient redis =
+                RedisClient.create(stack.redisUri().getHost(), stack.redisUri().getPort())) {
             // The entry as the outbox relay wrote it, with every field the consumer reads.
             StreamEntry entry = redis.xrevrange(USER_EVENTS, "+", "-").stream()
                     .filter(e -> erin.userId().equals(e.getFields().get("aggregate-id")))
-                    .findFirst().orElseThrow(() -> new AssertionError("no UserRegistered entry for " + erin.userId()));
-            assertThat(entry.getFields()).containsEntry("event-type", "UserRegistered").containsKey("event-id");
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no UserRegistered entry for " + erin.userId()));
+            assertThat(entry.getFields())
+                    .containsEntry("event-type", "UserRegistered")
+                    .containsKey("event-id");
             JsonNode payload = GatewayApi.JSON.readTree(entry.getFields().get("payload"));
             assertThat(payload.get("userId").asText()).isEqualTo(erin.userId());
             assertThat(payload.get("username").asText()).isEqualTo(erin.username());
@@ -278,12 +357,16 @@ class ContractsIT {
             StreamEntryID replayId = redis.xadd(USER_EVENTS, XAddParams.xAddParams(), fields);
             await("the replayed event consumed").atMost(EVENT_TIMEOUT).until(() -> {
                 StreamGroupInfo group = redis.xinfoGroups(USER_EVENTS).stream()
-                        .filter(g -> g.getName().equals(USER_EVENTS_GROUP)).findFirst().orElseThrow();
+                        .filter(g -> g.getName().equals(USER_EVENTS_GROUP))
+                        .findFirst()
+                        .orElseThrow();
                 return group.getLastDeliveredId().compareTo(replayId) >= 0 && group.getPending() == 0;
             });
         }
         assertThat(gateway.expect(200, "GET", "/api/v1/users/" + erin.userId(), ada.accessToken(), null)
-                .get("displayName").asText()).isEqualTo("Display " + erin.username());
+                        .get("displayName")
+                        .asText())
+                .isEqualTo("Display " + erin.username());
     }
 
     // --- gateway -> feed-service -----------------------------------------------------------------
@@ -293,7 +376,8 @@ class ContractsIT {
         JsonNode feed = gateway.expect(200, "GET", "/api/v1/feed?limit=5", ada.accessToken(), null);
         assertThat(feed.get("items").isArray()).isTrue();
         assertThat(feed.has("nextCursor")).isTrue();
-        JsonNode trending = gateway.expect(200, "GET", "/api/v1/feed/trending?window=WEEK&limit=5", ada.accessToken(), null);
+        JsonNode trending =
+                gateway.expect(200, "GET", "/api/v1/feed/trending?window=WEEK&limit=5", ada.accessToken(), null);
         assertThat(trending.get("items").isArray()).isTrue();
         assertThat(trending.has("computedAt")).isTrue();
 
@@ -307,15 +391,22 @@ class ContractsIT {
         assertError(forgedCursor, 400, "INVALID_ARGUMENT", null);
         assertThat(forgedCursor.violatedFields()).containsExactly("cursor");
         assertError(gateway.get("/api/v1/feed", null), 401, "UNAUTHENTICATED", "TOKEN_MISSING");
-        assertError(gateway.get("/api/v1/feed", tampered(ada.accessToken(), bob.userId())), 401, "UNAUTHENTICATED", null);
+        assertError(
+                gateway.get("/api/v1/feed", tampered(ada.accessToken(), bob.userId())), 401, "UNAUTHENTICATED", null);
 
         // The ranking experiment: running, deterministic per user.
-        JsonNode assignment = gateway.expect(200, "GET", "/api/v1/experiments/feed-ranking/assignment", ada.accessToken(), null);
+        JsonNode assignment =
+                gateway.expect(200, "GET", "/api/v1/experiments/feed-ranking/assignment", ada.accessToken(), null);
         assertThat(assignment.get("experiment").asText()).isEqualTo("feed-ranking");
         assertThat(assignment.get("variant").asText()).isIn("chronological", "engagement");
         assertThat(gateway.expect(200, "GET", "/api/v1/experiments/feed-ranking/assignment", ada.accessToken(), null))
-                .as("the same variant again").isEqualTo(assignment);
-        assertError(gateway.get("/api/v1/experiments/no-such-experiment/assignment", ada.accessToken()), 404, "NOT_FOUND", null);
+                .as("the same variant again")
+                .isEqualTo(assignment);
+        assertError(
+                gateway.get("/api/v1/experiments/no-such-experiment/assignment", ada.accessToken()),
+                404,
+                "NOT_FOUND",
+                null);
         Answer badKey = gateway.get("/api/v1/experiments/Not_A_Key/assignment", ada.accessToken());
         assertError(badKey, 400, "INVALID_ARGUMENT", null);
         assertThat(badKey.violatedFields()).containsExactly("key");
@@ -325,12 +416,17 @@ class ContractsIT {
 
     @Test
     void gatewayToSearchService() throws Exception {
-        await("bob in the user index").atMost(EVENT_TIMEOUT).until(() -> ids(gateway.expect(200, "GET",
-                "/api/v1/search/users?q=" + bob.username(), ada.accessToken(), null)).contains(bob.userId()));
-        JsonNode found = gateway.expect(200, "GET", "/api/v1/search/users?q=" + bob.username().toUpperCase(),
-                ada.accessToken(), null);
+        await("bob in the user index")
+                .atMost(EVENT_TIMEOUT)
+                .until(() -> ids(gateway.expect(
+                                200, "GET", "/api/v1/search/users?q=" + bob.username(), ada.accessToken(), null))
+                        .contains(bob.userId()));
+        JsonNode found = gateway.expect(
+                200, "GET", "/api/v1/search/users?q=" + bob.username().toUpperCase(), ada.accessToken(), null);
         JsonNode profile = found.get("items").get(0);
-        assertThat(profile.get("id").asText()).as("case ignored, best match first").isEqualTo(bob.userId());
+        assertThat(profile.get("id").asText())
+                .as("case ignored, best match first")
+                .isEqualTo(bob.userId());
         assertThat(profile.get("username").asText()).isEqualTo(bob.username());
         assertThat(found.has("nextCursor")).isTrue();
 
@@ -359,14 +455,25 @@ class ContractsIT {
         gateway.expect(204, "DELETE", "/api/v1/posts/" + deleted, ada.accessToken(), null);
         ContentServiceGrpc.ContentServiceBlockingStub asBob = contentService(bob.accessToken());
         GetPostsResponse posts = asBob.getPosts(GetPostsRequest.newBuilder()
-                .addPostIds(UUID.randomUUID().toString()).addPostIds(deleted).addPostIds(kept).build());
-        assertThat(posts.getPostsList()).extracting(social.nova.contracts.content.v1.Post::getId).containsExactly(kept);
+                .addPostIds(UUID.randomUUID().toString())
+                .addPostIds(deleted)
+                .addPostIds(kept)
+                .build());
+        assertThat(posts.getPostsList())
+                .extracting(social.nova.contracts.content.v1.Post::getId)
+                .containsExactly(kept);
 
-        NovaException invalid = assertRpcError(() -> asBob.getPosts(GetPostsRequest.newBuilder().addPostIds("x").build()),
-                Status.Code.INVALID_ARGUMENT, null);
+        NovaException invalid = assertRpcError(
+                () -> asBob.getPosts(
+                        GetPostsRequest.newBuilder().addPostIds("x").build()),
+                Status.Code.INVALID_ARGUMENT,
+                null);
         assertThat(invalid.violations()).extracting(FieldViolation::field).containsExactly("post_ids");
-        assertRpcError(() -> contentService(null).getPosts(GetPostsRequest.newBuilder().addPostIds(kept).build()),
-                Status.Code.UNAUTHENTICATED, null);
+        assertRpcError(
+                () -> contentService(null)
+                        .getPosts(GetPostsRequest.newBuilder().addPostIds(kept).build()),
+                Status.Code.UNAUTHENTICATED,
+                null);
     }
 
     // --- the read side's journey: events from user- and content-service to feed and search -------
@@ -381,50 +488,77 @@ class ContractsIT {
         gateway.expect(204, "PUT", "/api/v1/users/" + author.userId() + "/follow", token, null);
         long posted = System.nanoTime();
         String postId = gateway.post(author, "Crème brûlée recipe");
-        awaitReadSide("the post in B's feed", () -> ids(gateway.expect(200, "GET", "/api/v1/feed", token, null)
-                .get("items")).contains(postId));
+        awaitReadSide(
+                "the post in B's feed",
+                () -> ids(gateway.expect(200, "GET", "/api/v1/feed", token, null)
+                                .get("items"))
+                        .contains(postId));
         report("post -> follower's feed", posted);
-        JsonNode item = gateway.expect(200, "GET", "/api/v1/feed", token, null).get("items").get(0);
+        JsonNode item = gateway.expect(200, "GET", "/api/v1/feed", token, null)
+                .get("items")
+                .get(0);
         assertThat(item.get("id").asText()).as("newest first").isEqualTo(postId);
         assertThat(item.get("text").asText()).isEqualTo("Crème brûlée recipe");
         assertThat(item.get("authorId").asText()).isEqualTo(author.userId());
         gateway.expect(204, "PUT", "/api/v1/posts/" + postId + "/like", token, null);
 
         // 4. Found without accents, by the prefix of its last word, highlighted.
-        awaitReadSide("the post in search", () -> hitIds(searchPosts("creme%20brul", token)).contains(postId));
+        awaitReadSide(
+                "the post in search",
+                () -> hitIds(searchPosts("creme%20brul", token)).contains(postId));
         report("post -> search", posted);
         JsonNode hit = hitFor(searchPosts("creme%20brul", token), postId);
-        assertThat(hit.get("snippet").asText()).contains("<mark>").contains("</mark>").hasSizeLessThanOrEqualTo(200);
+        assertThat(hit.get("snippet").asText())
+                .contains("<mark>")
+                .contains("</mark>")
+                .hasSizeLessThanOrEqualTo(200);
         assertThat(hit.get("post").get("text").asText()).isEqualTo("Crème brûlée recipe");
-        assertThat(hitIds(gateway.expect(200, "GET", "/api/v1/search/posts?q=creme%20brul&authorId=" + reader.userId(),
-                token, null))).as("another author's posts only").doesNotContain(postId);
+        assertThat(hitIds(gateway.expect(
+                        200, "GET", "/api/v1/search/posts?q=creme%20brul&authorId=" + reader.userId(), token, null)))
+                .as("another author's posts only")
+                .doesNotContain(postId);
 
         // 5. A renames themselves: search finds the new name.
         String newName = "Zephyrine" + shortId();
         long renamed = System.nanoTime();
         gateway.expect(200, "PATCH", "/api/v1/users/me", author.accessToken(), Map.of("displayName", newName));
-        awaitReadSide("the new name in search", () -> ids(gateway.expect(200, "GET", "/api/v1/search/users?q=" + newName,
-                token, null).get("items")).contains(author.userId()));
+        awaitReadSide(
+                "the new name in search",
+                () -> ids(gateway.expect(200, "GET", "/api/v1/search/users?q=" + newName, token, null)
+                                .get("items"))
+                        .contains(author.userId()));
         report("rename -> search", renamed);
 
         // Trending (as A) has the liked post once it is recomputed.
-        await("the liked post in trending").atMost(EVENT_TIMEOUT).until(() -> trendingIds(author).contains(postId));
+        await("the liked post in trending")
+                .atMost(EVENT_TIMEOUT)
+                .until(() -> trendingIds(author).contains(postId));
 
         // 6. A blocks B: B no longer sees A in feed or search; A still sees their own post.
         gateway.expect(204, "PUT", "/api/v1/users/" + reader.userId() + "/block", author.accessToken(), null);
-        awaitReadSide("A gone from B's feed and search", () ->
-                !ids(gateway.expect(200, "GET", "/api/v1/feed", token, null).get("items")).contains(postId)
+        awaitReadSide(
+                "A gone from B's feed and search",
+                () -> !ids(gateway.expect(200, "GET", "/api/v1/feed", token, null)
+                                        .get("items"))
+                                .contains(postId)
                         && !hitIds(searchPosts("creme%20brul", token)).contains(postId)
                         && !ids(gateway.expect(200, "GET", "/api/v1/search/users?q=" + newName, token, null)
-                                .get("items")).contains(author.userId()));
-        assertThat(ids(gateway.expect(200, "GET", "/api/v1/feed", author.accessToken(), null).get("items")))
-                .as("A's own feed").contains(postId);
+                                        .get("items"))
+                                .contains(author.userId()));
+        assertThat(ids(gateway.expect(200, "GET", "/api/v1/feed", author.accessToken(), null)
+                        .get("items")))
+                .as("A's own feed")
+                .contains(postId);
 
         // 7. A deletes the post: it leaves trending, feed and search.
         gateway.expect(204, "DELETE", "/api/v1/posts/" + postId, author.accessToken(), null);
-        awaitReadSide("the deleted post gone everywhere", () ->
-                !ids(gateway.expect(200, "GET", "/api/v1/feed", author.accessToken(), null).get("items")).contains(postId)
-                        && !hitIds(searchPosts("creme%20brul", author.accessToken())).contains(postId)
+        awaitReadSide(
+                "the deleted post gone everywhere",
+                () -> !ids(gateway.expect(200, "GET", "/api/v1/feed", author.accessToken(), null)
+                                        .get("items"))
+                                .contains(postId)
+                        && !hitIds(searchPosts("creme%20brul", author.accessToken()))
+                                .contains(postId)
                         && !trendingIds(author).contains(postId));
     }
 
@@ -433,23 +567,37 @@ class ContractsIT {
     @Test
     void aUsersJourneyThroughTheGateway() throws Exception {
         Account dave = gateway.register("dave");
-        await("dave's profile").atMost(GatewayApi.PROFILE_TIMEOUT)
+        await("dave's profile")
+                .atMost(GatewayApi.PROFILE_TIMEOUT)
                 .until(() -> gateway.get("/api/v1/users/me", dave.accessToken()).status() == 200);
         String token = dave.accessToken();
 
         gateway.expect(204, "PUT", "/api/v1/users/" + ada.userId() + "/follow", token, null);
-        JsonNode followers = gateway.expect(200, "GET", "/api/v1/users/" + ada.userId() + "/followers?limit=100", token, null);
-        assertThat(followers.get("items")).extracting(item -> item.get("id").asText()).contains(dave.userId());
-        assertThat(gateway.expect(200, "GET", "/api/v1/users/me", token, null).get("following").asLong()).isEqualTo(1);
+        JsonNode followers =
+                gateway.expect(200, "GET", "/api/v1/users/" + ada.userId() + "/followers?limit=100", token, null);
+        assertThat(followers.get("items"))
+                .extracting(item -> item.get("id").asText())
+                .contains(dave.userId());
+        assertThat(gateway.expect(200, "GET", "/api/v1/users/me", token, null)
+                        .get("following")
+                        .asLong())
+                .isEqualTo(1);
 
         String postId = gateway.post(dave, "my first post");
         gateway.expect(204, "PUT", "/api/v1/posts/" + postId + "/like", ada.accessToken(), null);
-        assertThat(gateway.expect(200, "GET", "/api/v1/posts/" + postId, token, null).get("likes").asLong()).isEqualTo(1);
-        JsonNode posts = gateway.expect(200, "GET", "/api/v1/users/" + dave.userId() + "/posts?limit=10", ada.accessToken(), null);
-        assertThat(posts.get("items")).extracting(item -> item.get("id").asText()).containsExactly(postId);
+        assertThat(gateway.expect(200, "GET", "/api/v1/posts/" + postId, token, null)
+                        .get("likes")
+                        .asLong())
+                .isEqualTo(1);
+        JsonNode posts = gateway.expect(
+                200, "GET", "/api/v1/users/" + dave.userId() + "/posts?limit=10", ada.accessToken(), null);
+        assertThat(posts.get("items"))
+                .extracting(item -> item.get("id").asText())
+                .containsExactly(postId);
 
         String firstRefresh = dave.refreshToken().get();
-        JsonNode rotated = gateway.expect(200, "POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", firstRefresh));
+        JsonNode rotated =
+                gateway.expect(200, "POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", firstRefresh));
         String secondRefresh = rotated.get("refreshToken").asText();
         String secondAccess = rotated.get("accessToken").asText();
         assertThat(gateway.get("/api/v1/users/me", secondAccess).status()).isEqualTo(200);
@@ -459,13 +607,21 @@ class ContractsIT {
         // After logout, as the API defines it: the session's refresh tokens are refused, and
         // auth-service's VerifyToken refuses its access tokens (the gateway and services verify
         // access tokens locally, so they accept them until they expire: nova-auth-client's README).
-        assertError(gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", secondRefresh)),
-                401, "UNAUTHENTICATED", "SESSION_REVOKED");
+        assertError(
+                gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", secondRefresh)),
+                401,
+                "UNAUTHENTICATED",
+                "SESSION_REVOKED");
         Answer old = gateway.call("POST", "/api/v1/auth/refresh", null, Map.of("refreshToken", firstRefresh));
         assertError(old, 401, "UNAUTHENTICATED", null);
         assertThat(old.reason()).isIn("REFRESH_TOKEN_REUSED", "SESSION_REVOKED");
-        assertRpcError(() -> authService(null).verifyToken(VerifyTokenRequest.newBuilder().setAccessToken(secondAccess).build()),
-                Status.Code.UNAUTHENTICATED, "SESSION_REVOKED");
+        assertRpcError(
+                () -> authService(null)
+                        .verifyToken(VerifyTokenRequest.newBuilder()
+                                .setAccessToken(secondAccess)
+                                .build()),
+                Status.Code.UNAUTHENTICATED,
+                "SESSION_REVOKED");
     }
 
     // --- helpers ---------------------------------------------------------------------------------
@@ -480,8 +636,9 @@ class ContractsIT {
     }
 
     private static void report(String what, long startedNanos) {
-        System.out.printf("read side: %s in %d ms (promised within %d ms)%n", what,
-                (System.nanoTime() - startedNanos) / 1_000_000, READ_SIDE_PROMISE.toMillis());
+        System.out.printf(
+                "read side: %s in %d ms (promised within %d ms)%n",
+                what, (System.nanoTime() - startedNanos) / 1_000_000, READ_SIDE_PROMISE.toMillis());
     }
 
     private static JsonNode searchPosts(String encodedQuery, String token) throws Exception {
@@ -490,7 +647,8 @@ class ContractsIT {
 
     private static List<String> trendingIds(Account account) throws Exception {
         List<String> ids = new ArrayList<>();
-        gateway.expect(200, "GET", "/api/v1/feed/trending?window=HOUR&limit=100", account.accessToken(), null).get("items")
+        gateway.expect(200, "GET", "/api/v1/feed/trending?window=HOUR&limit=100", account.accessToken(), null)
+                .get("items")
                 .forEach(item -> ids.add(item.get("post").get("id").asText()));
         return ids;
     }
@@ -498,7 +656,8 @@ class ContractsIT {
     /** The {@code id}s of a list of posts or profiles. */
     private static List<String> ids(JsonNode items) {
         List<String> ids = new ArrayList<>();
-        (items.has("items") ? items.get("items") : items).forEach(item -> ids.add(item.get("id").asText()));
+        (items.has("items") ? items.get("items") : items)
+                .forEach(item -> ids.add(item.get("id").asText()));
         return ids;
     }
 
@@ -521,8 +680,12 @@ class ContractsIT {
     private static void assertError(Answer answer, int status, String code, String reason) {
         assertThat(answer.status()).as("status of %s", answer).isEqualTo(status);
         assertThat(answer.errorCode()).as("code of %s", answer).isEqualTo(code);
-        assertThat(answer.error().path("message").asText()).as("message of %s", answer).isNotBlank();
-        assertThat(answer.error().path("requestId").asText()).as("requestId of %s", answer).isNotBlank();
+        assertThat(answer.error().path("message").asText())
+                .as("message of %s", answer)
+                .isNotBlank();
+        assertThat(answer.error().path("requestId").asText())
+                .as("requestId of %s", answer)
+                .isNotBlank();
         if (reason != null) {
             assertThat(answer.reason()).as("reason of %s", answer).isEqualTo(reason);
         }
@@ -556,7 +719,8 @@ class ContractsIT {
 
     /** A stub straight to one instance (its published port), with {@code authorization: Bearer <token>} if given. */
     private static <S> S stub(ServiceInstance instance, String accessToken, Function<Channel, S> factory) {
-        ManagedChannel channel = Grpc.newChannelBuilder(instance.hostTarget(), InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = Grpc.newChannelBuilder(instance.hostTarget(), InsecureChannelCredentials.create())
+                .build();
         synchronized (CHANNELS) {
             CHANNELS.add(channel);
         }
@@ -578,14 +742,16 @@ class ContractsIT {
         String[] parts = jwt.split("\\.");
         ObjectNode claims = (ObjectNode) jwtPart(jwt, 1);
         claims.put("sub", subject);
-        String payload = Base64.getUrlEncoder().withoutPadding()
+        String payload = Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(GatewayApi.JSON.writeValueAsString(claims).getBytes(StandardCharsets.UTF_8));
         return parts[0] + "." + payload + "." + parts[2];
     }
 
     private static int profileRows(String userId) throws Exception {
         try (Connection db = superuser();
-             PreparedStatement select = db.prepareStatement("SELECT count(*) FROM users.profiles WHERE id = ?::uuid")) {
+                PreparedStatement select =
+                        db.prepareStatement("SELECT count(*) FROM users.profiles WHERE id = ?::uuid")) {
             select.setString(1, userId);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
@@ -597,14 +763,15 @@ class ContractsIT {
     /** A user whose profile is gone (user-service has no RPC for that: the test plays the operator). */
     private static void deleteProfile(String userId) throws Exception {
         try (Connection db = superuser();
-             PreparedStatement delete = db.prepareStatement("DELETE FROM users.profiles WHERE id = ?::uuid")) {
+                PreparedStatement delete = db.prepareStatement("DELETE FROM users.profiles WHERE id = ?::uuid")) {
             delete.setString(1, userId);
             assertThat(delete.executeUpdate()).isEqualTo(1);
         }
     }
 
     private static Connection superuser() throws Exception {
-        return DriverManager.getConnection(stack.jdbcUrl(), PlatformContainers.SUPERUSER, PlatformContainers.SUPERUSER_PASSWORD);
+        return DriverManager.getConnection(
+                stack.jdbcUrl(), PlatformContainers.SUPERUSER, PlatformContainers.SUPERUSER_PASSWORD);
     }
 
     private static String shortId() {

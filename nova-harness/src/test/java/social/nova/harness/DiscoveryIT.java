@@ -34,12 +34,15 @@ class DiscoveryIT {
         for (ServiceSpec service : stack.fleet().services()) {
             List<ConsulHealth.Instance> registered = stack.consul().passingInstances(service.name());
 
-            assertThat(registered).extracting(ConsulHealth.Instance::target)
+            assertThat(registered)
+                    .extracting(ConsulHealth.Instance::target)
                     .as("passing instances of %s", service.name())
                     .containsExactlyInAnyOrderElementsOf(stack.instances(service.name()).stream()
-                            .map(ServiceInstance::target).toList());
+                            .map(ServiceInstance::target)
+                            .toList());
             for (ConsulHealth.Instance instance : registered) {
-                assertThat(instance.serviceChecks()).extracting(ConsulHealth.Check::type)
+                assertThat(instance.serviceChecks())
+                        .extracting(ConsulHealth.Check::type)
                         .containsExactlyInAnyOrder("grpc", "http");
                 assertThat(instance.serviceChecks()).allMatch(ConsulHealth.Check::passing);
             }
@@ -51,7 +54,8 @@ class DiscoveryIT {
         for (ServiceSpec service : stack.fleet().services()) {
             for (ConsulHealth.Instance instance : stack.consul().instances(service.name())) {
                 assertThat(instance.tags()).as("tags of %s", instance.id()).contains("grpc", "nova");
-                assertThat(instance.meta()).as("meta of %s", instance.id())
+                assertThat(instance.meta())
+                        .as("meta of %s", instance.id())
                         .containsKeys("version", "git-commit", "proto-package", "owner");
                 assertThat(instance.meta().get("version")).isNotBlank();
                 assertThat(instance.meta().get("owner")).isNotBlank();
@@ -65,15 +69,19 @@ class DiscoveryIT {
     @Test
     void aStoppedInstanceLeavesThePassingListWhileTheOthersStay(NovaStack stack) {
         ServiceSpec service = stack.fleet().services().stream()
-                .max(Comparator.comparingInt(ServiceSpec::instances)).orElseThrow();
+                .max(Comparator.comparingInt(ServiceSpec::instances))
+                .orElseThrow();
         List<ServiceInstance> instances = stack.instances(service.name());
         ServiceInstance stopped = instances.getLast();
-        List<String> others = instances.stream().filter(i -> i != stopped).map(ServiceInstance::target).toList();
+        List<String> others = instances.stream()
+                .filter(i -> i != stopped)
+                .map(ServiceInstance::target)
+                .toList();
 
         stack.stop(stopped);
         try {
-            await().atMost(DEREGISTRATION_TIMEOUT).untilAsserted(() ->
-                    assertThat(stack.consul().passingInstances(service.name()))
+            await().atMost(DEREGISTRATION_TIMEOUT)
+                    .untilAsserted(() -> assertThat(stack.consul().passingInstances(service.name()))
                             .extracting(ConsulHealth.Instance::target)
                             .doesNotContain(stopped.target())
                             .containsExactlyInAnyOrderElementsOf(others));
@@ -81,7 +89,8 @@ class DiscoveryIT {
             // The stack is shared by every test class of the run: leave it whole.
             stack.restart(stopped);
         }
-        assertThat(stack.consul().passingInstances(service.name())).extracting(ConsulHealth.Instance::target)
+        assertThat(stack.consul().passingInstances(service.name()))
+                .extracting(ConsulHealth.Instance::target)
                 .contains(stopped.target());
     }
 }

@@ -18,9 +18,13 @@ class FleetTest {
 
     @Test
     void novaStartsAuthFirstThenUsersAndSearchThenContentThenFeedAndTheGatewayLast() {
-        assertThat(names(Fleet.nova().startWaves())).containsExactly(
-                List.of("auth-service"), List.of("user-service", "search-service"), List.of("content-service"),
-                List.of("feed-service"), List.of("api-gateway"));
+        assertThat(names(Fleet.nova().startWaves()))
+                .containsExactly(
+                        List.of("auth-service"),
+                        List.of("user-service", "search-service"),
+                        List.of("content-service"),
+                        List.of("feed-service"),
+                        List.of("api-gateway"));
         assertThat(Fleet.nova().edge()).map(ServiceSpec::name).hasValue("api-gateway");
     }
 
@@ -37,11 +41,13 @@ class FleetTest {
     @Test
     void aDependencyCycleIsRejectedNamingTheServices() {
         assertThatThrownBy(() -> Fleet.of(
-                ServiceSpec.of("a", "x/a", 1).dependsOn("b"),
-                ServiceSpec.of("b", "x/b", 2).dependsOn("a"),
-                ServiceSpec.of("c", "x/c", 3)))
+                        ServiceSpec.of("a", "x/a", 1).dependsOn("b"),
+                        ServiceSpec.of("b", "x/b", 2).dependsOn("a"),
+                        ServiceSpec.of("c", "x/c", 3)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cycle").hasMessageContaining("a").hasMessageContaining("b");
+                .hasMessageContaining("cycle")
+                .hasMessageContaining("a")
+                .hasMessageContaining("b");
     }
 
     @Test
@@ -60,10 +66,14 @@ class FleetTest {
 
         Fleet runnable = Fleet.nova().runnable(root);
 
-        assertThat(runnable.services()).extracting(ServiceSpec::name).containsExactly("auth-service", "content-service");
-        assertThat(runnable.service("content-service").orElseThrow().dependsOn()).containsExactly("auth-service");
-        assertThat(Fleet.nova().notBuilt(root)).extracting(ServiceSpec::name).containsExactly("user-service", "feed-service",
-                "search-service", "api-gateway");
+        assertThat(runnable.services())
+                .extracting(ServiceSpec::name)
+                .containsExactly("auth-service", "content-service");
+        assertThat(runnable.service("content-service").orElseThrow().dependsOn())
+                .containsExactly("auth-service");
+        assertThat(Fleet.nova().notBuilt(root))
+                .extracting(ServiceSpec::name)
+                .containsExactly("user-service", "feed-service", "search-service", "api-gateway");
     }
 
     @Test
@@ -74,7 +84,9 @@ class FleetTest {
         Fleet fleet = Fleet.nova().withInstances(Map.of("auth-service", 3, "api-gateway", 0));
 
         assertThat(fleet.service("auth-service").orElseThrow().instances()).isEqualTo(3);
-        assertThat(fleet.runnable(root).services()).extracting(ServiceSpec::name).containsExactly("auth-service");
+        assertThat(fleet.runnable(root).services())
+                .extracting(ServiceSpec::name)
+                .containsExactly("auth-service");
         assertThatThrownBy(() -> Fleet.nova().withInstances(Map.of("auth-servce", 2)))
                 .hasMessageContaining("unknown service 'auth-servce'");
     }
@@ -87,6 +99,8 @@ class FleetTest {
     }
 
     private static List<List<String>> names(List<List<ServiceSpec>> waves) {
-        return waves.stream().map(wave -> wave.stream().map(ServiceSpec::name).toList()).toList();
+        return waves.stream()
+                .map(wave -> wave.stream().map(ServiceSpec::name).toList())
+                .toList();
     }
 }

@@ -38,8 +38,11 @@ final class GatewayApi {
     }
 
     static GatewayApi of(NovaStack stack, Duration timeout) {
-        return new GatewayApi(HttpClient.newHttpClient(), stack.gatewayUri().orElseThrow(
-                () -> new IllegalStateException("api-gateway is not built: ./mvnw install -DskipTests -pl nova-services/api-gateway")),
+        return new GatewayApi(
+                HttpClient.newHttpClient(),
+                stack.gatewayUri()
+                        .orElseThrow(() -> new IllegalStateException(
+                                "api-gateway is not built: ./mvnw install -DskipTests -pl nova-services/api-gateway")),
                 timeout);
     }
 
@@ -87,15 +90,24 @@ final class GatewayApi {
     }
 
     /** An account made through the gateway; the refresh token rotates on every refresh. */
-    record Account(String userId, String email, String password, String username, String accessToken,
-                   AtomicReference<String> refreshToken) {
-    }
+    record Account(
+            String userId,
+            String email,
+            String password,
+            String username,
+            String accessToken,
+            AtomicReference<String> refreshToken) {}
 
     /** Sends one request; {@code body} is a JSON string as is, or any object written as JSON. */
     Answer call(String method, String path, String token, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri.resolve(path)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : JSON.writeValueAsString(body)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri.resolve(path))
+                .timeout(timeout)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(
+                                        body instanceof String text ? text : JSON.writeValueAsString(body)));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -105,7 +117,8 @@ final class GatewayApi {
         long started = System.nanoTime();
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         double millis = (System.nanoTime() - started) / 1e6;
-        JsonNode json = response.body() == null || response.body().isBlank() ? MissingNode.getInstance()
+        JsonNode json = response.body() == null || response.body().isBlank()
+                ? MissingNode.getInstance()
                 : JSON.readTree(response.body());
         return new Answer(response.statusCode(), json, response.headers(), millis);
     }
@@ -115,9 +128,12 @@ final class GatewayApi {
     }
 
     /** Sends one request and asserts its status. */
-    JsonNode expect(int status, String method, String path, String token, Object body) throws IOException, InterruptedException {
+    JsonNode expect(int status, String method, String path, String token, Object body)
+            throws IOException, InterruptedException {
         Answer answer = call(method, path, token, body);
-        assertThat(answer.status()).as("%s %s answered %s", method, path, answer).isEqualTo(status);
+        assertThat(answer.status())
+                .as("%s %s answered %s", method, path, answer)
+                .isEqualTo(status);
         return answer.body();
     }
 
@@ -126,24 +142,36 @@ final class GatewayApi {
         String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String email = name + "@example.com";
         String password = "correct horse battery " + name;
-        JsonNode registered = expect(201, "POST", "/api/v1/auth/register", null,
+        JsonNode registered = expect(
+                201,
+                "POST",
+                "/api/v1/auth/register",
+                null,
                 Map.of("email", email, "password", password, "username", name, "displayName", "Display " + name));
         JsonNode tokens = expect(200, "POST", "/api/v1/auth/login", null, Map.of("email", email, "password", password));
-        return new Account(registered.get("userId").asText(), email, password, name, tokens.get("accessToken").asText(),
+        return new Account(
+                registered.get("userId").asText(),
+                email,
+                password,
+                name,
+                tokens.get("accessToken").asText(),
                 new AtomicReference<>(tokens.get("refreshToken").asText()));
     }
 
     /** {@link #register} and wait until the profile that follows from the UserRegistered event is there. */
     Account signUp(String prefix) throws IOException, InterruptedException {
         Account account = register(prefix);
-        await("profile of " + account.username()).atMost(PROFILE_TIMEOUT)
+        await("profile of " + account.username())
+                .atMost(PROFILE_TIMEOUT)
                 .until(() -> get("/api/v1/users/me", account.accessToken()).status() == 200);
         return account;
     }
 
     /** Creates a post and returns its id. */
     String post(Account author, String text) throws IOException, InterruptedException {
-        return expect(201, "POST", "/api/v1/posts", author.accessToken(), Map.of("text", text)).get("id").asText();
+        return expect(201, "POST", "/api/v1/posts", author.accessToken(), Map.of("text", text))
+                .get("id")
+                .asText();
     }
 
     URI uri() {

@@ -62,8 +62,12 @@ class LatencyIT {
         for (User follower : users) {
             for (User followee : users) {
                 if (follower != followee) {
-                    gateway.expect(204, "PUT", "/api/v1/users/" + followee.account().userId() + "/follow",
-                            follower.account().accessToken(), null);
+                    gateway.expect(
+                            204,
+                            "PUT",
+                            "/api/v1/users/" + followee.account().userId() + "/follow",
+                            follower.account().accessToken(),
+                            null);
                 }
             }
         }
@@ -76,13 +80,17 @@ class LatencyIT {
         long warmupStarted = System.nanoTime();
         boolean steady = false;
         double jitBefore = JitActivity.totalMillis(stack.metricsEndpoints(), http, settings.requestTimeout());
-        while (!steady && System.nanoTime() - warmupStarted < settings.warmupMax().toNanos()) {
+        while (!steady
+                && System.nanoTime() - warmupStarted < settings.warmupMax().toNanos()) {
             List<FixedRateLoad.Outcome> window = FixedRateLoad.run(mix, settings.rate(), settings.warmupWindow());
             double jitAfter = JitActivity.totalMillis(stack.metricsEndpoints(), http, settings.requestTimeout());
             Histogram all = new Histogram(3);
             window.forEach(outcome -> all.add(outcome.latencyMicros()));
-            windows.add(new SteadyState.Window(LatencySummary.ofMicros(all).p50(), all.getTotalCount(),
-                    window.stream().mapToLong(FixedRateLoad.Outcome::errors).sum(), jitAfter - jitBefore));
+            windows.add(new SteadyState.Window(
+                    LatencySummary.ofMicros(all).p50(),
+                    all.getTotalCount(),
+                    window.stream().mapToLong(FixedRateLoad.Outcome::errors).sum(),
+                    jitAfter - jitBefore));
             jitBefore = jitAfter;
             steady = SteadyState.reached(windows, settings.steadyTolerance(), settings.minWarmupWindows());
         }
@@ -99,8 +107,12 @@ class LatencyIT {
                 RpcEdgeLatencies.scrape(stack.rpcLatencyEndpoints(), http, settings.requestTimeout());
         // The read side's lag, per post of the load, from the consumers' tables once it has caught up.
         Thread.sleep(EVENT_SETTLE.toMillis());
-        List<EdgeLatency> eventLags = EventLags.of(stack.jdbcUrl(), PlatformContainers.SUPERUSER,
-                PlatformContainers.SUPERUSER_PASSWORD, loadStarted, loadEnded);
+        List<EdgeLatency> eventLags = EventLags.of(
+                stack.jdbcUrl(),
+                PlatformContainers.SUPERUSER,
+                PlatformContainers.SUPERUSER_PASSWORD,
+                loadStarted,
+                loadEnded);
 
         String edgeName = stack.fleet().edge().orElseThrow().name();
         List<EdgeLatency> edges = new ArrayList<>();
@@ -110,36 +122,62 @@ class LatencyIT {
         edges.addAll(eventLags);
         ExitCriterion criterion = ExitCriterion.judge(edges, settings.threshold());
         ExitCriterion budget = ExitCriterion.budget(edges, settings.budget(), steady, steal, settings.maxSteal());
-        ReportParts.saveLatency(RunReport.DIRECTORY, new ReportParts.LatencyRun(RunReport.runId(stack), Instant.now().toString(),
-                stack.gitCommit(), stack.status().services(),
-                new ReportParts.Load(settings.rate(), warmupSeconds,
-                        windows.stream().map(SteadyState.Window::p50Millis).toList(),
-                        windows.stream().map(SteadyState.Window::jitMillis).toList(), steady,
-                        steal.isPresent() ? steal.getAsDouble() * 100 : null,
-                        settings.duration().toMillis() / 1000.0, settings.measuredRequests(),
-                        mix.stream().map(Operation::name).distinct().toList()),
-                edges, criterion, budget));
+        ReportParts.saveLatency(
+                RunReport.DIRECTORY,
+                new ReportParts.LatencyRun(
+                        RunReport.runId(stack),
+                        Instant.now().toString(),
+                        stack.gitCommit(),
+                        stack.status().services(),
+                        new ReportParts.Load(
+                                settings.rate(),
+                                warmupSeconds,
+                                windows.stream()
+                                        .map(SteadyState.Window::p50Millis)
+                                        .toList(),
+                                windows.stream()
+                                        .map(SteadyState.Window::jitMillis)
+                                        .toList(),
+                                steady,
+                                steal.isPresent() ? steal.getAsDouble() * 100 : null,
+                                settings.duration().toMillis() / 1000.0,
+                                settings.measuredRequests(),
+                                mix.stream().map(Operation::name).distinct().toList()),
+                        edges,
+                        criterion,
+                        budget));
         RunReport.assemble(stack);
 
         assertThat(outcomes).allSatisfy(outcome -> {
             assertThat(outcome.latency().count()).as(outcome.operation()).isPositive();
             assertThat(outcome.errors()).as("failed %s", outcome.operation()).isZero();
         });
-        assertThat(grpcEdges).extracting(edge -> edge.from() + " -> " + edge.to())
-                .contains(edgeName + " -> auth-service", edgeName + " -> user-service", edgeName + " -> content-service",
-                        edgeName + " -> feed-service", edgeName + " -> search-service",
-                        "content-service -> user-service", "feed-service -> content-service");
+        assertThat(grpcEdges)
+                .extracting(edge -> edge.from() + " -> " + edge.to())
+                .contains(
+                        edgeName + " -> auth-service",
+                        edgeName + " -> user-service",
+                        edgeName + " -> content-service",
+                        edgeName + " -> feed-service",
+                        edgeName + " -> search-service",
+                        "content-service -> user-service",
+                        "feed-service -> content-service");
         // The load is bounded in count, not in time: every edge it reaches gets its share of the
         // requests, whatever the machine is doing, so the budget always has a percentile to judge.
         // Background calls can fall in the window too (auth-client fetching keys once per key max
         // age): the exit criterion judges them, the sample requirement is for the load's own edges.
-        assertThat(grpcEdges.stream().filter(edge -> !BACKGROUND_OPERATIONS.contains(edge.operation())).toList())
+        assertThat(grpcEdges.stream()
+                        .filter(edge -> !BACKGROUND_OPERATIONS.contains(edge.operation()))
+                        .toList())
                 .as("every gRPC edge of the load has enough samples for at least a p95")
-                .allSatisfy(edge -> assertThat(edge.budgetPercentile()).as(edge.name() + ", " + edge.count() + " calls")
+                .allSatisfy(edge -> assertThat(edge.budgetPercentile())
+                        .as(edge.name() + ", " + edge.count() + " calls")
                         .isNotNull());
         // Every post of the load reached the read side (how fast is reported against its 2 s p99 target).
-        assertThat(eventLags).allSatisfy(lag -> assertThat(lag.count()).as(lag.name())
-                .isGreaterThanOrEqualTo(settings.measuredRequests() / mix.size() - 1));
+        assertThat(eventLags)
+                .allSatisfy(lag -> assertThat(lag.count())
+                        .as(lag.name())
+                        .isGreaterThanOrEqualTo(settings.measuredRequests() / mix.size() - 1));
         assertThat(criterion.failures()).as(criterion.criterion()).isEmpty();
         // Judged only on a steady stack of a machine that kept its CPU: a machine too busy to settle,
         // or whose hypervisor gave its CPU to other tenants, is reported (NO-GO), not failed.
@@ -151,8 +189,7 @@ class LatencyIT {
     }
 
     /** A signed-up user with one post. */
-    private record User(Account account, String postId) {
-    }
+    private record User(Account account, String postId) {}
 
     /**
      * Reads and writes across the graph: gateway to users, content (which calls users), auth, feed
@@ -163,32 +200,49 @@ class LatencyIT {
         AtomicInteger next = new AtomicInteger();
         Supplier<User> user = () -> users.get(Math.floorMod(next.getAndIncrement(), users.size()));
         return List.of(
-                new Operation("GET /api/v1/users/me", () -> ok(gateway, "GET", "/api/v1/users/me", user.get(), null, 200)),
+                new Operation(
+                        "GET /api/v1/users/me", () -> ok(gateway, "GET", "/api/v1/users/me", user.get(), null, 200)),
                 new Operation("GET /api/v1/posts/{id}", () -> {
                     User u = user.get();
                     return ok(gateway, "GET", "/api/v1/posts/" + u.postId(), u, null, 200);
                 }),
-                new Operation("POST /api/v1/posts", () -> ok(gateway, "POST", "/api/v1/posts", user.get(),
-                        Map.of("text", "steady load"), 201)),
+                new Operation(
+                        "POST /api/v1/posts",
+                        () -> ok(gateway, "POST", "/api/v1/posts", user.get(), Map.of("text", "steady load"), 201)),
                 new Operation("PUT /api/v1/posts/{id}/like", () -> {
                     User u = user.get();
                     return ok(gateway, "PUT", "/api/v1/posts/" + u.postId() + "/like", u, null, 204);
                 }),
                 new Operation("GET /api/v1/users/{id}/posts", () -> {
                     User u = user.get();
-                    return ok(gateway, "GET", "/api/v1/users/" + u.account().userId() + "/posts?limit=10", u, null, 200);
+                    return ok(
+                            gateway, "GET", "/api/v1/users/" + u.account().userId() + "/posts?limit=10", u, null, 200);
                 }),
                 new Operation("POST /api/v1/auth/refresh", () -> refresh(gateway, user.get())),
-                new Operation("GET /api/v1/feed", () -> ok(gateway, "GET", "/api/v1/feed?limit=20", user.get(), null, 200)),
-                new Operation("GET /api/v1/feed/trending", () -> ok(gateway, "GET", "/api/v1/feed/trending?limit=20",
-                        user.get(), null, 200)),
+                new Operation(
+                        "GET /api/v1/feed", () -> ok(gateway, "GET", "/api/v1/feed?limit=20", user.get(), null, 200)),
+                new Operation(
+                        "GET /api/v1/feed/trending",
+                        () -> ok(gateway, "GET", "/api/v1/feed/trending?limit=20", user.get(), null, 200)),
                 new Operation("GET /api/v1/search/users", () -> {
                     User u = user.get();
-                    return ok(gateway, "GET", "/api/v1/search/users?q=" + u.account().username(), u, null, 200);
+                    return ok(
+                            gateway,
+                            "GET",
+                            "/api/v1/search/users?q=" + u.account().username(),
+                            u,
+                            null,
+                            200);
                 }),
                 new Operation("GET /api/v1/search/posts", () -> {
                     User u = user.get();
-                    return ok(gateway, "GET", "/api/v1/search/posts?q=hello%20" + u.account().username(), u, null, 200);
+                    return ok(
+                            gateway,
+                            "GET",
+                            "/api/v1/search/posts?q=hello%20" + u.account().username(),
+                            u,
+                            null,
+                            200);
                 }));
     }
 
@@ -200,7 +254,10 @@ class LatencyIT {
     private static boolean refresh(GatewayApi gateway, User user) throws Exception {
         // Refresh tokens are single-use: one refresh per user at a time, each with the latest token.
         synchronized (user) {
-            GatewayApi.Answer answer = gateway.call("POST", "/api/v1/auth/refresh", null,
+            GatewayApi.Answer answer = gateway.call(
+                    "POST",
+                    "/api/v1/auth/refresh",
+                    null,
                     Map.of("refreshToken", user.account().refreshToken().get()));
             if (answer.status() != 200) {
                 return false;

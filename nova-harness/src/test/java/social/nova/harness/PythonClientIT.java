@@ -43,6 +43,7 @@ class PythonClientIT {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** The client makes 8 calls with a 10 s deadline each; its interpreter starts in well under a second. */
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(2);
+
     private static final Duration READ_SIDE_TIMEOUT = Duration.ofSeconds(20);
     private static final String HEALTH_CHECK = "grpc.health.v1.Health/Check";
     /** Debian's interpreter: its dist-packages hold python3-grpcio ({@code ./nova doctor} installs it). */
@@ -64,23 +65,38 @@ class PythonClientIT {
         Scenario scenario = Scenario.prepare(stack);
         List<String> command = new ArrayList<>();
         for (Map.Entry<String, String> service : SERVICES.entrySet()) {
-            ServiceSpec spec = stack.fleet().service(service.getKey()).orElseThrow(() -> new AssertionError(
-                    service.getKey() + " must run (./mvnw install -DskipTests -pl nova-services/" + service.getKey() + ")"));
+            ServiceSpec spec = stack.fleet()
+                    .service(service.getKey())
+                    .orElseThrow(() -> new AssertionError(service.getKey()
+                            + " must run (./mvnw install -DskipTests -pl nova-services/" + service.getKey() + ")"));
             // The service's name is an alias of each of its instances on the stack's network.
             command.addAll(List.of(service.getValue(), spec.name() + ":" + spec.port()));
         }
         command.addAll(scenario.arguments());
 
         long buildStarted = System.nanoTime();
-        ToolImage image = new ToolImages(DockerClientFactory.instance().client(), stack.settings().root()).pythonGrpcClient();
-        LOG.log(System.Logger.Level.INFO, "{0} {1} ({2} ms)", image.built() ? "BUILT" : "OK", image.tag(),
+        ToolImage image = new ToolImages(
+                        DockerClientFactory.instance().client(),
+                        stack.settings().root())
+                .pythonGrpcClient();
+        LOG.log(
+                System.Logger.Level.INFO,
+                "{0} {1} ({2} ms)",
+                image.built() ? "BUILT" : "OK",
+                image.tag(),
                 (System.nanoTime() - buildStarted) / 1_000_000);
-        Completed run = stack.runToCompletion("python-grpc-client", image.tag(),
-                Map.of("NOVA_ACCESS_TOKEN", scenario.account().accessToken()), command, CLIENT_TIMEOUT);
+        Completed run = stack.runToCompletion(
+                "python-grpc-client",
+                image.tag(),
+                Map.of("NOVA_ACCESS_TOKEN", scenario.account().accessToken()),
+                command,
+                CLIENT_TIMEOUT);
         LOG.log(System.Logger.Level.INFO, "python-grpc-client exited with {0}:\n{1}", run.exitCode(), run.output());
 
         Output output = Output.of(run);
-        assertThat(output.found()).as("no address was looked up: all were given").isEmpty();
+        assertThat(output.found())
+                .as("no address was looked up: all were given")
+                .isEmpty();
         scenario.assertEveryServiceAnswered(output);
     }
 
@@ -95,26 +111,52 @@ class PythonClientIT {
         Scenario scenario = Scenario.prepare(stack);
         Path client = stack.settings().root().resolve("nova-harness/images/python-grpc-client");
         Path stubs = stack.settings().root().resolve("nova-harness/target/python-host-client");
-        Completed generated = run(List.of("sh", client.resolve("generate-stubs.sh").toString(), stubs.toString(),
-                stack.settings().root().resolve("contracts/src/main/proto").toString()), Map.of());
-        assertThat(generated.exitCode()).as("generate-stubs.sh (./nova doctor installs protoc and grpc_python_plugin):%n%s",
-                generated.output()).isZero();
+        Completed generated = run(
+                List.of(
+                        "sh",
+                        client.resolve("generate-stubs.sh").toString(),
+                        stubs.toString(),
+                        stack.settings()
+                                .root()
+                                .resolve("contracts/src/main/proto")
+                                .toString()),
+                Map.of());
+        assertThat(generated.exitCode())
+                .as("generate-stubs.sh (./nova doctor installs protoc and grpc_python_plugin):%n%s", generated.output())
+                .isZero();
 
-        List<String> command = new ArrayList<>(List.of(DEBIAN_PYTHON, client.resolve("nova_client.py").toString(),
-                "--consul", stack.consulUri().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                DEBIAN_PYTHON,
+                client.resolve("nova_client.py").toString(),
+                "--consul",
+                stack.consulUri().toString()));
         command.addAll(scenario.arguments());
-        Completed run = run(command, Map.of("PYTHONPATH", stubs.toString(), "NOVA_ACCESS_TOKEN",
-                scenario.account().accessToken(), "PYTHONDONTWRITEBYTECODE", "1"));
-        LOG.log(System.Logger.Level.INFO, "python client on this machine exited with {0}:\n{1}", run.exitCode(), run.output());
+        Completed run = run(
+                command,
+                Map.of(
+                        "PYTHONPATH",
+                        stubs.toString(),
+                        "NOVA_ACCESS_TOKEN",
+                        scenario.account().accessToken(),
+                        "PYTHONDONTWRITEBYTECODE",
+                        "1"));
+        LOG.log(
+                System.Logger.Level.INFO,
+                "python client on this machine exited with {0}:\n{1}",
+                run.exitCode(),
+                run.output());
 
         Output output = Output.of(run);
-        assertThat(output.found().keySet()).as("every service found through Consul")
+        assertThat(output.found().keySet())
+                .as("every service found through Consul")
                 .containsExactlyInAnyOrderElementsOf(SERVICES.keySet());
         for (Map.Entry<String, JsonNode> found : output.found().entrySet()) {
             List<String> published = stack.instances(found.getKey()).stream()
-                    .map(instance -> stack.settings().publishedAddress() + ":" + instance.hostPort()).toList();
-            assertThat(found.getValue().path("found").asText()).as("%s: the address of one of its instances as "
-                    + "published on this machine", found.getKey()).isIn(published);
+                    .map(instance -> stack.settings().publishedAddress() + ":" + instance.hostPort())
+                    .toList();
+            assertThat(found.getValue().path("found").asText())
+                    .as("%s: the address of one of its instances as " + "published on this machine", found.getKey())
+                    .isIn(published);
             assertThat(found.getValue().path("address").asText()).isEqualTo(ConsulHealth.HOST_ADDRESS_TAG);
         }
         scenario.assertEveryServiceAnswered(output);
@@ -152,7 +194,10 @@ class PythonClientIT {
                 } else if (line.has("found")) {
                     found.put(line.path("service").asText(), line);
                 } else {
-                    calls.put(line.path("service").asText() + " " + line.path("rpc").asText(), line);
+                    calls.put(
+                            line.path("service").asText() + " "
+                                    + line.path("rpc").asText(),
+                            line);
                 }
             }
             return new Output(run, client, calls, found);
@@ -167,10 +212,18 @@ class PythonClientIT {
             String text = "hello from C-core, " + ada.username();
             String postId = gateway.post(ada, text);
             // feed and search follow from events: the post and the user are there before the client asks.
-            await("the post in ada's feed and ada in search").atMost(READ_SIDE_TIMEOUT).until(() ->
-                    gateway.get("/api/v1/feed", ada.accessToken()).body().path("items").toString().contains(postId)
-                            && gateway.get("/api/v1/search/users?q=" + ada.username(), ada.accessToken()).body()
-                                    .path("items").toString().contains(ada.userId()));
+            await("the post in ada's feed and ada in search")
+                    .atMost(READ_SIDE_TIMEOUT)
+                    .until(() -> gateway.get("/api/v1/feed", ada.accessToken())
+                                    .body()
+                                    .path("items")
+                                    .toString()
+                                    .contains(postId)
+                            && gateway.get("/api/v1/search/users?q=" + ada.username(), ada.accessToken())
+                                    .body()
+                                    .path("items")
+                                    .toString()
+                                    .contains(ada.userId()));
             return new Scenario(ada, postId, text);
         }
 
@@ -181,14 +234,20 @@ class PythonClientIT {
         void assertEveryServiceAnswered(Output output) {
             Completed run = output.run();
             Map<String, JsonNode> calls = output.calls();
-            assertThat(run.exitCode()).as("exit code of the Python client, which printed:%n%s", run.output()).isZero();
+            assertThat(run.exitCode())
+                    .as("exit code of the Python client, which printed:%n%s", run.output())
+                    .isZero();
             assertThat(output.client()).as("the client's first line").isNotNull();
             assertThat(output.client().path("client").asText()).isEqualTo("python3-grpcio");
-            assertThat(output.client().path("grpc_version").asText()).as("gRPC C-core's version").matches("\\d+\\.\\d+.*");
+            assertThat(output.client().path("grpc_version").asText())
+                    .as("gRPC C-core's version")
+                    .matches("\\d+\\.\\d+.*");
 
             for (String service : SERVICES.keySet()) {
                 JsonNode health = calls.get(service + " " + HEALTH_CHECK);
-                assertThat(health).as("health check of %s in%n%s", service, run.output()).isNotNull();
+                assertThat(health)
+                        .as("health check of %s in%n%s", service, run.output())
+                        .isNotNull();
                 assertThat(health.path("code").asText()).as("%s", health).isEqualTo("OK");
                 assertThat(health.path("status").asText()).as("%s", health).isEqualTo("SERVING");
             }
@@ -205,17 +264,24 @@ class PythonClientIT {
             assertThat(post.path("author_id").asText()).isEqualTo(account.userId());
             assertThat(post.path("text").asText()).isEqualTo(text);
 
-            assertThat(ok(calls, "feed-service nova.feed.v1.FeedService/GetFeed").path("post_ids"))
-                    .extracting(JsonNode::asText).contains(postId);
-            assertThat(ok(calls, "search-service nova.search.v1.SearchService/SearchUsers").path("user_ids"))
-                    .extracting(JsonNode::asText).contains(account.userId());
+            assertThat(ok(calls, "feed-service nova.feed.v1.FeedService/GetFeed")
+                            .path("post_ids"))
+                    .extracting(JsonNode::asText)
+                    .contains(postId);
+            assertThat(ok(calls, "search-service nova.search.v1.SearchService/SearchUsers")
+                            .path("user_ids"))
+                    .extracting(JsonNode::asText)
+                    .contains(account.userId());
 
             JsonNode services = ok(calls, "api-gateway nova.gateway.v1.DiscoveryService/ListServices");
             List<String> discovered = new ArrayList<>();
             services.path("services").forEach(name -> discovered.add(name.asText()));
-            assertThat(discovered).contains("auth-service", "user-service", "content-service", "feed-service", "search-service");
+            assertThat(discovered)
+                    .contains("auth-service", "user-service", "content-service", "feed-service", "search-service");
 
-            assertThat(calls).as("one line per call: a health check and one RPC per service").hasSize(2 * SERVICES.size());
+            assertThat(calls)
+                    .as("one line per call: a health check and one RPC per service")
+                    .hasSize(2 * SERVICES.size());
         }
     }
 
@@ -230,7 +296,8 @@ class PythonClientIT {
     /** The JSON objects among the lines the client wrote (stderr's diagnostics are not JSON). */
     private static List<JsonNode> jsonLines(String output) throws JsonProcessingException {
         List<JsonNode> lines = new ArrayList<>();
-        for (String line : output.lines().map(String::strip).filter(l -> l.startsWith("{")).toList()) {
+        for (String line :
+                output.lines().map(String::strip).filter(l -> l.startsWith("{")).toList()) {
             lines.add(GatewayApi.JSON.readTree(line));
         }
         return lines;

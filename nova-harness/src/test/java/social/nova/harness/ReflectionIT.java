@@ -32,16 +32,33 @@ class ReflectionIT {
     void everyServiceListsItsServicesAndServesTheirDescriptors(NovaStack stack) throws Exception {
         for (ServiceSpec spec : stack.fleet().services()) {
             ServiceInstance instance = stack.instances(spec.name()).getFirst();
-            ManagedChannel channel = ManagedChannelBuilder.forTarget(instance.hostTarget()).usePlaintext().build();
+            ManagedChannel channel = ManagedChannelBuilder.forTarget(instance.hostTarget())
+                    .usePlaintext()
+                    .build();
             try {
-                List<String> services = ask(channel, ServerReflectionRequest.newBuilder().setListServices("*").build())
-                        .getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
-                assertThat(services).as("services of %s", spec.name())
+                List<String> services = ask(
+                                channel,
+                                ServerReflectionRequest.newBuilder()
+                                        .setListServices("*")
+                                        .build())
+                        .getListServicesResponse()
+                        .getServiceList()
+                        .stream()
+                        .map(ServiceResponse::getName)
+                        .toList();
+                assertThat(services)
+                        .as("services of %s", spec.name())
                         .contains("grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
-                for (String service : services.stream().filter(name -> name.startsWith("nova.")).toList()) {
-                    ServerReflectionResponse file = ask(channel, ServerReflectionRequest.newBuilder()
-                            .setFileContainingSymbol(service).build());
-                    assertThat(file.hasErrorResponse()).as("%s: %s", service, file.getErrorResponse().getErrorMessage())
+                for (String service : services.stream()
+                        .filter(name -> name.startsWith("nova."))
+                        .toList()) {
+                    ServerReflectionResponse file = ask(
+                            channel,
+                            ServerReflectionRequest.newBuilder()
+                                    .setFileContainingSymbol(service)
+                                    .build());
+                    assertThat(file.hasErrorResponse())
+                            .as("%s: %s", service, file.getErrorResponse().getErrorMessage())
                             .isFalse();
                     List<String> declared = new ArrayList<>();
                     for (var bytes : file.getFileDescriptorResponse().getFileDescriptorProtoList()) {
@@ -49,14 +66,19 @@ class ReflectionIT {
                         for (ServiceDescriptorProto declaredService : proto.getServiceList()) {
                             declared.add(proto.getPackage() + "." + declaredService.getName());
                             if (service.equals(proto.getPackage() + "." + declaredService.getName())) {
-                                assertThat(declaredService.getMethodList()).as("methods of %s", service).isNotEmpty();
+                                assertThat(declaredService.getMethodList())
+                                        .as("methods of %s", service)
+                                        .isNotEmpty();
                             }
                         }
                     }
-                    assertThat(declared).as("descriptors %s hands out for %s", spec.name(), service).contains(service);
+                    assertThat(declared)
+                            .as("descriptors %s hands out for %s", spec.name(), service)
+                            .contains(service);
                 }
                 if (!"api-gateway".equals(spec.name())) {
-                    assertThat(services).as("%s serves its own API", spec.name())
+                    assertThat(services)
+                            .as("%s serves its own API", spec.name())
                             .anyMatch(name -> name.startsWith("nova.") && name.endsWith("Service"));
                 }
             } finally {
@@ -66,7 +88,8 @@ class ReflectionIT {
     }
 
     /** One request on the bidirectional reflection stream, and its answer. */
-    private static ServerReflectionResponse ask(ManagedChannel channel, ServerReflectionRequest request) throws Exception {
+    private static ServerReflectionResponse ask(ManagedChannel channel, ServerReflectionRequest request)
+            throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,12 +38,14 @@ import static org.assertj.core.api.Assertions.fail;
 @ExtendWith(NovaStackExtension.class)
 @Order(5)
 class ReportIT {
-    private static final List<String> CHROMIUM = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
+    private static final List<String> CHROMIUM =
+            List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
     private static final Duration CHROMIUM_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern VERDICT = Pattern.compile("<span id=\"verdict\" class=\"([a-z-]+)\">([A-Z-]+)</span>");
     private static final Pattern CHART = Pattern.compile("<svg class=\"histogram\"[^>]*>(.*?)</svg>", Pattern.DOTALL);
     /** The screenshot shows the verdict's badge in one of these colours (#2e7d32 GO, #c62828 NO-GO). */
     private static final int GO_RGB = 0x2e7d32;
+
     private static final int NO_GO_RGB = 0xc62828;
     private static final int COLOUR_TOLERANCE = 6;
 
@@ -52,8 +53,10 @@ class ReportIT {
     void theReportRendersInABrowserWithItsVerdictAndAChartPerEdge(NovaStack stack) throws Exception {
         NovaReport.Report report = RunReport.assemble(stack);
         Path html = RunReport.DIRECTORY.resolve("index.html").toAbsolutePath();
-        JsonNode json = GatewayApi.JSON.readTree(RunReport.DIRECTORY.resolve("report.json").toFile());
-        assertThat(json.at("/verdict/decision").asText()).isEqualTo(report.verdict().decision());
+        JsonNode json = GatewayApi.JSON.readTree(
+                RunReport.DIRECTORY.resolve("report.json").toFile());
+        assertThat(json.at("/verdict/decision").asText())
+                .isEqualTo(report.verdict().decision());
         assertThat(json.at("/runId").asText()).isEqualTo(RunReport.runId(stack));
         assertThat(json.at("/modules").size()).as("modules with test reports").isPositive();
 
@@ -66,47 +69,75 @@ class ReportIT {
             assertThat(verdict.find()).as("the rendered page shows the verdict").isTrue();
             assertThat(verdict.group(2)).isEqualTo(report.verdict().decision());
             assertThat(verdict.group(1)).isEqualTo(report.verdict().go() ? "go" : "no-go");
-            long edgesWithHistograms = report.edges().stream().map(EdgeLatency::histogram).filter(h -> h != null).count();
+            long edgesWithHistograms = report.edges().stream()
+                    .map(EdgeLatency::histogram)
+                    .filter(h -> h != null)
+                    .count();
             List<String> charts = new ArrayList<>();
             Matcher chart = CHART.matcher(dom);
             while (chart.find()) {
                 charts.add(chart.group(1));
             }
-            assertThat(edgesWithHistograms).as("edges with a histogram in this run").isPositive();
-            assertThat(charts).as("one SVG chart per edge with a histogram").hasSize((int) edgesWithHistograms)
+            assertThat(edgesWithHistograms)
+                    .as("edges with a histogram in this run")
+                    .isPositive();
+            assertThat(charts)
+                    .as("one SVG chart per edge with a histogram")
+                    .hasSize((int) edgesWithHistograms)
                     .allSatisfy(svg -> assertThat(svg).contains("<rect class=\"bar\""));
             assertThat(dom).contains("id=\"faults\"").contains("id=\"modules\"").contains("id=\"edges\"");
 
             Path screenshot = RunReport.DIRECTORY.resolve("index.png").toAbsolutePath();
             Files.deleteIfExists(screenshot);
-            run(browser, profile, "--screenshot=" + screenshot, "--window-size=1280,900", "--hide-scrollbars",
+            run(
+                    browser,
+                    profile,
+                    "--screenshot=" + screenshot,
+                    "--window-size=1280,900",
+                    "--hide-scrollbars",
                     html.toUri().toString());
             BufferedImage image = ImageIO.read(screenshot.toFile());
             assertThat(image).as("screenshot of the page").isNotNull();
             int badge = report.verdict().go() ? GO_RGB : NO_GO_RGB;
-            assertThat(colours(image)).as("the verdict's badge is painted (#%06x)", badge).anyMatch(rgb -> near(rgb, badge));
+            assertThat(colours(image))
+                    .as("the verdict's badge is painted (#%06x)", badge)
+                    .anyMatch(rgb -> near(rgb, badge));
         } finally {
             try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .map(Path::toFile)
+                        .forEach(File::delete);
             }
         }
     }
 
     /** Headless Chromium with the flags a container needs; returns what it printed. */
-    private static String run(Path browser, Path profile, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-dev-shm-usage",
+    private static String run(Path browser, Path profile, String... arguments)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                browser.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile));
         command.addAll(List.of(arguments));
         Path output = Files.createTempFile("nova-report-chromium", ".out");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(false)
+                    .redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!process.waitFor(CHROMIUM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 fail("Chromium did not finish within " + CHROMIUM_TIMEOUT + ": " + String.join(" ", command));
             }
-            assertThat(process.exitValue()).as("exit code of %s", String.join(" ", command)).isZero();
+            assertThat(process.exitValue())
+                    .as("exit code of %s", String.join(" ", command))
+                    .isZero();
             return Files.readString(output, StandardCharsets.UTF_8);
         } finally {
             Files.deleteIfExists(output);
@@ -114,13 +145,15 @@ class ReportIT {
     }
 
     private static Path chromium() {
-        Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        Optional<Path> found = Stream.of(
+                        System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .flatMap(dir -> CHROMIUM.stream().map(name -> Path.of(dir, name)))
                 .filter(Files::isExecutable)
                 .findFirst();
         if (found.isEmpty()) {
-            fail("Headless Chromium is needed to check the report page and none is installed (looked for " + CHROMIUM
-                    + " on PATH). Run ./nova doctor, which installs Debian's chromium, or: apt-get install -y chromium");
+            fail(
+                    "Headless Chromium is needed to check the report page and none is installed (looked for " + CHROMIUM
+                            + " on PATH). Run ./nova doctor, which installs Debian's chromium, or: apt-get install -y chromium");
         }
         return found.get();
     }

@@ -9,8 +9,7 @@ final class RunReport {
     /** {@code nova-harness/target/nova-report} (tests run in the module's folder). */
     static final Path DIRECTORY = Path.of("target", "nova-report");
 
-    private RunReport() {
-    }
+    private RunReport() {}
 
     /** The run's id: its stack's network, unique per run. */
     static String runId(NovaStack stack) {

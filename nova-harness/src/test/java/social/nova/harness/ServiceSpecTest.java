@@ -30,8 +30,10 @@ class ServiceSpecTest {
     void badNamesPortsAndCountsAreRejected() {
         assertThatThrownBy(() -> ServiceSpec.of("Auth_Service", "m", 1)).hasMessageContaining("lowercase");
         assertThatThrownBy(() -> ServiceSpec.of("auth", "m", 0)).hasMessage("auth: port must be 1..65535, was 0");
-        assertThatThrownBy(() -> ServiceSpec.of("auth", "m", 1).withInstances(-1)).hasMessageContaining("0 or more");
-        assertThatThrownBy(() -> ServiceSpec.of("auth", "m", 1).dependsOn("auth")).hasMessage("auth cannot depend on itself");
+        assertThatThrownBy(() -> ServiceSpec.of("auth", "m", 1).withInstances(-1))
+                .hasMessageContaining("0 or more");
+        assertThatThrownBy(() -> ServiceSpec.of("auth", "m", 1).dependsOn("auth"))
+                .hasMessage("auth cannot depend on itself");
     }
 
     @Test
@@ -39,21 +41,27 @@ class ServiceSpecTest {
         Path services = StackSettings.findRoot().resolve("nova-services");
         List<Path> dockerfiles;
         try (var folders = Files.list(services)) {
-            dockerfiles = folders.map(folder -> folder.resolve("Dockerfile")).filter(Files::isRegularFile).sorted().toList();
+            dockerfiles = folders.map(folder -> folder.resolve("Dockerfile"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
         }
 
-        assertThat(dockerfiles).extracting(file -> file.getParent().getFileName().toString())
-                .containsAll(Fleet.nova().services().stream().map(ServiceSpec::name).toList());
+        assertThat(dockerfiles)
+                .extracting(file -> file.getParent().getFileName().toString())
+                .containsAll(
+                        Fleet.nova().services().stream().map(ServiceSpec::name).toList());
         for (Path dockerfile : dockerfiles) {
-            assertThat(runtimeUser(dockerfile)).as("the USER of the final stage of %s", dockerfile)
+            assertThat(runtimeUser(dockerfile))
+                    .as("the USER of the final stage of %s", dockerfile)
                     .hasValueSatisfying(user -> assertThat(user).matches("[1-9][0-9]*(:[1-9][0-9]*)?"));
         }
     }
 
     @Test
     void onlyAUserOfTheFinalStageCounts(@TempDir Path dir) throws IOException {
-        Path multiStage = Files.writeString(dir.resolve("Dockerfile"),
-                "FROM builder\nUSER 10001\nFROM runtime\nCOPY x /x\n");
+        Path multiStage =
+                Files.writeString(dir.resolve("Dockerfile"), "FROM builder\nUSER 10001\nFROM runtime\nCOPY x /x\n");
         Path root = Files.writeString(dir.resolve("Dockerfile.root"), "FROM runtime\nUSER 10001\nuser root\n");
 
         assertThat(runtimeUser(multiStage)).isEmpty();

@@ -18,6 +18,7 @@ import social.nova.harness.GatewayApi.Account;
 final class StackProviderStates implements ContractVerifier.ProviderStates {
     /** The read side's promise is 2 s; a loaded stack gets more. */
     private static final Duration READ_SIDE = Duration.ofSeconds(20);
+
     private final GatewayApi gateway;
     private final Map<String, Function<List<String>, Map<String, String>>> states;
 
@@ -25,30 +26,38 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
         this.gateway = gateway;
         this.states = Map.of(
                 "a user exists", provides -> user(signUp()),
-                "a user with a password", provides -> {
-                    Account account = signUp();
-                    return with(user(account), "email", account.email(), "password", account.password());
-                },
+                "a user with a password",
+                        provides -> {
+                            Account account = signUp();
+                            return with(user(account), "email", account.email(), "password", account.password());
+                        },
                 // Read-side states wait until the events have reached feed and search, as an app would.
-                "a post in the caller's feed", provides -> {
-                    Account author = signUp();
-                    String postId = post(author, "a post for a consumer contract by " + author.username());
-                    awaitContains("/api/v1/feed", author, postId);
-                    return with(user(author), "postId", postId);
-                },
-                "a searchable user", provides -> {
-                    Account account = signUp();
-                    awaitContains("/api/v1/search/users?q=" + account.username(), account, account.userId());
-                    return user(account);
-                },
-                "a post by the caller", provides -> {
-                    Account author = signUp();
-                    String text = "a post for a consumer contract by " + author.username();
-                    return with(user(author), "postId", post(author, text), "text", text);
-                },
-                "no post with the id", provides -> with(user(signUp()), "postId", UUID.randomUUID().toString()),
+                "a post in the caller's feed",
+                        provides -> {
+                            Account author = signUp();
+                            String postId = post(author, "a post for a consumer contract by " + author.username());
+                            awaitContains("/api/v1/feed", author, postId);
+                            return with(user(author), "postId", postId);
+                        },
+                "a searchable user",
+                        provides -> {
+                            Account account = signUp();
+                            awaitContains("/api/v1/search/users?q=" + account.username(), account, account.userId());
+                            return user(account);
+                        },
+                "a post by the caller",
+                        provides -> {
+                            Account author = signUp();
+                            String text = "a post for a consumer contract by " + author.username();
+                            return with(user(author), "postId", post(author, text), "text", text);
+                        },
+                "no post with the id",
+                        provides ->
+                                with(user(signUp()), "postId", UUID.randomUUID().toString()),
                 // A caller with a valid token asking for a user id nobody has.
-                "no user with the id", provides -> with(user(signUp()), "userId", UUID.randomUUID().toString()));
+                "no user with the id",
+                        provides ->
+                                with(user(signUp()), "userId", UUID.randomUUID().toString()));
     }
 
     @Override
@@ -78,8 +87,14 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
     }
 
     private void awaitContains(String path, Account caller, String id) {
-        org.awaitility.Awaitility.await(path + " lists " + id).atMost(READ_SIDE).pollInterval(Duration.ofMillis(100))
-                .until(() -> gateway.get(path, caller.accessToken()).body().path("items").toString().contains(id));
+        org.awaitility.Awaitility.await(path + " lists " + id)
+                .atMost(READ_SIDE)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> gateway.get(path, caller.accessToken())
+                        .body()
+                        .path("items")
+                        .toString()
+                        .contains(id));
     }
 
     private static Map<String, String> user(Account account) {

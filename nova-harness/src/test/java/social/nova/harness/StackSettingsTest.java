@@ -53,7 +53,8 @@ class StackSettingsTest {
         assertThat(settings.consulPort()).isEqualTo(18500);
         assertThat(settings.gatewayPort()).isEqualTo(18000);
         assertThat(settings.bindAddress()).isEqualTo("0.0.0.0");
-        assertThat(settings.instances()).containsExactlyInAnyOrderEntriesOf(Map.of("auth-service", 2, "api-gateway", 0));
+        assertThat(settings.instances())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("auth-service", 2, "api-gateway", 0));
         assertThat(settings.checkInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.startTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.serviceMemoryMib()).isEqualTo(768);
@@ -69,11 +70,14 @@ class StackSettingsTest {
                 "nova.environment.api-gateway.GATEWAY_FLEET_CACHE_dash_FOR", "PT2S",
                 "nova.environment.user-service.USER_PROFILE_dash_CACHE_TTL", "PT1M")));
 
-        assertThat(settings.environment("api-gateway")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "GATEWAY_RATE_dash_LIMIT_LIMIT", "6000", "GATEWAY_FLEET_CACHE_dash_FOR", "PT2S"));
-        assertThat(settings.environment("user-service")).containsExactlyEntriesOf(Map.of("USER_PROFILE_dash_CACHE_TTL", "PT1M"));
+        assertThat(settings.environment("api-gateway"))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("GATEWAY_RATE_dash_LIMIT_LIMIT", "6000", "GATEWAY_FLEET_CACHE_dash_FOR", "PT2S"));
+        assertThat(settings.environment("user-service"))
+                .containsExactlyEntriesOf(Map.of("USER_PROFILE_dash_CACHE_TTL", "PT1M"));
         assertThat(settings.environment("auth-service")).isEmpty();
-        assertThat(StackSettings.forTests(nova(Map.of("nova.root", "/repo"))).environment()).isEmpty();
+        assertThat(StackSettings.forTests(nova(Map.of("nova.root", "/repo"))).environment())
+                .isEmpty();
     }
 
     @Test

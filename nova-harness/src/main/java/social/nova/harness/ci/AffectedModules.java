@@ -29,8 +29,7 @@ public final class AffectedModules {
     private static final String SAMPLE = "contracts/downstream-sample/";
     private static final long GIT_SECONDS = 60;
 
-    private AffectedModules() {
-    }
+    private AffectedModules() {}
 
     /** The modules {@code changedFiles} (paths relative to the repository, '/'-separated) affect. */
     public static Set<Module> of(ModuleGraph graph, List<String> changedFiles) {
@@ -50,7 +49,9 @@ public final class AffectedModules {
         }
         Set<Module> affected = graph.withDependents(changed);
         if (harness) {
-            graph.modules().stream().filter(m -> m.artifact().equals(ModuleGraph.HARNESS)).forEach(affected::add);
+            graph.modules().stream()
+                    .filter(m -> m.artifact().equals(ModuleGraph.HARNESS))
+                    .forEach(affected::add);
         }
         return affected;
     }
@@ -77,7 +78,8 @@ public final class AffectedModules {
     public static void main(String[] args) {
         String base = null;
         boolean maven = false;
-        Path root = Path.of(System.getProperty("nova.root", ".")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("nova.root", ".")).toAbsolutePath().normalize();
         List<String> rest = new ArrayList<>(List.of(args));
         for (int i = 0; i < rest.size(); i++) {
             switch (rest.get(i)) {

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
@@ -39,6 +38,7 @@ import org.xml.sax.SAXException;
 public final class ModuleGraph {
     /** The module that runs the whole stack: affected by every change to a module. */
     public static final String HARNESS = "nova-harness";
+
     private static final String GROUP = "social.nova";
     private static final Set<String> SKIPPED = Set.of("target", ".tools", ".git", "node_modules", "downstream-sample");
 
@@ -65,9 +65,10 @@ public final class ModuleGraph {
     public static ModuleGraph read(Path root) {
         Map<String, Module> modules = new LinkedHashMap<>();
         try (Stream<Path> poms = Files.walk(root)) {
-            List<Path> found = poms.filter(path -> path.getFileName().toString().equals("pom.xml"))
+            List<Path> found = poms.filter(path -> path.endsWith("pom.xml"))
                     .filter(path -> !skipped(root.relativize(path)))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             for (Path pom : found) {
                 parse(root, pom).ifPresent(module -> modules.put(module.artifact(), module));
             }
@@ -78,7 +79,9 @@ public final class ModuleGraph {
     }
 
     public List<Module> modules() {
-        return byArtifact.values().stream().sorted(Comparator.comparing(Module::path)).toList();
+        return byArtifact.values().stream()
+                .sorted(Comparator.comparing(Module::path))
+                .toList();
     }
 
     /** The module whose folder holds {@code file} (the innermost), if any. */
@@ -137,15 +140,19 @@ public final class ModuleGraph {
         }
         Element project = document.getDocumentElement();
         String packaging = text(project, "packaging").orElse("jar");
-        boolean aggregator = "pom".equals(packaging) && child(project, "modules").isPresent()
+        boolean aggregator = "pom".equals(packaging)
+                && child(project, "modules").isPresent()
                 && child(project, "dependencyManagement").isEmpty();
         if (aggregator) {
             return Optional.empty();
         }
-        String artifact = text(project, "artifactId").orElseThrow(() -> new IllegalStateException(pom + " has no artifactId"));
+        String artifact =
+                text(project, "artifactId").orElseThrow(() -> new IllegalStateException(pom + " has no artifactId"));
         Set<String> dependsOn = new TreeSet<>();
-        child(project, "parent").filter(parent -> text(parent, "groupId").filter(GROUP::equals).isPresent())
-                .flatMap(parent -> text(parent, "artifactId")).ifPresent(dependsOn::add);
+        child(project, "parent")
+                .filter(parent -> text(parent, "groupId").filter(GROUP::equals).isPresent())
+                .flatMap(parent -> text(parent, "artifactId"))
+                .ifPresent(dependsOn::add);
         child(project, "dependencies").ifPresent(dependencies -> {
             for (Element dependency : children(dependencies, "dependency")) {
                 if (text(dependency, "groupId").filter(GROUP::equals).isPresent()) {

@@ -74,6 +74,7 @@ final class Benchmark {
      * the gateway's CPU in the first 20 s after a restart).
      */
     private static final Duration THROUGHPUT_WARMUP = Duration.ofSeconds(10);
+
     private static final int MIX_WARMUP_ROUNDS = 600;
     private static final int MIX_ROUNDS = 1_200;
     private static final Pattern JSON_STRING = Pattern.compile("\"(%s)\"\\s*:\\s*\"([^\"]+)\"");
@@ -84,6 +85,7 @@ final class Benchmark {
 
     /** Committed inserts the PostgreSQL baseline times. */
     private static final int COMMITS = 500;
+
     private static final String COMMIT_TABLE = "nova_bench_commit";
 
     private final String host;
@@ -93,8 +95,7 @@ final class Benchmark {
     private final URI redisUri;
 
     /** The stack's PostgreSQL as this machine reaches it (the superuser), for the write edges' baseline. */
-    record Database(String jdbcUrl, String user, String password) {
-    }
+    record Database(String jdbcUrl, String user, String password) {}
 
     Benchmark(URI gateway, Map<String, List<URI>> rpcLatencyEndpoints, Database database, URI redis) {
         this.host = gateway.getHost();
@@ -107,11 +108,25 @@ final class Benchmark {
     ReportParts.Benchmark run(String gitCommit) {
         String email = "bench-" + System.currentTimeMillis() + "@example.com";
         String password = "correct horse battery staple";
-        String userId = field(expect(201, send(new Connection(), "POST", "/api/v1/auth/register", null,
-                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"username\":\"bench"
-                        + System.currentTimeMillis() % 1_000_000 + "\",\"displayName\":\"Bench\"}")), "userId");
-        String login = expect(200, send(new Connection(), "POST", "/api/v1/auth/login", null,
-                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
+        String userId = field(
+                expect(
+                        201,
+                        send(
+                                new Connection(),
+                                "POST",
+                                "/api/v1/auth/register",
+                                null,
+                                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"username\":\"bench"
+                                        + System.currentTimeMillis() % 1_000_000 + "\",\"displayName\":\"Bench\"}")),
+                "userId");
+        String login = expect(
+                200,
+                send(
+                        new Connection(),
+                        "POST",
+                        "/api/v1/auth/login",
+                        null,
+                        "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
         String token = field(login, "accessToken");
         String[] refresh = {field(login, "refreshToken")};
         awaitProfile(token);
@@ -126,17 +141,24 @@ final class Benchmark {
         LatencySummary fresh = sequential(TRIVIAL, null, false);
         LatencySummary trivial = sequential(TRIVIAL, null, true);
         LatencySummary me = sequential(ME, token, true);
-        String baseline = String.format(Locale.ROOT, "trivial route, new connection per request: p50 %.2f ms, p99 %.2f ms",
-                fresh.p50(), fresh.p99());
+        String baseline = String.format(
+                Locale.ROOT,
+                "trivial route, new connection per request: p50 %.2f ms, p99 %.2f ms",
+                fresh.p50(),
+                fresh.p99());
         rows.add(row("trivial route, keep-alive sequential, p50", trivial.p50(), "<= 1 ms", 1, baseline));
-        rows.add(row("trivial route, keep-alive sequential, p99", trivial.p99(), "(no target)", Double.MAX_VALUE, baseline));
+        rows.add(row(
+                "trivial route, keep-alive sequential, p99", trivial.p99(), "(no target)", Double.MAX_VALUE, baseline));
         rows.add(row("GET /api/v1/users/me, keep-alive sequential, p50", me.p50(), "<= 3 ms", 3, baseline));
         rows.add(row("GET /api/v1/users/me, keep-alive sequential, p99", me.p99(), "<= 15 ms", 15, baseline));
 
         double trivialRate = throughput(TRIVIAL, null);
         double meRate = throughput(ME, token);
-        rows.add(new ReportParts.BenchmarkRow("GET /api/v1/users/me, " + CONNECTIONS + " keep-alive connections",
-                String.format(Locale.ROOT, "%.0f req/s", meRate), ">= 1,500 req/s", meRate >= 1_500,
+        rows.add(new ReportParts.BenchmarkRow(
+                "GET /api/v1/users/me, " + CONNECTIONS + " keep-alive connections",
+                String.format(Locale.ROOT, "%.0f req/s", meRate),
+                ">= 1,500 req/s",
+                meRate >= 1_500,
                 String.format(Locale.ROOT, "trivial route, %d connections: %.0f req/s", CONNECTIONS, trivialRate)));
 
         HttpClient http = HttpClient.newHttpClient();
@@ -149,29 +171,59 @@ final class Benchmark {
                 // A background call that happened to fall in the window (a key refresh): not an edge the mix drives.
                 continue;
             }
-            rows.add(row(String.format(Locale.ROOT, "gRPC %s -> %s %s, warm p50 (%d calls)", edge.from(), edge.to(),
-                    edge.operation(), edge.count()), edge.p50(), "<= 2 ms", 2, String.format(Locale.ROOT,
-                    "p99 %.2f ms; trivial HTTP route keep-alive p50 %.2f ms; one-row INSERT committed p50 %.2f ms",
-                    edge.p99(), trivial.p50(), commit.p50())));
+            rows.add(row(
+                    String.format(
+                            Locale.ROOT,
+                            "gRPC %s -> %s %s, warm p50 (%d calls)",
+                            edge.from(),
+                            edge.to(),
+                            edge.operation(),
+                            edge.count()),
+                    edge.p50(),
+                    "<= 2 ms",
+                    2,
+                    String.format(
+                            Locale.ROOT,
+                            "p99 %.2f ms; trivial HTTP route keep-alive p50 %.2f ms; one-row INSERT committed p50 %.2f ms",
+                            edge.p99(),
+                            trivial.p50(),
+                            commit.p50())));
         }
 
         LatencySummary feed = concurrentLatency(FEED, token);
         LatencySummary meConcurrent = concurrentLatency(ME, token);
-        rows.add(row("GET /api/v1/feed (first page of 20), " + CONNECTIONS + " keep-alive connections, warm p50",
-                feed.p50(), "<= 5 ms", 5, String.format(Locale.ROOT,
+        rows.add(row(
+                "GET /api/v1/feed (first page of 20), " + CONNECTIONS + " keep-alive connections, warm p50",
+                feed.p50(),
+                "<= 5 ms",
+                5,
+                String.format(
+                        Locale.ROOT,
                         "p99 %.2f ms; GET /api/v1/users/me the same way: p50 %.2f ms, p99 %.2f ms",
-                        feed.p99(), meConcurrent.p50(), meConcurrent.p99())));
+                        feed.p99(),
+                        meConcurrent.p50(),
+                        meConcurrent.p99())));
         FanOut fanOut = fanOut(userId, token);
-        rows.add(row(String.format(Locale.ROOT, "post -> %,d followers' timelines, p50 of %d posts (from sending the POST)",
-                        FOLLOWERS, FANOUT_POSTS), fanOut.toAll().p50(), "<= 2,000 ms", 2_000,
-                String.format(Locale.ROOT, "max %.0f ms; the same posts in the author's own timeline: p50 %.0f ms, max %.0f ms",
-                        fanOut.toAll().max(), fanOut.toAuthor().p50(), fanOut.toAuthor().max())));
+        rows.add(row(
+                String.format(
+                        Locale.ROOT,
+                        "post -> %,d followers' timelines, p50 of %d posts (from sending the POST)",
+                        FOLLOWERS,
+                        FANOUT_POSTS),
+                fanOut.toAll().p50(),
+                "<= 2,000 ms",
+                2_000,
+                String.format(
+                        Locale.ROOT,
+                        "max %.0f ms; the same posts in the author's own timeline: p50 %.0f ms, max %.0f ms",
+                        fanOut.toAll().max(),
+                        fanOut.toAuthor().p50(),
+                        fanOut.toAuthor().max())));
         return new ReportParts.Benchmark(Instant.now().toString(), gitCommit, rows);
     }
 
     /** How long posts took to reach the author's own timeline and all their followers'. */
-    private record FanOut(LatencySummary toAuthor, LatencySummary toAll) {
-    }
+    private record FanOut(LatencySummary toAuthor, LatencySummary toAll) {}
 
     /**
      * {@value #FOLLOWERS} followers for the user, as {@code UserFollowed} events on the stream
@@ -180,27 +232,44 @@ final class Benchmark {
      */
     private FanOut fanOut(String userId, String token) {
         try (RedisClient client = RedisClient.create(redisUri.getHost(), redisUri.getPort());
-             java.sql.Connection db = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password())) {
+                java.sql.Connection db =
+                        DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password())) {
             for (int i = 0; i < FOLLOWERS; i++) {
                 String follower = UUID.randomUUID().toString();
-                client.xadd("nova.events.user", StreamEntryID.NEW_ENTRY, Map.of(
-                        "event-id", UUID.randomUUID().toString(),
-                        "event-type", "UserFollowed",
-                        "aggregate-type", "user",
-                        "aggregate-id", follower,
-                        "payload", "{\"followerId\":\"" + follower + "\",\"followeeId\":\"" + userId
-                                + "\",\"followedAt\":\"" + Instant.now() + "\"}",
-                        "created-at", Instant.now().toString()));
+                client.xadd(
+                        "nova.events.user",
+                        StreamEntryID.NEW_ENTRY,
+                        Map.of(
+                                "event-id",
+                                UUID.randomUUID().toString(),
+                                "event-type",
+                                "UserFollowed",
+                                "aggregate-type",
+                                "user",
+                                "aggregate-id",
+                                follower,
+                                "payload",
+                                "{\"followerId\":\"" + follower + "\",\"followeeId\":\"" + userId
+                                        + "\",\"followedAt\":\"" + Instant.now() + "\"}",
+                                "created-at",
+                                Instant.now().toString()));
             }
-            awaitCount(db, "SELECT coalesce(max(followers), 0) FROM feed.follower_counts WHERE user_id = ?::uuid", userId,
-                    FOLLOWERS, Duration.ofSeconds(120));
+            awaitCount(
+                    db,
+                    "SELECT coalesce(max(followers), 0) FROM feed.follower_counts WHERE user_id = ?::uuid",
+                    userId,
+                    FOLLOWERS,
+                    Duration.ofSeconds(120));
             Histogram toAuthor = new Histogram(3);
             Histogram toAll = new Histogram(3);
             Connection connection = new Connection();
             for (int i = 0; i < FANOUT_POSTS; i++) {
                 long started = System.nanoTime();
-                String post = field(expect(201, send(connection, "POST", "/api/v1/posts", token,
-                        "{\"text\":\"fan-out " + i + "\"}")), "id");
+                String post = field(
+                        expect(
+                                201,
+                                send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"fan-out " + i + "\"}")),
+                        "id");
                 String rows = "SELECT count(*) FROM feed.timeline WHERE post_id = ?::uuid";
                 awaitCount(db, rows, post, 1, Duration.ofSeconds(30));
                 toAuthor.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
@@ -228,7 +297,8 @@ final class Benchmark {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("'" + query + "' for " + id + " did not reach " + atLeast + " in " + within);
+                    throw new IllegalStateException(
+                            "'" + query + "' for " + id + " did not reach " + atLeast + " in " + within);
                 }
                 sleep(Duration.ofMillis(2));
             }
@@ -271,10 +341,13 @@ final class Benchmark {
      */
     private LatencySummary commits() {
         Histogram micros = new Histogram(3);
-        try (java.sql.Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
-             Statement ddl = connection.createStatement()) {
-            ddl.execute("CREATE TABLE IF NOT EXISTS " + COMMIT_TABLE + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL)");
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + COMMIT_TABLE + " (at) VALUES (now())")) {
+        try (java.sql.Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+                Statement ddl = connection.createStatement()) {
+            ddl.execute("CREATE TABLE IF NOT EXISTS " + COMMIT_TABLE
+                    + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL)");
+            try (PreparedStatement insert =
+                    connection.prepareStatement("INSERT INTO " + COMMIT_TABLE + " (at) VALUES (now())")) {
                 for (int i = 0; i < WARMUP / 5 + COMMITS; i++) {
                     long started = System.nanoTime();
                     insert.executeUpdate();
@@ -291,9 +364,10 @@ final class Benchmark {
         return LatencySummary.ofMicros(micros);
     }
 
-    private static ReportParts.BenchmarkRow row(String measure, double millis, String target, double limit, String baseline) {
-        return new ReportParts.BenchmarkRow(measure, String.format(Locale.ROOT, "%.2f ms", millis), target, millis <= limit,
-                baseline);
+    private static ReportParts.BenchmarkRow row(
+            String measure, double millis, String target, double limit, String baseline) {
+        return new ReportParts.BenchmarkRow(
+                measure, String.format(Locale.ROOT, "%.2f ms", millis), target, millis <= limit, baseline);
     }
 
     /** {@value #SEQUENTIAL} requests one after another (after {@value #WARMUP} not counted). */
@@ -341,8 +415,12 @@ final class Benchmark {
         }
         threads.forEach(Benchmark::join);
         if (failed.get() > 0) {
-            System.out.printf(Locale.ROOT, "WARN   %d of %d requests to %s were not 200%n", failed.get(),
-                    failed.get() + answered.get(), path);
+            System.out.printf(
+                    Locale.ROOT,
+                    "WARN   %d of %d requests to %s were not 200%n",
+                    failed.get(),
+                    failed.get() + answered.get(),
+                    path);
         }
         return answered.get() / (duration.toNanos() / 1e9);
     }
@@ -350,7 +428,8 @@ final class Benchmark {
     /** Routes that between them reach every gRPC edge, one after another. */
     private void mix(String token, String[] refresh, int rounds) {
         Connection connection = new Connection();
-        String post = field(expect(201, send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"bench\"}")), "id");
+        String post =
+                field(expect(201, send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"bench\"}")), "id");
         for (int i = 0; i < rounds; i++) {
             expect(200, send(connection, "GET", ME, token, null));
             expect(200, send(connection, "GET", "/api/v1/posts/" + post, token, null));
@@ -358,8 +437,14 @@ final class Benchmark {
             expect(204, send(connection, "PUT", "/api/v1/posts/" + post + "/like", token, null));
             expect(200, send(connection, "GET", FEED, token, null));
             expect(200, send(connection, "GET", "/api/v1/search/posts?q=bench%20" + i, token, null));
-            String pair = expect(200, send(connection, "POST", "/api/v1/auth/refresh", null,
-                    "{\"refreshToken\":\"" + refresh[0] + "\"}"));
+            String pair = expect(
+                    200,
+                    send(
+                            connection,
+                            "POST",
+                            "/api/v1/auth/refresh",
+                            null,
+                            "{\"refreshToken\":\"" + refresh[0] + "\"}"));
             refresh[0] = field(pair, "refreshToken");
         }
         connection.close();
@@ -375,8 +460,7 @@ final class Benchmark {
         throw new IllegalStateException("the benchmark user's profile did not appear in 10 s");
     }
 
-    private record Answer(int status, String body) {
-    }
+    private record Answer(int status, String body) {}
 
     private static String expect(int status, Answer answer) {
         if (answer.status() != status) {
@@ -387,7 +471,8 @@ final class Benchmark {
     }
 
     private static String field(String json, String name) {
-        Matcher matcher = Pattern.compile(String.format(JSON_STRING.pattern(), Pattern.quote(name))).matcher(json);
+        Matcher matcher = Pattern.compile(String.format(JSON_STRING.pattern(), Pattern.quote(name)))
+                .matcher(json);
         if (!matcher.find()) {
             throw new IllegalStateException("no " + name + " in " + json);
         }
@@ -395,14 +480,22 @@ final class Benchmark {
     }
 
     private Answer send(Connection connection, String method, String path, String token, String body) {
-        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
-                .append(host).append(':').append(port).append("\r\n");
+        StringBuilder request = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(host)
+                .append(':')
+                .append(port)
+                .append("\r\n");
         if (token != null) {
             request.append("Authorization: Bearer ").append(token).append("\r\n");
         }
         byte[] entity = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         if (body != null || !"GET".equals(method)) {
-            request.append("Content-Type: application/json\r\nContent-Length: ").append(entity.length).append("\r\n");
+            request.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(entity.length)
+                    .append("\r\n");
         }
         request.append("\r\n");
         try {

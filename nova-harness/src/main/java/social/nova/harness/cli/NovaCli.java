@@ -40,10 +40,10 @@ public final class NovaCli {
     private static final int USAGE = 2;
     /** Held so that their levels stick (JUL keeps loggers only weakly). */
     private static final Logger ROOT_LOGGER = Logger.getLogger("");
+
     private static final Logger RYUK_BANNER = Logger.getLogger("org.testcontainers.utility.ResourceReaper");
 
-    private NovaCli() {
-    }
+    private NovaCli() {}
 
     public static void main(String[] args) {
         quietLibraryLogging();
@@ -77,8 +77,11 @@ public final class NovaCli {
             NovaStack.start(settings, Fleet.nova(), Progress.console());
         } catch (IllegalStateException e) {
             Progress.console().report("FAIL", e.getMessage());
-            Progress.console().report("HINT", "the stack is left as it is for a look: ./nova status, "
-                    + "docker logs <container>, ./nova down");
+            Progress.console()
+                    .report(
+                            "HINT",
+                            "the stack is left as it is for a look: ./nova status, "
+                                    + "docker logs <container>, ./nova down");
             return FAILED;
         }
         return printStatus(settings);
@@ -86,7 +89,10 @@ public final class NovaCli {
 
     private static int down() {
         int removed = NovaStack.down(settings());
-        Progress.console().report("OK", removed == 0 ? "no Nova stack was up" : "removed the Nova stack (" + removed + " containers)");
+        Progress.console()
+                .report(
+                        "OK",
+                        removed == 0 ? "no Nova stack was up" : "removed the Nova stack (" + removed + " containers)");
         return OK;
     }
 
@@ -100,36 +106,54 @@ public final class NovaCli {
      */
     private static int bench() {
         StackSettings settings = settings();
-        StackStatus status = StackStatus.read(new StackDocker(settings.bindAddress()), StackIdentity.up(), Fleet.nova(),
-                settings.publishedHost());
+        StackStatus status = StackStatus.read(
+                new StackDocker(settings.bindAddress()), StackIdentity.up(), Fleet.nova(), settings.publishedHost());
         if (!status.allPassing()) {
             Progress.console().report("FAIL", "the ./nova up stack is not up and passing: ./nova up first");
             return FAILED;
         }
         Map<String, List<URI>> endpoints = new LinkedHashMap<>();
-        status.services().forEach(row -> endpoints.put(row.service(), row.instances().stream()
-                .map(instance -> URI.create("http://" + instance.hostTarget() + RpcEdgeLatencies.PATH)).toList()));
+        status.services()
+                .forEach(row -> endpoints.put(
+                        row.service(),
+                        row.instances().stream()
+                                .map(instance -> URI.create("http://" + instance.hostTarget() + RpcEdgeLatencies.PATH))
+                                .toList()));
         String edge = Fleet.nova().edge().orElseThrow().name();
-        URI gateway = URI.create("http://" + status.services().stream().filter(row -> row.service().equals(edge))
-                .findFirst().orElseThrow().instances().getFirst().hostTarget());
-        Benchmark.Database database = new Benchmark.Database(status.postgresJdbcUrl().orElseThrow(),
-                PlatformContainers.SUPERUSER, PlatformContainers.SUPERUSER_PASSWORD);
-        ReportParts.Benchmark benchmark = new Benchmark(gateway, endpoints, database, status.redisUri().orElseThrow())
+        URI gateway = URI.create("http://"
+                + status.services().stream()
+                        .filter(row -> row.service().equals(edge))
+                        .findFirst()
+                        .orElseThrow()
+                        .instances()
+                        .getFirst()
+                        .hostTarget());
+        Benchmark.Database database = new Benchmark.Database(
+                status.postgresJdbcUrl().orElseThrow(),
+                PlatformContainers.SUPERUSER,
+                PlatformContainers.SUPERUSER_PASSWORD);
+        ReportParts.Benchmark benchmark = new Benchmark(
+                        gateway, endpoints, database, status.redisUri().orElseThrow())
                 .run(GitCommit.of(settings.root()));
         System.out.println();
         System.out.printf("%-72s %-12s %-16s %s%n", "MEASURE", "FIGURE", "TARGET", "BASELINE (same run)");
-        benchmark.rows().forEach(row -> System.out.printf("%-72s %-12s %-16s %s%n", row.measure(),
-                row.figure() + (row.met() ? "" : " !"), row.target(), row.baseline()));
-        Path report = Path.of(System.getProperty("nova.report.dir",
+        benchmark
+                .rows()
+                .forEach(row -> System.out.printf(
+                        "%-72s %-12s %-16s %s%n",
+                        row.measure(), row.figure() + (row.met() ? "" : " !"), row.target(), row.baseline()));
+        Path report = Path.of(System.getProperty(
+                "nova.report.dir",
                 settings.root().resolve("nova-harness/target/nova-report").toString()));
         ReportParts.saveBenchmark(report, benchmark);
-        Progress.console().report("SAVED", report.resolve("parts/benchmark.json") + " (shown in the report's load section)");
+        Progress.console()
+                .report("SAVED", report.resolve("parts/benchmark.json") + " (shown in the report's load section)");
         return OK;
     }
 
     private static int printStatus(StackSettings settings) {
-        StackStatus status = StackStatus.read(new StackDocker(settings.bindAddress()), StackIdentity.up(), Fleet.nova(),
-                settings.publishedHost());
+        StackStatus status = StackStatus.read(
+                new StackDocker(settings.bindAddress()), StackIdentity.up(), Fleet.nova(), settings.publishedHost());
         System.out.println();
         System.out.print(status.render());
         return status.allPassing() ? OK : FAILED;

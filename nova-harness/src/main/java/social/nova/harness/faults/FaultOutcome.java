@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param measurements figure name to value (numbers, or text), in the order they were taken
  * @param detail       what went wrong when it did not pass; empty otherwise
  */
-public record FaultOutcome(String name, String expectation, boolean passed, Map<String, Object> measurements,
-                           String detail) {
+public record FaultOutcome(
+        String name, String expectation, boolean passed, Map<String, Object> measurements, String detail) {
     public FaultOutcome {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(expectation, "expectation");

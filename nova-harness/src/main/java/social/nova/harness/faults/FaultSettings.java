@@ -26,9 +26,19 @@ import io.helidon.config.Config;
  *   <tr><td>flood-recovery</td><td>PT1S</td><td>after the flood, everything must serve normally within this</td></tr>
  * </table>
  */
-public record FaultSettings(double rate, Duration duration, Duration killAfter, double maxErrorRate, Duration failoverWithin,
-                            Duration failFastWithin, Duration recoveryTimeout, Duration requestTimeout,
-                            int floodConnections, Duration floodDuration, Duration floodFastRefusal, Duration floodRecovery) {
+public record FaultSettings(
+        double rate,
+        Duration duration,
+        Duration killAfter,
+        double maxErrorRate,
+        Duration failoverWithin,
+        Duration failFastWithin,
+        Duration recoveryTimeout,
+        Duration requestTimeout,
+        int floodConnections,
+        Duration floodDuration,
+        Duration floodFastRefusal,
+        Duration floodRecovery) {
     public static final double DEFAULT_RATE = 20;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
     public static final Duration DEFAULT_KILL_AFTER = Duration.ofSeconds(3);
@@ -56,14 +66,15 @@ public record FaultSettings(double rate, Duration duration, Duration killAfter, 
         Objects.requireNonNull(recoveryTimeout, "recovery-timeout");
         Objects.requireNonNull(requestTimeout, "request-timeout");
         if (floodConnections < 1) {
-            throw new IllegalArgumentException("nova.faults.flood-connections must be at least 1, was " + floodConnections);
+            throw new IllegalArgumentException(
+                    "nova.faults.flood-connections must be at least 1, was " + floodConnections);
         }
         Objects.requireNonNull(floodDuration, "flood-duration");
         Objects.requireNonNull(floodFastRefusal, "flood-fast-refusal");
         Objects.requireNonNull(floodRecovery, "flood-recovery");
         if (killAfter.compareTo(duration) >= 0) {
-            throw new IllegalArgumentException("nova.faults.kill-after (" + killAfter + ") must fall within nova.faults.duration ("
-                    + duration + ")");
+            throw new IllegalArgumentException("nova.faults.kill-after (" + killAfter
+                    + ") must fall within nova.faults.duration (" + duration + ")");
         }
     }
 

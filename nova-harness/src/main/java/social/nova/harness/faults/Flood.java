@@ -27,8 +27,7 @@ import social.nova.harness.RawHttpResponse;
 public final class Flood {
     private static final int SOCKET_TIMEOUT_MILLIS = 10_000;
 
-    private Flood() {
-    }
+    private Flood() {}
 
     /**
      * What the flood got back.
@@ -71,7 +70,8 @@ public final class Flood {
                             out.flush();
                             sent.incrementAndGet();
                             RawHttpResponse response = RawHttpResponse.read(in);
-                            answers.computeIfAbsent(response.status(), s -> new LongAdder()).increment();
+                            answers.computeIfAbsent(response.status(), s -> new LongAdder())
+                                    .increment();
                             open = response.keepAlive();
                         }
                     } catch (IOException e) {

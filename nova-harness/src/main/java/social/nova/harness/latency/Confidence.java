@@ -14,8 +14,7 @@ public final class Confidence {
     /** The one-sided 95 % quantile of the standard normal distribution. */
     static final double Z_95 = 1.6448536;
 
-    private Confidence() {
-    }
+    private Confidence() {}
 
     /** The sample rank (1-based) of the lower 95 % bound of the {@code quantile} of {@code n} samples; 0 when n is too small. */
     static long lowerRank(long n, double quantile) {

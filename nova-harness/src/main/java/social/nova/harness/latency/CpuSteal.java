@@ -16,12 +16,10 @@ import java.util.OptionalDouble;
 public final class CpuSteal {
     private static final Path PROC_STAT = Path.of("/proc/stat");
 
-    private CpuSteal() {
-    }
+    private CpuSteal() {}
 
     /** The machine's cumulative CPU ticks: stolen ones and all of them. */
-    public record Ticks(long steal, long total) {
-    }
+    public record Ticks(long steal, long total) {}
 
     /** The counters now; empty where the system has no {@code /proc/stat} (not Linux). */
     public static Optional<Ticks> now() {
@@ -38,7 +36,8 @@ public final class CpuSteal {
             return OptionalDouble.empty();
         }
         long total = after.get().total() - before.get().total();
-        return total <= 0 ? OptionalDouble.empty()
+        return total <= 0
+                ? OptionalDouble.empty()
                 : OptionalDouble.of((double) (after.get().steal() - before.get().steal()) / total);
     }
 

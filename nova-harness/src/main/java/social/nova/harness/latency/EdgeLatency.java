@@ -1,5 +1,7 @@
 package social.nova.harness.latency;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
+
 /**
  * Latency of one edge of the call graph (a caller, a callee and an operation) during a load run.
  * Figures are milliseconds, from every recorded call (HdrHistogram); a figure is {@code null} where
@@ -17,9 +19,23 @@ package social.nova.harness.latency;
  * @param p95Low    the lower bound of a one-sided 95 % confidence interval of the p95 (see {@link Confidence})
  * @param p99Low    the same for the p99
  */
-public record EdgeLatency(String from, String to, String operation, String kind, long count, long errors,
-                          Double p50, Double p95, Double p99, Double max, double mean, String source,
-                          LatencyHistogram histogram, long retries, Double p95Low, Double p99Low) {
+public record EdgeLatency(
+        String from,
+        String to,
+        String operation,
+        String kind,
+        long count,
+        long errors,
+        Double p50,
+        Double p95,
+        Double p99,
+        Double max,
+        double mean,
+        String source,
+        LatencyHistogram histogram,
+        long retries,
+        Double p95Low,
+        Double p99Low) {
     public static final String MEASURED = "the load generator: every request from its due time, HdrHistogram";
     /** A p99 is judged on at least this many samples... */
     public static final long P99_MIN_SAMPLES = 1_000;
@@ -28,9 +44,22 @@ public record EdgeLatency(String from, String to, String operation, String kind,
 
     public static EdgeLatency measured(String from, String to, FixedRateLoad.Outcome outcome) {
         LatencySummary latency = outcome.latency();
-        return new EdgeLatency(from, to, outcome.operation(), "http", latency.count(), outcome.errors(),
-                latency.p50(), latency.p95(), latency.p99(), latency.max(), latency.mean(), MEASURED,
-                outcome.histogram(), 0, Confidence.lowerBoundMillis(outcome.latencyMicros(), 0.95),
+        return new EdgeLatency(
+                from,
+                to,
+                outcome.operation(),
+                "http",
+                latency.count(),
+                outcome.errors(),
+                latency.p50(),
+                latency.p95(),
+                latency.p99(),
+                latency.max(),
+                latency.mean(),
+                MEASURED,
+                outcome.histogram(),
+                0,
+                Confidence.lowerBoundMillis(outcome.latencyMicros(), 0.95),
                 Confidence.lowerBoundMillis(outcome.latencyMicros(), 0.99));
     }
 
@@ -44,15 +73,32 @@ public record EdgeLatency(String from, String to, String operation, String kind,
      * (microseconds). Not a call: neither the exit criterion nor the budget judges it; the report
      * holds its p99 against {@link #EVENT_LAG_TARGET_MILLIS}.
      */
-    public static EdgeLatency eventLag(String from, String to, String operation, org.HdrHistogram.Histogram micros,
-                                       String source) {
+    public static EdgeLatency eventLag(
+            String from, String to, String operation, org.HdrHistogram.Histogram micros, String source) {
         LatencySummary lag = LatencySummary.ofMicros(micros);
-        return new EdgeLatency(from, to, operation, EVENT, lag.count(), 0, lag.p50(), lag.p95(), lag.p99(), lag.max(),
-                lag.mean(), source, null, 0, Confidence.lowerBoundMillis(micros, 0.95),
+        return new EdgeLatency(
+                from,
+                to,
+                operation,
+                EVENT,
+                lag.count(),
+                0,
+                lag.p50(),
+                lag.p95(),
+                lag.p99(),
+                lag.max(),
+                lag.mean(),
+                source,
+                null,
+                0,
+                Confidence.lowerBoundMillis(micros, 0.95),
                 Confidence.lowerBoundMillis(micros, 0.99));
     }
 
     /** For an event edge: whether its p99, on enough samples, is over the target (null: too few samples). */
+    @SuppressFBWarnings(
+            value = "NP_BOOLEAN_RETURN_NULL",
+            justification = "three answers in the report's JSON: over, not over, not judged (null)")
     public Boolean eventLagOverTarget() {
         if (!EVENT.equals(kind) || count < P99_MIN_SAMPLES || p99Low == null) {
             return null;

@@ -34,17 +34,24 @@ public final class EventLags {
     private static final String SEARCH = """
             SELECT created_at, indexed_at FROM search.posts WHERE created_at >= ? AND created_at < ?""";
 
-    private EventLags() {
-    }
+    private EventLags() {}
 
     /** The lags of the posts created in {@code [from, to)}, as event edges for the report. */
     public static List<EdgeLatency> of(String jdbcUrl, String user, String password, Instant from, Instant to) {
         try (Connection db = DriverManager.getConnection(jdbcUrl, user, password)) {
             return List.of(
-                    EdgeLatency.eventLag("content-service", "feed-service", "PostCreated -> every timeline",
-                            lags(db, FEED, from, to), SOURCE),
-                    EdgeLatency.eventLag("content-service", "search-service", "PostCreated -> searchable",
-                            lags(db, SEARCH, from, to), SOURCE));
+                    EdgeLatency.eventLag(
+                            "content-service",
+                            "feed-service",
+                            "PostCreated -> every timeline",
+                            lags(db, FEED, from, to),
+                            SOURCE),
+                    EdgeLatency.eventLag(
+                            "content-service",
+                            "search-service",
+                            "PostCreated -> searchable",
+                            lags(db, SEARCH, from, to),
+                            SOURCE));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the read side's tables: " + e.getMessage(), e);
         }

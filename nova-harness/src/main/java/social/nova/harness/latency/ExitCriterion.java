@@ -24,8 +24,8 @@ import java.util.OptionalDouble;
  * @param failures one line per edge that breaks it; empty when it holds
  * @param notes    how it was judged: which percentile per edge, what was not judged and why
  */
-public record ExitCriterion(String criterion, double thresholdMillis, boolean met, List<String> failures,
-                            List<String> notes) {
+public record ExitCriterion(
+        String criterion, double thresholdMillis, boolean met, List<String> failures, List<String> notes) {
     public ExitCriterion {
         failures = List.copyOf(failures);
         notes = notes == null ? List.of() : List.copyOf(notes);
@@ -39,13 +39,17 @@ public record ExitCriterion(String criterion, double thresholdMillis, boolean me
                 failures.add(edge.name() + ": " + edge.errors() + " of " + edge.count() + " calls failed");
             }
             if ("grpc".equals(edge.kind()) && edge.max() != null && edge.max() >= limit) {
-                failures.add(String.format(Locale.ROOT, "%s: a call took %.1f ms, not under %.0f ms", edge.name(),
-                        edge.max(), limit));
+                failures.add(String.format(
+                        Locale.ROOT, "%s: a call took %.1f ms, not under %.0f ms", edge.name(), edge.max(), limit));
             }
         }
-        return new ExitCriterion(String.format(Locale.ROOT,
-                "no gRPC call across services over %.0f ms; no failed request or call", limit),
-                limit, failures.isEmpty(), failures, List.of());
+        return new ExitCriterion(
+                String.format(
+                        Locale.ROOT, "no gRPC call across services over %.0f ms; no failed request or call", limit),
+                limit,
+                failures.isEmpty(),
+                failures,
+                List.of());
     }
 
     /**
@@ -62,46 +66,81 @@ public record ExitCriterion(String criterion, double thresholdMillis, boolean me
      * the measured load ({@link CpuSteal}), the tail measures them, and the budget is reported as
      * not judged instead of failed. An unknown steal (no {@code /proc/stat}) does not stop it.
      */
-    public static ExitCriterion budget(List<EdgeLatency> edges, Duration budget, boolean steady, OptionalDouble steal,
-                                       double maxSteal) {
+    public static ExitCriterion budget(
+            List<EdgeLatency> edges, Duration budget, boolean steady, OptionalDouble steal, double maxSteal) {
         double limit = millis(budget);
-        String criterion = String.format(Locale.ROOT, "p99 of every gRPC edge under %.0f ms (p95 on %d..%d samples), "
-                + "after a steady warm-up, failed only with 95 %% confidence (our budget)", limit, EdgeLatency.P95_MIN_SAMPLES,
+        String criterion = String.format(
+                Locale.ROOT,
+                "p99 of every gRPC edge under %.0f ms (p95 on %d..%d samples), "
+                        + "after a steady warm-up, failed only with 95 %% confidence (our budget)",
+                limit,
+                EdgeLatency.P95_MIN_SAMPLES,
                 EdgeLatency.P99_MIN_SAMPLES - 1);
         if (!steady) {
-            return new ExitCriterion(criterion, limit, false, List.of("not judged: the warm-up did not reach steady state"),
+            return new ExitCriterion(
+                    criterion,
+                    limit,
+                    false,
+                    List.of("not judged: the warm-up did not reach steady state"),
                     List.of("the budget is judged only after a warm-up that reached steady state"));
         }
         if (!quiet(steal, maxSteal)) {
-            return new ExitCriterion(criterion, limit, false, List.of(String.format(Locale.ROOT,
-                    "not judged: the machine's hypervisor took %.2f %% of its CPU time for other tenants (steal) during "
-                            + "the measured load", steal.getAsDouble() * 100)),
-                    List.of(String.format(Locale.ROOT, "the budget is judged only when steal stays at or under %.2f %%",
+            return new ExitCriterion(
+                    criterion,
+                    limit,
+                    false,
+                    List.of(String.format(
+                            Locale.ROOT,
+                            "not judged: the machine's hypervisor took %.2f %% of its CPU time for other tenants (steal) during "
+                                    + "the measured load",
+                            steal.getAsDouble() * 100)),
+                    List.of(String.format(
+                            Locale.ROOT,
+                            "the budget is judged only when steal stays at or under %.2f %%",
                             maxSteal * 100)));
         }
         List<String> failures = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        steal.ifPresent(share -> notes.add(String.format(Locale.ROOT,
+        steal.ifPresent(share -> notes.add(String.format(
+                Locale.ROOT,
                 "steal during the measured load: %.2f %% of the machine's CPU time (judged up to %.2f %%)",
-                share * 100, maxSteal * 100)));
+                share * 100,
+                maxSteal * 100)));
         for (EdgeLatency edge : edges) {
             if (!"grpc".equals(edge.kind())) {
                 continue;
             }
             Double figure = edge.budgetMillis();
             if (figure == null) {
-                notes.add(String.format(Locale.ROOT, "%s: not judged, %d samples (a p95 needs %d)", edge.name(),
-                        edge.count(), EdgeLatency.P95_MIN_SAMPLES));
+                notes.add(String.format(
+                        Locale.ROOT,
+                        "%s: not judged, %d samples (a p95 needs %d)",
+                        edge.name(),
+                        edge.count(),
+                        EdgeLatency.P95_MIN_SAMPLES));
                 continue;
             }
             Double low = edge.budgetLowMillis();
             double lowerBound = low == null ? figure : low;
-            notes.add(String.format(Locale.ROOT, "%s: %s %.2f ms on %d samples (95 %% lower bound %.2f ms)%s", edge.name(),
-                    edge.budgetPercentile(), figure, edge.count(), lowerBound,
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "%s: %s %.2f ms on %d samples (95 %% lower bound %.2f ms)%s",
+                    edge.name(),
+                    edge.budgetPercentile(),
+                    figure,
+                    edge.count(),
+                    lowerBound,
                     figure >= limit && lowerBound < limit ? ": over by its estimate, not with 95 % confidence" : ""));
             if (lowerBound >= limit) {
-                failures.add(String.format(Locale.ROOT, "%s: %s %.1f ms on %d samples (95 %% lower bound %.1f ms), not under %.0f ms",
-                        edge.name(), edge.budgetPercentile(), figure, edge.count(), lowerBound, limit));
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "%s: %s %.1f ms on %d samples (95 %% lower bound %.1f ms), not under %.0f ms",
+                        edge.name(),
+                        edge.budgetPercentile(),
+                        figure,
+                        edge.count(),
+                        lowerBound,
+                        limit));
             }
         }
         return new ExitCriterion(criterion, limit, failures.isEmpty(), failures, notes);

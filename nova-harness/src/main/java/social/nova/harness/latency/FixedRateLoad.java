@@ -27,8 +27,7 @@ import org.HdrHistogram.Histogram;
 public final class FixedRateLoad {
     private static final double NANOS_PER_SECOND = 1e9;
 
-    private FixedRateLoad() {
-    }
+    private FixedRateLoad() {}
 
     /**
      * One kind of request.
@@ -70,12 +69,11 @@ public final class FixedRateLoad {
      * @param latencyNanos from due to answered
      * @param answered     answered as expected
      */
-    public record Sample(long dueNanos, long latencyNanos, boolean answered) {
-    }
+    public record Sample(long dueNanos, long latencyNanos, boolean answered) {}
 
     /** {@code rate x duration} requests (at least one); each operation's outcome, in mix order. */
     public static List<Outcome> run(List<Operation> mix, double rate, Duration duration) {
-        return run(mix, rate, duration, () -> { });
+        return run(mix, rate, duration, () -> {});
     }
 
     /**
@@ -139,8 +137,12 @@ public final class FixedRateLoad {
 
         Outcome outcome(String name) {
             List<Sample> all = List.copyOf(samples);
-            return new Outcome(name, LatencySummary.microsOf(all.stream().mapToLong(Sample::latencyNanos).toArray()),
-                    errors.get(), all);
+            return new Outcome(
+                    name,
+                    LatencySummary.microsOf(
+                            all.stream().mapToLong(Sample::latencyNanos).toArray()),
+                    errors.get(),
+                    all);
         }
     }
 }

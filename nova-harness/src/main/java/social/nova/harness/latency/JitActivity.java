@@ -19,8 +19,7 @@ public final class JitActivity {
     /** The Prometheus name of Micrometer's {@code jvm.compilation.time} counter (milliseconds). */
     public static final String METRIC = "jvm_compilation_time_ms_total";
 
-    private JitActivity() {
-    }
+    private JitActivity() {}
 
     /**
      * Total compilation milliseconds of every instance and of this JVM.

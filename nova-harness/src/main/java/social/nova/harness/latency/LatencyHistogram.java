@@ -17,8 +17,9 @@ import org.HdrHistogram.Histogram;
  */
 public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts, boolean exact) {
     /** The bins of every chart: 1-2-5 steps from 1 ms to 5 s. */
-    public static final List<Double> BOUNDS_MILLIS = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0,
-            1_000.0, 2_000.0, 5_000.0);
+    public static final List<Double> BOUNDS_MILLIS =
+            List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1_000.0, 2_000.0, 5_000.0);
+
     private static final double MICROS_PER_MILLI = 1e3;
 
     public LatencyHistogram {

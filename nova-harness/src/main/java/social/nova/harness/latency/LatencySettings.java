@@ -36,9 +36,17 @@ import io.helidon.config.Config;
  *       28-31 ms, and runs with 6.2 and 6.5 % at 40 and 69 ms (nova-harness README)</td></tr>
  * </table>
  */
-public record LatencySettings(double rate, Duration warmupWindow, Duration warmupMin, Duration warmupMax, double steadyTolerance,
-                              Duration duration, Duration requestTimeout, Duration threshold, Duration budget,
-                              double maxSteal) {
+public record LatencySettings(
+        double rate,
+        Duration warmupWindow,
+        Duration warmupMin,
+        Duration warmupMax,
+        double steadyTolerance,
+        Duration duration,
+        Duration requestTimeout,
+        Duration threshold,
+        Duration budget,
+        double maxSteal) {
     public static final double DEFAULT_RATE = 40;
     public static final Duration DEFAULT_WARMUP_WINDOW = Duration.ofSeconds(5);
     public static final Duration DEFAULT_WARMUP_MIN = Duration.ofSeconds(20);
@@ -61,16 +69,20 @@ public record LatencySettings(double rate, Duration warmupWindow, Duration warmu
         Objects.requireNonNull(requestTimeout, "request-timeout");
         Objects.requireNonNull(threshold, "threshold");
         Objects.requireNonNull(budget, "budget");
-        if (!warmupWindow.isPositive() || warmupMax.compareTo(warmupWindow) < 0 || warmupMax.compareTo(warmupMin) < 0
+        if (!warmupWindow.isPositive()
+                || warmupMax.compareTo(warmupWindow) < 0
+                || warmupMax.compareTo(warmupMin) < 0
                 || !duration.isPositive()) {
             throw new IllegalArgumentException("nova.latency.warmup-window and nova.latency.duration must be positive, "
                     + "and nova.latency.warmup-max at least one window and at least nova.latency.warmup-min");
         }
         if (!(maxSteal >= 0 && maxSteal <= 1)) {
-            throw new IllegalArgumentException("nova.latency.max-steal must be a share between 0 and 1, was " + maxSteal);
+            throw new IllegalArgumentException(
+                    "nova.latency.max-steal must be a share between 0 and 1, was " + maxSteal);
         }
         if (!(steadyTolerance > 0)) {
-            throw new IllegalArgumentException("nova.latency.steady-tolerance must be positive, was " + steadyTolerance);
+            throw new IllegalArgumentException(
+                    "nova.latency.steady-tolerance must be positive, was " + steadyTolerance);
         }
     }
 

@@ -15,9 +15,12 @@ public record LatencySummary(long count, double p50, double p95, double p99, dou
         if (micros.getTotalCount() == 0) {
             return new LatencySummary(0, 0, 0, 0, 0, 0);
         }
-        return new LatencySummary(micros.getTotalCount(),
-                millis(micros.getValueAtPercentile(50)), millis(micros.getValueAtPercentile(95)),
-                millis(micros.getValueAtPercentile(99)), millis(micros.getMaxValue()),
+        return new LatencySummary(
+                micros.getTotalCount(),
+                millis(micros.getValueAtPercentile(50)),
+                millis(micros.getValueAtPercentile(95)),
+                millis(micros.getValueAtPercentile(99)),
+                millis(micros.getMaxValue()),
                 micros.getMean() / MICROS_PER_MILLI);
     }
 

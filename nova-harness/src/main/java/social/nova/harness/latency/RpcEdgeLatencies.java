@@ -32,12 +32,10 @@ public final class RpcEdgeLatencies {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OK = "OK";
 
-    private RpcEdgeLatencies() {
-    }
+    private RpcEdgeLatencies() {}
 
     /** An edge: the calling service, the called one and the method. */
-    public record Edge(String from, String to, String method) {
-    }
+    public record Edge(String from, String to, String method) {}
 
     /**
      * Cumulative figures of an edge at one moment, summed over the caller's instances.
@@ -51,7 +49,10 @@ public final class RpcEdgeLatencies {
         }
 
         public long failed() {
-            return calls.entrySet().stream().filter(e -> !OK.equals(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+            return calls.entrySet().stream()
+                    .filter(e -> !OK.equals(e.getKey()))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
         }
     }
 
@@ -79,10 +80,18 @@ public final class RpcEdgeLatencies {
             throw new IllegalArgumentException("not the JSON of " + PATH + ": " + e.getMessage(), e);
         }
         for (JsonNode node : root.path("edges")) {
-            Edge edge = new Edge(from, node.get("target").asText(), shortMethod(node.get("method").asText()));
+            Edge edge = new Edge(
+                    from,
+                    node.get("target").asText(),
+                    shortMethod(node.get("method").asText()));
             Map<String, Long> calls = new LinkedHashMap<>();
-            node.path("calls").properties().forEach(e -> calls.put(e.getKey(), e.getValue().asLong()));
-            Totals instance = new Totals(decode(node.get("histogram").asText()), calls, node.path("retries").asLong());
+            node.path("calls")
+                    .properties()
+                    .forEach(e -> calls.put(e.getKey(), e.getValue().asLong()));
+            Totals instance = new Totals(
+                    decode(node.get("histogram").asText()),
+                    calls,
+                    node.path("retries").asLong());
             totals.merge(edge, instance, RpcEdgeLatencies::sum);
         }
     }
@@ -104,9 +113,22 @@ public final class RpcEdgeLatencies {
                 return;
             }
             LatencySummary summary = LatencySummary.ofMicros(latency);
-            edges.add(new EdgeLatency(edge.from(), edge.to(), edge.method(), "grpc", summary.count(), failed,
-                    summary.p50(), summary.p95(), summary.p99(), summary.max(), summary.mean(), SOURCE,
-                    LatencyHistogram.ofMicros(latency), retries, Confidence.lowerBoundMillis(latency, 0.95),
+            edges.add(new EdgeLatency(
+                    edge.from(),
+                    edge.to(),
+                    edge.method(),
+                    "grpc",
+                    summary.count(),
+                    failed,
+                    summary.p50(),
+                    summary.p95(),
+                    summary.p99(),
+                    summary.max(),
+                    summary.mean(),
+                    SOURCE,
+                    LatencyHistogram.ofMicros(latency),
+                    retries,
+                    Confidence.lowerBoundMillis(latency, 0.95),
                     Confidence.lowerBoundMillis(latency, 0.99)));
         });
         return edges;
@@ -122,7 +144,8 @@ public final class RpcEdgeLatencies {
 
     static Histogram decode(String base64) {
         try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+            return Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("not a compressed HdrHistogram: " + e.getMessage(), e);
         }
@@ -136,8 +159,8 @@ public final class RpcEdgeLatencies {
     /** The body of a 200 answer to a GET of one of the stack's endpoints; anything else throws, naming the URI. */
     static String get(HttpClient http, URI uri, Duration timeout) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
             }

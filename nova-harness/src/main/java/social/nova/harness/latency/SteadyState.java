@@ -22,8 +22,7 @@ public final class SteadyState {
     /** Medians this close in absolute terms are the same, whatever the ratio (sub-millisecond noise). */
     public static final double ABSOLUTE_TOLERANCE_MILLIS = 0.5;
 
-    private SteadyState() {
-    }
+    private SteadyState() {}
 
     /**
      * One warm-up window.
@@ -32,8 +31,7 @@ public final class SteadyState {
      * @param jitMillis how long the stack's JIT compilers worked during the window, summed over its JVMs
      *                  (reported, not judged)
      */
-    public record Window(double p50Millis, long requests, long errors, double jitMillis) {
-    }
+    public record Window(double p50Millis, long requests, long errors, double jitMillis) {}
 
     /**
      * Whether the windows so far end in steady state, within {@code relativeTolerance} (0.1: 10 %),

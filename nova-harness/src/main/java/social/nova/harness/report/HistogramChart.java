@@ -21,8 +21,7 @@ final class HistogramChart {
     private static final String OVER_BUDGET = "#f9a825";
     private static final String OVER_THRESHOLD = "#c62828";
 
-    private HistogramChart() {
-    }
+    private HistogramChart() {}
 
     /**
      * @param title           what the chart shows (used for its accessible label)
@@ -37,40 +36,80 @@ final class HistogramChart {
         double plotHeight = HEIGHT - TOP - BOTTOM;
         double slot = plotWidth / counts.size();
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<svg class=\"histogram\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                        + "role=\"img\" aria-label=\"%s\">", WIDTH, HEIGHT, WIDTH, HEIGHT,
+                        + "role=\"img\" aria-label=\"%s\">",
+                WIDTH,
+                HEIGHT,
+                WIDTH,
+                HEIGHT,
                 NovaReport.escape("latency histogram of " + title)));
         // Axes, and the tallest bar's count on the y axis.
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>",
-                LEFT, TOP, LEFT, HEIGHT - BOTTOM));
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>",
-                LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">%d</text>",
-                LEFT - 3, TOP + 8, most));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">0</text>",
-                LEFT - 3, HEIGHT - BOTTOM));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>",
+                LEFT,
+                TOP,
+                LEFT,
+                HEIGHT - BOTTOM));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>",
+                LEFT,
+                HEIGHT - BOTTOM,
+                WIDTH - RIGHT,
+                HEIGHT - BOTTOM));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">%d</text>",
+                LEFT - 3,
+                TOP + 8,
+                most));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">0</text>",
+                LEFT - 3,
+                HEIGHT - BOTTOM));
         for (int bin = 0; bin < counts.size(); bin++) {
             long count = counts.get(bin);
             double lower = bin == 0 ? 0 : bounds.get(bin - 1);
             String label = bin < bounds.size() ? "\u2264 " + millis(bounds.get(bin)) : "> " + millis(bounds.getLast());
-            String colour = lower >= thresholdMillis ? OVER_THRESHOLD : lower >= budgetMillis ? OVER_BUDGET : WITHIN_BUDGET;
+            String colour =
+                    lower >= thresholdMillis ? OVER_THRESHOLD : lower >= budgetMillis ? OVER_BUDGET : WITHIN_BUDGET;
             double barHeight = plotHeight * count / most;
             double x = LEFT + bin * slot + 1;
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %d calls</title></rect>",
-                    x, HEIGHT - BOTTOM - barHeight, slot - 2, barHeight, colour, NovaReport.escape(label), count));
-            svg.append(String.format(Locale.ROOT,
+                    x,
+                    HEIGHT - BOTTOM - barHeight,
+                    slot - 2,
+                    barHeight,
+                    colour,
+                    NovaReport.escape(label),
+                    count));
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<text x=\"%.1f\" y=\"%d\" font-size=\"8\" text-anchor=\"end\" transform=\"rotate(-45 %.1f %d)\">%s</text>",
-                    x + slot / 2, HEIGHT - BOTTOM + 10, x + slot / 2, HEIGHT - BOTTOM + 10,
+                    x + slot / 2,
+                    HEIGHT - BOTTOM + 10,
+                    x + slot / 2,
+                    HEIGHT - BOTTOM + 10,
                     bin < bounds.size() ? millis(bounds.get(bin)) : "more"));
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">ms%s</text>",
-                WIDTH - RIGHT, HEIGHT - 2, histogram.exact() ? "" : " (timer buckets)"));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"end\">ms%s</text>",
+                WIDTH - RIGHT,
+                HEIGHT - 2,
+                histogram.exact() ? "" : " (timer buckets)"));
         return svg.append("</svg>").toString();
     }
 
     private static String millis(double value) {
-        return value >= 1000 ? String.format(Locale.ROOT, "%.0fs", value / 1000) : String.format(Locale.ROOT, "%.0f", value);
+        return value >= 1000
+                ? String.format(Locale.ROOT, "%.0fs", value / 1000)
+                : String.format(Locale.ROOT, "%.0f", value);
     }
 }

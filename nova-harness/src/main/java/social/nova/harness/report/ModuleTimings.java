@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -27,6 +26,7 @@ import javax.xml.stream.XMLStreamReader;
 public final class ModuleTimings {
     /** How deep below the root a module's pom.xml may lie ({@code nova-shared/rpc/pom.xml} is 3). */
     private static final int MODULE_DEPTH = 3;
+
     private static final Set<String> NOT_MODULES = Set.of("target", "src", "node_modules", ".git", ".mvn");
     private static final XMLInputFactory XML = XMLInputFactory.newFactory();
 
@@ -35,8 +35,7 @@ public final class ModuleTimings {
         XML.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     }
 
-    private ModuleTimings() {
-    }
+    private ModuleTimings() {}
 
     /**
      * One module's tests.
@@ -44,8 +43,16 @@ public final class ModuleTimings {
      * @param module             its folder relative to the root, e.g. {@code nova-shared/rpc}
      * @param reportedAt         when its newest report was written (reports of an earlier run stay until rebuilt)
      */
-    public record ModuleTiming(String module, int unitTests, double unitSeconds, int integrationTests,
-                               double integrationSeconds, int failures, int errors, int skipped, String reportedAt) {
+    public record ModuleTiming(
+            String module,
+            int unitTests,
+            double unitSeconds,
+            int integrationTests,
+            double integrationSeconds,
+            int failures,
+            int errors,
+            int skipped,
+            String reportedAt) {
         public double totalSeconds() {
             return unitSeconds + integrationSeconds;
         }
@@ -56,8 +63,13 @@ public final class ModuleTimings {
         static final Suites NONE = new Suites(0, 0, 0, 0, 0, Instant.EPOCH);
 
         Suites plus(Suites other) {
-            return new Suites(tests + other.tests, seconds + other.seconds, failures + other.failures,
-                    errors + other.errors, skipped + other.skipped, newest.isAfter(other.newest) ? newest : other.newest);
+            return new Suites(
+                    tests + other.tests,
+                    seconds + other.seconds,
+                    failures + other.failures,
+                    errors + other.errors,
+                    skipped + other.skipped,
+                    newest.isAfter(other.newest) ? newest : other.newest);
         }
     }
 
@@ -72,18 +84,30 @@ public final class ModuleTimings {
             }
             Suites all = unit.plus(integration);
             String name = root.relativize(module).toString().replace('\\', '/');
-            timings.add(new ModuleTiming(name.isEmpty() ? "." : name, unit.tests(), round(unit.seconds()),
-                    integration.tests(), round(integration.seconds()), all.failures(), all.errors(), all.skipped(),
+            timings.add(new ModuleTiming(
+                    name.isEmpty() ? "." : name,
+                    unit.tests(),
+                    round(unit.seconds()),
+                    integration.tests(),
+                    round(integration.seconds()),
+                    all.failures(),
+                    all.errors(),
+                    all.skipped(),
                     all.newest().toString()));
         }
         return timings;
     }
 
     private static List<Path> modules(Path root) {
-        try (Stream<Path> poms = Files.find(root, MODULE_DEPTH + 1,
-                (path, attributes) -> path.getFileName().toString().equals("pom.xml") && attributes.isRegularFile()
+        try (Stream<Path> poms = Files.find(
+                root,
+                MODULE_DEPTH + 1,
+                (path, attributes) -> path.endsWith("pom.xml")
+                        && attributes.isRegularFile()
                         && !underIgnoredFolder(root.relativize(path)))) {
-            return poms.map(Path::getParent).sorted(Comparator.comparing(Path::toString)).toList();
+            return poms.map(Path::getParent)
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot look for modules under " + root, e);
         }
@@ -103,7 +127,7 @@ public final class ModuleTimings {
             return Suites.NONE;
         }
         try (Stream<Path> files = Files.list(reports)) {
-            return files.filter(file -> file.getFileName().toString().matches("TEST-.*\\.xml"))
+            return files.filter(file -> String.valueOf(file.getFileName()).matches("TEST-.*\\.xml"))
                     .map(ModuleTimings::suite)
                     .flatMap(Optional::stream)
                     .reduce(Suites.NONE, Suites::plus);
@@ -122,8 +146,12 @@ public final class ModuleTimings {
                         if (!"testsuite".equals(reader.getLocalName())) {
                             return Optional.empty();
                         }
-                        return Optional.of(new Suites(number(reader, "tests"), decimal(reader, "time"),
-                                number(reader, "failures"), number(reader, "errors"), number(reader, "skipped"),
+                        return Optional.of(new Suites(
+                                number(reader, "tests"),
+                                decimal(reader, "time"),
+                                number(reader, "failures"),
+                                number(reader, "errors"),
+                                number(reader, "skipped"),
                                 Files.getLastModifiedTime(file).toInstant()));
                     }
                 }
@@ -145,7 +173,9 @@ public final class ModuleTimings {
     private static double decimal(XMLStreamReader reader, String attribute) {
         String value = reader.getAttributeValue(null, attribute);
         // Surefire writes times with a locale's grouping ("1,234.5") in some versions.
-        return value == null || value.isBlank() ? 0 : Double.parseDouble(value.strip().replace(",", ""));
+        return value == null || value.isBlank()
+                ? 0
+                : Double.parseDouble(value.strip().replace(",", ""));
     }
 
     private static double round(double seconds) {

@@ -26,19 +26,27 @@ import social.nova.harness.report.ReportParts.Load;
  * script, nothing fetched.
  */
 public final class NovaReport {
-    private NovaReport() {
-    }
+    private NovaReport() {}
 
     /**
      * Everything the report shows. Latency figures are null when the run measured none.
      *
      * @param runId the stack the figures come from
      */
-    public record Report(String generatedAt, String gitCommit, String runId, Verdict verdict,
-                         List<StackStatus.ServiceRow> services, Load load, List<EdgeLatency> edges,
-                         ExitCriterion exitCriterion, ExitCriterion budget, List<FaultOutcome> faults,
-                         List<ReportParts.ContractOutcome> contracts,
-                         List<ModuleTiming> modules, ReportParts.Benchmark benchmark) {
+    public record Report(
+            String generatedAt,
+            String gitCommit,
+            String runId,
+            Verdict verdict,
+            List<StackStatus.ServiceRow> services,
+            Load load,
+            List<EdgeLatency> edges,
+            ExitCriterion exitCriterion,
+            ExitCriterion budget,
+            List<FaultOutcome> faults,
+            List<ReportParts.ContractOutcome> contracts,
+            List<ModuleTiming> modules,
+            ReportParts.Benchmark benchmark) {
         public Report {
             services = List.copyOf(services);
             edges = List.copyOf(edges);
@@ -57,7 +65,10 @@ public final class NovaReport {
     public static Report assemble(Path directory, Path root, String runId, String gitCommit) {
         Optional<LatencyRun> latency = ReportParts.latency(directory, runId);
         List<FaultOutcome> faults = ReportParts.faults(directory, runId);
-        Report report = new Report(Instant.now().toString(), gitCommit, runId,
+        Report report = new Report(
+                Instant.now().toString(),
+                gitCommit,
+                runId,
                 Verdict.of(latency.map(LatencyRun::exitCriterion), latency.map(LatencyRun::budget), faults),
                 latency.map(LatencyRun::services).orElse(List.of()),
                 latency.map(LatencyRun::load).orElse(null),
@@ -107,8 +118,12 @@ public final class NovaReport {
                 </style></head><body>
                 <h1>Nova harness report</h1>
                 """);
-        page.append("<p>").append(escape(report.generatedAt())).append(" &middot; commit <code>")
-                .append(escape(report.gitCommit())).append("</code> &middot; run <code>").append(escape(report.runId()))
+        page.append("<p>")
+                .append(escape(report.generatedAt()))
+                .append(" &middot; commit <code>")
+                .append(escape(report.gitCommit()))
+                .append("</code> &middot; run <code>")
+                .append(escape(report.runId()))
                 .append("</code></p>\n");
         verdict(page, report.verdict());
         latency(page, report);
@@ -121,16 +136,26 @@ public final class NovaReport {
     }
 
     private static void verdict(StringBuilder page, Verdict verdict) {
-        page.append("<h2>Verdict</h2>\n<p><span id=\"verdict\" class=\"").append(verdict.go() ? "go" : "no-go")
-                .append("\">").append(escape(verdict.decision())).append("</span></p>\n");
+        page.append("<h2>Verdict</h2>\n<p><span id=\"verdict\" class=\"")
+                .append(verdict.go() ? "go" : "no-go")
+                .append("\">")
+                .append(escape(verdict.decision()))
+                .append("</span></p>\n");
         page.append("<table id=\"checks\"><tr><th>check</th><th>criterion</th><th>result</th></tr>\n");
         for (Verdict.Check check : verdict.checks()) {
-            page.append("<tr><td>").append(escape(check.name())).append("</td><td>").append(escape(check.criterion()))
-                    .append("</td><td class=\"").append(check.met() ? "ok" : "bad").append("\">")
+            page.append("<tr><td>")
+                    .append(escape(check.name()))
+                    .append("</td><td>")
+                    .append(escape(check.criterion()))
+                    .append("</td><td class=\"")
+                    .append(check.met() ? "ok" : "bad")
+                    .append("\">")
                     .append(check.met() ? "met" : "not met");
             if (!check.failures().isEmpty()) {
                 page.append("<ul class=\"m\">");
-                check.failures().forEach(failure -> page.append("<li>").append(escape(failure)).append("</li>"));
+                check.failures()
+                        .forEach(failure ->
+                                page.append("<li>").append(escape(failure)).append("</li>"));
                 page.append("</ul>");
             }
             page.append("</td></tr>\n");
@@ -141,29 +166,50 @@ public final class NovaReport {
     /** The flood (a fault of this run) and the latest benchmark against a {@code ./nova up} stack. */
     private static void load(StringBuilder page, Report report) {
         page.append("<h2 id=\"load\">Load</h2>\n");
-        Optional<FaultOutcome> flood = report.faults().stream().filter(f -> f.name().startsWith("flood")).findFirst();
+        Optional<FaultOutcome> flood = report.faults().stream()
+                .filter(f -> f.name().startsWith("flood"))
+                .findFirst();
         if (flood.isPresent()) {
-            page.append("<p>Flood (this run): ").append(escape(flood.get().expectation())).append(" <span class=\"")
-                    .append(flood.get().passed() ? "ok\">held" : "bad\">did not hold").append("</span></p>\n<table id=\"flood\">");
-            flood.get().measurements().forEach((key, value) -> page.append("<tr><td>").append(escape(key))
-                    .append("</td><td class=\"n\">").append(escape(String.valueOf(value))).append("</td></tr>\n"));
+            page.append("<p>Flood (this run): ")
+                    .append(escape(flood.get().expectation()))
+                    .append(" <span class=\"")
+                    .append(flood.get().passed() ? "ok\">held" : "bad\">did not hold")
+                    .append("</span></p>\n<table id=\"flood\">");
+            flood.get()
+                    .measurements()
+                    .forEach((key, value) -> page.append("<tr><td>")
+                            .append(escape(key))
+                            .append("</td><td class=\"n\">")
+                            .append(escape(String.valueOf(value)))
+                            .append("</td></tr>\n"));
             page.append("</table>\n");
         } else {
             page.append("<p>No flood in this run.</p>\n");
         }
         ReportParts.Benchmark benchmark = report.benchmark();
         if (benchmark == null) {
-            page.append("<p>No benchmark has been run (<code>./nova bench</code> against <code>./nova up</code>).</p>\n");
+            page.append(
+                    "<p>No benchmark has been run (<code>./nova bench</code> against <code>./nova up</code>).</p>\n");
             return;
         }
-        page.append("<p>Benchmark against <code>./nova up</code>, ").append(escape(benchmark.measuredAt()))
-                .append(", commit <code>").append(escape(benchmark.gitCommit()))
+        page.append("<p>Benchmark against <code>./nova up</code>, ")
+                .append(escape(benchmark.measuredAt()))
+                .append(", commit <code>")
+                .append(escape(benchmark.gitCommit()))
                 .append("</code> (not part of this run's verdict):</p>\n<table id=\"benchmark\"><tr><th>measure</th>"
                         + "<th>figure</th><th>target</th><th>baseline, same run</th></tr>\n");
         for (ReportParts.BenchmarkRow row : benchmark.rows()) {
-            page.append("<tr><td>").append(escape(row.measure())).append("</td><td class=\"n ")
-                    .append(row.met() ? "ok" : "bad").append("\">").append(escape(row.figure())).append("</td><td>")
-                    .append(escape(row.target())).append("</td><td>").append(escape(row.baseline())).append("</td></tr>\n");
+            page.append("<tr><td>")
+                    .append(escape(row.measure()))
+                    .append("</td><td class=\"n ")
+                    .append(row.met() ? "ok" : "bad")
+                    .append("\">")
+                    .append(escape(row.figure()))
+                    .append("</td><td>")
+                    .append(escape(row.target()))
+                    .append("</td><td>")
+                    .append(escape(row.baseline()))
+                    .append("</td></tr>\n");
         }
         page.append("</table>\n");
     }
@@ -175,18 +221,35 @@ public final class NovaReport {
             return;
         }
         Load load = report.load();
-        page.append("<p>").append(format(load.ratePerSecond())).append(" requests/s on a fixed schedule for ")
-                .append(format(load.durationSeconds())).append(" s (").append(load.requests())
-                .append(" requests) after ").append(format(load.warmupSeconds())).append(" s of warm-up, which ")
+        page.append("<p>")
+                .append(format(load.ratePerSecond()))
+                .append(" requests/s on a fixed schedule for ")
+                .append(format(load.durationSeconds()))
+                .append(" s (")
+                .append(load.requests())
+                .append(" requests) after ")
+                .append(format(load.warmupSeconds()))
+                .append(" s of warm-up, which ")
                 .append(load.steady() ? "reached" : "<span class=\"bad\">did not reach</span>")
                 .append(" steady state (median of each warm-up window, ms: ")
-                .append(escape(load.warmupMediansMillis().stream().map(NovaReport::format).toList().toString()))
+                .append(escape(load.warmupMediansMillis().stream()
+                        .map(NovaReport::format)
+                        .toList()
+                        .toString()))
                 .append("; JIT compilation across the stack in each window, ms: ")
-                .append(escape(load.warmupJitMillis().stream().map(NovaReport::format).toList().toString()))
+                .append(escape(load.warmupJitMillis().stream()
+                        .map(NovaReport::format)
+                        .toList()
+                        .toString()))
                 .append(")")
-                .append(load.stealPercent() == null ? "" : "; the machine's hypervisor took "
-                        + format(load.stealPercent()) + " % of its CPU time for other tenants (steal) during the measured load")
-                .append("; round-robin over: ").append(escape(String.join(", ", load.operations()))).append(".</p>\n");
+                .append(
+                        load.stealPercent() == null
+                                ? ""
+                                : "; the machine's hypervisor took " + format(load.stealPercent())
+                                        + " % of its CPU time for other tenants (steal) during the measured load")
+                .append("; round-robin over: ")
+                .append(escape(String.join(", ", load.operations())))
+                .append(".</p>\n");
         double threshold = report.exitCriterion().thresholdMillis();
         double budget = report.budget().thresholdMillis();
         page.append("<table id=\"edges\"><tr><th>from</th><th>to</th><th>operation</th><th>kind</th>"
@@ -197,41 +260,76 @@ public final class NovaReport {
             boolean event = EdgeLatency.EVENT.equals(edge.kind());
             boolean over = grpc && edge.budgetMillis() != null && edge.budgetMillis() >= budget
                     || Boolean.TRUE.equals(edge.eventLagOverTarget());
-            String judged = event ? eventJudgement(edge)
-                    : !grpc ? "(not a gRPC edge)" : edge.budgetPercentile() == null ? "too few samples" : edge.budgetPercentile();
-            page.append("<tr><td>").append(escape(edge.from())).append("</td><td>").append(escape(edge.to()))
-                    .append("</td><td><code>").append(escape(edge.operation())).append("</code></td><td>").append(escape(edge.kind()))
-                    .append("</td><td class=\"n\">").append(edge.count())
-                    .append("</td><td class=\"n").append(edge.errors() > 0 ? " bad" : "").append("\">").append(edge.errors())
-                    .append("</td><td class=\"n\">").append(edge.retries())
-                    .append("</td>").append(cell(edge.p50(), false))
+            String judged = event
+                    ? eventJudgement(edge)
+                    : !grpc
+                            ? "(not a gRPC edge)"
+                            : edge.budgetPercentile() == null ? "too few samples" : edge.budgetPercentile();
+            page.append("<tr><td>")
+                    .append(escape(edge.from()))
+                    .append("</td><td>")
+                    .append(escape(edge.to()))
+                    .append("</td><td><code>")
+                    .append(escape(edge.operation()))
+                    .append("</code></td><td>")
+                    .append(escape(edge.kind()))
+                    .append("</td><td class=\"n\">")
+                    .append(edge.count())
+                    .append("</td><td class=\"n")
+                    .append(edge.errors() > 0 ? " bad" : "")
+                    .append("\">")
+                    .append(edge.errors())
+                    .append("</td><td class=\"n\">")
+                    .append(edge.retries())
+                    .append("</td>")
+                    .append(cell(edge.p50(), false))
                     .append(cell(edge.p95(), over && "p95".equals(edge.budgetPercentile())))
                     .append(cell(edge.p99(), over && (event || "p99".equals(edge.budgetPercentile()))))
                     .append(cell(edge.max(), grpc && edge.max() != null && edge.max() >= threshold))
-                    .append(cell(edge.mean(), false)).append("<td>").append(escape(judged)).append("</td></tr>\n");
+                    .append(cell(edge.mean(), false))
+                    .append("<td>")
+                    .append(escape(judged))
+                    .append("</td></tr>\n");
         }
         page.append("</table>\n<p><small>Sources: ");
-        report.edges().stream().map(EdgeLatency::source).distinct().forEach(source -> page.append(escape(source)).append(". "));
-        page.append("A dash: the source cannot tell. Red: a gRPC edge over our budget of ").append(format(budget))
-                .append(" ms by the percentile its samples allow (p99 on ").append(EdgeLatency.P99_MIN_SAMPLES)
-                .append(" or more, p95 on ").append(EdgeLatency.P95_MIN_SAMPLES).append(" or more), or a call over the plan's ")
-                .append(format(threshold)).append(" ms.</small></p>\n");
+        report.edges().stream()
+                .map(EdgeLatency::source)
+                .distinct()
+                .forEach(source -> page.append(escape(source)).append(". "));
+        page.append("A dash: the source cannot tell. Red: a gRPC edge over our budget of ")
+                .append(format(budget))
+                .append(" ms by the percentile its samples allow (p99 on ")
+                .append(EdgeLatency.P99_MIN_SAMPLES)
+                .append(" or more, p95 on ")
+                .append(EdgeLatency.P95_MIN_SAMPLES)
+                .append(" or more), or a call over the plan's ")
+                .append(format(threshold))
+                .append(" ms.</small></p>\n");
         if (!report.budget().notes().isEmpty()) {
             page.append("<p>How the budget was judged:</p>\n<ul class=\"m\" id=\"budget-notes\">");
-            report.budget().notes().forEach(note -> page.append("<li>").append(escape(note)).append("</li>"));
+            report.budget()
+                    .notes()
+                    .forEach(note -> page.append("<li>").append(escape(note)).append("</li>"));
             page.append("</ul>\n");
         }
 
-        page.append("<h2>Latency histograms</h2>\n<p><small>Calls per bin (upper bound in ms). Green: within our budget of ")
-                .append(format(budget)).append(" ms; amber: over it; red: over the plan's ").append(format(threshold))
+        page.append(
+                        "<h2>Latency histograms</h2>\n<p><small>Calls per bin (upper bound in ms). Green: within our budget of ")
+                .append(format(budget))
+                .append(" ms; amber: over it; red: over the plan's ")
+                .append(format(threshold))
                 .append(" ms.</small></p>\n<div class=\"charts\">\n");
         for (EdgeLatency edge : report.edges()) {
             if (edge.histogram() == null) {
                 continue;
             }
             String title = edge.from() + " \u2192 " + edge.to() + " " + edge.operation();
-            page.append("<figure>").append(HistogramChart.svg(title, edge.histogram(), budget, threshold))
-                    .append("<figcaption>").append(escape(title)).append(" (").append(edge.histogram().total())
+            page.append("<figure>")
+                    .append(HistogramChart.svg(title, edge.histogram(), budget, threshold))
+                    .append("<figcaption>")
+                    .append(escape(title))
+                    .append(" (")
+                    .append(edge.histogram().total())
                     .append(" calls)</figcaption></figure>\n");
         }
         page.append("</div>\n");
@@ -250,17 +348,26 @@ public final class NovaReport {
             page.append("<p class=\"bad\">No fault test ran in this run.</p>\n");
             return;
         }
-        page.append("<table id=\"faults\"><tr><th>fault</th><th>expectation</th><th>result</th><th>measured</th></tr>\n");
+        page.append(
+                "<table id=\"faults\"><tr><th>fault</th><th>expectation</th><th>result</th><th>measured</th></tr>\n");
         for (FaultOutcome fault : faults) {
-            page.append("<tr><td>").append(escape(fault.name())).append("</td><td>").append(escape(fault.expectation()))
-                    .append("</td><td class=\"").append(fault.passed() ? "ok" : "bad").append("\">")
+            page.append("<tr><td>")
+                    .append(escape(fault.name()))
+                    .append("</td><td>")
+                    .append(escape(fault.expectation()))
+                    .append("</td><td class=\"")
+                    .append(fault.passed() ? "ok" : "bad")
+                    .append("\">")
                     .append(fault.passed() ? "passed" : "failed");
             if (!fault.detail().isEmpty()) {
                 page.append("<br>").append(escape(fault.detail()));
             }
             page.append("</td><td><ul class=\"m\">");
             for (Map.Entry<String, Object> measured : fault.measurements().entrySet()) {
-                page.append("<li>").append(escape(measured.getKey())).append(": ").append(escape(value(measured.getValue())))
+                page.append("<li>")
+                        .append(escape(measured.getKey()))
+                        .append(": ")
+                        .append(escape(value(measured.getValue())))
                         .append("</li>");
             }
             page.append("</ul></td></tr>\n");
@@ -277,18 +384,29 @@ public final class NovaReport {
         page.append("<table id=\"contracts\"><tr><th>consumer &rarr; provider</th><th>interactions</th>"
                 + "<th>result</th><th>contract</th></tr>\n");
         for (ReportParts.ContractOutcome contract : contracts) {
-            page.append("<tr><td>").append(escape(contract.consumer())).append(" &rarr; ").append(escape(contract.provider()))
+            page.append("<tr><td>")
+                    .append(escape(contract.consumer()))
+                    .append(" &rarr; ")
+                    .append(escape(contract.provider()))
                     .append("</td><td><ul class=\"m\">");
             for (ReportParts.InteractionOutcome interaction : contract.interactions()) {
-                page.append("<li class=\"").append(interaction.passed() ? "ok" : "bad").append("\">")
-                        .append(escape(interaction.description())).append(" <small>").append(escape(interaction.method()))
+                page.append("<li class=\"")
+                        .append(interaction.passed() ? "ok" : "bad")
+                        .append("\">")
+                        .append(escape(interaction.description()))
+                        .append(" <small>")
+                        .append(escape(interaction.method()))
                         .append("</small>");
                 interaction.problems().forEach(problem -> page.append("<br>").append(escape(problem)));
                 page.append("</li>");
             }
-            page.append("</ul></td><td class=\"").append(contract.passed() ? "ok" : "bad").append("\">")
-                    .append(contract.passed() ? "verified" : "broken").append("</td><td><code>")
-                    .append(escape(contract.source())).append("</code></td></tr>\n");
+            page.append("</ul></td><td class=\"")
+                    .append(contract.passed() ? "ok" : "bad")
+                    .append("\">")
+                    .append(contract.passed() ? "verified" : "broken")
+                    .append("</td><td><code>")
+                    .append(escape(contract.source()))
+                    .append("</code></td></tr>\n");
         }
         page.append("</table>\n");
     }
@@ -299,23 +417,38 @@ public final class NovaReport {
             page.append("<p>No module has test reports yet.</p>\n");
             return;
         }
-        page.append("<table id=\"modules\"><tr><th>module</th><th>unit tests</th><th>unit s</th><th>integration tests</th>"
-                + "<th>integration s</th><th>total s</th><th>failed</th><th>skipped</th><th>reports written</th></tr>\n");
+        page.append(
+                "<table id=\"modules\"><tr><th>module</th><th>unit tests</th><th>unit s</th><th>integration tests</th>"
+                        + "<th>integration s</th><th>total s</th><th>failed</th><th>skipped</th><th>reports written</th></tr>\n");
         for (ModuleTiming module : modules) {
-            page.append("<tr><td>").append(escape(module.module())).append("</td><td class=\"n\">").append(module.unitTests())
-                    .append("</td><td class=\"n\">").append(format(module.unitSeconds()))
-                    .append("</td><td class=\"n\">").append(module.integrationTests())
-                    .append("</td><td class=\"n\">").append(format(module.integrationSeconds()))
-                    .append("</td><td class=\"n\">").append(format(module.totalSeconds()))
-                    .append("</td><td class=\"n").append(module.failures() + module.errors() > 0 ? " bad" : "").append("\">")
+            page.append("<tr><td>")
+                    .append(escape(module.module()))
+                    .append("</td><td class=\"n\">")
+                    .append(module.unitTests())
+                    .append("</td><td class=\"n\">")
+                    .append(format(module.unitSeconds()))
+                    .append("</td><td class=\"n\">")
+                    .append(module.integrationTests())
+                    .append("</td><td class=\"n\">")
+                    .append(format(module.integrationSeconds()))
+                    .append("</td><td class=\"n\">")
+                    .append(format(module.totalSeconds()))
+                    .append("</td><td class=\"n")
+                    .append(module.failures() + module.errors() > 0 ? " bad" : "")
+                    .append("\">")
                     .append(module.failures() + module.errors())
-                    .append("</td><td class=\"n\">").append(module.skipped())
-                    .append("</td><td>").append(escape(module.reportedAt())).append("</td></tr>\n");
+                    .append("</td><td class=\"n\">")
+                    .append(module.skipped())
+                    .append("</td><td>")
+                    .append(escape(module.reportedAt()))
+                    .append("</td></tr>\n");
         }
         double total = modules.stream().mapToDouble(ModuleTiming::totalSeconds).sum();
         page.append("</table>\n<p><small>Sum of the <code>time</code> of each module's surefire (unit) and failsafe "
-                + "(integration) reports, ").append(format(total)).append(" s in all; compiling and packaging are not "
-                + "recorded. Reports stay from the module's last build.</small></p>\n");
+                        + "(integration) reports, ")
+                .append(format(total))
+                .append(" s in all; compiling and packaging are not "
+                        + "recorded. Reports stay from the module's last build.</small></p>\n");
     }
 
     private static void stack(StringBuilder page, Report report) {
@@ -324,12 +457,21 @@ public final class NovaReport {
             page.append("<p>Not recorded (the latency run records it).</p>\n");
             return;
         }
-        page.append("<table id=\"stack\"><tr><th>service</th><th>instance</th><th>host port</th><th>health in Consul</th></tr>\n");
+        page.append(
+                "<table id=\"stack\"><tr><th>service</th><th>instance</th><th>host port</th><th>health in Consul</th></tr>\n");
         for (StackStatus.ServiceRow service : report.services()) {
             for (StackStatus.InstanceRow instance : service.instances()) {
-                page.append("<tr><td>").append(escape(service.service())).append("</td><td>").append(escape(instance.address()))
-                        .append("</td><td>").append(escape(instance.hostTarget())).append("</td><td class=\"")
-                        .append(instance.passing() ? "ok" : "bad").append("\">").append(escape(instance.health())).append("</td></tr>\n");
+                page.append("<tr><td>")
+                        .append(escape(service.service()))
+                        .append("</td><td>")
+                        .append(escape(instance.address()))
+                        .append("</td><td>")
+                        .append(escape(instance.hostTarget()))
+                        .append("</td><td class=\"")
+                        .append(instance.passing() ? "ok" : "bad")
+                        .append("\">")
+                        .append(escape(instance.health()))
+                        .append("</td></tr>\n");
             }
         }
         page.append("</table>\n");

@@ -26,6 +26,9 @@ import social.nova.harness.latency.ExitCriterion;
  * (the stack) it came from, so a report never mixes in an earlier run's leftovers.
  */
 public final class ReportParts {
+    /** Serializes read-modify-write of the faults part within this JVM. */
+    private static final Object FAULTS_LOCK = new Object();
+
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -35,8 +38,7 @@ public final class ReportParts {
     private static final String BENCHMARK = "benchmark.json";
     private static final String CONTRACTS = "contracts.json";
 
-    private ReportParts() {
-    }
+    private ReportParts() {}
 
     /**
      * The load a run put on the stack.
@@ -49,9 +51,16 @@ public final class ReportParts {
      *                            of the machine's (null where unknown)
      * @param requests            requests of the measured part
      */
-    public record Load(double ratePerSecond, double warmupSeconds, List<Double> warmupMediansMillis,
-                       List<Double> warmupJitMillis, boolean steady, Double stealPercent,
-                       double durationSeconds, long requests, List<String> operations) {
+    public record Load(
+            double ratePerSecond,
+            double warmupSeconds,
+            List<Double> warmupMediansMillis,
+            List<Double> warmupJitMillis,
+            boolean steady,
+            Double stealPercent,
+            double durationSeconds,
+            long requests,
+            List<String> operations) {
         public Load {
             warmupMediansMillis = warmupMediansMillis == null ? List.of() : List.copyOf(warmupMediansMillis);
             warmupJitMillis = warmupJitMillis == null ? List.of() : List.copyOf(warmupJitMillis);
@@ -72,12 +81,18 @@ public final class ReportParts {
     }
 
     /** One measure of a benchmark: what, the figure, the target it must meet, whether it does, and its baseline. */
-    public record BenchmarkRow(String measure, String figure, String target, boolean met, String baseline) {
-    }
+    public record BenchmarkRow(String measure, String figure, String target, boolean met, String baseline) {}
 
     /** A latency run: the stack as Consul saw it, the load, every edge and how they were judged. */
-    public record LatencyRun(String runId, String measuredAt, String gitCommit, List<StackStatus.ServiceRow> services,
-                             Load load, List<EdgeLatency> edges, ExitCriterion exitCriterion, ExitCriterion budget) {
+    public record LatencyRun(
+            String runId,
+            String measuredAt,
+            String gitCommit,
+            List<StackStatus.ServiceRow> services,
+            Load load,
+            List<EdgeLatency> edges,
+            ExitCriterion exitCriterion,
+            ExitCriterion budget) {
         public LatencyRun {
             Objects.requireNonNull(runId, "runId");
             services = List.copyOf(services);
@@ -98,7 +113,8 @@ public final class ReportParts {
      * @param source       where the contract file was found, relative to the repository
      * @param interactions each interaction's outcome, in the contract's order
      */
-    public record ContractOutcome(String consumer, String provider, String source, List<InteractionOutcome> interactions) {
+    public record ContractOutcome(
+            String consumer, String provider, String source, List<InteractionOutcome> interactions) {
         public ContractOutcome {
             interactions = List.copyOf(interactions);
         }
@@ -139,11 +155,13 @@ public final class ReportParts {
     }
 
     /** Adds (or replaces, by name) one fault's outcome to the run's list. */
-    public static synchronized void saveFault(Path reportDirectory, String runId, FaultOutcome outcome) {
-        List<FaultOutcome> faults = new ArrayList<>(faults(reportDirectory, runId));
-        faults.removeIf(fault -> fault.name().equals(outcome.name()));
-        faults.add(outcome);
-        write(reportDirectory.resolve(PARTS).resolve(FAULTS), new FaultRun(runId, faults));
+    public static void saveFault(Path reportDirectory, String runId, FaultOutcome outcome) {
+        synchronized (FAULTS_LOCK) {
+            List<FaultOutcome> faults = new ArrayList<>(faults(reportDirectory, runId));
+            faults.removeIf(fault -> fault.name().equals(outcome.name()));
+            faults.add(outcome);
+            write(reportDirectory.resolve(PARTS).resolve(FAULTS), new FaultRun(runId, faults));
+        }
     }
 
     public static void saveBenchmark(Path reportDirectory, Benchmark benchmark) {
@@ -171,7 +189,10 @@ public final class ReportParts {
 
     private static void write(Path file, Object part) {
         try {
-            Files.createDirectories(file.getParent());
+            Path directory = file.toAbsolutePath().getParent();
+            if (directory != null) {
+                Files.createDirectories(directory);
+            }
             // Whole or not at all: a reader never sees half a file.
             Path partial = file.resolveSibling(file.getFileName() + ".tmp");
             JSON.writeValue(partial.toFile(), part);

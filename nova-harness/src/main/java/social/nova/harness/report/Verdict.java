@@ -42,19 +42,32 @@ public record Verdict(String decision, List<Check> checks) {
         }
     }
 
-    public static Verdict of(Optional<ExitCriterion> exitCriterion, Optional<ExitCriterion> budget, List<FaultOutcome> faults) {
+    public static Verdict of(
+            Optional<ExitCriterion> exitCriterion, Optional<ExitCriterion> budget, List<FaultOutcome> faults) {
         List<Check> checks = new ArrayList<>();
-        checks.add(exitCriterion.map(c -> Check.of("Plan exit criterion", c)).orElseGet(() -> Check.notMeasured(
-                "Plan exit criterion", "no gRPC edge over 500 ms, no failed call", "latency was not measured in this run")));
-        checks.add(budget.map(c -> Check.of("Latency budget", c)).orElseGet(() -> Check.notMeasured(
-                "Latency budget", "p99 of every gRPC edge under the budget", "latency was not measured in this run")));
+        checks.add(exitCriterion
+                .map(c -> Check.of("Plan exit criterion", c))
+                .orElseGet(() -> Check.notMeasured(
+                        "Plan exit criterion",
+                        "no gRPC edge over 500 ms, no failed call",
+                        "latency was not measured in this run")));
+        checks.add(budget.map(c -> Check.of("Latency budget", c))
+                .orElseGet(() -> Check.notMeasured(
+                        "Latency budget",
+                        "p99 of every gRPC edge under the budget",
+                        "latency was not measured in this run")));
         String faultsCriterion = "the fleet survives every fault as promised, losing no acknowledged write";
         if (faults.isEmpty()) {
             checks.add(Check.notMeasured("Faults", faultsCriterion, "no fault test ran in this run"));
         } else {
-            checks.add(new Check("Faults", faultsCriterion, faults.stream().allMatch(FaultOutcome::passed),
-                    faults.stream().filter(fault -> !fault.passed())
-                            .map(fault -> fault.name() + ": " + fault.detail()).toList()));
+            checks.add(new Check(
+                    "Faults",
+                    faultsCriterion,
+                    faults.stream().allMatch(FaultOutcome::passed),
+                    faults.stream()
+                            .filter(fault -> !fault.passed())
+                            .map(fault -> fault.name() + ": " + fault.detail())
+                            .toList()));
         }
         return new Verdict(checks.stream().allMatch(Check::met) ? GO : NO_GO, checks);
     }

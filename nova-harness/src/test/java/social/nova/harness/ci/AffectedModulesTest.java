@@ -23,8 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AffectedModulesTest {
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-    private static final List<String> SERVICES = List.of("nova-services/api-gateway", "nova-services/auth-service",
-            "nova-services/content-service", "nova-services/feed-service", "nova-services/search-service",
+    private static final List<String> SERVICES = List.of(
+            "nova-services/api-gateway",
+            "nova-services/auth-service",
+            "nova-services/content-service",
+            "nova-services/feed-service",
+            "nova-services/search-service",
             "nova-services/user-service");
 
     @TempDir
@@ -34,7 +38,9 @@ class AffectedModulesTest {
     void aRepositoryWithNovasPoms() throws Exception {
         try (Stream<Path> poms = Files.walk(REPOSITORY)) {
             for (Path pom : poms.filter(p -> p.getFileName().toString().equals("pom.xml"))
-                    .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.tools/")).toList()) {
+                    .filter(p ->
+                            !p.toString().contains("/target/") && !p.toString().contains("/.tools/"))
+                    .toList()) {
                 Path copy = root.resolve(REPOSITORY.relativize(pom));
                 Files.createDirectories(copy.getParent());
                 Files.copy(pom, copy);
@@ -51,14 +57,22 @@ class AffectedModulesTest {
     void theGraphHasEveryModuleAndNoAggregator() {
         ModuleGraph graph = ModuleGraph.read(root);
 
-        assertThat(graph.modules()).extracting(Module::path)
-                .contains("contracts", "nova-shared/nova-parent", "nova-shared/rpc", "nova-shared/service-kit",
+        assertThat(graph.modules())
+                .extracting(Module::path)
+                .contains(
+                        "contracts",
+                        "nova-shared/nova-parent",
+                        "nova-shared/rpc",
+                        "nova-shared/service-kit",
                         "nova-harness")
                 .containsAll(SERVICES)
                 .doesNotContain("", "nova-shared", "nova-services", "contracts/downstream-sample");
-        Module content = graph.modules().stream().filter(m -> m.path().equals("nova-services/content-service")).findFirst()
+        Module content = graph.modules().stream()
+                .filter(m -> m.path().equals("nova-services/content-service"))
+                .findFirst()
                 .orElseThrow();
-        assertThat(content.dependsOn()).contains("nova-parent", "nova-service-kit", "nova-contracts")
+        assertThat(content.dependsOn())
+                .contains("nova-parent", "nova-service-kit", "nova-contracts")
                 .doesNotContain("user-service", "auth-service");
     }
 
@@ -66,8 +80,11 @@ class AffectedModulesTest {
     void aChangeInRpcTakesTheServiceKitEveryServiceAndTheHarness() throws Exception {
         Set<String> affected = affectedBy("nova-shared/rpc/src/main/java/social/nova/rpc/Retry.java");
 
-        assertThat(affected).contains("nova-shared/rpc", "nova-shared/service-kit", "nova-harness").containsAll(SERVICES)
-                .doesNotContain("nova-shared/error-types", "nova-shared/crypto-core", "contracts", "nova-shared/nova-parent");
+        assertThat(affected)
+                .contains("nova-shared/rpc", "nova-shared/service-kit", "nova-harness")
+                .containsAll(SERVICES)
+                .doesNotContain(
+                        "nova-shared/error-types", "nova-shared/crypto-core", "contracts", "nova-shared/nova-parent");
     }
 
     @Test
@@ -80,18 +97,23 @@ class AffectedModulesTest {
     void aChangeInTheContractsTakesEveryConsumer() throws Exception {
         Set<String> affected = affectedBy("contracts/src/main/proto/nova/content/v1/content.proto");
 
-        assertThat(affected).contains("contracts", "nova-shared/contract-testing", "nova-shared/service-testing",
-                "nova-harness").containsAll(SERVICES)
+        assertThat(affected)
+                .contains("contracts", "nova-shared/contract-testing", "nova-shared/service-testing", "nova-harness")
+                .containsAll(SERVICES)
                 .doesNotContain("nova-shared/nova-parent", "nova-shared/error-types", "nova-shared/discovery");
     }
 
     @Test
     void theParentTakesEverythingAndDocumentationNothing() throws Exception {
-        assertThat(affectedBy("nova-shared/nova-parent/pom.xml")).hasSameSizeAs(ModuleGraph.read(root).modules());
+        assertThat(affectedBy("nova-shared/nova-parent/pom.xml"))
+                .hasSameSizeAs(ModuleGraph.read(root).modules());
         assertThat(affectedBy("README.md")).isEmpty();
-        assertThat(affectedBy("nova")).as("the build script").hasSameSizeAs(ModuleGraph.read(root).modules());
+        assertThat(affectedBy("nova"))
+                .as("the build script")
+                .hasSameSizeAs(ModuleGraph.read(root).modules());
         assertThat(affectedBy("contracts/downstream-sample/src/main/java/com/example/timeline/PostPreviews.java"))
-                .as("the sample is built by the harness").containsExactly("nova-harness");
+                .as("the sample is built by the harness")
+                .containsExactly("nova-harness");
     }
 
     /** Commits a change to {@code file} and answers the affected modules since the commit before. */
@@ -122,6 +144,8 @@ class AffectedModulesTest {
         Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(git.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(git.exitValue()).as("git %s: %s", String.join(" ", args), output).isZero();
+        assertThat(git.exitValue())
+                .as("git %s: %s", String.join(" ", args), output)
+                .isZero();
     }
 }

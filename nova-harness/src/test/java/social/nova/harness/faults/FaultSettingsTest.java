@@ -26,14 +26,40 @@ class FaultSettingsTest {
 
     @Test
     void everyKeyIsReadAndNonsenseRefused() {
-        FaultSettings settings = FaultSettings.create(faults(Map.of("nova.faults.rate", "5", "nova.faults.duration", "PT20S",
-                "nova.faults.kill-after", "PT5S", "nova.faults.max-error-rate", "0.05", "nova.faults.failover-within", "PT3S",
-                "nova.faults.fail-fast-within", "PT0.2S", "nova.faults.recovery-timeout", "PT2M",
-                "nova.faults.request-timeout", "PT4S", "nova.faults.flood-connections", "8")));
+        FaultSettings settings = FaultSettings.create(faults(Map.of(
+                "nova.faults.rate",
+                "5",
+                "nova.faults.duration",
+                "PT20S",
+                "nova.faults.kill-after",
+                "PT5S",
+                "nova.faults.max-error-rate",
+                "0.05",
+                "nova.faults.failover-within",
+                "PT3S",
+                "nova.faults.fail-fast-within",
+                "PT0.2S",
+                "nova.faults.recovery-timeout",
+                "PT2M",
+                "nova.faults.request-timeout",
+                "PT4S",
+                "nova.faults.flood-connections",
+                "8")));
 
-        assertThat(settings).isEqualTo(new FaultSettings(5, Duration.ofSeconds(20), Duration.ofSeconds(5), 0.05,
-                Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ofMinutes(2), Duration.ofSeconds(4),
-                8, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertThat(settings)
+                .isEqualTo(new FaultSettings(
+                        5,
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(5),
+                        0.05,
+                        Duration.ofSeconds(3),
+                        Duration.ofMillis(200),
+                        Duration.ofMinutes(2),
+                        Duration.ofSeconds(4),
+                        8,
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1)));
         assertThatThrownBy(() -> FaultSettings.create(faults(Map.of("nova.faults.kill-after", "PT30S"))))
                 .hasMessageContaining("nova.faults.kill-after");
         assertThatThrownBy(() -> FaultSettings.create(faults(Map.of("nova.faults.max-error-rate", "2"))))

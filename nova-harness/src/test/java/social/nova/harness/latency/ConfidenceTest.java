@@ -11,7 +11,9 @@ class ConfidenceTest {
     void theLowerBoundOfAP99OfAThousandSamplesIsThe984thSmallest() {
         assertThat(Confidence.lowerRank(1_000, 0.99)).isEqualTo(984);
         assertThat(Confidence.lowerRank(200, 0.95)).isEqualTo(184);
-        assertThat(Confidence.lowerRank(1, 0.5)).as("too few samples for a bound").isZero();
+        assertThat(Confidence.lowerRank(1, 0.5))
+                .as("too few samples for a bound")
+                .isZero();
     }
 
     @Test

@@ -20,9 +20,13 @@ class FixedRateLoadTest {
         AtomicInteger b = new AtomicInteger();
         AtomicInteger beside = new AtomicInteger();
 
-        List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(List.of(
-                new FixedRateLoad.Operation("a", () -> a.incrementAndGet() > 0),
-                new FixedRateLoad.Operation("b", () -> b.incrementAndGet() > 0)), RATE, ONE_SECOND, beside::incrementAndGet);
+        List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(
+                List.of(
+                        new FixedRateLoad.Operation("a", () -> a.incrementAndGet() > 0),
+                        new FixedRateLoad.Operation("b", () -> b.incrementAndGet() > 0)),
+                RATE,
+                ONE_SECOND,
+                beside::incrementAndGet);
 
         assertThat(a.get()).isEqualTo(25);
         assertThat(b.get()).isEqualTo(25);
@@ -42,18 +46,25 @@ class FixedRateLoadTest {
         int total = (int) (RATE * ONE_SECOND.toSeconds());
         CountDownLatch allStarted = new CountDownLatch(total);
 
-        List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(List.of(
-                new FixedRateLoad.Operation("held", () -> {
-                    allStarted.countDown();
-                    return allStarted.await(30, TimeUnit.SECONDS);
-                }),
-                new FixedRateLoad.Operation("broken", () -> {
-                    allStarted.countDown();
-                    throw new IllegalStateException("no answer");
-                })), RATE, ONE_SECOND);
+        List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(
+                List.of(
+                        new FixedRateLoad.Operation("held", () -> {
+                            allStarted.countDown();
+                            return allStarted.await(30, TimeUnit.SECONDS);
+                        }),
+                        new FixedRateLoad.Operation("broken", () -> {
+                            allStarted.countDown();
+                            throw new IllegalStateException("no answer");
+                        })),
+                RATE,
+                ONE_SECOND);
 
-        assertThat(outcomes.get(0).errors()).as("held requests answered once every request had started").isZero();
+        assertThat(outcomes.get(0).errors())
+                .as("held requests answered once every request had started")
+                .isZero();
         assertThat(outcomes.get(0).latency().count()).isEqualTo(25);
-        assertThat(outcomes.get(1).errors()).isEqualTo(outcomes.get(1).latency().count()).isEqualTo(25);
+        assertThat(outcomes.get(1).errors())
+                .isEqualTo(outcomes.get(1).latency().count())
+                .isEqualTo(25);
     }
 }

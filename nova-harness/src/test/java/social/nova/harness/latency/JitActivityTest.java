@@ -21,7 +21,8 @@ class JitActivityTest {
 
     @Test
     void aServiceWithoutTheCounterIsAnErrorNotAFinishedWarmUp() {
-        assertThatThrownBy(() -> JitActivity.parse("jvm_threads_live_threads 41.0\n", "http://user-service-1/observe/metrics"))
+        assertThatThrownBy(() ->
+                        JitActivity.parse("jvm_threads_live_threads 41.0\n", "http://user-service-1/observe/metrics"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("http://user-service-1/observe/metrics has no jvm_compilation_time_ms_total");
     }

@@ -14,7 +14,8 @@ class LatencyHistogramTest {
     @Test
     void binsEveryRecordedLatencyWithEachBoundInclusiveAndAnOverflowBin() {
         Histogram micros = new Histogram(3);
-        for (long value : new long[] {MILLI / 2, MILLI, MILLI + 10, 7 * MILLI, 10 * MILLI, 499 * MILLI, 6_000 * MILLI}) {
+        for (long value :
+                new long[] {MILLI / 2, MILLI, MILLI + 10, 7 * MILLI, 10 * MILLI, 499 * MILLI, 6_000 * MILLI}) {
             micros.recordValue(value);
         }
 
@@ -22,15 +23,14 @@ class LatencyHistogramTest {
 
         assertThat(histogram.exact()).isTrue();
         assertThat(histogram.total()).isEqualTo(7);
-        assertThat(histogram.counts()).containsExactly(
-                2L,          // <= 1 ms
-                1L,          // <= 2 ms
-                0L,          // <= 5 ms
-                2L,          // <= 10 ms
-                0L, 0L, 0L, 0L,
-                1L,          // <= 500 ms
-                0L, 0L, 0L,
-                1L);         // over 5 s
+        assertThat(histogram.counts())
+                .containsExactly(
+                        2L, // <= 1 ms
+                        1L, // <= 2 ms
+                        0L, // <= 5 ms
+                        2L, // <= 10 ms
+                        0L, 0L, 0L, 0L, 1L, // <= 500 ms
+                        0L, 0L, 0L, 1L); // over 5 s
         assertThat(LatencyHistogram.ofMicros(new Histogram(3)).total()).isZero();
     }
 

@@ -27,7 +27,9 @@ class LatencySummaryTest {
     void oneSampleIsEveryPercentileAndNoSamplesAreZero() {
         LatencySummary one = LatencySummary.ofMicros(LatencySummary.microsOf(new long[] {7_500_000}));
         assertThat(one.count()).isEqualTo(1);
-        assertThat(List.of(one.p50(), one.p95(), one.p99(), one.max())).allSatisfy(p -> assertThat(p).isCloseTo(7.5, withinPercentage(0.1)));
-        assertThat(LatencySummary.ofMicros(LatencySummary.microsOf(new long[0]))).isEqualTo(new LatencySummary(0, 0, 0, 0, 0, 0));
+        assertThat(List.of(one.p50(), one.p95(), one.p99(), one.max()))
+                .allSatisfy(p -> assertThat(p).isCloseTo(7.5, withinPercentage(0.1)));
+        assertThat(LatencySummary.ofMicros(LatencySummary.microsOf(new long[0])))
+                .isEqualTo(new LatencySummary(0, 0, 0, 0, 0, 0));
     }
 }

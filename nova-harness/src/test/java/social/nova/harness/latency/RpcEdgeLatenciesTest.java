@@ -24,9 +24,9 @@ class RpcEdgeLatenciesTest {
 
         Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> after = new LinkedHashMap<>();
         Histogram first = micros(10, 50_000);
-        first.add(micros(990, 2_000));        // the run: 990 calls of 2 ms on one instance...
+        first.add(micros(990, 2_000)); // the run: 990 calls of 2 ms on one instance...
         Histogram second = micros(5, 50_000);
-        second.add(micros(10, 30_000));       // ...and 10 of 30 ms on the other, 2 of them failed
+        second.add(micros(10, 30_000)); // ...and 10 of 30 ms on the other, 2 of them failed
         RpcEdgeLatencies.add(after, "api-gateway", answer(GET_USER, Map.of("OK", 1_000L), 3, first));
         RpcEdgeLatencies.add(after, "api-gateway", answer(GET_USER, Map.of("OK", 13L, "UNAVAILABLE", 2L), 0, second));
 
@@ -40,7 +40,9 @@ class RpcEdgeLatenciesTest {
         assertThat(edge.retries()).isEqualTo(2);
         assertThat(edge.p50()).isCloseTo(2.0, withinPercentage(0.1));
         assertThat(edge.p99()).isCloseTo(2.0, withinPercentage(0.1));
-        assertThat(edge.max()).as("the warm-up's 50 ms calls are not in the run").isCloseTo(30.0, withinPercentage(0.1));
+        assertThat(edge.max())
+                .as("the warm-up's 50 ms calls are not in the run")
+                .isCloseTo(30.0, withinPercentage(0.1));
         assertThat(edge.budgetPercentile()).isEqualTo("p99");
         assertThat(edge.histogram().total()).isEqualTo(1_000);
     }
@@ -48,8 +50,10 @@ class RpcEdgeLatenciesTest {
     @Test
     void anEdgeWithoutCallsInTheRunIsLeftOut() {
         Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> snapshot = new LinkedHashMap<>();
-        RpcEdgeLatencies.add(snapshot, "user-service", answer("nova.auth.v1.AuthService/GetPublicKeys", Map.of("OK", 1L), 0,
-                micros(1, 4_000)));
+        RpcEdgeLatencies.add(
+                snapshot,
+                "user-service",
+                answer("nova.auth.v1.AuthService/GetPublicKeys", Map.of("OK", 1L), 0, micros(1, 4_000)));
 
         assertThat(RpcEdgeLatencies.between(snapshot, snapshot)).isEmpty();
     }
@@ -65,8 +69,13 @@ class RpcEdgeLatenciesTest {
         int length = latency.encodeIntoCompressedByteBuffer(buffer);
         String encoded = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
         StringBuilder codes = new StringBuilder();
-        calls.forEach((code, count) -> codes.append(codes.isEmpty() ? "" : ",").append('"').append(code).append("\":").append(count));
-        return "{\"caller\":\"x\",\"unit\":\"microseconds\",\"edges\":[{\"target\":\"user-service\",\"method\":\"" + method
-                + "\",\"calls\":{" + codes + "},\"retries\":" + retries + ",\"histogram\":\"" + encoded + "\"}]}";
+        calls.forEach((code, count) -> codes.append(codes.isEmpty() ? "" : ",")
+                .append('"')
+                .append(code)
+                .append("\":")
+                .append(count));
+        return "{\"caller\":\"x\",\"unit\":\"microseconds\",\"edges\":[{\"target\":\"user-service\",\"method\":\""
+                + method + "\",\"calls\":{" + codes + "},\"retries\":" + retries + ",\"histogram\":\"" + encoded
+                + "\"}]}";
     }
 }

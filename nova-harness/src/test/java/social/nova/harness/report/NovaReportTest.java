@@ -22,70 +22,167 @@ class NovaReportTest {
 
     @TempDir
     Path directory;
+
     @TempDir
     Path root;
 
     @Test
     void assemblesTheRunsPartsIntoJsonForToolsAndAnEscapedSelfContainedPageForPeople() throws Exception {
         List<EdgeLatency> edges = List.of(
-                new EdgeLatency("load", "api-gateway", "GET /api/v1/users/<id>", "http", 27, 0, 18.2, 25.0, 30.6, 30.6, 19.0,
-                        EdgeLatency.MEASURED, histogram(3_000, 18_000, 30_000), 0, null, null),
-                new EdgeLatency("api-gateway", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 1_034, 0, 4.0, 9.0,
-                        12.0, 14.0, 5.4, "caller's record", histogram(4_000, 12_000), 2, 8.5, 11.5),
-                new EdgeLatency("content-service", "user-service", "nova.user.v1.UserService/GetUser", "grpc", 3, 0, null, null,
-                        null, null, 7.0, "caller's record", null, 0, null, null));
+                new EdgeLatency(
+                        "load",
+                        "api-gateway",
+                        "GET /api/v1/users/<id>",
+                        "http",
+                        27,
+                        0,
+                        18.2,
+                        25.0,
+                        30.6,
+                        30.6,
+                        19.0,
+                        EdgeLatency.MEASURED,
+                        histogram(3_000, 18_000, 30_000),
+                        0,
+                        null,
+                        null),
+                new EdgeLatency(
+                        "api-gateway",
+                        "user-service",
+                        "nova.user.v1.UserService/GetUser",
+                        "grpc",
+                        1_034,
+                        0,
+                        4.0,
+                        9.0,
+                        12.0,
+                        14.0,
+                        5.4,
+                        "caller's record",
+                        histogram(4_000, 12_000),
+                        2,
+                        8.5,
+                        11.5),
+                new EdgeLatency(
+                        "content-service",
+                        "user-service",
+                        "nova.user.v1.UserService/GetUser",
+                        "grpc",
+                        3,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        7.0,
+                        "caller's record",
+                        null,
+                        0,
+                        null,
+                        null));
         saveLatency(edges);
-        ReportParts.saveFault(directory, "nova-it-earlier", new FaultOutcome("left over", "from an earlier run", false,
-                Map.of(), "must not appear"));
-        ReportParts.saveFault(directory, RUN, new FaultOutcome("redis paused", "requests succeed", true,
-                Map.of("requests", 40, "errors", 0), ""));
-        ReportParts.saveFault(directory, RUN, new FaultOutcome("consul restarted", "services register again", true,
-                Map.of("re-registered in s", 7.9), ""));
-        ReportParts.saveContracts(directory, new ReportParts.ContractRun(RUN, List.of(new ReportParts.ContractOutcome(
-                "timeline-sample", "content-service", "contracts/downstream-sample/target/nova-contracts/x.json", List.of(
-                        new ReportParts.InteractionOutcome("reads a post", "nova.content.v1.ContentService/GetPost", true, List.of()),
-                        new ReportParts.InteractionOutcome("a missing post <is> NOT_FOUND", "nova.content.v1.ContentService/GetPost",
-                                false, List.of("expected status NOT_FOUND, got OK")))))));
+        ReportParts.saveFault(
+                directory,
+                "nova-it-earlier",
+                new FaultOutcome("left over", "from an earlier run", false, Map.of(), "must not appear"));
+        ReportParts.saveFault(
+                directory,
+                RUN,
+                new FaultOutcome("redis paused", "requests succeed", true, Map.of("requests", 40, "errors", 0), ""));
+        ReportParts.saveFault(
+                directory,
+                RUN,
+                new FaultOutcome(
+                        "consul restarted", "services register again", true, Map.of("re-registered in s", 7.9), ""));
+        ReportParts.saveContracts(
+                directory,
+                new ReportParts.ContractRun(
+                        RUN,
+                        List.of(new ReportParts.ContractOutcome(
+                                "timeline-sample",
+                                "content-service",
+                                "contracts/downstream-sample/target/nova-contracts/x.json",
+                                List.of(
+                                        new ReportParts.InteractionOutcome(
+                                                "reads a post",
+                                                "nova.content.v1.ContentService/GetPost",
+                                                true,
+                                                List.of()),
+                                        new ReportParts.InteractionOutcome(
+                                                "a missing post <is> NOT_FOUND",
+                                                "nova.content.v1.ContentService/GetPost",
+                                                false,
+                                                List.of("expected status NOT_FOUND, got OK")))))));
 
         NovaReport.Report report = NovaReport.assemble(directory, root, RUN, "c957265e11cd");
 
-        JsonNode json = new ObjectMapper().readTree(directory.resolve("report.json").toFile());
+        JsonNode json =
+                new ObjectMapper().readTree(directory.resolve("report.json").toFile());
         assertThat(json.at("/verdict/decision").asText()).isEqualTo("GO");
         assertThat(json.at("/exitCriterion/met").asBoolean()).isTrue();
         assertThat(json.at("/budget/thresholdMillis").asDouble()).isEqualTo(50.0);
         assertThat(json.at("/edges/1/p99").asDouble()).isEqualTo(12.0);
         assertThat(json.at("/edges/2/p99").isNull()).isTrue();
-        assertThat(json.at("/edges/0/histogram/counts/2").asLong()).as("3 ms falls in the <= 5 ms bin").isEqualTo(1);
+        assertThat(json.at("/edges/0/histogram/counts/2").asLong())
+                .as("3 ms falls in the <= 5 ms bin")
+                .isEqualTo(1);
         assertThat(json.at("/load/ratePerSecond").asDouble()).isEqualTo(8.0);
         assertThat(json.at("/faults").size()).isEqualTo(2);
         assertThat(report.faults()).extracting(FaultOutcome::name).containsExactly("redis paused", "consul restarted");
         assertThat(json.at("/contracts/0/consumer").asText()).isEqualTo("timeline-sample");
-        assertThat(json.at("/contracts/0/interactions/1/problems/0").asText()).isEqualTo("expected status NOT_FOUND, got OK");
+        assertThat(json.at("/contracts/0/interactions/1/problems/0").asText())
+                .isEqualTo("expected status NOT_FOUND, got OK");
 
         String page = Files.readString(directory.resolve("index.html"));
-        assertThat(page).contains("<span id=\"verdict\" class=\"go\">GO</span>")
-                .contains("GET /api/v1/users/&lt;id&gt;").doesNotContain("users/<id>")
-                .contains("c957265e11cd").contains("&ndash;")
-                .contains("consul restarted").contains("re-registered in s: 7.9").doesNotContain("left over")
-                .contains("timeline-sample &rarr; content-service").contains("a missing post &lt;is&gt; NOT_FOUND")
-                .contains("expected status NOT_FOUND, got OK").contains(">broken<")
+        assertThat(page)
+                .contains("<span id=\"verdict\" class=\"go\">GO</span>")
+                .contains("GET /api/v1/users/&lt;id&gt;")
+                .doesNotContain("users/<id>")
+                .contains("c957265e11cd")
+                .contains("&ndash;")
+                .contains("consul restarted")
+                .contains("re-registered in s: 7.9")
+                .doesNotContain("left over")
+                .contains("timeline-sample &rarr; content-service")
+                .contains("a missing post &lt;is&gt; NOT_FOUND")
+                .contains("expected status NOT_FOUND, got OK")
+                .contains(">broken<")
                 .doesNotContain("http://", "https://", "<script");
-        assertThat(page.split("<svg class=\"histogram\"", -1)).as("one chart per edge with a histogram").hasSize(3);
+        assertThat(page.split("<svg class=\"histogram\"", -1))
+                .as("one chart per edge with a histogram")
+                .hasSize(3);
     }
 
     @Test
     void aSlowEdgeOrAFailedFaultOrAnythingNotMeasuredIsNoGo() throws Exception {
-        List<EdgeLatency> slow = List.of(new EdgeLatency("api-gateway", "user-service", "GetUser", "grpc", 1_000, 0, 40.0, 60.0,
-                70.0, 90.0, 45.0, "caller's record", null, 0, 55.0, 65.0));
+        List<EdgeLatency> slow = List.of(new EdgeLatency(
+                "api-gateway",
+                "user-service",
+                "GetUser",
+                "grpc",
+                1_000,
+                0,
+                40.0,
+                60.0,
+                70.0,
+                90.0,
+                45.0,
+                "caller's record",
+                null,
+                0,
+                55.0,
+                65.0));
         saveLatency(slow);
 
         NovaReport.Report noFaults = NovaReport.assemble(directory, root, RUN, "c0ffee");
 
         assertThat(noFaults.verdict().go()).isFalse();
-        assertThat(noFaults.verdict().checks()).extracting(Verdict.Check::name, Verdict.Check::met).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("Plan exit criterion", true),
-                org.assertj.core.groups.Tuple.tuple("Latency budget", false),
-                org.assertj.core.groups.Tuple.tuple("Faults", false));
+        assertThat(noFaults.verdict().checks())
+                .extracting(Verdict.Check::name, Verdict.Check::met)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("Plan exit criterion", true),
+                        org.assertj.core.groups.Tuple.tuple("Latency budget", false),
+                        org.assertj.core.groups.Tuple.tuple("Faults", false));
         assertThat(noFaults.verdict().checks().get(2).failures()).containsExactly("no fault test ran in this run");
 
         NovaReport.Report nothing = NovaReport.assemble(directory, root, "nova-it-other", "c0ffee");
@@ -106,7 +203,9 @@ class NovaReportTest {
 
         List<ModuleTimings.ModuleTiming> modules = ModuleTimings.read(root);
 
-        assertThat(modules).extracting(ModuleTimings.ModuleTiming::module).containsExactly("contracts", "nova-shared/rpc");
+        assertThat(modules)
+                .extracting(ModuleTimings.ModuleTiming::module)
+                .containsExactly("contracts", "nova-shared/rpc");
         ModuleTimings.ModuleTiming rpc = modules.get(1);
         assertThat(rpc.unitTests()).isEqualTo(5);
         assertThat(rpc.unitSeconds()).isEqualTo(1.8);
@@ -117,9 +216,26 @@ class NovaReportTest {
     }
 
     private void saveLatency(List<EdgeLatency> edges) {
-        ReportParts.saveLatency(directory, new ReportParts.LatencyRun(RUN, "2026-11-26T15:00:00Z", "c957265e11cd", List.of(),
-                new ReportParts.Load(8, 10, List.of(9.0, 4.2), List.of(800.0, 40.0), true, 0.12, 20, 200, List.of("GET /api/v1/users/<id>")), edges,
-                ExitCriterion.judge(edges, Duration.ofMillis(500)), ExitCriterion.budget(edges, Duration.ofMillis(50), true)));
+        ReportParts.saveLatency(
+                directory,
+                new ReportParts.LatencyRun(
+                        RUN,
+                        "2026-11-26T15:00:00Z",
+                        "c957265e11cd",
+                        List.of(),
+                        new ReportParts.Load(
+                                8,
+                                10,
+                                List.of(9.0, 4.2),
+                                List.of(800.0, 40.0),
+                                true,
+                                0.12,
+                                20,
+                                200,
+                                List.of("GET /api/v1/users/<id>")),
+                        edges,
+                        ExitCriterion.judge(edges, Duration.ofMillis(500)),
+                        ExitCriterion.budget(edges, Duration.ofMillis(50), true)));
     }
 
     /** A histogram of the given latencies in microseconds. */

@@ -18,16 +18,13 @@ final class AuthRoutes implements HttpService {
     private final Json json;
 
     /** {@code POST /register}. */
-    record RegisterBody(String email, String password, String username, String displayName) {
-    }
+    record RegisterBody(String email, String password, String username, String displayName) {}
 
     /** {@code POST /login}; {@code totp} only for accounts with two-factor authentication. */
-    record LoginBody(String email, String password, String totp) {
-    }
+    record LoginBody(String email, String password, String totp) {}
 
     /** {@code POST /refresh} and {@code POST /logout}. */
-    record RefreshBody(String refreshToken) {
-    }
+    record RefreshBody(String refreshToken) {}
 
     AuthRoutes(Backends backends, Authentication authentication, Json json) {
         this.backends = backends;
@@ -45,12 +42,14 @@ final class AuthRoutes implements HttpService {
 
     private void register(ServerRequest request, ServerResponse response) {
         RegisterBody body = json.read(request, RegisterBody.class);
-        String userId = backends.auth().register(RegisterRequest.newBuilder()
-                .setEmail(Json.orEmpty(body.email()))
-                .setPassword(Json.orEmpty(body.password()))
-                .setUsername(Json.orEmpty(body.username()))
-                .setDisplayName(Json.orEmpty(body.displayName()))
-                .build()).getUserId();
+        String userId = backends.auth()
+                .register(RegisterRequest.newBuilder()
+                        .setEmail(Json.orEmpty(body.email()))
+                        .setPassword(Json.orEmpty(body.password()))
+                        .setUsername(Json.orEmpty(body.username()))
+                        .setDisplayName(Json.orEmpty(body.displayName()))
+                        .build())
+                .getUserId();
         json.send(response, Status.CREATED_201, new Views.Registered(userId));
     }
 
@@ -67,13 +66,21 @@ final class AuthRoutes implements HttpService {
 
     private void refresh(ServerRequest request, ServerResponse response) {
         RefreshBody body = json.read(request, RefreshBody.class);
-        json.send(response, Views.Tokens.of(backends.auth().refresh(RefreshRequest.newBuilder()
-                .setRefreshToken(Json.orEmpty(body.refreshToken())).build()).getTokens()));
+        json.send(
+                response,
+                Views.Tokens.of(backends.auth()
+                        .refresh(RefreshRequest.newBuilder()
+                                .setRefreshToken(Json.orEmpty(body.refreshToken()))
+                                .build())
+                        .getTokens()));
     }
 
     private void logout(ServerRequest request, ServerResponse response, Caller caller) {
         RefreshBody body = json.read(request, RefreshBody.class);
-        backends.auth().logout(LogoutRequest.newBuilder().setRefreshToken(Json.orEmpty(body.refreshToken())).build());
+        backends.auth()
+                .logout(LogoutRequest.newBuilder()
+                        .setRefreshToken(Json.orEmpty(body.refreshToken()))
+                        .build());
         response.status(Status.NO_CONTENT_204).send();
     }
 }

@@ -39,7 +39,8 @@ final class Authentication {
     /** {@code handler}, refused with 401 unless the request carries a valid access token. */
     Handler required(AuthenticatedHandler handler) {
         return (request, response) -> {
-            String authorization = request.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+            String authorization =
+                    request.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
             Caller caller = verify(authorization);
             Context.current()
                     .withValue(CallContext.AUTHORIZATION, authorization)
@@ -59,11 +60,15 @@ final class Authentication {
                 || authorization.substring(BEARER.length()).isBlank()) {
             throw refused("TOKEN_INVALID", "the Authorization header must be 'Bearer <accessToken>'");
         }
-        VerifiedToken token = auth.verify(authorization.substring(BEARER.length()).trim());
+        VerifiedToken token =
+                auth.verify(authorization.substring(BEARER.length()).trim());
         return new Caller(token.userId(), token.sessionId());
     }
 
     private static NovaException refused(String reason, String message) {
-        return NovaException.builder(ErrorCode.UNAUTHENTICATED, message).reason(reason).domain(DOMAIN).build();
+        return NovaException.builder(ErrorCode.UNAUTHENTICATED, message)
+                .reason(reason)
+                .domain(DOMAIN)
+                .build();
     }
 }

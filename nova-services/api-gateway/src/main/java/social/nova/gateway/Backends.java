@@ -31,11 +31,16 @@ final class Backends {
 
     Backends(NovaClients clients, ForwardedFor forwarding) {
         ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor(forwarding);
-        this.auth = AuthServiceGrpc.newBlockingStub(clients.channel(AUTH_SERVICE)).withInterceptors(forwardedFor);
-        this.users = UserServiceGrpc.newBlockingStub(clients.channel(USER_SERVICE)).withInterceptors(forwardedFor);
-        this.content = ContentServiceGrpc.newBlockingStub(clients.channel(CONTENT_SERVICE)).withInterceptors(forwardedFor);
-        this.feed = FeedServiceGrpc.newBlockingStub(clients.channel(FEED_SERVICE)).withInterceptors(forwardedFor);
-        this.search = SearchServiceGrpc.newBlockingStub(clients.channel(SEARCH_SERVICE)).withInterceptors(forwardedFor);
+        this.auth =
+                AuthServiceGrpc.newBlockingStub(clients.channel(AUTH_SERVICE)).withInterceptors(forwardedFor);
+        this.users =
+                UserServiceGrpc.newBlockingStub(clients.channel(USER_SERVICE)).withInterceptors(forwardedFor);
+        this.content = ContentServiceGrpc.newBlockingStub(clients.channel(CONTENT_SERVICE))
+                .withInterceptors(forwardedFor);
+        this.feed =
+                FeedServiceGrpc.newBlockingStub(clients.channel(FEED_SERVICE)).withInterceptors(forwardedFor);
+        this.search = SearchServiceGrpc.newBlockingStub(clients.channel(SEARCH_SERVICE))
+                .withInterceptors(forwardedFor);
     }
 
     AuthServiceGrpc.AuthServiceBlockingStub auth() {

@@ -58,9 +58,10 @@ final class ClientAddresses {
      */
     static ClientInterceptor forwardingInterceptor(ForwardedFor forwardedFor) {
         if (!forwardedFor.canSign()) {
-            throw new IllegalStateException("api-gateway cannot start: forwarding.secret (environment FORWARDING_SECRET) "
-                    + "is not set; the gateway signs the client addresses it forwards to services with it, and services "
-                    + "must hold the same secret");
+            throw new IllegalStateException(
+                    "api-gateway cannot start: forwarding.secret (environment FORWARDING_SECRET) "
+                            + "is not set; the gateway signs the client addresses it forwards to services with it, and services "
+                            + "must hold the same secret");
         }
         return forwardedFor.signing(CLIENT_ADDRESS::get);
     }

@@ -82,7 +82,8 @@ final class EdgeFilter implements Filter, AutoCloseable {
     /** {@code nova_gateway_requests_seconds{method,route,status}}: route is the matched pattern, never the raw path. */
     private void record(RoutingRequest request, RoutingResponse response, long nanos) {
         String method = KNOWN_METHODS.contains(request.prologue().method().text())
-                ? request.prologue().method().text() : "other";
+                ? request.prologue().method().text()
+                : "other";
         String route = request.matchingPattern().orElse(UNMATCHED);
         String status = String.valueOf(response.status().code());
         RequestsKey key = new RequestsKey(method, route, status);
@@ -96,14 +97,16 @@ final class EdgeFilter implements Filter, AutoCloseable {
                     .tag("route", route)
                     .tag("status", status)
                     .register(meters));
-            requestTimers.putIfAbsent(key, timer);
+            Timer raced = requestTimers.putIfAbsent(key, timer);
+            if (raced != null) {
+                timer = raced;
+            }
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** One series of {@value #REQUESTS_METRIC}: routes are patterns and statuses codes, so the keys are few. */
-    private record RequestsKey(String method, String route, String status) {
-    }
+    private record RequestsKey(String method, String route, String status) {}
 
     @Override
     public void close() {

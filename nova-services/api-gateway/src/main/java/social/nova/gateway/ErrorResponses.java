@@ -84,13 +84,19 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
 
     private static NovaException toNova(ServerRequest request, Throwable failure) {
         return switch (failure) {
-            case HttpException http when http.status().code() == Status.NOT_FOUND_404.code() ->
-                    NovaException.builder(ErrorCode.NOT_FOUND, "no route for " + describe(request)).build();
+            case HttpException http
+            when http.status().code() == Status.NOT_FOUND_404.code() ->
+                NovaException.builder(ErrorCode.NOT_FOUND, "no route for " + describe(request))
+                        .build();
             case HttpException http -> fromHttpStatus(http);
             case DiscoveryException discovery ->
-                    NovaException.builder(ErrorCode.UNAVAILABLE, "service discovery does not answer").cause(discovery).build();
+                NovaException.builder(ErrorCode.UNAVAILABLE, "service discovery does not answer")
+                        .cause(discovery)
+                        .build();
             case UncheckedIOException io ->
-                    NovaException.builder(ErrorCode.INVALID_ARGUMENT, "the request body could not be read").cause(io).build();
+                NovaException.builder(ErrorCode.INVALID_ARGUMENT, "the request body could not be read")
+                        .cause(io)
+                        .build();
             default -> NovaException.from(failure);
         };
     }
@@ -98,12 +104,15 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
     /** Helidon's own refusals (bad request line, header too large...) in Nova's shape. */
     private static NovaException fromHttpStatus(HttpException http) {
         int status = http.status().code();
-        ErrorCode code = status == 401 ? ErrorCode.UNAUTHENTICATED
-                : status == 403 ? ErrorCode.PERMISSION_DENIED
-                : status == 503 ? ErrorCode.UNAVAILABLE
-                : status >= 400 && status < 500 ? ErrorCode.INVALID_ARGUMENT
-                : ErrorCode.INTERNAL;
-        String message = code == ErrorCode.INTERNAL ? "internal error" : http.status().reasonPhrase();
+        ErrorCode code = status == 401
+                ? ErrorCode.UNAUTHENTICATED
+                : status == 403
+                        ? ErrorCode.PERMISSION_DENIED
+                        : status == 503
+                                ? ErrorCode.UNAVAILABLE
+                                : status >= 400 && status < 500 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL;
+        String message =
+                code == ErrorCode.INTERNAL ? "internal error" : http.status().reasonPhrase();
         return NovaException.builder(code, message).cause(http).build();
     }
 
@@ -118,8 +127,8 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
         error.reason().ifPresent(copy::reason);
         error.domain().ifPresent(copy::domain);
         error.metadata().forEach(copy::metadata);
-        copy.retryAfter(error.retryAfter().orElse(
-                error.code() == ErrorCode.UNAVAILABLE ? retryAfterUnavailable : null));
+        copy.retryAfter(
+                error.retryAfter().orElse(error.code() == ErrorCode.UNAVAILABLE ? retryAfterUnavailable : null));
         copy.requestId(error.requestId().orElse(requestId));
         return copy.build();
     }
@@ -154,23 +163,38 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
      * address); the request metrics, the client metrics of nova-rpc and {@code /health} count them.
      */
     private static void log(ServerRequest request, NovaException error, Throwable failure) {
-        String detail = failure instanceof NovaException nova ? nova.getMessage()
-                : failure instanceof io.grpc.StatusRuntimeException grpc ? String.valueOf(grpc.getStatus())
-                : String.valueOf(failure);
+        String detail = failure instanceof NovaException nova
+                ? nova.getMessage()
+                : failure instanceof io.grpc.StatusRuntimeException grpc
+                        ? String.valueOf(grpc.getStatus())
+                        : String.valueOf(failure);
         if (error.code() == ErrorCode.INTERNAL) {
-            LOG.log(System.Logger.Level.ERROR, "request " + error.requestId().orElse("?") + " " + describe(request)
-                    + " failed: " + detail, failure);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "request " + error.requestId().orElse("?") + " " + describe(request) + " failed: " + detail,
+                    failure);
         } else if (PUBLIC_MESSAGES.containsKey(error.code())) {
-            LOG.log(System.Logger.Level.INFO, "request {0} {1}: {2} ({3})",
-                    error.requestId().orElse("?"), describe(request), error.code(), detail);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "request {0} {1}: {2} ({3})",
+                    error.requestId().orElse("?"),
+                    describe(request),
+                    error.code(),
+                    detail);
         } else if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "request {0} {1}: {2} {3}",
-                    error.requestId().orElse("?"), describe(request), error.code(), error.getMessage());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "request {0} {1}: {2} {3}",
+                    error.requestId().orElse("?"),
+                    describe(request),
+                    error.code(),
+                    error.getMessage());
         }
     }
 
     /** Method and full path (error handlers see the path relative to the service that matched). */
     private static String describe(ServerRequest request) {
-        return request.prologue().method().text() + " " + request.prologue().uriPath().path();
+        return request.prologue().method().text() + " "
+                + request.prologue().uriPath().path();
     }
 }

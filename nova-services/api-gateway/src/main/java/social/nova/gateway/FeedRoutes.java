@@ -33,6 +33,7 @@ final class FeedRoutes implements HttpService {
     static final String KEY = "key";
     /** feed-service's reason for an experiment that is a draft or has ended. */
     static final String EXPERIMENT_NOT_RUNNING = "EXPERIMENT_NOT_RUNNING";
+
     private static final Pattern EXPERIMENT_KEY = Pattern.compile("[a-z0-9-]{1,64}");
 
     private final Backends backends;
@@ -53,33 +54,48 @@ final class FeedRoutes implements HttpService {
     }
 
     private void feed(ServerRequest request, ServerResponse response, Caller caller) {
-        GetFeedResponse feed = backends.feed().getFeed(GetFeedRequest.newBuilder().setPage(page(request)).build());
-        json.send(response, Views.Page.of(feed.getItemsList().stream().map(item -> Views.PostView.of(item.getPost()))
-                .toList(), feed.getPage().getNextCursor()));
+        GetFeedResponse feed = backends.feed()
+                .getFeed(GetFeedRequest.newBuilder().setPage(page(request)).build());
+        json.send(
+                response,
+                Views.Page.of(
+                        feed.getItemsList().stream()
+                                .map(item -> Views.PostView.of(item.getPost()))
+                                .toList(),
+                        feed.getPage().getNextCursor()));
     }
 
     private void trending(ServerRequest request, ServerResponse response, Caller caller) {
-        GetTrendingResponse trending = backends.feed().getTrending(GetTrendingRequest.newBuilder()
-                .setWindow(window(request)).setPage(page(request)).build());
+        GetTrendingResponse trending = backends.feed()
+                .getTrending(GetTrendingRequest.newBuilder()
+                        .setWindow(window(request))
+                        .setPage(page(request))
+                        .build());
         json.send(response, Views.Trending.of(trending));
     }
 
     private void assignment(ServerRequest request, ServerResponse response, Caller caller) {
         String key = request.path().pathParameters().get(KEY);
         if (!EXPERIMENT_KEY.matcher(key).matches()) {
-            throw NovaException.invalidArgument("path parameter 'key' must be 1..64 characters of a-z, 0-9 and '-'",
+            throw NovaException.invalidArgument(
+                    "path parameter 'key' must be 1..64 characters of a-z, 0-9 and '-'",
                     FieldViolation.of(KEY, "must be 1..64 characters of a-z, 0-9 and '-'"));
         }
         ExperimentAssignment assignment;
         try {
-            assignment = backends.feed().getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
-                    .setExperimentKey(key).build()).getAssignment();
+            assignment = backends.feed()
+                    .getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
+                            .setExperimentKey(key)
+                            .build())
+                    .getAssignment();
         } catch (StatusRuntimeException e) {
             NovaException error = NovaException.from(e);
             if (error.reason().filter(EXPERIMENT_NOT_RUNNING::equals).isPresent()) {
                 // The route's promise: 404 unless the experiment is running (a draft or an ended one is not).
                 throw NovaException.builder(ErrorCode.NOT_FOUND, "experiment '" + key + "' is not running")
-                        .reason(EXPERIMENT_NOT_RUNNING).domain(error.domain().orElse(null)).build();
+                        .reason(EXPERIMENT_NOT_RUNNING)
+                        .domain(error.domain().orElse(null))
+                        .build();
             }
             throw error;
         }
@@ -96,8 +112,10 @@ final class FeedRoutes implements HttpService {
             case "HOUR" -> TimeWindow.TIME_WINDOW_HOUR;
             case "DAY" -> TimeWindow.TIME_WINDOW_DAY;
             case "WEEK" -> TimeWindow.TIME_WINDOW_WEEK;
-            default -> throw NovaException.invalidArgument("query parameter 'window' must be HOUR, DAY or WEEK",
-                    FieldViolation.of("window", "must be HOUR, DAY or WEEK"));
+            default ->
+                throw NovaException.invalidArgument(
+                        "query parameter 'window' must be HOUR, DAY or WEEK",
+                        FieldViolation.of("window", "must be HOUR, DAY or WEEK"));
         };
     }
 }

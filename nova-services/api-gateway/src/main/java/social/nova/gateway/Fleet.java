@@ -52,6 +52,7 @@ final class Fleet implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Fleet.class.getName());
     /** Consul lists itself as a service; it is not part of Nova's fleet. */
     private static final String CONSUL_SERVICE = "consul";
+
     private static final String PASSING = "passing";
     private static final String WARNING = "warning";
 
@@ -66,15 +67,18 @@ final class Fleet implements AutoCloseable {
     private volatile Instant lastAttempt = Instant.MIN;
 
     /** One look at Consul: the services sorted by name, and when it was taken. */
-    private record View(List<DiscoveredService> services, Instant takenAt) {
-    }
+    private record View(List<DiscoveredService> services, Instant takenAt) {}
 
     /** A look at Consul under way: requests wait for it until {@code waitUntil}. */
-    private record Look(CompletableFuture<View> answer, Instant waitUntil) {
-    }
+    private record Look(CompletableFuture<View> answer, Instant waitUntil) {}
 
-    Fleet(ConsulSettings consul, NovaClients clients, List<String> downstream, Duration cacheFor, Duration maxWait,
-          Clock clock) {
+    Fleet(
+            ConsulSettings consul,
+            NovaClients clients,
+            List<String> downstream,
+            Duration cacheFor,
+            Duration maxWait,
+            Clock clock) {
         this.consul = ConsulClients.create(consul);
         this.clients = clients;
         this.downstream = List.copyOf(downstream);
@@ -90,8 +94,8 @@ final class Fleet implements AutoCloseable {
      *                       unknown {@code serviceName}
      */
     ListServicesResponse services(String serviceName) {
-        View current = view().orElseThrow(() -> NovaException.unavailable(
-                "the gateway has no view of the fleet yet: Consul does not answer"));
+        View current = view().orElseThrow(() ->
+                NovaException.unavailable("the gateway has no view of the fleet yet: Consul does not answer"));
         List<DiscoveredService> services = current.services().stream()
                 .filter(service -> serviceName.isEmpty() || service.getName().equals(serviceName))
                 .toList();
@@ -112,28 +116,35 @@ final class Fleet implements AutoCloseable {
     GetHealthResponse health(List<String> names) {
         Optional<View> current = view();
         List<String> asked = names.isEmpty() ? downstream : names;
-        List<String> unknown = asked.stream().filter(name -> !isKnown(name, current)).toList();
+        List<String> unknown =
+                asked.stream().filter(name -> !isKnown(name, current)).toList();
         if (!unknown.isEmpty()) {
-            throw NovaException.invalidArgument(FieldViolation.of("service_names",
-                    "names no known service: " + String.join(", ", unknown)));
+            throw NovaException.invalidArgument(
+                    FieldViolation.of("service_names", "names no known service: " + String.join(", ", unknown)));
         }
         GetHealthResponse.Builder health = GetHealthResponse.newBuilder();
         for (String name : asked.stream().sorted().distinct().toList()) {
             health.addServices(serviceHealth(name, current));
         }
-        boolean authDown = health.getServicesList().stream().anyMatch(service ->
-                service.getServiceName().equals(Backends.AUTH_SERVICE)
+        boolean authDown = health.getServicesList().stream()
+                .anyMatch(service -> service.getServiceName().equals(Backends.AUTH_SERVICE)
                         && service.getStatus() == ServingStatus.SERVING_STATUS_NOT_SERVING);
         boolean allServing = health.getServicesList().stream()
                 .allMatch(service -> service.getStatus() == ServingStatus.SERVING_STATUS_SERVING);
-        return health.setStatus(current.isEmpty() || authDown ? ServingStatus.SERVING_STATUS_NOT_SERVING
-                : allServing ? ServingStatus.SERVING_STATUS_SERVING
-                : ServingStatus.SERVING_STATUS_DEGRADED).build();
+        return health.setStatus(
+                        current.isEmpty() || authDown
+                                ? ServingStatus.SERVING_STATUS_NOT_SERVING
+                                : allServing
+                                        ? ServingStatus.SERVING_STATUS_SERVING
+                                        : ServingStatus.SERVING_STATUS_DEGRADED)
+                .build();
     }
 
     private boolean isKnown(String name, Optional<View> current) {
-        return downstream.contains(name) || current.map(v -> v.services().stream()
-                .anyMatch(service -> service.getName().equals(name))).orElse(false);
+        return downstream.contains(name)
+                || current.map(v -> v.services().stream()
+                                .anyMatch(service -> service.getName().equals(name)))
+                        .orElse(false);
     }
 
     @Override
@@ -143,10 +154,13 @@ final class Fleet implements AutoCloseable {
 
     private social.nova.contracts.gateway.v1.ServiceHealth serviceHealth(String name, Optional<View> current) {
         List<ServiceInstance> instances = current.flatMap(v -> v.services().stream()
-                        .filter(service -> service.getName().equals(name)).findFirst())
+                        .filter(service -> service.getName().equals(name))
+                        .findFirst())
                 .map(DiscoveredService::getInstancesList)
                 .orElse(List.of());
-        long healthy = instances.stream().filter(i -> i.getStatus() == ServingStatus.SERVING_STATUS_SERVING).count();
+        long healthy = instances.stream()
+                .filter(i -> i.getStatus() == ServingStatus.SERVING_STATUS_SERVING)
+                .count();
         CircuitState circuit = circuitState(clients.circuitBreaker(name).getState());
         Builder entry = social.nova.contracts.gateway.v1.ServiceHealth.newBuilder()
                 .setServiceName(name)
@@ -156,23 +170,28 @@ final class Fleet implements AutoCloseable {
         current.ifPresent(v -> entry.setCheckedAt(Protos.timestamp(v.takenAt())));
         if (current.isEmpty()) {
             return entry.setStatus(ServingStatus.SERVING_STATUS_NOT_SERVING)
-                    .setDetail("no view of Consul yet").build();
+                    .setDetail("no view of Consul yet")
+                    .build();
         }
         if (healthy == 0) {
             return entry.setStatus(ServingStatus.SERVING_STATUS_NOT_SERVING)
-                    .setDetail(instances.isEmpty() ? "no instance registered" : "no instance passes its checks").build();
+                    .setDetail(instances.isEmpty() ? "no instance registered" : "no instance passes its checks")
+                    .build();
         }
         if (circuit == CircuitState.CIRCUIT_STATE_OPEN) {
             return entry.setStatus(ServingStatus.SERVING_STATUS_NOT_SERVING)
-                    .setDetail("circuit breaker open: recent calls failed").build();
+                    .setDetail("circuit breaker open: recent calls failed")
+                    .build();
         }
         if (healthy < instances.size()) {
             return entry.setStatus(ServingStatus.SERVING_STATUS_DEGRADED)
-                    .setDetail(healthy + " of " + instances.size() + " instances pass their checks").build();
+                    .setDetail(healthy + " of " + instances.size() + " instances pass their checks")
+                    .build();
         }
         if (circuit == CircuitState.CIRCUIT_STATE_HALF_OPEN) {
             return entry.setStatus(ServingStatus.SERVING_STATUS_DEGRADED)
-                    .setDetail("circuit breaker half-open: trying the service again").build();
+                    .setDetail("circuit breaker half-open: trying the service again")
+                    .build();
         }
         return entry.setStatus(ServingStatus.SERVING_STATUS_SERVING).build();
     }
@@ -210,7 +229,10 @@ final class Fleet implements AutoCloseable {
                 mine.answer().complete(fresh);
             } catch (RuntimeException e) {
                 View kept = view;
-                LOG.log(System.Logger.Level.WARNING, "Consul does not answer ({0}); {1}", e.getMessage(),
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Consul does not answer ({0}); {1}",
+                        e.getMessage(),
                         kept == null ? "no view of the fleet yet" : "keeping the view of " + kept.takenAt());
                 mine.answer().completeExceptionally(e);
             } finally {
@@ -235,7 +257,8 @@ final class Fleet implements AutoCloseable {
     }
 
     private List<DiscoveredService> lookAtConsul() {
-        Map<String, List<String>> names = new TreeMap<>(consul.catalogClient().getServices().getResponse());
+        Map<String, List<String>> names =
+                new TreeMap<>(consul.catalogClient().getServices().getResponse());
         names.remove(CONSUL_SERVICE);
         return names.keySet().stream()
                 .map(name -> DiscoveredService.newBuilder()
@@ -252,7 +275,8 @@ final class Fleet implements AutoCloseable {
         var service = entry.getService();
         // Consul's rule: a service registered without its own address is reached at its node's.
         String address = service.getAddress() == null || service.getAddress().isBlank()
-                ? entry.getNode().getAddress() : service.getAddress();
+                ? entry.getNode().getAddress()
+                : service.getAddress();
         Map<String, String> meta = service.getMeta() == null ? Map.of() : service.getMeta();
         return ServiceInstance.newBuilder()
                 .setId(service.getId())

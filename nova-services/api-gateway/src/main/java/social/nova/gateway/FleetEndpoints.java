@@ -22,8 +22,7 @@ import static social.nova.kit.Protos.reply;
 final class FleetEndpoints {
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9-]{1,63}");
 
-    private FleetEndpoints() {
-    }
+    private FleetEndpoints() {}
 
     /** {@code nova.gateway.v1.DiscoveryService}: needs an access token (it reveals addresses). */
     static final class Discovery extends DiscoveryServiceGrpc.DiscoveryServiceImplBase {
@@ -38,8 +37,8 @@ final class FleetEndpoints {
             Callers.require();
             String name = request.getServiceName();
             if (!name.isEmpty() && !SERVICE_NAME.matcher(name).matches()) {
-                throw NovaException.invalidArgument(FieldViolation.of("service_name",
-                        "must be 1..63 characters of a-z, 0-9 and '-'"));
+                throw NovaException.invalidArgument(
+                        FieldViolation.of("service_name", "must be 1..63 characters of a-z, 0-9 and '-'"));
             }
             reply(response, fleet.services(name));
         }

@@ -29,21 +29,22 @@ final class FleetRoutes implements HttpService {
     private final Authentication authentication;
     private final Json json;
 
-    record InstanceView(String id, String address, int port, String status, String version) {
-    }
+    record InstanceView(String id, String address, int port, String status, String version) {}
 
-    record ServiceView(String name, List<InstanceView> instances) {
-    }
+    record ServiceView(String name, List<InstanceView> instances) {}
 
-    record ServicesView(List<ServiceView> services, String refreshedAt) {
-    }
+    record ServicesView(List<ServiceView> services, String refreshedAt) {}
 
-    record ServiceHealthView(String name, String status, int healthyInstances, int totalInstances,
-                             String circuitBreaker, String detail, String checkedAt) {
-    }
+    record ServiceHealthView(
+            String name,
+            String status,
+            int healthyInstances,
+            int totalInstances,
+            String circuitBreaker,
+            String detail,
+            String checkedAt) {}
 
-    record HealthView(String status, List<ServiceHealthView> services) {
-    }
+    record HealthView(String status, List<ServiceHealthView> services) {}
 
     FleetRoutes(Fleet fleet, Authentication authentication, Json json) {
         this.fleet = fleet;
@@ -53,36 +54,57 @@ final class FleetRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/v1/services", authentication.required(this::services))
-                .get("/health", this::health);
+        rules.get("/api/v1/services", authentication.required(this::services)).get("/health", this::health);
     }
 
     private void services(ServerRequest request, ServerResponse response, Caller caller) {
         ListServicesResponse services = fleet.services("");
-        json.send(response, new ServicesView(services.getServicesList().stream().map(FleetRoutes::service).toList(),
-                Views.time(services.hasRefreshedAt(), services.getRefreshedAt())));
+        json.send(
+                response,
+                new ServicesView(
+                        services.getServicesList().stream()
+                                .map(FleetRoutes::service)
+                                .toList(),
+                        Views.time(services.hasRefreshedAt(), services.getRefreshedAt())));
     }
 
     private void health(ServerRequest request, ServerResponse response) {
         GetHealthResponse health = fleet.health(List.of());
         Status status = health.getStatus() == ServingStatus.SERVING_STATUS_NOT_SERVING
-                ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200;
-        json.send(response, status, new HealthView(name(health.getStatus()),
-                health.getServicesList().stream().map(FleetRoutes::serviceHealth).toList()));
+                ? Status.SERVICE_UNAVAILABLE_503
+                : Status.OK_200;
+        json.send(
+                response,
+                status,
+                new HealthView(
+                        name(health.getStatus()),
+                        health.getServicesList().stream()
+                                .map(FleetRoutes::serviceHealth)
+                                .toList()));
     }
 
     private static ServiceView service(DiscoveredService service) {
-        return new ServiceView(service.getName(), service.getInstancesList().stream().map(FleetRoutes::instance).toList());
+        return new ServiceView(
+                service.getName(),
+                service.getInstancesList().stream().map(FleetRoutes::instance).toList());
     }
 
     private static InstanceView instance(ServiceInstance instance) {
-        return new InstanceView(instance.getId(), instance.getAddress(), instance.getPort(), name(instance.getStatus()),
+        return new InstanceView(
+                instance.getId(),
+                instance.getAddress(),
+                instance.getPort(),
+                name(instance.getStatus()),
                 instance.getVersion());
     }
 
     private static ServiceHealthView serviceHealth(ServiceHealth health) {
-        return new ServiceHealthView(health.getServiceName(), name(health.getStatus()), health.getHealthyInstances(),
-                health.getTotalInstances(), health.getCircuitState().name().substring(CIRCUIT_STATE_PREFIX.length()),
+        return new ServiceHealthView(
+                health.getServiceName(),
+                name(health.getStatus()),
+                health.getHealthyInstances(),
+                health.getTotalInstances(),
+                health.getCircuitState().name().substring(CIRCUIT_STATE_PREFIX.length()),
                 health.getDetail().isEmpty() ? null : health.getDetail(),
                 Views.time(health.hasCheckedAt(), health.getCheckedAt()));
     }

@@ -29,14 +29,15 @@ import social.nova.redis.RateLimiterSettings;
  * @param retryAfterUnavailable {@code Retry-After} sent with a 503 whose service suggested none
  *                            ({@code retry-after-unavailable}, PT5S)
  */
-public record GatewaySettings(int maxBodyBytes,
-                              Duration requestTimeout,
-                              RateLimiterSettings clientRateLimit,
-                              boolean trustForwardedFor,
-                              List<String> downstreamServices,
-                              Duration fleetCacheFor,
-                              Duration fleetMaxWait,
-                              Duration retryAfterUnavailable) {
+public record GatewaySettings(
+        int maxBodyBytes,
+        Duration requestTimeout,
+        RateLimiterSettings clientRateLimit,
+        boolean trustForwardedFor,
+        List<String> downstreamServices,
+        Duration fleetCacheFor,
+        Duration fleetMaxWait,
+        Duration retryAfterUnavailable) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -83,7 +84,8 @@ public record GatewaySettings(int maxBodyBytes,
                 node.get("name").asString().orElse(DEFAULT_RATE_LIMIT_NAME),
                 node.get("limit").asInt().orElse(DEFAULT_RATE_LIMIT),
                 node.get("window").as(Duration.class).orElse(DEFAULT_RATE_LIMIT_WINDOW));
-        return node.get("on-redis-failure").asString()
+        return node.get("on-redis-failure")
+                .asString()
                 .map(mode -> settings.withOnRedisFailure(failureMode(mode)))
                 .orElse(settings);
     }
@@ -92,8 +94,9 @@ public record GatewaySettings(int maxBodyBytes,
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "allow" -> RateLimiterSettings.FailureMode.ALLOW;
             case "deny" -> RateLimiterSettings.FailureMode.DENY;
-            default -> throw new IllegalArgumentException(
-                    "gateway.rate-limit.on-redis-failure must be allow or deny, was '" + text + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "gateway.rate-limit.on-redis-failure must be allow or deny, was '" + text + "'");
         };
     }
 

@@ -86,19 +86,21 @@ final class Json {
             return mapper.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             String field = path(e);
-            throw NovaException.invalidArgument("unknown field '" + field + "'; expected "
-                            + known(e.getKnownPropertyIds()),
+            throw NovaException.invalidArgument(
+                    "unknown field '" + field + "'; expected " + known(e.getKnownPropertyIds()),
                     FieldViolation.of(field, "is not a field of this request"));
         } catch (MismatchedInputException e) {
             String field = path(e);
             if (field.isEmpty() && e.getOriginalMessage().startsWith(TRAILING_TOKEN)) {
-                throw NovaException.invalidArgument("malformed JSON: more content after the object" + where(e.getLocation()));
+                throw NovaException.invalidArgument(
+                        "malformed JSON: more content after the object" + where(e.getLocation()));
             }
             if (field.isEmpty()) {
                 throw NovaException.invalidArgument("request body must be a JSON object");
             }
             String expected = "must be " + describe(e.getTargetType());
-            throw NovaException.invalidArgument("field '" + field + "' " + expected, FieldViolation.of(field, expected));
+            throw NovaException.invalidArgument(
+                    "field '" + field + "' " + expected, FieldViolation.of(field, expected));
         } catch (JacksonException e) {
             throw NovaException.invalidArgument("malformed JSON: " + e.getOriginalMessage() + where(e.getLocation()));
         } catch (IOException e) {
@@ -183,14 +185,15 @@ final class Json {
 
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
-                .map(reference -> reference.getFieldName() != null
-                        ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+                .map(reference ->
+                        reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
                 .collect(Collectors.joining("."))
                 .replace(".[", "[");
     }
 
     private static String known(Collection<Object> names) {
-        return names.isEmpty() ? "no fields"
+        return names.isEmpty()
+                ? "no fields"
                 : "one of: " + names.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 

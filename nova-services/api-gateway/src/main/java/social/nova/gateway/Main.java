@@ -15,8 +15,7 @@ import social.nova.redis.RateLimiter;
 
 /** api-gateway: wires the HTTP routes and the fleet view to the service kit. Every tunable is in application.yaml. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         start(ServiceKit.create());
@@ -26,20 +25,27 @@ public final class Main {
     public static RunningService start(ServiceKit kit) {
         GatewaySettings settings = GatewaySettings.create(kit.config().get("gateway"));
         var clients = kit.clients();
-        AuthClient authClient = AuthClient.create(clients.channel(Backends.AUTH_SERVICE),
+        AuthClient authClient = AuthClient.create(
+                clients.channel(Backends.AUTH_SERVICE),
                 AuthClientSettings.create(kit.config().get("auth-client")));
         Backends backends = new Backends(clients, kit.forwardedFor());
         Authentication authentication = new Authentication(authClient);
         Json json = new Json(settings.maxBodyBytes());
-        Fleet fleet = kit.closeOnStop(new Fleet(ConsulSettings.create(kit.config().get("consul")), clients,
-                settings.downstreamServices(), settings.fleetCacheFor(), settings.fleetMaxWait(), Clock.systemUTC()));
-        EdgeFilter edge = kit.closeOnStop(new EdgeFilter(new ClientAddresses(settings.trustForwardedFor()),
+        Fleet fleet = kit.closeOnStop(new Fleet(
+                ConsulSettings.create(kit.config().get("consul")),
+                clients,
+                settings.downstreamServices(),
+                settings.fleetCacheFor(),
+                settings.fleetMaxWait(),
+                Clock.systemUTC()));
+        EdgeFilter edge = kit.closeOnStop(new EdgeFilter(
+                new ClientAddresses(settings.trustForwardedFor()),
                 new RateLimiter(kit.redis(), settings.clientRateLimit(), kit.meterRegistry()),
-                settings.requestTimeout(), kit.meterRegistry()));
+                settings.requestTimeout(),
+                kit.meterRegistry()));
         ErrorResponses errors = new ErrorResponses(json, settings.retryAfterUnavailable());
 
-        Consumer<HttpRouting.Builder> http = routing -> routing
-                .addFilter(edge)
+        Consumer<HttpRouting.Builder> http = routing -> routing.addFilter(edge)
                 .error(Throwable.class, errors)
                 .register("/api/v1/auth", new AuthRoutes(backends, authentication, json))
                 .register("/api/v1/users", new UserRoutes(backends, authentication, json))

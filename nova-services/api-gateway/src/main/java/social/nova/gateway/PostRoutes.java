@@ -30,8 +30,7 @@ final class PostRoutes implements HttpService {
     private final Json json;
 
     /** {@code POST /posts}. */
-    record NewPost(String text) {
-    }
+    record NewPost(String text) {}
 
     PostRoutes(Backends backends, Authentication authentication, Json json) {
         this.backends = backends;
@@ -51,35 +50,55 @@ final class PostRoutes implements HttpService {
 
     private void create(ServerRequest request, ServerResponse response, Caller caller) {
         NewPost body = json.read(request, NewPost.class);
-        Post post = backends.content().createPost(CreatePostRequest.newBuilder()
-                .setText(Json.orEmpty(body.text())).build()).getPost();
+        Post post = backends.content()
+                .createPost(CreatePostRequest.newBuilder()
+                        .setText(Json.orEmpty(body.text()))
+                        .build())
+                .getPost();
         response.header(HeaderNames.LOCATION, "/api/v1/posts/" + post.getId());
         json.send(response, Status.CREATED_201, Views.PostView.of(post));
     }
 
     private void post(ServerRequest request, ServerResponse response, Caller caller) {
-        json.send(response, Views.PostView.of(backends.content().getPost(GetPostRequest.newBuilder()
-                .setPostId(uuid(request, ID)).build()).getPost()));
+        json.send(
+                response,
+                Views.PostView.of(backends.content()
+                        .getPost(GetPostRequest.newBuilder()
+                                .setPostId(uuid(request, ID))
+                                .build())
+                        .getPost()));
     }
 
     private void delete(ServerRequest request, ServerResponse response, Caller caller) {
-        backends.content().deletePost(DeletePostRequest.newBuilder().setPostId(uuid(request, ID)).build());
+        backends.content()
+                .deletePost(DeletePostRequest.newBuilder()
+                        .setPostId(uuid(request, ID))
+                        .build());
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void like(ServerRequest request, ServerResponse response, Caller caller) {
-        backends.content().likePost(LikePostRequest.newBuilder().setPostId(uuid(request, ID)).build());
+        backends.content()
+                .likePost(LikePostRequest.newBuilder()
+                        .setPostId(uuid(request, ID))
+                        .build());
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void unlike(ServerRequest request, ServerResponse response, Caller caller) {
-        backends.content().unlikePost(UnlikePostRequest.newBuilder().setPostId(uuid(request, ID)).build());
+        backends.content()
+                .unlikePost(UnlikePostRequest.newBuilder()
+                        .setPostId(uuid(request, ID))
+                        .build());
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void byAuthor(ServerRequest request, ServerResponse response, Caller caller) {
-        ListPostsByAuthorResponse page = backends.content().listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
-                .setAuthorId(uuid(request, ID)).setPage(page(request)).build());
+        ListPostsByAuthorResponse page = backends.content()
+                .listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                        .setAuthorId(uuid(request, ID))
+                        .setPage(page(request))
+                        .build());
         json.send(response, Views.PostView.page(page.getPostsList(), page.getPage()));
     }
 }

@@ -17,8 +17,7 @@ final class RequestIds {
     /** Printable, header- and log-safe, and short: anything else is replaced, not echoed. */
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     static String of(ServerRequest request) {
         return accept(request.headers().first(HEADER).orElse(null));

@@ -17,15 +17,15 @@ final class RequestParams {
     static final String LIMIT = "limit";
     static final String CURSOR = "cursor";
 
-    private RequestParams() {
-    }
+    private RequestParams() {}
 
     /** The path parameter {@code name}, which must be a UUID; returned in canonical form. */
     static String uuid(ServerRequest request, String name) {
         String value = request.path().pathParameters().get(name);
-        return canonicalUuid(value).orElseThrow(() -> NovaException.invalidArgument(
-                "path parameter '" + name + "' must be a UUID, was '" + printable(value) + "'",
-                FieldViolation.of(name, "must be a UUID")));
+        return canonicalUuid(value)
+                .orElseThrow(() -> NovaException.invalidArgument(
+                        "path parameter '" + name + "' must be a UUID, was '" + printable(value) + "'",
+                        FieldViolation.of(name, "must be a UUID")));
     }
 
     private static Optional<String> canonicalUuid(String value) {
@@ -40,9 +40,11 @@ final class RequestParams {
 
     /** The query parameter {@code name}, if present and not empty, which must then be a UUID; canonical form. */
     static Optional<String> optionalUuidQuery(ServerRequest request, String name) {
-        return query(request, name).map(value -> canonicalUuid(value)
-                .orElseThrow(() -> NovaException.invalidArgument("query parameter '" + name + "' must be a UUID, was '"
-                        + printable(value) + "'", FieldViolation.of(name, "must be a UUID"))));
+        return query(request, name)
+                .map(value -> canonicalUuid(value)
+                        .orElseThrow(() -> NovaException.invalidArgument(
+                                "query parameter '" + name + "' must be a UUID, was '" + printable(value) + "'",
+                                FieldViolation.of(name, "must be a UUID"))));
     }
 
     /** {@code ?limit=&cursor=} as a page request ({@code limit} absent means the service's default). */
@@ -52,8 +54,9 @@ final class RequestParams {
             try {
                 page.setLimit(Integer.parseInt(limit));
             } catch (NumberFormatException e) {
-                throw NovaException.invalidArgument("query parameter 'limit' must be an integer, was '"
-                        + printable(limit) + "'", FieldViolation.of(LIMIT, "must be an integer"));
+                throw NovaException.invalidArgument(
+                        "query parameter 'limit' must be an integer, was '" + printable(limit) + "'",
+                        FieldViolation.of(LIMIT, "must be an integer"));
             }
         });
         query(request, CURSOR).ifPresent(page::setCursor);

@@ -52,28 +52,56 @@ final class SearchRoutes implements HttpService {
     }
 
     private void users(ServerRequest request, ServerResponse response, Caller caller) {
-        SearchUsersResponse found = backends.search().searchUsers(SearchUsersRequest.newBuilder()
-                .setQuery(query(request)).setPage(page(request)).build());
+        SearchUsersResponse found = backends.search()
+                .searchUsers(SearchUsersRequest.newBuilder()
+                        .setQuery(query(request))
+                        .setPage(page(request))
+                        .build());
         List<String> ids = found.getHitsList().stream().map(UserHit::getUserId).toList();
-        Map<String, Profile> profiles = ids.isEmpty() ? Map.of()
-                : backends.users().getUsers(GetUsersRequest.newBuilder().addAllUserIds(ids).build()).getProfilesList()
-                        .stream().collect(Collectors.toMap(Profile::getId, Function.identity(), (a, b) -> a));
-        json.send(response, Views.Page.of(ids.stream().map(profiles::get).filter(Objects::nonNull)
-                .map(Views.ProfileView::of).toList(), found.getPage().getNextCursor()));
+        Map<String, Profile> profiles = ids.isEmpty()
+                ? Map.of()
+                : backends
+                        .users()
+                        .getUsers(
+                                GetUsersRequest.newBuilder().addAllUserIds(ids).build())
+                        .getProfilesList()
+                        .stream()
+                        .collect(Collectors.toMap(Profile::getId, Function.identity(), (a, b) -> a));
+        json.send(
+                response,
+                Views.Page.of(
+                        ids.stream()
+                                .map(profiles::get)
+                                .filter(Objects::nonNull)
+                                .map(Views.ProfileView::of)
+                                .toList(),
+                        found.getPage().getNextCursor()));
     }
 
     private void posts(ServerRequest request, ServerResponse response, Caller caller) {
-        SearchPostsRequest.Builder search = SearchPostsRequest.newBuilder().setQuery(query(request)).setPage(page(request));
+        SearchPostsRequest.Builder search =
+                SearchPostsRequest.newBuilder().setQuery(query(request)).setPage(page(request));
         RequestParams.optionalUuidQuery(request, AUTHOR_ID).ifPresent(search::setAuthorId);
         SearchPostsResponse found = backends.search().searchPosts(search.build());
         List<String> ids = found.getHitsList().stream().map(PostHit::getPostId).toList();
-        Map<String, Post> posts = ids.isEmpty() ? Map.of()
-                : backends.content().getPosts(GetPostsRequest.newBuilder().addAllPostIds(ids).build()).getPostsList()
-                        .stream().collect(Collectors.toMap(Post::getId, Function.identity(), (a, b) -> a));
-        json.send(response, Views.Page.of(found.getHitsList().stream()
-                .filter(hit -> posts.containsKey(hit.getPostId()))
-                .map(hit -> new Views.PostHitView(Views.PostView.of(posts.get(hit.getPostId())), hit.getSnippet()))
-                .toList(), found.getPage().getNextCursor()));
+        Map<String, Post> posts = ids.isEmpty()
+                ? Map.of()
+                : backends
+                        .content()
+                        .getPosts(
+                                GetPostsRequest.newBuilder().addAllPostIds(ids).build())
+                        .getPostsList()
+                        .stream()
+                        .collect(Collectors.toMap(Post::getId, Function.identity(), (a, b) -> a));
+        json.send(
+                response,
+                Views.Page.of(
+                        found.getHitsList().stream()
+                                .filter(hit -> posts.containsKey(hit.getPostId()))
+                                .map(hit -> new Views.PostHitView(
+                                        Views.PostView.of(posts.get(hit.getPostId())), hit.getSnippet()))
+                                .toList(),
+                        found.getPage().getNextCursor()));
     }
 
     /** {@code ?q=}: passed as it is; search-service judges it (its violations on "query" come back as "q"). */

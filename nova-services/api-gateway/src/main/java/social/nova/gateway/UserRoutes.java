@@ -28,8 +28,7 @@ final class UserRoutes implements HttpService {
     private final Json json;
 
     /** {@code PATCH /me}: the fields present change, the others keep their value. */
-    record ProfileChange(String displayName, String bio) {
-    }
+    record ProfileChange(String displayName, String bio) {}
 
     UserRoutes(Backends backends, Authentication authentication, Json json) {
         this.backends = backends;
@@ -64,7 +63,10 @@ final class UserRoutes implements HttpService {
         if (change.bio() != null) {
             update.setBio(change.bio());
         }
-        json.send(response, Views.ProfileView.of(backends.users().updateProfile(update.build()).getProfile()));
+        json.send(
+                response,
+                Views.ProfileView.of(
+                        backends.users().updateProfile(update.build()).getProfile()));
     }
 
     private void user(ServerRequest request, ServerResponse response, Caller caller) {
@@ -72,39 +74,55 @@ final class UserRoutes implements HttpService {
     }
 
     private void follow(ServerRequest request, ServerResponse response, Caller caller) {
-        backends.users().follow(FollowRequest.newBuilder().setUserId(uuid(request, ID)).build());
+        backends.users()
+                .follow(FollowRequest.newBuilder().setUserId(uuid(request, ID)).build());
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void unfollow(ServerRequest request, ServerResponse response, Caller caller) {
-        backends.users().unfollow(UnfollowRequest.newBuilder().setUserId(uuid(request, ID)).build());
+        backends.users()
+                .unfollow(UnfollowRequest.newBuilder()
+                        .setUserId(uuid(request, ID))
+                        .build());
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void block(ServerRequest request, ServerResponse response, Caller caller) {
-        backends.users().block(BlockRequest.newBuilder().setUserId(uuid(request, ID)).build());
+        backends.users()
+                .block(BlockRequest.newBuilder().setUserId(uuid(request, ID)).build());
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void unblock(ServerRequest request, ServerResponse response, Caller caller) {
-        backends.users().unblock(UnblockRequest.newBuilder().setUserId(uuid(request, ID)).build());
+        backends.users()
+                .unblock(
+                        UnblockRequest.newBuilder().setUserId(uuid(request, ID)).build());
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void followers(ServerRequest request, ServerResponse response, Caller caller) {
-        ListFollowersResponse page = backends.users().listFollowers(ListFollowersRequest.newBuilder()
-                .setUserId(uuid(request, ID)).setPage(page(request)).build());
+        ListFollowersResponse page = backends.users()
+                .listFollowers(ListFollowersRequest.newBuilder()
+                        .setUserId(uuid(request, ID))
+                        .setPage(page(request))
+                        .build());
         json.send(response, Views.ProfileView.page(page.getProfilesList(), page.getPage()));
     }
 
     private void following(ServerRequest request, ServerResponse response, Caller caller) {
-        ListFollowingResponse page = backends.users().listFollowing(ListFollowingRequest.newBuilder()
-                .setUserId(uuid(request, ID)).setPage(page(request)).build());
+        ListFollowingResponse page = backends.users()
+                .listFollowing(ListFollowingRequest.newBuilder()
+                        .setUserId(uuid(request, ID))
+                        .setPage(page(request))
+                        .build());
         json.send(response, Views.ProfileView.page(page.getProfilesList(), page.getPage()));
     }
 
     private void sendProfile(ServerResponse response, String userId) {
-        json.send(response, Views.ProfileView.of(backends.users().getUser(GetUserRequest.newBuilder()
-                .setUserId(userId).build()).getProfile()));
+        json.send(
+                response,
+                Views.ProfileView.of(backends.users()
+                        .getUser(GetUserRequest.newBuilder().setUserId(userId).build())
+                        .getProfile()));
     }
 }

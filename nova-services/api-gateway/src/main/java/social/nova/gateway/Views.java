@@ -15,27 +15,40 @@ import social.nova.contracts.user.v1.Profile;
  * ISO-8601 in UTC ({@code 2026-01-31T12:00:00Z}); an absent cursor is {@code null}.
  */
 final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     /** {@code POST /api/v1/auth/register}. */
-    record Registered(String userId) {
-    }
+    record Registered(String userId) {}
 
     /** {@code login} and {@code refresh}. */
     record Tokens(String accessToken, String refreshToken, long expiresIn, String tokenType) {
         static Tokens of(TokenPair tokens) {
-            return new Tokens(tokens.getAccessToken(), tokens.getRefreshToken(), tokens.getExpiresInSeconds(),
+            return new Tokens(
+                    tokens.getAccessToken(),
+                    tokens.getRefreshToken(),
+                    tokens.getExpiresInSeconds(),
                     tokens.getTokenType());
         }
     }
 
     /** A user's public profile. */
-    record ProfileView(String id, String username, String displayName, String bio, long followers, long following,
-                       String createdAt) {
+    record ProfileView(
+            String id,
+            String username,
+            String displayName,
+            String bio,
+            long followers,
+            long following,
+            String createdAt) {
         static ProfileView of(Profile profile) {
-            return new ProfileView(profile.getId(), profile.getUsername(), profile.getDisplayName(), profile.getBio(),
-                    profile.getFollowerCount(), profile.getFollowingCount(), time(profile.hasCreatedAt(), profile.getCreatedAt()));
+            return new ProfileView(
+                    profile.getId(),
+                    profile.getUsername(),
+                    profile.getDisplayName(),
+                    profile.getBio(),
+                    profile.getFollowerCount(),
+                    profile.getFollowingCount(),
+                    time(profile.hasCreatedAt(), profile.getCreatedAt()));
         }
 
         static Page<ProfileView> page(List<Profile> profiles, PageResponse page) {
@@ -46,7 +59,11 @@ final class Views {
     /** A post. */
     record PostView(String id, String authorId, String text, long likes, String createdAt) {
         static PostView of(Post post) {
-            return new PostView(post.getId(), post.getAuthorId(), post.getText(), post.getLikeCount(),
+            return new PostView(
+                    post.getId(),
+                    post.getAuthorId(),
+                    post.getText(),
+                    post.getLikeCount(),
                     time(post.hasCreatedAt(), post.getCreatedAt()));
         }
 
@@ -58,23 +75,22 @@ final class Views {
     /** {@code GET /api/v1/feed/trending}: posts best first, and when the list was computed. */
     record Trending(List<TrendingView> items, String computedAt) {
         static Trending of(GetTrendingResponse trending) {
-            return new Trending(trending.getPostsList().stream()
-                    .map(item -> new TrendingView(PostView.of(item.getPost()), item.getScore())).toList(),
+            return new Trending(
+                    trending.getPostsList().stream()
+                            .map(item -> new TrendingView(PostView.of(item.getPost()), item.getScore()))
+                            .toList(),
                     time(trending.hasComputedAt(), trending.getComputedAt()));
         }
     }
 
     /** One trending post and its score (likes weighted by recency). */
-    record TrendingView(PostView post, double score) {
-    }
+    record TrendingView(PostView post, double score) {}
 
     /** One post found by {@code GET /api/v1/search/posts}, with its highlighted excerpt. */
-    record PostHitView(PostView post, String snippet) {
-    }
+    record PostHitView(PostView post, String snippet) {}
 
     /** {@code GET /api/v1/experiments/{key}/assignment}: the caller's variant. */
-    record Assignment(String experiment, String variant) {
-    }
+    record Assignment(String experiment, String variant) {}
 
     /** One page of a list; {@code nextCursor} is null on the last page. */
     record Page<T>(List<T> items, String nextCursor) {
@@ -84,6 +100,9 @@ final class Views {
     }
 
     static String time(boolean present, Timestamp timestamp) {
-        return present ? Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString() : null;
+        return present
+                ? Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos())
+                        .toString()
+                : null;
     }
 }

@@ -40,6 +40,5 @@ final class ApiRoutes {
             new Route("GET", "/health", true),
             new Route("GET", "/api/openapi.json", true));
 
-    private ApiRoutes() {
-    }
+    private ApiRoutes() {}
 }

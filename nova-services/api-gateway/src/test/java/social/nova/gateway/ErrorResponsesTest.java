@@ -24,11 +24,14 @@ class ErrorResponsesTest {
     @Test
     void failuresThatAreNotTheCallersNameNoServiceAddressOrLibrary() {
         NovaException open = NovaException.from(Status.UNAVAILABLE
-                .withDescription("circuit breaker for auth-service is OPEN; failing fast").asRuntimeException());
+                .withDescription("circuit breaker for auth-service is OPEN; failing fast")
+                .asRuntimeException());
         NovaException late = NovaException.from(Status.DEADLINE_EXCEEDED
-                .withDescription("deadline exceeded after 4.9s. [remote_addr=user-service-1/172.18.0.5:8080]").asRuntimeException());
+                .withDescription("deadline exceeded after 4.9s. [remote_addr=user-service-1/172.18.0.5:8080]")
+                .asRuntimeException());
         NovaException broken = NovaException.from(Status.INTERNAL
-                .withDescription("Abrupt GOAWAY closed sent stream. HTTP/2 error code: PROTOCOL_ERROR").asRuntimeException());
+                .withDescription("Abrupt GOAWAY closed sent stream. HTTP/2 error code: PROTOCOL_ERROR")
+                .asRuntimeException());
 
         assertThat(ErrorResponses.publicMessage(open)).isEqualTo("the service is temporarily unavailable; retry later");
         assertThat(ErrorResponses.publicMessage(late)).isEqualTo("the service took too long to answer; retry later");
@@ -38,7 +41,8 @@ class ErrorResponsesTest {
     @Test
     void aServicesOwnWordsForThePublicAreKept() {
         NovaException busy = NovaException.builder(ErrorCode.UNAVAILABLE, "too many sign-ins at once; retry shortly")
-                .reason("OVERLOADED").build();
+                .reason("OVERLOADED")
+                .build();
         NovaException invalid = NovaException.invalidArgument("text must be 1..500 characters");
 
         assertThat(ErrorResponses.publicMessage(busy)).isEqualTo("too many sign-ins at once; retry shortly");

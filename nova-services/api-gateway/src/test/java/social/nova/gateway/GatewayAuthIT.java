@@ -40,24 +40,43 @@ class GatewayAuthIT {
         String access = fixture.auth.accessToken(userId);
         var auth = fixture.auth.stub().stubs();
         auth.stub(AuthServiceGrpc.getRegisterMethod())
-                .whenField("email", email).whenField("username", "flow_user").whenField("display_name", "Flow User")
+                .whenField("email", email)
+                .whenField("username", "flow_user")
+                .whenField("display_name", "Flow User")
                 .willReturn(RegisterResponse.newBuilder().setUserId(userId).build());
         auth.stub(AuthServiceGrpc.getLoginMethod())
-                .whenField("email", email).whenField("password", "correct horse battery")
-                .willReturn(LoginResponse.newBuilder().setUserId(userId).setTokens(tokens(access, refresh1)).build());
+                .whenField("email", email)
+                .whenField("password", "correct horse battery")
+                .willReturn(LoginResponse.newBuilder()
+                        .setUserId(userId)
+                        .setTokens(tokens(access, refresh1))
+                        .build());
         auth.stub(AuthServiceGrpc.getRefreshMethod())
                 .whenField("refresh_token", refresh1)
-                .willReturn(RefreshResponse.newBuilder().setTokens(tokens(access, refresh2)).build());
+                .willReturn(RefreshResponse.newBuilder()
+                        .setTokens(tokens(access, refresh2))
+                        .build());
         auth.stub(AuthServiceGrpc.getLogoutMethod())
                 .whenField("refresh_token", refresh2)
                 .willReturn(LogoutResponse.getDefaultInstance());
 
-        var registered = client.post("/api/v1/auth/register", Map.of("email", email, "password", "correct horse battery",
-                "username", "flow_user", "displayName", "Flow User"), null);
+        var registered = client.post(
+                "/api/v1/auth/register",
+                Map.of(
+                        "email",
+                        email,
+                        "password",
+                        "correct horse battery",
+                        "username",
+                        "flow_user",
+                        "displayName",
+                        "Flow User"),
+                null);
         assertThat(registered.status()).isEqualTo(201);
         assertThat(registered.json().path("userId").asText()).isEqualTo(userId);
 
-        var login = client.post("/api/v1/auth/login", Map.of("email", email, "password", "correct horse battery"), null);
+        var login =
+                client.post("/api/v1/auth/login", Map.of("email", email, "password", "correct horse battery"), null);
         assertThat(login.status()).isEqualTo(200);
         assertThat(login.json().path("tokenType").asText()).isEqualTo("Bearer");
         assertThat(login.json().path("expiresIn").asLong()).isEqualTo(900);
@@ -71,8 +90,10 @@ class GatewayAuthIT {
         var logout = client.post("/api/v1/auth/logout", Map.of("refreshToken", refresh2), access);
         assertThat(logout.status()).isEqualTo(204);
         assertThat(logout.raw().body()).isEmpty();
-        assertThat(auth.calls(AuthServiceGrpc.getLogoutMethod())).singleElement()
-                .satisfies(call -> assertThat(call.metadata()).as("logout carries the caller's token")
+        assertThat(auth.calls(AuthServiceGrpc.getLogoutMethod()))
+                .singleElement()
+                .satisfies(call -> assertThat(call.metadata())
+                        .as("logout carries the caller's token")
                         .containsEntry("authorization", "Bearer " + access));
     }
 
@@ -81,7 +102,8 @@ class GatewayAuthIT {
         var answer = client.post("/api/v1/auth/logout", Map.of("refreshToken", "x"), null);
         assertThat(answer.status()).isEqualTo(401);
         assertThat(fixture.auth.stub().stubs().calls(AuthServiceGrpc.getLogoutMethod()))
-                .noneSatisfy(call -> assertThat(call.request().getRefreshToken()).isEqualTo("x"));
+                .noneSatisfy(
+                        call -> assertThat(call.request().getRefreshToken()).isEqualTo("x"));
     }
 
     @Test
@@ -91,26 +113,45 @@ class GatewayAuthIT {
         auth.stub(AuthServiceGrpc.getRegisterMethod())
                 .whenField("email", email)
                 .willFail(NovaException.builder(ErrorCode.ALREADY_EXISTS, "email is already registered")
-                        .reason("EMAIL_TAKEN").domain("auth.nova.social").build());
+                        .reason("EMAIL_TAKEN")
+                        .domain("auth.nova.social")
+                        .build());
         auth.stub(AuthServiceGrpc.getRegisterMethod())
                 .whenField("email", "not-an-email")
-                .willFail(NovaException.invalidArgument(FieldViolation.of("email", "must be an email address"),
+                .willFail(NovaException.invalidArgument(
+                        FieldViolation.of("email", "must be an email address"),
                         FieldViolation.of("password", "must be 8..128 characters"),
                         FieldViolation.of("username", "must be 3..30 of a-z, 0-9 and _"),
                         FieldViolation.of("display_name", "must be 1..50 characters")));
         auth.stub(AuthServiceGrpc.getLoginMethod())
-                .whenField("email", email).whenField("password", "wrong!")
+                .whenField("email", email)
+                .whenField("password", "wrong!")
                 .willFail(NovaException.builder(ErrorCode.UNAUTHENTICATED, "email or password is wrong")
-                        .reason("INVALID_CREDENTIALS").domain("auth.nova.social").build());
+                        .reason("INVALID_CREDENTIALS")
+                        .domain("auth.nova.social")
+                        .build());
 
-        var taken = client.post("/api/v1/auth/register", Map.of("email", email, "password", "correct horse battery",
-                "username", "someone_else", "displayName", "Someone"), null);
+        var taken = client.post(
+                "/api/v1/auth/register",
+                Map.of(
+                        "email",
+                        email,
+                        "password",
+                        "correct horse battery",
+                        "username",
+                        "someone_else",
+                        "displayName",
+                        "Someone"),
+                null);
         assertThat(taken.status()).isEqualTo(409);
         assertThat(taken.errorCode()).isEqualTo("ALREADY_EXISTS");
-        assertThat(taken.json().path("error").path("details").findValuesAsText("reason")).contains("EMAIL_TAKEN");
+        assertThat(taken.json().path("error").path("details").findValuesAsText("reason"))
+                .contains("EMAIL_TAKEN");
 
-        var invalid = client.post("/api/v1/auth/register", Map.of("email", "not-an-email", "password", "short",
-                "username", "No Spaces!"), null);
+        var invalid = client.post(
+                "/api/v1/auth/register",
+                Map.of("email", "not-an-email", "password", "short", "username", "No Spaces!"),
+                null);
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.json().path("error").path("details").findValuesAsText("field"))
                 .as("the service's proto field names become the API's JSON names")
@@ -118,11 +159,16 @@ class GatewayAuthIT {
 
         var wrongPassword = client.post("/api/v1/auth/login", Map.of("email", email, "password", "wrong!"), null);
         assertThat(wrongPassword.status()).isEqualTo(401);
-        assertThat(wrongPassword.json().path("error").path("details").findValuesAsText("reason")).contains("INVALID_CREDENTIALS");
+        assertThat(wrongPassword.json().path("error").path("details").findValuesAsText("reason"))
+                .contains("INVALID_CREDENTIALS");
     }
 
     private static TokenPair tokens(String access, String refresh) {
-        return TokenPair.newBuilder().setAccessToken(access).setRefreshToken(refresh).setExpiresInSeconds(900)
-                .setTokenType("Bearer").build();
+        return TokenPair.newBuilder()
+                .setAccessToken(access)
+                .setRefreshToken(refresh)
+                .setExpiresInSeconds(900)
+                .setTokenType("Bearer")
+                .build();
     }
 }

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** An HTTP client of the gateway, as an app would use it: JSON in, JSON out. */
 final class GatewayClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI base;
 
@@ -52,13 +53,17 @@ final class GatewayClient {
             request.header("Authorization", "Bearer " + token);
         }
         headers.forEach(request::header);
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : write(body)));
+        request.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : write(body)));
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = type.contains("json") && !response.body().isEmpty()
-                    ? JSON.readTree(response.body()) : JSON.missingNode();
+                    ? JSON.readTree(response.body())
+                    : JSON.missingNode();
             return new Answer(response.statusCode(), response, json);
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed: " + e, e);

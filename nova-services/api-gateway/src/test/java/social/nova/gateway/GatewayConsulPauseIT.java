@@ -1,10 +1,7 @@
 package social.nova.gateway;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +50,10 @@ class GatewayConsulPauseIT {
     @AfterEach
     void stopConsul() {
         if (paused) {
-            DockerClientFactory.instance().client().unpauseContainerCmd(consul.getContainerId()).exec();
+            DockerClientFactory.instance()
+                    .client()
+                    .unpauseContainerCmd(consul.getContainerId())
+                    .exec();
         }
         consul.stop();
     }
@@ -67,7 +67,10 @@ class GatewayConsulPauseIT {
         try (Fleet fleet = new Fleet(settings, null, List.of(), CACHE_FOR, MAX_WAIT, clock)) {
             ListServicesResponse before = fleet.services("");
 
-            DockerClientFactory.instance().client().pauseContainerCmd(consul.getContainerId()).exec();
+            DockerClientFactory.instance()
+                    .client()
+                    .pauseContainerCmd(consul.getContainerId())
+                    .exec();
             paused = true;
             clock.advance(CACHE_FOR.plusSeconds(1));
             try (VirtualThreadPinning pinning = VirtualThreadPinning.record()) {
@@ -81,18 +84,25 @@ class GatewayConsulPauseIT {
                         took.add(Duration.ofNanos(System.nanoTime() - started));
                     }));
                 }
-                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(5))
+                        .pollInterval(Duration.ofMillis(50))
                         .until(() -> pinning.virtualThreadsIn("org.kiwiproject.consul") > 0);
 
                 assertThat(pinning.holdingMonitors("social.nova."))
-                        .as("virtual threads holding a monitor while Consul hangs").isEmpty();
+                        .as("virtual threads holding a monitor while Consul hangs")
+                        .isEmpty();
 
                 for (Thread probe : probes) {
                     probe.join(Duration.ofSeconds(30));
                 }
-                assertThat(answers).as("each probe answered from the last view").hasSize(2).containsOnly(before);
+                assertThat(answers)
+                        .as("each probe answered from the last view")
+                        .hasSize(2)
+                        .containsOnly(before);
                 assertThat(took).allSatisfy(duration -> assertThat(duration).isLessThan(ANSWERS_WITHIN));
-                assertThat(pinning.pinnedEvents("social.nova.")).as("jdk.VirtualThreadPinned").isEmpty();
+                assertThat(pinning.pinnedEvents("social.nova."))
+                        .as("jdk.VirtualThreadPinned")
+                        .isEmpty();
             }
         }
     }

@@ -87,36 +87,55 @@ class GatewayContractsIT {
 
     @Test
     void signingInAnswersTheTokensAuthServiceIssued() {
-        auth.stub().stubs().stub(AuthServiceGrpc.getLoginMethod())
-                .given(ProviderState.of("a user with a password").with("email", EMAIL).with("password", PASSWORD))
-                .whenField("email", EMAIL).whenField("password", PASSWORD)
+        auth.stub()
+                .stubs()
+                .stub(AuthServiceGrpc.getLoginMethod())
+                .given(ProviderState.of("a user with a password")
+                        .with("email", EMAIL)
+                        .with("password", PASSWORD))
+                .whenField("email", EMAIL)
+                .whenField("password", PASSWORD)
                 .describedAs("signs in with email and password")
-                .willReturn(LoginResponse.newBuilder().setUserId(USER_ID).setTokens(TokenPair.newBuilder()
-                        .setAccessToken("an.access.token").setRefreshToken("a-refresh-token").setExpiresInSeconds(900)
-                        .setTokenType("Bearer")).build());
-        auth.stub().stubs().stub(AuthServiceGrpc.getLoginMethod())
+                .willReturn(LoginResponse.newBuilder()
+                        .setUserId(USER_ID)
+                        .setTokens(TokenPair.newBuilder()
+                                .setAccessToken("an.access.token")
+                                .setRefreshToken("a-refresh-token")
+                                .setExpiresInSeconds(900)
+                                .setTokenType("Bearer"))
+                        .build());
+        auth.stub()
+                .stubs()
+                .stub(AuthServiceGrpc.getLoginMethod())
                 .given(ProviderState.of("a user with a password").with("email", EMAIL))
-                .whenField("email", EMAIL).when("a wrong password", request -> !request.getPassword().equals(PASSWORD))
+                .whenField("email", EMAIL)
+                .when("a wrong password", request -> !request.getPassword().equals(PASSWORD))
                 .describedAs("a wrong password is UNAUTHENTICATED INVALID_CREDENTIALS")
                 .willFail(NovaException.builder(ErrorCode.UNAUTHENTICATED, "email or password is wrong")
-                        .reason("INVALID_CREDENTIALS").domain("auth.nova.social").build());
+                        .reason("INVALID_CREDENTIALS")
+                        .domain("auth.nova.social")
+                        .build());
 
-        GatewayClient.Answer signedIn = client.post("/api/v1/auth/login", Map.of("email", EMAIL, "password", PASSWORD), null);
+        GatewayClient.Answer signedIn =
+                client.post("/api/v1/auth/login", Map.of("email", EMAIL, "password", PASSWORD), null);
         assertThat(signedIn.status()).isEqualTo(200);
         assertThat(signedIn.json().path("accessToken").asText()).isEqualTo("an.access.token");
         assertThat(signedIn.json().path("refreshToken").asText()).isEqualTo("a-refresh-token");
         assertThat(signedIn.json().path("expiresIn").asLong()).isEqualTo(900);
 
-        GatewayClient.Answer refused = client.post("/api/v1/auth/login",
-                Map.of("email", EMAIL, "password", "not the password at all"), null);
+        GatewayClient.Answer refused =
+                client.post("/api/v1/auth/login", Map.of("email", EMAIL, "password", "not the password at all"), null);
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.errorCode()).isEqualTo("UNAUTHENTICATED");
     }
 
     @Test
     void meIsTheCallersProfileFromUserService() {
-        users.stubs().stub(UserServiceGrpc.getGetUserMethod())
-                .given(ProviderState.of("a user exists").with("userId", USER_ID).with("username", USERNAME)
+        users.stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
+                .given(ProviderState.of("a user exists")
+                        .with("userId", USER_ID)
+                        .with("username", USERNAME)
                         .with("accessToken", token))
                 .whenField("user_id", USER_ID)
                 .describedAs("reads the caller's profile")
@@ -131,19 +150,28 @@ class GatewayContractsIT {
 
     @Test
     void postingAndReadingAPostGoToContentService() {
-        content.stubs().stub(ContentServiceGrpc.getCreatePostMethod())
+        content.stubs()
+                .stub(ContentServiceGrpc.getCreatePostMethod())
                 .given(ProviderState.of("a user exists").with("userId", USER_ID).with("accessToken", token))
                 .whenField("text", "hello from a consumer contract")
                 .describedAs("creates a post for the caller")
-                .willReturn(CreatePostResponse.newBuilder().setPost(post("hello from a consumer contract")).build());
-        content.stubs().stub(ContentServiceGrpc.getGetPostMethod())
-                .given(ProviderState.of("a post by the caller").with("postId", POST_ID).with("userId", USER_ID)
+                .willReturn(CreatePostResponse.newBuilder()
+                        .setPost(post("hello from a consumer contract"))
+                        .build());
+        content.stubs()
+                .stub(ContentServiceGrpc.getGetPostMethod())
+                .given(ProviderState.of("a post by the caller")
+                        .with("postId", POST_ID)
+                        .with("userId", USER_ID)
                         .with("accessToken", token))
                 .whenField("post_id", POST_ID)
                 .describedAs("reads a post")
-                .willReturn(GetPostResponse.newBuilder().setPost(post("a post for a consumer contract")).build());
+                .willReturn(GetPostResponse.newBuilder()
+                        .setPost(post("a post for a consumer contract"))
+                        .build());
 
-        GatewayClient.Answer created = client.post("/api/v1/posts", Map.of("text", "hello from a consumer contract"), token);
+        GatewayClient.Answer created =
+                client.post("/api/v1/posts", Map.of("text", "hello from a consumer contract"), token);
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.header("Location")).isEqualTo("/api/v1/posts/" + POST_ID);
         assertThat(created.json().path("authorId").asText()).isEqualTo(USER_ID);
@@ -156,12 +184,16 @@ class GatewayContractsIT {
 
     @Test
     void theFeedIsFeedServicesHydratedPosts() {
-        feed.stubs().stub(FeedServiceGrpc.getGetFeedMethod())
-                .given(ProviderState.of("a post in the caller's feed").with("postId", POST_ID).with("userId", USER_ID)
+        feed.stubs()
+                .stub(FeedServiceGrpc.getGetFeedMethod())
+                .given(ProviderState.of("a post in the caller's feed")
+                        .with("postId", POST_ID)
+                        .with("userId", USER_ID)
                         .with("accessToken", token))
                 .describedAs("reads the caller's feed")
-                .willReturn(GetFeedResponse.newBuilder().addItems(FeedItem.newBuilder()
-                        .setPost(post("a post for a consumer contract"))).build());
+                .willReturn(GetFeedResponse.newBuilder()
+                        .addItems(FeedItem.newBuilder().setPost(post("a post for a consumer contract")))
+                        .build());
 
         GatewayClient.Answer page = client.get("/api/v1/feed", token);
 
@@ -171,14 +203,22 @@ class GatewayContractsIT {
 
     @Test
     void searchingUsersAsksSearchServiceThenUserServiceForTheProfiles() {
-        search.stubs().stub(SearchServiceGrpc.getSearchUsersMethod())
-                .given(ProviderState.of("a searchable user").with("userId", USER_ID).with("username", USERNAME)
+        search.stubs()
+                .stub(SearchServiceGrpc.getSearchUsersMethod())
+                .given(ProviderState.of("a searchable user")
+                        .with("userId", USER_ID)
+                        .with("username", USERNAME)
                         .with("accessToken", token))
                 .whenField("query", USERNAME)
                 .describedAs("finds a user by username")
-                .willReturn(SearchUsersResponse.newBuilder().addHits(UserHit.newBuilder().setUserId(USER_ID)).build());
-        users.stubs().stub(UserServiceGrpc.getGetUsersMethod())
-                .given(ProviderState.of("a user exists").with("userId", USER_ID).with("username", USERNAME)
+                .willReturn(SearchUsersResponse.newBuilder()
+                        .addHits(UserHit.newBuilder().setUserId(USER_ID))
+                        .build());
+        users.stubs()
+                .stub(UserServiceGrpc.getGetUsersMethod())
+                .given(ProviderState.of("a user exists")
+                        .with("userId", USER_ID)
+                        .with("username", USERNAME)
                         .with("accessToken", token))
                 .whenField("user_ids", List.of(USER_ID))
                 .describedAs("reads the profiles of the users found")
@@ -192,12 +232,21 @@ class GatewayContractsIT {
     }
 
     private static Profile profile() {
-        return Profile.newBuilder().setId(USER_ID).setUsername(USERNAME).setDisplayName("Contract Reader").build();
+        return Profile.newBuilder()
+                .setId(USER_ID)
+                .setUsername(USERNAME)
+                .setDisplayName("Contract Reader")
+                .build();
     }
 
     private static Post post(String text) {
         Instant now = Instant.now();
-        return Post.newBuilder().setId(POST_ID).setAuthorId(USER_ID).setText(text).setLikeCount(2)
-                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond())).build();
+        return Post.newBuilder()
+                .setId(POST_ID)
+                .setAuthorId(USER_ID)
+                .setText(text)
+                .setLikeCount(2)
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()))
+                .build();
     }
 }

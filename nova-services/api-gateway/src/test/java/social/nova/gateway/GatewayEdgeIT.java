@@ -35,7 +35,8 @@ class GatewayEdgeIT {
 
     @Test
     void unknownFieldsAndWrongTypesAre400sNamingTheField() {
-        var unknown = client.post("/api/v1/auth/login", Map.of("email", "a@b.c", "password", "x", "remember", true), null);
+        var unknown =
+                client.post("/api/v1/auth/login", Map.of("email", "a@b.c", "password", "x", "remember", true), null);
         assertError(unknown, 400, "INVALID_ARGUMENT");
         assertThat(message(unknown)).startsWith("unknown field 'remember'");
         assertThat(violation(unknown).path("field").asText()).isEqualTo("remember");
@@ -62,17 +63,18 @@ class GatewayEdgeIT {
 
     @Test
     void aBodyThatIsNotJsonIsRefused() {
-        var answer = client.send("POST", "/api/v1/auth/login", null, null,
-                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        var answer = client.send(
+                "POST", "/api/v1/auth/login", null, null, Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertError(answer, 400, "INVALID_ARGUMENT");
-        assertThat(message(answer)).isEqualTo("Content-Type must be application/json, was application/x-www-form-urlencoded");
+        assertThat(message(answer))
+                .isEqualTo("Content-Type must be application/json, was application/x-www-form-urlencoded");
     }
 
     @Test
     void aBadIdIsA400BeforeAnyServiceIsCalled() {
         String token = fixture.signIn().accessToken();
-        for (String path : new String[] {"/api/v1/users/not-a-uuid", "/api/v1/posts/1-2-3-4-5",
-                                         "/api/v1/users/12345/followers"}) {
+        for (String path :
+                new String[] {"/api/v1/users/not-a-uuid", "/api/v1/posts/1-2-3-4-5", "/api/v1/users/12345/followers"}) {
             var answer = client.get(path, token);
             assertError(answer, 400, "INVALID_ARGUMENT");
             assertThat(violation(answer).path("field").asText()).isEqualTo("id");
@@ -118,20 +120,31 @@ class GatewayEdgeIT {
     @Test
     void theRequestIdReachesTheServiceAndComesBackInItsErrors() {
         String email = "nobody-" + UUID.randomUUID() + "@example.com";
-        fixture.auth.stub().stubs().stub(AuthServiceGrpc.getLoginMethod())
+        fixture.auth
+                .stub()
+                .stubs()
+                .stub(AuthServiceGrpc.getLoginMethod())
                 .whenField("email", email)
                 .willFail(NovaException.builder(ErrorCode.UNAUTHENTICATED, "email or password is wrong")
-                        .reason("INVALID_CREDENTIALS").domain("auth.nova.social").build());
+                        .reason("INVALID_CREDENTIALS")
+                        .domain("auth.nova.social")
+                        .build());
 
-        var answer = client.send("POST", "/api/v1/auth/login", Map.of("email", email, "password", "wrong password"), null,
+        var answer = client.send(
+                "POST",
+                "/api/v1/auth/login",
+                Map.of("email", email, "password", "wrong password"),
+                null,
                 Map.of("X-Request-Id", "trace-me-42"));
 
         assertError(answer, 401, "UNAUTHENTICATED");
         assertThat(errorInfo(answer).path("domain").asText()).isEqualTo("auth.nova.social");
         assertThat(answer.json().path("error").path("requestId").asText()).isEqualTo("trace-me-42");
         assertThat(fixture.auth.stub().stubs().calls(AuthServiceGrpc.getLoginMethod()))
-                .filteredOn(call -> call.request().getEmail().equals(email)).singleElement()
-                .satisfies(call -> assertThat(call.metadata()).as("the id reached auth-service")
+                .filteredOn(call -> call.request().getEmail().equals(email))
+                .singleElement()
+                .satisfies(call -> assertThat(call.metadata())
+                        .as("the id reached auth-service")
                         .containsEntry("x-request-id", "trace-me-42"));
     }
 
@@ -149,12 +162,18 @@ class GatewayEdgeIT {
         assertThat(document.status()).isEqualTo(200);
         assertThat(document.json().path("openapi").asText()).startsWith("3.");
         for (ApiRoutes.Route route : ApiRoutes.ALL) {
-            assertThat(document.json().path("paths").path(route.path()).has(route.method().toLowerCase(Locale.ROOT)))
-                    .as("%s %s in the document", route.method(), route.path()).isTrue();
+            assertThat(document.json()
+                            .path("paths")
+                            .path(route.path())
+                            .has(route.method().toLowerCase(Locale.ROOT)))
+                    .as("%s %s in the document", route.method(), route.path())
+                    .isTrue();
             // Without a token, a protected route refuses with 401, which proves it exists: an
             // unknown one would be 404.
-            var answer = client.send(route.method(), route.pathWithId(UUID.randomUUID().toString()), null, null, Map.of());
-            assertThat(answer.status()).as("%s %s is served", route.method(), route.path())
+            var answer = client.send(
+                    route.method(), route.pathWithId(UUID.randomUUID().toString()), null, null, Map.of());
+            assertThat(answer.status())
+                    .as("%s %s is served", route.method(), route.path())
                     .isEqualTo(route.isPublic() ? answer.status() : 401)
                     .isNotEqualTo(404);
         }
@@ -167,7 +186,8 @@ class GatewayEdgeIT {
         var metrics = client.send("GET", "/observe/metrics", null, null, Map.of("Accept", "text/plain"));
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.raw().body())
-                .containsPattern("nova_gateway_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*route=\"/api/v1/users/\\{id}\"[^}]*status=\"401\"")
+                .containsPattern(
+                        "nova_gateway_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*route=\"/api/v1/users/\\{id}\"[^}]*status=\"401\"")
                 .containsPattern("nova_gateway_requests_seconds_count\\{[^}]*route=\"unmatched\"[^}]*status=\"404\"");
     }
 
@@ -177,7 +197,9 @@ class GatewayEdgeIT {
         JsonNode error = answer.json().path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
         assertThat(error.path("message").asText()).isNotBlank();
-        assertThat(error.path("requestId").asText()).isEqualTo(answer.header("X-Request-Id")).isNotBlank();
+        assertThat(error.path("requestId").asText())
+                .isEqualTo(answer.header("X-Request-Id"))
+                .isNotBlank();
         assertThat(error.path("details").isArray()).isTrue();
     }
 

@@ -47,16 +47,23 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** Registered stubs of the five services the gateway calls. */
-    record Stubs(StubbedAuthService auth, RegisteredStub users, RegisteredStub content, RegisteredStub feed,
-                 RegisteredStub search) implements AutoCloseable {
+    record Stubs(
+            StubbedAuthService auth,
+            RegisteredStub users,
+            RegisteredStub content,
+            RegisteredStub feed,
+            RegisteredStub search)
+            implements AutoCloseable {
         /**
          * Starts and registers all five in {@code consul}, writing {@code consumer}'s contracts with
          * them ({@code null}: none).
          */
         static Stubs start(String consumer, ConsulContainer consul) {
-            return new Stubs(StubbedAuthService.start(consumer, consul),
+            return new Stubs(
+                    StubbedAuthService.start(consumer, consul),
                     RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), consumer, consul),
-                    RegisteredStub.start("content-service", ContentServiceGrpc.getServiceDescriptor(), consumer, consul),
+                    RegisteredStub.start(
+                            "content-service", ContentServiceGrpc.getServiceDescriptor(), consumer, consul),
                     RegisteredStub.start("feed-service", FeedServiceGrpc.getServiceDescriptor(), consumer, consul),
                     RegisteredStub.start("search-service", SearchServiceGrpc.getServiceDescriptor(), consumer, consul));
         }
@@ -104,19 +111,26 @@ final class GatewayFixture implements AutoCloseable {
     /** Fails if any call reached a stub that no stub matched (the stub answered UNIMPLEMENTED). */
     void assertEveryCallWasStubbed() {
         for (RegisteredStub stub : List.of(auth.stub(), users, content, feed, search)) {
-            assertThat(stub.stubs().unmatched()).as("calls to %s no stub matched", stub.stubs().provider()).isEmpty();
+            assertThat(stub.stubs().unmatched())
+                    .as("calls to %s no stub matched", stub.stubs().provider())
+                    .isEmpty();
         }
     }
 
     /** Waits until the gateway sees the services passing their checks in Consul. */
     static void awaitRouting(GatewayClient client, String... services) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            var health = client.get("/health", null).json();
-            for (String service : services) {
-                assertThat(GatewayClient.byName(health.path("services"), service).path("status").asText())
-                        .as(service).isEqualTo("SERVING");
-            }
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    var health = client.get("/health", null).json();
+                    for (String service : services) {
+                        assertThat(GatewayClient.byName(health.path("services"), service)
+                                        .path("status")
+                                        .asText())
+                                .as(service)
+                                .isEqualTo("SERVING");
+                    }
+                });
     }
 
     /** Stops the gateway and the stubs, which write their contracts and fail on a call no stub matched. */
@@ -128,6 +142,7 @@ final class GatewayFixture implements AutoCloseable {
 
     private static final class Shared {
         // Closed at exit, after the tests checked their calls (assertEveryCallWasStubbed).
-        static final GatewayFixture INSTANCE = ShutdownHooks.closeAtExit(new GatewayFixture(SharedContainers.consul(), null));
+        static final GatewayFixture INSTANCE =
+                ShutdownHooks.closeAtExit(new GatewayFixture(SharedContainers.consul(), null));
     }
 }

@@ -28,16 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * signed and forged addresses are tested in auth-service ({@code ForwardedAddressIT}).
  */
 class GatewayForwardingIT {
-    private static final ForwardedFor SERVICES = ForwardedFor.create(new ForwardingSettings(
-            Optional.of(TestServices.FORWARDING_SECRET), ForwardingSettings.DEFAULT_MAX_AGE));
+    private static final ForwardedFor SERVICES = ForwardedFor.create(
+            new ForwardingSettings(Optional.of(TestServices.FORWARDING_SECRET), ForwardingSettings.DEFAULT_MAX_AGE));
     private static final GatewayFixture FIXTURE = GatewayFixture.shared();
     private static RunningService behindBalancer;
     private static GatewayClient balanced;
 
     @BeforeAll
     static void start() {
-        behindBalancer = TestServices.gateway(FIXTURE.consul, Map.of("consul.register", "false",
-                "gateway.trust-forwarded-for", "true"));
+        behindBalancer = TestServices.gateway(
+                FIXTURE.consul, Map.of("consul.register", "false", "gateway.trust-forwarded-for", "true"));
         balanced = new GatewayClient(TestServices.baseUri(FIXTURE.consul, behindBalancer));
     }
 
@@ -48,8 +48,10 @@ class GatewayForwardingIT {
 
     @Test
     void behindABalancerEachClientsAddressReachesTheServiceSigned() {
-        assertThat(forwardedAddress(balanced, Map.of("X-Forwarded-For", "198.51.100.1"))).hasValue("198.51.100.1");
-        assertThat(forwardedAddress(balanced, Map.of("X-Forwarded-For", "198.51.100.2"))).hasValue("198.51.100.2");
+        assertThat(forwardedAddress(balanced, Map.of("X-Forwarded-For", "198.51.100.1")))
+                .hasValue("198.51.100.1");
+        assertThat(forwardedAddress(balanced, Map.of("X-Forwarded-For", "198.51.100.2")))
+                .hasValue("198.51.100.2");
     }
 
     @Test
@@ -65,15 +67,25 @@ class GatewayForwardingIT {
         auth.stub(AuthServiceGrpc.getLoginMethod())
                 .whenField("email", email)
                 .willFail(NovaException.builder(ErrorCode.UNAUTHENTICATED, "email or password is wrong")
-                        .reason("INVALID_CREDENTIALS").build());
+                        .reason("INVALID_CREDENTIALS")
+                        .build());
 
-        assertThat(client.send("POST", "/api/v1/auth/login", Map.of("email", email, "password", "wrong password"), null,
-                headers).status()).isEqualTo(401);
+        assertThat(client.send(
+                                "POST",
+                                "/api/v1/auth/login",
+                                Map.of("email", email, "password", "wrong password"),
+                                null,
+                                headers)
+                        .status())
+                .isEqualTo(401);
 
         RecordedCall<LoginRequest> call = auth.calls(AuthServiceGrpc.getLoginMethod()).stream()
-                .filter(c -> c.request().getEmail().equals(email)).findFirst().orElseThrow();
+                .filter(c -> c.request().getEmail().equals(email))
+                .findFirst()
+                .orElseThrow();
         Metadata metadata = new Metadata();
-        call.metadata().forEach((name, value) -> metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+        call.metadata()
+                .forEach((name, value) -> metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
         assertThat(call.metadata()).containsKeys("x-forwarded-for", "x-nova-forwarded-signature");
         return SERVICES.verified(metadata);
     }

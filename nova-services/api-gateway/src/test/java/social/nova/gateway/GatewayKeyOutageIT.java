@@ -55,9 +55,11 @@ class GatewayKeyOutageIT {
         auth = StubbedAuthService.start(null, consul, KEYS_MAX_AGE);
         users = RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), null, consul);
         String userId = UUID.randomUUID().toString();
-        users.stubs().stub(UserServiceGrpc.getGetUserMethod())
+        users.stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
                 .whenField("user_id", userId)
-                .willReturn(GetUserResponse.newBuilder().setProfile(Profile.newBuilder().setId(userId).setUsername("kept"))
+                .willReturn(GetUserResponse.newBuilder()
+                        .setProfile(Profile.newBuilder().setId(userId).setUsername("kept"))
                         .build());
         gateway = TestServices.gateway(consul, NO_VERIFIED_CACHE);
         GatewayClient client = new GatewayClient(TestServices.baseUri(consul, gateway));
@@ -67,20 +69,31 @@ class GatewayKeyOutageIT {
 
         auth.close();
         auth = null;
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "NOT_SERVING".equals(GatewayClient.byName(client.get("/health", null).json().path("services"),
-                        "auth-service").path("status").asText()));
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> "NOT_SERVING"
+                        .equals(GatewayClient.byName(
+                                        client.get("/health", null).json().path("services"), "auth-service")
+                                .path("status")
+                                .asText()));
         // Past the max age of the keys the gateway holds.
         long readsPastMaxAge = 0;
         long until = System.nanoTime() + KEYS_MAX_AGE.multipliedBy(3).toNanos();
         while (System.nanoTime() < until) {
             var me = client.get("/api/v1/users/me", token);
-            assertThat(me.status()).as("signed-in read with auth-service down: %s", me.json()).isEqualTo(200);
+            assertThat(me.status())
+                    .as("signed-in read with auth-service down: %s", me.json())
+                    .isEqualTo(200);
             assertThat(me.json().path("id").asText()).isEqualTo(userId);
             readsPastMaxAge++;
         }
         assertThat(readsPastMaxAge).isPositive();
-        assertThat(client.post("/api/v1/auth/login", Map.of("email", "kept@example.com", "password", "whatever it is"),
-                null).status()).as("signing in does need auth-service").isEqualTo(503);
+        assertThat(client.post(
+                                "/api/v1/auth/login",
+                                Map.of("email", "kept@example.com", "password", "whatever it is"),
+                                null)
+                        .status())
+                .as("signing in does need auth-service")
+                .isEqualTo(503);
     }
 }

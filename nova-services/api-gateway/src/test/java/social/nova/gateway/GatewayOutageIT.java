@@ -48,18 +48,33 @@ class GatewayOutageIT {
         consul = SharedContainers.newConsul();
         consul.start();
         auth = StubbedAuthService.start(null, consul);
-        auth.stub().stubs().stub(AuthServiceGrpc.getLoginMethod())
+        auth.stub()
+                .stubs()
+                .stub(AuthServiceGrpc.getLoginMethod())
                 .whenField("password", "correct horse battery")
-                .willAnswer(request -> LoginResponse.newBuilder().setTokens(TokenPair.newBuilder()
-                        .setAccessToken("access").setRefreshToken("refresh-1").setTokenType("Bearer")).build());
-        auth.stub().stubs().stub(AuthServiceGrpc.getLoginMethod())
+                .willAnswer(request -> LoginResponse.newBuilder()
+                        .setTokens(TokenPair.newBuilder()
+                                .setAccessToken("access")
+                                .setRefreshToken("refresh-1")
+                                .setTokenType("Bearer"))
+                        .build());
+        auth.stub()
+                .stubs()
+                .stub(AuthServiceGrpc.getLoginMethod())
                 .when("a wrong password", request -> !request.getPassword().equals("correct horse battery"))
                 .willFail(NovaException.builder(ErrorCode.UNAUTHENTICATED, "email or password is wrong")
-                        .reason("INVALID_CREDENTIALS").build());
-        auth.stub().stubs().stub(AuthServiceGrpc.getRefreshMethod())
+                        .reason("INVALID_CREDENTIALS")
+                        .build());
+        auth.stub()
+                .stubs()
+                .stub(AuthServiceGrpc.getRefreshMethod())
                 .whenField("refresh_token", "refresh-1")
-                .willReturn(RefreshResponse.newBuilder().setTokens(TokenPair.newBuilder()
-                        .setAccessToken("access").setRefreshToken("refresh-2").setTokenType("Bearer")).build());
+                .willReturn(RefreshResponse.newBuilder()
+                        .setTokens(TokenPair.newBuilder()
+                                .setAccessToken("access")
+                                .setRefreshToken("refresh-2")
+                                .setTokenType("Bearer"))
+                        .build());
     }
 
     @AfterAll
@@ -77,11 +92,15 @@ class GatewayOutageIT {
 
     @Test
     void withUserServiceStoppedItsRoutesAnswer503FastWhileSigningInKeepsWorking() {
-        RegisteredStub users = RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), null, consul);
+        RegisteredStub users =
+                RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), null, consul);
         started.push(users);
         String userId = UUID.randomUUID().toString();
-        users.stubs().stub(UserServiceGrpc.getGetUserMethod())
-                .willReturn(GetUserResponse.newBuilder().setProfile(Profile.newBuilder().setId(userId)).build());
+        users.stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
+                .willReturn(GetUserResponse.newBuilder()
+                        .setProfile(Profile.newBuilder().setId(userId))
+                        .build());
         GatewayClient client = gateway(Map.of());
         GatewayFixture.awaitRouting(client, "auth-service", "user-service");
         String token = auth.accessToken(userId);
@@ -89,10 +108,12 @@ class GatewayOutageIT {
 
         users.close();
 
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> client.get("/api/v1/users/me", token).status() == 503);
-        for (String path : new String[] {"/api/v1/users/me", "/api/v1/users/" + userId,
-                                         "/api/v1/users/" + userId + "/followers"}) {
+        for (String path :
+                new String[] {"/api/v1/users/me", "/api/v1/users/" + userId, "/api/v1/users/" + userId + "/followers"
+                }) {
             long started = System.nanoTime();
             var answer = client.get(path, token);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -102,19 +123,38 @@ class GatewayOutageIT {
             assertThat(took).as("%s answered in %s", path, took).isLessThan(FAST);
         }
 
-        var login = client.post("/api/v1/auth/login", Map.of("email", "someone@example.com", "password", "correct horse battery"), null);
+        var login = client.post(
+                "/api/v1/auth/login",
+                Map.of("email", "someone@example.com", "password", "correct horse battery"),
+                null);
         assertThat(login.status()).isEqualTo(200);
-        assertThat(client.post("/api/v1/auth/refresh", Map.of("refreshToken", login.json().path("refreshToken").asText()), null)
-                .status()).isEqualTo(200);
+        assertThat(client.post(
+                                "/api/v1/auth/refresh",
+                                Map.of(
+                                        "refreshToken",
+                                        login.json().path("refreshToken").asText()),
+                                null)
+                        .status())
+                .isEqualTo(200);
 
         // /health answers from a view of Consul at most gateway.fleet.cache-for (1 s) old.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            var health = client.get("/health", null);
-            assertThat(health.status()).as("the gateway still routes: it stays in its load balancer").isEqualTo(200);
-            assertThat(health.json().path("status").asText()).isEqualTo("DEGRADED");
-            assertThat(entry(health.json(), "user-service").path("status").asText()).isEqualTo("NOT_SERVING");
-            assertThat(entry(health.json(), "auth-service").path("status").asText()).isEqualTo("SERVING");
-        });
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    var health = client.get("/health", null);
+                    assertThat(health.status())
+                            .as("the gateway still routes: it stays in its load balancer")
+                            .isEqualTo(200);
+                    assertThat(health.json().path("status").asText()).isEqualTo("DEGRADED");
+                    assertThat(entry(health.json(), "user-service")
+                                    .path("status")
+                                    .asText())
+                            .isEqualTo("NOT_SERVING");
+                    assertThat(entry(health.json(), "auth-service")
+                                    .path("status")
+                                    .asText())
+                            .isEqualTo("SERVING");
+                });
     }
 
     @Test
@@ -131,7 +171,9 @@ class GatewayOutageIT {
         String timedOutMessage = null;
         for (int call = 1; call <= 4; call++) {
             var timedOut = client.get("/api/v1/users/me", token);
-            assertThat(timedOut.status()).as("call %s waits for its deadline", call).isEqualTo(504);
+            assertThat(timedOut.status())
+                    .as("call %s waits for its deadline", call)
+                    .isEqualTo(504);
             assertThat(timedOut.errorCode()).isEqualTo("DEADLINE_EXCEEDED");
             timedOutMessage = timedOut.json().path("error").path("message").asText();
         }
@@ -146,10 +188,13 @@ class GatewayOutageIT {
         assertThat(timedOutMessage).isEqualTo("the service took too long to answer; retry later");
         assertThat(took).as("answered in %s", took).isLessThan(Duration.ofMillis(300));
 
-        assertThat(client.post("/api/v1/auth/login", Map.of("email", "nobody@example.com", "password", "x"), null).status())
-                .as("auth-service's routes are untouched").isEqualTo(401);
+        assertThat(client.post("/api/v1/auth/login", Map.of("email", "nobody@example.com", "password", "x"), null)
+                        .status())
+                .as("auth-service's routes are untouched")
+                .isEqualTo(401);
         var health = client.get("/health", null);
-        assertThat(entry(health.json(), "user-service").path("circuitBreaker").asText()).isEqualTo("OPEN");
+        assertThat(entry(health.json(), "user-service").path("circuitBreaker").asText())
+                .isEqualTo("OPEN");
         assertThat(entry(health.json(), "user-service").path("status").asText()).isEqualTo("NOT_SERVING");
         assertThat(health.status()).isEqualTo(200);
     }

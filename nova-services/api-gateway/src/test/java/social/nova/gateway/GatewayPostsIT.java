@@ -44,16 +44,21 @@ class GatewayPostsIT {
         Post post = post(author, "Hello, Nova", 0);
         var content = fixture.content.stubs();
         content.stub(ContentServiceGrpc.getCreatePostMethod())
-                .whenField("text", "Hello, Nova").whenHeader("authorization", author.bearer())
+                .whenField("text", "Hello, Nova")
+                .whenHeader("authorization", author.bearer())
                 .willReturn(CreatePostResponse.newBuilder().setPost(post).build());
         content.stub(ContentServiceGrpc.getGetPostMethod())
                 .whenField("post_id", post.getId())
                 .willReturn(GetPostResponse.newBuilder().setPost(post).build());
         content.stub(ContentServiceGrpc.getLikePostMethod())
-                .whenField("post_id", post.getId()).whenHeader("authorization", fan.bearer())
-                .willReturn(LikePostResponse.newBuilder().setPost(post.toBuilder().setLikeCount(1)).build());
+                .whenField("post_id", post.getId())
+                .whenHeader("authorization", fan.bearer())
+                .willReturn(LikePostResponse.newBuilder()
+                        .setPost(post.toBuilder().setLikeCount(1))
+                        .build());
         content.stub(ContentServiceGrpc.getUnlikePostMethod())
-                .whenField("post_id", post.getId()).whenHeader("authorization", fan.bearer())
+                .whenField("post_id", post.getId())
+                .whenHeader("authorization", fan.bearer())
                 .willReturn(UnlikePostResponse.newBuilder().setPost(post).build());
 
         var created = client.post("/api/v1/posts", Map.of("text", "Hello, Nova"), author.accessToken());
@@ -61,18 +66,25 @@ class GatewayPostsIT {
         JsonNode json = created.json();
         String postPath = "/api/v1/posts/" + post.getId();
         assertThat(created.header("Location")).isEqualTo(postPath);
-        assertThat(json.properties()).extracting(Map.Entry::getKey)
+        assertThat(json.properties())
+                .extracting(Map.Entry::getKey)
                 .containsExactly("id", "authorId", "text", "likes", "createdAt");
         assertThat(json.path("authorId").asText()).isEqualTo(author.userId());
         assertThat(json.path("text").asText()).isEqualTo("Hello, Nova");
         assertThat(json.path("likes").asLong()).isZero();
-        assertThat(Instant.parse(json.path("createdAt").asText())).isEqualTo(Instant.ofEpochSecond(post.getCreatedAt().getSeconds()));
+        assertThat(Instant.parse(json.path("createdAt").asText()))
+                .isEqualTo(Instant.ofEpochSecond(post.getCreatedAt().getSeconds()));
 
         assertThat(client.get(postPath, fan.accessToken()).json()).isEqualTo(json);
-        assertThat(client.send("PUT", postPath + "/like", null, fan.accessToken(), Map.of()).status()).isEqualTo(204);
-        assertThat(client.send("DELETE", postPath + "/like", null, fan.accessToken(), Map.of()).status()).isEqualTo(204);
+        assertThat(client.send("PUT", postPath + "/like", null, fan.accessToken(), Map.of())
+                        .status())
+                .isEqualTo(204);
+        assertThat(client.send("DELETE", postPath + "/like", null, fan.accessToken(), Map.of())
+                        .status())
+                .isEqualTo(204);
         assertThat(content.calls(ContentServiceGrpc.getLikePostMethod()))
-                .filteredOn(call -> call.request().getPostId().equals(post.getId())).hasSize(1);
+                .filteredOn(call -> call.request().getPostId().equals(post.getId()))
+                .hasSize(1);
     }
 
     @Test
@@ -80,12 +92,21 @@ class GatewayPostsIT {
         GatewayFixture.Caller author = fixture.signIn();
         var content = fixture.content.stubs();
         content.stub(ContentServiceGrpc.getListPostsByAuthorMethod())
-                .whenField("author_id", author.userId()).whenField("page.limit", 2).whenField("page.cursor", "")
-                .willReturn(ListPostsByAuthorResponse.newBuilder().addPosts(post(author, "third", 0))
-                        .addPosts(post(author, "second", 0)).setPage(PageResponse.newBuilder().setNextCursor("c2")).build());
+                .whenField("author_id", author.userId())
+                .whenField("page.limit", 2)
+                .whenField("page.cursor", "")
+                .willReturn(ListPostsByAuthorResponse.newBuilder()
+                        .addPosts(post(author, "third", 0))
+                        .addPosts(post(author, "second", 0))
+                        .setPage(PageResponse.newBuilder().setNextCursor("c2"))
+                        .build());
         content.stub(ContentServiceGrpc.getListPostsByAuthorMethod())
-                .whenField("author_id", author.userId()).whenField("page.limit", 2).whenField("page.cursor", "c2")
-                .willReturn(ListPostsByAuthorResponse.newBuilder().addPosts(post(author, "first", 0)).build());
+                .whenField("author_id", author.userId())
+                .whenField("page.limit", 2)
+                .whenField("page.cursor", "c2")
+                .willReturn(ListPostsByAuthorResponse.newBuilder()
+                        .addPosts(post(author, "first", 0))
+                        .build());
         String posts = "/api/v1/users/" + author.userId() + "/posts";
 
         var page1 = client.get(posts + "?limit=2", author.accessToken());
@@ -94,7 +115,9 @@ class GatewayPostsIT {
         assertThat(page1.json().path("nextCursor").asText()).isEqualTo("c2");
         var page2 = client.get(posts + "?limit=2&cursor=c2", author.accessToken());
         assertThat(page2.json().path("items").findValuesAsText("text")).containsExactly("first");
-        assertThat(page2.json().path("nextCursor").isNull()).as("the last page's cursor is null").isTrue();
+        assertThat(page2.json().path("nextCursor").isNull())
+                .as("the last page's cursor is null")
+                .isTrue();
     }
 
     @Test
@@ -105,11 +128,15 @@ class GatewayPostsIT {
         String missing = UUID.randomUUID().toString();
         var content = fixture.content.stubs();
         content.stub(ContentServiceGrpc.getDeletePostMethod())
-                .whenField("post_id", postId).whenHeader("authorization", other.bearer())
+                .whenField("post_id", postId)
+                .whenHeader("authorization", other.bearer())
                 .willFail(NovaException.builder(ErrorCode.PERMISSION_DENIED, "only the author may delete a post")
-                        .reason("NOT_AUTHOR").domain("content.nova.social").build());
+                        .reason("NOT_AUTHOR")
+                        .domain("content.nova.social")
+                        .build());
         content.stub(ContentServiceGrpc.getDeletePostMethod())
-                .whenField("post_id", postId).whenHeader("authorization", author.bearer())
+                .whenField("post_id", postId)
+                .whenHeader("authorization", author.bearer())
                 .willReturn(DeletePostResponse.getDefaultInstance());
         content.stub(ContentServiceGrpc.getGetPostMethod())
                 .whenField("post_id", missing)
@@ -118,8 +145,10 @@ class GatewayPostsIT {
         var refused = client.send("DELETE", "/api/v1/posts/" + postId, null, other.accessToken(), Map.of());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.errorCode()).isEqualTo("PERMISSION_DENIED");
-        assertThat(refused.json().path("error").path("details").findValuesAsText("reason")).contains("NOT_AUTHOR");
-        assertThat(client.send("DELETE", "/api/v1/posts/" + postId, null, author.accessToken(), Map.of()).status())
+        assertThat(refused.json().path("error").path("details").findValuesAsText("reason"))
+                .contains("NOT_AUTHOR");
+        assertThat(client.send("DELETE", "/api/v1/posts/" + postId, null, author.accessToken(), Map.of())
+                        .status())
                 .isEqualTo(204);
         var notFound = client.get("/api/v1/posts/" + missing, author.accessToken());
         assertThat(notFound.status()).isEqualTo(404);
@@ -129,20 +158,29 @@ class GatewayPostsIT {
     @Test
     void anInvalidPostNamesTheField() {
         GatewayFixture.Caller author = fixture.signIn();
-        fixture.content.stubs().stub(ContentServiceGrpc.getCreatePostMethod())
-                .whenHeader("authorization", author.bearer()).when("blank text", request -> request.getText().isBlank())
+        fixture.content
+                .stubs()
+                .stub(ContentServiceGrpc.getCreatePostMethod())
+                .whenHeader("authorization", author.bearer())
+                .when("blank text", request -> request.getText().isBlank())
                 .willFail(NovaException.invalidArgument(FieldViolation.of("text", "must be 1..500 characters")));
 
         var blank = client.post("/api/v1/posts", Map.of("text", "   "), author.accessToken());
         assertThat(blank.status()).isEqualTo(400);
-        assertThat(blank.json().path("error").path("details").findValuesAsText("field")).containsExactly("text");
+        assertThat(blank.json().path("error").path("details").findValuesAsText("field"))
+                .containsExactly("text");
         var number = client.post("/api/v1/posts", Map.of("text", 5), author.accessToken());
         assertThat(number.status()).isEqualTo(400);
         assertThat(number.json().path("error").path("message").asText()).isEqualTo("field 'text' must be a string");
     }
 
     private static Post post(GatewayFixture.Caller author, String text, long likes) {
-        return Post.newBuilder().setId(UUID.randomUUID().toString()).setAuthorId(author.userId()).setText(text)
-                .setLikeCount(likes).setCreatedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
+        return Post.newBuilder()
+                .setId(UUID.randomUUID().toString())
+                .setAuthorId(author.userId())
+                .setText(text)
+                .setLikeCount(likes)
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
+                .build();
     }
 }

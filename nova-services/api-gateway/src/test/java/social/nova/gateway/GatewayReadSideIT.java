@@ -58,31 +58,53 @@ class GatewayReadSideIT {
     void theFeedAndTrendingShowPostsAsPostsAreShown() {
         GatewayFixture.Caller reader = fixture.signIn();
         Post post = post(UUID.randomUUID().toString(), "fresh from the oven");
-        fixture.feed.stubs().stub(FeedServiceGrpc.getGetFeedMethod())
-                .whenHeader("authorization", reader.bearer()).whenField("page.limit", 1).whenField("page.cursor", "")
-                .willReturn(GetFeedResponse.newBuilder().addItems(FeedItem.newBuilder().setPost(post))
-                        .setPage(PageResponse.newBuilder().setNextCursor("more")).build());
-        fixture.feed.stubs().stub(FeedServiceGrpc.getGetFeedMethod())
-                .whenHeader("authorization", reader.bearer()).whenField("page.cursor", "garbage")
-                .willFail(NovaException.invalidArgument(FieldViolation.of("page.cursor", "is not a cursor of this feed")));
-        fixture.feed.stubs().stub(FeedServiceGrpc.getGetTrendingMethod())
-                .whenHeader("authorization", reader.bearer()).whenField("window", TimeWindow.TIME_WINDOW_HOUR)
-                .willReturn(GetTrendingResponse.newBuilder().addPosts(TrendingPost.newBuilder().setPost(post).setScore(1.9))
-                        .setComputedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build());
-        fixture.content.stubs().stub(ContentServiceGrpc.getGetPostMethod())
+        fixture.feed
+                .stubs()
+                .stub(FeedServiceGrpc.getGetFeedMethod())
+                .whenHeader("authorization", reader.bearer())
+                .whenField("page.limit", 1)
+                .whenField("page.cursor", "")
+                .willReturn(GetFeedResponse.newBuilder()
+                        .addItems(FeedItem.newBuilder().setPost(post))
+                        .setPage(PageResponse.newBuilder().setNextCursor("more"))
+                        .build());
+        fixture.feed
+                .stubs()
+                .stub(FeedServiceGrpc.getGetFeedMethod())
+                .whenHeader("authorization", reader.bearer())
+                .whenField("page.cursor", "garbage")
+                .willFail(NovaException.invalidArgument(
+                        FieldViolation.of("page.cursor", "is not a cursor of this feed")));
+        fixture.feed
+                .stubs()
+                .stub(FeedServiceGrpc.getGetTrendingMethod())
+                .whenHeader("authorization", reader.bearer())
+                .whenField("window", TimeWindow.TIME_WINDOW_HOUR)
+                .willReturn(GetTrendingResponse.newBuilder()
+                        .addPosts(TrendingPost.newBuilder().setPost(post).setScore(1.9))
+                        .setComputedAt(
+                                Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
+                        .build());
+        fixture.content
+                .stubs()
+                .stub(ContentServiceGrpc.getGetPostMethod())
                 .whenField("post_id", post.getId())
                 .willReturn(GetPostResponse.newBuilder().setPost(post).build());
 
         var feed = client.get("/api/v1/feed?limit=1", reader.accessToken());
         assertThat(feed.status()).isEqualTo(200);
         JsonNode item = feed.json().path("items").get(0);
-        assertThat(item.properties()).extracting(Map.Entry::getKey)
+        assertThat(item.properties())
+                .extracting(Map.Entry::getKey)
                 .as("a post as GET /api/v1/posts/{id} answers it")
                 .containsExactly("id", "authorId", "text", "likes", "createdAt");
-        assertThat(item).isEqualTo(client.get("/api/v1/posts/" + post.getId(), reader.accessToken()).json());
+        assertThat(item)
+                .isEqualTo(client.get("/api/v1/posts/" + post.getId(), reader.accessToken())
+                        .json());
         assertThat(feed.json().path("nextCursor").asText()).isEqualTo("more");
 
-        JsonNode trending = client.get("/api/v1/feed/trending?window=hour&limit=100", reader.accessToken()).json();
+        JsonNode trending = client.get("/api/v1/feed/trending?window=hour&limit=100", reader.accessToken())
+                .json();
         assertThat(trending.path("computedAt").asText()).isNotBlank();
         JsonNode entry = trending.path("items").get(0);
         assertThat(entry.path("post").path("id").asText()).isEqualTo(post.getId());
@@ -102,15 +124,23 @@ class GatewayReadSideIT {
         String draft = "draft-" + UUID.randomUUID().toString().substring(0, 8);
         var feed = fixture.feed.stubs();
         feed.stub(FeedServiceGrpc.getGetExperimentAssignmentMethod())
-                .whenHeader("authorization", user.bearer()).whenField("experiment_key", "feed-ranking")
-                .willReturn(GetExperimentAssignmentResponse.newBuilder().setAssignment(ExperimentAssignment.newBuilder()
-                        .setExperimentKey("feed-ranking").setVariant("engagement")).build());
+                .whenHeader("authorization", user.bearer())
+                .whenField("experiment_key", "feed-ranking")
+                .willReturn(GetExperimentAssignmentResponse.newBuilder()
+                        .setAssignment(ExperimentAssignment.newBuilder()
+                                .setExperimentKey("feed-ranking")
+                                .setVariant("engagement"))
+                        .build());
         feed.stub(FeedServiceGrpc.getGetExperimentAssignmentMethod())
-                .whenHeader("authorization", user.bearer()).whenField("experiment_key", draft)
+                .whenHeader("authorization", user.bearer())
+                .whenField("experiment_key", draft)
                 .willFail(NovaException.builder(ErrorCode.FAILED_PRECONDITION, "experiment '" + draft + "' is DRAFT")
-                        .reason("EXPERIMENT_NOT_RUNNING").domain("feed.nova.social").build());
+                        .reason("EXPERIMENT_NOT_RUNNING")
+                        .domain("feed.nova.social")
+                        .build());
         feed.stub(FeedServiceGrpc.getGetExperimentAssignmentMethod())
-                .whenHeader("authorization", user.bearer()).whenField("experiment_key", "no-such-thing")
+                .whenHeader("authorization", user.bearer())
+                .whenField("experiment_key", "no-such-thing")
                 .willFail(NovaException.notFound("experiment", "no-such-thing"));
 
         var first = client.get("/api/v1/experiments/feed-ranking/assignment", user.accessToken());
@@ -118,10 +148,15 @@ class GatewayReadSideIT {
         assertThat(first.json().path("experiment").asText()).isEqualTo("feed-ranking");
         assertThat(first.json().path("variant").asText()).isEqualTo("engagement");
 
-        assertThat(client.get("/api/v1/experiments/no-such-thing/assignment", user.accessToken()).status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/experiments/no-such-thing/assignment", user.accessToken())
+                        .status())
+                .isEqualTo(404);
         var notRunning = client.get("/api/v1/experiments/" + draft + "/assignment", user.accessToken());
-        assertThat(notRunning.status()).as("a draft is not running: the route promises 404").isEqualTo(404);
-        assertThat(notRunning.json().path("error").path("message").asText()).isEqualTo("experiment '" + draft + "' is not running");
+        assertThat(notRunning.status())
+                .as("a draft is not running: the route promises 404")
+                .isEqualTo(404);
+        assertThat(notRunning.json().path("error").path("message").asText())
+                .isEqualTo("experiment '" + draft + "' is not running");
         var badKey = client.get("/api/v1/experiments/Bad_Key/assignment", user.accessToken());
         assertThat(badKey.status()).isEqualTo(400);
         assertThat(fields(badKey.json())).containsExactly("key");
@@ -133,51 +168,96 @@ class GatewayReadSideIT {
         String authorId = UUID.randomUUID().toString();
         String word = "quokka" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         Post post = post(authorId, "A " + word + " smiles at the camera");
-        Profile author = Profile.newBuilder().setId(authorId).setUsername(word).setDisplayName("Quokka Fan").build();
-        fixture.search.stubs().stub(SearchServiceGrpc.getSearchPostsMethod())
-                .whenField("query", word).whenField("author_id", authorId)
-                .willReturn(SearchPostsResponse.newBuilder().addHits(PostHit.newBuilder().setPostId(post.getId())
-                        .setAuthorId(authorId).setSnippet("A <mark>" + word + "</mark> smiles")).build());
-        fixture.search.stubs().stub(SearchServiceGrpc.getSearchPostsMethod())
-                .whenField("query", word).when("another author", request -> !request.getAuthorId().equals(authorId)
-                        && !request.getAuthorId().isEmpty())
-                .willReturn(SearchPostsResponse.getDefaultInstance());
-        fixture.search.stubs().stub(SearchServiceGrpc.getSearchUsersMethod())
+        Profile author = Profile.newBuilder()
+                .setId(authorId)
+                .setUsername(word)
+                .setDisplayName("Quokka Fan")
+                .build();
+        fixture.search
+                .stubs()
+                .stub(SearchServiceGrpc.getSearchPostsMethod())
                 .whenField("query", word)
-                .willReturn(SearchUsersResponse.newBuilder().addHits(UserHit.newBuilder().setUserId(authorId)).build());
-        fixture.search.stubs().stub(SearchServiceGrpc.getSearchUsersMethod())
+                .whenField("author_id", authorId)
+                .willReturn(SearchPostsResponse.newBuilder()
+                        .addHits(PostHit.newBuilder()
+                                .setPostId(post.getId())
+                                .setAuthorId(authorId)
+                                .setSnippet("A <mark>" + word + "</mark> smiles"))
+                        .build());
+        fixture.search
+                .stubs()
+                .stub(SearchServiceGrpc.getSearchPostsMethod())
+                .whenField("query", word)
+                .when(
+                        "another author",
+                        request -> !request.getAuthorId().equals(authorId)
+                                && !request.getAuthorId().isEmpty())
+                .willReturn(SearchPostsResponse.getDefaultInstance());
+        fixture.search
+                .stubs()
+                .stub(SearchServiceGrpc.getSearchUsersMethod())
+                .whenField("query", word)
+                .willReturn(SearchUsersResponse.newBuilder()
+                        .addHits(UserHit.newBuilder().setUserId(authorId))
+                        .build());
+        fixture.search
+                .stubs()
+                .stub(SearchServiceGrpc.getSearchUsersMethod())
                 .whenField("query", "")
                 .willFail(NovaException.invalidArgument(FieldViolation.of("query", "must not be empty")));
-        fixture.search.stubs().stub(SearchServiceGrpc.getSearchPostsMethod())
+        fixture.search
+                .stubs()
+                .stub(SearchServiceGrpc.getSearchPostsMethod())
                 .whenField("query", "&|!:*")
                 .willFail(NovaException.invalidArgument(FieldViolation.of("query", "must contain a word")));
-        fixture.content.stubs().stub(ContentServiceGrpc.getGetPostsMethod())
+        fixture.content
+                .stubs()
+                .stub(ContentServiceGrpc.getGetPostsMethod())
                 .whenField("post_ids", List.of(post.getId()))
                 .willReturn(GetPostsResponse.newBuilder().addPosts(post).build());
-        fixture.content.stubs().stub(ContentServiceGrpc.getGetPostMethod())
+        fixture.content
+                .stubs()
+                .stub(ContentServiceGrpc.getGetPostMethod())
                 .whenField("post_id", post.getId())
                 .willReturn(GetPostResponse.newBuilder().setPost(post).build());
-        fixture.users.stubs().stub(UserServiceGrpc.getGetUsersMethod())
+        fixture.users
+                .stubs()
+                .stub(UserServiceGrpc.getGetUsersMethod())
                 .whenField("user_ids", List.of(authorId))
                 .willReturn(GetUsersResponse.newBuilder().addProfiles(author).build());
-        fixture.users.stubs().stub(UserServiceGrpc.getGetUserMethod())
+        fixture.users
+                .stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
                 .whenField("user_id", authorId)
                 .willReturn(GetUserResponse.newBuilder().setProfile(author).build());
 
         JsonNode hit = client.get("/api/v1/search/posts?q=" + word + "&authorId=" + authorId, caller.accessToken())
-                .json().path("items").get(0);
-        assertThat(hit.path("post")).isEqualTo(client.get("/api/v1/posts/" + post.getId(), caller.accessToken()).json());
+                .json()
+                .path("items")
+                .get(0);
+        assertThat(hit.path("post"))
+                .isEqualTo(client.get("/api/v1/posts/" + post.getId(), caller.accessToken())
+                        .json());
         assertThat(hit.path("snippet").asText()).contains("<mark>" + word + "</mark>");
         assertThat(client.get("/api/v1/search/posts?q=" + word + "&authorId=" + UUID.randomUUID(), caller.accessToken())
-                .json().path("items")).isEmpty();
+                        .json()
+                        .path("items"))
+                .isEmpty();
 
-        JsonNode profile = client.get("/api/v1/search/users?q=" + word, caller.accessToken()).json().path("items").get(0);
-        assertThat(profile).as("a profile as GET /api/v1/users/{id} answers it")
-                .isEqualTo(client.get("/api/v1/users/" + authorId, caller.accessToken()).json());
+        JsonNode profile = client.get("/api/v1/search/users?q=" + word, caller.accessToken())
+                .json()
+                .path("items")
+                .get(0);
+        assertThat(profile)
+                .as("a profile as GET /api/v1/users/{id} answers it")
+                .isEqualTo(client.get("/api/v1/users/" + authorId, caller.accessToken())
+                        .json());
 
         var empty = client.get("/api/v1/search/users?q=", caller.accessToken());
         assertThat(empty.status()).isEqualTo(400);
-        assertThat(fields(empty.json())).as("search-service's 'query' is the parameter 'q'").containsExactly("q");
+        assertThat(fields(empty.json()))
+                .as("search-service's 'query' is the parameter 'q'")
+                .containsExactly("q");
         var operators = client.get("/api/v1/search/posts?q=%26%7C%21%3A%2A", caller.accessToken());
         assertThat(operators.status()).isEqualTo(400);
         assertThat(fields(operators.json())).containsExactly("q");
@@ -188,8 +268,13 @@ class GatewayReadSideIT {
     }
 
     private static Post post(String authorId, String text) {
-        return Post.newBuilder().setId(UUID.randomUUID().toString()).setAuthorId(authorId).setText(text).setLikeCount(1)
-                .setCreatedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
+        return Post.newBuilder()
+                .setId(UUID.randomUUID().toString())
+                .setAuthorId(authorId)
+                .setText(text)
+                .setLikeCount(1)
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
+                .build();
     }
 
     private static List<String> fields(JsonNode error) {

@@ -70,7 +70,10 @@ class GatewaySettingsTest {
     }
 
     private static Config config(Map<String, String> values) {
-        return Config.builder().sources(ConfigSources.create(values))
-                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
+        return Config.builder()
+                .sources(ConfigSources.create(values))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
     }
 }

@@ -42,15 +42,22 @@ class GatewayUsersIT {
     void meIsTheCallersProfileAsJson() {
         GatewayFixture.Caller caller = fixture.signIn();
         Instant created = Instant.parse("2026-11-30T09:15:00Z");
-        fixture.users.stubs().stub(UserServiceGrpc.getGetUserMethod())
-                .whenField("user_id", caller.userId()).whenHeader("authorization", caller.bearer())
-                .willReturn(GetUserResponse.newBuilder().setProfile(profile(caller.userId(), "ada").toBuilder()
-                        .setFollowerCount(3).setFollowingCount(1)
-                        .setCreatedAt(Timestamp.newBuilder().setSeconds(created.getEpochSecond()))).build());
+        fixture.users
+                .stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
+                .whenField("user_id", caller.userId())
+                .whenHeader("authorization", caller.bearer())
+                .willReturn(GetUserResponse.newBuilder()
+                        .setProfile(profile(caller.userId(), "ada").toBuilder()
+                                .setFollowerCount(3)
+                                .setFollowingCount(1)
+                                .setCreatedAt(Timestamp.newBuilder().setSeconds(created.getEpochSecond())))
+                        .build());
 
         JsonNode me = client.get("/api/v1/users/me", caller.accessToken()).json();
 
-        assertThat(me.properties()).extracting(Map.Entry::getKey)
+        assertThat(me.properties())
+                .extracting(Map.Entry::getKey)
                 .containsExactly("id", "username", "displayName", "bio", "followers", "following", "createdAt");
         assertThat(me.path("id").asText()).isEqualTo(caller.userId());
         assertThat(me.path("username").asText()).isEqualTo("ada");
@@ -68,25 +75,31 @@ class GatewayUsersIT {
         users.stub(UserServiceGrpc.getUpdateProfileMethod())
                 .whenHeader("authorization", caller.bearer())
                 .when("only the bio, set", request -> request.hasBio() && !request.hasDisplayName())
-                .willAnswer(request -> UpdateProfileResponse.newBuilder().setProfile(profile(caller.userId(), "ada")
-                        .toBuilder().setBio(request.getBio())).build());
+                .willAnswer(request -> UpdateProfileResponse.newBuilder()
+                        .setProfile(profile(caller.userId(), "ada").toBuilder().setBio(request.getBio()))
+                        .build());
         users.stub(UserServiceGrpc.getUpdateProfileMethod())
-                .whenHeader("authorization", caller.bearer()).whenField("display_name", " ")
+                .whenHeader("authorization", caller.bearer())
+                .whenField("display_name", " ")
                 .willFail(NovaException.invalidArgument(FieldViolation.of("display_name", "must be 1..50 characters")));
 
-        var changed = client.send("PATCH", "/api/v1/users/me", Map.of("bio", "Writes about engines."), caller.accessToken(), Map.of());
+        var changed = client.send(
+                "PATCH", "/api/v1/users/me", Map.of("bio", "Writes about engines."), caller.accessToken(), Map.of());
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.json().path("bio").asText()).isEqualTo("Writes about engines.");
         assertThat(changed.json().path("displayName").asText()).isEqualTo("Ada");
 
-        var invalid = client.send("PATCH", "/api/v1/users/me", Map.of("displayName", " "), caller.accessToken(), Map.of());
+        var invalid =
+                client.send("PATCH", "/api/v1/users/me", Map.of("displayName", " "), caller.accessToken(), Map.of());
         assertThat(invalid.status()).isEqualTo(400);
-        assertThat(invalid.json().path("error").path("details").findValuesAsText("field")).containsExactly("displayName");
+        assertThat(invalid.json().path("error").path("details").findValuesAsText("field"))
+                .containsExactly("displayName");
 
         var unknown = client.send("PATCH", "/api/v1/users/me", Map.of("avatar", "x"), caller.accessToken(), Map.of());
         assertThat(unknown.status()).as("refused at the gateway").isEqualTo(400);
         assertThat(users.calls(UserServiceGrpc.getUpdateProfileMethod()))
-                .filteredOn(call -> call.metadata().get("authorization").equals(caller.bearer())).hasSize(2);
+                .filteredOn(call -> call.metadata().get("authorization").equals(caller.bearer()))
+                .hasSize(2);
     }
 
     @Test
@@ -97,28 +110,51 @@ class GatewayUsersIT {
         String first = UUID.randomUUID().toString();
         var users = fixture.users.stubs();
         users.stub(UserServiceGrpc.getFollowMethod())
-                .whenField("user_id", star).whenHeader("authorization", caller.bearer())
-                .willReturn(FollowResponse.newBuilder().setProfile(profile(star, "star")).build());
+                .whenField("user_id", star)
+                .whenHeader("authorization", caller.bearer())
+                .willReturn(FollowResponse.newBuilder()
+                        .setProfile(profile(star, "star"))
+                        .build());
         users.stub(UserServiceGrpc.getUnfollowMethod())
-                .whenField("user_id", star).whenHeader("authorization", caller.bearer())
+                .whenField("user_id", star)
+                .whenHeader("authorization", caller.bearer())
                 .willReturn(UnfollowResponse.getDefaultInstance());
         users.stub(UserServiceGrpc.getListFollowersMethod())
-                .whenField("user_id", star).whenField("page.limit", 1).whenField("page.cursor", "")
-                .willReturn(ListFollowersResponse.newBuilder().addProfiles(profile(second, "second")).setTotalCount(2)
-                        .setPage(PageResponse.newBuilder().setNextCursor("next-1")).build());
+                .whenField("user_id", star)
+                .whenField("page.limit", 1)
+                .whenField("page.cursor", "")
+                .willReturn(ListFollowersResponse.newBuilder()
+                        .addProfiles(profile(second, "second"))
+                        .setTotalCount(2)
+                        .setPage(PageResponse.newBuilder().setNextCursor("next-1"))
+                        .build());
         users.stub(UserServiceGrpc.getListFollowersMethod())
-                .whenField("user_id", star).whenField("page.limit", 1).whenField("page.cursor", "next-1")
-                .willReturn(ListFollowersResponse.newBuilder().addProfiles(profile(first, "first")).setTotalCount(2).build());
+                .whenField("user_id", star)
+                .whenField("page.limit", 1)
+                .whenField("page.cursor", "next-1")
+                .willReturn(ListFollowersResponse.newBuilder()
+                        .addProfiles(profile(first, "first"))
+                        .setTotalCount(2)
+                        .build());
         users.stub(UserServiceGrpc.getListFollowersMethod())
-                .whenField("user_id", star).whenField("page.cursor", "forged")
-                .willFail(NovaException.invalidArgument(FieldViolation.of("page.cursor", "is not a cursor of this list")));
+                .whenField("user_id", star)
+                .whenField("page.cursor", "forged")
+                .willFail(NovaException.invalidArgument(
+                        FieldViolation.of("page.cursor", "is not a cursor of this list")));
         users.stub(UserServiceGrpc.getListFollowingMethod())
                 .whenField("user_id", caller.userId())
-                .willReturn(ListFollowingResponse.newBuilder().addProfiles(profile(star, "star")).setTotalCount(1).build());
+                .willReturn(ListFollowingResponse.newBuilder()
+                        .addProfiles(profile(star, "star"))
+                        .setTotalCount(1)
+                        .build());
         String starPath = "/api/v1/users/" + star;
 
-        assertThat(client.send("PUT", starPath + "/follow", null, caller.accessToken(), Map.of()).status()).isEqualTo(204);
-        assertThat(client.send("DELETE", starPath + "/follow", null, caller.accessToken(), Map.of()).status()).isEqualTo(204);
+        assertThat(client.send("PUT", starPath + "/follow", null, caller.accessToken(), Map.of())
+                        .status())
+                .isEqualTo(204);
+        assertThat(client.send("DELETE", starPath + "/follow", null, caller.accessToken(), Map.of())
+                        .status())
+                .isEqualTo(204);
 
         var page1 = client.get(starPath + "/followers?limit=1", caller.accessToken());
         assertThat(page1.status()).isEqualTo(200);
@@ -133,7 +169,8 @@ class GatewayUsersIT {
         var badCursor = client.get(starPath + "/followers?cursor=forged", caller.accessToken());
         assertThat(badCursor.status()).isEqualTo(400);
         assertThat(badCursor.json().path("error").path("details").findValuesAsText("field"))
-                .as("the page's cursor is the query parameter 'cursor'").containsExactly("cursor");
+                .as("the page's cursor is the query parameter 'cursor'")
+                .containsExactly("cursor");
     }
 
     @Test
@@ -142,16 +179,27 @@ class GatewayUsersIT {
         GatewayFixture.Caller other = fixture.signIn();
         var users = fixture.users.stubs();
         users.stub(UserServiceGrpc.getBlockMethod())
-                .whenField("user_id", other.userId()).whenHeader("authorization", blocker.bearer())
+                .whenField("user_id", other.userId())
+                .whenHeader("authorization", blocker.bearer())
                 .willReturn(BlockResponse.getDefaultInstance());
         users.stub(UserServiceGrpc.getFollowMethod())
-                .whenField("user_id", blocker.userId()).whenHeader("authorization", other.bearer())
+                .whenField("user_id", blocker.userId())
+                .whenHeader("authorization", other.bearer())
                 .willFail(NovaException.builder(ErrorCode.FAILED_PRECONDITION, "you cannot follow this user")
-                        .reason("BLOCKED").domain("user.nova.social").build());
+                        .reason("BLOCKED")
+                        .domain("user.nova.social")
+                        .build());
 
-        assertThat(client.send("PUT", "/api/v1/users/" + other.userId() + "/block", null, blocker.accessToken(), Map.of())
-                .status()).isEqualTo(204);
-        var refused = client.send("PUT", "/api/v1/users/" + blocker.userId() + "/follow", null, other.accessToken(), Map.of());
+        assertThat(client.send(
+                                "PUT",
+                                "/api/v1/users/" + other.userId() + "/block",
+                                null,
+                                blocker.accessToken(),
+                                Map.of())
+                        .status())
+                .isEqualTo(204);
+        var refused = client.send(
+                "PUT", "/api/v1/users/" + blocker.userId() + "/follow", null, other.accessToken(), Map.of());
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.errorCode()).isEqualTo("FAILED_PRECONDITION");
     }
@@ -160,7 +208,9 @@ class GatewayUsersIT {
     void anUnknownUserIsA404() {
         GatewayFixture.Caller caller = fixture.signIn();
         String unknown = UUID.randomUUID().toString();
-        fixture.users.stubs().stub(UserServiceGrpc.getGetUserMethod())
+        fixture.users
+                .stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
                 .whenField("user_id", unknown)
                 .willFail(NovaException.notFound("user", unknown));
 
@@ -171,7 +221,10 @@ class GatewayUsersIT {
     }
 
     private static Profile profile(String id, String username) {
-        return Profile.newBuilder().setId(id).setUsername(username)
-                .setDisplayName(Character.toUpperCase(username.charAt(0)) + username.substring(1)).build();
+        return Profile.newBuilder()
+                .setId(id)
+                .setUsername(username)
+                .setDisplayName(Character.toUpperCase(username.charAt(0)) + username.substring(1))
+                .build();
     }
 }

@@ -14,8 +14,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class JsonTest {
     private final Json json = new Json(64);
 
-    record Body(String email, Integer count, Boolean flag) {
-    }
+    record Body(String email, Integer count, Boolean flag) {}
 
     @Test
     void readsAWellFormedObject() {
@@ -44,11 +43,16 @@ class JsonTest {
 
     @Test
     void aNumberIsNotAStringNorAStringANumber() {
-        assertThat(failure("{\"email\":5}").violations()).containsExactly(FieldViolation.of("email", "must be a string"));
-        assertThat(failure("{\"count\":\"5\"}").violations()).containsExactly(FieldViolation.of("count", "must be an integer"));
-        assertThat(failure("{\"count\":\"\"}").violations()).containsExactly(FieldViolation.of("count", "must be an integer"));
-        assertThat(failure("{\"count\":1.5}").violations()).containsExactly(FieldViolation.of("count", "must be an integer"));
-        assertThat(failure("{\"flag\":1}").violations()).containsExactly(FieldViolation.of("flag", "must be true or false"));
+        assertThat(failure("{\"email\":5}").violations())
+                .containsExactly(FieldViolation.of("email", "must be a string"));
+        assertThat(failure("{\"count\":\"5\"}").violations())
+                .containsExactly(FieldViolation.of("count", "must be an integer"));
+        assertThat(failure("{\"count\":\"\"}").violations())
+                .containsExactly(FieldViolation.of("count", "must be an integer"));
+        assertThat(failure("{\"count\":1.5}").violations())
+                .containsExactly(FieldViolation.of("count", "must be an integer"));
+        assertThat(failure("{\"flag\":1}").violations())
+                .containsExactly(FieldViolation.of("flag", "must be true or false"));
         assertThat(failure("{\"email\":{\"x\":1}}").getMessage()).isEqualTo("field 'email' must be a string");
     }
 

@@ -24,21 +24,32 @@ class OpenApiDocumentTest {
     @Test
     void describesEveryRouteWithItsSecurity() {
         for (ApiRoutes.Route route : ApiRoutes.ALL) {
-            JsonNode operation = document.path("paths").path(route.path()).path(route.method().toLowerCase(Locale.ROOT));
-            assertThat(operation.isObject()).as("%s %s is documented", route.method(), route.path()).isTrue();
+            JsonNode operation = document.path("paths")
+                    .path(route.path())
+                    .path(route.method().toLowerCase(Locale.ROOT));
+            assertThat(operation.isObject())
+                    .as("%s %s is documented", route.method(), route.path())
+                    .isTrue();
             assertThat(operation.path("operationId").asText()).isNotBlank();
             assertThat(operation.path("security").isEmpty())
-                    .as("%s %s is public", route.method(), route.path()).isEqualTo(route.isPublic());
+                    .as("%s %s is public", route.method(), route.path())
+                    .isEqualTo(route.isPublic());
         }
     }
 
     @Test
     void documentsNoRouteThatDoesNotExist() {
         List<String> documented = new ArrayList<>();
-        document.path("paths").properties().forEach(path -> path.getValue().properties()
-                .forEach(operation -> documented.add(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
-        assertThat(documented).containsExactlyInAnyOrderElementsOf(
-                ApiRoutes.ALL.stream().map(route -> route.method() + " " + route.path()).toList());
+        document.path("paths")
+                .properties()
+                .forEach(path -> path.getValue()
+                        .properties()
+                        .forEach(operation ->
+                                documented.add(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
+        assertThat(documented)
+                .containsExactlyInAnyOrderElementsOf(ApiRoutes.ALL.stream()
+                        .map(route -> route.method() + " " + route.path())
+                        .toList());
     }
 
     @Test
@@ -48,7 +59,9 @@ class OpenApiDocumentTest {
         assertThat(refs).isNotEmpty();
         for (String ref : refs) {
             assertThat(ref).startsWith("#/");
-            assertThat(document.at(ref.substring(1)).isMissingNode()).as("%s resolves", ref).isFalse();
+            assertThat(document.at(ref.substring(1)).isMissingNode())
+                    .as("%s resolves", ref)
+                    .isFalse();
         }
     }
 

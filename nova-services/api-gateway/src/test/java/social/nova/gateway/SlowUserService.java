@@ -33,8 +33,11 @@ final class SlowUserService extends UserServiceGrpc.UserServiceImplBase {
         values.put("server.port", "0");
         values.put("shutdown.propagation-delay", "PT0S");
         values.put("shutdown.drain-timeout", "PT0.1S");
-        Config config = Config.builder().sources(ConfigSources.create(values))
-                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
+        Config config = Config.builder()
+                .sources(ConfigSources.create(values))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
         return ServiceKit.create(config).start(new SlowUserService(delay));
     }
 

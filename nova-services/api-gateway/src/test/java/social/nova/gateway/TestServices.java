@@ -19,8 +19,7 @@ final class TestServices {
     /** The gateway signs forwarded client addresses with it, as FORWARDING_SECRET in a real stack. */
     static final String FORWARDING_SECRET = "gateway-tests-forwarding-secret-0123456789";
 
-    private TestServices() {
-    }
+    private TestServices() {}
 
     static RunningService gateway(ConsulContainer consul, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(ServiceConfigs.registeredIn(consul));

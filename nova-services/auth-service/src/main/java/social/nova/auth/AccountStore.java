@@ -14,8 +14,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** SQL for {@code auth.accounts}. Every method runs on the caller's handle (and transaction). */
 final class AccountStore {
     /** The stored TOTP values of an account (encrypted, or plain Base32 from before encryption). */
-    record StoredTotp(UUID id, String secret, String pending) {
-    }
+    record StoredTotp(UUID id, String secret, String pending) {}
 
     private static final String COLUMNS = "id, email, username, display_name, password_hash, created_at, "
             + "totp_secret, totp_pending, totp_enabled_at, totp_last_step";
@@ -37,7 +36,7 @@ final class AccountStore {
     /** Inserts a new account; a duplicate email or username fails with the unique index's name. */
     void insert(Handle handle, Account account) {
         handle.createUpdate("INSERT INTO accounts (id, email, username, display_name, password_hash, created_at) "
-                                    + "VALUES (:id, :email, :username, :displayName, :hash, :createdAt)")
+                        + "VALUES (:id, :email, :username, :displayName, :hash, :createdAt)")
                 .bind("id", account.id())
                 .bind("email", account.email())
                 .bind("username", account.username())
@@ -49,24 +48,32 @@ final class AccountStore {
 
     void updatePasswordHash(Handle handle, UUID id, String hash) {
         handle.createUpdate("UPDATE accounts SET password_hash = :hash WHERE id = :id")
-                .bind("id", id).bind("hash", hash).execute();
+                .bind("id", id)
+                .bind("hash", hash)
+                .execute();
     }
 
     void setPendingTotp(Handle handle, UUID id, String secret) {
         handle.createUpdate("UPDATE accounts SET totp_pending = :secret WHERE id = :id")
-                .bind("id", id).bind("secret", secret).execute();
+                .bind("id", id)
+                .bind("secret", secret)
+                .execute();
     }
 
     void enableTotp(Handle handle, UUID id, long step, Instant now) {
         handle.createUpdate("UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, "
-                                    + "totp_enabled_at = :now, totp_last_step = :step WHERE id = :id")
-                .bind("id", id).bind("step", step).bind("now", Timestamp.from(now)).execute();
+                        + "totp_enabled_at = :now, totp_last_step = :step WHERE id = :id")
+                .bind("id", id)
+                .bind("step", step)
+                .bind("now", Timestamp.from(now))
+                .execute();
     }
 
     void disableTotp(Handle handle, UUID id) {
         handle.createUpdate("UPDATE accounts SET totp_secret = NULL, totp_pending = NULL, totp_enabled_at = NULL, "
-                                    + "totp_last_step = NULL WHERE id = :id")
-                .bind("id", id).execute();
+                        + "totp_last_step = NULL WHERE id = :id")
+                .bind("id", id)
+                .execute();
     }
 
     /**
@@ -75,46 +82,55 @@ final class AccountStore {
      */
     boolean consumeTotpStep(Handle handle, UUID id, long step) {
         return handle.createUpdate("UPDATE accounts SET totp_last_step = :step "
-                                           + "WHERE id = :id AND (totp_last_step IS NULL OR totp_last_step < :step)")
-                .bind("id", id).bind("step", step).execute() == 1;
+                                + "WHERE id = :id AND (totp_last_step IS NULL OR totp_last_step < :step)")
+                        .bind("id", id)
+                        .bind("step", step)
+                        .execute()
+                == 1;
     }
 
     /** Accounts with a TOTP value not matching {@code currentPattern} (SQL LIKE): plain or under an older key. */
     List<StoredTotp> totpNotUnder(Handle handle, String currentPattern, int limit) {
         return handle.createQuery("SELECT id, totp_secret, totp_pending FROM accounts "
-                                          + "WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE :current) "
-                                          + "OR (totp_pending IS NOT NULL AND totp_pending NOT LIKE :current) LIMIT :limit")
-                .bind("current", currentPattern).bind("limit", limit)
-                .map((rs, ctx) -> new StoredTotp(rs.getObject("id", UUID.class), rs.getString("totp_secret"),
-                        rs.getString("totp_pending")))
+                        + "WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE :current) "
+                        + "OR (totp_pending IS NOT NULL AND totp_pending NOT LIKE :current) LIMIT :limit")
+                .bind("current", currentPattern)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new StoredTotp(
+                        rs.getObject("id", UUID.class), rs.getString("totp_secret"), rs.getString("totp_pending")))
                 .list();
     }
 
     /** One account with a TOTP value matching {@code currentPattern} (SQL LIKE), if any. */
     Optional<StoredTotp> anyTotpUnder(Handle handle, String currentPattern) {
         return handle.createQuery("SELECT id, CASE WHEN totp_secret LIKE :current THEN totp_secret END AS totp_secret, "
-                                          + "CASE WHEN totp_secret LIKE :current THEN NULL ELSE totp_pending END AS totp_pending "
-                                          + "FROM accounts WHERE totp_secret LIKE :current OR totp_pending LIKE :current LIMIT 1")
+                        + "CASE WHEN totp_secret LIKE :current THEN NULL ELSE totp_pending END AS totp_pending "
+                        + "FROM accounts WHERE totp_secret LIKE :current OR totp_pending LIKE :current LIMIT 1")
                 .bind("current", currentPattern)
-                .map((rs, ctx) -> new StoredTotp(rs.getObject("id", UUID.class), rs.getString("totp_secret"),
-                        rs.getString("totp_pending")))
+                .map((rs, ctx) -> new StoredTotp(
+                        rs.getObject("id", UUID.class), rs.getString("totp_secret"), rs.getString("totp_pending")))
                 .findOne();
     }
 
     /** Replaces both TOTP values if they are still {@code old}'s; false if the row changed meanwhile. */
     boolean replaceTotp(Handle handle, StoredTotp old, String secret, String pending) {
         return handle.createUpdate("UPDATE accounts SET totp_secret = :secret, totp_pending = :pending WHERE id = :id "
-                                           + "AND totp_secret IS NOT DISTINCT FROM :oldSecret "
-                                           + "AND totp_pending IS NOT DISTINCT FROM :oldPending")
-                .bind("id", old.id()).bind("secret", secret).bind("pending", pending)
-                .bind("oldSecret", old.secret()).bind("oldPending", old.pending())
-                .execute() == 1;
+                                + "AND totp_secret IS NOT DISTINCT FROM :oldSecret "
+                                + "AND totp_pending IS NOT DISTINCT FROM :oldPending")
+                        .bind("id", old.id())
+                        .bind("secret", secret)
+                        .bind("pending", pending)
+                        .bind("oldSecret", old.secret())
+                        .bind("oldPending", old.pending())
+                        .execute()
+                == 1;
     }
 
     private static Account account(ResultSet rs, StatementContext ctx) throws SQLException {
         long lastStepValue = rs.getLong("totp_last_step");
         Long lastStep = rs.wasNull() ? null : lastStepValue;
-        return new Account(rs.getObject("id", UUID.class),
+        return new Account(
+                rs.getObject("id", UUID.class),
                 rs.getString("email"),
                 rs.getString("username"),
                 rs.getString("display_name"),
@@ -122,7 +138,9 @@ final class AccountStore {
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getString("totp_secret"),
                 rs.getString("totp_pending"),
-                Optional.ofNullable(rs.getTimestamp("totp_enabled_at")).map(Timestamp::toInstant).orElse(null),
+                Optional.ofNullable(rs.getTimestamp("totp_enabled_at"))
+                        .map(Timestamp::toInstant)
+                        .orElse(null),
                 lastStep);
     }
 }

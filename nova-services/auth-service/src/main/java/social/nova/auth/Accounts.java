@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import social.nova.crypto.PasswordHasher;
 import social.nova.crypto.PasswordHasherBusyException;
 import social.nova.crypto.Totp;
@@ -52,20 +53,27 @@ final class Accounts {
     private final String decoyHash;
 
     /** The rate limits of auth-service. */
-    record Limits(RateLimiter loginPerAccount, RateLimiter loginPerClient, RateLimiter registerPerClient,
-                  RateLimiter totpPerAccount) {
-    }
+    record Limits(
+            RateLimiter loginPerAccount,
+            RateLimiter loginPerClient,
+            RateLimiter registerPerClient,
+            RateLimiter totpPerAccount) {}
 
     /** A successful login. */
-    record Login(UUID userId, TokenPair tokens) {
-    }
+    record Login(UUID userId, TokenPair tokens) {}
 
     /** A started TOTP enrolment. */
-    record Enrollment(String secret, String otpauthUri) {
-    }
+    record Enrollment(String secret, String otpauthUri) {}
 
-    Accounts(Jdbi jdbi, AccountStore accounts, Sessions sessions, PasswordHasher hasher, Totp totp,
-             TotpSecrets totpSecrets, Limits limits, Clock clock) {
+    Accounts(
+            Jdbi jdbi,
+            AccountStore accounts,
+            Sessions sessions,
+            PasswordHasher hasher,
+            Totp totp,
+            TotpSecrets totpSecrets,
+            Limits limits,
+            Clock clock) {
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -81,19 +89,38 @@ final class Accounts {
         String normalizedUsername = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
         String trimmedName = displayName == null ? "" : displayName.trim();
         new Violations()
-                .require(email != null && email.length() <= MAX_EMAIL && EMAIL.matcher(email).matches(),
-                        "email", "must be an email address of at most " + MAX_EMAIL + " characters")
-                .require(password != null && password.length() >= MIN_PASSWORD && password.length() <= MAX_PASSWORD,
-                        "password", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters")
-                .require(USERNAME.matcher(normalizedUsername).matches(),
-                        "username", "must be 3 to 30 characters of a-z, 0-9 and _")
-                .require(!trimmedName.isEmpty() && trimmedName.length() <= MAX_DISPLAY_NAME,
-                        "display_name", "must be 1 to " + MAX_DISPLAY_NAME + " characters")
+                .require(
+                        email != null
+                                && email.length() <= MAX_EMAIL
+                                && EMAIL.matcher(email).matches(),
+                        "email",
+                        "must be an email address of at most " + MAX_EMAIL + " characters")
+                .require(
+                        password != null && password.length() >= MIN_PASSWORD && password.length() <= MAX_PASSWORD,
+                        "password",
+                        "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters")
+                .require(
+                        USERNAME.matcher(normalizedUsername).matches(),
+                        "username",
+                        "must be 3 to 30 characters of a-z, 0-9 and _")
+                .require(
+                        !trimmedName.isEmpty() && trimmedName.length() <= MAX_DISPLAY_NAME,
+                        "display_name",
+                        "must be 1 to " + MAX_DISPLAY_NAME + " characters")
                 .throwIfAny();
         enforce(limits.registerPerClient(), clientAddress);
 
-        Account account = new Account(UUID.randomUUID(), email.trim(), normalizedUsername, trimmedName,
-                hash(password), clock.instant(), null, null, null, null);
+        Account account = new Account(
+                UUID.randomUUID(),
+                email.trim(),
+                normalizedUsername,
+                trimmedName,
+                hash(password),
+                clock.instant(),
+                null,
+                null,
+                null,
+                null);
         try {
             jdbi.useTransaction(handle -> {
                 accounts.insert(handle, account);
@@ -114,7 +141,8 @@ final class Accounts {
         enforce(limits.loginPerClient(), clientAddress);
         enforce(limits.loginPerAccount(), email.trim().toLowerCase(Locale.ROOT));
 
-        Account account = jdbi.withHandle(handle -> accounts.byEmail(handle, email.trim())).orElse(null);
+        Account account = jdbi.withHandle(handle -> accounts.byEmail(handle, email.trim()))
+                .orElse(null);
         if (account == null) {
             verify(password, decoyHash);
             throw AuthErrors.invalidCredentials();
@@ -139,7 +167,9 @@ final class Accounts {
     Enrollment enrollTotp(UUID userId) {
         Account account = existing(userId);
         if (account.totpEnabled()) {
-            throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_ALREADY_ENABLED",
+            throw AuthErrors.of(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "TOTP_ALREADY_ENABLED",
                     "two-factor authentication is already on; disable it first");
         }
         String secret = totp.generateSecret();
@@ -151,8 +181,8 @@ final class Accounts {
         requireCodeFormat(code);
         Account account = existing(userId);
         if (account.totpEnabled()) {
-            throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_ALREADY_ENABLED",
-                    "two-factor authentication is already on");
+            throw AuthErrors.of(
+                    ErrorCode.FAILED_PRECONDITION, "TOTP_ALREADY_ENABLED", "two-factor authentication is already on");
         }
         if (account.totpPending() == null) {
             throw AuthErrors.of(ErrorCode.FAILED_PRECONDITION, "TOTP_NOT_ENROLLED", "call EnrollTotp first");
@@ -181,7 +211,8 @@ final class Accounts {
     /** The code must match a current time step that was not used before (codes are single-use). */
     private void requireFreshCode(Account account, String secret, String code) {
         OptionalLong step = totp.matchingStep(secret, code, clock.instant());
-        if (step.isEmpty() || !jdbi.withHandle(handle -> accounts.consumeTotpStep(handle, account.id(), step.getAsLong()))) {
+        if (step.isEmpty()
+                || !jdbi.withHandle(handle -> accounts.consumeTotpStep(handle, account.id(), step.getAsLong()))) {
             throw AuthErrors.totpInvalid();
         }
     }
@@ -192,7 +223,8 @@ final class Accounts {
     }
 
     private static void requireCodeFormat(String code) {
-        new Violations().require(code != null && TOTP_CODE.matcher(code).matches(), "code", "must be 6 digits")
+        new Violations()
+                .require(code != null && TOTP_CODE.matcher(code).matches(), "code", "must be 6 digits")
                 .throwIfAny();
     }
 
@@ -219,9 +251,11 @@ final class Accounts {
     }
 
     private static NovaException duplicateOr(UnableToExecuteStatementException e) {
-        if (e.getCause() instanceof PSQLException sql && "23505".equals(sql.getSQLState())
-                && sql.getServerErrorMessage() != null) {
-            String constraint = String.valueOf(sql.getServerErrorMessage().getConstraint());
+        ServerErrorMessage server = e.getCause() instanceof PSQLException sql && "23505".equals(sql.getSQLState())
+                ? sql.getServerErrorMessage()
+                : null;
+        if (server != null) {
+            String constraint = String.valueOf(server.getConstraint());
             if (constraint.contains("email")) {
                 return AuthErrors.of(ErrorCode.ALREADY_EXISTS, "EMAIL_TAKEN", "an account with this email exists");
             }

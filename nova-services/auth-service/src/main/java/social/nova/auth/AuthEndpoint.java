@@ -55,24 +55,39 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
 
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
-        UUID userId = accounts.register(request.getEmail(), request.getPassword(), request.getUsername(),
-                request.getDisplayName(), Callers.clientAddress());
-        reply(response, RegisterResponse.newBuilder().setUserId(userId.toString()).build());
+        UUID userId = accounts.register(
+                request.getEmail(),
+                request.getPassword(),
+                request.getUsername(),
+                request.getDisplayName(),
+                Callers.clientAddress());
+        reply(
+                response,
+                RegisterResponse.newBuilder().setUserId(userId.toString()).build());
     }
 
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> response) {
-        Accounts.Login login = accounts.login(request.getEmail(), request.getPassword(),
-                request.hasTotpCode() ? request.getTotpCode() : null, Callers.clientAddress());
-        reply(response, LoginResponse.newBuilder()
-                .setUserId(login.userId().toString())
-                .setTokens(tokens(login.tokens()))
-                .build());
+        Accounts.Login login = accounts.login(
+                request.getEmail(),
+                request.getPassword(),
+                request.hasTotpCode() ? request.getTotpCode() : null,
+                Callers.clientAddress());
+        reply(
+                response,
+                LoginResponse.newBuilder()
+                        .setUserId(login.userId().toString())
+                        .setTokens(tokens(login.tokens()))
+                        .build());
     }
 
     @Override
     public void refresh(RefreshRequest request, StreamObserver<RefreshResponse> response) {
-        reply(response, RefreshResponse.newBuilder().setTokens(tokens(sessions.refresh(request.getRefreshToken()))).build());
+        reply(
+                response,
+                RefreshResponse.newBuilder()
+                        .setTokens(tokens(sessions.refresh(request.getRefreshToken())))
+                        .build());
     }
 
     @Override
@@ -84,11 +99,15 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
     @Override
     public void verifyToken(VerifyTokenRequest request, StreamObserver<VerifyTokenResponse> response) {
         AccessToken token = sessions.verify(request.getAccessToken());
-        reply(response, VerifyTokenResponse.newBuilder().setClaims(TokenClaims.newBuilder()
-                .setUserId(token.userId())
-                .setSessionId(token.sessionId())
-                .setIssuedAt(timestamp(token.issuedAt()))
-                .setExpiresAt(timestamp(token.expiresAt()))).build());
+        reply(
+                response,
+                VerifyTokenResponse.newBuilder()
+                        .setClaims(TokenClaims.newBuilder()
+                                .setUserId(token.userId())
+                                .setSessionId(token.sessionId())
+                                .setIssuedAt(timestamp(token.issuedAt()))
+                                .setExpiresAt(timestamp(token.expiresAt())))
+                        .build());
     }
 
     @Override
@@ -100,7 +119,10 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
         for (JWK key : jwks.getKeys()) {
             PublicKey.Builder described = PublicKey.newBuilder()
                     .setKid(key.getKeyID())
-                    .setAlg(key.getAlgorithm() == null ? "ES256" : key.getAlgorithm().getName())
+                    .setAlg(
+                            key.getAlgorithm() == null
+                                    ? "ES256"
+                                    : key.getAlgorithm().getName())
                     .setUse("sig")
                     .setKty(key.getKeyType().getValue());
             Date retires = key.getExpirationTime();
@@ -115,16 +137,22 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
     @Override
     public void enrollTotp(EnrollTotpRequest request, StreamObserver<EnrollTotpResponse> response) {
         Accounts.Enrollment enrollment = accounts.enrollTotp(callerId());
-        reply(response, EnrollTotpResponse.newBuilder()
-                .setSecret(enrollment.secret())
-                .setOtpauthUri(enrollment.otpauthUri())
-                .build());
+        reply(
+                response,
+                EnrollTotpResponse.newBuilder()
+                        .setSecret(enrollment.secret())
+                        .setOtpauthUri(enrollment.otpauthUri())
+                        .build());
     }
 
     @Override
     public void confirmTotp(ConfirmTotpRequest request, StreamObserver<ConfirmTotpResponse> response) {
         Instant enabledAt = accounts.confirmTotp(callerId(), request.getCode());
-        reply(response, ConfirmTotpResponse.newBuilder().setEnabledAt(timestamp(enabledAt)).build());
+        reply(
+                response,
+                ConfirmTotpResponse.newBuilder()
+                        .setEnabledAt(timestamp(enabledAt))
+                        .build());
     }
 
     @Override

@@ -7,11 +7,13 @@ import social.nova.errors.NovaException;
 final class AuthErrors {
     static final String DOMAIN = "auth.nova.social";
 
-    private AuthErrors() {
-    }
+    private AuthErrors() {}
 
     static NovaException of(ErrorCode code, String reason, String message) {
-        return NovaException.builder(code, message).reason(reason).domain(DOMAIN).build();
+        return NovaException.builder(code, message)
+                .reason(reason)
+                .domain(DOMAIN)
+                .build();
     }
 
     static NovaException invalidCredentials() {
@@ -29,7 +31,10 @@ final class AuthErrors {
     /** Every password hashing slot is busy (a burst of sign-ins): come back in a moment. */
     static NovaException busy(java.time.Duration retryAfter) {
         return NovaException.builder(ErrorCode.UNAVAILABLE, "too many sign-ins at once; retry shortly")
-                .reason("OVERLOADED").domain(DOMAIN).retryAfter(retryAfter).build();
+                .reason("OVERLOADED")
+                .domain(DOMAIN)
+                .retryAfter(retryAfter)
+                .build();
     }
 
     static NovaException tokenInvalid(String reason, String message) {

@@ -26,18 +26,19 @@ import social.nova.redis.RateLimiterSettings;
  * @param registerPerClient   registrations per client address ({@code auth.limits.register-per-client}: 10 per hour)
  * @param totpPerAccount      TOTP code checks per account ({@code auth.limits.totp-per-account}: 5 per 5 min)
  */
-public record AuthSettings(JwtSettings jwt,
-                           PasswordHashSettings passwords,
-                           TotpSettings totp,
-                           Duration refreshTokenTtl,
-                           Duration refreshRetryGrace,
-                           Duration keyRotation,
-                           Duration keyReload,
-                           Duration jwksMaxAge,
-                           RateLimiterSettings loginPerAccount,
-                           RateLimiterSettings loginPerClient,
-                           RateLimiterSettings registerPerClient,
-                           RateLimiterSettings totpPerAccount) {
+public record AuthSettings(
+        JwtSettings jwt,
+        PasswordHashSettings passwords,
+        TotpSettings totp,
+        Duration refreshTokenTtl,
+        Duration refreshRetryGrace,
+        Duration keyRotation,
+        Duration keyReload,
+        Duration jwksMaxAge,
+        RateLimiterSettings loginPerAccount,
+        RateLimiterSettings loginPerClient,
+        RateLimiterSettings registerPerClient,
+        RateLimiterSettings totpPerAccount) {
 
     public AuthSettings {
         if (refreshRetryGrace.isNegative()) {
@@ -67,7 +68,8 @@ public record AuthSettings(JwtSettings jwt,
      * protection pauses with it (the password hash cost still bounds guessing).
      */
     private static RateLimiterSettings limit(Config node, String name, int limit, Duration window) {
-        return RateLimiterSettings.of(name,
+        return RateLimiterSettings.of(
+                name,
                 node.get("limit").asInt().orElse(limit),
                 node.get("window").as(Duration.class).orElse(window));
     }

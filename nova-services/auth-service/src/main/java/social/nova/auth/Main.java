@@ -12,8 +12,7 @@ import social.nova.redis.RateLimiter;
 
 /** auth-service: wires the domain to the service kit. Every tunable is in application.yaml. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         start(ServiceKit.create());
@@ -27,21 +26,29 @@ public final class Main {
     /** With a given clock, so tests can move time. */
     static social.nova.kit.RunningService start(ServiceKit kit, Clock clock) {
         AuthSettings settings = AuthSettings.create(kit.config().get("auth"));
-        TotpSecrets totpSecrets = new TotpSecrets(AtRestCipher.create(kit.config().get("auth.totp-encryption")));
+        TotpSecrets totpSecrets =
+                new TotpSecrets(AtRestCipher.create(kit.config().get("auth.totp-encryption")));
         var jdbi = kit.database().jdbi();
         var meters = kit.meterRegistry();
         var redis = kit.redis();
 
-        SigningKeys keys = kit.closeOnStop(new SigningKeys(jdbi, settings.jwt(), settings.keyRotation(),
-                settings.keyReload(), settings.jwksMaxAge(), clock));
-        Sessions sessions = new Sessions(jdbi, new SessionStore(), keys, settings.refreshTokenTtl(),
-                settings.refreshRetryGrace(), clock);
+        SigningKeys keys = kit.closeOnStop(new SigningKeys(
+                jdbi, settings.jwt(), settings.keyRotation(), settings.keyReload(), settings.jwksMaxAge(), clock));
+        Sessions sessions = new Sessions(
+                jdbi, new SessionStore(), keys, settings.refreshTokenTtl(), settings.refreshRetryGrace(), clock);
         AccountStore accountStore = new AccountStore();
         totpSecrets.prepare(jdbi, accountStore);
-        Accounts accounts = new Accounts(jdbi, accountStore, sessions,
-                new PasswordHasher(settings.passwords(), HashingConcurrency.create(kit.config().get("auth.passwords"))),
-                new Totp(settings.totp()), totpSecrets,
-                new Accounts.Limits(new RateLimiter(redis, settings.loginPerAccount(), meters),
+        Accounts accounts = new Accounts(
+                jdbi,
+                accountStore,
+                sessions,
+                new PasswordHasher(
+                        settings.passwords(),
+                        HashingConcurrency.create(kit.config().get("auth.passwords"))),
+                new Totp(settings.totp()),
+                totpSecrets,
+                new Accounts.Limits(
+                        new RateLimiter(redis, settings.loginPerAccount(), meters),
                         new RateLimiter(redis, settings.loginPerClient(), meters),
                         new RateLimiter(redis, settings.registerPerClient(), meters),
                         new RateLimiter(redis, settings.totpPerAccount(), meters)),

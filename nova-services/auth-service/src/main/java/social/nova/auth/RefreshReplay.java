@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-
 import javax.crypto.SecretKey;
 
 import social.nova.crypto.AesGcm;
@@ -19,20 +18,23 @@ import social.nova.crypto.AesGcm;
 final class RefreshReplay {
     private static final String PURPOSE = "nova.auth refresh-retry v1";
 
-    private RefreshReplay() {
-    }
+    private RefreshReplay() {}
 
     /** The pair as answered, sealed for a retry of {@code presentedToken}. */
     static byte[] seal(String presentedToken, String presentedHash, TokenPair pair, Instant accessTokenExpiresAt) {
         String payload = pair.accessToken() + "\n" + pair.refreshToken() + "\n" + accessTokenExpiresAt.getEpochSecond();
-        return AesGcm.seal(key(presentedToken), payload.getBytes(StandardCharsets.UTF_8),
+        return AesGcm.seal(
+                key(presentedToken),
+                payload.getBytes(StandardCharsets.UTF_8),
                 presentedHash.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The pair answered before, with the access token's remaining lifetime as of {@code now}. */
     static TokenPair open(String presentedToken, String presentedHash, byte[] sealed, Instant now) {
-        String[] parts = new String(AesGcm.open(key(presentedToken), sealed, presentedHash.getBytes(StandardCharsets.UTF_8)),
-                StandardCharsets.UTF_8).split("\n");
+        String[] parts = new String(
+                        AesGcm.open(key(presentedToken), sealed, presentedHash.getBytes(StandardCharsets.UTF_8)),
+                        StandardCharsets.UTF_8)
+                .split("\n");
         Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[2]));
         // Whole seconds, as the first answer counted them (from its truncated iat).
         Duration remaining = Duration.between(now.truncatedTo(ChronoUnit.SECONDS), expiresAt);

@@ -17,8 +17,14 @@ final class SessionStore {
      * @param replayPair    the sealed answer of that exchange ({@link RefreshReplay}), or null
      * @param successorUsed whether the token it was exchanged for has been exchanged in turn
      */
-    record StoredRefreshToken(UUID sessionId, UUID accountId, Instant expiresAt, Instant usedAt, boolean sessionRevoked,
-                              byte[] replayPair, boolean successorUsed) {
+    record StoredRefreshToken(
+            UUID sessionId,
+            UUID accountId,
+            Instant expiresAt,
+            Instant usedAt,
+            boolean sessionRevoked,
+            byte[] replayPair,
+            boolean successorUsed) {
         boolean used() {
             return usedAt != null;
         }
@@ -26,14 +32,19 @@ final class SessionStore {
 
     void createSession(Handle handle, UUID sessionId, UUID accountId, Instant now) {
         handle.createUpdate("INSERT INTO sessions (id, account_id, created_at) VALUES (:id, :account, :now)")
-                .bind("id", sessionId).bind("account", accountId).bind("now", Timestamp.from(now)).execute();
+                .bind("id", sessionId)
+                .bind("account", accountId)
+                .bind("now", Timestamp.from(now))
+                .execute();
     }
 
     void insertRefreshToken(Handle handle, String tokenHash, UUID sessionId, Instant now, Instant expiresAt) {
         handle.createUpdate("INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) "
-                                    + "VALUES (:hash, :session, :now, :expires)")
-                .bind("hash", tokenHash).bind("session", sessionId)
-                .bind("now", Timestamp.from(now)).bind("expires", Timestamp.from(expiresAt))
+                        + "VALUES (:hash, :session, :now, :expires)")
+                .bind("hash", tokenHash)
+                .bind("session", sessionId)
+                .bind("now", Timestamp.from(now))
+                .bind("expires", Timestamp.from(expiresAt))
                 .execute();
     }
 
@@ -51,16 +62,19 @@ final class SessionStore {
 
     private Optional<StoredRefreshToken> findRefreshToken(Handle handle, String tokenHash, String lock) {
         return handle.createQuery("SELECT t.session_id, s.account_id, t.expires_at, t.used_at, "
-                                          + "s.revoked_at IS NOT NULL AS revoked, t.replay_pair, "
-                                          + "n.used_at IS NOT NULL AS successor_used "
-                                          + "FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id "
-                                          + "LEFT JOIN refresh_tokens n ON n.token_hash = t.replaced_by "
-                                          + "WHERE t.token_hash = :hash" + lock)
+                        + "s.revoked_at IS NOT NULL AS revoked, t.replay_pair, "
+                        + "n.used_at IS NOT NULL AS successor_used "
+                        + "FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id "
+                        + "LEFT JOIN refresh_tokens n ON n.token_hash = t.replaced_by "
+                        + "WHERE t.token_hash = :hash" + lock)
                 .bind("hash", tokenHash)
-                .map((rs, ctx) -> new StoredRefreshToken(rs.getObject("session_id", UUID.class),
+                .map((rs, ctx) -> new StoredRefreshToken(
+                        rs.getObject("session_id", UUID.class),
                         rs.getObject("account_id", UUID.class),
                         rs.getTimestamp("expires_at").toInstant(),
-                        Optional.ofNullable(rs.getTimestamp("used_at")).map(Timestamp::toInstant).orElse(null),
+                        Optional.ofNullable(rs.getTimestamp("used_at"))
+                                .map(Timestamp::toInstant)
+                                .orElse(null),
                         rs.getBoolean("revoked"),
                         rs.getBytes("replay_pair"),
                         rs.getBoolean("successor_used")))
@@ -74,27 +88,40 @@ final class SessionStore {
      */
     boolean markUsed(Handle handle, String tokenHash, Instant now, String successorHash, byte[] replayPair) {
         handle.createUpdate("UPDATE refresh_tokens SET replay_pair = NULL WHERE replaced_by = :hash")
-                .bind("hash", tokenHash).execute();
-        return handle.createUpdate("UPDATE refresh_tokens SET used_at = :now, replaced_by = :successor, replay_pair = :replay "
-                                           + "WHERE token_hash = :hash AND used_at IS NULL")
-                .bind("hash", tokenHash).bind("now", Timestamp.from(now))
-                .bind("successor", successorHash).bind("replay", replayPair).execute() == 1;
+                .bind("hash", tokenHash)
+                .execute();
+        return handle.createUpdate(
+                                "UPDATE refresh_tokens SET used_at = :now, replaced_by = :successor, replay_pair = :replay "
+                                        + "WHERE token_hash = :hash AND used_at IS NULL")
+                        .bind("hash", tokenHash)
+                        .bind("now", Timestamp.from(now))
+                        .bind("successor", successorHash)
+                        .bind("replay", replayPair)
+                        .execute()
+                == 1;
     }
 
     /** Drops the answer kept for a retry (the token was reused after the grace). */
     void forgetReplay(Handle handle, String tokenHash) {
         handle.createUpdate("UPDATE refresh_tokens SET replay_pair = NULL WHERE token_hash = :hash")
-                .bind("hash", tokenHash).execute();
+                .bind("hash", tokenHash)
+                .execute();
     }
 
     void revokeSession(Handle handle, UUID sessionId, String why, Instant now) {
         handle.createUpdate("UPDATE sessions SET revoked_at = :now, revoked_why = :why "
-                                    + "WHERE id = :id AND revoked_at IS NULL")
-                .bind("id", sessionId).bind("why", why).bind("now", Timestamp.from(now)).execute();
+                        + "WHERE id = :id AND revoked_at IS NULL")
+                .bind("id", sessionId)
+                .bind("why", why)
+                .bind("now", Timestamp.from(now))
+                .execute();
     }
 
     boolean isActive(Handle handle, UUID sessionId) {
         return handle.createQuery("SELECT count(*) FROM sessions WHERE id = :id AND revoked_at IS NULL")
-                .bind("id", sessionId).mapTo(Integer.class).one() == 1;
+                        .bind("id", sessionId)
+                        .mapTo(Integer.class)
+                        .one()
+                == 1;
     }
 }

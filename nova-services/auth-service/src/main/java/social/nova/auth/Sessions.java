@@ -32,8 +32,13 @@ final class Sessions {
     private final Duration retryGrace;
     private final Clock clock;
 
-    Sessions(Jdbi jdbi, SessionStore store, SigningKeys keys, Duration refreshTokenTtl, Duration retryGrace,
-             Clock clock) {
+    Sessions(
+            Jdbi jdbi,
+            SessionStore store,
+            SigningKeys keys,
+            Duration refreshTokenTtl,
+            Duration retryGrace,
+            Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
         this.keys = keys;
@@ -110,7 +115,9 @@ final class Sessions {
      * the grace, and before the token it was exchanged for has been used. Null otherwise.
      */
     private TokenPair retried(String refreshToken, String hash, SessionStore.StoredRefreshToken stored, Instant now) {
-        if (stored.replayPair() == null || stored.successorUsed() || !now.isBefore(stored.usedAt().plus(retryGrace))) {
+        if (stored.replayPair() == null
+                || stored.successorUsed()
+                || !now.isBefore(stored.usedAt().plus(retryGrace))) {
             return null;
         }
         try {
@@ -124,7 +131,8 @@ final class Sessions {
     private Outcome reused(Handle handle, String hash, SessionStore.StoredRefreshToken stored, Instant now) {
         store.forgetReplay(handle, hash);
         store.revokeSession(handle, stored.sessionId(), "refresh token reused", now);
-        return Outcome.failed("REFRESH_TOKEN_REUSED", "the refresh token was already used; the session has been revoked");
+        return Outcome.failed(
+                "REFRESH_TOKEN_REUSED", "the refresh token was already used; the session has been revoked");
     }
 
     private Issued issue(Handle handle, UUID accountId, UUID sessionId) {
@@ -132,13 +140,17 @@ final class Sessions {
         String refreshToken = Tokens.randomUrlSafe(REFRESH_TOKEN_BYTES);
         store.insertRefreshToken(handle, Tokens.sha256(refreshToken), sessionId, now, now.plus(refreshTokenTtl));
         var issued = keys.signer().issue(accountId.toString(), sessionId.toString(), List.of());
-        return new Issued(new TokenPair(issued.token(), refreshToken,
-                Duration.between(issued.claims().issuedAt(), issued.claims().expiresAt())), issued.claims().expiresAt());
+        return new Issued(
+                new TokenPair(
+                        issued.token(),
+                        refreshToken,
+                        Duration.between(
+                                issued.claims().issuedAt(), issued.claims().expiresAt())),
+                issued.claims().expiresAt());
     }
 
     /** A new pair and when its access token expires. */
-    private record Issued(TokenPair tokens, Instant accessTokenExpiresAt) {
-    }
+    private record Issued(TokenPair tokens, Instant accessTokenExpiresAt) {}
 
     /** What a refresh transaction decided. */
     private record Outcome(TokenPair tokens, String reason, String message) {

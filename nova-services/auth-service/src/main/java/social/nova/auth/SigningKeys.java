@@ -41,11 +41,10 @@ final class SigningKeys implements AutoCloseable {
     private volatile Keys keys;
 
     /** The ring as of the last load, with the signer and verifier built on it. */
-    private record Keys(KeyRing ring, JwtSigner signer, JwtVerifier verifier) {
-    }
+    private record Keys(KeyRing ring, JwtSigner signer, JwtVerifier verifier) {}
 
-    SigningKeys(Jdbi jdbi, JwtSettings jwt, Duration rotateEvery, Duration reloadEvery, Duration jwksMaxAge,
-                Clock clock) {
+    SigningKeys(
+            Jdbi jdbi, JwtSettings jwt, Duration rotateEvery, Duration reloadEvery, Duration jwksMaxAge, Clock clock) {
         this.jdbi = jdbi;
         this.jwt = jwt;
         this.rotateEvery = rotateEvery;
@@ -58,8 +57,8 @@ final class SigningKeys implements AutoCloseable {
         this.keys = load();
         this.reloader = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("auth-key-reload").factory());
-        reloader.scheduleWithFixedDelay(this::reload, reloadEvery.toMillis(), reloadEvery.toMillis(),
-                TimeUnit.MILLISECONDS);
+        reloader.scheduleWithFixedDelay(
+                this::reload, reloadEvery.toMillis(), reloadEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -101,19 +100,26 @@ final class SigningKeys implements AutoCloseable {
             Instant now = clock.instant();
             Optional<StoredRing> stored = handle.createQuery(
                             "SELECT private_jwks, rotated_at FROM key_ring WHERE id = 1 FOR UPDATE")
-                    .map((rs, ctx) -> new StoredRing(rs.getString(1), rs.getTimestamp(2).toInstant()))
+                    .map((rs, ctx) ->
+                            new StoredRing(rs.getString(1), rs.getTimestamp(2).toInstant()))
                     .findOne();
             if (stored.isEmpty()) {
                 KeyRing fresh = KeyRing.generate(jwt, clock);
                 int inserted = handle.createUpdate("INSERT INTO key_ring (id, private_jwks, rotated_at) "
-                                                           + "VALUES (1, :jwks, :now) ON CONFLICT (id) DO NOTHING")
-                        .bind("jwks", fresh.toPrivateJwksJson()).bind("now", Timestamp.from(now)).execute();
+                                + "VALUES (1, :jwks, :now) ON CONFLICT (id) DO NOTHING")
+                        .bind("jwks", fresh.toPrivateJwksJson())
+                        .bind("now", Timestamp.from(now))
+                        .execute();
                 if (inserted == 1) {
                     return fresh;
                 }
                 // Another instance created the ring first: use that one, so all instances share keys.
-                return KeyRing.fromJwks(handle.createQuery("SELECT private_jwks FROM key_ring WHERE id = 1")
-                        .mapTo(String.class).one(), jwt, clock);
+                return KeyRing.fromJwks(
+                        handle.createQuery("SELECT private_jwks FROM key_ring WHERE id = 1")
+                                .mapTo(String.class)
+                                .one(),
+                        jwt,
+                        clock);
             }
             KeyRing existing = KeyRing.fromJwks(stored.get().privateJwks(), jwt, clock);
             if (stored.get().rotatedAt().plus(rotateEvery).isAfter(now)) {
@@ -122,15 +128,19 @@ final class SigningKeys implements AutoCloseable {
             Instant activatesAt = now.plus(publishAhead);
             if (existing.publishNext(activatesAt)) {
                 handle.createUpdate("UPDATE key_ring SET private_jwks = :jwks, rotated_at = :now WHERE id = 1")
-                        .bind("jwks", existing.toPrivateJwksJson()).bind("now", Timestamp.from(now)).execute();
-                LOG.log(System.Logger.Level.INFO, "Published the next signing key {0}; it signs from {1}",
-                        existing.nextKeyId().orElseThrow(), activatesAt);
+                        .bind("jwks", existing.toPrivateJwksJson())
+                        .bind("now", Timestamp.from(now))
+                        .execute();
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Published the next signing key {0}; it signs from {1}",
+                        existing.nextKeyId().orElseThrow(),
+                        activatesAt);
             }
             return existing;
         });
         return new Keys(ring, new JwtSigner(ring, jwt, clock), new JwtVerifier(ring, jwt, clock));
     }
 
-    private record StoredRing(String privateJwks, Instant rotatedAt) {
-    }
+    private record StoredRing(String privateJwks, Instant rotatedAt) {}
 }

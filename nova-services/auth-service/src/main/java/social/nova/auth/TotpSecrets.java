@@ -48,8 +48,8 @@ final class TotpSecrets {
                 .ifPresent(sample -> open(sample.id(), sample.secret() != null ? sample.secret() : sample.pending()));
         int rewritten = 0;
         while (true) {
-            List<AccountStore.StoredTotp> stale = jdbi.withHandle(handle ->
-                    accounts.totpNotUnder(handle, cipher.currentPrefixPattern(), BATCH));
+            List<AccountStore.StoredTotp> stale =
+                    jdbi.withHandle(handle -> accounts.totpNotUnder(handle, cipher.currentPrefixPattern(), BATCH));
             int batch = 0;
             for (AccountStore.StoredTotp row : stale) {
                 String secret = row.secret() == null ? null : seal(row.id(), open(row.id(), row.secret()));
@@ -64,8 +64,11 @@ final class TotpSecrets {
             }
         }
         if (rewritten > 0) {
-            LOG.log(System.Logger.Level.INFO, "Re-encrypted the TOTP secrets of {0} accounts under key {1}",
-                    rewritten, cipher.currentKeyId());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Re-encrypted the TOTP secrets of {0} accounts under key {1}",
+                    rewritten,
+                    cipher.currentKeyId());
         }
         return rewritten;
     }

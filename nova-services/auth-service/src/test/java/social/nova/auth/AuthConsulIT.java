@@ -26,11 +26,16 @@ class AuthConsulIT {
         URI consulUri = SharedContainers.consulHttpUri();
         String hostSeenByConsul = SharedContainers.hostAddressSeenFrom(consul);
         AuthFixture auth = AuthFixture.start(Map.of(
-                "server.host", hostSeenByConsul,
-                "service.advertise-address", hostSeenByConsul,
-                "consul.register", "true",
-                "consul.url", consulUri.toString(),
-                "consul.checks.interval", "PT1S"));
+                "server.host",
+                hostSeenByConsul,
+                "service.advertise-address",
+                hostSeenByConsul,
+                "consul.register",
+                "true",
+                "consul.url",
+                consulUri.toString(),
+                "consul.checks.interval",
+                "PT1S"));
         try {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 JsonNode checks = get(consulUri.resolve("/v1/health/checks/auth-service"));
@@ -38,7 +43,8 @@ class AuthConsulIT {
                 assertThat(checks.findValuesAsText("Type")).containsExactlyInAnyOrder("grpc", "http");
                 assertThat(checks.findValuesAsText("Status")).containsOnly("passing");
             });
-            JsonNode service = get(consulUri.resolve("/v1/catalog/service/auth-service")).get(0);
+            JsonNode service =
+                    get(consulUri.resolve("/v1/catalog/service/auth-service")).get(0);
             assertThat(service.get("ServicePort").asInt()).isEqualTo(auth.service.port());
             assertThat(service.get("ServiceMeta").get("proto-package").asText()).isEqualTo("nova.auth.v1");
             assertThat(service.get("ServiceMeta").get("version").asText()).isEqualTo("0.1.0");
@@ -50,7 +56,8 @@ class AuthConsulIT {
     }
 
     private static JsonNode get(URI uri) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

@@ -27,9 +27,11 @@ import social.nova.testing.ShutdownHooks;
 final class AuthFixture implements AutoCloseable {
     /** The service takes a forwarded client address only when signed with it, as the gateway does. */
     static final String FORWARDING_SECRET = "auth-tests-forwarding-secret-0123456789";
-    private static final ForwardedFor GATEWAY =
-            ForwardedFor.create(new ForwardingSettings(Optional.of(FORWARDING_SECRET), ForwardingSettings.DEFAULT_MAX_AGE));
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private static final ForwardedFor GATEWAY = ForwardedFor.create(
+            new ForwardingSettings(Optional.of(FORWARDING_SECRET), ForwardingSettings.DEFAULT_MAX_AGE));
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     final RunningService service;
     final ManagedChannel channel;
@@ -40,7 +42,9 @@ final class AuthFixture implements AutoCloseable {
 
     private AuthFixture(Map<String, String> overrides, Clock clock) {
         service = Main.start(ServiceKit.create(config(overrides)), clock);
-        channel = ManagedChannelBuilder.forAddress("localhost", service.port()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("localhost", service.port())
+                .usePlaintext()
+                .build();
     }
 
     /** One shared instance for the tests that do not need their own. */
@@ -89,8 +93,8 @@ final class AuthFixture implements AutoCloseable {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + accessToken);
         String address = "10.1.0." + (int) (Math.random() * 250);
-        return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
-                MetadataUtils.newAttachHeadersInterceptor(headers), GATEWAY.signing(() -> address)));
+        return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(headers), GATEWAY.signing(() -> address)));
     }
 
     static String uniqueEmail() {

@@ -11,9 +11,9 @@ import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import social.nova.testing.RedisContainer;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.contracts.auth.v1.LoginRequest;
+import social.nova.testing.RedisContainer;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ForwardedAddressIT {
     private static final int LOGINS_PER_CLIENT = 3;
     private static final String WRONG_PASSWORD = "wrong password";
-    private static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> FORWARDED_FOR =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     private static RedisContainer redis;
     private static AuthFixture auth;
 
@@ -36,8 +37,13 @@ class ForwardedAddressIT {
         // A Redis of its own: the budgets start afresh, whatever other tests spent from this machine's address.
         redis = SharedContainers.newRedis();
         redis.start();
-        auth = AuthFixture.start(Map.of("auth.limits.login-per-client.limit", String.valueOf(LOGINS_PER_CLIENT),
-                "redis.host", redis.getHost(), "redis.port", String.valueOf(redis.getRedisPort())));
+        auth = AuthFixture.start(Map.of(
+                "auth.limits.login-per-client.limit",
+                String.valueOf(LOGINS_PER_CLIENT),
+                "redis.host",
+                redis.getHost(),
+                "redis.port",
+                String.valueOf(redis.getRedisPort())));
     }
 
     @AfterAll
@@ -49,32 +55,40 @@ class ForwardedAddressIT {
     @Test
     void aCallerRotatingAnUnsignedForwardedAddressIsLimitedByItsRealAddress() {
         for (int i = 0; i < LOGINS_PER_CLIENT; i++) {
-            assertThat(loginFailure(forging("203.0.113." + i))).as("attempt %s", i + 1).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(loginFailure(forging("203.0.113." + i)))
+                    .as("attempt %s", i + 1)
+                    .isEqualTo(Status.Code.UNAUTHENTICATED);
         }
         assertThat(loginFailure(forging("203.0.113.99")))
-                .as("a new forged address is not a new client").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                .as("a new forged address is not a new client")
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     }
 
     @Test
     void callersWhoseAddressTheGatewaySignedKeepTheirOwnBudgets() {
         for (int i = 0; i < LOGINS_PER_CLIENT; i++) {
-            assertThat(loginFailure(auth.clientFrom("198.51.100.1"))).as("attempt %s", i + 1)
+            assertThat(loginFailure(auth.clientFrom("198.51.100.1")))
+                    .as("attempt %s", i + 1)
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
         }
         assertThat(loginFailure(auth.clientFrom("198.51.100.1"))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(loginFailure(auth.clientFrom("198.51.100.2"))).as("another client of the gateway")
+        assertThat(loginFailure(auth.clientFrom("198.51.100.2")))
+                .as("another client of the gateway")
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
     }
 
     private static AuthServiceGrpc.AuthServiceBlockingStub forging(String address) {
         Metadata forged = new Metadata();
         forged.put(FORWARDED_FOR, address);
-        return AuthServiceGrpc.newBlockingStub(ClientInterceptors.intercept(auth.channel,
-                MetadataUtils.newAttachHeadersInterceptor(forged)));
+        return AuthServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(auth.channel, MetadataUtils.newAttachHeadersInterceptor(forged)));
     }
 
     private static Status.Code loginFailure(AuthServiceGrpc.AuthServiceBlockingStub stub) {
-        LoginRequest request = LoginRequest.newBuilder().setEmail(AuthFixture.uniqueEmail()).setPassword(WRONG_PASSWORD).build();
+        LoginRequest request = LoginRequest.newBuilder()
+                .setEmail(AuthFixture.uniqueEmail())
+                .setPassword(WRONG_PASSWORD)
+                .build();
         try {
             stub.withDeadlineAfter(10, TimeUnit.SECONDS).login(request);
             throw new AssertionError("a login with a wrong password succeeded");

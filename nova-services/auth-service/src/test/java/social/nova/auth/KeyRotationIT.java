@@ -37,11 +37,20 @@ class KeyRotationIT {
     private static final Duration LEAD = RELOAD_EVERY.plus(JWKS_MAX_AGE).plus(JWT.clockSkew());
     private static final MutableClock CLOCK = new MutableClock(Instant.now());
     private static final Map<String, String> OWN_RING = Map.of(
-            "db.schema", "auth_keys", "db.user", "auth_keys", "db.password", "auth_keys_pw",
-            "auth.limits.login-per-account.limit", "100",
-            "auth.keys.rotate-every", ROTATE_EVERY.toString(),
-            "auth.keys.reload-every", RELOAD_EVERY.toString(),
-            "auth.keys.jwks-max-age", JWKS_MAX_AGE.toString());
+            "db.schema",
+            "auth_keys",
+            "db.user",
+            "auth_keys",
+            "db.password",
+            "auth_keys_pw",
+            "auth.limits.login-per-account.limit",
+            "100",
+            "auth.keys.rotate-every",
+            ROTATE_EVERY.toString(),
+            "auth.keys.reload-every",
+            RELOAD_EVERY.toString(),
+            "auth.keys.jwks-max-age",
+            JWKS_MAX_AGE.toString());
     private static AuthFixture first;
     private static AuthFixture second;
 
@@ -60,13 +69,19 @@ class KeyRotationIT {
     @Test
     void aKeyIsPublishedForTheLeadTimeBeforeItSignsAndTheOldOneStaysUntilItsTokensExpired() throws Exception {
         String email = AuthFixture.uniqueEmail();
-        first.client().register(RegisterRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setUsername(AuthFixture.uniqueUsername()).setDisplayName("Key Watcher").build());
+        first.client()
+                .register(RegisterRequest.newBuilder()
+                        .setEmail(email)
+                        .setPassword(PASSWORD)
+                        .setUsername(AuthFixture.uniqueUsername())
+                        .setDisplayName("Key Watcher")
+                        .build());
         String oldKid = kidOf(login(first, email));
         assertThat(kids(first)).containsExactly(oldKid);
 
-        CLOCK.advance(ROTATE_EVERY);   // a rotation is due: the next reload publishes the next key
-        await().atMost(Duration.ofSeconds(10)).until(() -> kids(first).size() == 2 && kids(second).size() == 2);
+        CLOCK.advance(ROTATE_EVERY); // a rotation is due: the next reload publishes the next key
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kids(first).size() == 2 && kids(second).size() == 2);
         String newKid = kids(first).get(1);
         assertThat(kids(second)).containsExactly(oldKid, newKid);
         assertThat(kidOf(login(first, email))).isEqualTo(oldKid);
@@ -84,7 +99,7 @@ class KeyRotationIT {
         assertThat(verify(second, fromFirst)).isTrue();
         assertThat(kids(first)).containsExactly(newKid, oldKid);
 
-        CLOCK.advance(JWT.keyRetention().minusSeconds(2));   // the old key's last token is still acceptable
+        CLOCK.advance(JWT.keyRetention().minusSeconds(2)); // the old key's last token is still acceptable
         assertThat(verify(first, lastOfTheOldKey)).isTrue();
         assertThat(kids(first)).contains(oldKid);
         assertThat(kids(second)).contains(oldKid);
@@ -96,18 +111,27 @@ class KeyRotationIT {
     }
 
     private static String login(AuthFixture auth, String email) {
-        return auth.client().login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
+        return auth.client()
+                .login(LoginRequest.newBuilder()
+                        .setEmail(email)
+                        .setPassword(PASSWORD)
+                        .build())
+                .getTokens()
+                .getAccessToken();
     }
 
     private static List<String> kids(AuthFixture auth) {
         return auth.client().getPublicKeys(GetPublicKeysRequest.getDefaultInstance()).getKeysList().stream()
-                .map(PublicKey::getKid).toList();
+                .map(PublicKey::getKid)
+                .toList();
     }
 
     private static boolean verify(AuthFixture auth, String accessToken) {
         try {
-            auth.client().verifyToken(VerifyTokenRequest.newBuilder().setAccessToken(accessToken).build());
+            auth.client()
+                    .verifyToken(VerifyTokenRequest.newBuilder()
+                            .setAccessToken(accessToken)
+                            .build());
             return true;
         } catch (StatusRuntimeException refused) {
             return false;

@@ -47,7 +47,7 @@ class RefreshRetryIT {
     @Test
     void aRetryWithinTheGraceGetsTheSamePairAndThatPairKeepsWorking() {
         TokenPair first = login();
-        TokenPair answered = refresh(first.getRefreshToken());   // this answer is "lost" on the way back
+        TokenPair answered = refresh(first.getRefreshToken()); // this answer is "lost" on the way back
 
         CLOCK.advance(Duration.ofSeconds(9));
         TokenPair retried = refresh(first.getRefreshToken());
@@ -55,12 +55,22 @@ class RefreshRetryIT {
         assertThat(retried.getAccessToken()).isEqualTo(answered.getAccessToken());
         assertThat(retried.getRefreshToken()).isEqualTo(answered.getRefreshToken());
         assertThat(retried.getExpiresInSeconds()).isEqualTo(answered.getExpiresInSeconds() - 9);
-        assertThat(auth.client().verifyToken(VerifyTokenRequest.newBuilder()
-                .setAccessToken(retried.getAccessToken()).build()).getClaims().getUserId()).isNotBlank();
+        assertThat(auth.client()
+                        .verifyToken(VerifyTokenRequest.newBuilder()
+                                .setAccessToken(retried.getAccessToken())
+                                .build())
+                        .getClaims()
+                        .getUserId())
+                .isNotBlank();
         TokenPair next = refresh(retried.getRefreshToken());
         assertThat(next.getRefreshToken()).isNotEqualTo(retried.getRefreshToken());
-        assertThat(auth.client().verifyToken(VerifyTokenRequest.newBuilder()
-                .setAccessToken(next.getAccessToken()).build()).getClaims().getUserId()).isNotBlank();
+        assertThat(auth.client()
+                        .verifyToken(VerifyTokenRequest.newBuilder()
+                                .setAccessToken(next.getAccessToken())
+                                .build())
+                        .getClaims()
+                        .getUserId())
+                .isNotBlank();
     }
 
     @Test
@@ -73,8 +83,12 @@ class RefreshRetryIT {
 
         assertThat(reuse.reason()).contains("REFRESH_TOKEN_REUSED");
         assertThat(failure(() -> refresh(second.getRefreshToken())).reason()).contains("SESSION_REVOKED");
-        assertThat(failure(() -> auth.client().verifyToken(VerifyTokenRequest.newBuilder()
-                .setAccessToken(second.getAccessToken()).build())).reason()).contains("SESSION_REVOKED");
+        assertThat(failure(() -> auth.client()
+                                .verifyToken(VerifyTokenRequest.newBuilder()
+                                        .setAccessToken(second.getAccessToken())
+                                        .build()))
+                        .reason())
+                .contains("SESSION_REVOKED");
     }
 
     @Test
@@ -109,26 +123,45 @@ class RefreshRetryIT {
         TokenPair first = login();
         TokenPair second = refresh(first.getRefreshToken());
 
-        var row = AuthFixture.database().withHandle(handle -> handle.createQuery(
-                        "SELECT token_hash, replaced_by, replay_pair FROM auth.refresh_tokens WHERE token_hash = :hash")
-                .bind("hash", Tokens.sha256(first.getRefreshToken()))
-                .mapToMap().one());
+        var row = AuthFixture.database()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT token_hash, replaced_by, replay_pair FROM auth.refresh_tokens WHERE token_hash = :hash")
+                        .bind("hash", Tokens.sha256(first.getRefreshToken()))
+                        .mapToMap()
+                        .one());
 
         assertThat(row.get("replaced_by")).isEqualTo(Tokens.sha256(second.getRefreshToken()));
         String stored = row.toString() + new String((byte[]) row.get("replay_pair"), StandardCharsets.ISO_8859_1);
-        assertThat(stored).doesNotContain(first.getRefreshToken()).doesNotContain(second.getRefreshToken())
-                .doesNotContain(second.getAccessToken().substring(second.getAccessToken().lastIndexOf('.') + 1));
+        assertThat(stored)
+                .doesNotContain(first.getRefreshToken())
+                .doesNotContain(second.getRefreshToken())
+                .doesNotContain(second.getAccessToken()
+                        .substring(second.getAccessToken().lastIndexOf('.') + 1));
     }
 
     private TokenPair login() {
         String email = AuthFixture.uniqueEmail();
-        auth.client().register(RegisterRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setUsername(AuthFixture.uniqueUsername()).setDisplayName("Retrying User").build());
-        return auth.client().login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build()).getTokens();
+        auth.client()
+                .register(RegisterRequest.newBuilder()
+                        .setEmail(email)
+                        .setPassword(PASSWORD)
+                        .setUsername(AuthFixture.uniqueUsername())
+                        .setDisplayName("Retrying User")
+                        .build());
+        return auth.client()
+                .login(LoginRequest.newBuilder()
+                        .setEmail(email)
+                        .setPassword(PASSWORD)
+                        .build())
+                .getTokens();
     }
 
     private TokenPair refresh(String refreshToken) {
-        return auth.client().refresh(RefreshRequest.newBuilder().setRefreshToken(refreshToken).build()).getTokens();
+        return auth.client()
+                .refresh(RefreshRequest.newBuilder()
+                        .setRefreshToken(refreshToken)
+                        .build())
+                .getTokens();
     }
 
     private static NovaException failure(Runnable call) {

@@ -55,23 +55,34 @@ class TotpEncryptionIT {
             underOldKey = register(before);
             String secret = enableTotp(before, underOldKey);
             plainEmail = register(before);
-            AuthFixture.database().useHandle(handle -> handle.createUpdate("UPDATE auth_totp_b.accounts "
-                            + "SET totp_secret = :plain, totp_enabled_at = now() WHERE lower(email) = lower(:email)")
-                    .bind("plain", plain).bind("email", plainEmail).execute());
-            assertThat(loginWithCode(before, plainEmail, plain)).as("a plain row is read as it is").isNotBlank();
+            AuthFixture.database()
+                    .useHandle(handle -> handle.createUpdate(
+                                    "UPDATE auth_totp_b.accounts "
+                                            + "SET totp_secret = :plain, totp_enabled_at = now() WHERE lower(email) = lower(:email)")
+                            .bind("plain", plain)
+                            .bind("email", plainEmail)
+                            .execute());
+            assertThat(loginWithCode(before, plainEmail, plain))
+                    .as("a plain row is read as it is")
+                    .isNotBlank();
 
             try (AuthFixture rotated = start("auth_totp_b", "new=" + KEY_B + ",old=" + KEY_A)) {
                 assertThat(storedSecret("auth_totp_b", underOldKey)).startsWith("v1:new:");
-                assertThat(storedSecret("auth_totp_b", plainEmail)).startsWith("v1:new:").doesNotContain(plain);
+                assertThat(storedSecret("auth_totp_b", plainEmail))
+                        .startsWith("v1:new:")
+                        .doesNotContain(plain);
                 assertThat(loginWithCode(rotated, underOldKey, secret)).isNotBlank();
                 assertThat(loginWithCode(rotated, plainEmail, plain)).isNotBlank();
 
                 // A value still under the old key (written by an instance not yet rotated) is read by its key id.
                 UUID id = accountId("auth_totp_b", underOldKey);
                 String oldValue = AtRestCipher.fromKeys("old=" + KEY_A, "test").encrypt(secret, id.toString());
-                AuthFixture.database().useHandle(handle -> handle.createUpdate(
-                                "UPDATE auth_totp_b.accounts SET totp_secret = :value WHERE id = :id")
-                        .bind("value", oldValue).bind("id", id).execute());
+                AuthFixture.database()
+                        .useHandle(handle -> handle.createUpdate(
+                                        "UPDATE auth_totp_b.accounts SET totp_secret = :value WHERE id = :id")
+                                .bind("value", oldValue)
+                                .bind("id", id)
+                                .execute());
                 assertThat(loginWithCode(rotated, underOldKey, secret)).isNotBlank();
             }
         }
@@ -86,51 +97,84 @@ class TotpEncryptionIT {
         assertThatThrownBy(() -> start("auth_totp_c", "k=" + KEY_B))
                 .hasStackTraceContaining("cannot decrypt: key 'k' does not open this value");
         assertThatThrownBy(() -> start("auth_totp_c", "other=" + KEY_B))
-                .hasStackTraceContaining("cannot decrypt: encrypted with key 'k', which is not configured (configured: other)");
+                .hasStackTraceContaining(
+                        "cannot decrypt: encrypted with key 'k', which is not configured (configured: other)");
     }
 
     private AuthFixture start(String schema, String keys) {
-        Map<String, String> overrides = new HashMap<>(Map.of("db.schema", schema, "db.user", schema,
-                "db.password", schema + "_pw", "auth.totp-encryption.keys", keys));
+        Map<String, String> overrides = new HashMap<>(Map.of(
+                "db.schema",
+                schema,
+                "db.user",
+                schema,
+                "db.password",
+                schema + "_pw",
+                "auth.totp-encryption.keys",
+                keys));
         return AuthFixture.start(overrides, clock);
     }
 
     private static String register(AuthFixture auth) {
         String email = AuthFixture.uniqueEmail();
-        auth.client().register(RegisterRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setUsername(AuthFixture.uniqueUsername()).setDisplayName("Two Factor").build());
+        auth.client()
+                .register(RegisterRequest.newBuilder()
+                        .setEmail(email)
+                        .setPassword(PASSWORD)
+                        .setUsername(AuthFixture.uniqueUsername())
+                        .setDisplayName("Two Factor")
+                        .build());
         return email;
     }
 
     /** Enrols and confirms TOTP for the account; the secret the authenticator app would hold. */
     private String enableTotp(AuthFixture auth, String email) {
-        String accessToken = auth.client().login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
+        String accessToken = auth.client()
+                .login(LoginRequest.newBuilder()
+                        .setEmail(email)
+                        .setPassword(PASSWORD)
+                        .build())
+                .getTokens()
+                .getAccessToken();
         var authenticated = auth.clientWithToken(accessToken);
-        String secret = authenticated.enrollTotp(EnrollTotpRequest.getDefaultInstance()).getSecret();
-        authenticated.confirmTotp(ConfirmTotpRequest.newBuilder().setCode(TOTP.codeAt(secret, clock.instant())).build());
+        String secret =
+                authenticated.enrollTotp(EnrollTotpRequest.getDefaultInstance()).getSecret();
+        authenticated.confirmTotp(ConfirmTotpRequest.newBuilder()
+                .setCode(TOTP.codeAt(secret, clock.instant()))
+                .build());
         clock.advance(Duration.ofSeconds(30));
         return secret;
     }
 
     /** A login with the current code (each code is single-use: the clock moves on a step). */
     private String loginWithCode(AuthFixture auth, String email, String secret) {
-        String token = auth.client().login(LoginRequest.newBuilder().setEmail(email).setPassword(PASSWORD)
-                .setTotpCode(TOTP.codeAt(secret, clock.instant())).build()).getTokens().getAccessToken();
+        String token = auth.client()
+                .login(LoginRequest.newBuilder()
+                        .setEmail(email)
+                        .setPassword(PASSWORD)
+                        .setTotpCode(TOTP.codeAt(secret, clock.instant()))
+                        .build())
+                .getTokens()
+                .getAccessToken();
         clock.advance(Duration.ofSeconds(30));
         return token;
     }
 
     private static String storedSecret(String schema, String email) {
-        return AuthFixture.database().withHandle(handle -> handle.createQuery(
-                        "SELECT totp_secret FROM " + schema + ".accounts WHERE lower(email) = lower(:email)")
-                .bind("email", email).mapTo(String.class).one());
+        return AuthFixture.database()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT totp_secret FROM " + schema + ".accounts WHERE lower(email) = lower(:email)")
+                        .bind("email", email)
+                        .mapTo(String.class)
+                        .one());
     }
 
     private static UUID accountId(String schema, String email) {
-        return AuthFixture.database().withHandle(handle -> handle.createQuery(
-                        "SELECT id FROM " + schema + ".accounts WHERE lower(email) = lower(:email)")
-                .bind("email", email).mapTo(UUID.class).one());
+        return AuthFixture.database()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT id FROM " + schema + ".accounts WHERE lower(email) = lower(:email)")
+                        .bind("email", email)
+                        .mapTo(UUID.class)
+                        .one());
     }
 
     private static String key(int fill) {

@@ -38,19 +38,29 @@ final class ContentEndpoint extends ContentServiceGrpc.ContentServiceImplBase {
 
     @Override
     public void createPost(CreatePostRequest request, StreamObserver<CreatePostResponse> response) {
-        reply(response, CreatePostResponse.newBuilder().setPost(post(posts.create(callerId(), request.getText()))).build());
+        reply(
+                response,
+                CreatePostResponse.newBuilder()
+                        .setPost(post(posts.create(callerId(), request.getText())))
+                        .build());
     }
 
     @Override
     public void getPost(GetPostRequest request, StreamObserver<GetPostResponse> response) {
-        reply(response, GetPostResponse.newBuilder().setPost(post(posts.get(callerId(), request.getPostId()))).build());
+        reply(
+                response,
+                GetPostResponse.newBuilder()
+                        .setPost(post(posts.get(callerId(), request.getPostId())))
+                        .build());
     }
 
     @Override
     public void getPosts(GetPostsRequest request, StreamObserver<GetPostsResponse> response) {
-        reply(response, GetPostsResponse.newBuilder()
-                .addAllPosts(posts(posts.getMany(callerId(), request.getPostIdsList())))
-                .build());
+        reply(
+                response,
+                GetPostsResponse.newBuilder()
+                        .addAllPosts(posts(posts.getMany(callerId(), request.getPostIdsList())))
+                        .build());
     }
 
     @Override
@@ -60,24 +70,38 @@ final class ContentEndpoint extends ContentServiceGrpc.ContentServiceImplBase {
     }
 
     @Override
-    public void listPostsByAuthor(ListPostsByAuthorRequest request, StreamObserver<ListPostsByAuthorResponse> response) {
-        Posts.PostPage page = posts.byAuthor(callerId(), request.getAuthorId(), request.getPage().getLimit(),
+    public void listPostsByAuthor(
+            ListPostsByAuthorRequest request, StreamObserver<ListPostsByAuthorResponse> response) {
+        Posts.PostPage page = posts.byAuthor(
+                callerId(),
+                request.getAuthorId(),
+                request.getPage().getLimit(),
                 request.getPage().getCursor());
-        reply(response, ListPostsByAuthorResponse.newBuilder()
-                .addAllPosts(posts(page.posts()))
-                .setPage(PageResponse.newBuilder().setNextCursor(page.nextCursor() == null ? "" : page.nextCursor()))
-                .build());
+        reply(
+                response,
+                ListPostsByAuthorResponse.newBuilder()
+                        .addAllPosts(posts(page.posts()))
+                        .setPage(PageResponse.newBuilder()
+                                .setNextCursor(page.nextCursor() == null ? "" : page.nextCursor()))
+                        .build());
     }
 
     @Override
     public void likePost(LikePostRequest request, StreamObserver<LikePostResponse> response) {
-        reply(response, LikePostResponse.newBuilder().setPost(post(posts.like(callerId(), request.getPostId()))).build());
+        reply(
+                response,
+                LikePostResponse.newBuilder()
+                        .setPost(post(posts.like(callerId(), request.getPostId())))
+                        .build());
     }
 
     @Override
     public void unlikePost(UnlikePostRequest request, StreamObserver<UnlikePostResponse> response) {
-        reply(response, UnlikePostResponse.newBuilder().setPost(post(posts.unlike(callerId(), request.getPostId())))
-                .build());
+        reply(
+                response,
+                UnlikePostResponse.newBuilder()
+                        .setPost(post(posts.unlike(callerId(), request.getPostId())))
+                        .build());
     }
 
     private static UUID callerId() {

@@ -7,16 +7,20 @@ import social.nova.errors.NovaException;
 final class ContentErrors {
     static final String DOMAIN = "content.nova.social";
 
-    private ContentErrors() {
-    }
+    private ContentErrors() {}
 
     static NovaException of(ErrorCode code, String reason, String message) {
-        return NovaException.builder(code, message).reason(reason).domain(DOMAIN).build();
+        return NovaException.builder(code, message)
+                .reason(reason)
+                .domain(DOMAIN)
+                .build();
     }
 
     /** Unknown and deleted posts look the same. */
     static NovaException postNotFound(Object postId) {
-        return NovaException.notFound("post", String.valueOf(postId)).toBuilder().domain(DOMAIN).build();
+        return NovaException.notFound("post", String.valueOf(postId)).toBuilder()
+                .domain(DOMAIN)
+                .build();
     }
 
     static NovaException notAuthor() {
@@ -24,7 +28,9 @@ final class ContentErrors {
     }
 
     static NovaException authorUnknown() {
-        return of(ErrorCode.INVALID_ARGUMENT, "AUTHOR_UNKNOWN",
+        return of(
+                ErrorCode.INVALID_ARGUMENT,
+                "AUTHOR_UNKNOWN",
                 "the caller has no profile in user-service, so cannot author posts");
     }
 }

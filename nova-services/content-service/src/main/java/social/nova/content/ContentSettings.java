@@ -17,7 +17,8 @@ public record ContentSettings(RateLimiterSettings createPostLimit, Duration curs
     public static ContentSettings create(Config content) {
         Config createPost = content.get("limits.create-post");
         return new ContentSettings(
-                RateLimiterSettings.of("content-create-post",
+                RateLimiterSettings.of(
+                        "content-create-post",
                         createPost.get("limit").asInt().orElse(30),
                         createPost.get("window").as(Duration.class).orElse(Duration.ofMinutes(1))),
                 content.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL));

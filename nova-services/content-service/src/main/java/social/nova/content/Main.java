@@ -13,8 +13,7 @@ import social.nova.redis.RateLimiter;
 
 /** content-service: wires the domain to the service kit. Every tunable is in application.yaml. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         start(ServiceKit.create());
@@ -26,13 +25,17 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         var meters = kit.meterRegistry();
 
-        Posts posts = new Posts(kit.database().jdbi(), new PostStore(),
+        Posts posts = new Posts(
+                kit.database().jdbi(),
+                new PostStore(),
                 new UserDirectory(kit.clients().stub(UserDirectory.USER_SERVICE, UserServiceGrpc::newBlockingStub)),
                 new RateLimiter(kit.redis(), settings.createPostLimit(), meters),
-                new Paging(settings.cursorTtl(), clock), clock);
+                new Paging(settings.cursorTtl(), clock),
+                clock);
 
         kit.startOutboxRelay();
-        AuthClient auth = AuthClient.create(kit.clients().channel("auth-service"),
+        AuthClient auth = AuthClient.create(
+                kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));
         kit.authenticateWith(token -> {
             var verified = auth.verify(token);

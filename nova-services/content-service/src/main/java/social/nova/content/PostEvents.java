@@ -23,8 +23,7 @@ final class PostEvents {
     static final String POST_UNLIKED = "PostUnliked";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PostEvents() {
-    }
+    private PostEvents() {}
 
     /** {@code {postId, authorId, text, createdAt}}. */
     static OutboxEvent created(Post post) {

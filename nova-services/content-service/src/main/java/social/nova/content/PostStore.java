@@ -19,7 +19,8 @@ final class PostStore {
     private static final String COLUMNS = "id, author_id, text, like_count, created_at, deleted_at";
 
     void insert(Handle handle, Post post) {
-        handle.createUpdate("INSERT INTO posts (id, author_id, text, created_at) VALUES (:id, :author, :text, :createdAt)")
+        handle.createUpdate(
+                        "INSERT INTO posts (id, author_id, text, created_at) VALUES (:id, :author, :text, :createdAt)")
                 .bind("id", post.id())
                 .bind("author", post.authorId())
                 .bind("text", post.text())
@@ -34,21 +35,25 @@ final class PostStore {
      */
     Optional<Post> lock(Handle handle, UUID id) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM posts WHERE id = :id FOR UPDATE")
-                .bind("id", id).map(PostStore::post).findOne();
+                .bind("id", id)
+                .map(PostStore::post)
+                .findOne();
     }
 
     /** The existing (not deleted) posts among {@code ids}, in no particular order. */
     List<Post> existingByIds(Handle handle, List<UUID> ids) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM posts WHERE id = ANY(:ids) AND deleted_at IS NULL")
-                .bindArray("ids", UUID.class, ids).map(PostStore::post).list();
+                .bindArray("ids", UUID.class, ids)
+                .map(PostStore::post)
+                .list();
     }
 
     /** Up to {@code limit} of an author's existing posts, newest first, after {@code after} (null: from the top). */
     List<Post> byAuthor(Handle handle, UUID author, Paging.Position after, int limit) {
         String keyset = after == null ? "" : "AND (created_at, id) < (:afterAt, :afterId) ";
         var query = handle.createQuery("SELECT " + COLUMNS + " FROM posts WHERE author_id = :author "
-                                               + "AND deleted_at IS NULL " + keyset
-                                               + "ORDER BY created_at DESC, id DESC LIMIT :limit")
+                        + "AND deleted_at IS NULL " + keyset
+                        + "ORDER BY created_at DESC, id DESC LIMIT :limit")
                 .bind("author", author)
                 .bind("limit", limit);
         if (after != null) {
@@ -59,9 +64,13 @@ final class PostStore {
 
     /** Marks the post deleted and removes its likes. */
     void delete(Handle handle, UUID id, Instant now) {
-        handle.createUpdate("DELETE FROM likes WHERE post_id = :id").bind("id", id).execute();
+        handle.createUpdate("DELETE FROM likes WHERE post_id = :id")
+                .bind("id", id)
+                .execute();
         handle.createUpdate("UPDATE posts SET deleted_at = :now, like_count = 0 WHERE id = :id")
-                .bind("id", id).bind("now", Timestamp.from(now)).execute();
+                .bind("id", id)
+                .bind("now", Timestamp.from(now))
+                .execute();
     }
 
     /**
@@ -70,14 +79,15 @@ final class PostStore {
      */
     Optional<PostView> viewById(Handle handle, UUID id, UUID viewer) {
         return handle.createQuery("SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM likes WHERE post_id = posts.id "
-                                          + "AND user_id = :viewer) AS liked FROM posts WHERE id = :id")
-                .bind("id", id).bind("viewer", viewer)
-                .map((rs, ctx) -> new PostView(post(rs, ctx), rs.getBoolean("liked"))).findOne();
+                        + "AND user_id = :viewer) AS liked FROM posts WHERE id = :id")
+                .bind("id", id)
+                .bind("viewer", viewer)
+                .map((rs, ctx) -> new PostView(post(rs, ctx), rs.getBoolean("liked")))
+                .findOne();
     }
 
     /** A like or unlike: the post as it was before the change (locked), and whether anything changed. */
-    record LikeChange(Post before, boolean changed) {
-    }
+    record LikeChange(Post before, boolean changed) {}
 
     /**
      * Adds the user's like in one statement: locks the post row (see {@link #lock}), inserts the
@@ -86,14 +96,24 @@ final class PostStore {
      * transaction that also appends the event.
      */
     Optional<LikeChange> like(Handle handle, UUID postId, UUID userId) {
-        return likeChange(handle, postId, userId, "INSERT INTO likes (post_id, user_id) "
-                + "SELECT id, :user FROM target WHERE deleted_at IS NULL ON CONFLICT DO NOTHING RETURNING post_id", "+ 1");
+        return likeChange(
+                handle,
+                postId,
+                userId,
+                "INSERT INTO likes (post_id, user_id) "
+                        + "SELECT id, :user FROM target WHERE deleted_at IS NULL ON CONFLICT DO NOTHING RETURNING post_id",
+                "+ 1");
     }
 
     /** As {@link #like}, removing the user's like (if any) and lowering like_count. */
     Optional<LikeChange> unlike(Handle handle, UUID postId, UUID userId) {
-        return likeChange(handle, postId, userId, "DELETE FROM likes WHERE post_id = :post AND user_id = :user "
-                + "AND EXISTS (SELECT 1 FROM target WHERE deleted_at IS NULL) RETURNING post_id", "- 1");
+        return likeChange(
+                handle,
+                postId,
+                userId,
+                "DELETE FROM likes WHERE post_id = :post AND user_id = :user "
+                        + "AND EXISTS (SELECT 1 FROM target WHERE deleted_at IS NULL) RETURNING post_id",
+                "- 1");
     }
 
     /**
@@ -101,14 +121,17 @@ final class PostStore {
      * or removes the like and returns the post id when it did, and only then like_count moves by
      * {@code delta}.
      */
-    private static Optional<LikeChange> likeChange(Handle handle, UUID postId, UUID userId, String change, String delta) {
+    private static Optional<LikeChange> likeChange(
+            Handle handle, UUID postId, UUID userId, String change, String delta) {
         return handle.createQuery("WITH target AS (SELECT " + COLUMNS + " FROM posts WHERE id = :post FOR UPDATE), "
-                                          + "changes AS (" + change + "), "
-                                          + "counted AS (UPDATE posts SET like_count = like_count " + delta + " "
-                                          + "WHERE id IN (SELECT post_id FROM changes) RETURNING id) "
-                                          + "SELECT target.*, EXISTS (SELECT 1 FROM changes) AS changed FROM target")
-                .bind("post", postId).bind("user", userId)
-                .map((rs, ctx) -> new LikeChange(post(rs, ctx), rs.getBoolean("changed"))).findOne();
+                        + "changes AS (" + change + "), "
+                        + "counted AS (UPDATE posts SET like_count = like_count " + delta + " "
+                        + "WHERE id IN (SELECT post_id FROM changes) RETURNING id) "
+                        + "SELECT target.*, EXISTS (SELECT 1 FROM changes) AS changed FROM target")
+                .bind("post", postId)
+                .bind("user", userId)
+                .map((rs, ctx) -> new LikeChange(post(rs, ctx), rs.getBoolean("changed")))
+                .findOne();
     }
 
     /** Which of {@code postIds} the user likes. */
@@ -116,13 +139,18 @@ final class PostStore {
         if (postIds.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(handle.createQuery("SELECT post_id FROM likes WHERE user_id = :user AND post_id = ANY(:ids)")
-                .bind("user", userId).bindArray("ids", UUID.class, postIds).mapTo(UUID.class).list());
+        return new HashSet<>(
+                handle.createQuery("SELECT post_id FROM likes WHERE user_id = :user AND post_id = ANY(:ids)")
+                        .bind("user", userId)
+                        .bindArray("ids", UUID.class, postIds)
+                        .mapTo(UUID.class)
+                        .list());
     }
 
     private static Post post(ResultSet rs, StatementContext ctx) throws SQLException {
         Timestamp deleted = rs.getTimestamp("deleted_at");
-        return new Post(rs.getObject("id", UUID.class),
+        return new Post(
+                rs.getObject("id", UUID.class),
                 rs.getObject("author_id", UUID.class),
                 rs.getString("text"),
                 rs.getLong("like_count"),

@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.db.Outbox;
 import social.nova.errors.Violations;
@@ -39,8 +38,7 @@ final class Posts {
     private final Clock clock;
 
     /** One page of an author's posts. */
-    record PostPage(List<PostView> posts, String nextCursor) {
-    }
+    record PostPage(List<PostView> posts, String nextCursor) {}
 
     Posts(Jdbi jdbi, PostStore store, UserDirectory users, RateLimiter createLimit, Paging paging, Clock clock) {
         this.jdbi = jdbi;
@@ -55,8 +53,12 @@ final class Posts {
     PostView create(UUID caller, String text) {
         String stripped = text == null ? "" : text.strip();
         int length = stripped.codePointCount(0, stripped.length());
-        new Violations().require(length >= 1 && length <= MAX_TEXT, "text",
-                "must be 1 to " + MAX_TEXT + " characters after trimming").throwIfAny();
+        new Violations()
+                .require(
+                        length >= 1 && length <= MAX_TEXT,
+                        "text",
+                        "must be 1 to " + MAX_TEXT + " characters after trimming")
+                .throwIfAny();
         RateLimits.enforce(createLimit, caller.toString(), ContentErrors.DOMAIN);
         users.requireAuthor(caller);
 
@@ -78,17 +80,17 @@ final class Posts {
     /** Up to 100 posts in the order asked for; unknown and deleted ids are absent, duplicates count once. */
     List<PostView> getMany(UUID caller, List<String> postIds) {
         Violations violations = new Violations();
-        violations.require(!postIds.isEmpty() && postIds.size() <= MAX_BATCH, "post_ids",
-                "must name 1.." + MAX_BATCH + " posts");
+        violations.require(
+                !postIds.isEmpty() && postIds.size() <= MAX_BATCH, "post_ids", "must name 1.." + MAX_BATCH + " posts");
         long invalid = postIds.stream().filter(id -> !Ids.isUuid(id)).count();
         violations.require(invalid == 0, "post_ids", "must all be UUIDs (" + invalid + " are not)");
         violations.throwIfAny();
 
-        List<UUID> ids = List.copyOf(postIds.stream().map(UUID::fromString)
-                .collect(Collectors.toCollection(LinkedHashSet::new)));
+        List<UUID> ids = List.copyOf(
+                postIds.stream().map(UUID::fromString).collect(Collectors.toCollection(LinkedHashSet::new)));
         return jdbi.withHandle(handle -> {
-            Map<UUID, Post> found = store.existingByIds(handle, ids).stream()
-                    .collect(Collectors.toMap(Post::id, Function.identity()));
+            Map<UUID, Post> found =
+                    store.existingByIds(handle, ids).stream().collect(Collectors.toMap(Post::id, Function.identity()));
             Set<UUID> liked = store.likedAmong(handle, caller, List.copyOf(found.keySet()));
             List<PostView> views = new ArrayList<>();
             for (UUID id : ids) {
@@ -129,9 +131,14 @@ final class Posts {
 
         return jdbi.withHandle(handle -> {
             List<Post> rows = store.byAuthor(handle, author, query.after(), query.limit() + 1);
-            Paging.Page<Post> page = paging.page(rows, query, scope, post -> new Paging.Position(post.createdAt(), post.id()));
-            Set<UUID> liked = store.likedAmong(handle, caller, page.items().stream().map(Post::id).toList());
-            return new PostPage(page.items().stream().map(post -> new PostView(post, liked.contains(post.id()))).toList(),
+            Paging.Page<Post> page =
+                    paging.page(rows, query, scope, post -> new Paging.Position(post.createdAt(), post.id()));
+            Set<UUID> liked = store.likedAmong(
+                    handle, caller, page.items().stream().map(Post::id).toList());
+            return new PostPage(
+                    page.items().stream()
+                            .map(post -> new PostView(post, liked.contains(post.id())))
+                            .toList(),
                     page.nextCursor());
         });
     }

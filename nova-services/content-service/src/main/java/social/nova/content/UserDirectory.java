@@ -30,17 +30,20 @@ final class UserDirectory {
      */
     void requireAuthor(UUID userId) {
         try {
-            users.getUser(GetUserRequest.newBuilder().setUserId(userId.toString()).build());
+            users.getUser(
+                    GetUserRequest.newBuilder().setUserId(userId.toString()).build());
         } catch (StatusRuntimeException e) {
             switch (e.getStatus().getCode()) {
                 case NOT_FOUND -> throw ContentErrors.authorUnknown();
                 // The caller's token was refused downstream (e.g. it expired meanwhile): the caller can act on that.
                 case UNAUTHENTICATED -> throw NovaException.from(e);
-                default -> throw NovaException.builder(ErrorCode.UNAVAILABLE,
-                                "user-service cannot confirm the author right now; retry later")
-                        .domain(ContentErrors.DOMAIN)
-                        .cause(e)
-                        .build();
+                default ->
+                    throw NovaException.builder(
+                                    ErrorCode.UNAVAILABLE,
+                                    "user-service cannot confirm the author right now; retry later")
+                            .domain(ContentErrors.DOMAIN)
+                            .cause(e)
+                            .build();
             }
         }
     }

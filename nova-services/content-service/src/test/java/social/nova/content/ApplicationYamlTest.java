@@ -27,7 +27,8 @@ class ApplicationYamlTest {
     @Test
     void callsToUserServiceAndAuthServiceHaveATwoSecondDeadline() {
         RpcSettings rpc = RpcSettings.create(config.get("rpc"));
-        assertThat(rpc.forTarget(UserDirectory.USER_SERVICE).deadlines().defaultDeadline()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(rpc.forTarget(UserDirectory.USER_SERVICE).deadlines().defaultDeadline())
+                .isEqualTo(Duration.ofSeconds(2));
         assertThat(rpc.forTarget("auth-service").deadlines().defaultDeadline()).isEqualTo(Duration.ofSeconds(2));
     }
 

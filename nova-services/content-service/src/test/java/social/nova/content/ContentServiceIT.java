@@ -33,9 +33,9 @@ import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static social.nova.testing.GrpcErrors.failure;
 import static social.nova.testing.GrpcErrors.violatedFields;
-import static org.awaitility.Awaitility.await;
 
 /**
  * content-service over real gRPC on real PostgreSQL and Redis; user-service (checking authors) and
@@ -48,26 +48,39 @@ class ContentServiceIT {
 
     @AfterEach
     void everyCallToADependencyWasStubbed() {
-        assertThat(platform.users.stubs().unmatched()).as("calls to user-service no stub matched").isEmpty();
-        assertThat(platform.auth.stub().stubs().unmatched()).as("calls to auth-service no stub matched").isEmpty();
+        assertThat(platform.users.stubs().unmatched())
+                .as("calls to user-service no stub matched")
+                .isEmpty();
+        assertThat(platform.auth.stub().stubs().unmatched())
+                .as("calls to auth-service no stub matched")
+                .isEmpty();
     }
 
     @Test
     void aPostIsCreatedForAKnownAuthorAndAnnouncedOnTheStream() throws Exception {
         Platform.User author = platform.registerWithProfile();
-        Post post = platform.contentAs(author).createPost(CreatePostRequest.newBuilder()
-                .setText("  Hello, Nova!\n").build()).getPost();
+        Post post = platform.contentAs(author)
+                .createPost(CreatePostRequest.newBuilder()
+                        .setText("  Hello, Nova!\n")
+                        .build())
+                .getPost();
         assertThat(post.getAuthorId()).isEqualTo(author.id());
         assertThat(post.getText()).isEqualTo("Hello, Nova!");
         assertThat(post.getLikeCount()).isZero();
         assertThat(post.getLikedByCaller()).isFalse();
 
-        assertThat(platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(post.getId()).build())
-                .getPost()).isEqualTo(post);
+        assertThat(platform.contentAs(author)
+                        .getPost(GetPostRequest.newBuilder()
+                                .setPostId(post.getId())
+                                .build())
+                        .getPost())
+                .isEqualTo(post);
 
         List<Map<String, String>> events = awaitEvents(post.getId(), 1);
         Map<String, String> created = events.getFirst();
-        assertThat(created).containsEntry("event-type", "PostCreated").containsEntry("aggregate-type", "post")
+        assertThat(created)
+                .containsEntry("event-type", "PostCreated")
+                .containsEntry("aggregate-type", "post")
                 .containsKey("header.request-id");
         JsonNode payload = JSON.readTree(created.get("payload"));
         assertThat(payload.get("postId").asText()).isEqualTo(post.getId());
@@ -79,23 +92,30 @@ class ContentServiceIT {
     void anAuthorWithoutAProfileIsAnInvalidArgumentNotAnInternalError() throws Exception {
         // A valid token whose user user-service does not have (deleted, or never arrived).
         Platform.User ghost = platform.registerWithoutProfile();
-        NovaException error = failure(() -> platform.contentAs(ghost).createPost(CreatePostRequest.newBuilder()
-                .setText("Am I here?").build()));
+        NovaException error = failure(() -> platform.contentAs(ghost)
+                .createPost(CreatePostRequest.newBuilder().setText("Am I here?").build()));
         assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(error.reason()).contains("AUTHOR_UNKNOWN");
         assertThat(error.domain()).contains("content.nova.social");
-        assertThat(platform.contentAs(ghost).listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
-                .setAuthorId(ghost.id()).build()).getPostsList()).isEmpty();
+        assertThat(platform.contentAs(ghost)
+                        .listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                                .setAuthorId(ghost.id())
+                                .build())
+                        .getPostsList())
+                .isEmpty();
     }
 
     @Test
     void textIsOneToFiveHundredCodePointsAfterTrimming() {
         var content = platform.contentAs(platform.registerWithProfile());
         for (String text : List.of("", "   \n\t ", "x".repeat(501), "🙂".repeat(501))) {
-            assertThat(violatedFields(() -> content.createPost(CreatePostRequest.newBuilder().setText(text).build())))
+            assertThat(violatedFields(() -> content.createPost(
+                            CreatePostRequest.newBuilder().setText(text).build())))
                     .containsExactly("text");
         }
-        Post longest = content.createPost(CreatePostRequest.newBuilder().setText(" " + "🙂".repeat(500) + " ").build())
+        Post longest = content.createPost(CreatePostRequest.newBuilder()
+                        .setText(" " + "🙂".repeat(500) + " ")
+                        .build())
                 .getPost();
         assertThat(longest.getText()).isEqualTo("🙂".repeat(500));
     }
@@ -104,26 +124,45 @@ class ContentServiceIT {
     void onlyTheAuthorDeletesAndDeletingTwiceSucceeds() {
         Platform.User author = platform.registerWithProfile();
         Platform.User other = platform.registerWithProfile();
-        String postId = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("mine").build())
-                .getPost().getId();
-        DeletePostRequest delete = DeletePostRequest.newBuilder().setPostId(postId).build();
+        String postId = platform.contentAs(author)
+                .createPost(CreatePostRequest.newBuilder().setText("mine").build())
+                .getPost()
+                .getId();
+        DeletePostRequest delete =
+                DeletePostRequest.newBuilder().setPostId(postId).build();
 
         NovaException denied = failure(() -> platform.contentAs(other).deletePost(delete));
         assertThat(denied.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
         assertThat(denied.reason()).contains("NOT_AUTHOR");
-        assertThat(platform.contentAs(other).getPost(GetPostRequest.newBuilder().setPostId(postId).build())
-                .getPost().getText()).isEqualTo("mine");
+        assertThat(platform.contentAs(other)
+                        .getPost(GetPostRequest.newBuilder().setPostId(postId).build())
+                        .getPost()
+                        .getText())
+                .isEqualTo("mine");
 
         platform.contentAs(author).deletePost(delete);
         platform.contentAs(author).deletePost(delete);
-        assertThat(failure(() -> platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build()))
-                .code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> platform.contentAs(other).likePost(LikePostRequest.newBuilder().setPostId(postId).build()))
-                .code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> platform.contentAs(author).deletePost(DeletePostRequest.newBuilder()
-                .setPostId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> platform.contentAs(author)
+                                .getPost(GetPostRequest.newBuilder()
+                                        .setPostId(postId)
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> platform.contentAs(other)
+                                .likePost(LikePostRequest.newBuilder()
+                                        .setPostId(postId)
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> platform.contentAs(author)
+                                .deletePost(DeletePostRequest.newBuilder()
+                                        .setPostId(UUID.randomUUID().toString())
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
 
-        assertThat(awaitEvents(postId, 2)).extracting(event -> event.get("event-type"))
+        assertThat(awaitEvents(postId, 2))
+                .extracting(event -> event.get("event-type"))
                 .containsExactly("PostCreated", "PostDeleted");
     }
 
@@ -132,30 +171,43 @@ class ContentServiceIT {
         Platform.User author = platform.registerWithProfile();
         Platform.User fan = platform.registerWithProfile();
         Platform.User other = platform.registerWithProfile();
-        String postId = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("like me").build())
-                .getPost().getId();
+        String postId = platform.contentAs(author)
+                .createPost(CreatePostRequest.newBuilder().setText("like me").build())
+                .getPost()
+                .getId();
         LikePostRequest like = LikePostRequest.newBuilder().setPostId(postId).build();
 
         Post liked = platform.contentAs(fan).likePost(like).getPost();
         assertThat(liked.getLikeCount()).isEqualTo(1);
         assertThat(liked.getLikedByCaller()).isTrue();
-        assertThat(platform.contentAs(fan).likePost(like).getPost().getLikeCount()).isEqualTo(1);
-        assertThat(platform.contentAs(other).likePost(like).getPost().getLikeCount()).isEqualTo(2);
+        assertThat(platform.contentAs(fan).likePost(like).getPost().getLikeCount())
+                .isEqualTo(1);
+        assertThat(platform.contentAs(other).likePost(like).getPost().getLikeCount())
+                .isEqualTo(2);
 
-        Post seenByAuthor = platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build()).getPost();
+        Post seenByAuthor = platform.contentAs(author)
+                .getPost(GetPostRequest.newBuilder().setPostId(postId).build())
+                .getPost();
         assertThat(seenByAuthor.getLikeCount()).isEqualTo(2);
         assertThat(seenByAuthor.getLikedByCaller()).isFalse();
 
-        UnlikePostRequest unlike = UnlikePostRequest.newBuilder().setPostId(postId).build();
+        UnlikePostRequest unlike =
+                UnlikePostRequest.newBuilder().setPostId(postId).build();
         Post unliked = platform.contentAs(fan).unlikePost(unlike).getPost();
         assertThat(unliked.getLikeCount()).isEqualTo(1);
         assertThat(unliked.getLikedByCaller()).isFalse();
-        assertThat(platform.contentAs(fan).unlikePost(unlike).getPost().getLikeCount()).isEqualTo(1);
-        assertThat(failure(() -> platform.contentAs(fan).unlikePost(UnlikePostRequest.newBuilder()
-                .setPostId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(platform.contentAs(fan).unlikePost(unlike).getPost().getLikeCount())
+                .isEqualTo(1);
+        assertThat(failure(() -> platform.contentAs(fan)
+                                .unlikePost(UnlikePostRequest.newBuilder()
+                                        .setPostId(UUID.randomUUID().toString())
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
 
         List<Map<String, String>> events = awaitEvents(postId, 4);
-        assertThat(events).extracting(event -> event.get("event-type"))
+        assertThat(events)
+                .extracting(event -> event.get("event-type"))
                 .containsExactly("PostCreated", "PostLiked", "PostLiked", "PostUnliked");
         assertThat(events.get(1).get("payload")).contains(fan.id()).contains("\"likeCount\":1");
     }
@@ -163,35 +215,52 @@ class ContentServiceIT {
     @Test
     void concurrentLikesAndUnlikesKeepTheCountExact() throws Exception {
         Platform.User author = platform.registerWithProfile();
-        String postId = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("popular").build())
-                .getPost().getId();
+        String postId = platform.contentAs(author)
+                .createPost(CreatePostRequest.newBuilder().setText("popular").build())
+                .getPost()
+                .getId();
         List<Platform.User> fans = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             fans.add(platform.registerWithProfile());
         }
         LikePostRequest like = LikePostRequest.newBuilder().setPostId(postId).build();
-        UnlikePostRequest unlike = UnlikePostRequest.newBuilder().setPostId(postId).build();
+        UnlikePostRequest unlike =
+                UnlikePostRequest.newBuilder().setPostId(postId).build();
 
         // Every fan likes twice at once: each like counts once, and every answer shows a count the
         // post really had (1..8), never a lost update.
-        List<Long> likeCounts = concurrently(fans, fan -> platform.contentAs(fan).likePost(like).getPost().getLikeCount(), 2);
+        List<Long> likeCounts = concurrently(
+                fans, fan -> platform.contentAs(fan).likePost(like).getPost().getLikeCount(), 2);
         assertThat(likeCounts).allSatisfy(count -> assertThat(count).isBetween(1L, 8L));
-        assertThat(platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build())
-                .getPost().getLikeCount()).isEqualTo(8);
+        assertThat(platform.contentAs(author)
+                        .getPost(GetPostRequest.newBuilder().setPostId(postId).build())
+                        .getPost()
+                        .getLikeCount())
+                .isEqualTo(8);
 
-        List<Long> unlikeCounts = concurrently(fans, fan -> platform.contentAs(fan).unlikePost(unlike).getPost().getLikeCount(), 2);
+        List<Long> unlikeCounts = concurrently(
+                fans,
+                fan -> platform.contentAs(fan).unlikePost(unlike).getPost().getLikeCount(),
+                2);
         assertThat(unlikeCounts).allSatisfy(count -> assertThat(count).isBetween(0L, 7L));
-        assertThat(platform.contentAs(author).getPost(GetPostRequest.newBuilder().setPostId(postId).build())
-                .getPost().getLikeCount()).isZero();
+        assertThat(platform.contentAs(author)
+                        .getPost(GetPostRequest.newBuilder().setPostId(postId).build())
+                        .getPost()
+                        .getLikeCount())
+                .isZero();
 
-        platform.contentAs(author).deletePost(DeletePostRequest.newBuilder().setPostId(postId).build());
-        assertThat(failure(() -> platform.contentAs(fans.get(0)).likePost(like)).code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> platform.contentAs(fans.get(0)).unlikePost(unlike)).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        platform.contentAs(author)
+                .deletePost(DeletePostRequest.newBuilder().setPostId(postId).build());
+        assertThat(failure(() -> platform.contentAs(fans.get(0)).likePost(like)).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> platform.contentAs(fans.get(0)).unlikePost(unlike))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
     }
 
     /** Runs {@code call} for every user {@code times} times, all at once; the answers in any order. */
-    private static <T> List<T> concurrently(List<Platform.User> users, Function<Platform.User, T> call,
-            int times) throws Exception {
+    private static <T> List<T> concurrently(List<Platform.User> users, Function<Platform.User, T> call, int times)
+            throws Exception {
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<T>> answers = new ArrayList<>();
@@ -218,19 +287,26 @@ class ContentServiceIT {
         Platform.User reader = platform.registerWithProfile();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            created.add(platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("post " + i).build())
-                    .getPost().getId());
+            created.add(platform.contentAs(author)
+                    .createPost(
+                            CreatePostRequest.newBuilder().setText("post " + i).build())
+                    .getPost()
+                    .getId());
         }
-        platform.contentAs(reader).likePost(LikePostRequest.newBuilder().setPostId(created.get(24)).build());
+        platform.contentAs(reader)
+                .likePost(
+                        LikePostRequest.newBuilder().setPostId(created.get(24)).build());
 
         List<String> listed = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
         List<Boolean> likedByReader = new ArrayList<>();
         String cursor = "";
         do {
-            ListPostsByAuthorResponse page = platform.contentAs(reader).listPostsByAuthor(ListPostsByAuthorRequest
-                    .newBuilder().setAuthorId(author.id()).setPage(PageRequest.newBuilder().setLimit(10).setCursor(cursor))
-                    .build());
+            ListPostsByAuthorResponse page = platform.contentAs(reader)
+                    .listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                            .setAuthorId(author.id())
+                            .setPage(PageRequest.newBuilder().setLimit(10).setCursor(cursor))
+                            .build());
             page.getPostsList().forEach(post -> {
                 listed.add(post.getId());
                 likedByReader.add(post.getLikedByCaller());
@@ -247,10 +323,16 @@ class ContentServiceIT {
         assertThat(likedByReader.subList(1, 25)).containsOnly(false);
 
         // The default page is 20; an author without posts has an empty list.
-        assertThat(platform.contentAs(reader).listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
-                .setAuthorId(author.id()).build()).getPostsCount()).isEqualTo(20);
-        var none = platform.contentAs(reader).listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
-                .setAuthorId(UUID.randomUUID().toString()).build());
+        assertThat(platform.contentAs(reader)
+                        .listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                                .setAuthorId(author.id())
+                                .build())
+                        .getPostsCount())
+                .isEqualTo(20);
+        var none = platform.contentAs(reader)
+                .listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                        .setAuthorId(UUID.randomUUID().toString())
+                        .build());
         assertThat(none.getPostsList()).isEmpty();
         assertThat(none.getPage().getNextCursor()).isEmpty();
     }
@@ -259,13 +341,28 @@ class ContentServiceIT {
     void batchLookupKeepsTheOrderAndSkipsUnknownAndDeletedPosts() {
         Platform.User author = platform.registerWithProfile();
         var content = platform.contentAs(author);
-        String first = content.createPost(CreatePostRequest.newBuilder().setText("one").build()).getPost().getId();
-        String second = content.createPost(CreatePostRequest.newBuilder().setText("two").build()).getPost().getId();
-        String deleted = content.createPost(CreatePostRequest.newBuilder().setText("gone").build()).getPost().getId();
+        String first = content.createPost(
+                        CreatePostRequest.newBuilder().setText("one").build())
+                .getPost()
+                .getId();
+        String second = content.createPost(
+                        CreatePostRequest.newBuilder().setText("two").build())
+                .getPost()
+                .getId();
+        String deleted = content.createPost(
+                        CreatePostRequest.newBuilder().setText("gone").build())
+                .getPost()
+                .getId();
         content.deletePost(DeletePostRequest.newBuilder().setPostId(deleted).build());
 
-        List<Post> posts = content.getPosts(GetPostsRequest.newBuilder().addPostIds(second).addPostIds(deleted)
-                .addPostIds(UUID.randomUUID().toString()).addPostIds(first).addPostIds(second).build()).getPostsList();
+        List<Post> posts = content.getPosts(GetPostsRequest.newBuilder()
+                        .addPostIds(second)
+                        .addPostIds(deleted)
+                        .addPostIds(UUID.randomUUID().toString())
+                        .addPostIds(first)
+                        .addPostIds(second)
+                        .build())
+                .getPostsList();
         assertThat(posts).extracting(Post::getText).containsExactly("two", "one");
     }
 
@@ -273,36 +370,60 @@ class ContentServiceIT {
     void invalidInputNamesEveryBadField() {
         Platform.User user = platform.registerWithProfile();
         var content = platform.contentAs(user);
-        assertThat(violatedFields(() -> content.getPost(GetPostRequest.newBuilder().setPostId("nope").build())))
+        assertThat(violatedFields(() -> content.getPost(
+                        GetPostRequest.newBuilder().setPostId("nope").build())))
                 .containsExactly("post_id");
-        assertThat(violatedFields(() -> content.likePost(LikePostRequest.getDefaultInstance()))).containsExactly("post_id");
-        assertThat(violatedFields(() -> content.deletePost(DeletePostRequest.newBuilder().setPostId("1-1-1-1-1").build())))
+        assertThat(violatedFields(() -> content.likePost(LikePostRequest.getDefaultInstance())))
                 .containsExactly("post_id");
-        assertThat(violatedFields(() -> content.getPosts(GetPostsRequest.getDefaultInstance()))).containsExactly("post_ids");
-        assertThat(violatedFields(() -> content.getPosts(GetPostsRequest.newBuilder().addAllPostIds(IntStream.range(0, 101)
-                .mapToObj(i -> UUID.randomUUID().toString()).toList()).build()))).containsExactly("post_ids");
-        assertThat(violatedFields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().setAuthorId("me")
-                .setPage(PageRequest.newBuilder().setLimit(101).setCursor("garbage!")).build())))
+        assertThat(violatedFields(() -> content.deletePost(
+                        DeletePostRequest.newBuilder().setPostId("1-1-1-1-1").build())))
+                .containsExactly("post_id");
+        assertThat(violatedFields(() -> content.getPosts(GetPostsRequest.getDefaultInstance())))
+                .containsExactly("post_ids");
+        assertThat(violatedFields(() -> content.getPosts(GetPostsRequest.newBuilder()
+                        .addAllPostIds(IntStream.range(0, 101)
+                                .mapToObj(i -> UUID.randomUUID().toString())
+                                .toList())
+                        .build())))
+                .containsExactly("post_ids");
+        assertThat(violatedFields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                        .setAuthorId("me")
+                        .setPage(PageRequest.newBuilder().setLimit(101).setCursor("garbage!"))
+                        .build())))
                 .containsExactlyInAnyOrder("author_id", "page.limit", "page.cursor");
 
         // A cursor belongs to the author it was issued for.
         for (int i = 0; i < 2; i++) {
             content.createPost(CreatePostRequest.newBuilder().setText("p" + i).build());
         }
-        String cursor = content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder().setAuthorId(user.id())
-                .setPage(PageRequest.newBuilder().setLimit(1)).build()).getPage().getNextCursor();
+        String cursor = content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                        .setAuthorId(user.id())
+                        .setPage(PageRequest.newBuilder().setLimit(1))
+                        .build())
+                .getPage()
+                .getNextCursor();
         assertThat(cursor).isNotEmpty();
         assertThat(violatedFields(() -> content.listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
-                .setAuthorId(UUID.randomUUID().toString()).setPage(PageRequest.newBuilder().setCursor(cursor)).build())))
+                        .setAuthorId(UUID.randomUUID().toString())
+                        .setPage(PageRequest.newBuilder().setCursor(cursor))
+                        .build())))
                 .containsExactly("page.cursor");
     }
 
     @Test
     void callsWithoutATokenAreUnauthenticated() {
-        assertThat(failure(() -> platform.contentAnonymously().createPost(CreatePostRequest.newBuilder()
-                .setText("anonymous").build())).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
-        assertThat(failure(() -> platform.contentAnonymously().getPost(GetPostRequest.newBuilder()
-                .setPostId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        assertThat(failure(() -> platform.contentAnonymously()
+                                .createPost(CreatePostRequest.newBuilder()
+                                        .setText("anonymous")
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.UNAUTHENTICATED);
+        assertThat(failure(() -> platform.contentAnonymously()
+                                .getPost(GetPostRequest.newBuilder()
+                                        .setPostId(UUID.randomUUID().toString())
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.UNAUTHENTICATED);
     }
 
     @Test
@@ -310,27 +431,37 @@ class ContentServiceIT {
         Platform.User author = platform.registerWithProfile();
         var content = platform.contentAs(author);
         for (int i = 0; i < 30; i++) {
-            content.createPost(CreatePostRequest.newBuilder().setText("burst " + i).build());
+            content.createPost(
+                    CreatePostRequest.newBuilder().setText("burst " + i).build());
         }
-        NovaException limited = failure(() -> content.createPost(CreatePostRequest.newBuilder().setText("one more").build()));
+        NovaException limited = failure(() -> content.createPost(
+                CreatePostRequest.newBuilder().setText("one more").build()));
         assertThat(limited.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
         assertThat(limited.reason()).contains("RATE_LIMITED");
-        assertThat(limited.retryAfter()).hasValueSatisfying(wait -> assertThat(wait).isPositive());
+        assertThat(limited.retryAfter())
+                .hasValueSatisfying(wait -> assertThat(wait).isPositive());
 
         Platform.User someoneElse = platform.registerWithProfile();
-        assertThat(platform.contentAs(someoneElse).createPost(CreatePostRequest.newBuilder().setText("fine").build())
-                .getPost().getText()).isEqualTo("fine");
+        assertThat(platform.contentAs(someoneElse)
+                        .createPost(
+                                CreatePostRequest.newBuilder().setText("fine").build())
+                        .getPost()
+                        .getText())
+                .isEqualTo("fine");
     }
 
     /** Entries of nova.events.post about one post, in stream order, once at least {@code count} arrived. */
     private static List<Map<String, String>> awaitEvents(String postId, int count) {
-        try (RedisClient redis = RedisClient.create(SharedContainers.redis().getHost(),
-                SharedContainers.redis().getRedisPort())) {
-            return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> redis.xrange("nova.events.post", (StreamEntryID) null, (StreamEntryID) null).stream()
-                            .map(entry -> entry.getFields())
-                            .filter(fields -> postId.equals(fields.get("aggregate-id")))
-                            .toList(), events -> events.size() >= count);
+        try (RedisClient redis = RedisClient.create(
+                SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort())) {
+            return await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> redis.xrange("nova.events.post", (StreamEntryID) null, (StreamEntryID) null).stream()
+                                    .map(entry -> entry.getFields())
+                                    .filter(fields -> postId.equals(fields.get("aggregate-id")))
+                                    .toList(),
+                            events -> events.size() >= count);
         }
     }
 }

@@ -46,15 +46,17 @@ final class Platform implements AutoCloseable {
     private final ManagedChannel contentChannel;
 
     /** A user with an access token; whether user-service knows them is up to the test. */
-    record User(String id, String username, String accessToken) {
-    }
+    record User(String id, String username, String accessToken) {}
 
     private Platform() {
         auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
-        users = RegisteredStub.start("user-service", UserServiceGrpc.getServiceDescriptor(), CONSUMER, SharedContainers.consul());
+        users = RegisteredStub.start(
+                "user-service", UserServiceGrpc.getServiceDescriptor(), CONSUMER, SharedContainers.consul());
         ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service");
         content = startContentWith(SharedContainers.consul());
-        contentChannel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port()).usePlaintext().build();
+        contentChannel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port())
+                .usePlaintext()
+                .build();
     }
 
     static Platform shared() {
@@ -63,13 +65,17 @@ final class Platform implements AutoCloseable {
 
     /** A content-service of its own whose Consul is {@code consul} (for outages of its dependencies). */
     static RunningService startContentWith(ConsulContainer consul) {
-        return Main.start(ServiceKit.create(ServiceConfigs.config(Main.class, "content", "content_service",
+        return Main.start(ServiceKit.create(ServiceConfigs.config(
+                Main.class,
+                "content",
+                "content_service",
                 Map.of("consul.url", SharedContainers.consulHttpUri(consul).toString()))));
     }
 
     /** content-service as {@code user} calls it. */
     ContentServiceGrpc.ContentServiceBlockingStub contentAs(User user) {
-        return ContentServiceGrpc.newBlockingStub(ClientInterceptors.intercept(contentChannel, bearer(user.accessToken())));
+        return ContentServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(contentChannel, bearer(user.accessToken())));
     }
 
     ContentServiceGrpc.ContentServiceBlockingStub contentAnonymously() {
@@ -90,20 +96,27 @@ final class Platform implements AutoCloseable {
     /** A new user whose profile user-service has: GetUser of their id answers it. */
     User registerWithProfile() {
         User user = register();
-        users.stubs().stub(UserServiceGrpc.getGetUserMethod())
-                .given(ProviderState.of("a user exists").with("userId", user.id()).with("accessToken", user.accessToken()))
+        users.stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
+                .given(ProviderState.of("a user exists")
+                        .with("userId", user.id())
+                        .with("accessToken", user.accessToken()))
                 .whenField("user_id", user.id())
                 .describedAs("an author's profile exists")
-                .willReturn(GetUserResponse.newBuilder().setProfile(Profile.newBuilder()
-                        .setId(user.id()).setUsername(user.username())).build());
+                .willReturn(GetUserResponse.newBuilder()
+                        .setProfile(Profile.newBuilder().setId(user.id()).setUsername(user.username()))
+                        .build());
         return user;
     }
 
     /** A user with a token whose profile user-service no longer has (deleted): GetUser is NOT_FOUND. */
     User registerWithoutProfile() {
         User user = register();
-        users.stubs().stub(UserServiceGrpc.getGetUserMethod())
-                .given(ProviderState.of("no user with the id").with("userId", user.id()).with("accessToken", user.accessToken()))
+        users.stubs()
+                .stub(UserServiceGrpc.getGetUserMethod())
+                .given(ProviderState.of("no user with the id")
+                        .with("userId", user.id())
+                        .with("accessToken", user.accessToken()))
                 .whenField("user_id", user.id())
                 .describedAs("an author without a profile is NOT_FOUND")
                 .willFail(NovaException.notFound("user", user.id()));

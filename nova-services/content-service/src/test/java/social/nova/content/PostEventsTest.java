@@ -19,13 +19,18 @@ class PostEventsTest {
     void everyEventIsAboutThePostAggregateAndGoesToTheSameStream() throws Exception {
         UUID fan = UUID.randomUUID();
         Instant later = CREATED.plusSeconds(60);
-        for (OutboxEvent event : new OutboxEvent[] {PostEvents.created(post), PostEvents.deleted(post, later),
-                PostEvents.liked(post, fan, 4, later), PostEvents.unliked(post, fan, 3, later)}) {
+        for (OutboxEvent event : new OutboxEvent[] {
+            PostEvents.created(post),
+            PostEvents.deleted(post, later),
+            PostEvents.liked(post, fan, 4, later),
+            PostEvents.unliked(post, fan, 3, later)
+        }) {
             assertThat(event.aggregateType()).isEqualTo("post");
             assertThat(event.aggregateId()).isEqualTo(post.id().toString());
             JsonNode payload = JSON.readTree(event.payload());
             assertThat(payload.get("postId").asText()).isEqualTo(post.id().toString());
-            assertThat(payload.get("authorId").asText()).isEqualTo(post.authorId().toString());
+            assertThat(payload.get("authorId").asText())
+                    .isEqualTo(post.authorId().toString());
             // Outside a gRPC call there is no request id to carry.
             assertThat(event.headers()).isEmpty();
         }

@@ -31,7 +31,8 @@ class UserServiceOutageIT {
     void createPostIsUnavailableWhileUserServiceIsDownAndReadsStillWork() throws Exception {
         Platform platform = Platform.shared();
         Platform.User author = platform.registerWithProfile();
-        Post existing = platform.contentAs(author).createPost(CreatePostRequest.newBuilder().setText("before").build())
+        Post existing = platform.contentAs(author)
+                .createPost(CreatePostRequest.newBuilder().setText("before").build())
                 .getPost();
 
         try (ConsulContainer consul = SharedContainers.newConsul()) {
@@ -39,17 +40,24 @@ class UserServiceOutageIT {
             try (StubbedAuthService auth = StubbedAuthService.start(Platform.CONSUMER, consul)) {
                 ConsulHealth.awaitPassing(consul, Platform.STARTUP, "auth-service");
                 RunningService content = Platform.startContentWith(consul);
-                ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port()).usePlaintext().build();
+                ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port())
+                        .usePlaintext()
+                        .build();
                 try {
-                    Platform.User sameAuthor = new Platform.User(author.id(), author.username(), auth.accessToken(author.id()));
+                    Platform.User sameAuthor =
+                            new Platform.User(author.id(), author.username(), auth.accessToken(author.id()));
                     var client = Platform.contentAs(channel, sameAuthor);
 
                     NovaException error = GrpcErrors.failure(() -> client.createPost(CreatePostRequest.newBuilder()
-                            .setText("during the outage").build()));
+                            .setText("during the outage")
+                            .build()));
                     assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                     assertThat(error.getMessage()).contains("user-service");
 
-                    assertThat(client.getPost(GetPostRequest.newBuilder().setPostId(existing.getId()).build()).getPost())
+                    assertThat(client.getPost(GetPostRequest.newBuilder()
+                                            .setPostId(existing.getId())
+                                            .build())
+                                    .getPost())
                             .isEqualTo(existing);
                 } finally {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -16,12 +16,12 @@ import java.util.UUID;
 final class Assignments {
     static final int BUCKETS = 100;
 
-    private Assignments() {
-    }
+    private Assignments() {}
 
     static int bucket(UUID userId, UUID experimentId) {
         byte[] hash = sha256((userId + ":" + experimentId).getBytes(StandardCharsets.UTF_8));
-        long first4 = ((hash[0] & 0xFFL) << 24) | ((hash[1] & 0xFFL) << 16) | ((hash[2] & 0xFFL) << 8) | (hash[3] & 0xFFL);
+        long first4 =
+                ((hash[0] & 0xFFL) << 24) | ((hash[1] & 0xFFL) << 16) | ((hash[2] & 0xFFL) << 8) | (hash[3] & 0xFFL);
         return (int) (first4 % BUCKETS);
     }
 

@@ -36,7 +36,9 @@ final class ContentDirectory {
         }
         try {
             List<Post> posts = content.getPosts(GetPostsRequest.newBuilder()
-                    .addAllPostIds(ids.stream().map(UUID::toString).toList()).build()).getPostsList();
+                            .addAllPostIds(ids.stream().map(UUID::toString).toList())
+                            .build())
+                    .getPostsList();
             Map<UUID, Post> byId = new LinkedHashMap<>();
             posts.forEach(post -> byId.put(UUID.fromString(post.getId()), post));
             return byId;

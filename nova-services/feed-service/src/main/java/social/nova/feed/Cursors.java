@@ -34,16 +34,14 @@ final class Cursors {
     private final Clock clock;
 
     /** Where the next page starts: {@code offset} items into {@code snapshot}. */
-    record Position(String snapshot, int offset) {
-    }
+    record Position(String snapshot, int offset) {}
 
     /**
      * Where the next page of a newest-first list fixed at {@code asOf} starts: after the item
      * created at {@code createdAt} with id {@code id} (the chronological feed needs no stored
      * snapshot: what was there at {@code asOf} is still there, in the same order).
      */
-    record Keyset(Instant asOf, Instant createdAt, UUID id) {
-    }
+    record Keyset(Instant asOf, Instant createdAt, UUID id) {}
 
     /** A validated page request; {@code after} and {@code keyset} are null for the first page, one is set after. */
     record Query(int limit, Position after, Keyset keyset) {
@@ -84,21 +82,29 @@ final class Cursors {
     }
 
     String encode(String scope, Keyset keyset) {
-        String text = String.join(SEPARATOR, KEYSET_VERSION, scope, micros(keyset.asOf()), micros(keyset.createdAt()),
-                keyset.id().toString(), Long.toString(clock.instant().getEpochSecond()));
+        String text = String.join(
+                SEPARATOR,
+                KEYSET_VERSION,
+                scope,
+                micros(keyset.asOf()),
+                micros(keyset.createdAt()),
+                keyset.id().toString(),
+                Long.toString(clock.instant().getEpochSecond()));
         return ENCODER.encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private Keyset decodeKeyset(String[] parts, String scope, Violations violations) {
         if (!scope.equals(parts[1])) {
-            return refuse(violations, "belongs to another list (a cursor is valid only for the same RPC, fields and caller)");
+            return refuse(
+                    violations, "belongs to another list (a cursor is valid only for the same RPC, fields and caller)");
         }
         if (!Ids.isUuid(parts[4])) {
             return refuse(violations, "is not a cursor this service issued");
         }
         try {
             Keyset keyset = new Keyset(instant(parts[2]), instant(parts[3]), UUID.fromString(parts[4]));
-            if (clock.instant().isAfter(Instant.ofEpochSecond(Long.parseLong(parts[5])).plus(ttl))) {
+            if (clock.instant()
+                    .isAfter(Instant.ofEpochSecond(Long.parseLong(parts[5])).plus(ttl))) {
                 return refuse(violations, "has expired; start again from the first page");
             }
             return keyset;
@@ -125,18 +131,26 @@ final class Cursors {
     }
 
     String encode(String scope, String snapshot, int offset) {
-        String text = String.join(SEPARATOR, VERSION, scope, snapshot, Integer.toString(offset),
+        String text = String.join(
+                SEPARATOR,
+                VERSION,
+                scope,
+                snapshot,
+                Integer.toString(offset),
                 Long.toString(clock.instant().getEpochSecond()));
         return ENCODER.encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private Position decode(String[] parts, String scope, Violations violations) {
-        if (parts == null || parts.length != 5 || !VERSION.equals(parts[0])
+        if (parts == null
+                || parts.length != 5
+                || !VERSION.equals(parts[0])
                 || !(NO_SNAPSHOT.equals(parts[2]) || Ids.isUuid(parts[2]))) {
             return refuse(violations, "is not a cursor this service issued");
         }
         if (!scope.equals(parts[1])) {
-            return refuse(violations, "belongs to another list (a cursor is valid only for the same RPC, fields and caller)");
+            return refuse(
+                    violations, "belongs to another list (a cursor is valid only for the same RPC, fields and caller)");
         }
         try {
             int offset = Integer.parseInt(parts[3]);

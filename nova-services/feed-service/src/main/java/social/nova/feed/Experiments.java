@@ -13,9 +13,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import social.nova.errors.Violations;
@@ -29,7 +29,8 @@ import social.nova.kit.Ids;
 final class Experiments {
     static final Pattern KEY = Pattern.compile("^[a-z0-9-]{1,64}$");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "id, key, description, status, variants::text AS variants, started_at, ended_at";
+    private static final String COLUMNS =
+            "id, key, description, status, variants::text AS variants, started_at, ended_at";
 
     /** How long the ranking's view of an experiment may be stale. */
     static final Duration RANKING_CACHE = Duration.ofSeconds(5);
@@ -39,17 +40,18 @@ final class Experiments {
     private final LoadingCache<String, Optional<Experiment>> ranking;
 
     /** A user's variant in a running experiment. */
-    record Assignment(UUID experimentId, String experimentKey, String variant) {
-    }
+    record Assignment(UUID experimentId, String experimentKey, String variant) {}
 
     /** One page of experiments and the cursor of the next (null on the last page). */
-    record ExperimentPage(List<Experiment> experiments, String nextCursor) {
-    }
+    record ExperimentPage(List<Experiment> experiments, String nextCursor) {}
 
     Experiments(Jdbi jdbi, Cursors cursors) {
         this.jdbi = jdbi;
         this.cursors = cursors;
-        this.ranking = Caffeine.newBuilder().expireAfterWrite(RANKING_CACHE).maximumSize(100).build(this::findByKey);
+        this.ranking = Caffeine.newBuilder()
+                .expireAfterWrite(RANKING_CACHE)
+                .maximumSize(100)
+                .build(this::findByKey);
     }
 
     /**
@@ -86,7 +88,9 @@ final class Experiments {
      * ending it reaches the feed's ranking within that time (GetExperimentAssignment reads it fresh).
      */
     Optional<Assignment> runningAssignment(UUID caller, String key) {
-        return ranking.get(key).filter(e -> e.status() == Experiment.Status.RUNNING).map(e -> assign(caller, e));
+        return ranking.get(key)
+                .filter(e -> e.status() == Experiment.Status.RUNNING)
+                .map(e -> assign(caller, e));
     }
 
     /** Most recently started first, drafts last; {@code status} null lists all. */
@@ -106,11 +110,13 @@ final class Experiments {
                 .bind("status", status == null ? null : status.name())
                 .bind("limit", query.limit() + 1)
                 .bind("offset", offset)
-                .map(Experiments::experiment).list());
+                .map(Experiments::experiment)
+                .list());
         if (rows.size() <= query.limit()) {
             return new ExperimentPage(rows, null);
         }
-        return new ExperimentPage(List.copyOf(rows.subList(0, query.limit())),
+        return new ExperimentPage(
+                List.copyOf(rows.subList(0, query.limit())),
                 cursors.encode(scope, Cursors.NO_SNAPSHOT, offset + query.limit()));
     }
 
@@ -120,27 +126,37 @@ final class Experiments {
 
     private Optional<Experiment> findById(UUID id) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
-                .bind("id", id).map(Experiments::experiment).findOne());
+                .bind("id", id)
+                .map(Experiments::experiment)
+                .findOne());
     }
 
     private Optional<Experiment> findByKey(String key) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE key = :key")
-                .bind("key", key).map(Experiments::experiment).findOne());
+                .bind("key", key)
+                .map(Experiments::experiment)
+                .findOne());
     }
 
     private static Experiment experiment(ResultSet rs, StatementContext ctx) throws SQLException {
         Timestamp started = rs.getTimestamp("started_at");
         Timestamp ended = rs.getTimestamp("ended_at");
-        return new Experiment(rs.getObject("id", UUID.class), rs.getString("key"), rs.getString("description"),
-                Experiment.Status.valueOf(rs.getString("status")), variants(rs.getString("variants")),
-                started == null ? null : started.toInstant(), ended == null ? null : ended.toInstant());
+        return new Experiment(
+                rs.getObject("id", UUID.class),
+                rs.getString("key"),
+                rs.getString("description"),
+                Experiment.Status.valueOf(rs.getString("status")),
+                variants(rs.getString("variants")),
+                started == null ? null : started.toInstant(),
+                ended == null ? null : ended.toInstant());
     }
 
     private static List<Experiment.Variant> variants(String json) {
         try {
             List<Experiment.Variant> variants = new ArrayList<>();
             for (JsonNode node : JSON.readTree(json)) {
-                variants.add(new Experiment.Variant(node.get("name").asText(), node.get("trafficPercent").asInt()));
+                variants.add(new Experiment.Variant(
+                        node.get("name").asText(), node.get("trafficPercent").asInt()));
             }
             return variants;
         } catch (IOException e) {

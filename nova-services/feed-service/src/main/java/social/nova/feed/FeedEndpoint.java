@@ -44,10 +44,13 @@ final class FeedEndpoint extends FeedServiceGrpc.FeedServiceImplBase {
 
     @Override
     public void getFeed(GetFeedRequest request, StreamObserver<GetFeedResponse> response) {
-        Feeds.FeedPage page = feeds.feed(callerId(), request.getPage().getLimit(), request.getPage().getCursor());
+        Feeds.FeedPage page = feeds.feed(
+                callerId(), request.getPage().getLimit(), request.getPage().getCursor());
         GetFeedResponse.Builder answer = GetFeedResponse.newBuilder().setPage(page(page.nextCursor()));
         for (Feeds.Item item : page.items()) {
-            answer.addItems(FeedItem.newBuilder().setPost(item.post()).setScore(item.score())
+            answer.addItems(FeedItem.newBuilder()
+                    .setPost(item.post())
+                    .setScore(item.score())
                     .setReason(item.ownPost() ? FeedReason.FEED_REASON_OWN_POST : FeedReason.FEED_REASON_FOLLOWING));
         }
         if (page.assignment() != null) {
@@ -59,10 +62,15 @@ final class FeedEndpoint extends FeedServiceGrpc.FeedServiceImplBase {
     @Override
     public void getTrending(GetTrendingRequest request, StreamObserver<GetTrendingResponse> response) {
         UUID caller = callerId();
-        Trending.TrendingPage page = trending.trending(caller, window(request.getWindow()),
-                request.getPage().getLimit(), request.getPage().getCursor());
+        Trending.TrendingPage page = trending.trending(
+                caller,
+                window(request.getWindow()),
+                request.getPage().getLimit(),
+                request.getPage().getCursor());
         GetTrendingResponse.Builder answer = GetTrendingResponse.newBuilder().setPage(page(page.nextCursor()));
-        page.items().forEach(item -> answer.addPosts(TrendingPost.newBuilder().setPost(item.post()).setScore(item.score())));
+        page.items()
+                .forEach(item -> answer.addPosts(
+                        TrendingPost.newBuilder().setPost(item.post()).setScore(item.score())));
         if (page.computedAt() != null) {
             answer.setComputedAt(timestamp(page.computedAt()));
         }
@@ -70,11 +78,15 @@ final class FeedEndpoint extends FeedServiceGrpc.FeedServiceImplBase {
     }
 
     @Override
-    public void getExperimentAssignment(GetExperimentAssignmentRequest request,
-                                        StreamObserver<GetExperimentAssignmentResponse> response) {
-        Experiments.Assignment assignment = experiments.assignment(callerId(), request.getExperimentId(),
-                request.getExperimentKey());
-        reply(response, GetExperimentAssignmentResponse.newBuilder().setAssignment(assignment(assignment)).build());
+    public void getExperimentAssignment(
+            GetExperimentAssignmentRequest request, StreamObserver<GetExperimentAssignmentResponse> response) {
+        Experiments.Assignment assignment =
+                experiments.assignment(callerId(), request.getExperimentId(), request.getExperimentKey());
+        reply(
+                response,
+                GetExperimentAssignmentResponse.newBuilder()
+                        .setAssignment(assignment(assignment))
+                        .build());
     }
 
     @Override
@@ -82,9 +94,13 @@ final class FeedEndpoint extends FeedServiceGrpc.FeedServiceImplBase {
         callerId();
         ExperimentStatus status = request.getStatus();
         boolean valid = status != ExperimentStatus.UNRECOGNIZED;
-        Experiments.ExperimentPage page = experiments.list(valid ? status(status) : null, valid,
-                request.getPage().getLimit(), request.getPage().getCursor());
-        ListExperimentsResponse.Builder answer = ListExperimentsResponse.newBuilder().setPage(page(page.nextCursor()));
+        Experiments.ExperimentPage page = experiments.list(
+                valid ? status(status) : null,
+                valid,
+                request.getPage().getLimit(),
+                request.getPage().getCursor());
+        ListExperimentsResponse.Builder answer =
+                ListExperimentsResponse.newBuilder().setPage(page(page.nextCursor()));
         page.experiments().forEach(e -> answer.addExperiments(experiment(e)));
         reply(response, answer.build());
     }
@@ -113,23 +129,33 @@ final class FeedEndpoint extends FeedServiceGrpc.FeedServiceImplBase {
     }
 
     private static PageResponse page(String nextCursor) {
-        return PageResponse.newBuilder().setNextCursor(nextCursor == null ? "" : nextCursor).build();
+        return PageResponse.newBuilder()
+                .setNextCursor(nextCursor == null ? "" : nextCursor)
+                .build();
     }
 
     private static ExperimentAssignment assignment(Experiments.Assignment assignment) {
-        return ExperimentAssignment.newBuilder().setExperimentId(assignment.experimentId().toString())
-                .setExperimentKey(assignment.experimentKey()).setVariant(assignment.variant()).build();
+        return ExperimentAssignment.newBuilder()
+                .setExperimentId(assignment.experimentId().toString())
+                .setExperimentKey(assignment.experimentKey())
+                .setVariant(assignment.variant())
+                .build();
     }
 
     private static Experiment experiment(social.nova.feed.Experiment e) {
-        Experiment.Builder proto = Experiment.newBuilder().setId(e.id().toString()).setKey(e.key())
+        Experiment.Builder proto = Experiment.newBuilder()
+                .setId(e.id().toString())
+                .setKey(e.key())
                 .setDescription(e.description())
-                .setStatus(switch (e.status()) {
-                    case DRAFT -> ExperimentStatus.EXPERIMENT_STATUS_DRAFT;
-                    case RUNNING -> ExperimentStatus.EXPERIMENT_STATUS_RUNNING;
-                    case ENDED -> ExperimentStatus.EXPERIMENT_STATUS_ENDED;
-                });
-        e.variants().forEach(v -> proto.addVariants(Variant.newBuilder().setName(v.name()).setTrafficPercent(v.trafficPercent())));
+                .setStatus(
+                        switch (e.status()) {
+                            case DRAFT -> ExperimentStatus.EXPERIMENT_STATUS_DRAFT;
+                            case RUNNING -> ExperimentStatus.EXPERIMENT_STATUS_RUNNING;
+                            case ENDED -> ExperimentStatus.EXPERIMENT_STATUS_ENDED;
+                        });
+        e.variants()
+                .forEach(v -> proto.addVariants(
+                        Variant.newBuilder().setName(v.name()).setTrafficPercent(v.trafficPercent())));
         if (e.startedAt() != null) {
             proto.setStartedAt(timestamp(e.startedAt()));
         }

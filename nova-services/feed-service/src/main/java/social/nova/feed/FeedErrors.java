@@ -8,17 +8,22 @@ import social.nova.errors.NovaException;
 final class FeedErrors {
     static final String DOMAIN = "feed.nova.social";
 
-    private FeedErrors() {
-    }
+    private FeedErrors() {}
 
     static NovaException experimentNotFound(String what) {
-        return NovaException.notFound("experiment", what).toBuilder().domain(DOMAIN).build();
+        return NovaException.notFound("experiment", what).toBuilder()
+                .domain(DOMAIN)
+                .build();
     }
 
     static NovaException experimentNotRunning(Experiment experiment) {
-        return NovaException.builder(ErrorCode.FAILED_PRECONDITION, "experiment " + experiment.key() + " is "
-                        + experiment.status().name().toLowerCase(java.util.Locale.ROOT) + ", not running")
-                .reason("EXPERIMENT_NOT_RUNNING").domain(DOMAIN).build();
+        return NovaException.builder(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "experiment " + experiment.key() + " is "
+                                + experiment.status().name().toLowerCase(java.util.Locale.ROOT) + ", not running")
+                .reason("EXPERIMENT_NOT_RUNNING")
+                .domain(DOMAIN)
+                .build();
     }
 
     /** A failed call to another service: UNAUTHENTICATED passes through, anything else is UNAVAILABLE. */
@@ -28,12 +33,17 @@ final class FeedErrors {
             return NovaException.from(e);
         }
         return NovaException.builder(ErrorCode.UNAVAILABLE, service + " cannot " + what + " right now; retry later")
-                .domain(DOMAIN).cause(e).build();
+                .domain(DOMAIN)
+                .cause(e)
+                .build();
     }
 
     static NovaException snapshotStoreUnavailable(Throwable cause) {
-        return NovaException.builder(ErrorCode.UNAVAILABLE,
+        return NovaException.builder(
+                        ErrorCode.UNAVAILABLE,
                         "the feed snapshot store (Redis) cannot be reached right now; retry later")
-                .domain(DOMAIN).cause(cause).build();
+                .domain(DOMAIN)
+                .cause(cause)
+                .build();
     }
 }

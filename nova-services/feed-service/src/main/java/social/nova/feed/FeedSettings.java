@@ -27,31 +27,38 @@ import social.nova.kit.Paging;
  * @param rankingExperiment   the key of the experiment whose variant picks the feed ranking
  *                            ({@code feed.ranking.experiment-key}, {@code feed-ranking})
  */
-public record FeedSettings(EventSubscriptionSettings postEvents,
-                           EventSubscriptionSettings userEvents,
-                           int backfill,
-                           long celebrityThreshold,
-                           Duration snapshotTtl,
-                           int snapshotMaxItems,
-                           Duration cursorTtl,
-                           Duration trendingInterval,
-                           int trendingMaxPosts,
-                           String rankingExperiment) {
+public record FeedSettings(
+        EventSubscriptionSettings postEvents,
+        EventSubscriptionSettings userEvents,
+        int backfill,
+        long celebrityThreshold,
+        Duration snapshotTtl,
+        int snapshotMaxItems,
+        Duration cursorTtl,
+        Duration trendingInterval,
+        int trendingMaxPosts,
+        String rankingExperiment) {
     static final String POST_STREAM = "nova.events.post";
     static final String USER_STREAM = "nova.events.user";
     static final String GROUP = "feed-service";
 
     public FeedSettings {
         require(backfill >= 0 && backfill <= 1000, "feed.fanout.backfill must be 0..1000, was " + backfill);
-        require(celebrityThreshold >= 1, "feed.fanout.celebrity-threshold must be at least 1, was " + celebrityThreshold);
+        require(
+                celebrityThreshold >= 1,
+                "feed.fanout.celebrity-threshold must be at least 1, was " + celebrityThreshold);
         require(positive(snapshotTtl), "feed.paging.snapshot-ttl must be positive, was " + snapshotTtl);
-        require(snapshotMaxItems >= Paging.MAX_LIMIT && snapshotMaxItems <= 5000,
+        require(
+                snapshotMaxItems >= Paging.MAX_LIMIT && snapshotMaxItems <= 5000,
                 "feed.paging.snapshot-max-items must be " + Paging.MAX_LIMIT + "..5000, was " + snapshotMaxItems);
         require(positive(cursorTtl), "feed.paging.cursor-ttl must be positive, was " + cursorTtl);
         require(positive(trendingInterval), "feed.trending.interval must be positive, was " + trendingInterval);
-        require(trendingMaxPosts >= 1 && trendingMaxPosts <= 10_000,
+        require(
+                trendingMaxPosts >= 1 && trendingMaxPosts <= 10_000,
                 "feed.trending.max-posts must be 1..10000, was " + trendingMaxPosts);
-        require(rankingExperiment != null && Experiments.KEY.matcher(rankingExperiment).matches(),
+        require(
+                rankingExperiment != null
+                        && Experiments.KEY.matcher(rankingExperiment).matches(),
                 "feed.ranking.experiment-key must be 1..64 characters of a-z, 0-9 and -, was " + rankingExperiment);
     }
 

@@ -18,6 +18,7 @@ import org.jdbi.v3.core.Handle;
 final class FeedStore {
     /** Above every post's time and id: the start of a newest-first list. */
     private static final Timestamp TOP = Timestamp.from(Instant.parse("9999-12-31T00:00:00Z"));
+
     private static final UUID LAST_ID = new UUID(-1L, -1L);
 
     /**
@@ -27,20 +28,29 @@ final class FeedStore {
      */
     void lockAuthor(Handle handle, UUID author) {
         handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:author, 7))) AS locked")
-                .bind("author", author.toString()).mapTo(Integer.class).one();
+                .bind("author", author.toString())
+                .mapTo(Integer.class)
+                .one();
     }
 
     /** Records a new post; false if it was already known (a redelivery, or deleted before it arrived). */
     boolean insertPost(Handle handle, UUID post, UUID author, Instant createdAt, boolean fannedOut) {
         return handle.createUpdate("INSERT INTO posts (post_id, author_id, created_at, fanned_out) "
-                                           + "VALUES (:post, :author, :createdAt, :fannedOut) ON CONFLICT DO NOTHING")
-                .bind("post", post).bind("author", author).bind("createdAt", Timestamp.from(createdAt))
-                .bind("fannedOut", fannedOut).execute() == 1;
+                                + "VALUES (:post, :author, :createdAt, :fannedOut) ON CONFLICT DO NOTHING")
+                        .bind("post", post)
+                        .bind("author", author)
+                        .bind("createdAt", Timestamp.from(createdAt))
+                        .bind("fannedOut", fannedOut)
+                        .execute()
+                == 1;
     }
 
     long followers(Handle handle, UUID user) {
         return handle.createQuery("SELECT followers FROM follower_counts WHERE user_id = :user")
-                .bind("user", user).mapTo(Long.class).findOne().orElse(0L);
+                .bind("user", user)
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L);
     }
 
     /** The post in the author's own timeline and, with {@code toFollowers}, in every follower's: one statement each. */
@@ -49,63 +59,90 @@ final class FeedStore {
                 ? "SELECT :author UNION SELECT follower_id FROM follows WHERE followee_id = :author"
                 : "SELECT :author";
         return handle.createUpdate("INSERT INTO timeline (user_id, post_id, author_id, created_at) "
-                                           + "SELECT reader, :post, :author, :createdAt FROM (" + readers + ") AS r(reader) "
-                                           + "ON CONFLICT DO NOTHING")
-                .bind("post", post).bind("author", author).bind("createdAt", Timestamp.from(createdAt)).execute();
+                        + "SELECT reader, :post, :author, :createdAt FROM (" + readers + ") AS r(reader) "
+                        + "ON CONFLICT DO NOTHING")
+                .bind("post", post)
+                .bind("author", author)
+                .bind("createdAt", Timestamp.from(createdAt))
+                .execute();
     }
 
     /** Marks the post deleted (a tombstone if it was unknown) and removes it from timelines, likes and trending. */
     void deletePost(Handle handle, UUID post, UUID author, Instant deletedAt) {
         handle.createUpdate("INSERT INTO posts (post_id, author_id, created_at, fanned_out, deleted) "
-                                    + "VALUES (:post, :author, :at, true, true) "
-                                    + "ON CONFLICT (post_id) DO UPDATE SET deleted = true")
-                .bind("post", post).bind("author", author).bind("at", Timestamp.from(deletedAt)).execute();
+                        + "VALUES (:post, :author, :at, true, true) "
+                        + "ON CONFLICT (post_id) DO UPDATE SET deleted = true")
+                .bind("post", post)
+                .bind("author", author)
+                .bind("at", Timestamp.from(deletedAt))
+                .execute();
         for (String table : List.of("timeline", "likes", "trending")) {
-            handle.createUpdate("DELETE FROM " + table + " WHERE post_id = :post").bind("post", post).execute();
+            handle.createUpdate("DELETE FROM " + table + " WHERE post_id = :post")
+                    .bind("post", post)
+                    .execute();
         }
     }
 
     /** A like of a post that is not deleted. */
     void like(Handle handle, UUID post, UUID user, Instant likedAt) {
         handle.createUpdate("INSERT INTO likes (post_id, user_id, liked_at) SELECT :post, :user, :at "
-                                    + "WHERE NOT EXISTS (SELECT 1 FROM posts WHERE post_id = :post AND deleted) "
-                                    + "ON CONFLICT DO NOTHING")
-                .bind("post", post).bind("user", user).bind("at", Timestamp.from(likedAt)).execute();
+                        + "WHERE NOT EXISTS (SELECT 1 FROM posts WHERE post_id = :post AND deleted) "
+                        + "ON CONFLICT DO NOTHING")
+                .bind("post", post)
+                .bind("user", user)
+                .bind("at", Timestamp.from(likedAt))
+                .execute();
     }
 
     void unlike(Handle handle, UUID post, UUID user) {
         handle.createUpdate("DELETE FROM likes WHERE post_id = :post AND user_id = :user")
-                .bind("post", post).bind("user", user).execute();
+                .bind("post", post)
+                .bind("user", user)
+                .execute();
     }
 
     /** A new follow, with the follower count and the back-fill of the followee's newest posts; false if it existed. */
     boolean follow(Handle handle, UUID follower, UUID followee, Instant at, int backfill) {
         boolean inserted = handle.createUpdate("INSERT INTO follows (follower_id, followee_id, followed_at) "
-                                                       + "VALUES (:follower, :followee, :at) ON CONFLICT DO NOTHING")
-                .bind("follower", follower).bind("followee", followee).bind("at", Timestamp.from(at)).execute() == 1;
+                                + "VALUES (:follower, :followee, :at) ON CONFLICT DO NOTHING")
+                        .bind("follower", follower)
+                        .bind("followee", followee)
+                        .bind("at", Timestamp.from(at))
+                        .execute()
+                == 1;
         if (!inserted) {
             return false;
         }
         handle.createUpdate("INSERT INTO follower_counts (user_id, followers) VALUES (:user, 1) "
-                                    + "ON CONFLICT (user_id) DO UPDATE SET followers = follower_counts.followers + 1")
-                .bind("user", followee).execute();
+                        + "ON CONFLICT (user_id) DO UPDATE SET followers = follower_counts.followers + 1")
+                .bind("user", followee)
+                .execute();
         if (backfill > 0) {
             handle.createUpdate("INSERT INTO timeline (user_id, post_id, author_id, created_at) "
-                                        + "SELECT :follower, post_id, author_id, created_at FROM posts "
-                                        + "WHERE author_id = :followee AND NOT deleted "
-                                        + "ORDER BY created_at DESC, post_id DESC LIMIT :backfill ON CONFLICT DO NOTHING")
-                    .bind("follower", follower).bind("followee", followee).bind("backfill", backfill).execute();
+                            + "SELECT :follower, post_id, author_id, created_at FROM posts "
+                            + "WHERE author_id = :followee AND NOT deleted "
+                            + "ORDER BY created_at DESC, post_id DESC LIMIT :backfill ON CONFLICT DO NOTHING")
+                    .bind("follower", follower)
+                    .bind("followee", followee)
+                    .bind("backfill", backfill)
+                    .execute();
         }
         return true;
     }
 
     /** Ends a follow: the count, and the followee's posts leave the follower's timeline. */
     void unfollow(Handle handle, UUID follower, UUID followee) {
-        boolean deleted = handle.createUpdate("DELETE FROM follows WHERE follower_id = :follower AND followee_id = :followee")
-                .bind("follower", follower).bind("followee", followee).execute() == 1;
+        boolean deleted =
+                handle.createUpdate("DELETE FROM follows WHERE follower_id = :follower AND followee_id = :followee")
+                                .bind("follower", follower)
+                                .bind("followee", followee)
+                                .execute()
+                        == 1;
         if (deleted) {
-            handle.createUpdate("UPDATE follower_counts SET followers = greatest(followers - 1, 0) WHERE user_id = :user")
-                    .bind("user", followee).execute();
+            handle.createUpdate(
+                            "UPDATE follower_counts SET followers = greatest(followers - 1, 0) WHERE user_id = :user")
+                    .bind("user", followee)
+                    .execute();
         }
         removeFromTimeline(handle, follower, followee);
     }
@@ -113,20 +150,27 @@ final class FeedStore {
     /** A block hides each user's posts from the other's timeline (and GetFeed filters blocks when it reads). */
     void block(Handle handle, UUID blocker, UUID blocked, Instant at) {
         handle.createUpdate("INSERT INTO blocks (blocker_id, blocked_id, blocked_at) VALUES (:blocker, :blocked, :at) "
-                                    + "ON CONFLICT DO NOTHING")
-                .bind("blocker", blocker).bind("blocked", blocked).bind("at", Timestamp.from(at)).execute();
+                        + "ON CONFLICT DO NOTHING")
+                .bind("blocker", blocker)
+                .bind("blocked", blocked)
+                .bind("at", Timestamp.from(at))
+                .execute();
         removeFromTimeline(handle, blocker, blocked);
         removeFromTimeline(handle, blocked, blocker);
     }
 
     void unblock(Handle handle, UUID blocker, UUID blocked) {
         handle.createUpdate("DELETE FROM blocks WHERE blocker_id = :blocker AND blocked_id = :blocked")
-                .bind("blocker", blocker).bind("blocked", blocked).execute();
+                .bind("blocker", blocker)
+                .bind("blocked", blocked)
+                .execute();
     }
 
     private static void removeFromTimeline(Handle handle, UUID reader, UUID author) {
         handle.createUpdate("DELETE FROM timeline WHERE user_id = :reader AND author_id = :author")
-                .bind("reader", reader).bind("author", author).execute();
+                .bind("reader", reader)
+                .bind("author", author)
+                .execute();
     }
 
     /**
@@ -155,9 +199,12 @@ final class FeedStore {
                         FROM candidates c
                         WHERE c.author_id NOT IN (SELECT other FROM blocked)
                         ORDER BY c.created_at DESC, c.post_id DESC LIMIT :max""")
-                .bind("user", user).bind("max", max)
-                .map((rs, ctx) -> new Ranking.Candidate(rs.getObject("post_id", UUID.class),
-                        rs.getObject("author_id", UUID.class), rs.getTimestamp("created_at").toInstant(),
+                .bind("user", user)
+                .bind("max", max)
+                .map((rs, ctx) -> new Ranking.Candidate(
+                        rs.getObject("post_id", UUID.class),
+                        rs.getObject("author_id", UUID.class),
+                        rs.getTimestamp("created_at").toInstant(),
                         rs.getLong("likes")))
                 .list();
     }
@@ -168,8 +215,8 @@ final class FeedStore {
      * ({@code afterCreatedAt}, {@code afterId}) in newest-first order (null: from the top), without
      * authors blocked in either direction. Reads {@code limit} rows and no like counts.
      */
-    List<Ranking.Candidate> chronological(Handle handle, UUID user, Instant asOf, Instant afterCreatedAt, UUID afterId,
-                                          int limit) {
+    List<Ranking.Candidate> chronological(
+            Handle handle, UUID user, Instant asOf, Instant afterCreatedAt, UUID afterId, int limit) {
         return handle.createQuery("""
                         WITH blocked AS (
                             SELECT blocked_id AS other FROM blocks WHERE blocker_id = :user
@@ -190,12 +237,16 @@ final class FeedStore {
                         SELECT c.post_id, c.author_id, c.created_at FROM candidates c
                         WHERE c.author_id NOT IN (SELECT other FROM blocked)
                         ORDER BY c.created_at DESC, c.post_id DESC LIMIT :limit""")
-                .bind("user", user).bind("asOf", Timestamp.from(asOf))
+                .bind("user", user)
+                .bind("asOf", Timestamp.from(asOf))
                 .bind("afterAt", afterCreatedAt == null ? TOP : Timestamp.from(afterCreatedAt))
                 .bind("afterId", afterId == null ? LAST_ID : afterId)
                 .bind("limit", limit)
-                .map((rs, ctx) -> new Ranking.Candidate(rs.getObject("post_id", UUID.class),
-                        rs.getObject("author_id", UUID.class), rs.getTimestamp("created_at").toInstant(), 0))
+                .map((rs, ctx) -> new Ranking.Candidate(
+                        rs.getObject("post_id", UUID.class),
+                        rs.getObject("author_id", UUID.class),
+                        rs.getTimestamp("created_at").toInstant(),
+                        0))
                 .list();
     }
 
@@ -207,6 +258,9 @@ final class FeedStore {
         return new HashSet<>(handle.createQuery("""
                         SELECT blocked_id FROM blocks WHERE blocker_id = :user AND blocked_id = ANY(:others)
                         UNION SELECT blocker_id FROM blocks WHERE blocked_id = :user AND blocker_id = ANY(:others)""")
-                .bind("user", user).bindArray("others", UUID.class, others).mapTo(UUID.class).list());
+                .bind("user", user)
+                .bindArray("others", UUID.class, others)
+                .mapTo(UUID.class)
+                .list());
     }
 }

@@ -39,15 +39,21 @@ final class Feeds {
     private final Clock clock;
 
     /** One feed entry as the caller sees it. */
-    record Item(Post post, double score, boolean ownPost) {
-    }
+    record Item(Post post, double score, boolean ownPost) {}
 
     /** One page of the feed, the cursor of the next (null on the last page) and the assignment that ranked it. */
-    record FeedPage(List<Item> items, String nextCursor, Experiments.Assignment assignment) {
-    }
+    record FeedPage(List<Item> items, String nextCursor, Experiments.Assignment assignment) {}
 
-    Feeds(Jdbi jdbi, FeedStore store, Snapshots snapshots, Cursors cursors, ContentDirectory content,
-          Experiments experiments, String rankingExperiment, int snapshotMaxItems, Clock clock) {
+    Feeds(
+            Jdbi jdbi,
+            FeedStore store,
+            Snapshots snapshots,
+            Cursors cursors,
+            ContentDirectory content,
+            Experiments experiments,
+            String rankingExperiment,
+            int snapshotMaxItems,
+            Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
         this.snapshots = snapshots;
@@ -66,11 +72,16 @@ final class Feeds {
         violations.throwIfAny();
 
         if (query.keyset() != null) {
-            return chronological(caller, scope, query.limit(), query.keyset(),
+            return chronological(
+                    caller,
+                    scope,
+                    query.limit(),
+                    query.keyset(),
                     experiments.runningAssignment(caller, rankingExperiment).orElse(null));
         }
         if (query.first()) {
-            Experiments.Assignment assignment = experiments.runningAssignment(caller, rankingExperiment).orElse(null);
+            Experiments.Assignment assignment =
+                    experiments.runningAssignment(caller, rankingExperiment).orElse(null);
             Ranking ranking = Ranking.forVariant(assignment == null ? null : assignment.variant());
             if (ranking == Ranking.CHRONOLOGICAL) {
                 Instant asOf = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -83,15 +94,18 @@ final class Feeds {
                 UUID snapshot = snapshots.save(new Snapshots.Snapshot(caller, assignment, ranked));
                 next = cursors.encode(scope, snapshot.toString(), query.limit());
             }
-            return new FeedPage(hydrate(caller, ranked.subList(0, Math.min(query.limit(), ranked.size())), false), next,
+            return new FeedPage(
+                    hydrate(caller, ranked.subList(0, Math.min(query.limit(), ranked.size())), false),
+                    next,
                     assignment);
         }
 
-        Snapshots.Snapshot snapshot = Cursors.NO_SNAPSHOT.equals(query.after().snapshot()) ? null
+        Snapshots.Snapshot snapshot = Cursors.NO_SNAPSHOT.equals(query.after().snapshot())
+                ? null
                 : snapshots.find(UUID.fromString(query.after().snapshot())).orElse(null);
         if (snapshot == null || !snapshot.owner().equals(caller)) {
-            throw NovaException.invalidArgument(FieldViolation.of("page.cursor",
-                    "the feed snapshot has expired; start again from the first page"));
+            throw NovaException.invalidArgument(
+                    FieldViolation.of("page.cursor", "the feed snapshot has expired; start again from the first page"));
         }
         List<Ranking.Ranked> posts = snapshot.posts();
         int from = Math.min(query.after().offset(), posts.size());
@@ -105,10 +119,10 @@ final class Feeds {
      * ({@code position.asOf()}), which the keyset cursor carries; the page reads {@code limit + 1}
      * rows and no like counts.
      */
-    private FeedPage chronological(UUID caller, String scope, int limit, Cursors.Keyset position,
-                                   Experiments.Assignment assignment) {
-        List<Ranking.Candidate> rows = jdbi.withHandle(handle -> store.chronological(handle, caller, position.asOf(),
-                position.createdAt(), position.id(), limit + 1));
+    private FeedPage chronological(
+            UUID caller, String scope, int limit, Cursors.Keyset position, Experiments.Assignment assignment) {
+        List<Ranking.Candidate> rows = jdbi.withHandle(handle ->
+                store.chronological(handle, caller, position.asOf(), position.createdAt(), position.id(), limit + 1));
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
@@ -116,8 +130,10 @@ final class Feeds {
             next = cursors.encode(scope, new Cursors.Keyset(position.asOf(), last.createdAt(), last.postId()));
         }
         // Already in the keyset's order (PostgreSQL's, which breaks ties on ids as the cursor compares them).
-        List<Ranking.Ranked> page = rows.stream().map(row -> new Ranking.Ranked(row.postId(), row.authorId(),
-                Ranking.CHRONOLOGICAL.score(row, position.asOf()))).toList();
+        List<Ranking.Ranked> page = rows.stream()
+                .map(row -> new Ranking.Ranked(
+                        row.postId(), row.authorId(), Ranking.CHRONOLOGICAL.score(row, position.asOf())))
+                .toList();
         return new FeedPage(hydrate(caller, page, false), next, assignment);
     }
 
@@ -126,10 +142,16 @@ final class Feeds {
      * leaves out authors blocked since it was taken (a page read now filtered blocks when it read).
      */
     private List<Item> hydrate(UUID caller, List<Ranking.Ranked> page, boolean checkBlocks) {
-        Set<UUID> blocked = !checkBlocks || page.isEmpty() ? Set.of() : jdbi.withHandle(handle -> store.blockedAmong(handle,
-                caller, page.stream().map(Ranking.Ranked::authorId).distinct().toList()));
-        List<Ranking.Ranked> visible = page.stream().filter(r -> !blocked.contains(r.authorId())).toList();
-        Map<UUID, Post> posts = content.posts(visible.stream().map(Ranking.Ranked::postId).toList());
+        Set<UUID> blocked = !checkBlocks || page.isEmpty()
+                ? Set.of()
+                : jdbi.withHandle(handle -> store.blockedAmong(
+                        handle,
+                        caller,
+                        page.stream().map(Ranking.Ranked::authorId).distinct().toList()));
+        List<Ranking.Ranked> visible =
+                page.stream().filter(r -> !blocked.contains(r.authorId())).toList();
+        Map<UUID, Post> posts =
+                content.posts(visible.stream().map(Ranking.Ranked::postId).toList());
         List<Item> items = new ArrayList<>();
         for (Ranking.Ranked ranked : visible) {
             Post post = posts.get(ranked.postId());

@@ -11,8 +11,7 @@ import social.nova.kit.ServiceKit;
 
 /** feed-service: wires the domain to the service kit. Every tunable is in application.yaml. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         start(ServiceKit.create());
@@ -29,9 +28,16 @@ public final class Main {
                 kit.clients().stub(ContentDirectory.CONTENT_SERVICE, ContentServiceGrpc::newBlockingStub));
         Cursors cursors = new Cursors(settings.cursorTtl(), clock);
         Experiments experiments = new Experiments(jdbi, cursors);
-        Feeds feeds = new Feeds(jdbi, store, new Snapshots(kit.redis(), settings.snapshotTtl()),
-                new Cursors(settings.snapshotTtl(), clock), content, experiments, settings.rankingExperiment(),
-                settings.snapshotMaxItems(), clock);
+        Feeds feeds = new Feeds(
+                jdbi,
+                store,
+                new Snapshots(kit.redis(), settings.snapshotTtl()),
+                new Cursors(settings.snapshotTtl(), clock),
+                content,
+                experiments,
+                settings.rankingExperiment(),
+                settings.snapshotMaxItems(),
+                clock);
         Trending trending = kit.closeOnStop(new Trending(jdbi, cursors, content, settings.trendingMaxPosts(), clock)
                 .start(settings.trendingInterval()));
 
@@ -39,7 +45,8 @@ public final class Main {
         FeedEvents events = new FeedEvents(jdbi, store, settings.backfill(), settings.celebrityThreshold());
         kit.subscribe(settings.postEvents(), events.posts());
         kit.subscribe(settings.userEvents(), events.users());
-        AuthClient auth = AuthClient.create(kit.clients().channel("auth-service"),
+        AuthClient auth = AuthClient.create(
+                kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));
         kit.authenticateWith(token -> {
             var verified = auth.verify(token);

@@ -15,7 +15,8 @@ enum Ranking {
     CHRONOLOGICAL {
         @Override
         double score(Candidate candidate, Instant now) {
-            return candidate.createdAt().getEpochSecond() + candidate.createdAt().getNano() / 1e9;
+            return candidate.createdAt().getEpochSecond()
+                    + candidate.createdAt().getNano() / 1e9;
         }
     },
     /**
@@ -25,7 +26,8 @@ enum Ranking {
     ENGAGEMENT {
         @Override
         double score(Candidate candidate, Instant now) {
-            double ageHours = Math.max(0, Duration.between(candidate.createdAt(), now).toMillis()) / 3_600_000.0;
+            double ageHours =
+                    Math.max(0, Duration.between(candidate.createdAt(), now).toMillis()) / 3_600_000.0;
             return (candidate.likes() + 1) / Math.pow(ageHours + 2, 1.5);
         }
     };
@@ -41,22 +43,20 @@ enum Ranking {
     }
 
     /** A post that may go into a feed, with what the rankings need. */
-    record Candidate(UUID postId, UUID authorId, Instant createdAt, long likes) {
-    }
+    record Candidate(UUID postId, UUID authorId, Instant createdAt, long likes) {}
 
     /** A ranked post. */
-    record Ranked(UUID postId, UUID authorId, double score) {
-    }
+    record Ranked(UUID postId, UUID authorId, double score) {}
 
     abstract double score(Candidate candidate, Instant now);
 
     /** Best first; equal scores: newer first, then by id, so the order is total. */
     List<Ranked> rank(List<Candidate> candidates, Instant now) {
-        record Scored(Candidate candidate, double score) {
-        }
+        record Scored(Candidate candidate, double score) {}
         return candidates.stream()
                 .map(c -> new Scored(c, score(c, now)))
-                .sorted(Comparator.comparingDouble(Scored::score).reversed()
+                .sorted(Comparator.comparingDouble(Scored::score)
+                        .reversed()
                         .thenComparing(s -> s.candidate().createdAt(), Comparator.reverseOrder())
                         .thenComparing(s -> s.candidate().postId(), Comparator.reverseOrder()))
                 .map(s -> new Ranked(s.candidate().postId(), s.candidate().authorId(), s.score()))

@@ -23,8 +23,7 @@ final class Snapshots {
     private final Duration ttl;
 
     /** A stored snapshot: whose it is, the assignment that ranked it (null: none), and the ranked posts. */
-    record Snapshot(UUID owner, Experiments.Assignment assignment, List<Ranking.Ranked> posts) {
-    }
+    record Snapshot(UUID owner, Experiments.Assignment assignment, List<Ranking.Ranked> posts) {}
 
     Snapshots(RedisClient redis, Duration ttl) {
         this.redis = redis;
@@ -54,12 +53,20 @@ final class Snapshots {
     static String encode(Snapshot snapshot) {
         StringBuilder text = new StringBuilder();
         Experiments.Assignment a = snapshot.assignment();
-        text.append(snapshot.owner()).append('|')
-                .append(a == null ? NONE : a.experimentId()).append('|')
-                .append(a == null ? NONE : a.experimentKey()).append('|')
+        text.append(snapshot.owner())
+                .append('|')
+                .append(a == null ? NONE : a.experimentId())
+                .append('|')
+                .append(a == null ? NONE : a.experimentKey())
+                .append('|')
                 .append(a == null ? NONE : a.variant());
         for (Ranking.Ranked post : snapshot.posts()) {
-            text.append('\n').append(post.postId()).append(',').append(post.authorId()).append(',').append(post.score());
+            text.append('\n')
+                    .append(post.postId())
+                    .append(',')
+                    .append(post.authorId())
+                    .append(',')
+                    .append(post.score());
         }
         return text.toString();
     }
@@ -67,13 +74,13 @@ final class Snapshots {
     static Snapshot decode(String text) {
         String[] lines = text.split("\n");
         String[] head = lines[0].split("\\|", -1);
-        Experiments.Assignment assignment = NONE.equals(head[1]) ? null
-                : new Experiments.Assignment(UUID.fromString(head[1]), head[2], head[3]);
+        Experiments.Assignment assignment =
+                NONE.equals(head[1]) ? null : new Experiments.Assignment(UUID.fromString(head[1]), head[2], head[3]);
         List<Ranking.Ranked> posts = new ArrayList<>(lines.length - 1);
         for (int i = 1; i < lines.length; i++) {
             String[] fields = lines[i].split(",");
-            posts.add(new Ranking.Ranked(UUID.fromString(fields[0]), UUID.fromString(fields[1]),
-                    Double.parseDouble(fields[2])));
+            posts.add(new Ranking.Ranked(
+                    UUID.fromString(fields[0]), UUID.fromString(fields[1]), Double.parseDouble(fields[2])));
         }
         return new Snapshot(UUID.fromString(head[0]), assignment, posts);
     }

@@ -31,8 +31,9 @@ import social.nova.errors.Violations;
 final class Trending implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Trending.class.getName());
     /** The windows of nova.common.v1.TimeWindow and their lengths. */
-    static final Map<String, Duration> WINDOWS = Map.of(
-            "HOUR", Duration.ofHours(1), "DAY", Duration.ofDays(1), "WEEK", Duration.ofDays(7));
+    static final Map<String, Duration> WINDOWS =
+            Map.of("HOUR", Duration.ofHours(1), "DAY", Duration.ofDays(1), "WEEK", Duration.ofDays(7));
+
     private static final long LOCK_BASE = 0x7f3e_d000_0000L;
 
     private final Jdbi jdbi;
@@ -43,12 +44,10 @@ final class Trending implements AutoCloseable {
     private ScheduledExecutorService scheduler;
 
     /** One trending post as the caller sees it. */
-    record Item(Post post, double score) {
-    }
+    record Item(Post post, double score) {}
 
     /** A page of trending posts, the next cursor (null: last page) and when the list was computed (null: never). */
-    record TrendingPage(List<Item> items, String nextCursor, Instant computedAt) {
-    }
+    record TrendingPage(List<Item> items, String nextCursor, Instant computedAt) {}
 
     Trending(Jdbi jdbi, Cursors cursors, ContentDirectory content, int maxPosts, Clock clock) {
         this.jdbi = jdbi;
@@ -60,7 +59,8 @@ final class Trending implements AutoCloseable {
 
     /** Recomputes every {@code interval} on a virtual thread until {@link #close()}. */
     Trending start(Duration interval) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("feed-trending").factory());
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("feed-trending").factory());
         scheduler.scheduleWithFixedDelay(this::recomputeQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
@@ -95,11 +95,15 @@ final class Trending implements AutoCloseable {
 
     private boolean recompute(Handle handle, String window, Duration length, Instant now) {
         boolean locked = handle.createQuery("SELECT pg_try_advisory_xact_lock(:key)")
-                .bind("key", LOCK_BASE + window.hashCode()).mapTo(Boolean.class).one();
+                .bind("key", LOCK_BASE + window.hashCode())
+                .mapTo(Boolean.class)
+                .one();
         if (!locked) {
             return false;
         }
-        handle.createUpdate("DELETE FROM trending WHERE time_window = :window").bind("window", window).execute();
+        handle.createUpdate("DELETE FROM trending WHERE time_window = :window")
+                .bind("window", window)
+                .execute();
         handle.createUpdate("""
                         INSERT INTO trending (time_window, post_id, score, computed_at)
                         SELECT :window, l.post_id,
@@ -117,8 +121,10 @@ final class Trending implements AutoCloseable {
                 .bind("max", maxPosts)
                 .execute();
         handle.createUpdate("INSERT INTO trending_runs (time_window, computed_at) VALUES (:window, :now) "
-                                    + "ON CONFLICT (time_window) DO UPDATE SET computed_at = EXCLUDED.computed_at")
-                .bind("window", window).bind("now", Timestamp.from(now)).execute();
+                        + "ON CONFLICT (time_window) DO UPDATE SET computed_at = EXCLUDED.computed_at")
+                .bind("window", window)
+                .bind("now", Timestamp.from(now))
+                .execute();
         return true;
     }
 
@@ -126,20 +132,23 @@ final class Trending implements AutoCloseable {
     TrendingPage trending(UUID caller, String window, int limit, String cursor) {
         Violations violations = new Violations();
         if (window == null) {
-            violations.add("window", "must be TIME_WINDOW_HOUR, TIME_WINDOW_DAY, TIME_WINDOW_WEEK or unspecified (day)");
+            violations.add(
+                    "window", "must be TIME_WINDOW_HOUR, TIME_WINDOW_DAY, TIME_WINDOW_WEEK or unspecified (day)");
         }
         String scope = "GetTrending:" + window;
         Cursors.Query query = cursors.read(limit, cursor, scope, violations);
         violations.throwIfAny();
 
         int offset = query.after() == null ? 0 : query.after().offset();
-        record Row(UUID postId, double score) {
-        }
-        record Read(Instant computedAt, List<Row> rows) {
-        }
-        Read read = jdbi.withHandle(handle -> new Read(handle.createQuery(
-                        "SELECT computed_at FROM trending_runs WHERE time_window = :window")
-                .bind("window", window).mapTo(Timestamp.class).findOne().map(Timestamp::toInstant).orElse(null),
+        record Row(UUID postId, double score) {}
+        record Read(Instant computedAt, List<Row> rows) {}
+        Read read = jdbi.withHandle(handle -> new Read(
+                handle.createQuery("SELECT computed_at FROM trending_runs WHERE time_window = :window")
+                        .bind("window", window)
+                        .mapTo(Timestamp.class)
+                        .findOne()
+                        .map(Timestamp::toInstant)
+                        .orElse(null),
                 handle.createQuery("""
                         SELECT t.post_id, t.score FROM trending t JOIN posts p ON p.post_id = t.post_id
                         WHERE t.time_window = :window AND NOT p.deleted
@@ -147,9 +156,12 @@ final class Trending implements AutoCloseable {
                                                   UNION SELECT blocker_id FROM blocks WHERE blocked_id = :caller)
                         ORDER BY t.score DESC, t.post_id
                         LIMIT :limit OFFSET :offset""")
-                .bind("window", window).bind("caller", caller)
-                .bind("limit", query.limit() + 1).bind("offset", offset)
-                .map((rs, ctx) -> new Row(rs.getObject("post_id", UUID.class), rs.getDouble("score"))).list()));
+                        .bind("window", window)
+                        .bind("caller", caller)
+                        .bind("limit", query.limit() + 1)
+                        .bind("offset", offset)
+                        .map((rs, ctx) -> new Row(rs.getObject("post_id", UUID.class), rs.getDouble("score")))
+                        .list()));
         Instant computedAt = read.computedAt();
         List<Row> rows = read.rows();
         String next = null;

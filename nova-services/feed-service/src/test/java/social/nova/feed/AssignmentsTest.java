@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AssignmentsTest {
-    private static final Experiment RANKING = new Experiment(UUID.fromString("f33d0000-0000-4000-8000-000000000001"),
-            "feed-ranking", "", Experiment.Status.RUNNING,
+    private static final Experiment RANKING = new Experiment(
+            UUID.fromString("f33d0000-0000-4000-8000-000000000001"),
+            "feed-ranking",
+            "",
+            Experiment.Status.RUNNING,
             List.of(new Experiment.Variant("chronological", 50), new Experiment.Variant("engagement", 50)),
-            Instant.EPOCH, null);
+            Instant.EPOCH,
+            null);
 
     @Test
     void theBucketIsTheFirstFourBytesOfSha256OfUserColonExperimentModulo100() {
@@ -47,8 +51,8 @@ class AssignmentsTest {
 
     @Test
     void variantsAreWalkedCumulatively() {
-        List<Experiment.Variant> variants = List.of(new Experiment.Variant("a", 10), new Experiment.Variant("b", 30),
-                new Experiment.Variant("c", 60));
+        List<Experiment.Variant> variants = List.of(
+                new Experiment.Variant("a", 10), new Experiment.Variant("b", 30), new Experiment.Variant("c", 60));
         assertThat(Assignments.variantFor(0, variants)).isEqualTo("a");
         assertThat(Assignments.variantFor(9, variants)).isEqualTo("a");
         assertThat(Assignments.variantFor(10, variants)).isEqualTo("b");
@@ -62,7 +66,8 @@ class AssignmentsTest {
         try {
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return new java.math.BigInteger(1, java.util.Arrays.copyOf(hash, 4)).mod(java.math.BigInteger.valueOf(100))
+            return new java.math.BigInteger(1, java.util.Arrays.copyOf(hash, 4))
+                    .mod(java.math.BigInteger.valueOf(100))
                     .intValue();
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);

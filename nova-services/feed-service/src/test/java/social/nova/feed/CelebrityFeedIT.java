@@ -33,10 +33,13 @@ class CelebrityFeedIT {
     @BeforeAll
     static void startAFeedServiceWithThresholdTwo() {
         Platform.shared();
-        feed = Platform.startFeed("feed_celebrity", "feed_celebrity_service", Map.of(
-                "feed.fanout.celebrity-threshold", "2",
-                "feed.events.posts.group", "feed-service-celebrity-it",
-                "feed.events.users.group", "feed-service-celebrity-it"));
+        feed = Platform.startFeed(
+                "feed_celebrity",
+                "feed_celebrity_service",
+                Map.of(
+                        "feed.fanout.celebrity-threshold", "2",
+                        "feed.events.posts.group", "feed-service-celebrity-it",
+                        "feed.events.users.group", "feed-service-celebrity-it"));
         channel = Platform.channelTo(feed);
     }
 
@@ -50,16 +53,18 @@ class CelebrityFeedIT {
     void aCelebritysPostIsMergedInAtReadTimeInsteadOfFannedOut() throws Exception {
         Platform.User celebrity = platform.registerWithProfile();
         Platform.User regular = platform.registerWithProfile();
-        List<Platform.User> fans = List.of(platform.registerWithProfile(), platform.registerWithProfile(),
-                platform.registerWithProfile());
+        List<Platform.User> fans =
+                List.of(platform.registerWithProfile(), platform.registerWithProfile(), platform.registerWithProfile());
         for (Platform.User fan : fans) {
             platform.follow(fan, celebrity);
         }
         Platform.User fan = fans.getFirst();
         platform.follow(fan, regular);
-        await().atMost(Duration.ofSeconds(10)).until(() -> FeedServiceIT.count(
-                "SELECT coalesce(max(followers), 0) FROM feed_celebrity.follower_counts WHERE user_id = ?::uuid",
-                celebrity.id()) == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> FeedServiceIT.count(
+                                "SELECT coalesce(max(followers), 0) FROM feed_celebrity.follower_counts WHERE user_id = ?::uuid",
+                                celebrity.id())
+                        == 3);
 
         Post star = post(celebrity, "to my many fans");
         Post plain = post(regular, "to my one follower");
@@ -68,8 +73,8 @@ class CelebrityFeedIT {
             assertThat(postIds(feed(fans.get(1)))).containsExactly(star.getId());
         });
         GetFeedResponse page = feed(fan);
-        assertThat(page.getItemsList()).allSatisfy(item ->
-                assertThat(item.getReason()).isEqualTo(FeedReason.FEED_REASON_FOLLOWING));
+        assertThat(page.getItemsList())
+                .allSatisfy(item -> assertThat(item.getReason()).isEqualTo(FeedReason.FEED_REASON_FOLLOWING));
         assertThat(postIds(feed(celebrity))).containsExactly(star.getId());
         // Not fanned out: the celebrity's post is only in the celebrity's own timeline; the regular one in two.
         assertThat(timelineRows(star.getId())).isEqualTo(1);
@@ -89,12 +94,16 @@ class CelebrityFeedIT {
     }
 
     private GetFeedResponse feed(Platform.User user) {
-        return Platform.feedAs(channel, user).getFeed(GetFeedRequest.newBuilder()
-                .setPage(PageRequest.newBuilder().setLimit(100)).build());
+        return Platform.feedAs(channel, user)
+                .getFeed(GetFeedRequest.newBuilder()
+                        .setPage(PageRequest.newBuilder().setLimit(100))
+                        .build());
     }
 
     private static List<String> postIds(GetFeedResponse response) {
-        return response.getItemsList().stream().map(item -> item.getPost().getId()).toList();
+        return response.getItemsList().stream()
+                .map(item -> item.getPost().getId())
+                .toList();
     }
 
     private static long timelineRows(String postId) throws Exception {

@@ -15,9 +15,9 @@ import social.nova.contracts.feed.v1.ListExperimentsRequest;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
+import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.ConsulHealth;
 import social.nova.testing.GrpcErrors;
-import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,11 +49,14 @@ class ContentServiceOutageIT {
             ManagedChannel channel = Platform.channelTo(feed);
             try {
                 ConsulHealth.awaitPassing(consul, Platform.STARTUP, "auth-service");
-                await().atMost(Duration.ofSeconds(10)).until(() -> FeedServiceIT.count(
-                        "SELECT count(*) FROM feed_outage.timeline WHERE post_id = ?::uuid", post.getId()) == 1);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> FeedServiceIT.count(
+                                        "SELECT count(*) FROM feed_outage.timeline WHERE post_id = ?::uuid",
+                                        post.getId())
+                                == 1);
                 // The feed of its own verifies tokens with the keys of the auth stub in its own Consul.
-                var client = Platform.feedAs(channel, new Platform.User(author.id(), author.username(),
-                        auth.accessToken(author.id())));
+                var client = Platform.feedAs(
+                        channel, new Platform.User(author.id(), author.username(), auth.accessToken(author.id())));
 
                 NovaException error = GrpcErrors.failure(() -> client.getFeed(GetFeedRequest.getDefaultInstance()));
                 assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -61,8 +64,13 @@ class ContentServiceOutageIT {
                 assertThat(error.domain()).contains("feed.nova.social");
 
                 assertThat(client.getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
-                        .setExperimentKey("feed-ranking").build()).getAssignment().getVariant()).isNotEmpty();
-                assertThat(client.listExperiments(ListExperimentsRequest.getDefaultInstance()).getExperimentsCount())
+                                        .setExperimentKey("feed-ranking")
+                                        .build())
+                                .getAssignment()
+                                .getVariant())
+                        .isNotEmpty();
+                assertThat(client.listExperiments(ListExperimentsRequest.getDefaultInstance())
+                                .getExperimentsCount())
                         .isPositive();
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -31,8 +31,10 @@ class CursorsTest {
 
     @Test
     void aKeysetCursorCarriesTheFixedTimeAndTheLastItemToTheMicrosecond() {
-        Cursors.Keyset keyset = new Cursors.Keyset(Instant.parse("2026-06-01T11:59:59.123456Z"),
-                Instant.parse("2026-06-01T11:00:00.000001Z"), UUID.randomUUID());
+        Cursors.Keyset keyset = new Cursors.Keyset(
+                Instant.parse("2026-06-01T11:59:59.123456Z"),
+                Instant.parse("2026-06-01T11:00:00.000001Z"),
+                UUID.randomUUID());
         Violations violations = new Violations();
         Cursors.Query query = cursors.read(10, cursors.encode("GetFeed:me", keyset), "GetFeed:me", violations);
         assertThat(violations.isEmpty()).isTrue();
@@ -40,7 +42,9 @@ class CursorsTest {
         assertThat(query.after()).isNull();
         assertThat(query.first()).isFalse();
 
-        assertThat(refusal(10, cursors.encode("GetFeed:someone-else", keyset), "GetFeed:me").getFirst().description())
+        assertThat(refusal(10, cursors.encode("GetFeed:someone-else", keyset), "GetFeed:me")
+                        .getFirst()
+                        .description())
                 .contains("another list");
         String issued = cursors.encode("GetFeed:me", keyset);
         clock.advance(Duration.ofMinutes(31));
@@ -56,7 +60,8 @@ class CursorsTest {
     @Test
     void anotherCallersCursorIsRefused() {
         assertThat(refusal(100, cursors.encode("GetFeed:someone-else", snapshot, 20), "GetFeed:me"))
-                .containsExactly(new FieldViolation("page.cursor",
+                .containsExactly(new FieldViolation(
+                        "page.cursor",
                         "belongs to another list (a cursor is valid only for the same RPC, fields and caller)"));
     }
 
@@ -64,23 +69,30 @@ class CursorsTest {
     void anExpiredCursorIsRefused() {
         String cursor = cursors.encode("GetFeed:me", snapshot, 20);
         clock.advance(Duration.ofMinutes(31));
-        assertThat(refusal(20, cursor, "GetFeed:me")).containsExactly(
-                new FieldViolation("page.cursor", "has expired; start again from the first page"));
+        assertThat(refusal(20, cursor, "GetFeed:me"))
+                .containsExactly(new FieldViolation("page.cursor", "has expired; start again from the first page"));
     }
 
     @Test
     void garbageAndForgedCursorsAreRefused() {
-        String forged = Base64.getUrlEncoder().encodeToString(
-                ("o1|GetFeed:me|" + snapshot + "|-5|" + clock.instant().getEpochSecond()).getBytes(StandardCharsets.UTF_8));
+        String forged = Base64.getUrlEncoder()
+                .encodeToString(
+                        ("o1|GetFeed:me|" + snapshot + "|-5|" + clock.instant().getEpochSecond())
+                                .getBytes(StandardCharsets.UTF_8));
         for (String cursor : List.of("not a cursor!", "bm9wZQ", forged)) {
-            assertThat(refusal(20, cursor, "GetFeed:me")).extracting(FieldViolation::field).containsExactly("page.cursor");
+            assertThat(refusal(20, cursor, "GetFeed:me"))
+                    .extracting(FieldViolation::field)
+                    .containsExactly("page.cursor");
         }
     }
 
     @Test
     void limitsOutside0To100AreRefused() {
-        assertThat(refusal(101, "", "GetFeed:me")).extracting(FieldViolation::field).containsExactly("page.limit");
-        assertThat(refusal(-1, "x", "GetFeed:me")).extracting(FieldViolation::field)
+        assertThat(refusal(101, "", "GetFeed:me"))
+                .extracting(FieldViolation::field)
+                .containsExactly("page.limit");
+        assertThat(refusal(-1, "x", "GetFeed:me"))
+                .extracting(FieldViolation::field)
                 .containsExactly("page.limit", "page.cursor");
     }
 

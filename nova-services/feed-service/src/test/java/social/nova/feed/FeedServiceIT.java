@@ -8,10 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,12 +35,11 @@ import social.nova.contracts.feed.v1.TrendingPost;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.servicetesting.NovaEvents;
-import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static social.nova.testing.GrpcErrors.failure;
 import static social.nova.testing.GrpcErrors.violatedFields;
-import static org.awaitility.Awaitility.await;
 
 /**
  * feed-service over real gRPC, fed by the events user-service and content-service publish (follows,
@@ -52,6 +49,7 @@ import static org.awaitility.Awaitility.await;
 class FeedServiceIT {
     /** The requirement: a post or a follow reaches the feeds within 2 s. */
     private static final Duration WITHIN = Duration.ofSeconds(2);
+
     private static final UUID RANKING_ID = UUID.fromString("f33d0000-0000-4000-8000-000000000001");
     private static final UUID DRAFT_ID = UUID.fromString("f33d0000-0000-4000-8000-0000000000d1");
     private static final UUID ENDED_ID = UUID.fromString("f33d0000-0000-4000-8000-0000000000e1");
@@ -79,8 +77,9 @@ class FeedServiceIT {
 
         Post byA = post(a, "hello from A");
         Post byB = post(b, "hello from B");
-        await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                assertThat(postIds(feed(b))).containsExactly(byB.getId(), byA.getId()));
+        await().atMost(WITHIN)
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(postIds(feed(b))).containsExactly(byB.getId(), byA.getId()));
 
         GetFeedResponse page = platform.feedAs(b).getFeed(GetFeedRequest.getDefaultInstance());
         FeedItem own = page.getItems(0);
@@ -103,12 +102,14 @@ class FeedServiceIT {
     void aFollowBackFillsTheFolloweesPostsAndAnUnfollowRemovesThem() {
         Platform.User a = platform.registerWithProfile();
         Platform.User b = platform.registerWithProfile();
-        List<String> posts = List.of(post(a, "one").getId(), post(a, "two").getId(), post(a, "three").getId());
+        List<String> posts = List.of(
+                post(a, "one").getId(), post(a, "two").getId(), post(a, "three").getId());
         await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(a))).hasSize(3));
 
         platform.follow(b, a);
-        await().atMost(WITHIN).untilAsserted(() ->
-                assertThat(postIds(feed(b))).containsExactly(posts.get(2), posts.get(1), posts.get(0)));
+        await().atMost(WITHIN)
+                .untilAsserted(
+                        () -> assertThat(postIds(feed(b))).containsExactly(posts.get(2), posts.get(1), posts.get(0)));
 
         platform.unfollow(b, a);
         await().atMost(WITHIN).untilAsserted(() -> assertThat(postIds(feed(b))).isEmpty());
@@ -177,7 +178,9 @@ class FeedServiceIT {
             seen.addAll(postIds(next));
             cursor = next.getPage().getNextCursor();
         }
-        assertThat(seen).doesNotHaveDuplicates().doesNotContain(late.getId(), older.getId())
+        assertThat(seen)
+                .doesNotHaveDuplicates()
+                .doesNotContain(late.getId(), older.getId())
                 .containsExactlyInAnyOrderElementsOf(posts);
     }
 
@@ -196,14 +199,26 @@ class FeedServiceIT {
         assertThat(violatedFields(() -> page(a, -1, ""))).containsExactly("page.limit");
         assertThat(violatedFields(() -> page(a, 10, "garbage"))).containsExactly("page.cursor");
         assertThat(violatedFields(() -> page(b, 10, cursorOfA))).containsExactly("page.cursor");
-        assertThat(violatedFields(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
-                .setPage(PageRequest.newBuilder().setCursor(cursorOfA)).build()))).containsExactly("page.cursor");
-        assertThat(violatedFields(() -> platform.feedAs(a).getTrending(GetTrendingRequest.newBuilder()
-                .setWindowValue(42).build()))).containsExactly("window");
-        assertThat(violatedFields(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
-                .setPage(PageRequest.newBuilder().setLimit(500)).build()))).containsExactly("page.limit");
-        assertThat(violatedFields(() -> platform.feedAs(a).listExperiments(ListExperimentsRequest.newBuilder()
-                .setStatusValue(42).build()))).containsExactly("status");
+        assertThat(violatedFields(() -> platform.feedAs(a)
+                        .getTrending(GetTrendingRequest.newBuilder()
+                                .setPage(PageRequest.newBuilder().setCursor(cursorOfA))
+                                .build())))
+                .containsExactly("page.cursor");
+        assertThat(violatedFields(() -> platform.feedAs(a)
+                        .getTrending(GetTrendingRequest.newBuilder()
+                                .setWindowValue(42)
+                                .build())))
+                .containsExactly("window");
+        assertThat(violatedFields(() -> platform.feedAs(a)
+                        .listExperiments(ListExperimentsRequest.newBuilder()
+                                .setPage(PageRequest.newBuilder().setLimit(500))
+                                .build())))
+                .containsExactly("page.limit");
+        assertThat(violatedFields(() -> platform.feedAs(a)
+                        .listExperiments(ListExperimentsRequest.newBuilder()
+                                .setStatusValue(42)
+                                .build())))
+                .containsExactly("status");
     }
 
     @Test
@@ -213,7 +228,8 @@ class FeedServiceIT {
                 () -> anonymous.getFeed(GetFeedRequest.getDefaultInstance()),
                 () -> anonymous.getTrending(GetTrendingRequest.getDefaultInstance()),
                 () -> anonymous.getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
-                        .setExperimentKey("feed-ranking").build()),
+                        .setExperimentKey("feed-ranking")
+                        .build()),
                 () -> anonymous.listExperiments(ListExperimentsRequest.getDefaultInstance()));
         for (Executable call : calls) {
             assertThat(failure(call).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
@@ -228,8 +244,8 @@ class FeedServiceIT {
         platform.like(b, post);
         platform.like(a, post);
 
-        for (TimeWindow window : List.of(TimeWindow.TIME_WINDOW_HOUR, TimeWindow.TIME_WINDOW_UNSPECIFIED,
-                TimeWindow.TIME_WINDOW_WEEK)) {
+        for (TimeWindow window :
+                List.of(TimeWindow.TIME_WINDOW_HOUR, TimeWindow.TIME_WINDOW_UNSPECIFIED, TimeWindow.TIME_WINDOW_WEEK)) {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 TrendingPost trending = trendingPost(b, window, post.getId());
                 assertThat(trending).isNotNull();
@@ -240,40 +256,64 @@ class FeedServiceIT {
         }
         GetTrendingResponse answer = platform.feedAs(b).getTrending(GetTrendingRequest.getDefaultInstance());
         assertThat(answer.hasComputedAt()).isTrue();
-        assertThat(Instant.ofEpochSecond(answer.getComputedAt().getSeconds())).isAfter(Instant.now().minusSeconds(60));
+        assertThat(Instant.ofEpochSecond(answer.getComputedAt().getSeconds()))
+                .isAfter(Instant.now().minusSeconds(60));
 
         platform.deletePost(a, post);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(trendingPost(b, TimeWindow.TIME_WINDOW_HOUR, post.getId())).isNull());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(trendingPost(b, TimeWindow.TIME_WINDOW_HOUR, post.getId()))
+                        .isNull());
     }
 
     @Test
     void theAssignmentIsTheSameByIdAndByKeyAndDeterministic() {
         Platform.User user = platform.registerWithProfile();
-        ExperimentAssignment byKey = assignment(user, GetExperimentAssignmentRequest.newBuilder()
-                .setExperimentKey("feed-ranking").build());
-        ExperimentAssignment byId = assignment(user, GetExperimentAssignmentRequest.newBuilder()
-                .setExperimentId(RANKING_ID.toString()).build());
+        ExperimentAssignment byKey = assignment(
+                user,
+                GetExperimentAssignmentRequest.newBuilder()
+                        .setExperimentKey("feed-ranking")
+                        .build());
+        ExperimentAssignment byId = assignment(
+                user,
+                GetExperimentAssignmentRequest.newBuilder()
+                        .setExperimentId(RANKING_ID.toString())
+                        .build());
         assertThat(byId).isEqualTo(byKey);
         assertThat(byKey.getExperimentId()).isEqualTo(RANKING_ID.toString());
         assertThat(byKey.getExperimentKey()).isEqualTo("feed-ranking");
         int bucket = Assignments.bucket(UUID.fromString(user.id()), RANKING_ID);
         assertThat(byKey.getVariant()).isEqualTo(bucket < 50 ? "chronological" : "engagement");
         // GetFeed ranks with the same variant.
-        assertThat(platform.feedAs(user).getFeed(GetFeedRequest.getDefaultInstance()).getAssignmentsList())
+        assertThat(platform.feedAs(user)
+                        .getFeed(GetFeedRequest.getDefaultInstance())
+                        .getAssignmentsList())
                 .containsExactly(byKey);
     }
 
     @Test
     void unknownDraftAndEndedExperimentsAndBadNamesAreRefused() {
         Platform.User user = platform.registerWithProfile();
-        assertThat(failure(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
-                .setExperimentKey("no-such-experiment").build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
-                .setExperimentId(UUID.randomUUID().toString()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> assignment(
+                                user,
+                                GetExperimentAssignmentRequest.newBuilder()
+                                        .setExperimentKey("no-such-experiment")
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> assignment(
+                                user,
+                                GetExperimentAssignmentRequest.newBuilder()
+                                        .setExperimentId(UUID.randomUUID().toString())
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
         for (GetExperimentAssignmentRequest notRunning : List.of(
-                GetExperimentAssignmentRequest.newBuilder().setExperimentKey("ranking-draft").build(),
-                GetExperimentAssignmentRequest.newBuilder().setExperimentId(ENDED_ID.toString()).build())) {
+                GetExperimentAssignmentRequest.newBuilder()
+                        .setExperimentKey("ranking-draft")
+                        .build(),
+                GetExperimentAssignmentRequest.newBuilder()
+                        .setExperimentId(ENDED_ID.toString())
+                        .build())) {
             NovaException error = failure(() -> assignment(user, notRunning));
             assertThat(error.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
             assertThat(error.reason()).contains("EXPERIMENT_NOT_RUNNING");
@@ -281,25 +321,43 @@ class FeedServiceIT {
         }
         assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.getDefaultInstance())))
                 .containsExactly("experiment_id");
-        assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
-                .setExperimentId(RANKING_ID.toString()).setExperimentKey("feed-ranking").build())))
+        assertThat(violatedFields(() -> assignment(
+                        user,
+                        GetExperimentAssignmentRequest.newBuilder()
+                                .setExperimentId(RANKING_ID.toString())
+                                .setExperimentKey("feed-ranking")
+                                .build())))
                 .containsExactly("experiment_id");
-        assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
-                .setExperimentId("not-a-uuid").build()))).containsExactly("experiment_id");
-        assertThat(violatedFields(() -> assignment(user, GetExperimentAssignmentRequest.newBuilder()
-                .setExperimentKey("Feed Ranking!").build()))).containsExactly("experiment_key");
+        assertThat(violatedFields(() -> assignment(
+                        user,
+                        GetExperimentAssignmentRequest.newBuilder()
+                                .setExperimentId("not-a-uuid")
+                                .build())))
+                .containsExactly("experiment_id");
+        assertThat(violatedFields(() -> assignment(
+                        user,
+                        GetExperimentAssignmentRequest.newBuilder()
+                                .setExperimentKey("Feed Ranking!")
+                                .build())))
+                .containsExactly("experiment_key");
     }
 
     @Test
     void experimentsAreListedByStatusMostRecentlyStartedFirstInPages() {
         Platform.User user = platform.registerWithProfile();
-        assertThat(keys(list(user, ExperimentStatus.EXPERIMENT_STATUS_RUNNING, 100, ""))).contains("feed-ranking")
+        assertThat(keys(list(user, ExperimentStatus.EXPERIMENT_STATUS_RUNNING, 100, "")))
+                .contains("feed-ranking")
                 .doesNotContain("ranking-draft", "ranking-ended");
-        assertThat(keys(list(user, ExperimentStatus.EXPERIMENT_STATUS_DRAFT, 100, ""))).contains("ranking-draft")
+        assertThat(keys(list(user, ExperimentStatus.EXPERIMENT_STATUS_DRAFT, 100, "")))
+                .contains("ranking-draft")
                 .doesNotContain("feed-ranking");
-        Experiment ranking = list(user, ExperimentStatus.EXPERIMENT_STATUS_RUNNING, 100, "").getExperimentsList().stream()
-                .filter(e -> e.getKey().equals("feed-ranking")).findFirst().orElseThrow();
-        assertThat(ranking.getVariantsList()).extracting(v -> v.getName() + "=" + v.getTrafficPercent())
+        Experiment ranking =
+                list(user, ExperimentStatus.EXPERIMENT_STATUS_RUNNING, 100, "").getExperimentsList().stream()
+                        .filter(e -> e.getKey().equals("feed-ranking"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(ranking.getVariantsList())
+                .extracting(v -> v.getName() + "=" + v.getTrafficPercent())
                 .containsExactly("chronological=50", "engagement=50");
         assertThat(ranking.hasStartedAt()).isTrue();
         assertThat(ranking.hasEndedAt()).isFalse();
@@ -328,13 +386,15 @@ class FeedServiceIT {
             followers.add(follower);
             NovaEvents.userFollowed(follower.toString(), author.id());
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> followerCount(author.id()) == 1_000);
 
         long start = System.nanoTime();
         Post post = post(author, "to a thousand readers");
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(10)).until(() -> timelineRows(post.getId()) == 1_001);
-        System.out.printf("fan-out of one post to 1,000 followers (+ the author): %d ms from CreatePost%n",
+        System.out.printf(
+                "fan-out of one post to 1,000 followers (+ the author): %d ms from CreatePost%n",
                 (System.nanoTime() - start) / 1_000_000);
         assertThat(readersOf(post.getId())).containsAll(followers).contains(UUID.fromString(author.id()));
     }
@@ -345,8 +405,13 @@ class FeedServiceIT {
     private Platform.User userInVariant(String variant) {
         for (int i = 0; i < 40; i++) {
             Platform.User user = platform.registerWithProfile();
-            if (platform.feedAs(user).getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
-                    .setExperimentKey("feed-ranking").build()).getAssignment().getVariant().equals(variant)) {
+            if (platform.feedAs(user)
+                    .getExperimentAssignment(GetExperimentAssignmentRequest.newBuilder()
+                            .setExperimentKey("feed-ranking")
+                            .build())
+                    .getAssignment()
+                    .getVariant()
+                    .equals(variant)) {
                 return user;
             }
         }
@@ -362,19 +427,26 @@ class FeedServiceIT {
     }
 
     private GetFeedResponse page(Platform.User user, int limit, String cursor) {
-        return platform.feedAs(user).getFeed(GetFeedRequest.newBuilder()
-                .setPage(PageRequest.newBuilder().setLimit(limit).setCursor(cursor)).build());
+        return platform.feedAs(user)
+                .getFeed(GetFeedRequest.newBuilder()
+                        .setPage(PageRequest.newBuilder().setLimit(limit).setCursor(cursor))
+                        .build());
     }
 
     private static List<String> postIds(GetFeedResponse response) {
-        return response.getItemsList().stream().map(item -> item.getPost().getId()).toList();
+        return response.getItemsList().stream()
+                .map(item -> item.getPost().getId())
+                .toList();
     }
 
     private TrendingPost trendingPost(Platform.User user, TimeWindow window, String postId) {
         String cursor = "";
         do {
-            GetTrendingResponse page = platform.feedAs(user).getTrending(GetTrendingRequest.newBuilder().setWindow(window)
-                    .setPage(PageRequest.newBuilder().setLimit(100).setCursor(cursor)).build());
+            GetTrendingResponse page = platform.feedAs(user)
+                    .getTrending(GetTrendingRequest.newBuilder()
+                            .setWindow(window)
+                            .setPage(PageRequest.newBuilder().setLimit(100).setCursor(cursor))
+                            .build());
             for (TrendingPost post : page.getPostsList()) {
                 if (post.getPost().getId().equals(postId)) {
                     return post;
@@ -390,8 +462,11 @@ class FeedServiceIT {
     }
 
     private ListExperimentsResponse list(Platform.User user, ExperimentStatus status, int limit, String cursor) {
-        return platform.feedAs(user).listExperiments(ListExperimentsRequest.newBuilder().setStatus(status)
-                .setPage(PageRequest.newBuilder().setLimit(limit).setCursor(cursor)).build());
+        return platform.feedAs(user)
+                .listExperiments(ListExperimentsRequest.newBuilder()
+                        .setStatus(status)
+                        .setPage(PageRequest.newBuilder().setLimit(limit).setCursor(cursor))
+                        .build());
     }
 
     private static List<String> keys(ListExperimentsResponse response) {
@@ -408,7 +483,8 @@ class FeedServiceIT {
 
     private static Set<UUID> readersOf(String postId) throws Exception {
         try (Connection db = Platform.database();
-             PreparedStatement query = db.prepareStatement("SELECT user_id FROM feed.timeline WHERE post_id = ?::uuid")) {
+                PreparedStatement query =
+                        db.prepareStatement("SELECT user_id FROM feed.timeline WHERE post_id = ?::uuid")) {
             query.setString(1, postId);
             Set<UUID> readers = new HashSet<>();
             try (ResultSet rows = query.executeQuery()) {
@@ -421,7 +497,8 @@ class FeedServiceIT {
     }
 
     static long count(String sql, String parameter) throws Exception {
-        try (Connection db = Platform.database(); PreparedStatement query = db.prepareStatement(sql)) {
+        try (Connection db = Platform.database();
+                PreparedStatement query = db.prepareStatement(sql)) {
             query.setString(1, parameter);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();

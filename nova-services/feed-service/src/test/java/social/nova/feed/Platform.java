@@ -5,27 +5,27 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import com.google.protobuf.Timestamp;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.content.v1.GetPostsResponse;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.feed.v1.FeedServiceGrpc;
-import social.nova.kit.RunningService;
 import social.nova.contracttesting.ProviderState;
+import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.servicetesting.NovaEvents;
 import social.nova.servicetesting.RegisteredStub;
@@ -34,7 +34,6 @@ import social.nova.testing.ConsulHealth;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
-
 
 /**
  * feed-service, real, on the shared PostgreSQL, Redis and Consul containers, with everything it
@@ -68,14 +67,14 @@ final class Platform implements AutoCloseable {
     private final Set<String> follows = ConcurrentHashMap.newKeySet();
 
     /** A user with an access token. */
-    record User(String id, String username, String accessToken) {
-    }
+    record User(String id, String username, String accessToken) {}
 
     private Platform() {
         auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
-        content = RegisteredStub.start("content-service", ContentServiceGrpc.getServiceDescriptor(), CONSUMER,
-                SharedContainers.consul());
-        content.stubs().stub(ContentServiceGrpc.getGetPostsMethod())
+        content = RegisteredStub.start(
+                "content-service", ContentServiceGrpc.getServiceDescriptor(), CONSUMER, SharedContainers.consul());
+        content.stubs()
+                .stub(ContentServiceGrpc.getGetPostsMethod())
                 .describedAs("hydrates the posts the tests wrote")
                 .excludedFromContract()
                 .willAnswer((request, headers) -> hydrate(request.getPostIdsList(), headers));
@@ -104,7 +103,9 @@ final class Platform implements AutoCloseable {
     }
 
     static ManagedChannel channelTo(RunningService service) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", service.port())
+                .usePlaintext()
+                .build();
     }
 
     /** feed-service as {@code user} calls it. */
@@ -131,21 +132,31 @@ final class Platform implements AutoCloseable {
     /** {@code author} writes a post: kept for GetPosts, announced as content-service does (PostCreated). */
     Post post(User author, String text) {
         Instant now = Instant.now();
-        Post post = Post.newBuilder().setId(UUID.randomUUID().toString()).setAuthorId(author.id()).setText(text.strip())
-                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano() / 1000 * 1000))
+        Post post = Post.newBuilder()
+                .setId(UUID.randomUUID().toString())
+                .setAuthorId(author.id())
+                .setText(text.strip())
+                .setCreatedAt(
+                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano() / 1000 * 1000))
                 .build();
         posts.put(post.getId(), post);
         likes.put(post.getId(), ConcurrentHashMap.newKeySet());
         // What feed-service relies on, in the contract: the author's own post, hydrated with their token.
-        content.stubs().stub(ContentServiceGrpc.getGetPostsMethod())
-                .given(ProviderState.of("a post by the caller").with("postId", post.getId())
+        content.stubs()
+                .stub(ContentServiceGrpc.getGetPostsMethod())
+                .given(ProviderState.of("a post by the caller")
+                        .with("postId", post.getId())
                         .with("accessToken", author.accessToken()))
                 .whenField("post_ids", List.of(post.getId()))
                 .whenHeader("authorization", "Bearer " + author.accessToken())
                 .describedAs("hydrates the caller's own post")
                 .willAnswer((request, headers) -> hydrate(request.getPostIdsList(), headers));
-        NovaEvents.postCreated(post.getId(), author.id(), post.getText(),
-                Instant.ofEpochSecond(post.getCreatedAt().getSeconds(), post.getCreatedAt().getNanos()));
+        NovaEvents.postCreated(
+                post.getId(),
+                author.id(),
+                post.getText(),
+                Instant.ofEpochSecond(
+                        post.getCreatedAt().getSeconds(), post.getCreatedAt().getNanos()));
         return post;
     }
 
@@ -186,7 +197,8 @@ final class Platform implements AutoCloseable {
 
     /** GetPosts as content-service answers it: the existing posts among the ids, in their order. */
     private GetPostsResponse hydrate(List<String> ids, Map<String, String> headers) {
-        String caller = tokenOwners.get(headers.getOrDefault("authorization", "").replaceFirst("^Bearer ", ""));
+        String caller =
+                tokenOwners.get(headers.getOrDefault("authorization", "").replaceFirst("^Bearer ", ""));
         GetPostsResponse.Builder answer = GetPostsResponse.newBuilder();
         ids.stream().map(posts::get).filter(Objects::nonNull).forEach(post -> {
             Set<String> likers = likes.getOrDefault(post.getId(), Set.of());
@@ -197,7 +209,9 @@ final class Platform implements AutoCloseable {
 
     /** The shared PostgreSQL as its superuser (to look into feed-service's tables). */
     static Connection database() throws SQLException {
-        return DriverManager.getConnection(SharedContainers.postgres().getJdbcUrl(), SharedContainers.SUPERUSER,
+        return DriverManager.getConnection(
+                SharedContainers.postgres().getJdbcUrl(),
+                SharedContainers.SUPERUSER,
                 SharedContainers.SUPERUSER_PASSWORD);
     }
 

@@ -15,12 +15,13 @@ class RankingTest {
 
     private final Ranking.Candidate old = candidate("00000000-0000-0000-0000-000000000001", Duration.ofHours(20), 50);
     private final Ranking.Candidate recent = candidate("00000000-0000-0000-0000-000000000002", Duration.ofHours(2), 0);
-    private final Ranking.Candidate newest = candidate("00000000-0000-0000-0000-000000000003", Duration.ofMinutes(5), 0);
+    private final Ranking.Candidate newest =
+            candidate("00000000-0000-0000-0000-000000000003", Duration.ofMinutes(5), 0);
 
     @Test
     void chronologicalIsNewestFirst() {
-        assertThat(ids(Ranking.CHRONOLOGICAL.rank(List.of(old, newest, recent), NOW))).containsExactly(
-                newest.postId(), recent.postId(), old.postId());
+        assertThat(ids(Ranking.CHRONOLOGICAL.rank(List.of(old, newest, recent), NOW)))
+                .containsExactly(newest.postId(), recent.postId(), old.postId());
     }
 
     @Test
@@ -28,7 +29,8 @@ class RankingTest {
         List<Ranking.Ranked> ranked = Ranking.ENGAGEMENT.rank(List.of(recent, newest, old), NOW);
         // old: 51 / 22^1.5 = 0.494; newest: 1 / 2.083^1.5 = 0.333; recent: 1 / 4^1.5 = 0.125
         assertThat(ids(ranked)).containsExactly(old.postId(), newest.postId(), recent.postId());
-        assertThat(ranked.getFirst().score()).isCloseTo(51 / Math.pow(22, 1.5), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(ranked.getFirst().score())
+                .isCloseTo(51 / Math.pow(22, 1.5), org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

@@ -12,9 +12,11 @@ class SnapshotsTest {
     @Test
     void aSnapshotSurvivesItsRedisEncodingExactly() {
         UUID owner = UUID.randomUUID();
-        Snapshots.Snapshot snapshot = new Snapshots.Snapshot(owner,
+        Snapshots.Snapshot snapshot = new Snapshots.Snapshot(
+                owner,
                 new Experiments.Assignment(UUID.randomUUID(), "feed-ranking", "engagement"),
-                List.of(new Ranking.Ranked(UUID.randomUUID(), owner, 0.1 + 0.2),
+                List.of(
+                        new Ranking.Ranked(UUID.randomUUID(), owner, 0.1 + 0.2),
                         new Ranking.Ranked(UUID.randomUUID(), UUID.randomUUID(), 1.7e9)));
         assertThat(Snapshots.decode(Snapshots.encode(snapshot))).isEqualTo(snapshot);
     }

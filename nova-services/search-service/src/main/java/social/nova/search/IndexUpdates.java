@@ -31,8 +31,12 @@ final class IndexUpdates implements EventHandler {
             case "UserUnblocked" -> block(EventPayload.of(event), false, "unblockedAt");
             case "PostCreated" -> {
                 EventPayload post = EventPayload.of(event);
-                jdbi.useHandle(handle -> store.addPost(handle, post.uuid("postId"), post.uuid("authorId"),
-                        post.text("text"), post.instant("createdAt")));
+                jdbi.useHandle(handle -> store.addPost(
+                        handle,
+                        post.uuid("postId"),
+                        post.uuid("authorId"),
+                        post.text("text"),
+                        post.instant("createdAt")));
             }
             case "PostDeleted" -> {
                 EventPayload post = EventPayload.of(event);
@@ -45,12 +49,12 @@ final class IndexUpdates implements EventHandler {
     }
 
     private void user(EventPayload user, String timeField) {
-        jdbi.useHandle(handle -> store.upsertUser(handle, user.uuid("userId"), user.text("username"),
-                user.text("displayName"), user.instant(timeField)));
+        jdbi.useHandle(handle -> store.upsertUser(
+                handle, user.uuid("userId"), user.text("username"), user.text("displayName"), user.instant(timeField)));
     }
 
     private void block(EventPayload block, boolean active, String timeField) {
-        jdbi.useHandle(handle -> store.setBlock(handle, block.uuid("blockerId"), block.uuid("blockedId"), active,
-                block.instant(timeField)));
+        jdbi.useHandle(handle -> store.setBlock(
+                handle, block.uuid("blockerId"), block.uuid("blockedId"), active, block.instant(timeField)));
     }
 }

@@ -12,8 +12,7 @@ import social.nova.redis.RateLimiter;
 
 /** search-service: wires the domain to the service kit. Every tunable is in application.yaml. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         start(ServiceKit.create());
@@ -25,16 +24,21 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         var jdbi = kit.database().jdbi();
 
-        Search search = new Search(jdbi, new SearchStore(),
+        Search search = new Search(
+                jdbi,
+                new SearchStore(),
                 new RateLimiter(kit.redis(), settings.searchLimit(), kit.meterRegistry()),
-                new RankedPaging(settings.cursorTtl(), clock), settings.typoMinSimilarity(), clock);
+                new RankedPaging(settings.cursorTtl(), clock),
+                settings.typoMinSimilarity(),
+                clock);
 
         // The index is built from events only; nova.events.lag {stream, group="search-service"} is
         // how far searches trail their sources.
         IndexUpdates updates = new IndexUpdates(jdbi, new IndexStore());
         kit.subscribe(settings.userEvents(), updates);
         kit.subscribe(settings.postEvents(), updates);
-        AuthClient auth = AuthClient.create(kit.clients().channel("auth-service"),
+        AuthClient auth = AuthClient.create(
+                kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));
         kit.authenticateWith(token -> {
             var verified = auth.verify(token);

@@ -29,18 +29,21 @@ final class Search {
     private final Clock clock;
 
     /** One page of users found. */
-    record UserPage(List<SearchStore.UserRow> users, String nextCursor) {
-    }
+    record UserPage(List<SearchStore.UserRow> users, String nextCursor) {}
 
     /** One page of posts found, each with its snippet. */
-    record PostPage(List<PostHit> posts, String nextCursor) {
-    }
+    record PostPage(List<PostHit> posts, String nextCursor) {}
 
     /** A post found and its rendered snippet ({@link Snippets}). */
-    record PostHit(SearchStore.PostRow post, String snippet) {
-    }
+    record PostHit(SearchStore.PostRow post, String snippet) {}
 
-    Search(Jdbi jdbi, SearchStore store, RateLimiter limiter, RankedPaging paging, double typoMinSimilarity, Clock clock) {
+    Search(
+            Jdbi jdbi,
+            SearchStore store,
+            RateLimiter limiter,
+            RankedPaging paging,
+            double typoMinSimilarity,
+            Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
         this.limiter = limiter;
@@ -77,18 +80,21 @@ final class Search {
         SearchQuery query = SearchQuery.parse(text, violations);
         UUID author = authorId == null || authorId.isEmpty() ? null : Ids.parse(authorId, "author_id", violations);
         Duration within = window(window, violations);
-        String scope = "SearchPosts|" + caller + "|" + (query == null ? "" : query.text()) + "|" + author + "|" + window;
+        String scope =
+                "SearchPosts|" + caller + "|" + (query == null ? "" : query.text()) + "|" + author + "|" + window;
         RankedPaging.Query page = paging.read(limit, cursor, scope, violations);
         violations.throwIfAny();
         enforce(caller);
 
         Instant since = within == null ? null : clock.instant().minus(within);
-        SearchStore.PostSearch search = new SearchStore.PostSearch(caller, query, author, since, page.after(),
-                page.limit() + 1);
+        SearchStore.PostSearch search =
+                new SearchStore.PostSearch(caller, query, author, since, page.after(), page.limit() + 1);
         List<SearchStore.PostRow> rows = jdbi.withHandle(handle -> store.posts(handle, search));
         Paging.Page<SearchStore.PostRow> found = paging.page(rows, page, scope, SearchStore.PostRow::position);
-        return new PostPage(found.items().stream()
-                .map(post -> new PostHit(post, Snippets.render(post.text(), post.headline()))).toList(),
+        return new PostPage(
+                found.items().stream()
+                        .map(post -> new PostHit(post, Snippets.render(post.text(), post.headline())))
+                        .toList(),
                 found.nextCursor());
     }
 

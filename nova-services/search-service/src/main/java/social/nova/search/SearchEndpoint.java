@@ -29,22 +29,38 @@ final class SearchEndpoint extends SearchServiceGrpc.SearchServiceImplBase {
 
     @Override
     public void searchUsers(SearchUsersRequest request, StreamObserver<SearchUsersResponse> response) {
-        Search.UserPage page = search.users(callerId(), request.getQuery(), request.getPage().getLimit(),
+        Search.UserPage page = search.users(
+                callerId(),
+                request.getQuery(),
+                request.getPage().getLimit(),
                 request.getPage().getCursor());
-        reply(response, SearchUsersResponse.newBuilder()
-                .addAllHits(page.users().stream().map(SearchEndpoint::hit).toList())
-                .setPage(PageResponse.newBuilder().setNextCursor(page.nextCursor() == null ? "" : page.nextCursor()))
-                .build());
+        reply(
+                response,
+                SearchUsersResponse.newBuilder()
+                        .addAllHits(
+                                page.users().stream().map(SearchEndpoint::hit).toList())
+                        .setPage(PageResponse.newBuilder()
+                                .setNextCursor(page.nextCursor() == null ? "" : page.nextCursor()))
+                        .build());
     }
 
     @Override
     public void searchPosts(SearchPostsRequest request, StreamObserver<SearchPostsResponse> response) {
-        Search.PostPage page = search.posts(callerId(), request.getQuery(), request.getAuthorId(), request.getWindow(),
-                request.getPage().getLimit(), request.getPage().getCursor());
-        reply(response, SearchPostsResponse.newBuilder()
-                .addAllHits(page.posts().stream().map(SearchEndpoint::hit).toList())
-                .setPage(PageResponse.newBuilder().setNextCursor(page.nextCursor() == null ? "" : page.nextCursor()))
-                .build());
+        Search.PostPage page = search.posts(
+                callerId(),
+                request.getQuery(),
+                request.getAuthorId(),
+                request.getWindow(),
+                request.getPage().getLimit(),
+                request.getPage().getCursor());
+        reply(
+                response,
+                SearchPostsResponse.newBuilder()
+                        .addAllHits(
+                                page.posts().stream().map(SearchEndpoint::hit).toList())
+                        .setPage(PageResponse.newBuilder()
+                                .setNextCursor(page.nextCursor() == null ? "" : page.nextCursor()))
+                        .build());
     }
 
     private static UUID callerId() {

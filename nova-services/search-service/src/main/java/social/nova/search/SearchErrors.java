@@ -7,6 +7,5 @@ package social.nova.search;
 final class SearchErrors {
     static final String DOMAIN = "search.nova.social";
 
-    private SearchErrors() {
-    }
+    private SearchErrors() {}
 }

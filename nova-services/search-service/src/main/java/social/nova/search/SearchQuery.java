@@ -87,7 +87,8 @@ record SearchQuery(List<String> words) {
     /** Combining marks belong to the letter before them (Devanagari vowel signs, decomposed accents). */
     private static boolean isMark(int codePoint) {
         int type = Character.getType(codePoint);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-               || type == Character.ENCLOSING_MARK;
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
     }
 }

@@ -18,25 +18,28 @@ import social.nova.redis.RateLimiterSettings;
  *                            nova-events' EventSubscriptionSettings; group {@code search-service})
  * @param postEvents          the subscription to {@code nova.events.post} ({@code search.events.posts}, likewise)
  */
-public record SearchSettings(RateLimiterSettings searchLimit,
-                             Duration cursorTtl,
-                             double typoMinSimilarity,
-                             EventSubscriptionSettings userEvents,
-                             EventSubscriptionSettings postEvents) {
+public record SearchSettings(
+        RateLimiterSettings searchLimit,
+        Duration cursorTtl,
+        double typoMinSimilarity,
+        EventSubscriptionSettings userEvents,
+        EventSubscriptionSettings postEvents) {
     static final String GROUP = "search-service";
     static final String USER_STREAM = "nova.events.user";
     static final String POST_STREAM = "nova.events.post";
 
     public SearchSettings {
         if (!(typoMinSimilarity > 0 && typoMinSimilarity <= 1)) {
-            throw new IllegalArgumentException("search.typo.min-similarity must be in (0, 1], not " + typoMinSimilarity);
+            throw new IllegalArgumentException(
+                    "search.typo.min-similarity must be in (0, 1], not " + typoMinSimilarity);
         }
     }
 
     public static SearchSettings create(Config search) {
         Config limit = search.get("limits.search");
         return new SearchSettings(
-                RateLimiterSettings.of("search",
+                RateLimiterSettings.of(
+                        "search",
                         limit.get("limit").asInt().orElse(120),
                         limit.get("window").as(Duration.class).orElse(Duration.ofMinutes(1))),
                 search.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL),

@@ -22,15 +22,14 @@ final class Snippets {
     static final char AMP = '\uE004';
     /** ts_headline's options: about 10..25 words around the best match. */
     static final String HEADLINE_OPTIONS = "StartSel=\"" + START + "\", StopSel=\"" + STOP + "\", "
-                                           + "MinWords=10, MaxWords=25, ShortWord=2, HighlightAll=false";
+            + "MinWords=10, MaxWords=25, ShortWord=2, HighlightAll=false";
 
     private static final String ELLIPSIS = "…";
     private static final String OPEN = "<mark>";
     private static final String CLOSE = "</mark>";
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
-    private Snippets() {
-    }
+    private Snippets() {}
 
     /**
      * The snippet of {@code text} from {@code plainHeadline}, ts_headline of {@code plain(text)} with
@@ -38,14 +37,16 @@ final class Snippets {
      */
     static String render(String text, String plainHeadline) {
         String headline = plainHeadline.replace(LT, '<').replace(GT, '>').replace(AMP, '&');
-        String plainText = collapse(text.replace(String.valueOf(START), "").replace(String.valueOf(STOP), "")).strip();
-        String headlineText = collapse(headline.replace(String.valueOf(START), "").replace(String.valueOf(STOP), ""))
+        String plainText = collapse(text.replace(String.valueOf(START), "").replace(String.valueOf(STOP), ""))
+                .strip();
+        String headlineText = collapse(
+                        headline.replace(String.valueOf(START), "").replace(String.valueOf(STOP), ""))
                 .strip();
         boolean cutBefore = !plainText.startsWith(headlineText);
         boolean cutAfter = !plainText.endsWith(headlineText);
 
         StringBuilder out = new StringBuilder(cutBefore ? ELLIPSIS : "");
-        int budget = MAX_LENGTH - ELLIPSIS.length();   // room kept for a closing ellipsis
+        int budget = MAX_LENGTH - ELLIPSIS.length(); // room kept for a closing ellipsis
         String body = collapse(headline).strip();
         boolean marked = false;
         StringBuilder segment = new StringBuilder();

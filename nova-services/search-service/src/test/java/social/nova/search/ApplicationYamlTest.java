@@ -22,7 +22,8 @@ class ApplicationYamlTest {
         assertThat(db.schema()).isEqualTo("search");
         assertThat(db.user()).isEqualTo("search_service");
         assertThat(db.migrationLocations()).containsExactly("classpath:db/search");
-        assertThat(config.get("db.provision.extensions").asList(String.class).get()).containsExactly("unaccent", "pg_trgm");
+        assertThat(config.get("db.provision.extensions").asList(String.class).get())
+                .containsExactly("unaccent", "pg_trgm");
     }
 
     @Test

@@ -27,11 +27,9 @@ class IndexUpdatesIT {
         handle("UserRegistered", """
                 {"userId":"%s","username":"ann","displayName":"Ann","registeredAt":"%s"}""".formatted(user, T0));
         handle("UserProfileUpdated", """
-                {"userId":"%s","username":"ann","displayName":"Ann Newer","bio":"","updatedAt":"%s"}"""
-                .formatted(user, T0.plusSeconds(20)));
+                {"userId":"%s","username":"ann","displayName":"Ann Newer","bio":"","updatedAt":"%s"}""".formatted(user, T0.plusSeconds(20)));
         handle("UserProfileUpdated", """
-                {"userId":"%s","username":"ann","displayName":"Ann Older","bio":"","updatedAt":"%s"}"""
-                .formatted(user, T0.plusSeconds(10)));
+                {"userId":"%s","username":"ann","displayName":"Ann Older","bio":"","updatedAt":"%s"}""".formatted(user, T0.plusSeconds(10)));
         handle("UserRegistered", """
                 {"userId":"%s","username":"ann","displayName":"Ann","registeredAt":"%s"}""".formatted(user, T0));
 
@@ -49,8 +47,10 @@ class IndexUpdatesIT {
                 {"postId":"%s","authorId":"%s","deletedAt":"%s"}""".formatted(post, author, T0.plusSeconds(5)));
         handle("PostCreated", created);
 
-        int rows = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM posts WHERE id = :id").bind("id", post)
-                .mapTo(Integer.class).one());
+        int rows = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM posts WHERE id = :id")
+                .bind("id", post)
+                .mapTo(Integer.class)
+                .one());
         assertThat(rows).isZero();
     }
 
@@ -79,25 +79,32 @@ class IndexUpdatesIT {
     }
 
     private void handle(String type, String payload) throws Exception {
-        updates.handle(new Event(UUID.randomUUID().toString(), type, "test", UUID.randomUUID().toString(), T0, payload,
-                Map.of(), 1));
+        updates.handle(new Event(
+                UUID.randomUUID().toString(), type, "test", UUID.randomUUID().toString(), T0, payload, Map.of(), 1));
     }
 
     private String displayName(UUID user) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT display_name FROM users WHERE id = :id").bind("id", user)
-                .mapTo(String.class).one());
+        return jdbi.withHandle(h -> h.createQuery("SELECT display_name FROM users WHERE id = :id")
+                .bind("id", user)
+                .mapTo(String.class)
+                .one());
     }
 
     private boolean blocks(UUID blocker, UUID blocked) {
         return jdbi.withHandle(h -> h.createQuery("SELECT active FROM blocks WHERE blocker_id = :a AND blocked_id = :b")
-                .bind("a", blocker).bind("b", blocked).mapTo(Boolean.class).one());
+                .bind("a", blocker)
+                .bind("b", blocked)
+                .mapTo(Boolean.class)
+                .one());
     }
 
     /** The schema as search-service has migrated it (the shared platform starts it once). */
     private static Jdbi search() {
         Platform.shared();
         String url = Platform.jdbcUrl(Platform.utf8Database());
-        return Jdbi.create(url + (url.contains("?") ? "&" : "?") + "currentSchema=search", SharedContainers.SUPERUSER,
+        return Jdbi.create(
+                url + (url.contains("?") ? "&" : "?") + "currentSchema=search",
+                SharedContainers.SUPERUSER,
                 SharedContainers.SUPERUSER_PASSWORD);
     }
 }

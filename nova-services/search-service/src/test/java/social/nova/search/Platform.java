@@ -23,7 +23,6 @@ import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
 
-
 /**
  * search-service, real, on the shared PostgreSQL, Redis and Consul containers, with the producers of
  * its events and its token keys stood in for (nova-service-testing): a registered auth-service stub
@@ -46,15 +45,16 @@ final class Platform implements AutoCloseable {
     private final ManagedChannel searchChannel;
 
     /** A registered user with an access token. */
-    record User(String id, String username, String displayName, String accessToken) {
-    }
+    record User(String id, String username, String displayName, String accessToken) {}
 
     private Platform() {
         auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
         ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service");
         // The ITs poll searches until the index catches up: far more calls than a person makes.
         search = startSearch(Map.of("search.limits.search.limit", "1000000"));
-        searchChannel = ManagedChannelBuilder.forAddress("127.0.0.1", search.port()).usePlaintext().build();
+        searchChannel = ManagedChannelBuilder.forAddress("127.0.0.1", search.port())
+                .usePlaintext()
+                .build();
     }
 
     static Platform shared() {
@@ -79,11 +79,16 @@ final class Platform implements AutoCloseable {
      * --encoding) runs, and search-service refuses that (V1__index.sql).
      */
     static synchronized String utf8Database() {
-        Jdbi admin = Jdbi.create(SharedContainers.postgres().getJdbcUrl(), SharedContainers.SUPERUSER,
+        Jdbi admin = Jdbi.create(
+                SharedContainers.postgres().getJdbcUrl(),
+                SharedContainers.SUPERUSER,
                 SharedContainers.SUPERUSER_PASSWORD);
         admin.useHandle(handle -> {
-            if (handle.createQuery("SELECT count(*) FROM pg_database WHERE datname = :name").bind("name", DATABASE)
-                    .mapTo(Integer.class).one() == 0) {
+            if (handle.createQuery("SELECT count(*) FROM pg_database WHERE datname = :name")
+                            .bind("name", DATABASE)
+                            .mapTo(Integer.class)
+                            .one()
+                    == 0) {
                 handle.execute("CREATE DATABASE " + DATABASE + " ENCODING 'UTF8' LOCALE 'C.UTF-8' TEMPLATE template0");
             }
         });

@@ -34,7 +34,8 @@ class SearchQueryTest {
         SearchQuery query = parse("a&b|c !(d):* 'e' \\f <-> g");
         assertThat(query.words()).containsExactly("a", "b", "c", "d", "e", "f", "g");
         assertThat(query.tsquery()).isEqualTo("'a' & 'b' & 'c' & 'd' & 'e' & 'f' & 'g':*");
-        assertThat(query.tsquery().replaceAll("'[\\p{L}\\p{N}\\p{M}]+'(:\\*)?", "")).matches("( & )*");
+        assertThat(query.tsquery().replaceAll("'[\\p{L}\\p{N}\\p{M}]+'(:\\*)?", ""))
+                .matches("( & )*");
     }
 
     @Test

@@ -11,23 +11,24 @@ class SnippetsTest {
     @Test
     void matchesAreMarkedAndTheRestEscaped() {
         String text = "Crème brûlée <b>recipe</b> & \"tips\" 'n' tricks";
-        String headline = START + "Crème" + STOP + " " + START + "brûlée" + STOP + " <b>recipe</b> & \"tips\" 'n' tricks";
-        assertThat(Snippets.render(text, headline)).isEqualTo(
-                "<mark>Crème</mark> <mark>brûlée</mark> &lt;b&gt;recipe&lt;/b&gt; &amp; &quot;tips&quot; &#39;n&#39; tricks");
+        String headline =
+                START + "Crème" + STOP + " " + START + "brûlée" + STOP + " <b>recipe</b> & \"tips\" 'n' tricks";
+        assertThat(Snippets.render(text, headline))
+                .isEqualTo(
+                        "<mark>Crème</mark> <mark>brûlée</mark> &lt;b&gt;recipe&lt;/b&gt; &amp; &quot;tips&quot; &#39;n&#39; tricks");
     }
 
     @Test
     void theDatabasesStandInsForAngleBracketsAndAmpersandsComeBackEscaped() {
         String text = "a <b>bold</b> & more";
         String headline = "a " + Snippets.LT + "b" + Snippets.GT + START + "bold" + STOP + Snippets.LT + "/b"
-                          + Snippets.GT + " " + Snippets.AMP + " more";
+                + Snippets.GT + " " + Snippets.AMP + " more";
         assertThat(Snippets.render(text, headline)).isEqualTo("a &lt;b&gt;<mark>bold</mark>&lt;/b&gt; &amp; more");
     }
 
     @Test
     void markupInsideAMatchIsEscapedToo() {
-        assertThat(Snippets.render("a<script>", START + "a<script>" + STOP))
-                .isEqualTo("<mark>a&lt;script&gt;</mark>");
+        assertThat(Snippets.render("a<script>", START + "a<script>" + STOP)).isEqualTo("<mark>a&lt;script&gt;</mark>");
     }
 
     @Test
@@ -43,7 +44,7 @@ class SnippetsTest {
         String headline = "&".repeat(150) + " " + START + "word" + STOP + " " + "<".repeat(150);
         String snippet = Snippets.render(text, headline);
         assertThat(snippet.length()).isLessThanOrEqualTo(200);
-        assertThat(snippet).endsWith("&amp;…").doesNotContain("<mark>");   // never a cut escape or mark
+        assertThat(snippet).endsWith("&amp;…").doesNotContain("<mark>"); // never a cut escape or mark
         assertThat(snippet.replace("&amp;", "")).isEqualTo("…");
 
         String marks = (START + "w" + STOP + " ").repeat(60);

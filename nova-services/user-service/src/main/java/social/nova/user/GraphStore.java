@@ -14,12 +14,10 @@ import social.nova.kit.Paging;
 final class GraphStore {
 
     /** How the caller stands towards another user. */
-    record Relation(boolean callerFollows, boolean blocksCaller) {
-    }
+    record Relation(boolean callerFollows, boolean blocksCaller) {}
 
     /** One entry of a follower/following list: the other user and when the follow began. */
-    record Connection(Profile profile, Instant since) {
-    }
+    record Connection(Profile profile, Instant since) {}
 
     /** Which side of {@code follows} a list is about. */
     enum Direction {
@@ -40,40 +38,56 @@ final class GraphStore {
     /** True if the follow is new. */
     boolean follow(Handle handle, UUID follower, UUID followee) {
         return handle.createUpdate("INSERT INTO follows (follower_id, followee_id) VALUES (:follower, :followee) "
-                                           + "ON CONFLICT DO NOTHING")
-                .bind("follower", follower).bind("followee", followee).execute() == 1;
+                                + "ON CONFLICT DO NOTHING")
+                        .bind("follower", follower)
+                        .bind("followee", followee)
+                        .execute()
+                == 1;
     }
 
     /** True if there was a follow to remove. */
     boolean unfollow(Handle handle, UUID follower, UUID followee) {
         return handle.createUpdate("DELETE FROM follows WHERE follower_id = :follower AND followee_id = :followee")
-                .bind("follower", follower).bind("followee", followee).execute() == 1;
+                        .bind("follower", follower)
+                        .bind("followee", followee)
+                        .execute()
+                == 1;
     }
 
     /** True if the block is new. */
     boolean block(Handle handle, UUID blocker, UUID blocked) {
         return handle.createUpdate("INSERT INTO blocks (blocker_id, blocked_id) VALUES (:blocker, :blocked) "
-                                    + "ON CONFLICT DO NOTHING")
-                .bind("blocker", blocker).bind("blocked", blocked).execute() == 1;
+                                + "ON CONFLICT DO NOTHING")
+                        .bind("blocker", blocker)
+                        .bind("blocked", blocked)
+                        .execute()
+                == 1;
     }
 
     /** True if there was such a block. */
     boolean unblock(Handle handle, UUID blocker, UUID blocked) {
         return handle.createUpdate("DELETE FROM blocks WHERE blocker_id = :blocker AND blocked_id = :blocked")
-                .bind("blocker", blocker).bind("blocked", blocked).execute() == 1;
+                        .bind("blocker", blocker)
+                        .bind("blocked", blocked)
+                        .execute()
+                == 1;
     }
 
     boolean blockedEitherWay(Handle handle, UUID first, UUID second) {
         return handle.createQuery("SELECT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = :a AND blocked_id = :b) "
-                                          + "OR (blocker_id = :b AND blocked_id = :a))")
-                .bind("a", first).bind("b", second).mapTo(Boolean.class).one();
+                        + "OR (blocker_id = :b AND blocked_id = :a))")
+                .bind("a", first)
+                .bind("b", second)
+                .mapTo(Boolean.class)
+                .one();
     }
 
     Relation relation(Handle handle, UUID caller, UUID other) {
         return handle.createQuery("SELECT "
-                                          + "EXISTS (SELECT 1 FROM follows WHERE follower_id = :caller AND followee_id = :other) AS follows, "
-                                          + "EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :other AND blocked_id = :caller) AS blocks")
-                .bind("caller", caller).bind("other", other)
+                        + "EXISTS (SELECT 1 FROM follows WHERE follower_id = :caller AND followee_id = :other) AS follows, "
+                        + "EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :other AND blocked_id = :caller) AS blocks")
+                .bind("caller", caller)
+                .bind("other", other)
                 .map((rs, ctx) -> new Relation(rs.getBoolean("follows"), rs.getBoolean("blocks")))
                 .one();
     }
@@ -83,8 +97,8 @@ final class GraphStore {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(handle.createQuery("SELECT followee_id FROM follows "
-                                                        + "WHERE follower_id = :caller AND followee_id = ANY(:ids)")
+        return new HashSet<>(handle.createQuery(
+                        "SELECT followee_id FROM follows " + "WHERE follower_id = :caller AND followee_id = ANY(:ids)")
                 .bind("caller", caller)
                 .bindArray("ids", UUID.class, ids)
                 .mapTo(UUID.class)
@@ -96,23 +110,24 @@ final class GraphStore {
      * starting after {@code after} (null: from the top). Users who block {@code viewer} are left
      * out, so the blocked never see their blocker in anyone's lists.
      */
-    List<Connection> connections(Handle handle, Direction direction, UUID subject, UUID viewer,
-                                 Paging.Position after, int limit) {
+    List<Connection> connections(
+            Handle handle, Direction direction, UUID subject, UUID viewer, Paging.Position after, int limit) {
         String keyset = after == null ? "" : "AND (f.created_at, f." + direction.listed + ") < (:afterAt, :afterId) ";
         var query = handle.createQuery("SELECT " + ProfileStore.COLUMNS + ", f.created_at AS since "
-                                               + "FROM follows f JOIN profiles p ON p.id = f." + direction.listed + " "
-                                               + "WHERE f." + direction.subject + " = :subject " + keyset
-                                               + "AND NOT EXISTS (SELECT 1 FROM blocks b "
-                                               + "WHERE b.blocker_id = p.id AND b.blocked_id = :viewer) "
-                                               + "ORDER BY f.created_at DESC, f." + direction.listed + " DESC "
-                                               + "LIMIT :limit")
+                        + "FROM follows f JOIN profiles p ON p.id = f." + direction.listed + " "
+                        + "WHERE f." + direction.subject + " = :subject " + keyset
+                        + "AND NOT EXISTS (SELECT 1 FROM blocks b "
+                        + "WHERE b.blocker_id = p.id AND b.blocked_id = :viewer) "
+                        + "ORDER BY f.created_at DESC, f." + direction.listed + " DESC "
+                        + "LIMIT :limit")
                 .bind("subject", subject)
                 .bind("viewer", viewer)
                 .bind("limit", limit);
         if (after != null) {
             query.bind("afterAt", Timestamp.from(after.at())).bind("afterId", after.id());
         }
-        return query.map((rs, ctx) -> new Connection(ProfileStore.profile(rs, ctx), rs.getTimestamp("since").toInstant()))
+        return query.map((rs, ctx) -> new Connection(
+                        ProfileStore.profile(rs, ctx), rs.getTimestamp("since").toInstant()))
                 .list();
     }
 }

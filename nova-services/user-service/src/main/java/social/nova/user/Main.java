@@ -13,8 +13,7 @@ import social.nova.redis.RateLimiter;
 
 /** user-service: wires the domain to the service kit. Every tunable is in application.yaml. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         start(ServiceKit.create());
@@ -30,17 +29,28 @@ public final class Main {
         ProfileStore profileStore = new ProfileStore();
         GraphStore graphStore = new GraphStore();
         Clock clock = Clock.systemUTC();
-        Profiles profiles = new Profiles(jdbi, profileStore, graphStore,
-                new Cache(redis, settings.profileCache(), meters), settings.profileCacheTtl(), clock);
-        SocialGraph graph = new SocialGraph(jdbi, profileStore, graphStore, profiles,
+        Profiles profiles = new Profiles(
+                jdbi,
+                profileStore,
+                graphStore,
+                new Cache(redis, settings.profileCache(), meters),
+                settings.profileCacheTtl(),
+                clock);
+        SocialGraph graph = new SocialGraph(
+                jdbi,
+                profileStore,
+                graphStore,
+                profiles,
                 new RateLimiter(redis, settings.followLimit(), meters),
-                new Paging(settings.cursorTtl(), clock), clock);
+                new Paging(settings.cursorTtl(), clock),
+                clock);
         UserPreferences preferences = new UserPreferences(jdbi, new PreferenceStore());
 
         // Profile and graph changes leave through the outbox (nova.events.user, see UserEvents).
         kit.startOutboxRelay();
         kit.subscribe(settings.registrations(), new UserRegistrations(profiles));
-        AuthClient auth = AuthClient.create(kit.clients().channel("auth-service"),
+        AuthClient auth = AuthClient.create(
+                kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));
         kit.authenticateWith(token -> {
             var verified = auth.verify(token);

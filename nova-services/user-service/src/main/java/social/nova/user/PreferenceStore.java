@@ -13,30 +13,40 @@ final class PreferenceStore {
     Optional<Preferences> find(Handle handle, UUID userId) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM preferences WHERE user_id = :id")
                 .bind("id", userId)
-                .map((rs, ctx) -> new Preferences(rs.getString("language"), rs.getString("timezone"),
-                        rs.getBoolean("notify_on_follow"), rs.getBoolean("notify_on_like"),
-                        rs.getBoolean("notify_on_message"), MessagePolicy.valueOf(rs.getString("allow_messages_from"))))
+                .map((rs, ctx) -> new Preferences(
+                        rs.getString("language"),
+                        rs.getString("timezone"),
+                        rs.getBoolean("notify_on_follow"),
+                        rs.getBoolean("notify_on_like"),
+                        rs.getBoolean("notify_on_message"),
+                        MessagePolicy.valueOf(rs.getString("allow_messages_from"))))
                 .findOne();
     }
 
     /** Locks the user's row, creating it with the defaults first if it does not exist. */
     Preferences lock(Handle handle, UUID userId) {
         write(handle, userId, Preferences.DEFAULTS, "ON CONFLICT (user_id) DO NOTHING");
-        handle.createQuery("SELECT 1 FROM preferences WHERE user_id = :id FOR UPDATE").bind("id", userId)
-                .mapTo(Integer.class).one();
+        handle.createQuery("SELECT 1 FROM preferences WHERE user_id = :id FOR UPDATE")
+                .bind("id", userId)
+                .mapTo(Integer.class)
+                .one();
         return find(handle, userId).orElseThrow();
     }
 
     void save(Handle handle, UUID userId, Preferences preferences) {
-        write(handle, userId, preferences, "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
-                + "timezone = excluded.timezone, notify_on_follow = excluded.notify_on_follow, "
-                + "notify_on_like = excluded.notify_on_like, notify_on_message = excluded.notify_on_message, "
-                + "allow_messages_from = excluded.allow_messages_from, updated_at = now()");
+        write(
+                handle,
+                userId,
+                preferences,
+                "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
+                        + "timezone = excluded.timezone, notify_on_follow = excluded.notify_on_follow, "
+                        + "notify_on_like = excluded.notify_on_like, notify_on_message = excluded.notify_on_message, "
+                        + "allow_messages_from = excluded.allow_messages_from, updated_at = now()");
     }
 
     private static void write(Handle handle, UUID userId, Preferences preferences, String onConflict) {
         handle.createUpdate("INSERT INTO preferences (user_id, " + COLUMNS + ") VALUES (:id, :language, :timezone, "
-                                    + ":follow, :like, :message, :policy) " + onConflict)
+                        + ":follow, :like, :message, :policy) " + onConflict)
                 .bind("id", userId)
                 .bind("language", preferences.language())
                 .bind("timezone", preferences.timezone())

@@ -30,7 +30,8 @@ final class ProfileCodec implements Codec<Profile> {
     public Profile decode(String text) {
         try {
             JsonNode node = JSON.readTree(text);
-            return new Profile(UUID.fromString(node.required("id").asText()),
+            return new Profile(
+                    UUID.fromString(node.required("id").asText()),
                     node.required("username").asText(),
                     node.required("displayName").asText(),
                     node.required("bio").asText(),

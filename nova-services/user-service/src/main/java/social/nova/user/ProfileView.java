@@ -1,5 +1,4 @@
 package social.nova.user;
 
 /** A profile as one caller sees it. */
-record ProfileView(Profile profile, boolean followedByCaller) {
-}
+record ProfileView(Profile profile, boolean followedByCaller) {}

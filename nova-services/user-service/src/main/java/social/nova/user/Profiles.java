@@ -56,10 +56,15 @@ final class Profiles {
      */
     boolean createFromRegistration(Profile registered) {
         boolean created = jdbi.withHandle(handle -> profiles.insertIfAbsent(handle, registered));
-        if (!created && jdbi.withHandle(handle -> profiles.byId(handle, registered.id())).isEmpty()) {
+        if (!created
+                && jdbi.withHandle(handle -> profiles.byId(handle, registered.id()))
+                        .isEmpty()) {
             // auth-service keeps usernames unique, so this means the two services disagree.
-            LOG.log(System.Logger.Level.WARNING, "no profile for user {0}: username {1} belongs to another profile",
-                    registered.id(), registered.username());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "no profile for user {0}: username {1} belongs to another profile",
+                    registered.id(),
+                    registered.username());
         }
         return created;
     }
@@ -74,13 +79,14 @@ final class Profiles {
     /** The profiles of up to 100 ids in the order asked for; unknown ids and users blocking the caller are absent. */
     List<ProfileView> getMany(UUID caller, List<String> userIds) {
         Violations violations = new Violations();
-        violations.require(!userIds.isEmpty() && userIds.size() <= MAX_BATCH, "user_ids",
-                "must name 1.." + MAX_BATCH + " users");
+        violations.require(
+                !userIds.isEmpty() && userIds.size() <= MAX_BATCH, "user_ids", "must name 1.." + MAX_BATCH + " users");
         List<String> invalid = userIds.stream().filter(id -> !Ids.isUuid(id)).toList();
         violations.require(invalid.isEmpty(), "user_ids", "must all be UUIDs (" + invalid.size() + " are not)");
         violations.throwIfAny();
 
-        List<UUID> ids = List.copyOf(userIds.stream().map(UUID::fromString).collect(Collectors.toCollection(LinkedHashSet::new)));
+        List<UUID> ids = List.copyOf(
+                userIds.stream().map(UUID::fromString).collect(Collectors.toCollection(LinkedHashSet::new)));
         // One query for the batch: a cache lookup per id would cost a Redis round trip each.
         return jdbi.withHandle(handle -> {
             Map<UUID, Profile> found = profiles.visibleByIds(handle, ids, caller).stream()
@@ -99,8 +105,12 @@ final class Profiles {
 
     ProfileView byUsername(UUID caller, String username) {
         String normalized = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
-        new Violations().require(USERNAME.matcher(normalized).matches(), "username",
-                "must be 3 to 30 characters of a-z, 0-9 and _").throwIfAny();
+        new Violations()
+                .require(
+                        USERNAME.matcher(normalized).matches(),
+                        "username",
+                        "must be 3 to 30 characters of a-z, 0-9 and _")
+                .throwIfAny();
         UUID id = jdbi.withHandle(handle -> profiles.idByUsername(handle, normalized))
                 .orElseThrow(() -> UserErrors.userNotFound(normalized));
         return visible(caller, id);
@@ -118,10 +128,12 @@ final class Profiles {
             violations.add("display_name", "set display_name, bio or both");
             violations.add("bio", "set display_name, bio or both");
         }
-        violations.require(name == null || (!name.isEmpty() && codePoints(name) <= MAX_DISPLAY_NAME), "display_name",
+        violations.require(
+                name == null || (!name.isEmpty() && codePoints(name) <= MAX_DISPLAY_NAME),
+                "display_name",
                 "must be 1 to " + MAX_DISPLAY_NAME + " characters");
-        violations.require(text == null || codePoints(text) <= MAX_BIO, "bio",
-                "must be at most " + MAX_BIO + " characters");
+        violations.require(
+                text == null || codePoints(text) <= MAX_BIO, "bio", "must be at most " + MAX_BIO + " characters");
         violations.throwIfAny();
 
         Profile updated = jdbi.inTransaction(handle -> {
@@ -154,7 +166,10 @@ final class Profiles {
 
     /** The profile, from the cache or (then cached) from the database. */
     Optional<Profile> cached(UUID id) {
-        return Optional.ofNullable(cache.get(CACHE_KEY + id, cacheTtl, CODEC,
+        return Optional.ofNullable(cache.get(
+                CACHE_KEY + id,
+                cacheTtl,
+                CODEC,
                 () -> jdbi.withHandle(handle -> profiles.byId(handle, id)).orElse(null)));
     }
 

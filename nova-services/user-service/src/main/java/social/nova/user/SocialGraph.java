@@ -30,11 +30,16 @@ final class SocialGraph {
     private final Clock clock;
 
     /** One page of followers or followed users, and the subject's total count. */
-    record Connections(List<ProfileView> profiles, String nextCursor, long totalCount) {
-    }
+    record Connections(List<ProfileView> profiles, String nextCursor, long totalCount) {}
 
-    SocialGraph(Jdbi jdbi, ProfileStore profiles, GraphStore graph, Profiles profileCache, RateLimiter followLimit,
-                Paging paging, Clock clock) {
+    SocialGraph(
+            Jdbi jdbi,
+            ProfileStore profiles,
+            GraphStore graph,
+            Profiles profileCache,
+            RateLimiter followLimit,
+            Paging paging,
+            Clock clock) {
         this.jdbi = jdbi;
         this.profiles = profiles;
         this.graph = graph;
@@ -111,8 +116,8 @@ final class SocialGraph {
         return list(GraphStore.Direction.FOLLOWING, "ListFollowing", caller, userId, limit, cursor);
     }
 
-    private Connections list(GraphStore.Direction direction, String rpc, UUID caller, String userId, int limit,
-                             String cursor) {
+    private Connections list(
+            GraphStore.Direction direction, String rpc, UUID caller, String userId, int limit, String cursor) {
         Violations violations = new Violations();
         UUID subject = Ids.parse(userId, "user_id", violations);
         // The parsed id, so that the same user in upper or lower case is the same list.
@@ -122,19 +127,26 @@ final class SocialGraph {
 
         Profile owner = profileCache.visible(caller, subject).profile();
         return jdbi.withHandle(handle -> {
-            List<GraphStore.Connection> rows = graph.connections(handle, direction, subject, caller, query.after(),
-                    query.limit() + 1);
-            Paging.Page<GraphStore.Connection> page = paging.page(rows, query, scope,
+            List<GraphStore.Connection> rows =
+                    graph.connections(handle, direction, subject, caller, query.after(), query.limit() + 1);
+            Paging.Page<GraphStore.Connection> page = paging.page(
+                    rows,
+                    query,
+                    scope,
                     row -> new Paging.Position(row.since(), row.profile().id()));
-            Set<UUID> followed = graph.followedAmong(handle, caller,
+            Set<UUID> followed = graph.followedAmong(
+                    handle,
+                    caller,
                     page.items().stream().map(row -> row.profile().id()).toList());
             List<ProfileView> views = page.items().stream()
-                    .map(row -> new ProfileView(row.profile(), followed.contains(row.profile().id())))
+                    .map(row -> new ProfileView(
+                            row.profile(), followed.contains(row.profile().id())))
                     .toList();
             // The counters are read in this handle rather than from the cache, so that the total
             // agrees with the page just read.
             Profile current = profiles.byId(handle, subject).orElse(owner);
-            long total = direction == GraphStore.Direction.FOLLOWERS ? current.followerCount() : current.followingCount();
+            long total =
+                    direction == GraphStore.Direction.FOLLOWERS ? current.followerCount() : current.followingCount();
             return new Connections(views, page.nextCursor(), total);
         });
     }

@@ -53,36 +53,50 @@ final class UserEndpoint extends UserServiceGrpc.UserServiceImplBase {
 
     @Override
     public void getUser(GetUserRequest request, StreamObserver<GetUserResponse> response) {
-        reply(response, GetUserResponse.newBuilder().setProfile(profile(profiles.get(callerId(), request.getUserId())))
-                .build());
+        reply(
+                response,
+                GetUserResponse.newBuilder()
+                        .setProfile(profile(profiles.get(callerId(), request.getUserId())))
+                        .build());
     }
 
     @Override
     public void getUsers(GetUsersRequest request, StreamObserver<GetUsersResponse> response) {
-        reply(response, GetUsersResponse.newBuilder()
-                .addAllProfiles(profiles(profiles.getMany(callerId(), request.getUserIdsList())))
-                .build());
+        reply(
+                response,
+                GetUsersResponse.newBuilder()
+                        .addAllProfiles(profiles(profiles.getMany(callerId(), request.getUserIdsList())))
+                        .build());
     }
 
     @Override
-    public void getUserByUsername(GetUserByUsernameRequest request, StreamObserver<GetUserByUsernameResponse> response) {
-        reply(response, GetUserByUsernameResponse.newBuilder()
-                .setProfile(profile(profiles.byUsername(callerId(), request.getUsername())))
-                .build());
+    public void getUserByUsername(
+            GetUserByUsernameRequest request, StreamObserver<GetUserByUsernameResponse> response) {
+        reply(
+                response,
+                GetUserByUsernameResponse.newBuilder()
+                        .setProfile(profile(profiles.byUsername(callerId(), request.getUsername())))
+                        .build());
     }
 
     @Override
     public void updateProfile(UpdateProfileRequest request, StreamObserver<UpdateProfileResponse> response) {
-        ProfileView updated = profiles.update(callerId(),
+        ProfileView updated = profiles.update(
+                callerId(),
                 request.hasDisplayName() ? request.getDisplayName() : null,
                 request.hasBio() ? request.getBio() : null);
-        reply(response, UpdateProfileResponse.newBuilder().setProfile(profile(updated)).build());
+        reply(
+                response,
+                UpdateProfileResponse.newBuilder().setProfile(profile(updated)).build());
     }
 
     @Override
     public void follow(FollowRequest request, StreamObserver<FollowResponse> response) {
-        reply(response, FollowResponse.newBuilder().setProfile(profile(graph.follow(callerId(), request.getUserId())))
-                .build());
+        reply(
+                response,
+                FollowResponse.newBuilder()
+                        .setProfile(profile(graph.follow(callerId(), request.getUserId())))
+                        .build());
     }
 
     @Override
@@ -105,44 +119,64 @@ final class UserEndpoint extends UserServiceGrpc.UserServiceImplBase {
 
     @Override
     public void listFollowers(ListFollowersRequest request, StreamObserver<ListFollowersResponse> response) {
-        SocialGraph.Connections page = graph.followers(callerId(), request.getUserId(),
-                request.getPage().getLimit(), request.getPage().getCursor());
-        reply(response, ListFollowersResponse.newBuilder()
-                .addAllProfiles(profiles(page.profiles()))
-                .setPage(page(page.nextCursor()))
-                .setTotalCount(page.totalCount())
-                .build());
+        SocialGraph.Connections page = graph.followers(
+                callerId(),
+                request.getUserId(),
+                request.getPage().getLimit(),
+                request.getPage().getCursor());
+        reply(
+                response,
+                ListFollowersResponse.newBuilder()
+                        .addAllProfiles(profiles(page.profiles()))
+                        .setPage(page(page.nextCursor()))
+                        .setTotalCount(page.totalCount())
+                        .build());
     }
 
     @Override
     public void listFollowing(ListFollowingRequest request, StreamObserver<ListFollowingResponse> response) {
-        SocialGraph.Connections page = graph.following(callerId(), request.getUserId(),
-                request.getPage().getLimit(), request.getPage().getCursor());
-        reply(response, ListFollowingResponse.newBuilder()
-                .addAllProfiles(profiles(page.profiles()))
-                .setPage(page(page.nextCursor()))
-                .setTotalCount(page.totalCount())
-                .build());
+        SocialGraph.Connections page = graph.following(
+                callerId(),
+                request.getUserId(),
+                request.getPage().getLimit(),
+                request.getPage().getCursor());
+        reply(
+                response,
+                ListFollowingResponse.newBuilder()
+                        .addAllProfiles(profiles(page.profiles()))
+                        .setPage(page(page.nextCursor()))
+                        .setTotalCount(page.totalCount())
+                        .build());
     }
 
     @Override
     public void getPreferences(GetPreferencesRequest request, StreamObserver<GetPreferencesResponse> response) {
-        reply(response, GetPreferencesResponse.newBuilder().setPreferences(preferences(preferences.get(callerId())))
-                .build());
+        reply(
+                response,
+                GetPreferencesResponse.newBuilder()
+                        .setPreferences(preferences(preferences.get(callerId())))
+                        .build());
     }
 
     @Override
-    public void updatePreferences(UpdatePreferencesRequest request, StreamObserver<UpdatePreferencesResponse> response) {
+    public void updatePreferences(
+            UpdatePreferencesRequest request, StreamObserver<UpdatePreferencesResponse> response) {
         var proposed = request.getPreferences();
-        Preferences updated = preferences.update(callerId(), new UserPreferences.Change(
-                request.getUpdateMask().getPathsList(),
-                proposed.getLanguage(),
-                proposed.getTimezone(),
-                proposed.getNotifyOnFollow(),
-                proposed.getNotifyOnLike(),
-                proposed.getNotifyOnMessage(),
-                proposed.getAllowMessagesFromValue()));
-        reply(response, UpdatePreferencesResponse.newBuilder().setPreferences(preferences(updated)).build());
+        Preferences updated = preferences.update(
+                callerId(),
+                new UserPreferences.Change(
+                        request.getUpdateMask().getPathsList(),
+                        proposed.getLanguage(),
+                        proposed.getTimezone(),
+                        proposed.getNotifyOnFollow(),
+                        proposed.getNotifyOnLike(),
+                        proposed.getNotifyOnMessage(),
+                        proposed.getAllowMessagesFromValue()));
+        reply(
+                response,
+                UpdatePreferencesResponse.newBuilder()
+                        .setPreferences(preferences(updated))
+                        .build());
     }
 
     private static UUID callerId() {
@@ -168,7 +202,9 @@ final class UserEndpoint extends UserServiceGrpc.UserServiceImplBase {
     }
 
     private static PageResponse page(String nextCursor) {
-        return PageResponse.newBuilder().setNextCursor(nextCursor == null ? "" : nextCursor).build();
+        return PageResponse.newBuilder()
+                .setNextCursor(nextCursor == null ? "" : nextCursor)
+                .build();
     }
 
     private static social.nova.contracts.user.v1.Preferences preferences(Preferences values) {

@@ -7,20 +7,26 @@ import social.nova.errors.NovaException;
 final class UserErrors {
     static final String DOMAIN = "user.nova.social";
 
-    private UserErrors() {
-    }
+    private UserErrors() {}
 
     static NovaException of(ErrorCode code, String reason, String message) {
-        return NovaException.builder(code, message).reason(reason).domain(DOMAIN).build();
+        return NovaException.builder(code, message)
+                .reason(reason)
+                .domain(DOMAIN)
+                .build();
     }
 
     /** Unknown users and users who block the caller look the same. */
     static NovaException userNotFound(Object userId) {
-        return NovaException.notFound("user", String.valueOf(userId)).toBuilder().domain(DOMAIN).build();
+        return NovaException.notFound("user", String.valueOf(userId)).toBuilder()
+                .domain(DOMAIN)
+                .build();
     }
 
     static NovaException profileMissing() {
-        return of(ErrorCode.NOT_FOUND, "PROFILE_MISSING",
+        return of(
+                ErrorCode.NOT_FOUND,
+                "PROFILE_MISSING",
                 "the caller has no profile yet (its registration has not been processed)");
     }
 

@@ -26,8 +26,7 @@ final class UserEvents {
     static final String UNBLOCKED = "UserUnblocked";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private UserEvents() {
-    }
+    private UserEvents() {}
 
     /** {@code {userId, username, displayName, bio, updatedAt}}: the profile's values after the change. */
     static OutboxEvent profileUpdated(Profile profile, Instant at) {
@@ -60,8 +59,8 @@ final class UserEvents {
         return event(blocker, UNBLOCKED, pair("blockerId", blocker, "blockedId", blocked, "unblockedAt", at));
     }
 
-    private static Map<String, Object> pair(String actorField, UUID actor, String otherField, UUID other,
-                                            String timeField, Instant at) {
+    private static Map<String, Object> pair(
+            String actorField, UUID actor, String otherField, UUID other, String timeField, Instant at) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put(actorField, actor.toString());
         payload.put(otherField, other.toString());
@@ -71,7 +70,8 @@ final class UserEvents {
 
     private static OutboxEvent event(UUID aggregateId, String type, Map<String, Object> payload) {
         try {
-            OutboxEvent event = OutboxEvent.of(AGGREGATE, aggregateId.toString(), type, JSON.writeValueAsString(payload));
+            OutboxEvent event =
+                    OutboxEvent.of(AGGREGATE, aggregateId.toString(), type, JSON.writeValueAsString(payload));
             String requestId = CallContext.currentRequestId();
             return requestId == null ? event : event.withHeader("request-id", requestId);
         } catch (JsonProcessingException e) {

@@ -17,8 +17,8 @@ final class UserPreferences {
     static final String NOTIFY_ON_LIKE = "notify_on_like";
     static final String NOTIFY_ON_MESSAGE = "notify_on_message";
     static final String ALLOW_MESSAGES_FROM = "allow_messages_from";
-    private static final Set<String> FIELDS = Set.of(LANGUAGE, TIMEZONE, NOTIFY_ON_FOLLOW, NOTIFY_ON_LIKE,
-            NOTIFY_ON_MESSAGE, ALLOW_MESSAGES_FROM);
+    private static final Set<String> FIELDS =
+            Set.of(LANGUAGE, TIMEZONE, NOTIFY_ON_FOLLOW, NOTIFY_ON_LIKE, NOTIFY_ON_MESSAGE, ALLOW_MESSAGES_FROM);
     private static final String UNDETERMINED = "und";
     /** Unknown mask paths are echoed in the error up to this length. */
     private static final int MAX_ECHOED_PATH = 40;
@@ -30,9 +30,14 @@ final class UserPreferences {
      * An update as received: the mask (proto field names) and the proposed values, of which only
      * the masked ones are read. {@code allowMessagesFrom} is the contract's enum number.
      */
-    record Change(List<String> mask, String language, String timezone, boolean notifyOnFollow, boolean notifyOnLike,
-                  boolean notifyOnMessage, int allowMessagesFrom) {
-    }
+    record Change(
+            List<String> mask,
+            String language,
+            String timezone,
+            boolean notifyOnFollow,
+            boolean notifyOnLike,
+            boolean notifyOnMessage,
+            int allowMessagesFrom) {}
 
     UserPreferences(Jdbi jdbi, PreferenceStore store) {
         this.jdbi = jdbi;
@@ -47,17 +52,26 @@ final class UserPreferences {
         Violations violations = new Violations();
         violations.require(!change.mask().isEmpty(), "update_mask", "must name at least one field of Preferences");
         for (String path : change.mask()) {
-            violations.require(FIELDS.contains(path), "update_mask", "'" + abbreviate(path) + "' is not a field of Preferences ("
-                    + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            violations.require(
+                    FIELDS.contains(path),
+                    "update_mask",
+                    "'" + abbreviate(path) + "' is not a field of Preferences ("
+                            + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
         }
         Set<String> mask = Set.copyOf(change.mask());
         String language = mask.contains(LANGUAGE) ? languageTag(change.language()) : null;
-        violations.require(!mask.contains(LANGUAGE) || language != null, "preferences.language",
+        violations.require(
+                !mask.contains(LANGUAGE) || language != null,
+                "preferences.language",
                 "must be a BCP 47 language tag such as en or pt-BR");
-        violations.require(!mask.contains(TIMEZONE) || ZoneId.getAvailableZoneIds().contains(change.timezone()),
-                "preferences.timezone", "must be an IANA time zone id such as Europe/Lisbon");
+        violations.require(
+                !mask.contains(TIMEZONE) || ZoneId.getAvailableZoneIds().contains(change.timezone()),
+                "preferences.timezone",
+                "must be an IANA time zone id such as Europe/Lisbon");
         MessagePolicy policy = MessagePolicy.ofNumber(change.allowMessagesFrom());
-        violations.require(!mask.contains(ALLOW_MESSAGES_FROM) || policy != null, "preferences.allow_messages_from",
+        violations.require(
+                !mask.contains(ALLOW_MESSAGES_FROM) || policy != null,
+                "preferences.allow_messages_from",
                 "must be a MessagePolicy value");
         violations.throwIfAny();
 

@@ -28,7 +28,8 @@ final class UserRegistrations implements EventHandler {
             return;
         }
         EventPayload payload = EventPayload.of(event);
-        Profile profile = new Profile(payload.uuid("userId"),
+        Profile profile = new Profile(
+                payload.uuid("userId"),
                 payload.text("username"),
                 payload.text("displayName"),
                 "",
@@ -36,7 +37,10 @@ final class UserRegistrations implements EventHandler {
                 0,
                 payload.instant("registeredAt"));
         boolean created = profiles.createFromRegistration(profile);
-        LOG.log(System.Logger.Level.DEBUG, "UserRegistered {0}: profile {1}", profile.id(),
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                "UserRegistered {0}: profile {1}",
+                profile.id(),
                 created ? "created" : "already existed");
     }
 }

@@ -21,11 +21,12 @@ import social.nova.redis.RateLimiterSettings;
  * @param followLimit     follows per user ({@code user.limits.follow}: 100 per hour)
  * @param cursorTtl       how long a page cursor stays valid ({@code user.paging.cursor-ttl}, 24 h)
  */
-public record UserSettings(CacheSettings profileCache,
-                           Duration profileCacheTtl,
-                           EventSubscriptionSettings registrations,
-                           RateLimiterSettings followLimit,
-                           Duration cursorTtl) {
+public record UserSettings(
+        CacheSettings profileCache,
+        Duration profileCacheTtl,
+        EventSubscriptionSettings registrations,
+        RateLimiterSettings followLimit,
+        Duration cursorTtl) {
     static final String CACHE_NAME = "profiles";
     static final String STREAM = "nova.events.user";
     static final String GROUP = "user-service";
@@ -37,10 +38,12 @@ public record UserSettings(CacheSettings profileCache,
         return new UserSettings(
                 cache.get("name").exists() ? CacheSettings.create(cache) : CacheSettings.named(CACHE_NAME),
                 cache.get("ttl").as(Duration.class).orElse(Duration.ofMinutes(5)),
-                registrations.get("stream").exists() && registrations.get("group").exists()
+                registrations.get("stream").exists()
+                                && registrations.get("group").exists()
                         ? EventSubscriptionSettings.create(registrations)
                         : EventSubscriptionSettings.of(STREAM, GROUP),
-                RateLimiterSettings.of("user-follow",
+                RateLimiterSettings.of(
+                        "user-follow",
                         follow.get("limit").asInt().orElse(100),
                         follow.get("window").as(Duration.class).orElse(Duration.ofHours(1))),
                 user.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL));

@@ -26,7 +26,10 @@ class ApplicationYamlTest {
 
     @Test
     void callsToAuthServiceHaveATwoSecondDeadline() {
-        assertThat(RpcSettings.create(config.get("rpc")).forTarget("auth-service").deadlines().defaultDeadline())
+        assertThat(RpcSettings.create(config.get("rpc"))
+                        .forTarget("auth-service")
+                        .deadlines()
+                        .defaultDeadline())
                 .isEqualTo(Duration.ofSeconds(2));
     }
 

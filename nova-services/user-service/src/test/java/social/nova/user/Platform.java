@@ -41,8 +41,7 @@ final class Platform implements AutoCloseable {
     private final ManagedChannel userChannel;
 
     /** A registered user with an access token. */
-    record User(String id, String username, String accessToken) {
-    }
+    record User(String id, String username, String accessToken) {}
 
     private Platform(Map<String, String> userOverrides) {
         auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
@@ -53,7 +52,9 @@ final class Platform implements AutoCloseable {
         userConfig.put("user.registrations.claim-interval", "PT0.5S");
         userConfig.putAll(userOverrides);
         users = Main.start(ServiceKit.create(ServiceConfigs.config(Main.class, "users", "users_service", userConfig)));
-        userChannel = ManagedChannelBuilder.forAddress("127.0.0.1", users.port()).usePlaintext().build();
+        userChannel = ManagedChannelBuilder.forAddress("127.0.0.1", users.port())
+                .usePlaintext()
+                .build();
     }
 
     static Platform shared() {
@@ -68,8 +69,8 @@ final class Platform implements AutoCloseable {
     UserServiceGrpc.UserServiceBlockingStub usersWithToken(String token) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
-        return UserServiceGrpc.newBlockingStub(ClientInterceptors.intercept(userChannel,
-                MetadataUtils.newAttachHeadersInterceptor(headers)));
+        return UserServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(userChannel, MetadataUtils.newAttachHeadersInterceptor(headers)));
     }
 
     UserServiceGrpc.UserServiceBlockingStub usersAnonymously() {
@@ -92,8 +93,14 @@ final class Platform implements AutoCloseable {
     /** A new user whose profile user-service already has. */
     User registerWithProfile() {
         User user = register();
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> usersAs(user).getUser(GetUserRequest.newBuilder().setUserId(user.id()).build()) != null);
+        await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> usersAs(user)
+                                .getUser(GetUserRequest.newBuilder()
+                                        .setUserId(user.id())
+                                        .build())
+                        != null);
         return user;
     }
 

@@ -13,7 +13,13 @@ class ProfileCodecTest {
 
     @Test
     void profilesRoundTrip() {
-        Profile profile = new Profile(UUID.randomUUID(), "ada", "Ada \"the\" Countess ✨", "line\nbreak", 12, 3,
+        Profile profile = new Profile(
+                UUID.randomUUID(),
+                "ada",
+                "Ada \"the\" Countess ✨",
+                "line\nbreak",
+                12,
+                3,
                 Instant.parse("2025-03-01T10:15:30.123456Z"));
         assertThat(codec.decode(codec.encode(profile))).isEqualTo(profile);
     }

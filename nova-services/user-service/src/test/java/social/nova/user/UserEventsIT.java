@@ -29,8 +29,12 @@ import static org.awaitility.Awaitility.await;
  */
 class UserEventsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> OWN_TYPES = Set.of(UserEvents.PROFILE_UPDATED, UserEvents.FOLLOWED,
-            UserEvents.UNFOLLOWED, UserEvents.BLOCKED, UserEvents.UNBLOCKED);
+    private static final Set<String> OWN_TYPES = Set.of(
+            UserEvents.PROFILE_UPDATED,
+            UserEvents.FOLLOWED,
+            UserEvents.UNFOLLOWED,
+            UserEvents.BLOCKED,
+            UserEvents.UNBLOCKED);
 
     private final Platform platform = Platform.shared();
 
@@ -40,12 +44,17 @@ class UserEventsIT {
         Instant before = Instant.now();
         var users = platform.usersAs(user);
 
-        users.updateProfile(UpdateProfileRequest.newBuilder().setDisplayName("Ada L.").setBio("Engines").build());
-        users.updateProfile(UpdateProfileRequest.newBuilder().setDisplayName(" Ada L. ").build()); // same after trim
+        users.updateProfile(UpdateProfileRequest.newBuilder()
+                .setDisplayName("Ada L.")
+                .setBio("Engines")
+                .build());
+        users.updateProfile(
+                UpdateProfileRequest.newBuilder().setDisplayName(" Ada L. ").build()); // same after trim
         users.updateProfile(UpdateProfileRequest.newBuilder().setBio("").build());
 
         List<Map<String, String>> events = awaitEvents(user.id(), 2);
-        assertThat(events).extracting(event -> event.get("event-type"))
+        assertThat(events)
+                .extracting(event -> event.get("event-type"))
                 .containsExactly("UserProfileUpdated", "UserProfileUpdated");
         Map<String, String> first = events.getFirst();
         assertThat(first).containsEntry("aggregate-type", "user").containsKey("header.request-id");
@@ -66,7 +75,8 @@ class UserEventsIT {
         Platform.User star = platform.registerWithProfile();
         var users = platform.usersAs(fan);
         FollowRequest follow = FollowRequest.newBuilder().setUserId(star.id()).build();
-        UnfollowRequest unfollow = UnfollowRequest.newBuilder().setUserId(star.id()).build();
+        UnfollowRequest unfollow =
+                UnfollowRequest.newBuilder().setUserId(star.id()).build();
 
         users.follow(follow);
         users.follow(follow);
@@ -75,7 +85,8 @@ class UserEventsIT {
         users.follow(follow);
 
         List<Map<String, String>> events = awaitEvents(fan.id(), 3);
-        assertThat(events).extracting(event -> event.get("event-type"))
+        assertThat(events)
+                .extracting(event -> event.get("event-type"))
                 .containsExactly("UserFollowed", "UserUnfollowed", "UserFollowed");
         JsonNode followed = JSON.readTree(events.getFirst().get("payload"));
         assertThat(followed.get("followerId").asText()).isEqualTo(fan.id());
@@ -91,8 +102,10 @@ class UserEventsIT {
     void blockEndsFollowsBothWaysAndBlockAndUnblockAreAnnouncedOncePerChange() throws Exception {
         Platform.User alice = platform.registerWithProfile();
         Platform.User bob = platform.registerWithProfile();
-        platform.usersAs(alice).follow(FollowRequest.newBuilder().setUserId(bob.id()).build());
-        platform.usersAs(bob).follow(FollowRequest.newBuilder().setUserId(alice.id()).build());
+        platform.usersAs(alice)
+                .follow(FollowRequest.newBuilder().setUserId(bob.id()).build());
+        platform.usersAs(bob)
+                .follow(FollowRequest.newBuilder().setUserId(alice.id()).build());
         var users = platform.usersAs(alice);
         BlockRequest block = BlockRequest.newBuilder().setUserId(bob.id()).build();
         UnblockRequest unblock = UnblockRequest.newBuilder().setUserId(bob.id()).build();
@@ -103,11 +116,11 @@ class UserEventsIT {
         users.unblock(unblock);
         users.block(block);
 
-        assertThat(awaitEvents(alice.id(), 5)).extracting(event -> event.get("event-type"))
+        assertThat(awaitEvents(alice.id(), 5))
+                .extracting(event -> event.get("event-type"))
                 .containsExactly("UserFollowed", "UserUnfollowed", "UserBlocked", "UserUnblocked", "UserBlocked");
         List<Map<String, String>> bobs = awaitEvents(bob.id(), 2);
-        assertThat(bobs).extracting(event -> event.get("event-type"))
-                .containsExactly("UserFollowed", "UserUnfollowed");
+        assertThat(bobs).extracting(event -> event.get("event-type")).containsExactly("UserFollowed", "UserUnfollowed");
         JsonNode bobUnfollowed = JSON.readTree(bobs.get(1).get("payload"));
         assertThat(bobUnfollowed.get("followerId").asText()).isEqualTo(bob.id());
         assertThat(bobUnfollowed.get("followeeId").asText()).isEqualTo(alice.id());
@@ -125,18 +138,23 @@ class UserEventsIT {
     void userServicesOwnSubscriptionPassesOverItsOwnEvents() {
         Platform.User fan = platform.registerWithProfile();
         Platform.User star = platform.registerWithProfile();
-        platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(star.id()).build());
-        platform.usersAs(fan).updateProfile(UpdateProfileRequest.newBuilder().setBio("hello").build());
+        platform.usersAs(fan)
+                .follow(FollowRequest.newBuilder().setUserId(star.id()).build());
+        platform.usersAs(fan)
+                .updateProfile(UpdateProfileRequest.newBuilder().setBio("hello").build());
         awaitEvents(fan.id(), 2);
 
         try (RedisClient redis = redis()) {
-            StreamEntryID last = redis.xinfoStream(UserSettings.STREAM).getLastEntry().getID();
-            await().atMost(Duration.ofSeconds(5)).until(() -> redis.xinfoGroups(UserSettings.STREAM).stream()
-                    .filter(group -> group.getName().equals(UserSettings.GROUP))
-                    .anyMatch(group -> group.getLastDeliveredId().compareTo(last) >= 0 && group.getPending() == 0));
+            StreamEntryID last =
+                    redis.xinfoStream(UserSettings.STREAM).getLastEntry().getID();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> redis.xinfoGroups(UserSettings.STREAM).stream()
+                            .filter(group -> group.getName().equals(UserSettings.GROUP))
+                            .anyMatch(group ->
+                                    group.getLastDeliveredId().compareTo(last) >= 0 && group.getPending() == 0));
             boolean deadLettered = redis.exists(UserSettings.STREAM + ".dlq")
                     && redis.xrange(UserSettings.STREAM + ".dlq", (StreamEntryID) null, (StreamEntryID) null).stream()
-                    .anyMatch(entry -> fan.id().equals(entry.getFields().get("aggregate-id")));
+                            .anyMatch(entry -> fan.id().equals(entry.getFields().get("aggregate-id")));
             assertThat(deadLettered).isFalse();
         }
     }
@@ -144,16 +162,20 @@ class UserEventsIT {
     /** user-service's own events about {@code actor} (UserRegistered is auth-service's), in stream order. */
     private static List<Map<String, String>> awaitEvents(String actor, int count) {
         try (RedisClient redis = redis()) {
-            return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> redis.xrange(UserSettings.STREAM, (StreamEntryID) null, (StreamEntryID) null).stream()
-                            .map(entry -> entry.getFields())
-                            .filter(fields -> actor.equals(fields.get("aggregate-id"))
-                                    && OWN_TYPES.contains(fields.get("event-type")))
-                            .toList(), events -> events.size() >= count);
+            return await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> redis.xrange(UserSettings.STREAM, (StreamEntryID) null, (StreamEntryID) null).stream()
+                                    .map(entry -> entry.getFields())
+                                    .filter(fields -> actor.equals(fields.get("aggregate-id"))
+                                            && OWN_TYPES.contains(fields.get("event-type")))
+                                    .toList(),
+                            events -> events.size() >= count);
         }
     }
 
     private static RedisClient redis() {
-        return RedisClient.create(SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort());
+        return RedisClient.create(
+                SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort());
     }
 }

@@ -19,9 +19,13 @@ class UserEventsTest {
     @Test
     void everyEventIsAboutTheActingUserOnTheUserStream() {
         Profile profile = new Profile(actor, "ada", "Ada", "", 0, 0, AT);
-        for (OutboxEvent event : new OutboxEvent[] {UserEvents.profileUpdated(profile, AT),
-                UserEvents.followed(actor, other, AT), UserEvents.unfollowed(actor, other, AT),
-                UserEvents.blocked(actor, other, AT), UserEvents.unblocked(actor, other, AT)}) {
+        for (OutboxEvent event : new OutboxEvent[] {
+            UserEvents.profileUpdated(profile, AT),
+            UserEvents.followed(actor, other, AT),
+            UserEvents.unfollowed(actor, other, AT),
+            UserEvents.blocked(actor, other, AT),
+            UserEvents.unblocked(actor, other, AT)
+        }) {
             // aggregate "user": the outbox relay publishes it to nova.events.user, next to UserRegistered.
             assertThat(event.aggregateType()).isEqualTo("user");
             assertThat(event.aggregateId()).isEqualTo(actor.toString());
@@ -32,7 +36,8 @@ class UserEventsTest {
     @Test
     void payloadsCarryBothUsersTheNewValuesAndTheTime() throws Exception {
         JsonNode updated = JSON.readTree(UserEvents.profileUpdated(
-                new Profile(actor, "ada", "Ada \"L\"", "Engines\n", 3, 4, AT.minusSeconds(60)), AT).payload());
+                        new Profile(actor, "ada", "Ada \"L\"", "Engines\n", 3, 4, AT.minusSeconds(60)), AT)
+                .payload());
         assertThat(updated.get("userId").asText()).isEqualTo(actor.toString());
         assertThat(updated.get("username").asText()).isEqualTo("ada");
         assertThat(updated.get("displayName").asText()).isEqualTo("Ada \"L\"");
@@ -47,7 +52,11 @@ class UserEventsTest {
         assertThat(blocked.get("blockerId").asText()).isEqualTo(actor.toString());
         assertThat(blocked.get("blockedId").asText()).isEqualTo(other.toString());
         assertThat(Instant.parse(blocked.get("blockedAt").asText())).isEqualTo(AT);
-        assertThat(JSON.readTree(UserEvents.unfollowed(actor, other, AT).payload()).has("unfollowedAt")).isTrue();
-        assertThat(JSON.readTree(UserEvents.unblocked(actor, other, AT).payload()).has("unblockedAt")).isTrue();
+        assertThat(JSON.readTree(UserEvents.unfollowed(actor, other, AT).payload())
+                        .has("unfollowedAt"))
+                .isTrue();
+        assertThat(JSON.readTree(UserEvents.unblocked(actor, other, AT).payload())
+                        .has("unblockedAt"))
+                .isTrue();
     }
 }

@@ -25,7 +25,8 @@ class UserPreferencesTest {
         assertThat(MessagePolicy.ofNumber(3)).isEqualTo(MessagePolicy.NOBODY);
         assertThat(MessagePolicy.ofNumber(7)).isNull();
         for (MessagePolicy policy : MessagePolicy.values()) {
-            assertThat(social.nova.contracts.user.v1.MessagePolicy.forNumber(policy.number()).name())
+            assertThat(social.nova.contracts.user.v1.MessagePolicy.forNumber(policy.number())
+                            .name())
                     .isEqualTo("MESSAGE_POLICY_" + policy.name());
         }
     }

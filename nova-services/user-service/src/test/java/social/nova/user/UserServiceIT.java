@@ -35,9 +35,9 @@ import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static social.nova.testing.GrpcErrors.failure;
 import static social.nova.testing.GrpcErrors.violatedFields;
-import static org.awaitility.Awaitility.await;
 
 /**
  * user-service over real gRPC, on real PostgreSQL, Redis and Consul, with auth-service stood in for
@@ -50,10 +50,16 @@ class UserServiceIT {
     @Test
     void aRegisteredUserHasAProfileWithinTwoSeconds() {
         Platform.User user = platform.register();
-        Profile profile = await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+        Profile profile = await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(20))
                 .ignoreExceptions()
-                .until(() -> platform.usersAs(user).getUser(GetUserRequest.newBuilder().setUserId(user.id()).build())
-                        .getProfile(), p -> p != null);
+                .until(
+                        () -> platform.usersAs(user)
+                                .getUser(GetUserRequest.newBuilder()
+                                        .setUserId(user.id())
+                                        .build())
+                                .getProfile(),
+                        p -> p != null);
         assertThat(profile.getId()).isEqualTo(user.id());
         assertThat(profile.getUsername()).isEqualTo(user.username());
         assertThat(profile.getDisplayName()).startsWith("User ");
@@ -61,8 +67,11 @@ class UserServiceIT {
         assertThat(profile.getFollowerCount()).isZero();
         assertThat(profile.getCreatedAt().getSeconds()).isPositive();
 
-        Profile byName = platform.usersAs(user).getUserByUsername(GetUserByUsernameRequest.newBuilder()
-                .setUsername(user.username().toUpperCase()).build()).getProfile();
+        Profile byName = platform.usersAs(user)
+                .getUserByUsername(GetUserByUsernameRequest.newBuilder()
+                        .setUsername(user.username().toUpperCase())
+                        .build())
+                .getProfile();
         assertThat(byName.getId()).isEqualTo(user.id());
     }
 
@@ -71,19 +80,25 @@ class UserServiceIT {
         Platform.User alice = platform.registerWithProfile();
         Platform.User bob = platform.registerWithProfile();
 
-        Profile followed = platform.usersAs(alice).follow(FollowRequest.newBuilder().setUserId(bob.id()).build()).getProfile();
+        Profile followed = platform.usersAs(alice)
+                .follow(FollowRequest.newBuilder().setUserId(bob.id()).build())
+                .getProfile();
         assertThat(followed.getId()).isEqualTo(bob.id());
         assertThat(followed.getFollowerCount()).isEqualTo(1);
         assertThat(followed.getFollowedByCaller()).isTrue();
-        assertThat(platform.usersAs(alice).follow(FollowRequest.newBuilder().setUserId(bob.id()).build())
-                .getProfile().getFollowerCount()).isEqualTo(1);
+        assertThat(platform.usersAs(alice)
+                        .follow(FollowRequest.newBuilder().setUserId(bob.id()).build())
+                        .getProfile()
+                        .getFollowerCount())
+                .isEqualTo(1);
 
         assertThat(user(alice, bob).getFollowedByCaller()).isTrue();
         assertThat(user(bob, bob).getFollowerCount()).isEqualTo(1);
         assertThat(user(bob, alice).getFollowingCount()).isEqualTo(1);
         assertThat(user(bob, alice).getFollowedByCaller()).isFalse();
 
-        UnfollowRequest unfollow = UnfollowRequest.newBuilder().setUserId(bob.id()).build();
+        UnfollowRequest unfollow =
+                UnfollowRequest.newBuilder().setUserId(bob.id()).build();
         platform.usersAs(alice).unfollow(unfollow);
         platform.usersAs(alice).unfollow(unfollow);
         assertThat(user(alice, bob).getFollowerCount()).isZero();
@@ -96,46 +111,83 @@ class UserServiceIT {
         Platform.User alice = platform.registerWithProfile();
         Platform.User bob = platform.registerWithProfile();
         Platform.User carol = platform.registerWithProfile();
-        platform.usersAs(alice).follow(FollowRequest.newBuilder().setUserId(bob.id()).build());
-        platform.usersAs(bob).follow(FollowRequest.newBuilder().setUserId(alice.id()).build());
-        platform.usersAs(carol).follow(FollowRequest.newBuilder().setUserId(alice.id()).build());
+        platform.usersAs(alice)
+                .follow(FollowRequest.newBuilder().setUserId(bob.id()).build());
+        platform.usersAs(bob)
+                .follow(FollowRequest.newBuilder().setUserId(alice.id()).build());
+        platform.usersAs(carol)
+                .follow(FollowRequest.newBuilder().setUserId(alice.id()).build());
 
-        platform.usersAs(alice).block(BlockRequest.newBuilder().setUserId(bob.id()).build());
-        platform.usersAs(alice).block(BlockRequest.newBuilder().setUserId(bob.id()).build());
+        platform.usersAs(alice)
+                .block(BlockRequest.newBuilder().setUserId(bob.id()).build());
+        platform.usersAs(alice)
+                .block(BlockRequest.newBuilder().setUserId(bob.id()).build());
 
         Profile aliceSeenByHerself = user(alice, alice);
-        assertThat(aliceSeenByHerself.getFollowerCount()).isEqualTo(1);   // carol
+        assertThat(aliceSeenByHerself.getFollowerCount()).isEqualTo(1); // carol
         assertThat(aliceSeenByHerself.getFollowingCount()).isZero();
-        Profile bobSeenByAlice = user(alice, bob);                         // the blocker still sees the blocked
+        Profile bobSeenByAlice = user(alice, bob); // the blocker still sees the blocked
         assertThat(bobSeenByAlice.getFollowerCount()).isZero();
         assertThat(bobSeenByAlice.getFollowingCount()).isZero();
 
         // For bob, alice no longer exists.
         assertThat(failure(() -> user(bob, alice)).code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> platform.usersAs(bob).getUserByUsername(GetUserByUsernameRequest.newBuilder()
-                .setUsername(alice.username()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(platform.usersAs(bob).getUsers(GetUsersRequest.newBuilder().addUserIds(alice.id())
-                .addUserIds(carol.id()).build()).getProfilesList()).extracting(Profile::getId).containsExactly(carol.id());
-        assertThat(failure(() -> platform.usersAs(bob).listFollowers(ListFollowersRequest.newBuilder()
-                .setUserId(alice.id()).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(platform.usersAs(bob).listFollowing(ListFollowingRequest.newBuilder().setUserId(carol.id()).build())
-                .getProfilesList()).isEmpty();                             // carol follows alice: hidden from bob
-        assertThat(platform.usersAs(alice).listFollowing(ListFollowingRequest.newBuilder().setUserId(carol.id()).build())
-                .getProfilesList()).extracting(Profile::getId).containsExactly(alice.id());
+        assertThat(failure(() -> platform.usersAs(bob)
+                                .getUserByUsername(GetUserByUsernameRequest.newBuilder()
+                                        .setUsername(alice.username())
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(platform.usersAs(bob)
+                        .getUsers(GetUsersRequest.newBuilder()
+                                .addUserIds(alice.id())
+                                .addUserIds(carol.id())
+                                .build())
+                        .getProfilesList())
+                .extracting(Profile::getId)
+                .containsExactly(carol.id());
+        assertThat(failure(() -> platform.usersAs(bob)
+                                .listFollowers(ListFollowersRequest.newBuilder()
+                                        .setUserId(alice.id())
+                                        .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(platform.usersAs(bob)
+                        .listFollowing(ListFollowingRequest.newBuilder()
+                                .setUserId(carol.id())
+                                .build())
+                        .getProfilesList())
+                .isEmpty(); // carol follows alice: hidden from bob
+        assertThat(platform.usersAs(alice)
+                        .listFollowing(ListFollowingRequest.newBuilder()
+                                .setUserId(carol.id())
+                                .build())
+                        .getProfilesList())
+                .extracting(Profile::getId)
+                .containsExactly(alice.id());
 
-        NovaException bobFollows = failure(() -> platform.usersAs(bob).follow(FollowRequest.newBuilder()
-                .setUserId(alice.id()).build()));
+        NovaException bobFollows = failure(() -> platform.usersAs(bob)
+                .follow(FollowRequest.newBuilder().setUserId(alice.id()).build()));
         assertThat(bobFollows.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
         assertThat(bobFollows.reason()).contains("BLOCKED");
-        assertThat(failure(() -> platform.usersAs(alice).follow(FollowRequest.newBuilder()
-                .setUserId(bob.id()).build())).reason()).contains("BLOCKED");
+        assertThat(failure(() -> platform.usersAs(alice)
+                                .follow(FollowRequest.newBuilder()
+                                        .setUserId(bob.id())
+                                        .build()))
+                        .reason())
+                .contains("BLOCKED");
 
-        platform.usersAs(alice).unblock(UnblockRequest.newBuilder().setUserId(bob.id()).build());
-        platform.usersAs(alice).unblock(UnblockRequest.newBuilder().setUserId(bob.id()).build());
+        platform.usersAs(alice)
+                .unblock(UnblockRequest.newBuilder().setUserId(bob.id()).build());
+        platform.usersAs(alice)
+                .unblock(UnblockRequest.newBuilder().setUserId(bob.id()).build());
         Profile aliceAgain = user(bob, alice);
-        assertThat(aliceAgain.getFollowedByCaller()).isFalse();            // follows are not restored
-        assertThat(platform.usersAs(bob).follow(FollowRequest.newBuilder().setUserId(alice.id()).build())
-                .getProfile().getFollowerCount()).isEqualTo(2);
+        assertThat(aliceAgain.getFollowedByCaller()).isFalse(); // follows are not restored
+        assertThat(platform.usersAs(bob)
+                        .follow(FollowRequest.newBuilder().setUserId(alice.id()).build())
+                        .getProfile()
+                        .getFollowerCount())
+                .isEqualTo(2);
     }
 
     @Test
@@ -144,7 +196,8 @@ class UserServiceIT {
         List<String> followers = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             Platform.User fan = platform.registerWithProfile();
-            platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(star.id()).build());
+            platform.usersAs(fan)
+                    .follow(FollowRequest.newBuilder().setUserId(star.id()).build());
             followers.add(fan.id());
         }
 
@@ -152,9 +205,11 @@ class UserServiceIT {
         List<Integer> pageSizes = new ArrayList<>();
         String cursor = "";
         do {
-            ListFollowersResponse page = platform.usersAs(star).listFollowers(ListFollowersRequest.newBuilder()
-                    .setUserId(star.id())
-                    .setPage(PageRequest.newBuilder().setLimit(10).setCursor(cursor)).build());
+            ListFollowersResponse page = platform.usersAs(star)
+                    .listFollowers(ListFollowersRequest.newBuilder()
+                            .setUserId(star.id())
+                            .setPage(PageRequest.newBuilder().setLimit(10).setCursor(cursor))
+                            .build());
             assertThat(page.getTotalCount()).isEqualTo(25);
             page.getProfilesList().forEach(profile -> listed.add(profile.getId()));
             pageSizes.add(page.getProfilesCount());
@@ -168,13 +223,20 @@ class UserServiceIT {
 
         // One of the fans follows the star; the default page size is 20.
         Platform.User fan = platform.registerWithProfile();
-        platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(star.id()).build());
-        var following = platform.usersAs(star).listFollowing(ListFollowingRequest.newBuilder().setUserId(fan.id()).build());
+        platform.usersAs(fan)
+                .follow(FollowRequest.newBuilder().setUserId(star.id()).build());
+        var following = platform.usersAs(star)
+                .listFollowing(
+                        ListFollowingRequest.newBuilder().setUserId(fan.id()).build());
         assertThat(following.getProfilesList()).extracting(Profile::getId).containsExactly(star.id());
         assertThat(following.getTotalCount()).isEqualTo(1);
         assertThat(following.getPage().getNextCursor()).isEmpty();
-        assertThat(platform.usersAs(star).listFollowers(ListFollowersRequest.newBuilder().setUserId(star.id()).build())
-                .getProfilesCount()).isEqualTo(20);
+        assertThat(platform.usersAs(star)
+                        .listFollowers(ListFollowersRequest.newBuilder()
+                                .setUserId(star.id())
+                                .build())
+                        .getProfilesCount())
+                .isEqualTo(20);
     }
 
     @Test
@@ -182,11 +244,17 @@ class UserServiceIT {
         Platform.User viewer = platform.registerWithProfile();
         Platform.User first = platform.registerWithProfile();
         Platform.User second = platform.registerWithProfile();
-        platform.usersAs(viewer).follow(FollowRequest.newBuilder().setUserId(first.id()).build());
+        platform.usersAs(viewer)
+                .follow(FollowRequest.newBuilder().setUserId(first.id()).build());
 
-        List<Profile> profiles = platform.usersAs(viewer).getUsers(GetUsersRequest.newBuilder()
-                .addUserIds(second.id()).addUserIds(UUID.randomUUID().toString()).addUserIds(first.id())
-                .addUserIds(second.id()).build()).getProfilesList();
+        List<Profile> profiles = platform.usersAs(viewer)
+                .getUsers(GetUsersRequest.newBuilder()
+                        .addUserIds(second.id())
+                        .addUserIds(UUID.randomUUID().toString())
+                        .addUserIds(first.id())
+                        .addUserIds(second.id())
+                        .build())
+                .getProfilesList();
         assertThat(profiles).extracting(Profile::getId).containsExactly(second.id(), first.id());
         assertThat(profiles).extracting(Profile::getFollowedByCaller).containsExactly(false, true);
     }
@@ -196,50 +264,85 @@ class UserServiceIT {
         Platform.User user = platform.registerWithProfile();
         var users = platform.usersAs(user);
 
-        assertThat(violatedFields(() -> users.getUser(GetUserRequest.newBuilder().setUserId("not-a-uuid").build())))
+        assertThat(violatedFields(() -> users.getUser(
+                        GetUserRequest.newBuilder().setUserId("not-a-uuid").build())))
                 .containsExactly("user_id");
-        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.getDefaultInstance()))).containsExactly("user_ids");
-        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.newBuilder().addAllUserIds(IntStream.range(0, 101)
-                .mapToObj(i -> UUID.randomUUID().toString()).toList()).build()))).containsExactly("user_ids");
-        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.newBuilder().addUserIds("x").build())))
+        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.getDefaultInstance())))
                 .containsExactly("user_ids");
-        assertThat(violatedFields(() -> users.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername("a!").build())))
+        assertThat(violatedFields(() -> users.getUsers(GetUsersRequest.newBuilder()
+                        .addAllUserIds(IntStream.range(0, 101)
+                                .mapToObj(i -> UUID.randomUUID().toString())
+                                .toList())
+                        .build())))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> users.getUsers(
+                        GetUsersRequest.newBuilder().addUserIds("x").build())))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> users.getUserByUsername(
+                        GetUserByUsernameRequest.newBuilder().setUsername("a!").build())))
                 .containsExactly("username");
-        assertThat(violatedFields(() -> users.follow(FollowRequest.newBuilder().setUserId(user.id()).build())))
+        assertThat(violatedFields(() -> users.follow(
+                        FollowRequest.newBuilder().setUserId(user.id()).build())))
                 .containsExactly("user_id");
-        assertThat(violatedFields(() -> users.listFollowers(ListFollowersRequest.newBuilder().setUserId("1-1-1-1-1")
-                .setPage(PageRequest.newBuilder().setLimit(101).setCursor("%%%")).build())))
+        assertThat(violatedFields(() -> users.listFollowers(ListFollowersRequest.newBuilder()
+                        .setUserId("1-1-1-1-1")
+                        .setPage(PageRequest.newBuilder().setLimit(101).setCursor("%%%"))
+                        .build())))
                 .containsExactlyInAnyOrder("user_id", "page.limit", "page.cursor");
-        assertThat(violatedFields(() -> users.listFollowing(ListFollowingRequest.newBuilder().setUserId(user.id())
-                .setPage(PageRequest.newBuilder().setLimit(-1)).build()))).containsExactly("page.limit");
+        assertThat(violatedFields(() -> users.listFollowing(ListFollowingRequest.newBuilder()
+                        .setUserId(user.id())
+                        .setPage(PageRequest.newBuilder().setLimit(-1))
+                        .build())))
+                .containsExactly("page.limit");
         assertThat(violatedFields(() -> users.updateProfile(UpdateProfileRequest.getDefaultInstance())))
                 .containsExactlyInAnyOrder("display_name", "bio");
-        assertThat(violatedFields(() -> users.updateProfile(UpdateProfileRequest.newBuilder().setDisplayName("  ")
-                .setBio("x".repeat(161)).build()))).containsExactlyInAnyOrder("display_name", "bio");
+        assertThat(violatedFields(() -> users.updateProfile(UpdateProfileRequest.newBuilder()
+                        .setDisplayName("  ")
+                        .setBio("x".repeat(161))
+                        .build())))
+                .containsExactlyInAnyOrder("display_name", "bio");
         assertThat(violatedFields(() -> users.updatePreferences(UpdatePreferencesRequest.getDefaultInstance())))
                 .containsExactly("update_mask");
         assertThat(violatedFields(() -> users.updatePreferences(UpdatePreferencesRequest.newBuilder()
-                .setPreferences(Preferences.newBuilder().setLanguage("not a tag").setTimezone("Mars/Olympus"))
-                .setUpdateMask(FieldMask.newBuilder().addPaths("language").addPaths("timezone").addPaths("shoe_size"))
-                .build()))).containsExactlyInAnyOrder("update_mask", "preferences.language", "preferences.timezone");
+                        .setPreferences(Preferences.newBuilder()
+                                .setLanguage("not a tag")
+                                .setTimezone("Mars/Olympus"))
+                        .setUpdateMask(FieldMask.newBuilder()
+                                .addPaths("language")
+                                .addPaths("timezone")
+                                .addPaths("shoe_size"))
+                        .build())))
+                .containsExactlyInAnyOrder("update_mask", "preferences.language", "preferences.timezone");
     }
 
     @Test
     void aCursorIsValidOnlyForTheListThatIssuedIt() {
         Platform.User star = platform.registerWithProfile();
         for (int i = 0; i < 2; i++) {
-            platform.usersAs(platform.registerWithProfile()).follow(FollowRequest.newBuilder().setUserId(star.id()).build());
+            platform.usersAs(platform.registerWithProfile())
+                    .follow(FollowRequest.newBuilder().setUserId(star.id()).build());
         }
-        String cursor = platform.usersAs(star).listFollowers(ListFollowersRequest.newBuilder().setUserId(star.id())
-                .setPage(PageRequest.newBuilder().setLimit(1)).build()).getPage().getNextCursor();
+        String cursor = platform.usersAs(star)
+                .listFollowers(ListFollowersRequest.newBuilder()
+                        .setUserId(star.id())
+                        .setPage(PageRequest.newBuilder().setLimit(1))
+                        .build())
+                .getPage()
+                .getNextCursor();
         assertThat(cursor).isNotEmpty();
 
-        assertThat(violatedFields(() -> platform.usersAs(star).listFollowing(ListFollowingRequest.newBuilder()
-                .setUserId(star.id()).setPage(PageRequest.newBuilder().setCursor(cursor)).build())))
+        assertThat(violatedFields(() -> platform.usersAs(star)
+                        .listFollowing(ListFollowingRequest.newBuilder()
+                                .setUserId(star.id())
+                                .setPage(PageRequest.newBuilder().setCursor(cursor))
+                                .build())))
                 .containsExactly("page.cursor");
         Platform.User other = platform.registerWithProfile();
-        assertThat(violatedFields(() -> platform.usersAs(star).listFollowers(ListFollowersRequest.newBuilder()
-                .setUserId(other.id()).setPage(PageRequest.newBuilder().setCursor(cursor)).build())))
+        assertThat(violatedFields(() -> platform.usersAs(star)
+                        .listFollowers(ListFollowersRequest.newBuilder()
+                                .setUserId(other.id())
+                                .setPage(PageRequest.newBuilder().setCursor(cursor))
+                                .build())))
                 .containsExactly("page.cursor");
     }
 
@@ -247,27 +350,43 @@ class UserServiceIT {
     void unknownUsersAreNotFound() {
         var users = platform.usersAs(platform.registerWithProfile());
         String unknown = UUID.randomUUID().toString();
-        assertThat(failure(() -> users.getUser(GetUserRequest.newBuilder().setUserId(unknown).build())).code())
+        assertThat(failure(() -> users.getUser(
+                                GetUserRequest.newBuilder().setUserId(unknown).build()))
+                        .code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(failure(() -> users.getUserByUsername(GetUserByUsernameRequest.newBuilder()
-                .setUsername("nobody_" + unknown.substring(0, 8)).build())).code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> users.follow(FollowRequest.newBuilder().setUserId(unknown).build())).code())
+                                .setUsername("nobody_" + unknown.substring(0, 8))
+                                .build()))
+                        .code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> users.block(BlockRequest.newBuilder().setUserId(unknown).build())).code())
+        assertThat(failure(() -> users.follow(
+                                FollowRequest.newBuilder().setUserId(unknown).build()))
+                        .code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(failure(() -> users.listFollowers(ListFollowersRequest.newBuilder().setUserId(unknown).build()))
-                .code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> users.block(
+                                BlockRequest.newBuilder().setUserId(unknown).build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(failure(() -> users.listFollowers(ListFollowersRequest.newBuilder()
+                                .setUserId(unknown)
+                                .build()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
         users.unfollow(UnfollowRequest.newBuilder().setUserId(unknown).build());
     }
 
     @Test
     void callsWithoutAValidTokenAreUnauthenticated() {
         Platform.User user = platform.registerWithProfile();
-        GetUserRequest request = GetUserRequest.newBuilder().setUserId(user.id()).build();
-        assertThat(failure(() -> platform.usersAnonymously().getUser(request)).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        GetUserRequest request =
+                GetUserRequest.newBuilder().setUserId(user.id()).build();
+        assertThat(failure(() -> platform.usersAnonymously().getUser(request)).code())
+                .isEqualTo(ErrorCode.UNAUTHENTICATED);
         assertThat(failure(() -> platform.usersAnonymously().getPreferences(GetPreferencesRequest.getDefaultInstance()))
-                .code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
-        NovaException forged = failure(() -> platform.usersWithToken(user.accessToken() + "x").getUser(request));
+                        .code())
+                .isEqualTo(ErrorCode.UNAUTHENTICATED);
+        NovaException forged =
+                failure(() -> platform.usersWithToken(user.accessToken() + "x").getUser(request));
         assertThat(forged.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
         assertThat(forged.reason()).contains("TOKEN_INVALID");
     }
@@ -281,13 +400,18 @@ class UserServiceIT {
             assertThat(redis.exists("cache:profiles:v:profile:" + owner.id())).isTrue();
         }
 
-        Profile updated = platform.usersAs(owner).updateProfile(UpdateProfileRequest.newBuilder()
-                .setDisplayName("  Ada Lovelace ").setBio("Analyst").build()).getProfile();
+        Profile updated = platform.usersAs(owner)
+                .updateProfile(UpdateProfileRequest.newBuilder()
+                        .setDisplayName("  Ada Lovelace ")
+                        .setBio("Analyst")
+                        .build())
+                .getProfile();
         assertThat(updated.getDisplayName()).isEqualTo("Ada Lovelace");
         assertThat(user(viewer, owner).getDisplayName()).isEqualTo("Ada Lovelace");
         assertThat(user(viewer, owner).getBio()).isEqualTo("Analyst");
 
-        platform.usersAs(owner).updateProfile(UpdateProfileRequest.newBuilder().setBio("").build());
+        platform.usersAs(owner)
+                .updateProfile(UpdateProfileRequest.newBuilder().setBio("").build());
         Profile cleared = user(viewer, owner);
         assertThat(cleared.getBio()).isEmpty();
         assertThat(cleared.getDisplayName()).isEqualTo("Ada Lovelace");
@@ -297,18 +421,28 @@ class UserServiceIT {
     void aReplayedRegistrationChangesNothing() {
         Platform.User user = platform.registerWithProfile();
         Platform.User fan = platform.registerWithProfile();
-        platform.usersAs(fan).follow(FollowRequest.newBuilder().setUserId(user.id()).build());
-        platform.usersAs(user).updateProfile(UpdateProfileRequest.newBuilder().setDisplayName("Renamed").build());
+        platform.usersAs(fan)
+                .follow(FollowRequest.newBuilder().setUserId(user.id()).build());
+        platform.usersAs(user)
+                .updateProfile(UpdateProfileRequest.newBuilder()
+                        .setDisplayName("Renamed")
+                        .build());
 
         try (RedisClient redis = redis()) {
-            StreamEntry original = redis.xrange(UserSettings.STREAM, (StreamEntryID) null, (StreamEntryID) null).stream()
-                    .filter(entry -> entry.getFields().getOrDefault("payload", "").contains(user.id()))
-                    .findFirst().orElseThrow();
+            StreamEntry original =
+                    redis.xrange(UserSettings.STREAM, (StreamEntryID) null, (StreamEntryID) null).stream()
+                            .filter(entry -> entry.getFields()
+                                    .getOrDefault("payload", "")
+                                    .contains(user.id()))
+                            .findFirst()
+                            .orElseThrow();
             Map<String, String> fields = original.getFields();
             StreamEntryID replayed = redis.xadd(UserSettings.STREAM, StreamEntryID.NEW_ENTRY, fields);
-            await().atMost(Duration.ofSeconds(5)).until(() -> redis.xinfoGroups(UserSettings.STREAM).stream()
-                    .filter(group -> group.getName().equals(UserSettings.GROUP))
-                    .anyMatch(group -> group.getLastDeliveredId().compareTo(replayed) >= 0 && group.getPending() == 0));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> redis.xinfoGroups(UserSettings.STREAM).stream()
+                            .filter(group -> group.getName().equals(UserSettings.GROUP))
+                            .anyMatch(group ->
+                                    group.getLastDeliveredId().compareTo(replayed) >= 0 && group.getPending() == 0));
             assertThat(redis.xlen(UserSettings.STREAM + ".dlq")).isZero();
         }
         Profile after = user(fan, user);
@@ -321,32 +455,45 @@ class UserServiceIT {
     void preferencesHaveDefaultsAndChangeOnlyWhereTheMaskSays() {
         Platform.User user = platform.registerWithProfile();
         var users = platform.usersAs(user);
-        Preferences defaults = users.getPreferences(GetPreferencesRequest.getDefaultInstance()).getPreferences();
+        Preferences defaults =
+                users.getPreferences(GetPreferencesRequest.getDefaultInstance()).getPreferences();
         assertThat(defaults.getLanguage()).isEqualTo("en");
         assertThat(defaults.getTimezone()).isEqualTo("UTC");
         assertThat(defaults.getNotifyOnLike()).isTrue();
         assertThat(defaults.getAllowMessagesFrom()).isEqualTo(MessagePolicy.MESSAGE_POLICY_EVERYONE);
 
         Preferences changed = users.updatePreferences(UpdatePreferencesRequest.newBuilder()
-                .setPreferences(Preferences.newBuilder().setLanguage("pt-BR").setTimezone("Europe/Lisbon")
-                        .setNotifyOnLike(false).setNotifyOnFollow(false)
-                        .setAllowMessagesFrom(MessagePolicy.MESSAGE_POLICY_FOLLOWING))
-                .setUpdateMask(FieldMask.newBuilder().addPaths("language").addPaths("timezone")
-                        .addPaths("notify_on_like").addPaths("allow_messages_from"))
-                .build()).getPreferences();
+                        .setPreferences(Preferences.newBuilder()
+                                .setLanguage("pt-BR")
+                                .setTimezone("Europe/Lisbon")
+                                .setNotifyOnLike(false)
+                                .setNotifyOnFollow(false)
+                                .setAllowMessagesFrom(MessagePolicy.MESSAGE_POLICY_FOLLOWING))
+                        .setUpdateMask(FieldMask.newBuilder()
+                                .addPaths("language")
+                                .addPaths("timezone")
+                                .addPaths("notify_on_like")
+                                .addPaths("allow_messages_from"))
+                        .build())
+                .getPreferences();
         assertThat(changed.getLanguage()).isEqualTo("pt-BR");
         assertThat(changed.getTimezone()).isEqualTo("Europe/Lisbon");
         assertThat(changed.getNotifyOnLike()).isFalse();
-        assertThat(changed.getNotifyOnFollow()).isTrue();                 // not in the mask
+        assertThat(changed.getNotifyOnFollow()).isTrue(); // not in the mask
         assertThat(changed.getAllowMessagesFrom()).isEqualTo(MessagePolicy.MESSAGE_POLICY_FOLLOWING);
-        assertThat(users.getPreferences(GetPreferencesRequest.getDefaultInstance()).getPreferences()).isEqualTo(changed);
+        assertThat(users.getPreferences(GetPreferencesRequest.getDefaultInstance())
+                        .getPreferences())
+                .isEqualTo(changed);
     }
 
     private Profile user(Platform.User caller, Platform.User subject) {
-        return platform.usersAs(caller).getUser(GetUserRequest.newBuilder().setUserId(subject.id()).build()).getProfile();
+        return platform.usersAs(caller)
+                .getUser(GetUserRequest.newBuilder().setUserId(subject.id()).build())
+                .getProfile();
     }
 
     private static RedisClient redis() {
-        return RedisClient.create(SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort());
+        return RedisClient.create(
+                SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort());
     }
 }

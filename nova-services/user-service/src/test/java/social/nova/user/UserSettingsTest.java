@@ -19,7 +19,8 @@ class UserSettingsTest {
         assertThat(settings.profileCacheTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.registrations().stream()).isEqualTo("nova.events.user");
         assertThat(settings.registrations().group()).isEqualTo("user-service");
-        assertThat(settings.registrations().transport().startFrom()).isEqualTo(StreamConsumerSettings.StartFrom.BEGINNING);
+        assertThat(settings.registrations().transport().startFrom())
+                .isEqualTo(StreamConsumerSettings.StartFrom.BEGINNING);
         assertThat(settings.registrations().handledTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(settings.registrations().deadLetterStream()).isEqualTo("nova.events.user.dlq");
         assertThat(settings.followLimit().limit()).isEqualTo(100);

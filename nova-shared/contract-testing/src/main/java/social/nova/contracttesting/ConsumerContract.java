@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public record ConsumerContract(String consumer, String provider, List<Interaction> interactions) {
     /** File names end with this. */
     public static final String SUFFIX = ".json";
+
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ConsumerContract {
@@ -49,9 +50,14 @@ public record ConsumerContract(String consumer, String provider, List<Interactio
      * @param status        the expected status
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Interaction(String description, ProviderStateSpec providerState, String method,
-                              Map<String, String> metadata, JsonNode request, List<JsonNode> responses,
-                              ExpectedStatus status) {
+    public record Interaction(
+            String description,
+            ProviderStateSpec providerState,
+            String method,
+            Map<String, String> metadata,
+            JsonNode request,
+            List<JsonNode> responses,
+            ExpectedStatus status) {
         public Interaction {
             Objects.requireNonNull(description, "description");
             Objects.requireNonNull(method, "method");
@@ -118,8 +124,7 @@ public record ConsumerContract(String consumer, String provider, List<Interactio
             return contracts;
         }
         try (var files = Files.list(directory)) {
-            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted()
-                    .forEach(f -> contracts.add(read(f)));
+            files.filter(f -> f.toString().endsWith(SUFFIX)).sorted().forEach(f -> contracts.add(read(f)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + directory, e);
         }

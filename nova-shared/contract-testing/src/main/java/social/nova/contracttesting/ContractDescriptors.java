@@ -35,7 +35,8 @@ public final class ContractDescriptors {
     public static ContractDescriptors fromClasspath() {
         FileDescriptorSet.Builder all = FileDescriptorSet.newBuilder();
         try {
-            List<URL> sets = Collections.list(ContractDescriptors.class.getClassLoader().getResources(RESOURCE));
+            List<URL> sets =
+                    Collections.list(ContractDescriptors.class.getClassLoader().getResources(RESOURCE));
             if (sets.isEmpty()) {
                 throw new IllegalStateException(RESOURCE + " is not on the class path: add social.nova:nova-contracts");
             }
@@ -61,8 +62,8 @@ public final class ContractDescriptors {
         return new ContractDescriptors(built);
     }
 
-    private static FileDescriptor build(String name, Map<String, FileDescriptorProto> protos,
-                                        Map<String, FileDescriptor> built) {
+    private static FileDescriptor build(
+            String name, Map<String, FileDescriptorProto> protos, Map<String, FileDescriptor> built) {
         FileDescriptor done = built.get(name);
         if (done != null) {
             return done;
@@ -72,7 +73,8 @@ public final class ContractDescriptors {
             throw new IllegalStateException("the descriptor set lacks " + name + ", which another file imports");
         }
         FileDescriptor[] dependencies = proto.getDependencyList().stream()
-                .map(dependency -> build(dependency, protos, built)).toArray(FileDescriptor[]::new);
+                .map(dependency -> build(dependency, protos, built))
+                .toArray(FileDescriptor[]::new);
         try {
             FileDescriptor file = FileDescriptor.buildFrom(proto, dependencies);
             built.put(name, file);
@@ -99,8 +101,11 @@ public final class ContractDescriptors {
                 if (service.getFullName().equals(serviceName)) {
                     Descriptors.MethodDescriptor method = service.findMethodByName(fullMethodName.substring(slash + 1));
                     if (method == null) {
-                        throw new IllegalArgumentException(serviceName + " has no method " + fullMethodName.substring(slash + 1)
-                                + " (methods: " + service.getMethods().stream().map(Descriptors.MethodDescriptor::getName).toList() + ")");
+                        throw new IllegalArgumentException(serviceName + " has no method "
+                                + fullMethodName.substring(slash + 1) + " (methods: "
+                                + service.getMethods().stream()
+                                        .map(Descriptors.MethodDescriptor::getName)
+                                        .toList() + ")");
                     }
                     return method;
                 }

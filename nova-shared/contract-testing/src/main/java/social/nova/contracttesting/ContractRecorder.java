@@ -29,8 +29,7 @@ final class ContractRecorder {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final Map<String, Map<String, ConsumerContract.Interaction>> RUN = new LinkedHashMap<>();
 
-    private ContractRecorder() {
-    }
+    private ContractRecorder() {}
 
     static ConsumerContract contract(String consumer, String provider, List<Stub<?, ?>> stubs) {
         List<ConsumerContract.Interaction> interactions = new ArrayList<>();
@@ -47,13 +46,14 @@ final class ContractRecorder {
      * nothing while the run has no interaction of the pair.
      */
     static synchronized void record(ConsumerContract contract, Path directory) {
-        Map<String, ConsumerContract.Interaction> run = RUN.computeIfAbsent(directory.toAbsolutePath() + "|"
-                + contract.fileName(), k -> new LinkedHashMap<>());
+        Map<String, ConsumerContract.Interaction> run =
+                RUN.computeIfAbsent(directory.toAbsolutePath() + "|" + contract.fileName(), k -> new LinkedHashMap<>());
         for (ConsumerContract.Interaction interaction : contract.interactions()) {
             run.putIfAbsent(key(interaction), interaction);
         }
         if (!run.isEmpty()) {
-            new ConsumerContract(contract.consumer(), contract.provider(), List.copyOf(run.values())).writeTo(directory);
+            new ConsumerContract(contract.consumer(), contract.provider(), List.copyOf(run.values()))
+                    .writeTo(directory);
         }
     }
 
@@ -70,27 +70,39 @@ final class ContractRecorder {
                 metadata.put(name, substitute(value, examples));
             }
         });
-        List<JsonNode> responses = exchange.responses().stream().map(m -> substitute(json(m), examples)).toList();
+        List<JsonNode> responses = exchange.responses().stream()
+                .map(m -> substitute(json(m), examples))
+                .toList();
         ConsumerContract.ExpectedStatus status;
         if (exchange.failure() == null) {
             status = new ConsumerContract.ExpectedStatus("OK", null, List.of());
         } else {
             NovaException nova = NovaException.from(exchange.failure());
-            status = new ConsumerContract.ExpectedStatus(exchange.failure().getStatus().getCode().name(),
-                    nova.reason().orElse(null), nova.violations().stream().map(FieldViolation::field).toList());
+            status = new ConsumerContract.ExpectedStatus(
+                    exchange.failure().getStatus().getCode().name(),
+                    nova.reason().orElse(null),
+                    nova.violations().stream().map(FieldViolation::field).toList());
         }
         ConsumerContract.ProviderStateSpec state = stub.state()
-                .map(s -> new ConsumerContract.ProviderStateSpec(s.name(), List.copyOf(new TreeMap<>(s.examples()).keySet())))
+                .map(s -> new ConsumerContract.ProviderStateSpec(
+                        s.name(), List.copyOf(new TreeMap<>(s.examples()).keySet())))
                 .orElse(null);
-        return new ConsumerContract.Interaction(stub.description(), state, stub.method().getFullMethodName(), metadata,
-                substitute(json(exchange.request()), examples), responses, status);
+        return new ConsumerContract.Interaction(
+                stub.description(),
+                state,
+                stub.method().getFullMethodName(),
+                metadata,
+                substitute(json(exchange.request()), examples),
+                responses,
+                status);
     }
 
     static JsonNode json(Message message) {
         try {
             return ConsumerContract.JSON.readTree(PRINTER.print(message));
         } catch (InvalidProtocolBufferException | JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + message.getDescriptorForType().getFullName() + " as JSON", e);
+            throw new IllegalStateException(
+                    "cannot write " + message.getDescriptorForType().getFullName() + " as JSON", e);
         }
     }
 
@@ -119,7 +131,9 @@ final class ContractRecorder {
         String result = text;
         // Longest first: an example contained in another must not break the longer one.
         List<Map.Entry<String, String>> byLength = new ArrayList<>(examples.entrySet());
-        byLength.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getValue().length()).reversed());
+        byLength.sort(Comparator.comparingInt(
+                        (Map.Entry<String, String> e) -> e.getValue().length())
+                .reversed());
         for (Map.Entry<String, String> example : byLength) {
             result = result.replace(example.getValue(), "${" + example.getKey() + "}");
         }

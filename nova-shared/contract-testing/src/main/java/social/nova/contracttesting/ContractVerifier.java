@@ -49,8 +49,8 @@ import social.nova.errors.NovaException;
  */
 public final class ContractVerifier {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_]*)}");
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().alwaysPrintFieldsWithNoPresence()
-            .omittingInsignificantWhitespace();
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
     /** Brings the provider into a named state and returns the values of the placeholders it provides. */
     @FunctionalInterface
@@ -90,8 +90,11 @@ public final class ContractVerifier {
      * @param channels the channel to a running instance of a provider, by provider name
      * @param deadline of each call
      */
-    public ContractVerifier(ContractDescriptors descriptors, ProviderStates states, Function<String, Channel> channels,
-                            Duration deadline) {
+    public ContractVerifier(
+            ContractDescriptors descriptors,
+            ProviderStates states,
+            Function<String, Channel> channels,
+            Duration deadline) {
         this.descriptors = Objects.requireNonNull(descriptors, "descriptors");
         this.states = Objects.requireNonNull(states, "states");
         this.channels = Objects.requireNonNull(channels, "channels");
@@ -102,8 +105,12 @@ public final class ContractVerifier {
     public List<Result> verify(ConsumerContract contract) {
         List<Result> results = new ArrayList<>();
         for (ConsumerContract.Interaction interaction : contract.interactions()) {
-            results.add(new Result(contract.consumer(), contract.provider(), interaction.description(),
-                    interaction.method(), problems(contract.provider(), interaction)));
+            results.add(new Result(
+                    contract.consumer(),
+                    contract.provider(),
+                    interaction.description(),
+                    interaction.method(),
+                    problems(contract.provider(), interaction)));
         }
         return results;
     }
@@ -113,15 +120,17 @@ public final class ContractVerifier {
         Map<String, String> values = Map.of();
         if (interaction.providerState() != null) {
             try {
-                values = states.setUp(interaction.providerState().name(), interaction.providerState().provides());
+                values = states.setUp(
+                        interaction.providerState().name(),
+                        interaction.providerState().provides());
             } catch (RuntimeException e) {
                 return List.of("provider state '" + interaction.providerState().name() + "' could not be set up: "
                         + e.getMessage());
             }
             for (String placeholder : interaction.providerState().provides()) {
                 if (!values.containsKey(placeholder)) {
-                    problems.add("provider state '" + interaction.providerState().name() + "' did not provide ${"
-                            + placeholder + "}");
+                    problems.add("provider state '"
+                            + interaction.providerState().name() + "' did not provide ${" + placeholder + "}");
                 }
             }
             if (!problems.isEmpty()) {
@@ -133,7 +142,8 @@ public final class ContractVerifier {
         try {
             method = descriptors.method(interaction.method());
             DynamicMessage.Builder builder = DynamicMessage.newBuilder(method.getInputType());
-            JsonNode template = interaction.request() == null ? ConsumerContract.JSON.createObjectNode() : interaction.request();
+            JsonNode template =
+                    interaction.request() == null ? ConsumerContract.JSON.createObjectNode() : interaction.request();
             JsonFormat.parser().merge(fill(template, values).toString(), builder);
             request = builder.build();
         } catch (IllegalArgumentException | InvalidProtocolBufferException e) {
@@ -141,7 +151,9 @@ public final class ContractVerifier {
         }
         Metadata headers = new Metadata();
         for (Map.Entry<String, String> header : interaction.metadata().entrySet()) {
-            headers.put(Metadata.Key.of(header.getKey(), Metadata.ASCII_STRING_MARSHALLER), fill(header.getValue(), values));
+            headers.put(
+                    Metadata.Key.of(header.getKey(), Metadata.ASCII_STRING_MARSHALLER),
+                    fill(header.getValue(), values));
         }
         List<JsonNode> answers = new ArrayList<>();
         StatusRuntimeException failure = null;
@@ -159,24 +171,33 @@ public final class ContractVerifier {
         return problems;
     }
 
-    private List<JsonNode> call(Channel channel, Metadata headers, Descriptors.MethodDescriptor method,
-                                DynamicMessage request) {
-        MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
-                .setType(method.isServerStreaming() ? MethodDescriptor.MethodType.SERVER_STREAMING
-                        : method.isClientStreaming() ? MethodDescriptor.MethodType.CLIENT_STREAMING
-                        : MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(method.getService().getFullName(), method.getName()))
-                .setRequestMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getInputType())))
-                .setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getOutputType())))
-                .build();
+    private List<JsonNode> call(
+            Channel channel, Metadata headers, Descriptors.MethodDescriptor method, DynamicMessage request) {
+        MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
+                MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
+                        .setType(
+                                method.isServerStreaming()
+                                        ? MethodDescriptor.MethodType.SERVER_STREAMING
+                                        : method.isClientStreaming()
+                                                ? MethodDescriptor.MethodType.CLIENT_STREAMING
+                                                : MethodDescriptor.MethodType.UNARY)
+                        .setFullMethodName(MethodDescriptor.generateFullMethodName(
+                                method.getService().getFullName(), method.getName()))
+                        .setRequestMarshaller(
+                                ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getInputType())))
+                        .setResponseMarshaller(
+                                ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getOutputType())))
+                        .build();
         Channel withHeaders = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
         List<JsonNode> answers = new ArrayList<>();
         if (method.isClientStreaming()) {
-            throw new IllegalArgumentException("client-streaming methods are not replayed yet: " + method.getFullName());
+            throw new IllegalArgumentException(
+                    "client-streaming methods are not replayed yet: " + method.getFullName());
         }
         if (method.isServerStreaming()) {
-            Iterator<DynamicMessage> stream = ClientCalls.blockingServerStreamingCall(withHeaders, grpcMethod, options, request);
+            Iterator<DynamicMessage> stream =
+                    ClientCalls.blockingServerStreamingCall(withHeaders, grpcMethod, options, request);
             stream.forEachRemaining(message -> answers.add(json(message)));
         } else {
             answers.add(json(ClientCalls.blockingUnaryCall(withHeaders, grpcMethod, options, request)));
@@ -184,8 +205,8 @@ public final class ContractVerifier {
         return answers;
     }
 
-    private static void compareStatus(ConsumerContract.ExpectedStatus expected, StatusRuntimeException failure,
-                                      List<String> problems) {
+    private static void compareStatus(
+            ConsumerContract.ExpectedStatus expected, StatusRuntimeException failure, List<String> problems) {
         String actual = failure == null ? "OK" : failure.getStatus().getCode().name();
         if (!expected.code().equals(actual)) {
             problems.add("expected status " + expected.code() + ", got " + actual
@@ -197,9 +218,11 @@ public final class ContractVerifier {
         }
         NovaException nova = NovaException.from(failure);
         if (expected.reason() != null && !expected.reason().equals(nova.reason().orElse(null))) {
-            problems.add("expected reason " + expected.reason() + ", got " + nova.reason().orElse("none"));
+            problems.add("expected reason " + expected.reason() + ", got "
+                    + nova.reason().orElse("none"));
         }
-        List<String> violated = nova.violations().stream().map(FieldViolation::field).toList();
+        List<String> violated =
+                nova.violations().stream().map(FieldViolation::field).toList();
         for (String field : expected.fieldViolations()) {
             if (!violated.contains(field)) {
                 problems.add("expected a violation of field '" + field + "', got " + violated);
@@ -207,8 +230,8 @@ public final class ContractVerifier {
         }
     }
 
-    private static void compareAnswers(List<JsonNode> expected, List<JsonNode> actual, Map<String, String> values,
-                                       List<String> problems) {
+    private static void compareAnswers(
+            List<JsonNode> expected, List<JsonNode> actual, Map<String, String> values, List<String> problems) {
         if (expected.isEmpty()) {
             return;
         }
@@ -223,7 +246,8 @@ public final class ContractVerifier {
     }
 
     /** Whether {@code actual} has every field of {@code expected}, typed alike, placeholders equal. */
-    static void match(JsonNode expected, JsonNode actual, String path, Map<String, String> values, List<String> problems) {
+    static void match(
+            JsonNode expected, JsonNode actual, String path, Map<String, String> values, List<String> problems) {
         if (actual == null || actual.isMissingNode() || actual.isNull()) {
             problems.add(path + " is missing");
             return;
@@ -233,8 +257,13 @@ public final class ContractVerifier {
                 problems.add(path + " should be an object, is " + actual.getNodeType());
                 return;
             }
-            expected.properties().forEach(field ->
-                    match(field.getValue(), actual.get(field.getKey()), path + "." + field.getKey(), values, problems));
+            expected.properties()
+                    .forEach(field -> match(
+                            field.getValue(),
+                            actual.get(field.getKey()),
+                            path + "." + field.getKey(),
+                            values,
+                            problems));
         } else if (expected.isArray()) {
             if (!actual.isArray()) {
                 problems.add(path + " should be a list, is " + actual.getNodeType());
@@ -261,7 +290,8 @@ public final class ContractVerifier {
                             + String.join("; ", closest) + ")");
                 }
             }
-        } else if (expected.isTextual() && PLACEHOLDER.matcher(expected.asText()).find()) {
+        } else if (expected.isTextual()
+                && PLACEHOLDER.matcher(expected.asText()).find()) {
             String wanted = fill(expected.asText(), values);
             if (!actual.isTextual() || !wanted.equals(actual.asText())) {
                 problems.add(path + " should be \"" + wanted + "\", is " + actual);

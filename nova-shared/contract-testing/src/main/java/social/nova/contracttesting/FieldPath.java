@@ -37,13 +37,16 @@ final class FieldPath {
         for (int i = 0; i < names.size(); i++) {
             FieldDescriptor field = current.findFieldByName(names.get(i));
             if (field == null) {
-                throw new IllegalArgumentException(current.getFullName() + " has no field '" + names.get(i) + "' (path '"
-                        + path + "'; fields: " + current.getFields().stream().map(FieldDescriptor::getName).toList() + ")");
+                throw new IllegalArgumentException(
+                        current.getFullName() + " has no field '" + names.get(i) + "' (path '" + path + "'; fields: "
+                                + current.getFields().stream()
+                                        .map(FieldDescriptor::getName)
+                                        .toList() + ")");
             }
             if (i < names.size() - 1) {
                 if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE || field.isRepeated()) {
-                    throw new IllegalArgumentException("'" + names.get(i) + "' in path '" + path
-                            + "' is not a singular message field");
+                    throw new IllegalArgumentException(
+                            "'" + names.get(i) + "' in path '" + path + "' is not a singular message field");
                 }
                 current = field.getMessageType();
             }

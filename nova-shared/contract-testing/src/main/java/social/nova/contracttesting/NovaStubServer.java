@@ -80,10 +80,11 @@ public final class NovaStubServer implements AutoCloseable {
      * The request headers a stub records: the caller's token, the request id, and the client address
      * Nova's gateway forwards with its signature. A contract keeps only {@code authorization}.
      */
-    static final List<String> RECORDED_HEADERS = List.of("authorization", "x-request-id", "x-forwarded-for",
-            "x-nova-forwarded-signature");
+    static final List<String> RECORDED_HEADERS =
+            List.of("authorization", "x-request-id", "x-forwarded-for", "x-nova-forwarded-signature");
     /** Where contracts go when {@code nova.contracts.dir} is not set (Maven's build directory). */
     public static final Path DEFAULT_CONTRACTS_DIRECTORY = Path.of("target", "nova-contracts");
+
     private static final Context.Key<Metadata> HEADERS = Context.key("nova-stub-headers");
     private static final long SHUTDOWN_SECONDS = 5;
 
@@ -103,7 +104,8 @@ public final class NovaStubServer implements AutoCloseable {
     private NovaStubServer(Builder builder) {
         this.provider = builder.provider;
         this.consumer = builder.consumer;
-        this.contractsDirectory = builder.contractsDirectory != null ? builder.contractsDirectory
+        this.contractsDirectory = builder.contractsDirectory != null
+                ? builder.contractsDirectory
                 : Path.of(System.getProperty("nova.contracts.dir", DEFAULT_CONTRACTS_DIRECTORY.toString()));
         this.service = builder.service;
         this.protoService = protoServiceOf(service);
@@ -115,7 +117,8 @@ public final class NovaStubServer implements AutoCloseable {
         health.setStatus(provider, ServingStatus.SERVING);
         health.setStatus(service.getName(), ServingStatus.SERVING);
         this.bindAddress = builder.bindAddress;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, 0), InsecureServerCredentials.create())
+        this.server = NettyServerBuilder.forAddress(
+                        new InetSocketAddress(bindAddress, 0), InsecureServerCredentials.create())
                 .addService(ServerInterceptors.intercept(definition.build(), new HeaderCapture()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -167,8 +170,10 @@ public final class NovaStubServer implements AutoCloseable {
     /** The calls of {@code method} received so far, typed. */
     @SuppressWarnings("unchecked")
     public <Req extends Message> List<RecordedCall<Req>> calls(MethodDescriptor<Req, ?> method) {
-        return calls.stream().filter(call -> call.method().equals(method.getFullMethodName()))
-                .map(call -> (RecordedCall<Req>) call).toList();
+        return calls.stream()
+                .filter(call -> call.method().equals(method.getFullMethodName()))
+                .map(call -> (RecordedCall<Req>) call)
+                .toList();
     }
 
     /** Why each unmatched call matched nothing; {@link #close()} fails when this is not empty. */
@@ -219,25 +224,29 @@ public final class NovaStubServer implements AutoCloseable {
         stubs.add(stub);
     }
 
-    private <Req extends Message, Resp extends Message> void addMethod(ServerServiceDefinition.Builder definition,
-                                                                       MethodDescriptor<Req, Resp> method) {
+    private <Req extends Message, Resp extends Message> void addMethod(
+            ServerServiceDefinition.Builder definition, MethodDescriptor<Req, Resp> method) {
         ServerCallHandler<Req, Resp> handler = switch (method.getType()) {
             case UNARY -> ServerCalls.asyncUnaryCall((request, observer) -> answer(method, request, observer));
-            case SERVER_STREAMING -> ServerCalls.asyncServerStreamingCall((request, observer) ->
-                    answer(method, request, observer));
-            case CLIENT_STREAMING -> ServerCalls.asyncClientStreamingCall(observer -> new FirstMessage<>(method, observer));
-            default -> ServerCalls.asyncBidiStreamingCall(observer -> {
-                observer.onError(Status.UNIMPLEMENTED.withDescription("nova stub server: bidirectional streaming ("
-                        + method.getFullMethodName() + ") is not stubbed").asRuntimeException());
-                return new Ignore<>();
-            });
+            case SERVER_STREAMING ->
+                ServerCalls.asyncServerStreamingCall((request, observer) -> answer(method, request, observer));
+            case CLIENT_STREAMING ->
+                ServerCalls.asyncClientStreamingCall(observer -> new FirstMessage<>(method, observer));
+            default ->
+                ServerCalls.asyncBidiStreamingCall(observer -> {
+                    observer.onError(Status.UNIMPLEMENTED
+                            .withDescription("nova stub server: bidirectional streaming (" + method.getFullMethodName()
+                                    + ") is not stubbed")
+                            .asRuntimeException());
+                    return new Ignore<>();
+                });
         };
         definition.addMethod(method, handler);
     }
 
     /** Answers one call from the most recent stub that matches it, and records it. */
-    private <Req extends Message, Resp extends Message> void answer(MethodDescriptor<Req, Resp> method, Req request,
-                                                                    StreamObserver<Resp> observer) {
+    private <Req extends Message, Resp extends Message> void answer(
+            MethodDescriptor<Req, Resp> method, Req request, StreamObserver<Resp> observer) {
         Map<String, String> headers = recordedHeaders(HEADERS.get());
         List<Stub<Req, Resp>> candidates = candidates(method);
         for (int i = candidates.size() - 1; i >= 0; i--) {
@@ -249,12 +258,13 @@ public final class NovaStubServer implements AutoCloseable {
         }
         String why = unmatchedMessage(method, request, headers, candidates);
         unmatched.add(why);
-        calls.add(new RecordedCall<>(method.getFullMethodName(), request, headers, Optional.empty(), Status.Code.UNIMPLEMENTED));
+        calls.add(new RecordedCall<>(
+                method.getFullMethodName(), request, headers, Optional.empty(), Status.Code.UNIMPLEMENTED));
         observer.onError(Status.UNIMPLEMENTED.withDescription(why).asRuntimeException());
     }
 
-    private <Req extends Message, Resp extends Message> void respond(Stub<Req, Resp> stub, Req request,
-                                                                     Map<String, String> headers, StreamObserver<Resp> observer) {
+    private <Req extends Message, Resp extends Message> void respond(
+            Stub<Req, Resp> stub, Req request, Map<String, String> headers, StreamObserver<Resp> observer) {
         Stub.Answer<Req, Resp> answer = stub.answer();
         String fullName = stub.method().getFullMethodName();
         if (answer.failure() != null) {
@@ -262,7 +272,12 @@ public final class NovaStubServer implements AutoCloseable {
             if (stub.recordExchange(new Stub.Exchange(request, headers, List.of(), failure))) {
                 writeContract();
             }
-            calls.add(new RecordedCall<>(fullName, request, headers, Optional.of(stub.description()), failure.getStatus().getCode()));
+            calls.add(new RecordedCall<>(
+                    fullName,
+                    request,
+                    headers,
+                    Optional.of(stub.description()),
+                    failure.getStatus().getCode()));
             Metadata trailers = new Metadata();
             if (failure.getTrailers() != null) {
                 trailers.merge(failure.getTrailers());
@@ -276,7 +291,8 @@ public final class NovaStubServer implements AutoCloseable {
         } catch (RuntimeException e) {
             String why = "nova stub server: the answer of stub " + stub.description() + " threw " + e;
             unmatched.add(why);
-            calls.add(new RecordedCall<>(fullName, request, headers, Optional.of(stub.description()), Status.Code.INTERNAL));
+            calls.add(new RecordedCall<>(
+                    fullName, request, headers, Optional.of(stub.description()), Status.Code.INTERNAL));
             observer.onError(Status.INTERNAL.withDescription(why).asRuntimeException());
             return;
         }
@@ -289,7 +305,8 @@ public final class NovaStubServer implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <Req extends Message, Resp extends Message> List<Stub<Req, Resp>> candidates(MethodDescriptor<Req, Resp> method) {
+    private <Req extends Message, Resp extends Message> List<Stub<Req, Resp>> candidates(
+            MethodDescriptor<Req, Resp> method) {
         List<Stub<Req, Resp>> same = new ArrayList<>();
         for (Stub<?, ?> stub : stubs) {
             if (stub.method().getFullMethodName().equals(method.getFullMethodName())) {
@@ -299,8 +316,11 @@ public final class NovaStubServer implements AutoCloseable {
         return same;
     }
 
-    private String unmatchedMessage(MethodDescriptor<?, ?> method, Message request, Map<String, String> headers,
-                                    List<? extends Stub<?, ?>> candidates) {
+    private String unmatchedMessage(
+            MethodDescriptor<?, ?> method,
+            Message request,
+            Map<String, String> headers,
+            List<? extends Stub<?, ?>> candidates) {
         String call = method.getFullMethodName() + " {" + TextFormat.printer().shortDebugString(request) + "}";
         if (candidates.isEmpty()) {
             Map<String, Integer> stubbed = new TreeMap<>();
@@ -309,7 +329,8 @@ public final class NovaStubServer implements AutoCloseable {
                     + (stubbed.isEmpty() ? "none" : stubbed.keySet());
         }
         Stub<?, ?> closest = candidates.stream()
-                .max(Comparator.comparingDouble((Stub<?, ?> stub) -> stub.match(request, headers).score()))
+                .max(Comparator.comparingDouble(
+                        (Stub<?, ?> stub) -> stub.match(request, headers).score()))
                 .orElseThrow();
         return "nova stub server (" + provider + "): no stub matches " + call + "; closest: " + closest.description()
                 + " (" + String.join(", ", closest.match(request, headers).mismatches()) + ")";
@@ -362,7 +383,8 @@ public final class NovaStubServer implements AutoCloseable {
             this.provider = Objects.requireNonNull(provider, "provider");
             this.service = Objects.requireNonNull(service, "service");
             if (!provider.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
-                throw new IllegalArgumentException("provider '" + provider + "' must be a Nova service name such as content-service");
+                throw new IllegalArgumentException(
+                        "provider '" + provider + "' must be a Nova service name such as content-service");
             }
         }
 
@@ -370,7 +392,8 @@ public final class NovaStubServer implements AutoCloseable {
         public Builder consumer(String consumer) {
             Objects.requireNonNull(consumer, "consumer");
             if (!consumer.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?")) {
-                throw new IllegalArgumentException("consumer '" + consumer + "' must be lowercase letters, digits and '-'");
+                throw new IllegalArgumentException(
+                        "consumer '" + consumer + "' must be lowercase letters, digits and '-'");
             }
             this.consumer = consumer;
             return this;
@@ -400,8 +423,8 @@ public final class NovaStubServer implements AutoCloseable {
     /** Captures the request headers for the handler (they are not otherwise visible to it). */
     private static final class HeaderCapture implements ServerInterceptor {
         @Override
-        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                                                           ServerCallHandler<Q, A> next) {
+        public <Q, A> ServerCall.Listener<Q> interceptCall(
+                ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
             return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), call, headers, next);
         }
     }
@@ -433,8 +456,10 @@ public final class NovaStubServer implements AutoCloseable {
         @Override
         public void onCompleted() {
             if (first == null) {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription("nova stub server: the client stream of "
-                        + method.getFullMethodName() + " sent no message").asRuntimeException());
+                observer.onError(Status.INVALID_ARGUMENT
+                        .withDescription("nova stub server: the client stream of " + method.getFullMethodName()
+                                + " sent no message")
+                        .asRuntimeException());
                 return;
             }
             context.run(() -> answer(method, first, observer));
@@ -443,15 +468,12 @@ public final class NovaStubServer implements AutoCloseable {
 
     private static final class Ignore<T> implements StreamObserver<T> {
         @Override
-        public void onNext(T value) {
-        }
+        public void onNext(T value) {}
 
         @Override
-        public void onError(Throwable t) {
-        }
+        public void onError(Throwable t) {}
 
         @Override
-        public void onCompleted() {
-        }
+        public void onCompleted() {}
     }
 }

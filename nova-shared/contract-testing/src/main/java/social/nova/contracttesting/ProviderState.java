@@ -25,7 +25,8 @@ public record ProviderState(String name, Map<String, String> examples) {
         examples = Map.copyOf(examples);
         examples.forEach((key, value) -> {
             if (!key.matches("[A-Za-z][A-Za-z0-9_]*")) {
-                throw new IllegalArgumentException("placeholder '" + key + "' must be a letter followed by letters, digits or '_'");
+                throw new IllegalArgumentException(
+                        "placeholder '" + key + "' must be a letter followed by letters, digits or '_'");
             }
             if (value.isBlank()) {
                 throw new IllegalArgumentException("the example value of '" + key + "' is blank");

@@ -16,8 +16,8 @@ import io.grpc.Status;
  * @param stub     the description of the stub that answered, empty when none matched
  * @param status   the status the call ended with
  */
-public record RecordedCall<Req extends Message>(String method, Req request, Map<String, String> metadata,
-                                                Optional<String> stub, Status.Code status) {
+public record RecordedCall<Req extends Message>(
+        String method, Req request, Map<String, String> metadata, Optional<String> stub, Status.Code status) {
     public RecordedCall {
         metadata = Map.copyOf(metadata);
     }

@@ -42,7 +42,7 @@ public final class Stub<Req extends Message, Resp extends Message> {
     private final List<Condition> conditions = new ArrayList<>();
     private ProviderState state;
     private String description;
-    private boolean inContract = true;
+    private volatile boolean inContract = true;
     private volatile Answer<Req, Resp> answer;
     private final AtomicReference<Exchange> firstExchange = new AtomicReference<>();
 
@@ -76,7 +76,8 @@ public final class Stub<Req extends Message, Resp extends Message> {
         FieldPath field = FieldPath.of(path);
         field.checkAgainst(requestType);
         Object expected = FieldPath.normalize(Objects.requireNonNull(value, "value"));
-        conditions.add(new Condition(path + " = " + quote(expected),
+        conditions.add(new Condition(
+                path + " = " + quote(expected),
                 (request, headers) -> expected.equals(field.read(request)),
                 (request, headers) -> path + " was " + quote(field.read(request))));
         return this;
@@ -89,10 +90,12 @@ public final class Stub<Req extends Message, Resp extends Message> {
     public Stub<Req, Resp> whenHeader(String name, String value) {
         checkOpen();
         if (!NovaStubServer.RECORDED_HEADERS.contains(name)) {
-            throw new IllegalArgumentException("only the headers " + NovaStubServer.RECORDED_HEADERS + " can be matched");
+            throw new IllegalArgumentException(
+                    "only the headers " + NovaStubServer.RECORDED_HEADERS + " can be matched");
         }
         Objects.requireNonNull(value, "value");
-        conditions.add(new Condition(name + " header = \"" + (name.equals("authorization") ? "…" : value) + "\"",
+        conditions.add(new Condition(
+                name + " header = \"" + (name.equals("authorization") ? "…" : value) + "\"",
                 (request, headers) -> value.equals(headers.get(name)),
                 (request, headers) -> "another " + name + " header"));
         return this;
@@ -103,7 +106,9 @@ public final class Stub<Req extends Message, Resp extends Message> {
     public Stub<Req, Resp> when(String description, Predicate<? super Req> predicate) {
         checkOpen();
         Objects.requireNonNull(predicate, "predicate");
-        conditions.add(new Condition(description, (request, headers) -> predicate.test((Req) request),
+        conditions.add(new Condition(
+                description,
+                (request, headers) -> predicate.test((Req) request),
                 (request, headers) -> "not " + description));
         return this;
     }
@@ -137,7 +142,8 @@ public final class Stub<Req extends Message, Resp extends Message> {
     public NovaStubServer willStream(List<Resp> responses) {
         List<Resp> copy = List.copyOf(responses);
         if (method.getType() == MethodDescriptor.MethodType.UNARY && copy.size() != 1) {
-            throw new IllegalArgumentException(method.getFullMethodName() + " is unary: it answers exactly one message");
+            throw new IllegalArgumentException(
+                    method.getFullMethodName() + " is unary: it answers exactly one message");
         }
         return complete(new Answer<>((request, headers) -> copy, null));
     }
@@ -189,7 +195,8 @@ public final class Stub<Req extends Message, Resp extends Message> {
 
     private void checkOpen() {
         if (answer != null) {
-            throw new IllegalStateException("stub " + description() + " already has its answer and takes part in matching");
+            throw new IllegalStateException(
+                    "stub " + description() + " already has its answer and takes part in matching");
         }
     }
 
@@ -215,8 +222,12 @@ public final class Stub<Req extends Message, Resp extends Message> {
             return description;
         }
         String name = method.getBareMethodName();
-        return conditions.isEmpty() ? name + " (any request)"
-                : name + " when " + String.join(" and ", conditions.stream().map(Condition::description).toList());
+        return conditions.isEmpty()
+                ? name + " (any request)"
+                : name + " when "
+                        + String.join(
+                                " and ",
+                                conditions.stream().map(Condition::description).toList());
     }
 
     /** How {@code request} with {@code headers} fares against every condition. */
@@ -236,8 +247,8 @@ public final class Stub<Req extends Message, Resp extends Message> {
                 mismatches.add(condition.mismatch().apply(request, headers));
             }
         }
-        return new Match(mismatches.isEmpty(), conditions.isEmpty() ? 1.0 : (double) satisfied / conditions.size(),
-                mismatches);
+        return new Match(
+                mismatches.isEmpty(), conditions.isEmpty() ? 1.0 : (double) satisfied / conditions.size(), mismatches);
     }
 
     /**
@@ -257,19 +268,18 @@ public final class Stub<Req extends Message, Resp extends Message> {
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 
-    record Condition(String description, BiPredicate<Message, Map<String, String>> test,
-                     BiFunction<Message, Map<String, String>, String> mismatch) {
-    }
+    record Condition(
+            String description,
+            BiPredicate<Message, Map<String, String>> test,
+            BiFunction<Message, Map<String, String>, String> mismatch) {}
 
-    record Match(boolean matched, double score, List<String> mismatches) {
-    }
+    record Match(boolean matched, double score, List<String> mismatches) {}
 
     /** Either the messages to send or the failure. */
-    record Answer<Req, Resp>(BiFunction<Req, Map<String, String>, List<Resp>> responses, StatusRuntimeException failure) {
-    }
+    record Answer<Req, Resp>(
+            BiFunction<Req, Map<String, String>, List<Resp>> responses, StatusRuntimeException failure) {}
 
     /** One call as answered: what the contract writes down. */
-    record Exchange(Message request, Map<String, String> metadata, List<Message> responses,
-                    StatusRuntimeException failure) {
-    }
+    record Exchange(
+            Message request, Map<String, String> metadata, List<Message> responses, StatusRuntimeException failure) {}
 }

@@ -42,14 +42,24 @@ class ContractVerifierTest {
         try (NovaStubServer provider = provider()) {
             provider.stub(ContentServiceGrpc.getGetPostMethod())
                     .whenField("post_id", REAL_POST)
-                    .willReturn(GetPostResponse.newBuilder().setPost(Post.newBuilder().setId(REAL_POST)
-                            .setAuthorId("someone").setText("a different text").setLikeCount(0)).build());
+                    .willReturn(GetPostResponse.newBuilder()
+                            .setPost(Post.newBuilder()
+                                    .setId(REAL_POST)
+                                    .setAuthorId("someone")
+                                    .setText("a different text")
+                                    .setLikeCount(0))
+                            .build());
 
             List<ContractVerifier.Result> results = verifier(provider).verify(contract);
 
-            assertThat(results).singleElement().satisfies(result -> assertThat(result.passed()).as("%s", result).isTrue());
-            assertThat(provider.calls()).singleElement().satisfies(call ->
-                    assertThat(call.metadata()).containsEntry("authorization", "Bearer " + REAL_TOKEN));
+            assertThat(results)
+                    .singleElement()
+                    .satisfies(result ->
+                            assertThat(result.passed()).as("%s", result).isTrue());
+            assertThat(provider.calls())
+                    .singleElement()
+                    .satisfies(
+                            call -> assertThat(call.metadata()).containsEntry("authorization", "Bearer " + REAL_TOKEN));
         }
     }
 
@@ -58,18 +68,23 @@ class ContractVerifierTest {
         ConsumerContract contract = consumerContract();
         try (NovaStubServer provider = provider()) {
             provider.stub(ContentServiceGrpc.getGetPostMethod())
-                    .willReturn(GetPostResponse.newBuilder().setPost(Post.newBuilder().setId("another-post")).build());
+                    .willReturn(GetPostResponse.newBuilder()
+                            .setPost(Post.newBuilder().setId("another-post"))
+                            .build());
 
-            ContractVerifier.Result wrongPost = verifier(provider).verify(contract).getFirst();
+            ContractVerifier.Result wrongPost =
+                    verifier(provider).verify(contract).getFirst();
 
             assertThat(wrongPost.passed()).isFalse();
-            assertThat(wrongPost.problems()).containsExactly(
-                    "response.post.id should be \"" + REAL_POST + "\", is \"another-post\"");
+            assertThat(wrongPost.problems())
+                    .containsExactly("response.post.id should be \"" + REAL_POST + "\", is \"another-post\"");
             assertThat(wrongPost.toString()).startsWith("timeline-app -> content-service \"reads a post\"");
         }
         try (NovaStubServer provider = provider()) {
             provider.stub(ContentServiceGrpc.getGetPostMethod())
-                    .willFail(NovaException.builder(ErrorCode.NOT_FOUND, "post not found").reason("POST_NOT_FOUND").build());
+                    .willFail(NovaException.builder(ErrorCode.NOT_FOUND, "post not found")
+                            .reason("POST_NOT_FOUND")
+                            .build());
 
             assertThat(verifier(provider).verify(contract).getFirst().problems())
                     .containsExactly("expected status OK, got NOT_FOUND (post not found)");
@@ -80,28 +95,42 @@ class ContractVerifierTest {
     void anUnknownProviderStateIsReportedNotThrown() {
         ConsumerContract contract = consumerContract();
         try (NovaStubServer provider = provider()) {
-            ContractVerifier verifier = new ContractVerifier(ContractDescriptors.fromClasspath(), (state, provides) -> {
-                throw new IllegalArgumentException("unknown state '" + state + "'");
-            }, name -> channel(provider), Duration.ofSeconds(5));
+            ContractVerifier verifier = new ContractVerifier(
+                    ContractDescriptors.fromClasspath(),
+                    (state, provides) -> {
+                        throw new IllegalArgumentException("unknown state '" + state + "'");
+                    },
+                    name -> channel(provider),
+                    Duration.ofSeconds(5));
 
-            assertThat(verifier.verify(contract).getFirst().problems()).containsExactly(
-                    "provider state 'a post by the caller' could not be set up: unknown state 'a post by the caller'");
+            assertThat(verifier.verify(contract).getFirst().problems())
+                    .containsExactly(
+                            "provider state 'a post by the caller' could not be set up: unknown state 'a post by the caller'");
         }
     }
 
     @Test
     void typesAreMatchedFieldByFieldAndListsByAnyElement() {
         List<String> problems = new java.util.ArrayList<>();
-        ContractVerifier.match(tree("{\"items\":[{\"id\":\"${postId}\",\"likeCount\":\"1\"}],\"next\":\"c\"}"),
-                tree("{\"items\":[{\"id\":\"x\",\"likeCount\":\"7\"},{\"id\":\"p1\",\"likeCount\":\"0\"}],\"next\":\"\"}"),
-                "response", Map.of("postId", "p1"), problems);
+        ContractVerifier.match(
+                tree("{\"items\":[{\"id\":\"${postId}\",\"likeCount\":\"1\"}],\"next\":\"c\"}"),
+                tree(
+                        "{\"items\":[{\"id\":\"x\",\"likeCount\":\"7\"},{\"id\":\"p1\",\"likeCount\":\"0\"}],\"next\":\"\"}"),
+                "response",
+                Map.of("postId", "p1"),
+                problems);
         assertThat(problems).isEmpty();
 
-        ContractVerifier.match(tree("{\"items\":[{\"id\":\"${postId}\"}],\"count\":1}"),
-                tree("{\"items\":[],\"count\":\"1\"}"), "response", Map.of("postId", "p1"), problems);
-        assertThat(problems).containsExactly(
-                "response.items is empty; the consumer expects an element like {\"id\":\"${postId}\"}",
-                "response.count should be a number (like 1), is \"1\"");
+        ContractVerifier.match(
+                tree("{\"items\":[{\"id\":\"${postId}\"}],\"count\":1}"),
+                tree("{\"items\":[],\"count\":\"1\"}"),
+                "response",
+                Map.of("postId", "p1"),
+                problems);
+        assertThat(problems)
+                .containsExactly(
+                        "response.items is empty; the consumer expects an element like {\"id\":\"${postId}\"}",
+                        "response.count should be a number (like 1), is \"1\"");
     }
 
     private static com.fasterxml.jackson.databind.JsonNode tree(String text) {
@@ -114,20 +143,34 @@ class ContractVerifierTest {
 
     /** What the consumer's test wrote: it read the example post with the example token. */
     private ConsumerContract consumerContract() {
-        try (NovaStubServer content = NovaStubServer.forService("content-service", ContentServiceGrpc.getServiceDescriptor())
-                .consumer("timeline-app").contractsDirectory(contracts).start()) {
+        try (NovaStubServer content = NovaStubServer.forService(
+                        "content-service", ContentServiceGrpc.getServiceDescriptor())
+                .consumer("timeline-app")
+                .contractsDirectory(contracts)
+                .start()) {
             content.stub(ContentServiceGrpc.getGetPostMethod())
-                    .given(ProviderState.of("a post by the caller").with("postId", EXAMPLE_POST).with("accessToken", EXAMPLE_TOKEN))
+                    .given(ProviderState.of("a post by the caller")
+                            .with("postId", EXAMPLE_POST)
+                            .with("accessToken", EXAMPLE_TOKEN))
                     .whenField("post_id", EXAMPLE_POST)
                     .describedAs("reads a post")
-                    .willReturn(GetPostResponse.newBuilder().setPost(Post.newBuilder().setId(EXAMPLE_POST)
-                            .setAuthorId("a1").setText("hello").setLikeCount(2).setLikedByCaller(true)).build());
+                    .willReturn(GetPostResponse.newBuilder()
+                            .setPost(Post.newBuilder()
+                                    .setId(EXAMPLE_POST)
+                                    .setAuthorId("a1")
+                                    .setText("hello")
+                                    .setLikeCount(2)
+                                    .setLikedByCaller(true))
+                            .build());
             Metadata headers = new Metadata();
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + EXAMPLE_TOKEN);
             ManagedChannel channel = channel(content);
             try {
-                ContentServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                        .getPost(GetPostRequest.newBuilder().setPostId(EXAMPLE_POST).build());
+                ContentServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                        .getPost(GetPostRequest.newBuilder()
+                                .setPostId(EXAMPLE_POST)
+                                .build());
             } finally {
                 channel.shutdownNow();
             }
@@ -136,19 +179,25 @@ class ContractVerifierTest {
     }
 
     private NovaStubServer provider() {
-        return NovaStubServer.forService("content-service", ContentServiceGrpc.getServiceDescriptor()).start();
+        return NovaStubServer.forService("content-service", ContentServiceGrpc.getServiceDescriptor())
+                .start();
     }
 
     private static ContractVerifier verifier(NovaStubServer provider) {
         ManagedChannel channel = channel(provider);
-        return new ContractVerifier(ContractDescriptors.fromClasspath(), (state, provides) -> {
-            assertThat(state).isEqualTo("a post by the caller");
-            assertThat(provides).containsExactly("accessToken", "postId");
-            return Map.of("postId", REAL_POST, "accessToken", REAL_TOKEN);
-        }, name -> channel, Duration.ofSeconds(5));
+        return new ContractVerifier(
+                ContractDescriptors.fromClasspath(),
+                (state, provides) -> {
+                    assertThat(state).isEqualTo("a post by the caller");
+                    assertThat(provides).containsExactly("accessToken", "postId");
+                    return Map.of("postId", REAL_POST, "accessToken", REAL_TOKEN);
+                },
+                name -> channel,
+                Duration.ofSeconds(5));
     }
 
     private static ManagedChannel channel(NovaStubServer server) {
-        return Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create()).build();
+        return Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create())
+                .build();
     }
 }

@@ -43,12 +43,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NovaStubServerTest {
     private static final String POST_ID = "3f7a9c1e-0b2d-4e5f-8a6b-7c8d9e0f1a2b";
     private static final String TOKEN = "test-token-5d41402abc4b2a76b9719d911017c592";
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Post POST = Post.newBuilder().setId(POST_ID).setAuthorId("a1b2c3d4-0000-4000-8000-000000000001")
-            .setText("hello").setLikeCount(3).build();
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Post POST = Post.newBuilder()
+            .setId(POST_ID)
+            .setAuthorId("a1b2c3d4-0000-4000-8000-000000000001")
+            .setText("hello")
+            .setLikeCount(3)
+            .build();
 
     @TempDir
     Path contracts;
+
     private ManagedChannel channel;
 
     @AfterEach
@@ -65,7 +71,8 @@ class NovaStubServerTest {
                     .whenField("post_id", POST_ID)
                     .willReturn(GetPostResponse.newBuilder().setPost(POST).build());
 
-            GetPostResponse answer = client(content).getPost(GetPostRequest.newBuilder().setPostId(POST_ID).build());
+            GetPostResponse answer = client(content)
+                    .getPost(GetPostRequest.newBuilder().setPostId(POST_ID).build());
 
             assertThat(answer.getPost()).isEqualTo(POST);
             List<RecordedCall<GetPostRequest>> calls = content.calls(ContentServiceGrpc.getGetPostMethod());
@@ -80,14 +87,30 @@ class NovaStubServerTest {
     void theLatestMatchingStubWinsSoATestCanOverrideAGeneralOne() {
         try (NovaStubServer content = contentStub()) {
             content.stub(ContentServiceGrpc.getGetPostMethod())
-                    .willReturn(GetPostResponse.newBuilder().setPost(POST.toBuilder().setText("general")).build());
+                    .willReturn(GetPostResponse.newBuilder()
+                            .setPost(POST.toBuilder().setText("general"))
+                            .build());
             content.stub(ContentServiceGrpc.getGetPostMethod())
-                    .when("the post id is the special one", request -> request.getPostId().equals(POST_ID))
-                    .willReturn(GetPostResponse.newBuilder().setPost(POST.toBuilder().setText("special")).build());
+                    .when(
+                            "the post id is the special one",
+                            request -> request.getPostId().equals(POST_ID))
+                    .willReturn(GetPostResponse.newBuilder()
+                            .setPost(POST.toBuilder().setText("special"))
+                            .build());
 
-            assertThat(client(content).getPost(GetPostRequest.newBuilder().setPostId(POST_ID).build()).getPost().getText())
+            assertThat(client(content)
+                            .getPost(GetPostRequest.newBuilder()
+                                    .setPostId(POST_ID)
+                                    .build())
+                            .getPost()
+                            .getText())
                     .isEqualTo("special");
-            assertThat(client(content).getPost(GetPostRequest.newBuilder().setPostId("other").build()).getPost().getText())
+            assertThat(client(content)
+                            .getPost(GetPostRequest.newBuilder()
+                                    .setPostId("other")
+                                    .build())
+                            .getPost()
+                            .getText())
                     .isEqualTo("general");
         }
     }
@@ -99,15 +122,20 @@ class NovaStubServerTest {
                 .whenField("post_id", POST_ID)
                 .willReturn(GetPostResponse.newBuilder().setPost(POST).build());
 
-        assertThatThrownBy(() -> client(content).getPost(GetPostRequest.newBuilder().setPostId("nope").build()))
+        assertThatThrownBy(() -> client(content)
+                        .getPost(GetPostRequest.newBuilder().setPostId("nope").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-                    assertThat(e.getStatus().getDescription()).contains("no stub matches nova.content.v1.ContentService/GetPost")
+                    assertThat(e.getStatus().getDescription())
+                            .contains("no stub matches nova.content.v1.ContentService/GetPost")
                             .contains("closest: GetPost when post_id = \"" + POST_ID + "\"")
                             .contains("post_id was \"nope\"");
                 });
-        assertThat(content.calls()).singleElement().satisfies(call -> assertThat(call.matched()).isFalse());
-        assertThatThrownBy(content::close).isInstanceOf(AssertionError.class)
+        assertThat(content.calls())
+                .singleElement()
+                .satisfies(call -> assertThat(call.matched()).isFalse());
+        assertThatThrownBy(content::close)
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("1 call(s) to the content-service stub matched no stub");
     }
 
@@ -116,12 +144,15 @@ class NovaStubServerTest {
         try (NovaStubServer content = contentStub()) {
             content.stub(ContentServiceGrpc.getGetPostMethod())
                     .whenField("post_id", POST_ID)
-                    .willFail(NovaException.builder(ErrorCode.NOT_FOUND, "post not found").reason("POST_NOT_FOUND").build());
+                    .willFail(NovaException.builder(ErrorCode.NOT_FOUND, "post not found")
+                            .reason("POST_NOT_FOUND")
+                            .build());
             content.stub(ContentServiceGrpc.getGetPostMethod())
                     .whenField("post_id", "")
                     .willFail(NovaException.invalidArgument(FieldViolation.of("post_id", "must be a UUID")));
 
-            NovaException missing = failure(() -> client(content).getPost(GetPostRequest.newBuilder().setPostId(POST_ID).build()));
+            NovaException missing = failure(() -> client(content)
+                    .getPost(GetPostRequest.newBuilder().setPostId(POST_ID).build()));
             assertThat(missing.code().grpcCode()).isEqualTo(Status.Code.NOT_FOUND);
             assertThat(missing.reason()).hasValue("POST_NOT_FOUND");
             assertThat(missing.getMessage()).isEqualTo("post not found");
@@ -133,18 +164,25 @@ class NovaStubServerTest {
     @Test
     void aFieldThatTheRequestDoesNotHaveIsRefusedWhenTheStubIsDefined() {
         try (NovaStubServer content = contentStub()) {
-            assertThatThrownBy(() -> content.stub(ContentServiceGrpc.getGetPostMethod()).whenField("postid", POST_ID))
+            assertThatThrownBy(() ->
+                            content.stub(ContentServiceGrpc.getGetPostMethod()).whenField("postid", POST_ID))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("nova.content.v1.GetPostRequest has no field 'postid' (path 'postid'; fields: [post_id])");
+                    .hasMessage(
+                            "nova.content.v1.GetPostRequest has no field 'postid' (path 'postid'; fields: [post_id])");
         }
     }
 
     @Test
     void theStubServesHealthAndItsServicesDescriptorsByReflection() throws Exception {
         try (NovaStubServer content = contentStub()) {
-            channel = Grpc.newChannelBuilder(content.target(), InsecureChannelCredentials.create()).build();
-            assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
-                    .setService("content-service").build()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            channel = Grpc.newChannelBuilder(content.target(), InsecureChannelCredentials.create())
+                    .build();
+            assertThat(HealthGrpc.newBlockingStub(channel)
+                            .check(HealthCheckRequest.newBuilder()
+                                    .setService("content-service")
+                                    .build())
+                            .getStatus())
+                    .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
             var answers = new java.util.concurrent.LinkedBlockingQueue<ServerReflectionResponse>();
             StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(channel)
@@ -155,18 +193,18 @@ class NovaStubServerTest {
                         }
 
                         @Override
-                        public void onError(Throwable t) {
-                        }
+                        public void onError(Throwable t) {}
 
                         @Override
-                        public void onCompleted() {
-                        }
+                        public void onCompleted() {}
                     });
-            reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+            reflection.onNext(
+                    ServerReflectionRequest.newBuilder().setListServices("").build());
             ServerReflectionResponse listed = answers.poll(5, TimeUnit.SECONDS);
             reflection.onCompleted();
             assertThat(listed).isNotNull();
-            assertThat(listed.getListServicesResponse().getServiceList()).extracting(s -> s.getName())
+            assertThat(listed.getListServicesResponse().getServiceList())
+                    .extracting(s -> s.getName())
                     .contains("nova.content.v1.ContentService", "grpc.health.v1.Health");
         }
     }
@@ -175,14 +213,16 @@ class NovaStubServerTest {
     void theExercisedStubsBecomeTheConsumersContractWithPlaceholdersForTheStateExamples() throws Exception {
         try (NovaStubServer content = contentStub()) {
             content.stub(ContentServiceGrpc.getGetPostMethod())
-                    .given(ProviderState.of("a post by the caller").with("postId", POST_ID).with("accessToken", TOKEN))
+                    .given(ProviderState.of("a post by the caller")
+                            .with("postId", POST_ID)
+                            .with("accessToken", TOKEN))
                     .whenField("post_id", POST_ID)
                     .describedAs("reads a post by its id")
                     .willReturn(GetPostResponse.newBuilder().setPost(POST).build());
-            content.stub(ContentServiceGrpc.getDeletePostMethod())
-                    .willFail(Status.PERMISSION_DENIED);
+            content.stub(ContentServiceGrpc.getDeletePostMethod()).willFail(Status.PERMISSION_DENIED);
 
-            client(content).getPost(GetPostRequest.newBuilder().setPostId(POST_ID).build());
+            client(content)
+                    .getPost(GetPostRequest.newBuilder().setPostId(POST_ID).build());
         }
 
         Path file = contracts.resolve("timeline-app--content-service.json");
@@ -190,15 +230,24 @@ class NovaStubServerTest {
         JsonNode contract = ConsumerContract.JSON.readTree(Files.readString(file));
         assertThat(contract.path("consumer").asText()).isEqualTo("timeline-app");
         assertThat(contract.path("provider").asText()).isEqualTo("content-service");
-        assertThat(contract.path("interactions")).as("only the stub the test exercised").hasSize(1);
+        assertThat(contract.path("interactions"))
+                .as("only the stub the test exercised")
+                .hasSize(1);
         JsonNode interaction = contract.path("interactions").get(0);
         assertThat(interaction.path("description").asText()).isEqualTo("reads a post by its id");
         assertThat(interaction.path("method").asText()).isEqualTo("nova.content.v1.ContentService/GetPost");
         assertThat(interaction.path("providerState").path("name").asText()).isEqualTo("a post by the caller");
         assertThat(interaction.path("request").path("postId").asText()).isEqualTo("${postId}");
         assertThat(interaction.path("metadata").path("authorization").asText()).isEqualTo("Bearer ${accessToken}");
-        assertThat(interaction.path("responses").get(0).path("post").path("id").asText()).isEqualTo("${postId}");
-        assertThat(interaction.path("responses").get(0).path("post").path("likeCount").asText()).isEqualTo("3");
+        assertThat(interaction.path("responses").get(0).path("post").path("id").asText())
+                .isEqualTo("${postId}");
+        assertThat(interaction
+                        .path("responses")
+                        .get(0)
+                        .path("post")
+                        .path("likeCount")
+                        .asText())
+                .isEqualTo("3");
         assertThat(interaction.path("status").path("code").asText()).isEqualTo("OK");
         assertThat(ConsumerContract.read(file).interactions()).hasSize(1);
     }
@@ -208,11 +257,17 @@ class NovaStubServerTest {
         try (NovaStubServer content = contentStub()) {
             content.stub(ContentServiceGrpc.getGetPostMethod())
                     .excludedFromContract()
-                    .willAnswer((request, headers) -> GetPostResponse.newBuilder().setPost(Post.newBuilder()
-                            .setId(request.getPostId())
-                            .setLikedByCaller(headers.getOrDefault("authorization", "").equals("Bearer " + TOKEN))).build());
+                    .willAnswer((request, headers) -> GetPostResponse.newBuilder()
+                            .setPost(Post.newBuilder()
+                                    .setId(request.getPostId())
+                                    .setLikedByCaller(headers.getOrDefault("authorization", "")
+                                            .equals("Bearer " + TOKEN)))
+                            .build());
 
-            assertThat(client(content).getPost(GetPostRequest.newBuilder().setPostId("any").build()).getPost())
+            assertThat(client(content)
+                            .getPost(
+                                    GetPostRequest.newBuilder().setPostId("any").build())
+                            .getPost())
                     .satisfies(post -> {
                         assertThat(post.getId()).isEqualTo("any");
                         assertThat(post.getLikedByCaller()).isTrue();
@@ -224,24 +279,40 @@ class NovaStubServerTest {
 
     @Test
     void aServerStreamIsAnsweredMessageByMessageAndWrittenWithAllItsMessages() throws Exception {
-        try (NovaStubServer streaming = NovaStubServer.forService("streaming-service", StreamingServiceGrpc.getServiceDescriptor())
-                .consumer("timeline-app").contractsDirectory(contracts).start()) {
-            streaming.stub(StreamingServiceGrpc.getWatchStreamMethod())
+        try (NovaStubServer streaming = NovaStubServer.forService(
+                        "streaming-service", StreamingServiceGrpc.getServiceDescriptor())
+                .consumer("timeline-app")
+                .contractsDirectory(contracts)
+                .start()) {
+            streaming
+                    .stub(StreamingServiceGrpc.getWatchStreamMethod())
                     .whenField("stream_id", "s-1")
                     .willStream(List.of(
-                            WatchStreamResponse.newBuilder().setStatus(StreamStatus.STREAM_STATUS_LIVE).setViewerCount(3).build(),
-                            WatchStreamResponse.newBuilder().setStatus(StreamStatus.STREAM_STATUS_ENDED).setViewerCount(0).build()));
-            channel = Grpc.newChannelBuilder(streaming.target(), InsecureChannelCredentials.create()).build();
+                            WatchStreamResponse.newBuilder()
+                                    .setStatus(StreamStatus.STREAM_STATUS_LIVE)
+                                    .setViewerCount(3)
+                                    .build(),
+                            WatchStreamResponse.newBuilder()
+                                    .setStatus(StreamStatus.STREAM_STATUS_ENDED)
+                                    .setViewerCount(0)
+                                    .build()));
+            channel = Grpc.newChannelBuilder(streaming.target(), InsecureChannelCredentials.create())
+                    .build();
 
             List<WatchStreamResponse> received = new java.util.ArrayList<>();
-            StreamingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .watchStream(WatchStreamRequest.newBuilder().setStreamId("s-1").build())
+            StreamingServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .watchStream(
+                            WatchStreamRequest.newBuilder().setStreamId("s-1").build())
                     .forEachRemaining(received::add);
 
-            assertThat(received).extracting(WatchStreamResponse::getStatus)
+            assertThat(received)
+                    .extracting(WatchStreamResponse::getStatus)
                     .containsExactly(StreamStatus.STREAM_STATUS_LIVE, StreamStatus.STREAM_STATUS_ENDED);
-            assertThat(streaming.contract().interactions()).singleElement()
-                    .satisfies(interaction -> assertThat(interaction.responses()).hasSize(2));
+            assertThat(streaming.contract().interactions())
+                    .singleElement()
+                    .satisfies(
+                            interaction -> assertThat(interaction.responses()).hasSize(2));
         }
     }
 
@@ -251,7 +322,8 @@ class NovaStubServerTest {
             content.stub(ContentServiceGrpc.getGetPostMethod())
                     .willFail(NovaException.rateLimited(Duration.ofSeconds(7)));
 
-            NovaException limited = failure(() -> client(content).getPost(GetPostRequest.newBuilder().setPostId("x").build()));
+            NovaException limited = failure(() -> client(content)
+                    .getPost(GetPostRequest.newBuilder().setPostId("x").build()));
 
             assertThat(limited.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
             assertThat(limited.retryAfter()).hasValue(Duration.ofSeconds(7));
@@ -260,12 +332,15 @@ class NovaStubServerTest {
 
     private NovaStubServer contentStub() {
         return NovaStubServer.forService("content-service", ContentServiceGrpc.getServiceDescriptor())
-                .consumer("timeline-app").contractsDirectory(contracts).start();
+                .consumer("timeline-app")
+                .contractsDirectory(contracts)
+                .start();
     }
 
     private ContentServiceGrpc.ContentServiceBlockingStub client(NovaStubServer server) {
         if (channel == null) {
-            channel = Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create()).build();
+            channel = Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create())
+                    .build();
         }
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + TOKEN);

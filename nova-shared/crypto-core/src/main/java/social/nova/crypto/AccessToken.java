@@ -14,8 +14,8 @@ import java.util.Set;
  * @param expiresAt {@code exp}
  * @param scopes    {@code scope} (space-separated in the JWT), empty when absent
  */
-public record AccessToken(String userId, String sessionId, String tokenId, Instant issuedAt, Instant expiresAt,
-                          Set<String> scopes) {
+public record AccessToken(
+        String userId, String sessionId, String tokenId, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
     public AccessToken {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(sessionId, "sessionId");

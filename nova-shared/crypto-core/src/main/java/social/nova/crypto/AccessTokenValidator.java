@@ -1,15 +1,5 @@
 package social.nova.crypto;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +11,15 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import social.nova.crypto.TokenVerificationException.Reason;
 
 /**
@@ -96,7 +95,10 @@ final class AccessTokenValidator {
         }
         Date expiresAt = claims.getExpirationTime();
         Date issuedAt = claims.getIssueTime();
-        if (expiresAt == null || issuedAt == null || isBlank(claims.getSubject()) || isBlank(sessionId)
+        if (expiresAt == null
+                || issuedAt == null
+                || isBlank(claims.getSubject())
+                || isBlank(sessionId)
                 || isBlank(claims.getJWTID())) {
             throw new TokenVerificationException(Reason.MISSING_CLAIM);
         }
@@ -110,8 +112,13 @@ final class AccessTokenValidator {
                 || (notBefore != null && notBefore.toInstant().isAfter(latestStart))) {
             throw new TokenVerificationException(Reason.NOT_YET_VALID);
         }
-        return new AccessToken(claims.getSubject(), sessionId, claims.getJWTID(), issuedAt.toInstant(),
-                expiresAt.toInstant(), scopes(scope));
+        return new AccessToken(
+                claims.getSubject(),
+                sessionId,
+                claims.getJWTID(),
+                issuedAt.toInstant(),
+                expiresAt.toInstant(),
+                scopes(scope));
     }
 
     private static Set<String> scopes(String scope) {

@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -29,18 +28,18 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AesGcm {
     /** Key length in bytes (AES-256). */
     public static final int KEY_BYTES = 32;
+
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private AesGcm() {
-    }
+    private AesGcm() {}
 
     /** An AES-256 key from exactly {@value #KEY_BYTES} bytes. */
     public static SecretKey key(byte[] bytes) {
         if (bytes == null || bytes.length != KEY_BYTES) {
-            throw new IllegalArgumentException("an AES-256 key is " + KEY_BYTES + " bytes, got "
-                    + (bytes == null ? "none" : bytes.length));
+            throw new IllegalArgumentException(
+                    "an AES-256 key is " + KEY_BYTES + " bytes, got " + (bytes == null ? "none" : bytes.length));
         }
         return new SecretKeySpec(bytes, "AES");
     }
@@ -71,7 +70,10 @@ public final class AesGcm {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             byte[] ciphertext = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(NONCE_BYTES + ciphertext.length).put(nonce).put(ciphertext).array();
+            return ByteBuffer.allocate(NONCE_BYTES + ciphertext.length)
+                    .put(nonce)
+                    .put(ciphertext)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/GCM encryption failed: " + e.getMessage(), e);
         }

@@ -46,7 +46,8 @@ public record Argon2idHash(int memoryKib, int iterations, int parallelism, byte[
                     "not an Argon2id PHC string ($argon2id$v=19$m=<KiB>,t=<iterations>,p=<lanes>$<salt>$<hash>)");
         }
         if (!m.group(1).equals(Integer.toString(VERSION))) {
-            throw new IllegalArgumentException("unsupported Argon2 version v=" + m.group(1) + ", expected v=" + VERSION);
+            throw new IllegalArgumentException(
+                    "unsupported Argon2 version v=" + m.group(1) + ", expected v=" + VERSION);
         }
         int memoryKib = positiveInt(m.group(2), "m");
         int iterations = positiveInt(m.group(3), "t");
@@ -68,8 +69,8 @@ public record Argon2idHash(int memoryKib, int iterations, int parallelism, byte[
     /** The PHC string. */
     public String encoded() {
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return PREFIX + "m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
-                + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+        return PREFIX + "m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$" + b64.encodeToString(salt)
+                + "$" + b64.encodeToString(hash);
     }
 
     @Override
@@ -85,8 +86,11 @@ public record Argon2idHash(int memoryKib, int iterations, int parallelism, byte[
     @Override
     public boolean equals(Object o) {
         return o instanceof Argon2idHash other
-                && memoryKib == other.memoryKib && iterations == other.iterations && parallelism == other.parallelism
-                && Arrays.equals(salt, other.salt) && Arrays.equals(hash, other.hash);
+                && memoryKib == other.memoryKib
+                && iterations == other.iterations
+                && parallelism == other.parallelism
+                && Arrays.equals(salt, other.salt)
+                && Arrays.equals(hash, other.hash);
     }
 
     @Override
@@ -97,8 +101,8 @@ public record Argon2idHash(int memoryKib, int iterations, int parallelism, byte[
     @Override
     public String toString() {
         // The hash itself stays out of logs.
-        return "Argon2idHash[m=" + memoryKib + ", t=" + iterations + ", p=" + parallelism
-                + ", salt=" + HexFormat.of().formatHex(salt) + ", hash=" + hash.length + " bytes]";
+        return "Argon2idHash[m=" + memoryKib + ", t=" + iterations + ", p=" + parallelism + ", salt="
+                + HexFormat.of().formatHex(salt) + ", hash=" + hash.length + " bytes]";
     }
 
     private static int positiveInt(String digits, String name) {

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-
 import javax.crypto.SecretKey;
 
 import io.helidon.config.Config;
@@ -111,7 +110,9 @@ public final class AtRestCipher {
 
     /** {@code v1:<current key id>:<base64url(nonce, ciphertext, tag)>}. */
     public String encrypt(String plaintext, String context) {
-        byte[] sealed = AesGcm.seal(keys.get(currentKeyId), plaintext.getBytes(StandardCharsets.UTF_8),
+        byte[] sealed = AesGcm.seal(
+                keys.get(currentKeyId),
+                plaintext.getBytes(StandardCharsets.UTF_8),
                 context.getBytes(StandardCharsets.UTF_8));
         return VERSION + ":" + currentKeyId + ":" + B64URL.encodeToString(sealed);
     }
@@ -136,10 +137,12 @@ public final class AtRestCipher {
         try {
             sealed = Base64.getUrlDecoder().decode(parts[2]);
         } catch (IllegalArgumentException e) {
-            throw new DecryptionFailedException("the data of a value encrypted with key '" + parts[1] + "' is not Base64");
+            throw new DecryptionFailedException(
+                    "the data of a value encrypted with key '" + parts[1] + "' is not Base64");
         }
         try {
-            return new String(AesGcm.open(key, sealed, context.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+            return new String(
+                    AesGcm.open(key, sealed, context.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         } catch (DecryptionFailedException e) {
             throw new DecryptionFailedException("key '" + parts[1] + "' does not open this value (wrong key, "
                     + "or the value or its context was changed)");

@@ -34,7 +34,8 @@ public record HashingConcurrency(int maxConcurrent, Duration maxWait) {
 
     public static HashingConcurrency create(Config config) {
         HashingConcurrency defaults = defaults();
-        return new HashingConcurrency(config.get("max-concurrent").asInt().orElse(defaults.maxConcurrent()),
+        return new HashingConcurrency(
+                config.get("max-concurrent").asInt().orElse(defaults.maxConcurrent()),
                 config.get("max-wait").as(Duration.class).orElse(defaults.maxWait()));
     }
 }

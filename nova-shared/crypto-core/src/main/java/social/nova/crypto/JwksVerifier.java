@@ -1,13 +1,13 @@
 package social.nova.crypto;
 
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 
 /**
  * Verifies access tokens with a JWK set from a supplier, typically the auth service's published
@@ -53,7 +53,8 @@ public final class JwksVerifier {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        boolean retired = key.getExpirationTime() != null && !key.getExpirationTime().toInstant().isAfter(now);
+        boolean retired = key.getExpirationTime() != null
+                && !key.getExpirationTime().toInstant().isAfter(now);
         return retired ? Optional.empty() : Optional.of(key);
     }
 }

@@ -1,9 +1,9 @@
 package social.nova.crypto;
 
-import io.helidon.config.Config;
-
 import java.time.Duration;
 import java.util.Objects;
+
+import io.helidon.config.Config;
 
 /**
  * What Nova's access tokens say and how strictly they are checked.

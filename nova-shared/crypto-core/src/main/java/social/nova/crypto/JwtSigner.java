@@ -1,14 +1,5 @@
 package social.nova.crypto;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +8,15 @@ import java.util.Date;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 
 /**
  * Issues ES256 access tokens with the current key of a {@link KeyRing}:
@@ -30,6 +30,7 @@ import java.util.UUID;
 public final class JwtSigner {
     /** The JWT typ of access tokens (RFC 9068), so no other JWT can pass as one. */
     static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+
     static final String SESSION_ID_CLAIM = "sid";
     static final String SCOPE_CLAIM = "scope";
 
@@ -44,8 +45,7 @@ public final class JwtSigner {
     }
 
     /** A signed token and the claims it carries. */
-    public record Issued(String token, AccessToken claims) {
-    }
+    public record Issued(String token, AccessToken claims) {}
 
     /** Signs a new access token for {@code userId} in session {@code sessionId}. */
     public Issued issue(String userId, String sessionId, Collection<String> scopes) {
@@ -57,8 +57,13 @@ public final class JwtSigner {
             }
         }
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        AccessToken claims = new AccessToken(userId, sessionId, UUID.randomUUID().toString(), issuedAt,
-                issuedAt.plus(settings.accessTokenTtl()), Set.copyOf(scopes));
+        AccessToken claims = new AccessToken(
+                userId,
+                sessionId,
+                UUID.randomUUID().toString(),
+                issuedAt,
+                issuedAt.plus(settings.accessTokenTtl()),
+                Set.copyOf(scopes));
 
         JWTClaimsSet.Builder body = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
@@ -69,13 +74,17 @@ public final class JwtSigner {
                 .expirationTime(Date.from(claims.expiresAt()))
                 .jwtID(claims.tokenId());
         if (!claims.scopes().isEmpty()) {
-            body.claim(SCOPE_CLAIM, String.join(" ", claims.scopes().stream().sorted().toList()));
+            body.claim(
+                    SCOPE_CLAIM,
+                    String.join(" ", claims.scopes().stream().sorted().toList()));
         }
         ECKey key = keys.signingKey();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .type(ACCESS_TOKEN_TYPE)
-                .keyID(key.getKeyID())
-                .build(), body.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(ACCESS_TOKEN_TYPE)
+                        .keyID(key.getKeyID())
+                        .build(),
+                body.build());
         try {
             jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {

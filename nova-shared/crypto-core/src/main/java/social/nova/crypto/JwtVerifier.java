@@ -17,8 +17,8 @@ public final class JwtVerifier {
 
     public JwtVerifier(KeyRing keys, JwtSettings settings, Clock clock) {
         this.keys = Objects.requireNonNull(keys, "keys");
-        this.validator = new AccessTokenValidator(Objects.requireNonNull(settings, "settings"),
-                Objects.requireNonNull(clock, "clock"));
+        this.validator = new AccessTokenValidator(
+                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"));
     }
 
     /**

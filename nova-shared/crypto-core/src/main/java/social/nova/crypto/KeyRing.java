@@ -1,14 +1,5 @@
 package social.nova.crypto;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +10,15 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 
 /**
  * The auth service's ES256 signing keys: one current key that signs, at most one next key that is
@@ -41,6 +41,8 @@ public final class KeyRing {
     private final JwtSettings settings;
     private final Clock clock;
     private volatile State state;
+    /** Guards changes of {@link #state}: private, so no caller holding the ring can block them. */
+    private final Object stateLock = new Object();
 
     private KeyRing(JwtSettings settings, Clock clock, State state) {
         this.settings = settings;
@@ -75,10 +77,12 @@ public final class KeyRing {
         List<ECKey> unexpiring = new ArrayList<>();
         List<ECKey> previous = new ArrayList<>();
         for (JWK jwk : set.getKeys()) {
-            if (!(jwk instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve()) || !ec.isPrivate()
+            if (!(jwk instanceof ECKey ec)
+                    || !Curve.P_256.equals(ec.getCurve())
+                    || !ec.isPrivate()
                     || ec.getKeyID() == null) {
-                throw new IllegalArgumentException("every key must be a private P-256 EC key with a kid, "
-                        + "found " + jwk.getKeyType() + " kid=" + jwk.getKeyID());
+                throw new IllegalArgumentException("every key must be a private P-256 EC key with a kid, " + "found "
+                        + jwk.getKeyType() + " kid=" + jwk.getKeyID());
             }
             (ec.getExpirationTime() == null ? unexpiring : previous).add(ec);
         }
@@ -102,12 +106,14 @@ public final class KeyRing {
      * dropped. Verifiers that cached the key set before now do not know the new key yet: with
      * several signers or cached sets, use {@link #publishNext} instead.
      */
-    public synchronized void rotate() {
-        Instant now = clock.instant();
-        State old = current(now);
-        List<ECKey> previous = new ArrayList<>(old.previous());
-        previous.add(0, retire(old.current(), now));
-        state = new State(newKey(now, null), old.next(), previous);
+    public void rotate() {
+        synchronized (stateLock) {
+            Instant now = clock.instant();
+            State old = current(now);
+            List<ECKey> previous = new ArrayList<>(old.previous());
+            previous.add(0, retire(old.current(), now));
+            state = new State(newKey(now, null), old.next(), previous);
+        }
     }
 
     /**
@@ -118,17 +124,19 @@ public final class KeyRing {
      * @return false, changing nothing, when a next key is already waiting
      * @throws IllegalArgumentException if {@code activatesAt} is not in the future
      */
-    public synchronized boolean publishNext(Instant activatesAt) {
-        Instant now = clock.instant();
-        if (!activatesAt.isAfter(now)) {
-            throw new IllegalArgumentException("the next key must activate in the future: " + activatesAt);
+    public boolean publishNext(Instant activatesAt) {
+        synchronized (stateLock) {
+            Instant now = clock.instant();
+            if (!activatesAt.isAfter(now)) {
+                throw new IllegalArgumentException("the next key must activate in the future: " + activatesAt);
+            }
+            State old = current(now);
+            if (old.next() != null) {
+                return false;
+            }
+            state = new State(old.current(), newKey(now, activatesAt), old.previous());
+            return true;
         }
-        State old = current(now);
-        if (old.next() != null) {
-            return false;
-        }
-        state = new State(old.current(), newKey(now, activatesAt), old.previous());
-        return true;
     }
 
     /** The kid of the key that signs now. */
@@ -182,7 +190,7 @@ public final class KeyRing {
         State before = state;
         State after = before.at(now, settings.keyRetention());
         if (after != before) {
-            synchronized (this) {
+            synchronized (stateLock) {
                 if (state == before) {
                     state = after;
                 }
@@ -192,12 +200,16 @@ public final class KeyRing {
     }
 
     private ECKey retire(ECKey key, Instant stoppedSigning) {
-        return new ECKey.Builder(key).expirationTime(Date.from(stoppedSigning.plus(settings.keyRetention()))).build();
+        return new ECKey.Builder(key)
+                .expirationTime(Date.from(stoppedSigning.plus(settings.keyRetention())))
+                .build();
     }
 
     /** When a key started or starts signing: its nbf, else (an older persisted key) the epoch. */
     private static Instant activation(ECKey key) {
-        return key.getNotBeforeTime() == null ? Instant.EPOCH : key.getNotBeforeTime().toInstant();
+        return key.getNotBeforeTime() == null
+                ? Instant.EPOCH
+                : key.getNotBeforeTime().toInstant();
     }
 
     private static ECKey newKey(Instant now, Instant activatesAt) {
@@ -230,14 +242,19 @@ public final class KeyRing {
             if (next != null && !activation(next).isAfter(now)) {
                 List<ECKey> rotatedOut = new ArrayList<>(previous);
                 // Every signer switches at the next key's nbf, so the old key's last token is issued then.
-                rotatedOut.add(0, new ECKey.Builder(current)
-                        .expirationTime(Date.from(activation(next).plus(retention))).build());
+                rotatedOut.add(
+                        0,
+                        new ECKey.Builder(current)
+                                .expirationTime(Date.from(activation(next).plus(retention)))
+                                .build());
                 promoted = new State(next, null, rotatedOut);
             }
             List<ECKey> live = promoted.previous.stream()
                     .filter(key -> key.getExpirationTime().toInstant().isAfter(now))
                     .toList();
-            return live.size() == promoted.previous.size() ? promoted : new State(promoted.current, promoted.next, live);
+            return live.size() == promoted.previous.size()
+                    ? promoted
+                    : new State(promoted.current, promoted.next, live);
         }
 
         List<ECKey> all() {

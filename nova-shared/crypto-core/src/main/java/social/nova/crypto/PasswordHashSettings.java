@@ -28,8 +28,14 @@ import io.helidon.config.Config;
  *                           corrupted or planted hash cannot hold a core (and a hashing slot) for
  *                           minutes; at least {@code iterations}
  */
-public record PasswordHashSettings(int memoryKib, int iterations, int parallelism, int saltLength, int hashLength,
-                                   int maxVerifyMemoryKib, int maxVerifyIterations) {
+public record PasswordHashSettings(
+        int memoryKib,
+        int iterations,
+        int parallelism,
+        int saltLength,
+        int hashLength,
+        int maxVerifyMemoryKib,
+        int maxVerifyIterations) {
     public static final int DEFAULT_MEMORY_KIB = 19_456;
     public static final int DEFAULT_ITERATIONS = 2;
     public static final int DEFAULT_PARALLELISM = 1;
@@ -48,7 +54,8 @@ public record PasswordHashSettings(int memoryKib, int iterations, int parallelis
     public PasswordHashSettings {
         require(iterations >= 1, "iterations must be at least 1");
         require(parallelism >= 1, "parallelism must be at least 1");
-        require(memoryKib >= MIN_MEMORY_KIB_PER_LANE * parallelism,
+        require(
+                memoryKib >= MIN_MEMORY_KIB_PER_LANE * parallelism,
                 "memory-kib must be at least " + MIN_MEMORY_KIB_PER_LANE + " * parallelism");
         require(saltLength >= MIN_SALT_LENGTH, "salt-length must be at least " + MIN_SALT_LENGTH);
         require(hashLength >= MIN_HASH_LENGTH, "hash-length must be at least " + MIN_HASH_LENGTH);
@@ -60,16 +67,28 @@ public record PasswordHashSettings(int memoryKib, int iterations, int parallelis
      * Settings whose {@code max-verify-iterations} is the larger of {@value #DEFAULT_MAX_VERIFY_ITERATIONS}
      * and {@code iterations} (the signature before that bound existed).
      */
-    public PasswordHashSettings(int memoryKib, int iterations, int parallelism, int saltLength, int hashLength,
-                                int maxVerifyMemoryKib) {
-        this(memoryKib, iterations, parallelism, saltLength, hashLength, maxVerifyMemoryKib,
+    public PasswordHashSettings(
+            int memoryKib, int iterations, int parallelism, int saltLength, int hashLength, int maxVerifyMemoryKib) {
+        this(
+                memoryKib,
+                iterations,
+                parallelism,
+                saltLength,
+                hashLength,
+                maxVerifyMemoryKib,
                 Math.max(DEFAULT_MAX_VERIFY_ITERATIONS, iterations));
     }
 
     /** The OWASP-recommended defaults. */
     public static PasswordHashSettings defaults() {
-        return new PasswordHashSettings(DEFAULT_MEMORY_KIB, DEFAULT_ITERATIONS, DEFAULT_PARALLELISM,
-                DEFAULT_SALT_LENGTH, DEFAULT_HASH_LENGTH, DEFAULT_MAX_VERIFY_MEMORY_KIB, DEFAULT_MAX_VERIFY_ITERATIONS);
+        return new PasswordHashSettings(
+                DEFAULT_MEMORY_KIB,
+                DEFAULT_ITERATIONS,
+                DEFAULT_PARALLELISM,
+                DEFAULT_SALT_LENGTH,
+                DEFAULT_HASH_LENGTH,
+                DEFAULT_MAX_VERIFY_MEMORY_KIB,
+                DEFAULT_MAX_VERIFY_ITERATIONS);
     }
 
     /** Reads the settings from {@code config}; missing keys take the defaults. */

@@ -1,8 +1,5 @@
 package social.nova.crypto;
 
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
-
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +9,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Hashes and verifies passwords with Argon2id (Bouncy Castle), stored as portable PHC strings:
@@ -57,7 +57,12 @@ public final class PasswordHasher {
         Objects.requireNonNull(password, "password");
         byte[] salt = new byte[settings.saltLength()];
         random.nextBytes(salt);
-        byte[] hash = argon2id(password, salt, settings.memoryKib(), settings.iterations(), settings.parallelism(),
+        byte[] hash = argon2id(
+                password,
+                salt,
+                settings.memoryKib(),
+                settings.iterations(),
+                settings.parallelism(),
                 settings.hashLength());
         return new Argon2idHash(settings.memoryKib(), settings.iterations(), settings.parallelism(), salt, hash)
                 .encoded();
@@ -76,12 +81,18 @@ public final class PasswordHasher {
         } catch (IllegalArgumentException malformed) {
             return false;
         }
-        if (stored.memoryKib() > settings.maxVerifyMemoryKib() || stored.iterations() > settings.maxVerifyIterations()) {
+        if (stored.memoryKib() > settings.maxVerifyMemoryKib()
+                || stored.iterations() > settings.maxVerifyIterations()) {
             return false;
         }
         byte[] expected = stored.hash();
-        byte[] actual = argon2id(password, stored.salt(), stored.memoryKib(), stored.iterations(),
-                stored.parallelism(), expected.length);
+        byte[] actual = argon2id(
+                password,
+                stored.salt(),
+                stored.memoryKib(),
+                stored.iterations(),
+                stored.parallelism(),
+                expected.length);
         return MessageDigest.isEqual(expected, actual);
     }
 
@@ -117,8 +128,8 @@ public final class PasswordHasher {
         return settings;
     }
 
-    private byte[] argon2id(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism,
-                            int hashLength) {
+    private byte[] argon2id(
+            char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int hashLength) {
         try {
             if (!slots.tryAcquire(concurrency.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new PasswordHasherBusyException(concurrency.maxConcurrent(), concurrency.maxWait());
@@ -134,8 +145,8 @@ public final class PasswordHasher {
         }
     }
 
-    static byte[] compute(char[] password, byte[] salt, int memoryKib, int iterations, int parallelism,
-                          int hashLength) {
+    static byte[] compute(
+            char[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int hashLength) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

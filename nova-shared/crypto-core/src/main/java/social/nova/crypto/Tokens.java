@@ -19,8 +19,7 @@ import java.util.HexFormat;
 public final class Tokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** {@code bytes} random bytes as URL-safe Base64 without padding. */
     public static String randomUrlSafe(int bytes) {
@@ -35,8 +34,8 @@ public final class Tokens {
     /** The SHA-256 of the token's UTF-8 bytes, as 64 lower-case hex digits. */
     public static String sha256(String token) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }

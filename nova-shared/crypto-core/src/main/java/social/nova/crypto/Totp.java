@@ -1,9 +1,5 @@
 package social.nova.crypto;
 
-import org.bouncycastle.util.encoders.Base32;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +12,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.bouncycastle.util.encoders.Base32;
 
 /**
  * Time-based one-time passwords (RFC 6238) as authenticator apps compute them:
@@ -31,8 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class Totp {
     private static final Pattern BASE32 = Pattern.compile("[A-Z2-7]+");
-    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
-            100_000_000};
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
     /** Base32 encodes 5 bytes in 8 characters. */
     private static final int BASE32_BLOCK = 8;
 
@@ -107,7 +106,9 @@ public final class Totp {
     public OptionalLong matchingStep(String secret, String code, Instant time) {
         byte[] key = decodeSecret(secret);
         try {
-            if (code == null || code.length() != settings.digits() || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (code == null
+                    || code.length() != settings.digits()
+                    || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return OptionalLong.empty();
             }
             byte[] given = code.getBytes(StandardCharsets.US_ASCII);

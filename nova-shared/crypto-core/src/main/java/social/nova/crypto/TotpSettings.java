@@ -1,9 +1,9 @@
 package social.nova.crypto;
 
-import io.helidon.config.Config;
-
 import java.time.Duration;
 import java.util.Objects;
+
+import io.helidon.config.Config;
 
 /**
  * Parameters of {@link Totp}. Authenticator apps widely support only the defaults (SHA1, 6
@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param allowedDriftSteps steps of tolerated clock drift either way, 0 or more
  * @param secretBytes       length of generated secrets, at least 16 (RFC 4226's minimum of 128 bits)
  */
-public record TotpSettings(String issuer, TotpAlgorithm algorithm, int digits, Duration step, int allowedDriftSteps,
-                           int secretBytes) {
+public record TotpSettings(
+        String issuer, TotpAlgorithm algorithm, int digits, Duration step, int allowedDriftSteps, int secretBytes) {
     public static final String DEFAULT_ISSUER = "Nova";
     public static final TotpAlgorithm DEFAULT_ALGORITHM = TotpAlgorithm.SHA1;
     public static final int DEFAULT_DIGITS = 6;
@@ -42,7 +42,8 @@ public record TotpSettings(String issuer, TotpAlgorithm algorithm, int digits, D
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(algorithm, "algorithm");
         if (issuer.isBlank() || issuer.contains(":")) {
-            throw new IllegalArgumentException("issuer must be non-blank and without ':' (the otpauth label separator)");
+            throw new IllegalArgumentException(
+                    "issuer must be non-blank and without ':' (the otpauth label separator)");
         }
         if (digits != 6 && digits != 8) {
             throw new IllegalArgumentException("digits must be 6 or 8: " + digits);
@@ -54,14 +55,20 @@ public record TotpSettings(String issuer, TotpAlgorithm algorithm, int digits, D
             throw new IllegalArgumentException("allowed-drift-steps must not be negative: " + allowedDriftSteps);
         }
         if (secretBytes < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("secret-bytes must be at least " + MIN_SECRET_BYTES + ": " + secretBytes);
+            throw new IllegalArgumentException(
+                    "secret-bytes must be at least " + MIN_SECRET_BYTES + ": " + secretBytes);
         }
     }
 
     /** The defaults listed above. */
     public static TotpSettings defaults() {
-        return new TotpSettings(DEFAULT_ISSUER, DEFAULT_ALGORITHM, DEFAULT_DIGITS, DEFAULT_STEP,
-                DEFAULT_ALLOWED_DRIFT_STEPS, DEFAULT_SECRET_BYTES);
+        return new TotpSettings(
+                DEFAULT_ISSUER,
+                DEFAULT_ALGORITHM,
+                DEFAULT_DIGITS,
+                DEFAULT_STEP,
+                DEFAULT_ALLOWED_DRIFT_STEPS,
+                DEFAULT_SECRET_BYTES);
     }
 
     /** Reads the settings from {@code config}; missing keys take the defaults. */

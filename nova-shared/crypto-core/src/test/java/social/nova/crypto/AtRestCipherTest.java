@@ -27,7 +27,9 @@ class AtRestCipherTest {
         String stored = cipher.encrypt(SECRET, "account-1");
 
         assertThat(stored).startsWith("v1:new:").doesNotContain(SECRET);
-        assertThat(cipher.encrypt(SECRET, "account-1")).as("a fresh nonce each time").isNotEqualTo(stored);
+        assertThat(cipher.encrypt(SECRET, "account-1"))
+                .as("a fresh nonce each time")
+                .isNotEqualTo(stored);
         assertThat(cipher.decrypt(stored, "account-1")).isEqualTo(SECRET);
         assertThat(AtRestCipher.isEncrypted(stored)).isTrue();
         assertThat(AtRestCipher.isEncrypted(SECRET)).isFalse();
@@ -50,14 +52,17 @@ class AtRestCipherTest {
 
         assertThatThrownBy(() -> AtRestCipher.fromKeys("old=" + key(3), "keys").decrypt(stored, "account-1"))
                 .isInstanceOf(DecryptionFailedException.class)
-                .hasMessage("cannot decrypt: key 'old' does not open this value (wrong key, or the value or its context was changed)");
+                .hasMessage(
+                        "cannot decrypt: key 'old' does not open this value (wrong key, or the value or its context was changed)");
         assertThatThrownBy(() -> AtRestCipher.fromKeys(NEW, "keys").decrypt(stored, "account-1"))
                 .isInstanceOf(DecryptionFailedException.class)
                 .hasMessage("cannot decrypt: encrypted with key 'old', which is not configured (configured: new)");
         assertThatThrownBy(() -> AtRestCipher.fromKeys(OLD, "keys").decrypt(stored, "account-2"))
-                .isInstanceOf(DecryptionFailedException.class).hasMessageContaining("context");
+                .isInstanceOf(DecryptionFailedException.class)
+                .hasMessageContaining("context");
         assertThatThrownBy(() -> AtRestCipher.fromKeys(OLD, "keys").decrypt(SECRET, "account-1"))
-                .isInstanceOf(DecryptionFailedException.class).hasMessageContaining("not an encrypted value");
+                .isInstanceOf(DecryptionFailedException.class)
+                .hasMessageContaining("not an encrypted value");
     }
 
     @Test
@@ -67,16 +72,22 @@ class AtRestCipherTest {
         Config fromFile = Config.just(ConfigSources.create(Map.of("enc.keys", "file:" + file)));
         assertThat(AtRestCipher.create(fromFile.get("enc")).currentKeyId()).isEqualTo("new");
         assertThat(AtRestCipher.create(Config.just(ConfigSources.create(Map.of("enc.keys", OLD)))
-                .get("enc")).currentKeyId()).isEqualTo("old");
+                                .get("enc"))
+                        .currentKeyId())
+                .isEqualTo("old");
 
-        assertThatIllegalArgumentException().isThrownBy(() -> AtRestCipher.create(Config.empty().get("enc")))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> AtRestCipher.create(Config.empty().get("enc")))
                 .withMessageStartingWith("enc.keys: no encryption key configured");
-        assertThatIllegalArgumentException().isThrownBy(() -> AtRestCipher.fromKeys("k=" + Base64.getEncoder()
-                        .encodeToString(new byte[16]), "auth.totp-encryption.keys"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> AtRestCipher.fromKeys(
+                        "k=" + Base64.getEncoder().encodeToString(new byte[16]), "auth.totp-encryption.keys"))
                 .withMessage("auth.totp-encryption.keys: key 'k' must be 32 bytes (openssl rand -base64 32), got 16");
-        assertThatIllegalArgumentException().isThrownBy(() -> AtRestCipher.fromKeys("a:b=" + key(1), "keys"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> AtRestCipher.fromKeys("a:b=" + key(1), "keys"))
                 .withMessageContaining("<id>=<base64 key>");
-        assertThatIllegalArgumentException().isThrownBy(() -> AtRestCipher.fromKeys(OLD + "," + OLD, "keys"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> AtRestCipher.fromKeys(OLD + "," + OLD, "keys"))
                 .withMessageContaining("appears twice");
     }
 
@@ -84,7 +95,8 @@ class AtRestCipherTest {
     void aKeyDerivedFromATokenIsNotItsLookupHashAndDependsOnThePurpose() {
         byte[] sealed = AesGcm.seal(AesGcm.deriveKey("token", "replay"), "pair".getBytes(), "row".getBytes());
 
-        assertThat(new String(AesGcm.open(AesGcm.deriveKey("token", "replay"), sealed, "row".getBytes()))).isEqualTo("pair");
+        assertThat(new String(AesGcm.open(AesGcm.deriveKey("token", "replay"), sealed, "row".getBytes())))
+                .isEqualTo("pair");
         assertThat(AesGcm.deriveKey("token", "replay").getEncoded())
                 .isNotEqualTo(AesGcm.deriveKey("token", "other").getEncoded())
                 .isNotEqualTo(java.util.HexFormat.of().parseHex(Tokens.sha256("token")));

@@ -1,5 +1,14 @@
 package social.nova.crypto;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -15,15 +24,6 @@ import io.helidon.config.ConfigSources;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import social.nova.crypto.TokenVerificationException.Reason;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import social.nova.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class JwtTest {
-    private static final JwtSettings SETTINGS = new JwtSettings("https://auth.nova.social", "nova",
-            Duration.ofMinutes(15), Duration.ofSeconds(30));
+    private static final JwtSettings SETTINGS =
+            new JwtSettings("https://auth.nova.social", "nova", Duration.ofMinutes(15), Duration.ofSeconds(30));
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final KeyRing ring = KeyRing.generate(SETTINGS, clock);
@@ -57,7 +57,8 @@ class JwtTest {
 
     @Test
     void theTokenHasTheDocumentedHeaderAndClaims() throws Exception {
-        SignedJWT jwt = SignedJWT.parse(signer.issue("user-1", "session-9", Set.of()).token());
+        SignedJWT jwt =
+                SignedJWT.parse(signer.issue("user-1", "session-9", Set.of()).token());
 
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
         assertThat(jwt.getHeader().getType()).isEqualTo(new JOSEObjectType("at+jwt"));
@@ -65,7 +66,9 @@ class JwtTest {
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo("https://auth.nova.social");
         assertThat(claims.getAudience()).containsExactly("nova");
-        assertThat(claims.getClaims()).containsKeys("sub", "sid", "iat", "exp", "jti").doesNotContainKey("scope");
+        assertThat(claims.getClaims())
+                .containsKeys("sub", "sid", "iat", "exp", "jti")
+                .doesNotContainKey("scope");
     }
 
     @Test
@@ -78,8 +81,10 @@ class JwtTest {
     void aTamperedPayloadIsABadSignature() {
         String token = signer.issue("user-1", "session-9", Set.of()).token();
         String[] parts = token.split("\\.");
-        String forgedPayload = Base64URL.encode(new String(Base64URL.from(parts[1]).decode(), StandardCharsets.UTF_8)
-                .replace("user-1", "user-2")).toString();
+        String forgedPayload = Base64URL.encode(
+                        new String(Base64URL.from(parts[1]).decode(), StandardCharsets.UTF_8)
+                                .replace("user-1", "user-2"))
+                .toString();
 
         assertRefused(() -> verifier.verify(parts[0] + "." + forgedPayload + "." + parts[2]), Reason.BAD_SIGNATURE);
     }
@@ -88,7 +93,9 @@ class JwtTest {
     void aTamperedSignatureIsABadSignature() {
         String token = signer.issue("user-1", "session-9", Set.of()).token();
         char last = token.charAt(token.length() - 5);
-        String tampered = token.substring(0, token.length() - 5) + (last == 'A' ? 'B' : 'A') + token.substring(token.length() - 4);
+        String tampered = token.substring(0, token.length() - 5)
+                + (last == 'A' ? 'B' : 'A')
+                + token.substring(token.length() - 4);
 
         assertRefused(() -> verifier.verify(tampered), Reason.BAD_SIGNATURE);
     }
@@ -116,30 +123,37 @@ class JwtTest {
     void aTokenFromTheFutureIsNotYetValid() throws Exception {
         JWTClaimsSet future = JwsDefaults.claims(clock.instant().plus(Duration.ofMinutes(2)));
 
-        assertRefused(() -> verifier.verify(sign(ring.signingKey(), ring.currentKeyId(), future)), Reason.NOT_YET_VALID);
+        assertRefused(
+                () -> verifier.verify(sign(ring.signingKey(), ring.currentKeyId(), future)), Reason.NOT_YET_VALID);
     }
 
     @Test
     void aTokenForAnotherAudienceIsRefused() {
-        JwtSettings otherAudience = new JwtSettings(SETTINGS.issuer(), "billing", SETTINGS.accessTokenTtl(),
-                SETTINGS.clockSkew());
-        String token = new JwtSigner(ring, otherAudience, clock).issue("user-1", "s", Set.of()).token();
+        JwtSettings otherAudience =
+                new JwtSettings(SETTINGS.issuer(), "billing", SETTINGS.accessTokenTtl(), SETTINGS.clockSkew());
+        String token = new JwtSigner(ring, otherAudience, clock)
+                .issue("user-1", "s", Set.of())
+                .token();
 
         assertRefused(() -> verifier.verify(token), Reason.WRONG_AUDIENCE);
     }
 
     @Test
     void aTokenFromAnotherIssuerIsRefused() {
-        JwtSettings otherIssuer = new JwtSettings("https://evil.example", SETTINGS.audience(),
-                SETTINGS.accessTokenTtl(), SETTINGS.clockSkew());
-        String token = new JwtSigner(ring, otherIssuer, clock).issue("user-1", "s", Set.of()).token();
+        JwtSettings otherIssuer = new JwtSettings(
+                "https://evil.example", SETTINGS.audience(), SETTINGS.accessTokenTtl(), SETTINGS.clockSkew());
+        String token = new JwtSigner(ring, otherIssuer, clock)
+                .issue("user-1", "s", Set.of())
+                .token();
 
         assertRefused(() -> verifier.verify(token), Reason.WRONG_ISSUER);
     }
 
     @Test
     void aTokenWithoutASessionIdMissesAClaim() throws Exception {
-        JWTClaimsSet noSid = new JWTClaimsSet.Builder(JwsDefaults.claims(clock.instant())).claim("sid", null).build();
+        JWTClaimsSet noSid = new JWTClaimsSet.Builder(JwsDefaults.claims(clock.instant()))
+                .claim("sid", null)
+                .build();
 
         assertRefused(() -> verifier.verify(sign(ring.signingKey(), ring.currentKeyId(), noSid)), Reason.MISSING_CLAIM);
     }
@@ -150,8 +164,12 @@ class JwtTest {
         assertRefused(() -> verifier.verify(""), Reason.MALFORMED);
         assertRefused(() -> verifier.verify(null), Reason.MALFORMED);
 
-        SignedJWT idToken = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
-                .keyID(ring.currentKeyId()).build(), JwsDefaults.claims(clock.instant()));
+        SignedJWT idToken = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(JOSEObjectType.JWT)
+                        .keyID(ring.currentKeyId())
+                        .build(),
+                JwsDefaults.claims(clock.instant()));
         idToken.sign(new ECDSASigner(ring.signingKey()));
         assertRefused(() -> verifier.verify(idToken.serialize()), Reason.MALFORMED);
     }
@@ -159,8 +177,12 @@ class JwtTest {
     @Test
     void aSymmetricAlgorithmIsRefusedEvenWithTheRightKid() throws Exception {
         // The classic confusion attack: HMAC "signed" with the public key as secret.
-        SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt"))
-                .keyID(ring.currentKeyId()).build(), JwsDefaults.claims(clock.instant()));
+        SignedJWT hmac = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .keyID(ring.currentKeyId())
+                        .build(),
+                JwsDefaults.claims(clock.instant()));
         hmac.sign(new MACSigner(ring.jwksJson().getBytes(StandardCharsets.UTF_8)));
 
         assertRefused(() -> verifier.verify(hmac.serialize()), Reason.UNSUPPORTED_ALGORITHM);
@@ -169,13 +191,13 @@ class JwtTest {
     @Test
     void anUnknownKidIsReportedWithTheKid() {
         String foreign = new JwtSigner(KeyRing.generate(SETTINGS, clock), SETTINGS, clock)
-                .issue("user-1", "s", Set.of()).token();
+                .issue("user-1", "s", Set.of())
+                .token();
 
-        assertThatThrownBy(() -> verifier.verify(foreign))
-                .isInstanceOfSatisfying(UnknownKeyIdException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY_ID);
-                    assertThat(e.keyId()).isNotBlank().isNotEqualTo(ring.currentKeyId());
-                });
+        assertThatThrownBy(() -> verifier.verify(foreign)).isInstanceOfSatisfying(UnknownKeyIdException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY_ID);
+            assertThat(e.keyId()).isNotBlank().isNotEqualTo(ring.currentKeyId());
+        });
     }
 
     @Test
@@ -190,7 +212,9 @@ class JwtTest {
         assertThat(ring.currentKeyId()).isNotEqualTo(oldKid);
         assertThat(verifier.verify(beforeRotation).userId()).isEqualTo("user-1");
         assertThat(verifier.verify(afterRotation).userId()).isEqualTo("user-2");
-        assertThat(ring.jwks().getKeys()).extracting(key -> key.getKeyID()).containsExactly(ring.currentKeyId(), oldKid);
+        assertThat(ring.jwks().getKeys())
+                .extracting(key -> key.getKeyID())
+                .containsExactly(ring.currentKeyId(), oldKid);
     }
 
     @Test
@@ -212,7 +236,9 @@ class JwtTest {
 
         JWKSet published = JWKSet.parse(ring.jwksJson());
 
-        assertThat(published.getKeys()).hasSize(2).allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
+        assertThat(published.getKeys())
+                .hasSize(2)
+                .allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
         assertThat(ring.jwksJson()).doesNotContain("\"d\"");
         assertThat(published.getKeys().get(1).getExpirationTime())
                 .isEqualTo(Date.from(clock.instant().plus(SETTINGS.keyRetention())));
@@ -230,20 +256,29 @@ class JwtTest {
         assertThat(restored.currentKeyId()).isEqualTo(ring.currentKeyId());
         assertThat(restoredVerifier.verify(beforeRotation).userId()).isEqualTo("user-1");
         assertThat(restoredVerifier.verify(current).userId()).isEqualTo("user-2");
-        assertThat(verifier.verify(new JwtSigner(restored, SETTINGS, clock).issue("user-3", "s", Set.of()).token())
-                .userId()).isEqualTo("user-3");
+        assertThat(verifier.verify(new JwtSigner(restored, SETTINGS, clock)
+                                .issue("user-3", "s", Set.of())
+                                .token())
+                        .userId())
+                .isEqualTo("user-3");
 
         clock.advance(SETTINGS.keyRetention());
-        assertThat(KeyRing.fromJwks(ring.toPrivateJwksJson(), SETTINGS, clock).jwks().getKeys()).hasSize(1);
+        assertThat(KeyRing.fromJwks(ring.toPrivateJwksJson(), SETTINGS, clock)
+                        .jwks()
+                        .getKeys())
+                .hasSize(1);
     }
 
     @Test
     void restoringRefusesPublicOrIncompleteKeySets() {
-        assertThatIllegalArgumentException().isThrownBy(() -> KeyRing.fromJwks(ring.jwksJson(), SETTINGS, clock))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> KeyRing.fromJwks(ring.jwksJson(), SETTINGS, clock))
                 .withMessageContaining("private P-256");
-        assertThatIllegalArgumentException().isThrownBy(() -> KeyRing.fromJwks("{\"keys\":[]}", SETTINGS, clock))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> KeyRing.fromJwks("{\"keys\":[]}", SETTINGS, clock))
                 .withMessageContaining("no current key");
-        assertThatIllegalArgumentException().isThrownBy(() -> KeyRing.fromJwks("{", SETTINGS, clock))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> KeyRing.fromJwks("{", SETTINGS, clock))
                 .withMessageContaining("not a JWK set");
     }
 
@@ -251,14 +286,15 @@ class JwtTest {
     void jwksVerifierAsksForARefetchOnAnUnknownKidAndSucceedsAfterIt() {
         AtomicReference<JWKSet> cached = new AtomicReference<>(ring.jwks());
         JwksVerifier remote = new JwksVerifier(cached::get, SETTINGS, clock);
-        assertThat(remote.verify(signer.issue("user-1", "s", Set.of()).token()).userId()).isEqualTo("user-1");
+        assertThat(remote.verify(signer.issue("user-1", "s", Set.of()).token()).userId())
+                .isEqualTo("user-1");
 
         ring.rotate();
         String afterRotation = signer.issue("user-2", "s", Set.of()).token();
 
         assertThatThrownBy(() -> remote.verify(afterRotation))
-                .isInstanceOfSatisfying(UnknownKeyIdException.class,
-                        e -> assertThat(e.keyId()).isEqualTo(ring.currentKeyId()));
+                .isInstanceOfSatisfying(
+                        UnknownKeyIdException.class, e -> assertThat(e.keyId()).isEqualTo(ring.currentKeyId()));
         cached.set(ring.jwks());
         assertThat(remote.verify(afterRotation).userId()).isEqualTo("user-2");
     }
@@ -302,21 +338,26 @@ class JwtTest {
 
     @Test
     void settingsComeFromConfigWithDefaults() {
-        Config config = Config.just(ConfigSources.create(Map.of(
-                "issuer", "https://auth.nova.test", "access-token-ttl", "PT5M", "clock-skew", "PT10S")));
+        Config config = Config.just(ConfigSources.create(
+                Map.of("issuer", "https://auth.nova.test", "access-token-ttl", "PT5M", "clock-skew", "PT10S")));
 
         JwtSettings settings = JwtSettings.create(config);
 
-        assertThat(settings).isEqualTo(new JwtSettings("https://auth.nova.test", "nova", Duration.ofMinutes(5),
-                Duration.ofSeconds(10)));
+        assertThat(settings)
+                .isEqualTo(new JwtSettings(
+                        "https://auth.nova.test", "nova", Duration.ofMinutes(5), Duration.ofSeconds(10)));
         assertThat(settings.keyRetention()).isEqualTo(Duration.ofSeconds(310));
         assertThat(JwtSettings.create(Config.empty())).isEqualTo(JwtSettings.defaults());
         assertThatIllegalArgumentException().isThrownBy(() -> new JwtSettings("i", "a", Duration.ZERO, Duration.ZERO));
     }
 
     private static String sign(ECKey key, String kid, JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("at+jwt"))
-                .keyID(kid).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .keyID(kid)
+                        .build(),
+                claims);
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
     }

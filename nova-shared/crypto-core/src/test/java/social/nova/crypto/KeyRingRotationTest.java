@@ -1,14 +1,14 @@
 package social.nova.crypto;
 
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.jwk.JWK;
-import org.junit.jupiter.api.Test;
-
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Set;
+
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.jwk.JWK;
+import org.junit.jupiter.api.Test;
 import social.nova.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * it, and the key it replaces stays published until the last token it signed has expired.
  */
 class KeyRingRotationTest {
-    private static final JwtSettings SETTINGS = new JwtSettings("https://auth.nova.social", "nova",
-            Duration.ofMinutes(15), Duration.ofSeconds(30));
+    private static final JwtSettings SETTINGS =
+            new JwtSettings("https://auth.nova.social", "nova", Duration.ofMinutes(15), Duration.ofSeconds(30));
     /** What the auth service uses: reload interval (1 min) + JWKS max age (5 min) + clock skew. */
     private static final Duration LEAD = Duration.ofMinutes(6).plusSeconds(30);
 
@@ -40,7 +40,9 @@ class KeyRingRotationTest {
 
         assertThat(ring.jwks().getKeys()).extracting(JWK::getKeyID).containsExactly(oldKid, nextKid);
         assertThat(kidOf(signer.issue("u", "s", Set.of()).token())).isEqualTo(oldKid);
-        assertThat(ring.publishNext(activation.plusSeconds(60))).as("one next key at a time").isFalse();
+        assertThat(ring.publishNext(activation.plusSeconds(60)))
+                .as("one next key at a time")
+                .isFalse();
 
         clock.advance(LEAD.minusSeconds(1));
         assertThat(kidOf(signer.issue("u", "s", Set.of()).token())).isEqualTo(oldKid);
@@ -67,7 +69,7 @@ class KeyRingRotationTest {
         assertThat(ring.jwks().getKeyByKeyId(oldKid).getExpirationTime())
                 .isEqualTo(Date.from(activation.plus(SETTINGS.keyRetention())));
 
-        clock.advance(SETTINGS.keyRetention().minusSeconds(2));   // its last token is still within exp + skew
+        clock.advance(SETTINGS.keyRetention().minusSeconds(2)); // its last token is still within exp + skew
         assertThat(verifier.verify(lastOfTheOldKey).userId()).isEqualTo("u");
         assertThat(ring.jwks().getKeys()).extracting(JWK::getKeyID).contains(oldKid);
 
@@ -87,25 +89,28 @@ class KeyRingRotationTest {
         assertThat(otherInstance.currentKeyId()).isEqualTo(oldKid);
         assertThat(otherInstance.nextKeyId()).isEqualTo(ring.nextKeyId());
 
-        clock.advance(LEAD.plusMinutes(3));   // a third instance reads the set only after the switch
+        clock.advance(LEAD.plusMinutes(3)); // a third instance reads the set only after the switch
         KeyRing lateInstance = KeyRing.fromJwks(persisted, SETTINGS, clock);
         for (KeyRing instance : new KeyRing[] {ring, otherInstance, lateInstance}) {
             assertThat(instance.currentKeyId()).isEqualTo(ring.currentKeyId()).isNotEqualTo(oldKid);
             assertThat(instance.jwks().getKeyByKeyId(oldKid).getExpirationTime())
                     .isEqualTo(Date.from(activation.plus(SETTINGS.keyRetention())));
         }
-        assertThat(KeyRing.fromJwks(lateInstance.toPrivateJwksJson(), SETTINGS, clock).jwksJson())
+        assertThat(KeyRing.fromJwks(lateInstance.toPrivateJwksJson(), SETTINGS, clock)
+                        .jwksJson())
                 .isEqualTo(ring.jwksJson());
     }
 
     @Test
     void theNextKeyMustActivateInTheFutureAndAPersistedSetHasAtMostTwoUnexpiredKeys() {
-        assertThatIllegalArgumentException().isThrownBy(() -> ring.publishNext(clock.instant()))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ring.publishNext(clock.instant()))
                 .withMessageContaining("future");
         String one = KeyRing.generate(SETTINGS, clock).toPrivateJwksJson();
         String two = KeyRing.generate(SETTINGS, clock).toPrivateJwksJson();
         String both = "{\"keys\":[" + keysOf(one) + "," + keysOf(two) + "]}";
-        assertThatIllegalArgumentException().isThrownBy(() -> KeyRing.fromJwks(both, SETTINGS, clock))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> KeyRing.fromJwks(both, SETTINGS, clock))
                 .withMessageContaining("more than one current key");
     }
 

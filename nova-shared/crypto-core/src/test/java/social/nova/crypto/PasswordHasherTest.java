@@ -1,5 +1,10 @@
 package social.nova.crypto;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -8,11 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PasswordHasherTest {
     /** Small costs keep the tests fast; the defaults are exercised once below. */
     private static final PasswordHashSettings FAST = new PasswordHashSettings(1024, 1, 1, 16, 32, 262_144);
+
     private final PasswordHasher hasher = new PasswordHasher(FAST);
 
     @Test
@@ -69,7 +70,8 @@ class PasswordHasherTest {
         String encoded = defaults.hash("correct horse battery staple".toCharArray());
 
         assertThat(encoded).matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
-        assertThat(defaults.verify("correct horse battery staple".toCharArray(), encoded)).isTrue();
+        assertThat(defaults.verify("correct horse battery staple".toCharArray(), encoded))
+                .isTrue();
         assertThat(defaults.needsRehash(encoded)).isFalse();
     }
 
@@ -88,7 +90,8 @@ class PasswordHasherTest {
         String second = hasher.hash("same".toCharArray());
 
         assertThat(first).isNotEqualTo(second);
-        assertThat(PasswordHasher.parse(first).salt()).isNotEqualTo(PasswordHasher.parse(second).salt());
+        assertThat(PasswordHasher.parse(first).salt())
+                .isNotEqualTo(PasswordHasher.parse(second).salt());
     }
 
     @Test
@@ -100,25 +103,28 @@ class PasswordHasherTest {
         assertThat(hasher.needsRehash(oldHash)).isTrue();
         assertThat(hasher.needsRehash(hasher.hash("pw".toCharArray()))).isFalse();
         assertThat(hasher.needsRehash(new PasswordHasher(new PasswordHashSettings(1024, 2, 1, 16, 32, 262_144))
-                .hash("pw".toCharArray()))).isTrue();
+                        .hash("pw".toCharArray())))
+                .isTrue();
         assertThat(hasher.needsRehash(new PasswordHasher(new PasswordHashSettings(1024, 1, 1, 16, 64, 262_144))
-                .hash("pw".toCharArray()))).isTrue();
+                        .hash("pw".toCharArray())))
+                .isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "not a hash",
-            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
-            "$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
-            "$argon2id$v=16$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
-            "$argon2id$v=19$m=65536,t=0,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
-            "$argon2id$v=19$m=4,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
-            "$argon2id$v=19$m=99999999999,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
-            "$argon2id$v=19$m=65536,t=2,p=1$c29tZQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
-            "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$C",
-            "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc$extra",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "not a hash",
+                "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+                "$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+                "$argon2id$v=16$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+                "$argon2id$v=19$m=65536,t=0,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+                "$argon2id$v=19$m=4,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+                "$argon2id$v=19$m=99999999999,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+                "$argon2id$v=19$m=65536,t=2,p=1$c29tZQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+                "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$C",
+                "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc$extra",
+            })
     void aMalformedHashIsFalseFromVerifyAndAnExceptionFromParse(String encoded) {
         assertThat(hasher.verify("password".toCharArray(), encoded)).isFalse();
         assertThat(hasher.needsRehash(encoded)).isTrue();
@@ -128,25 +134,28 @@ class PasswordHasherTest {
     @Test
     void parseSaysWhatIsWrong() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> PasswordHasher.parse("$argon2id$v=16$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"))
+                .isThrownBy(() -> PasswordHasher.parse(
+                        "$argon2id$v=16$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"))
                 .withMessage("unsupported Argon2 version v=16, expected v=19");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> PasswordHasher.parse("$argon2id$v=19$m=65536,t=2,p=1$c29tZQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"))
+                .isThrownBy(() -> PasswordHasher.parse(
+                        "$argon2id$v=19$m=65536,t=2,p=1$c29tZQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"))
                 .withMessage("salt shorter than 8 bytes");
-        assertThatIllegalArgumentException().isThrownBy(() -> PasswordHasher.parse(null))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PasswordHasher.parse(null))
                 .withMessageContaining("null");
         assertThat(hasher.verify("x".toCharArray(), null)).isFalse();
     }
 
     @Test
     void refusesWithoutComputingAStoredHashAskingForTooMuchMemoryOrTooManyIterations() throws InterruptedException {
-        PasswordHasher modest = new PasswordHasher(new PasswordHashSettings(1024, 1, 1, 16, 32, 2048, 4),
-                new HashingConcurrency(1, Duration.ZERO));
+        PasswordHasher modest = new PasswordHasher(
+                new PasswordHashSettings(1024, 1, 1, 16, 32, 2048, 4), new HashingConcurrency(1, Duration.ZERO));
         String greedy = new Argon2idHash(1 << 22, 1, 1, new byte[16], new byte[32]).encoded();
         String endless = new Argon2idHash(1024, Integer.MAX_VALUE, 1, new byte[16], new byte[32]).encoded();
         String justTooSlow = new Argon2idHash(1024, 5, 1, new byte[16], new byte[32]).encoded();
         String withinBounds = new Argon2idHash(1024, 4, 1, new byte[16], new byte[32]).encoded();
-        modest.slots.acquire();   // from here on, computing any hash would answer PasswordHasherBusyException
+        modest.slots.acquire(); // from here on, computing any hash would answer PasswordHasherBusyException
         try {
             assertThat(modest.verify("password".toCharArray(), greedy)).isFalse();
             assertThat(modest.verify("password".toCharArray(), endless)).isFalse();
@@ -166,19 +175,22 @@ class PasswordHasherTest {
 
         assertThat(parsed.encoded()).isEqualTo(encoded);
         assertThat(parsed).isEqualTo(PasswordHasher.parse(encoded));
-        assertThat(parsed.toString()).contains("m=1024").doesNotContain(encoded.substring(encoded.lastIndexOf('$') + 1));
+        assertThat(parsed.toString())
+                .contains("m=1024")
+                .doesNotContain(encoded.substring(encoded.lastIndexOf('$') + 1));
     }
 
     @Test
     void aHashWaitingLongerThanMaxWaitForABusySlotIsRefusedAndTheNextOneRuns() throws InterruptedException {
         PasswordHasher bounded = new PasswordHasher(FAST, new HashingConcurrency(1, Duration.ZERO));
         String stored = bounded.hash("correct horse".toCharArray());
-        bounded.slots.acquire();   // another sign-in is computing its hash
+        bounded.slots.acquire(); // another sign-in is computing its hash
         try {
             assertThatThrownBy(() -> bounded.verify("correct horse".toCharArray(), stored))
                     .isInstanceOf(PasswordHasherBusyException.class)
                     .hasMessageContaining("all 1 password hashing slots stayed busy");
-            assertThatThrownBy(() -> bounded.hash("other".toCharArray())).isInstanceOf(PasswordHasherBusyException.class);
+            assertThatThrownBy(() -> bounded.hash("other".toCharArray()))
+                    .isInstanceOf(PasswordHasherBusyException.class);
         } finally {
             bounded.slots.release();
         }
@@ -188,11 +200,13 @@ class PasswordHasherTest {
 
     @Test
     void concurrencyComesFromConfigAndDefaultsToTheCores() {
-        assertThat(HashingConcurrency.create(Config.just(ConfigSources.create(Map.of("max-concurrent", "3", "max-wait", "PT2S")))))
+        assertThat(HashingConcurrency.create(
+                        Config.just(ConfigSources.create(Map.of("max-concurrent", "3", "max-wait", "PT2S")))))
                 .isEqualTo(new HashingConcurrency(3, Duration.ofSeconds(2)));
         assertThat(HashingConcurrency.create(Config.empty()))
                 .isEqualTo(new HashingConcurrency(Runtime.getRuntime().availableProcessors(), Duration.ofMillis(500)));
-        assertThatIllegalArgumentException().isThrownBy(() -> new HashingConcurrency(0, Duration.ZERO))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new HashingConcurrency(0, Duration.ZERO))
                 .withMessageContaining("max-concurrent");
     }
 
@@ -204,21 +218,27 @@ class PasswordHasherTest {
 
         assertThat(settings).isEqualTo(new PasswordHashSettings(65536, 3, 1, 16, 32, 262_144, 10));
         assertThat(PasswordHashSettings.create(Config.just(ConfigSources.create(Map.of("max-verify-iterations", "6"))))
-                .maxVerifyIterations()).isEqualTo(6);
+                        .maxVerifyIterations())
+                .isEqualTo(6);
         assertThat(PasswordHashSettings.create(Config.empty())).isEqualTo(PasswordHashSettings.defaults());
     }
 
     @Test
     void invalidSettingsAreRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new PasswordHashSettings(16, 1, 4, 16, 32, 262_144))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PasswordHashSettings(16, 1, 4, 16, 32, 262_144))
                 .withMessageContaining("memory-kib");
-        assertThatIllegalArgumentException().isThrownBy(() -> new PasswordHashSettings(1024, 0, 1, 16, 32, 262_144))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PasswordHashSettings(1024, 0, 1, 16, 32, 262_144))
                 .withMessageContaining("iterations");
-        assertThatIllegalArgumentException().isThrownBy(() -> new PasswordHashSettings(1024, 1, 1, 4, 32, 262_144))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PasswordHashSettings(1024, 1, 1, 4, 32, 262_144))
                 .withMessageContaining("salt-length");
-        assertThatIllegalArgumentException().isThrownBy(() -> new PasswordHashSettings(1024, 1, 1, 16, 32, 512))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PasswordHashSettings(1024, 1, 1, 16, 32, 512))
                 .withMessageContaining("max-verify-memory-kib");
-        assertThatIllegalArgumentException().isThrownBy(() -> new PasswordHashSettings(1024, 3, 1, 16, 32, 2048, 2))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PasswordHashSettings(1024, 3, 1, 16, 32, 2048, 2))
                 .withMessageContaining("max-verify-iterations");
     }
 

@@ -1,9 +1,9 @@
 package social.nova.crypto;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.HashSet;
 import java.util.Set;
+
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -28,8 +28,7 @@ class TokensTest {
     @Test
     void sha256IsLowerCaseHexOfTheUtf8Bytes() {
         // FIPS 180-2 example "abc".
-        assertThat(Tokens.sha256("abc"))
-                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assertThat(Tokens.sha256("abc")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assertThat(Tokens.sha256("abc")).isEqualTo(Tokens.sha256("abc")).isNotEqualTo(Tokens.sha256("abd"));
     }
 }

@@ -85,10 +85,9 @@ public final class Database implements AutoCloseable {
      * never blocks longer than the timeout; concurrent callers share one check in flight.
      */
     public boolean ping() {
-        CompletableFuture<Boolean> check = runningPing.updateAndGet(running ->
-                running == null || running.isDone()
-                        ? CompletableFuture.supplyAsync(this::connectionAnswers, pingExecutor)
-                        : running);
+        CompletableFuture<Boolean> check = runningPing.updateAndGet(running -> running == null || running.isDone()
+                ? CompletableFuture.supplyAsync(this::connectionAnswers, pingExecutor)
+                : running);
         try {
             return check.get(settings.pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -131,7 +130,8 @@ public final class Database implements AutoCloseable {
         config.setIdleTimeout(settings.idleTimeout().toMillis());
         config.setMaxLifetime(settings.maxLifetime().toMillis());
         // Positive: wait up to connection-timeout for a first connection, then fail; negative: start anyway.
-        config.setInitializationFailTimeout(settings.failFast() ? settings.connectionTimeout().toMillis() : -1);
+        config.setInitializationFailTimeout(
+                settings.failFast() ? settings.connectionTimeout().toMillis() : -1);
         config.addDataSourceProperty("ApplicationName", settings.poolName());
         return config;
     }

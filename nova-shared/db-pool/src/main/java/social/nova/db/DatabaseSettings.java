@@ -33,21 +33,22 @@ import io.helidon.config.Config;
  * migration.locations:           [classpath:db/migration]   the service's Flyway scripts
  * </pre>
  */
-public record DatabaseSettings(String url,
-                               String user,
-                               Optional<String> password,
-                               String schema,
-                               Duration pingTimeout,
-                               Duration statementTimeout,
-                               String poolName,
-                               int poolMaxSize,
-                               int poolMinIdle,
-                               Duration connectionTimeout,
-                               Duration validationTimeout,
-                               Duration idleTimeout,
-                               Duration maxLifetime,
-                               boolean failFast,
-                               List<String> migrationLocations) {
+public record DatabaseSettings(
+        String url,
+        String user,
+        Optional<String> password,
+        String schema,
+        Duration pingTimeout,
+        Duration statementTimeout,
+        String poolName,
+        int poolMaxSize,
+        int poolMinIdle,
+        Duration connectionTimeout,
+        Duration validationTimeout,
+        Duration idleTimeout,
+        Duration maxLifetime,
+        boolean failFast,
+        List<String> migrationLocations) {
 
     public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
@@ -92,9 +93,21 @@ public record DatabaseSettings(String url,
 
     /** Defaults for everything but where and who. */
     public static DatabaseSettings of(String url, String user, String password, String schema) {
-        return new DatabaseSettings(url, user, Optional.ofNullable(password), schema, DEFAULT_PING_TIMEOUT,
-                DEFAULT_STATEMENT_TIMEOUT, defaultPoolName(schema), DEFAULT_POOL_MAX_SIZE, DEFAULT_POOL_MIN_IDLE, DEFAULT_CONNECTION_TIMEOUT,
-                DEFAULT_VALIDATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LIFETIME, true,
+        return new DatabaseSettings(
+                url,
+                user,
+                Optional.ofNullable(password),
+                schema,
+                DEFAULT_PING_TIMEOUT,
+                DEFAULT_STATEMENT_TIMEOUT,
+                defaultPoolName(schema),
+                DEFAULT_POOL_MAX_SIZE,
+                DEFAULT_POOL_MIN_IDLE,
+                DEFAULT_CONNECTION_TIMEOUT,
+                DEFAULT_VALIDATION_TIMEOUT,
+                DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_MAX_LIFETIME,
+                true,
                 DEFAULT_MIGRATION_LOCATIONS);
     }
 
@@ -122,21 +135,61 @@ public record DatabaseSettings(String url,
 
     /** The same settings with other timeouts (tests of a stopped database use short ones). */
     public DatabaseSettings withTimeouts(Duration connection, Duration ping) {
-        return new DatabaseSettings(url, user, password, schema, ping, statementTimeout, poolName, poolMaxSize,
-                poolMinIdle, connection,
-                validationTimeout, idleTimeout, maxLifetime, failFast, migrationLocations);
+        return new DatabaseSettings(
+                url,
+                user,
+                password,
+                schema,
+                ping,
+                statementTimeout,
+                poolName,
+                poolMaxSize,
+                poolMinIdle,
+                connection,
+                validationTimeout,
+                idleTimeout,
+                maxLifetime,
+                failFast,
+                migrationLocations);
     }
 
     /** The same settings with other Flyway locations. */
     public DatabaseSettings withMigrationLocations(String... locations) {
-        return new DatabaseSettings(url, user, password, schema, pingTimeout, statementTimeout, poolName, poolMaxSize,
-                poolMinIdle, connectionTimeout, validationTimeout, idleTimeout, maxLifetime, failFast, List.of(locations));
+        return new DatabaseSettings(
+                url,
+                user,
+                password,
+                schema,
+                pingTimeout,
+                statementTimeout,
+                poolName,
+                poolMaxSize,
+                poolMinIdle,
+                connectionTimeout,
+                validationTimeout,
+                idleTimeout,
+                maxLifetime,
+                failFast,
+                List.of(locations));
     }
 
     /** The same settings with another longest statement time. */
     public DatabaseSettings withStatementTimeout(Duration timeout) {
-        return new DatabaseSettings(url, user, password, schema, pingTimeout, timeout, poolName, poolMaxSize,
-                poolMinIdle, connectionTimeout, validationTimeout, idleTimeout, maxLifetime, failFast,
+        return new DatabaseSettings(
+                url,
+                user,
+                password,
+                schema,
+                pingTimeout,
+                timeout,
+                poolName,
+                poolMaxSize,
+                poolMinIdle,
+                connectionTimeout,
+                validationTimeout,
+                idleTimeout,
+                maxLifetime,
+                failFast,
                 migrationLocations);
     }
 

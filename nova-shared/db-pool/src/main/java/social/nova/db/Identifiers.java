@@ -11,8 +11,7 @@ final class Identifiers {
     /** PostgreSQL truncates identifiers longer than NAMEDATALEN - 1 = 63 bytes. */
     private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     /**
      * @return {@code value}, if it is a plain lowercase identifier that is not reserved for PostgreSQL
@@ -24,8 +23,8 @@ final class Identifiers {
                     + (value == null ? "null" : "'" + value + "'"));
         }
         if (value.startsWith("pg_")) {
-            throw new IllegalArgumentException(kind + " must not start with pg_ (reserved by PostgreSQL), was '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    kind + " must not start with pg_ (reserved by PostgreSQL), was '" + value + "'");
         }
         return value;
     }

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
-
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
@@ -33,12 +32,10 @@ public final class Migrations {
     public static final String PLATFORM_HISTORY_TABLE = "flyway_platform_history";
     public static final String SERVICE_HISTORY_TABLE = "flyway_schema_history";
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** What was applied. */
-    public record Result(int platformScriptsApplied, int serviceScriptsApplied, String serviceVersion) {
-    }
+    public record Result(int platformScriptsApplied, int serviceScriptsApplied, String serviceVersion) {}
 
     /** Migrates the database's schema from its configured {@code migration.locations}. */
     public static Result migrate(Database database) {
@@ -73,11 +70,13 @@ public final class Migrations {
                 advisoryLock(lock, "pg_advisory_unlock", schema);
             }
         } catch (SQLException e) {
-            throw new MigrationException("Migrating schema '" + schema + "' failed: cannot take the migration lock: "
-                    + e.getMessage(), e);
+            throw new MigrationException(
+                    "Migrating schema '" + schema + "' failed: cannot take the migration lock: " + e.getMessage(), e);
         }
         // Flyway reports no target version when nothing was applied: the version is then the initial one.
-        return new Result(platform.migrationsExecuted, service.migrationsExecuted,
+        return new Result(
+                platform.migrationsExecuted,
+                service.migrationsExecuted,
                 Objects.requireNonNullElse(service.targetSchemaVersion, service.initialSchemaVersion));
     }
 
@@ -87,15 +86,14 @@ public final class Migrations {
     }
 
     private static void advisoryLock(Connection connection, String function, String schema) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT " + function + "(hashtext(?))")) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(hashtext(?))")) {
             statement.setString(1, "nova.migrations." + schema);
             statement.execute();
         }
     }
 
-    private static MigrateResult run(String set, String schema, String historyTable, List<String> locations,
-                                     DataSource dataSource) {
+    private static MigrateResult run(
+            String set, String schema, String historyTable, List<String> locations, DataSource dataSource) {
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(schema)
@@ -111,8 +109,10 @@ public final class Migrations {
         try {
             return flyway.migrate();
         } catch (FlywayException e) {
-            throw new MigrationException("Migrating schema '" + schema + "' (" + set + " scripts from "
-                    + String.join(", ", locations) + ") failed: " + e.getMessage(), e);
+            throw new MigrationException(
+                    "Migrating schema '" + schema + "' (" + set + " scripts from " + String.join(", ", locations)
+                            + ") failed: " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -22,8 +22,7 @@ import org.jdbi.v3.core.Handle;
  * before appending: a later transaction then cannot append until the earlier one has committed.
  */
 public final class Outbox {
-    private Outbox() {
-    }
+    private Outbox() {}
 
     /**
      * Appends the event in the handle's open transaction.

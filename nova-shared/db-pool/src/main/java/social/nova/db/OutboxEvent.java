@@ -18,8 +18,13 @@ import java.util.regex.Pattern;
  * @param payload       the event body as JSON text (checked to be JSON by the database)
  * @param headers       context to carry along, e.g. {@code request-id}; names lowercase
  */
-public record OutboxEvent(UUID eventId, String aggregateType, String aggregateId, String eventType, String payload,
-                          Map<String, String> headers) {
+public record OutboxEvent(
+        UUID eventId,
+        String aggregateType,
+        String aggregateId,
+        String eventType,
+        String payload,
+        Map<String, String> headers) {
     private static final Pattern AGGREGATE_TYPE = Pattern.compile("[a-z][a-z0-9_.-]{0,99}");
     private static final Pattern HEADER_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,99}");
 

@@ -67,8 +67,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
 
-    private OutboxRelay(Database database, StreamPublisher publisher, OutboxRelaySettings settings,
-                        MeterRegistry registry) {
+    private OutboxRelay(
+            Database database, StreamPublisher publisher, OutboxRelaySettings settings, MeterRegistry registry) {
         this.database = Objects.requireNonNull(database, "database");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -84,7 +84,10 @@ public final class OutboxRelay implements AutoCloseable {
                 .description("Outbox polls that failed (Redis or PostgreSQL unavailable)")
                 .tag("schema", schema)
                 .register(registry);
-        this.thread = Thread.ofPlatform().name("nova-outbox-relay-" + schema).daemon(true).unstarted(this::run);
+        this.thread = Thread.ofPlatform()
+                .name("nova-outbox-relay-" + schema)
+                .daemon(true)
+                .unstarted(this::run);
     }
 
     /**
@@ -95,8 +98,8 @@ public final class OutboxRelay implements AutoCloseable {
      * @param settings  polling, batching, streams
      * @param registry  where the metrics go
      */
-    public static OutboxRelay start(Database database, StreamPublisher publisher, OutboxRelaySettings settings,
-                                    MeterRegistry registry) {
+    public static OutboxRelay start(
+            Database database, StreamPublisher publisher, OutboxRelaySettings settings, MeterRegistry registry) {
         OutboxRelay relay = new OutboxRelay(database, publisher, settings, registry);
         relay.thread.start();
         return relay;
@@ -115,8 +118,10 @@ public final class OutboxRelay implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOGGER.log(Level.WARNING, "Outbox relay of schema '" + schema + "' did not stop within "
-                    + settings.shutdownTimeout() + "; interrupting it");
+            LOGGER.log(
+                    Level.WARNING,
+                    "Outbox relay of schema '" + schema + "' did not stop within " + settings.shutdownTimeout()
+                            + "; interrupting it");
             thread.interrupt();
         }
     }
@@ -133,7 +138,8 @@ public final class OutboxRelay implements AutoCloseable {
                 failuresInRow = 0;
                 if (System.nanoTime() - nextCleanupAt >= 0) {
                     deletePublishedRows();
-                    nextCleanupAt = System.nanoTime() + settings.cleanupInterval().toNanos();
+                    nextCleanupAt =
+                            System.nanoTime() + settings.cleanupInterval().toNanos();
                 }
                 if (poll.published() < settings.batchSize()) {
                     pause(settings.pollInterval());
@@ -142,8 +148,11 @@ public final class OutboxRelay implements AutoCloseable {
                 failures.increment();
                 failuresInRow++;
                 Duration pause = backoff.delay(failuresInRow);
-                failureLog.log(Level.WARNING, "Outbox relay of schema '" + schema + "' failed, retrying in " + pause
-                        + "; unpublished events stay in the outbox", e);
+                failureLog.log(
+                        Level.WARNING,
+                        "Outbox relay of schema '" + schema + "' failed, retrying in " + pause
+                                + "; unpublished events stay in the outbox",
+                        e);
                 pause(pause);
             }
         }
@@ -193,10 +202,11 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void deletePublishedRows() {
-        database.jdbi().useHandle(handle -> handle.createUpdate(
-                        "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => :seconds)")
-                .bind("seconds", (double) settings.publishedRetention().toSeconds())
-                .execute());
+        database.jdbi()
+                .useHandle(handle -> handle.createUpdate(
+                                "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => :seconds)")
+                        .bind("seconds", (double) settings.publishedRetention().toSeconds())
+                        .execute());
     }
 
     private void pause(Duration delay) {
@@ -208,11 +218,17 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private record Poll(int published, RuntimeException failure) {
-    }
+    private record Poll(int published, RuntimeException failure) {}
 
-    private record Row(long id, UUID eventId, String aggregateType, String aggregateId, String eventType,
-                       String payload, OffsetDateTime createdAt, Map<String, String> headers) {
+    private record Row(
+            long id,
+            UUID eventId,
+            String aggregateType,
+            String aggregateId,
+            String eventType,
+            String payload,
+            OffsetDateTime createdAt,
+            Map<String, String> headers) {
 
         static Row from(ResultSet rs) throws SQLException {
             String[] names = strings(rs.getArray("header_names"));
@@ -221,9 +237,15 @@ public final class OutboxRelay implements AutoCloseable {
             for (int i = 0; i < names.length; i++) {
                 headers.put(names[i], values[i]);
             }
-            return new Row(rs.getLong("id"), rs.getObject("event_id", UUID.class), rs.getString("aggregate_type"),
-                    rs.getString("aggregate_id"), rs.getString("event_type"), rs.getString("payload"),
-                    rs.getObject("created_at", OffsetDateTime.class), headers);
+            return new Row(
+                    rs.getLong("id"),
+                    rs.getObject("event_id", UUID.class),
+                    rs.getString("aggregate_type"),
+                    rs.getString("aggregate_id"),
+                    rs.getString("event_type"),
+                    rs.getString("payload"),
+                    rs.getObject("created_at", OffsetDateTime.class),
+                    headers);
         }
 
         Map<String, String> fields(String sourceSchema) {

@@ -22,15 +22,16 @@ import social.nova.redis.Backoff;
  * failure-log-interval:  PT30S          log repeated failures at most once per interval
  * </pre>
  */
-public record OutboxRelaySettings(String streamPrefix,
-                                  Duration pollInterval,
-                                  int batchSize,
-                                  Duration backoffInitial,
-                                  Duration backoffMax,
-                                  Duration publishedRetention,
-                                  Duration cleanupInterval,
-                                  Duration shutdownTimeout,
-                                  Duration failureLogInterval) {
+public record OutboxRelaySettings(
+        String streamPrefix,
+        Duration pollInterval,
+        int batchSize,
+        Duration backoffInitial,
+        Duration backoffMax,
+        Duration publishedRetention,
+        Duration cleanupInterval,
+        Duration shutdownTimeout,
+        Duration failureLogInterval) {
 
     public static final String DEFAULT_STREAM_PREFIX = "nova.events.";
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
@@ -56,9 +57,16 @@ public record OutboxRelaySettings(String streamPrefix,
     }
 
     public static OutboxRelaySettings defaults() {
-        return new OutboxRelaySettings(DEFAULT_STREAM_PREFIX, DEFAULT_POLL_INTERVAL, DEFAULT_BATCH_SIZE,
-                DEFAULT_BACKOFF_INITIAL, DEFAULT_BACKOFF_MAX, DEFAULT_PUBLISHED_RETENTION, DEFAULT_CLEANUP_INTERVAL,
-                DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FAILURE_LOG_INTERVAL);
+        return new OutboxRelaySettings(
+                DEFAULT_STREAM_PREFIX,
+                DEFAULT_POLL_INTERVAL,
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_BACKOFF_INITIAL,
+                DEFAULT_BACKOFF_MAX,
+                DEFAULT_PUBLISHED_RETENTION,
+                DEFAULT_CLEANUP_INTERVAL,
+                DEFAULT_SHUTDOWN_TIMEOUT,
+                DEFAULT_FAILURE_LOG_INTERVAL);
     }
 
     /** Reads the keys listed in the class comment. */
@@ -77,14 +85,30 @@ public record OutboxRelaySettings(String streamPrefix,
 
     /** The same settings with another stream prefix (tests keep their streams apart). */
     public OutboxRelaySettings withStreamPrefix(String prefix) {
-        return new OutboxRelaySettings(prefix, pollInterval, batchSize, backoffInitial, backoffMax, publishedRetention,
-                cleanupInterval, shutdownTimeout, failureLogInterval);
+        return new OutboxRelaySettings(
+                prefix,
+                pollInterval,
+                batchSize,
+                backoffInitial,
+                backoffMax,
+                publishedRetention,
+                cleanupInterval,
+                shutdownTimeout,
+                failureLogInterval);
     }
 
     /** The same settings with other polling and back-off timing. */
     public OutboxRelaySettings withTiming(Duration poll, int batch, Duration backoffStart, Duration backoffCeiling) {
-        return new OutboxRelaySettings(streamPrefix, poll, batch, backoffStart, backoffCeiling, publishedRetention,
-                cleanupInterval, shutdownTimeout, failureLogInterval);
+        return new OutboxRelaySettings(
+                streamPrefix,
+                poll,
+                batch,
+                backoffStart,
+                backoffCeiling,
+                publishedRetention,
+                cleanupInterval,
+                shutdownTimeout,
+                failureLogInterval);
     }
 
     /** The stream events of this aggregate type go to. */

@@ -7,9 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
-
 import javax.sql.DataSource;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import org.postgresql.PGConnection;
 
 /**
@@ -44,10 +44,10 @@ import org.postgresql.PGConnection;
 public final class SchemaProvisioner {
     /** Serializes provisioning runs across processes (an arbitrary, fixed advisory lock key). */
     private static final String LOCK_NAME = "nova.schema-provisioner";
+
     private static final String PASSWORD_ENCRYPTION = "scram-sha-256";
 
-    private SchemaProvisioner() {
-    }
+    private SchemaProvisioner() {}
 
     /**
      * @param admin    a connection source with the rights listed in the class comment
@@ -65,10 +65,14 @@ public final class SchemaProvisioner {
      * As {@link #provision(DataSource, String, String, String)}, and creates {@code extensions}
      * in schema {@code public} if missing (names validated like schema names).
      */
-    public static void provision(DataSource admin, String schema, String role, String password,
-                                 List<String> extensions) throws SQLException {
+    @SuppressFBWarnings(
+            value = "SQL_NONCONSTANT_STRING_PASSED_TO_EXECUTE",
+            justification = "DDL takes identifiers, which cannot be bound: each is validated and quoted by Identifiers")
+    public static void provision(DataSource admin, String schema, String role, String password, List<String> extensions)
+            throws SQLException {
         Objects.requireNonNull(admin, "admin");
-        List<String> quotedExtensions = extensions.stream().map(Identifiers::quotedExtension).toList();
+        List<String> quotedExtensions =
+                extensions.stream().map(Identifiers::quotedExtension).toList();
         String quotedSchema = Identifiers.quoted("schema", schema);
         String quotedRole = Identifiers.quoted("role", role);
         if (password == null || password.isBlank()) {
@@ -90,7 +94,8 @@ public final class SchemaProvisioner {
                         ddl.execute("ALTER ROLE " + quotedRole
                                 + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
                     }
-                    connection.unwrap(PGConnection.class)
+                    connection
+                            .unwrap(PGConnection.class)
                             .alterUserPassword(role, password.toCharArray(), PASSWORD_ENCRYPTION);
                     ddl.execute("CREATE SCHEMA IF NOT EXISTS " + quotedSchema + " AUTHORIZATION " + quotedRole);
                     ddl.execute("ALTER SCHEMA " + quotedSchema + " OWNER TO " + quotedRole);
@@ -122,7 +127,7 @@ public final class SchemaProvisioner {
 
     private static void refuseAdminRole(Connection connection, String role) throws SQLException {
         try (Statement query = connection.createStatement();
-             ResultSet result = query.executeQuery("SELECT current_user")) {
+                ResultSet result = query.executeQuery("SELECT current_user")) {
             result.next();
             if (role.equals(result.getString(1))) {
                 throw new IllegalArgumentException("role '" + role + "' is the administrator running the"
@@ -131,7 +136,11 @@ public final class SchemaProvisioner {
         }
     }
 
-    private enum RoleState { MISSING, LEAST_PRIVILEGED, TOO_PRIVILEGED }
+    private enum RoleState {
+        MISSING,
+        LEAST_PRIVILEGED,
+        TOO_PRIVILEGED
+    }
 
     private static RoleState roleState(Connection connection, String role) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""

@@ -16,8 +16,17 @@ class IdentifiersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Auth", "2fa", "users; DROP SCHEMA auth", "auth\"", "", "feed-service", "naïve",
-            "a_name_that_is_far_too_long_for_postgresql_to_keep_without_truncating_it"})
+    @ValueSource(
+            strings = {
+                "Auth",
+                "2fa",
+                "users; DROP SCHEMA auth",
+                "auth\"",
+                "",
+                "feed-service",
+                "naïve",
+                "a_name_that_is_far_too_long_for_postgresql_to_keep_without_truncating_it"
+            })
     void anythingElseIsRefusedWithTheRule(String name) {
         assertThatThrownBy(() -> Identifiers.require("schema", name))
                 .isInstanceOf(IllegalArgumentException.class)

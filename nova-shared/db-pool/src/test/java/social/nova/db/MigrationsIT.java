@@ -18,16 +18,21 @@ class MigrationsIT {
 
             assertThat(first).isEqualTo(new Migrations.Result(1, 2, "2"));
             assertThat(again).isEqualTo(new Migrations.Result(0, 0, "2"));
-            List<String> tables = catalog.jdbi().withHandle(handle -> handle.createQuery(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog' ORDER BY 1")
-                    .mapTo(String.class).list());
+            List<String> tables = catalog.jdbi()
+                    .withHandle(handle -> handle.createQuery(
+                                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog' ORDER BY 1")
+                            .mapTo(String.class)
+                            .list());
             assertThat(tables).containsExactly("flyway_platform_history", "flyway_schema_history", "items", "outbox");
             // Both histories start at V1: the version numbers never collide.
-            List<String> serviceVersions = catalog.jdbi().withHandle(handle -> handle.createQuery(
-                    "SELECT version FROM flyway_schema_history WHERE version <> '0' ORDER BY installed_rank")
-                    .mapTo(String.class).list());
+            List<String> serviceVersions = catalog.jdbi()
+                    .withHandle(handle -> handle.createQuery(
+                                    "SELECT version FROM flyway_schema_history WHERE version <> '0' ORDER BY installed_rank")
+                            .mapTo(String.class)
+                            .list());
             assertThat(serviceVersions).containsExactly("1", "2");
-            catalog.jdbi().useHandle(handle -> handle.execute("INSERT INTO items (name, price_cents) VALUES ('pen', 150)"));
+            catalog.jdbi()
+                    .useHandle(handle -> handle.execute("INSERT INTO items (name, price_cents) VALUES ('pen', 150)"));
         }
     }
 
@@ -54,8 +59,10 @@ class MigrationsIT {
                     outcomes.add(result.get());
                 }
                 // One applies everything, the others find it done; none fails.
-                assertThat(outcomes).containsOnlyOnce(new Migrations.Result(1, 2, "2"))
-                        .filteredOn(r -> r.platformScriptsApplied() == 0).hasSize(instances - 1)
+                assertThat(outcomes)
+                        .containsOnlyOnce(new Migrations.Result(1, 2, "2"))
+                        .filteredOn(r -> r.platformScriptsApplied() == 0)
+                        .hasSize(instances - 1)
                         .allMatch(r -> r.equals(new Migrations.Result(0, 0, "2")));
             } finally {
                 pool.shutdownNow();
@@ -67,7 +74,8 @@ class MigrationsIT {
     @Test
     void migratingFromTheDatabasesConfiguredLocations() throws SQLException {
         try (Database provisioned = TestDatabases.provisioned("shop");
-             Database shop = Database.create(provisioned.settings().withMigrationLocations("classpath:db/test-orders"))) {
+                Database shop =
+                        Database.create(provisioned.settings().withMigrationLocations("classpath:db/test-orders"))) {
             assertThat(Migrations.migrate(shop).serviceVersion()).isEqualTo("1");
         }
     }
@@ -77,7 +85,8 @@ class MigrationsIT {
         try (Database broken = TestDatabases.provisioned("broken")) {
             assertThatThrownBy(() -> Migrations.migrate(broken.dataSource(), "broken", "classpath:db/test-broken"))
                     .isInstanceOf(MigrationException.class)
-                    .hasMessageContaining("Migrating schema 'broken' (service scripts from classpath:db/test-broken) failed")
+                    .hasMessageContaining(
+                            "Migrating schema 'broken' (service scripts from classpath:db/test-broken) failed")
                     .hasMessageContaining("V2__typo.sql")
                     .hasMessageContaining("syntax error");
         }

@@ -32,17 +32,24 @@ class OutageIT {
     @SuppressWarnings("try") // the relay only needs to run, and to be closed
     void eventsAppendedWhileRedisIsDownArePublishedInOrderWhenItReturns() throws SQLException {
         try (Database ledger = TestDatabases.provisioned("ledger");
-             RestartableContainer ownRedis = RestartableContainer.start(SharedContainers.newRedis(), 6379);
-             RedisClient redis = RedisClients.create(RedisSettings.of(ownRedis.container().getHost(),
-                     ownRedis.container().getMappedPort(6379)).withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)))) {
+                RestartableContainer ownRedis = RestartableContainer.start(SharedContainers.newRedis(), 6379);
+                RedisClient redis = RedisClients.create(RedisSettings.of(
+                                ownRedis.container().getHost(),
+                                ownRedis.container().getMappedPort(6379))
+                        .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)))) {
             Migrations.migrate(ledger.dataSource(), "ledger", "classpath:db/test-orders");
             OutboxRelaySettings settings = OutboxRelaySettings.defaults()
                     .withTiming(Duration.ofMillis(50), 100, Duration.ofMillis(100), Duration.ofMillis(500));
-            try (OutboxRelay relay = OutboxRelay.start(ledger,
-                    new StreamPublisher(redis, StreamPublisherSettings.defaults(), registry), settings, registry)) {
+            try (OutboxRelay relay = OutboxRelay.start(
+                    ledger,
+                    new StreamPublisher(redis, StreamPublisherSettings.defaults(), registry),
+                    settings,
+                    registry)) {
                 ownRedis.stop();
-                IntStream.rangeClosed(1, 10).forEach(n -> ledger.jdbi().useTransaction(handle ->
-                        Outbox.append(handle, OutboxEvent.of("entry", "acct-1", "Posted", "{\"n\": " + n + "}"))));
+                IntStream.rangeClosed(1, 10)
+                        .forEach(n -> ledger.jdbi()
+                                .useTransaction(handle -> Outbox.append(
+                                        handle, OutboxEvent.of("entry", "acct-1", "Posted", "{\"n\": " + n + "}"))));
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> failures() >= 2);
                 assertThat(unpublished(ledger)).isEqualTo(10);
@@ -51,8 +58,11 @@ class OutageIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> unpublished(ledger) == 0);
             }
             List<StreamEntry> published = redis.xrange("nova.events.entry", (StreamEntryID) null, null);
-            assertThat(published).extracting(e -> e.getFields().get("payload"))
-                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).mapToObj(n -> "{\"n\": " + n + "}").toList());
+            assertThat(published)
+                    .extracting(e -> e.getFields().get("payload"))
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 10)
+                            .mapToObj(n -> "{\"n\": " + n + "}")
+                            .toList());
         }
     }
 
@@ -60,9 +70,12 @@ class OutageIT {
     void readinessFailsFastWhilePostgresIsStoppedAndThePoolRecoversAfterARestart() {
         PostgreSQLContainer container = SharedContainers.newPostgres();
         try (RestartableContainer ownPostgres = RestartableContainer.start(container, 5432);
-             Database database = Database.create(DatabaseSettings.of(container.getJdbcUrl(), SharedContainers.SUPERUSER,
-                     SharedContainers.SUPERUSER_PASSWORD, "public")
-                     .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500)))) {
+                Database database = Database.create(DatabaseSettings.of(
+                                container.getJdbcUrl(),
+                                SharedContainers.SUPERUSER,
+                                SharedContainers.SUPERUSER_PASSWORD,
+                                "public")
+                        .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500)))) {
             assertThat(database.ping()).isTrue();
 
             ownPostgres.stop();
@@ -75,8 +88,10 @@ class OutageIT {
 
             ownPostgres.restart();
             await().atMost(Duration.ofSeconds(30)).until(database::ping);
-            int answer = database.jdbi().withHandle(handle -> handle.createQuery("SELECT 41 + 1")
-                    .mapTo(Integer.class).one());
+            int answer = database.jdbi()
+                    .withHandle(handle -> handle.createQuery("SELECT 41 + 1")
+                            .mapTo(Integer.class)
+                            .one());
             assertThat(answer).isEqualTo(42);
         }
     }
@@ -85,9 +100,12 @@ class OutageIT {
     void aWriteThatHitsAPostgresRestartAnswersUnavailableNotInternal() {
         PostgreSQLContainer container = SharedContainers.newPostgres();
         try (RestartableContainer ownPostgres = RestartableContainer.start(container, 5432);
-             Database database = Database.create(DatabaseSettings.of(container.getJdbcUrl(), SharedContainers.SUPERUSER,
-                     SharedContainers.SUPERUSER_PASSWORD, "public")
-                     .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500)))) {
+                Database database = Database.create(DatabaseSettings.of(
+                                container.getJdbcUrl(),
+                                SharedContainers.SUPERUSER,
+                                SharedContainers.SUPERUSER_PASSWORD,
+                                "public")
+                        .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500)))) {
             database.jdbi().useHandle(handle -> handle.execute("CREATE TABLE notes (id int PRIMARY KEY)"));
 
             // A transaction in progress when PostgreSQL restarts: its connection is broken.
@@ -97,23 +115,28 @@ class OutageIT {
                 ownPostgres.restart();
                 handle.execute("INSERT INTO notes VALUES (2)");
             }));
-            assertThat(sqlStateOf(midTransaction)).as("SQLState of the failed write")
+            assertThat(sqlStateOf(midTransaction))
+                    .as("SQLState of the failed write")
                     .matches("08...|57P0[123]");
             assertThat(NovaException.from(midTransaction).code()).isEqualTo(ErrorCode.UNAVAILABLE);
 
             // While it is down, the pool cannot hand out a connection (HikariCP's connection-timeout).
             ownPostgres.stop();
-            Throwable whileDown = catchThrowable(() -> database.jdbi().useHandle(handle ->
-                    handle.execute("INSERT INTO notes VALUES (3)")));
+            Throwable whileDown = catchThrowable(
+                    () -> database.jdbi().useHandle(handle -> handle.execute("INSERT INTO notes VALUES (3)")));
             assertThat(whileDown).isNotNull();
             assertThat(NovaException.from(whileDown).code()).isEqualTo(ErrorCode.UNAVAILABLE);
             assertThat(NovaException.from(whileDown)).hasMessage("storage temporarily unavailable; retry later");
 
             ownPostgres.restart();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    database.jdbi().useHandle(handle -> handle.execute("INSERT INTO notes VALUES (4)")));
-            List<Integer> kept = database.jdbi().withHandle(handle -> handle.createQuery("SELECT id FROM notes ORDER BY id")
-                    .mapTo(Integer.class).list());
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .untilAsserted(
+                            () -> database.jdbi().useHandle(handle -> handle.execute("INSERT INTO notes VALUES (4)")));
+            List<Integer> kept = database.jdbi()
+                    .withHandle(handle -> handle.createQuery("SELECT id FROM notes ORDER BY id")
+                            .mapTo(Integer.class)
+                            .list());
             assertThat(kept).as("the broken transaction rolled back").containsExactly(4);
         }
     }
@@ -132,7 +155,9 @@ class OutageIT {
     }
 
     private static int unpublished(Database database) {
-        return database.jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT count(*) FROM outbox WHERE published_at IS NULL").mapTo(Integer.class).one());
+        return database.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                        .mapTo(Integer.class)
+                        .one());
     }
 }

@@ -44,8 +44,8 @@ class OutboxIT {
     static void setUp() throws SQLException {
         orders = TestDatabases.provisioned("orders");
         Migrations.migrate(orders.dataSource(), "orders", "classpath:db/test-orders");
-        redis = RedisClients.create(RedisSettings.of(SharedContainers.redis().getHost(),
-                SharedContainers.redis().getRedisPort()));
+        redis = RedisClients.create(RedisSettings.of(
+                SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort()));
     }
 
     @AfterAll
@@ -73,10 +73,11 @@ class OutboxIT {
         startRelay();
 
         assertThatThrownBy(() -> orders.jdbi().useTransaction(handle -> {
-            handle.execute("INSERT INTO orders (id) VALUES ('o-1')");
-            Outbox.append(handle, rolledBack);
-            throw new IllegalStateException("payment declined");
-        })).hasMessage("payment declined");
+                    handle.execute("INSERT INTO orders (id) VALUES ('o-1')");
+                    Outbox.append(handle, rolledBack);
+                    throw new IllegalStateException("payment declined");
+                }))
+                .hasMessage("payment declined");
         orders.jdbi().useTransaction(handle -> {
             handle.execute("INSERT INTO orders (id) VALUES ('o-2')");
             Outbox.append(handle, committed);
@@ -93,11 +94,15 @@ class OutboxIT {
                 .containsEntry("header.request-id", "req-7")
                 .containsEntry("source-schema", "orders")
                 .containsKey("created-at");
-        int rolledBackRows = orders.jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT count(*) FROM outbox WHERE event_id = :id").bind("id", rolledBack.eventId())
-                .mapTo(Integer.class).one());
-        int rolledBackOrders = orders.jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT count(*) FROM orders WHERE id = 'o-1'").mapTo(Integer.class).one());
+        int rolledBackRows = orders.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM outbox WHERE event_id = :id")
+                        .bind("id", rolledBack.eventId())
+                        .mapTo(Integer.class)
+                        .one());
+        int rolledBackOrders = orders.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM orders WHERE id = 'o-1'")
+                        .mapTo(Integer.class)
+                        .one());
         assertThat(rolledBackRows).isZero();
         assertThat(rolledBackOrders).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> unpublished() == 0);
@@ -108,8 +113,9 @@ class OutboxIT {
         startRelay();
         startRelay(); // a second instance of the service: it must not publish anything twice
         List<String> aggregates = List.of("a", "b", "c");
-        orders.jdbi().useHandle(handle -> aggregates.forEach(id ->
-                handle.execute("INSERT INTO orders (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET version = 0", id)));
+        orders.jdbi()
+                .useHandle(handle -> aggregates.forEach(id -> handle.execute(
+                        "INSERT INTO orders (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET version = 0", id)));
         int writers = 4;
         int changesPerWriter = 30;
 
@@ -134,12 +140,19 @@ class OutboxIT {
         assertThat(published).hasSize(total);
         Map<String, List<Long>> versionsByOrder = new HashMap<>();
         for (StreamEntry entry : published) {
-            versionsByOrder.computeIfAbsent(entry.getFields().get("aggregate-id"), id -> new ArrayList<>())
+            versionsByOrder
+                    .computeIfAbsent(entry.getFields().get("aggregate-id"), id -> new ArrayList<>())
                     .add(Long.parseLong(entry.getFields().get("payload").replaceAll("\\D", "")));
         }
-        versionsByOrder.values().forEach(versions -> assertThat(versions).isSorted().doesNotHaveDuplicates()
-                .first().isEqualTo(1L));
-        assertThat(published.stream().map(e -> e.getFields().get("event-id")).distinct()).hasSize(total);
+        versionsByOrder
+                .values()
+                .forEach(versions -> assertThat(versions)
+                        .isSorted()
+                        .doesNotHaveDuplicates()
+                        .first()
+                        .isEqualTo(1L));
+        assertThat(published.stream().map(e -> e.getFields().get("event-id")).distinct())
+                .hasSize(total);
     }
 
     @Test
@@ -150,9 +163,10 @@ class OutboxIT {
                 .hasMessageContaining("needs the caller's transaction");
 
         assertThatThrownBy(() -> orders.jdbi().useTransaction(handle -> {
-            handle.execute("INSERT INTO orders (id) VALUES ('o-3')");
-            Outbox.append(handle, OutboxEvent.of("order", "o-3", "OrderPlaced", "not json"));
-        })).hasMessageContaining("invalid input syntax for type json");
+                    handle.execute("INSERT INTO orders (id) VALUES ('o-3')");
+                    Outbox.append(handle, OutboxEvent.of("order", "o-3", "OrderPlaced", "not json"));
+                }))
+                .hasMessageContaining("invalid input syntax for type json");
         assertThat(unpublished()).isZero();
     }
 
@@ -165,8 +179,11 @@ class OutboxIT {
     }
 
     private void startRelay() {
-        relays.add(OutboxRelay.start(orders, new StreamPublisher(redis, StreamPublisherSettings.defaults(), registry),
-                OutboxRelaySettings.defaults().withStreamPrefix(prefix)
+        relays.add(OutboxRelay.start(
+                orders,
+                new StreamPublisher(redis, StreamPublisherSettings.defaults(), registry),
+                OutboxRelaySettings.defaults()
+                        .withStreamPrefix(prefix)
                         .withTiming(Duration.ofMillis(50), 20, Duration.ofMillis(100), Duration.ofSeconds(1)),
                 registry));
     }
@@ -176,7 +193,9 @@ class OutboxIT {
     }
 
     private static int unpublished() {
-        return orders.jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT count(*) FROM outbox WHERE published_at IS NULL").mapTo(Integer.class).one());
+        return orders.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                        .mapTo(Integer.class)
+                        .one());
     }
 }

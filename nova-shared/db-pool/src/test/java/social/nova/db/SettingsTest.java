@@ -16,8 +16,19 @@ class SettingsTest {
     @Test
     void databaseSettingsReadRequiredKeysAndDefaultTheRest() {
         DatabaseSettings settings = DatabaseSettings.create(config(Map.of(
-                "url", "jdbc:postgresql://db:5432/nova", "user", "auth", "password", "secret", "schema", "auth",
-                "pool.max-size", "4", "migration.locations.0", "classpath:db/auth", "migration.locations.1",
+                "url",
+                "jdbc:postgresql://db:5432/nova",
+                "user",
+                "auth",
+                "password",
+                "secret",
+                "schema",
+                "auth",
+                "pool.max-size",
+                "4",
+                "migration.locations.0",
+                "classpath:db/auth",
+                "migration.locations.1",
                 "filesystem:/opt/extra")));
 
         assertThat(settings.poolName()).isEqualTo("nova-auth");
@@ -28,7 +39,8 @@ class SettingsTest {
         assertThat(settings.failFast()).isTrue();
         assertThat(settings.migrationLocations()).containsExactly("classpath:db/auth", "filesystem:/opt/extra");
         assertThat(settings.toString()).doesNotContain("secret").contains("password=***");
-        assertThat(DatabaseSettings.of("jdbc:postgresql://db/nova", "a", null, "a").migrationLocations())
+        assertThat(DatabaseSettings.of("jdbc:postgresql://db/nova", "a", null, "a")
+                        .migrationLocations())
                 .isEqualTo(List.of("classpath:db/migration"));
     }
 
@@ -39,7 +51,7 @@ class SettingsTest {
         assertThatThrownBy(() -> DatabaseSettings.of("jdbc:postgresql://db/nova", "auth", "pw", "Auth"))
                 .hasMessageContaining("db schema must match");
         assertThatThrownBy(() -> DatabaseSettings.of("jdbc:postgresql://db/nova", "auth", "pw", "auth")
-                .withTimeouts(Duration.ofMillis(100), Duration.ofSeconds(1)))
+                        .withTimeouts(Duration.ofMillis(100), Duration.ofSeconds(1)))
                 .hasMessageContaining("connection-timeout must be at least PT0.25S");
         assertThatThrownBy(() -> DatabaseSettings.create(config(Map.of("url", "jdbc:postgresql://db/nova"))))
                 .hasMessageContaining("schema");
@@ -47,15 +59,16 @@ class SettingsTest {
 
     @Test
     void relaySettingsDefaultAndNameStreamsByAggregateType() {
-        OutboxRelaySettings settings = OutboxRelaySettings.create(config(Map.of("batch-size", "25",
-                "published-retention", "P1D")));
+        OutboxRelaySettings settings =
+                OutboxRelaySettings.create(config(Map.of("batch-size", "25", "published-retention", "P1D")));
 
         assertThat(settings.batchSize()).isEqualTo(25);
         assertThat(settings.publishedRetention()).isEqualTo(Duration.ofDays(1));
         assertThat(settings.pollInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.streamFor("user")).isEqualTo("nova.events.user");
-        assertThatThrownBy(() -> OutboxRelaySettings.defaults().withTiming(Duration.ofMillis(10), 0,
-                Duration.ofMillis(10), Duration.ofMillis(10))).hasMessageContaining("batch-size must be >= 1");
+        assertThatThrownBy(() -> OutboxRelaySettings.defaults()
+                        .withTiming(Duration.ofMillis(10), 0, Duration.ofMillis(10), Duration.ofMillis(10)))
+                .hasMessageContaining("batch-size must be >= 1");
     }
 
     @Test
@@ -69,8 +82,7 @@ class SettingsTest {
                 .hasMessageContaining("aggregateType must match");
         assertThatThrownBy(() -> OutboxEvent.of("user", "42", "UserRenamed", " "))
                 .hasMessageContaining("payload must not be blank");
-        assertThatThrownBy(() -> event.withHeader("Request Id", "x"))
-                .hasMessageContaining("header names must match");
+        assertThatThrownBy(() -> event.withHeader("Request Id", "x")).hasMessageContaining("header names must match");
     }
 
     private static Config config(Map<String, String> values) {

@@ -27,6 +27,7 @@ import static org.awaitility.Awaitility.await;
 class StatementDeadlineIT {
     /** How long the lock holder keeps the row at most; the waiting call must end long before. */
     private static final long HOLD_SECONDS = 10;
+
     private static final String LOCK_ROW = "SELECT balance FROM accounts WHERE id = 1 FOR UPDATE";
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -57,8 +58,9 @@ class StatementDeadlineIT {
         Future<?> holder = holdTheRowLock();
 
         Context.CancellableContext call = Context.current().withDeadlineAfter(300, TimeUnit.MILLISECONDS, deadlines);
-        Throwable failure = catchThrowable(() -> call.call(() ->
-                database.jdbi().inTransaction(handle -> handle.createQuery(LOCK_ROW).mapTo(Integer.class).one())));
+        Throwable failure = catchThrowable(() -> call.call(() -> database.jdbi()
+                .inTransaction(handle ->
+                        handle.createQuery(LOCK_ROW).mapTo(Integer.class).one())));
 
         assertThat(holder).as("the lock holder is still in its transaction").isNotDone();
         assertThat(sqlStateOf(failure)).isEqualTo("57014");
@@ -74,8 +76,9 @@ class StatementDeadlineIT {
         Future<?> holder = holdTheRowLock();
 
         Context.CancellableContext call = Context.current().withCancellation();
-        Future<Integer> waiting = threads.submit(() -> call.call(() ->
-                database.jdbi().inTransaction(handle -> handle.createQuery(LOCK_ROW).mapTo(Integer.class).one())));
+        Future<Integer> waiting = threads.submit(() -> call.call(() -> database.jdbi()
+                .inTransaction(handle ->
+                        handle.createQuery(LOCK_ROW).mapTo(Integer.class).one())));
         await().atMost(Duration.ofSeconds(5)).until(() -> sessionsWaitingForALock() == 1);
         call.cancel(null);
 
@@ -92,8 +95,8 @@ class StatementDeadlineIT {
     void aStatementOfACallAlreadyOutOfTimeIsNotSent() {
         Context.CancellableContext call = Context.current().withDeadlineAfter(0, TimeUnit.MILLISECONDS, deadlines);
 
-        Throwable failure = catchThrowable(() -> call.run(() ->
-                database.jdbi().useHandle(handle -> handle.execute("UPDATE accounts SET balance = 0"))));
+        Throwable failure = catchThrowable(() ->
+                call.run(() -> database.jdbi().useHandle(handle -> handle.execute("UPDATE accounts SET balance = 0"))));
 
         assertThat(sqlStateOf(failure)).isEqualTo("57014");
         assertThat(NovaException.from(failure).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
@@ -117,14 +120,18 @@ class StatementDeadlineIT {
     }
 
     private int balance() {
-        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT balance FROM accounts WHERE id = 1")
-                .mapTo(Integer.class).one());
+        return database.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT balance FROM accounts WHERE id = 1")
+                        .mapTo(Integer.class)
+                        .one());
     }
 
     private int sessionsWaitingForALock() {
-        return database.jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND usename = 'deadlines'")
-                .mapTo(Integer.class).one());
+        return database.jdbi()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND usename = 'deadlines'")
+                        .mapTo(Integer.class)
+                        .one());
     }
 
     private static String sqlStateOf(Throwable failure) {

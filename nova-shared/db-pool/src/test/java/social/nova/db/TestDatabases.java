@@ -9,8 +9,7 @@ import social.nova.testing.SharedContainers;
 final class TestDatabases {
     static final String PASSWORD_SUFFIX = "-pw-for-tests";
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     static String url() {
         return SharedContainers.postgres().getJdbcUrl();

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,12 +39,15 @@ final class AgentServiceRegistration implements AutoCloseable {
         this.request = request;
     }
 
-    static AgentServiceRegistration create(ConsulSettings settings, Registration registration,
-                                           Map<String, InstanceRegistration.TaggedAddress> taggedAddresses) {
+    static AgentServiceRegistration create(
+            ConsulSettings settings,
+            Registration registration,
+            Map<String, InstanceRegistration.TaggedAddress> taggedAddresses) {
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.url().resolve("/v1/agent/service/register"))
                 .timeout(settings.readTimeout())
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(document(registration, taggedAddresses), StandardCharsets.UTF_8));
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        document(registration, taggedAddresses), StandardCharsets.UTF_8));
         settings.token().ifPresent(token -> request.header("X-Consul-Token", token));
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())

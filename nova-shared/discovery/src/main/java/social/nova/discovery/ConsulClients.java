@@ -16,8 +16,7 @@ import org.kiwiproject.consul.Consul;
  * only bounds plain requests.
  */
 public final class ConsulClients {
-    private ConsulClients() {
-    }
+    private ConsulClients() {}
 
     /**
      * A new client; the caller owns it and must {@link Consul#destroy()} it. No request is made

@@ -8,16 +8,17 @@ final class ConsulFailures {
     private static final int FIRST_SERVER_ERROR = 500;
     private static final int FORBIDDEN = 403;
 
-    private ConsulFailures() {
-    }
+    private ConsulFailures() {}
 
     /**
      * Whether the agent answered and said no (4xx: ACL denied, invalid definition). Retrying
      * the same request will not help; the configuration has to change.
      */
     static boolean isRefusal(RuntimeException failure) {
-        return failure instanceof ConsulException consul && consul.hasCode()
-                && consul.getCode() >= FIRST_CLIENT_ERROR && consul.getCode() < FIRST_SERVER_ERROR;
+        return failure instanceof ConsulException consul
+                && consul.hasCode()
+                && consul.getCode() >= FIRST_CLIENT_ERROR
+                && consul.getCode() < FIRST_SERVER_ERROR;
     }
 
     /** Whether the agent answered 403, i.e. the ACL token is missing or lacks a permission. */
@@ -32,7 +33,8 @@ final class ConsulFailures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == failure ? message : message + " (" + root.getClass().getSimpleName() + ": "
-                + root.getMessage() + ")";
+        return root == failure
+                ? message
+                : message + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 }

@@ -8,8 +8,7 @@ import org.kiwiproject.consul.model.health.ServiceHealth;
 
 /** Maps Consul's health entries to {@link ServiceInstance}s. */
 final class ConsulInstances {
-    private ConsulInstances() {
-    }
+    private ConsulInstances() {}
 
     /** The instances, ordered by id so that equal sets compare equal. */
     static List<ServiceInstance> from(List<ServiceHealth> entries) {
@@ -25,7 +24,12 @@ final class ConsulInstances {
         String address = service.getAddress() == null || service.getAddress().isBlank()
                 ? entry.getNode().getAddress()
                 : service.getAddress();
-        return new ServiceInstance(service.getId(), service.getService(), address, service.getPort(),
-                service.getTags(), service.getMeta());
+        return new ServiceInstance(
+                service.getId(),
+                service.getService(),
+                address,
+                service.getPort(),
+                service.getTags(),
+                service.getMeta());
     }
 }

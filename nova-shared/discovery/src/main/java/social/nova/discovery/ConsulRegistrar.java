@@ -43,7 +43,12 @@ public final class ConsulRegistrar implements AutoCloseable {
     private static final double BACKOFF_RANDOMIZATION = 0.5;
     private static final long MILLIS_PER_SECOND = 1000;
 
-    private enum State { NEW, ACTIVE, DEREGISTERED, CLOSED }
+    private enum State {
+        NEW,
+        ACTIVE,
+        DEREGISTERED,
+        CLOSED
+    }
 
     private final ConsulSettings settings;
     private final InstanceRegistration registration;
@@ -67,14 +72,16 @@ public final class ConsulRegistrar implements AutoCloseable {
     private ConsulRegistrar(ConsulSettings settings, InstanceRegistration registration, MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registration = Objects.requireNonNull(registration, "registration");
-        this.agentRegistration = AgentServiceRegistration.create(settings,
-                toConsulRegistration(registration, settings), registration.taggedAddresses());
+        this.agentRegistration = AgentServiceRegistration.create(
+                settings, toConsulRegistration(registration, settings), registration.taggedAddresses());
         this.consul = ConsulClients.create(settings);
         this.agent = consul.agentClient();
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.retryInitialBackoff(),
-                BACKOFF_MULTIPLIER, BACKOFF_RANDOMIZATION, settings.retryMaxBackoff());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("nova-consul-registrar-" + registration.instanceId()).factory());
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(
+                settings.retryInitialBackoff(), BACKOFF_MULTIPLIER, BACKOFF_RANDOMIZATION, settings.retryMaxBackoff());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("nova-consul-registrar-" + registration.instanceId())
+                .factory());
         this.initialRegistrations = registrations(meters, registration.serviceName(), "initial");
         this.repairRegistrations = registrations(meters, registration.serviceName(), "repair");
         this.failureCount = Counter.builder("nova.discovery.registration.failures")
@@ -89,8 +96,8 @@ public final class ConsulRegistrar implements AutoCloseable {
     }
 
     /** As {@link #create(ConsulSettings, InstanceRegistration)}, counting into {@code meters}. */
-    public static ConsulRegistrar create(ConsulSettings settings, InstanceRegistration registration,
-                                         MeterRegistry meters) {
+    public static ConsulRegistrar create(
+            ConsulSettings settings, InstanceRegistration registration, MeterRegistry meters) {
         return new ConsulRegistrar(settings, registration, Objects.requireNonNull(meters, "meters"));
     }
 
@@ -123,9 +130,15 @@ public final class ConsulRegistrar implements AutoCloseable {
             }
             state = State.ACTIVE;
             recordRegistration(initialRegistrations);
-            LOG.log(Level.INFO, "Registered {0} ({1}) with Consul at {2}; checks: gRPC {3}, HTTP {4} every {5}",
-                    registration.instanceId(), registration.authority(), settings.url(),
-                    registration.grpcCheckTarget(), registration.readinessUrl(), goDuration(settings.checkInterval()));
+            LOG.log(
+                    Level.INFO,
+                    "Registered {0} ({1}) with Consul at {2}; checks: gRPC {3}, HTTP {4} every {5}",
+                    registration.instanceId(),
+                    registration.authority(),
+                    settings.url(),
+                    registration.grpcCheckTarget(),
+                    registration.readinessUrl(),
+                    goDuration(settings.checkInterval()));
             scheduleVerify(settings.verifyInterval());
         } finally {
             lock.unlock();
@@ -151,9 +164,14 @@ public final class ConsulRegistrar implements AutoCloseable {
                 agent.deregister(registration.instanceId());
                 LOG.log(Level.INFO, "Deregistered {0} from Consul at {1}", registration.instanceId(), settings.url());
             } catch (RuntimeException failure) {
-                LOG.log(Level.WARNING, "Could not deregister {0} from Consul at {1}: {2}; the agent drops it once "
-                                + "its checks have been critical for {3}", registration.instanceId(), settings.url(),
-                        ConsulFailures.describe(failure), settings.deregisterCriticalAfter());
+                LOG.log(
+                        Level.WARNING,
+                        "Could not deregister {0} from Consul at {1}: {2}; the agent drops it once "
+                                + "its checks have been critical for {3}",
+                        registration.instanceId(),
+                        settings.url(),
+                        ConsulFailures.describe(failure),
+                        settings.deregisterCriticalAfter());
             }
         } finally {
             lock.unlock();
@@ -240,15 +258,22 @@ public final class ConsulRegistrar implements AutoCloseable {
                 if (!agent.isRegistered(registration.instanceId())) {
                     agentRegistration.send();
                     recordRegistration(everRegistered ? repairRegistrations : initialRegistrations);
-                    LOG.log(Level.INFO, "Consul agent at {0} did not list {1} (agent restarted, instance reaped, "
-                            + "or unreachable at start-up); registered it again", settings.url(),
+                    LOG.log(
+                            Level.INFO,
+                            "Consul agent at {0} did not list {1} (agent restarted, instance reaped, "
+                                    + "or unreachable at start-up); registered it again",
+                            settings.url(),
                             registration.instanceId());
                 } else {
                     registered = true;
                 }
                 if (consecutiveFailures > 0) {
-                    LOG.log(Level.INFO, "Consul agent at {0} answers again for {1} after {2} failed attempts",
-                            settings.url(), registration.instanceId(), consecutiveFailures);
+                    LOG.log(
+                            Level.INFO,
+                            "Consul agent at {0} answers again for {1} after {2} failed attempts",
+                            settings.url(),
+                            registration.instanceId(),
+                            consecutiveFailures);
                     consecutiveFailures = 0;
                 }
                 scheduleVerify(settings.verifyInterval());
@@ -273,9 +298,14 @@ public final class ConsulRegistrar implements AutoCloseable {
         failureCount.increment();
         // Once per outage: an agent down for an hour must not flood the log.
         Level level = consecutiveFailures == 1 ? Level.WARNING : Level.DEBUG;
-        LOG.log(level, "Consul agent at {0} failed for {1}: {2}; keeping the instance registered in the "
+        LOG.log(
+                level,
+                "Consul agent at {0} failed for {1}: {2}; keeping the instance registered in the "
                         + "background, retrying with backoff up to {3} (logged once until it recovers)",
-                settings.url(), registration.instanceId(), ConsulFailures.describe(failure), settings.retryMaxBackoff());
+                settings.url(),
+                registration.instanceId(),
+                ConsulFailures.describe(failure),
+                settings.retryMaxBackoff());
     }
 
     private Duration backoffAfterFailure() {

@@ -45,20 +45,19 @@ public final class ConsulServiceDirectory implements ServiceDirectory {
     private final Map<String, RunningWatch> watches = new HashMap<>();
     private boolean closed;
 
-    private record RunningWatch(HealthWatch watch, Future<?> loop) {
-    }
+    private record RunningWatch(HealthWatch watch, Future<?> loop) {}
 
     private ConsulServiceDirectory(ConsulSettings settings, MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.consul = ConsulClients.create(settings);
         this.health = consul.healthClient();
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.retryInitialBackoff(),
-                BACKOFF_MULTIPLIER, BACKOFF_RANDOMIZATION, settings.retryMaxBackoff());
-        this.watchThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
-                .name("nova-consul-watch-", 1).factory());
-        this.notifier = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
-                .name("nova-consul-notifier").factory());
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(
+                settings.retryInitialBackoff(), BACKOFF_MULTIPLIER, BACKOFF_RANDOMIZATION, settings.retryMaxBackoff());
+        this.watchThreads = Executors.newCachedThreadPool(
+                Thread.ofPlatform().daemon().name("nova-consul-watch-", 1).factory());
+        this.notifier = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("nova-consul-notifier").factory());
     }
 
     /** A directory on the agent the settings name; no request is made until something is asked. */
@@ -105,10 +104,13 @@ public final class ConsulServiceDirectory implements ServiceDirectory {
     public List<ServiceInstance> healthyInstances(String serviceName) {
         checkServiceName(serviceName);
         try {
-            return ConsulInstances.from(health.getHealthyServiceInstances(serviceName).getResponse());
+            return ConsulInstances.from(
+                    health.getHealthyServiceInstances(serviceName).getResponse());
         } catch (RuntimeException failure) {
-            throw new DiscoveryException("Could not list passing instances of " + serviceName + " at "
-                    + settings.url() + ": " + ConsulFailures.describe(failure), failure);
+            throw new DiscoveryException(
+                    "Could not list passing instances of " + serviceName + " at " + settings.url() + ": "
+                            + ConsulFailures.describe(failure),
+                    failure);
         }
     }
 

@@ -40,17 +40,18 @@ import io.helidon.config.Config;
  * @param retryInitialBackoff    first pause after a failed call to the agent
  * @param retryMaxBackoff        upper bound of the pause between retries
  */
-public record ConsulSettings(URI url,
-                             String aclToken,
-                             Duration connectTimeout,
-                             Duration readTimeout,
-                             Duration watchBlockingTime,
-                             Duration checkInterval,
-                             Duration checkTimeout,
-                             Duration deregisterCriticalAfter,
-                             Duration verifyInterval,
-                             Duration retryInitialBackoff,
-                             Duration retryMaxBackoff) {
+public record ConsulSettings(
+        URI url,
+        String aclToken,
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration watchBlockingTime,
+        Duration checkInterval,
+        Duration checkTimeout,
+        Duration deregisterCriticalAfter,
+        Duration verifyInterval,
+        Duration retryInitialBackoff,
+        Duration retryMaxBackoff) {
 
     public static final URI DEFAULT_URL = URI.create("http://localhost:8500");
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -183,8 +184,7 @@ public record ConsulSettings(URI url,
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
         private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder url(URI url) {
             this.url = url;
@@ -247,9 +247,18 @@ public record ConsulSettings(URI url,
         }
 
         public ConsulSettings build() {
-            return new ConsulSettings(url, aclToken, connectTimeout, readTimeout, watchBlockingTime,
-                    checkInterval, checkTimeout, deregisterCriticalAfter, verifyInterval,
-                    retryInitialBackoff, retryMaxBackoff);
+            return new ConsulSettings(
+                    url,
+                    aclToken,
+                    connectTimeout,
+                    readTimeout,
+                    watchBlockingTime,
+                    checkInterval,
+                    checkTimeout,
+                    deregisterCriticalAfter,
+                    verifyInterval,
+                    retryInitialBackoff,
+                    retryMaxBackoff);
         }
     }
 }

@@ -48,8 +48,13 @@ final class HealthWatch {
     private volatile List<ServiceInstance> current;
     private volatile boolean closed;
 
-    HealthWatch(String serviceName, HealthClient health, ConsulSettings settings, IntervalFunction backoff,
-                Executor notifier, MeterRegistry meters) {
+    HealthWatch(
+            String serviceName,
+            HealthClient health,
+            ConsulSettings settings,
+            IntervalFunction backoff,
+            Executor notifier,
+            MeterRegistry meters) {
         this.serviceName = serviceName;
         this.health = health;
         this.settings = settings;
@@ -122,8 +127,12 @@ final class HealthWatch {
                 return;
             }
             if (consecutiveFailures > 0) {
-                LOG.log(Level.INFO, "Watch of {0} at {1} resumed after {2} failed queries",
-                        serviceName, settings.url(), consecutiveFailures);
+                LOG.log(
+                        Level.INFO,
+                        "Watch of {0} at {1} resumed after {2} failed queries",
+                        serviceName,
+                        settings.url(),
+                        consecutiveFailures);
                 consecutiveFailures = 0;
             }
             index = nextIndex(index, response.getIndex());
@@ -149,7 +158,8 @@ final class HealthWatch {
         if (index == null) {
             return Options.BLANK_QUERY_OPTIONS;
         }
-        return QueryOptions.blockSeconds((int) settings.watchBlockingTime().toSeconds(), index).build();
+        return QueryOptions.blockSeconds((int) settings.watchBlockingTime().toSeconds(), index)
+                .build();
     }
 
     private void publish(List<ServiceInstance> instances) {
@@ -164,9 +174,15 @@ final class HealthWatch {
     private void logFailure(RuntimeException failure, int consecutiveFailures) {
         // Once per outage; the INFO on recovery closes it.
         Level level = consecutiveFailures == 1 ? Level.WARNING : Level.DEBUG;
-        LOG.log(level, "Watch of {0} at {1} failed: {2}; keeping the last {3} instances, retrying with backoff "
-                        + "up to {4} (logged once until it recovers)", serviceName, settings.url(),
-                ConsulFailures.describe(failure), knownInstances(), settings.retryMaxBackoff());
+        LOG.log(
+                level,
+                "Watch of {0} at {1} failed: {2}; keeping the last {3} instances, retrying with backoff "
+                        + "up to {4} (logged once until it recovers)",
+                serviceName,
+                settings.url(),
+                ConsulFailures.describe(failure),
+                knownInstances(),
+                settings.retryMaxBackoff());
     }
 
     private int knownInstances() {

@@ -14,6 +14,5 @@ public final class InstanceMeta {
     /** Team that owns the service. */
     public static final String OWNER = "owner";
 
-    private InstanceMeta() {
-    }
+    private InstanceMeta() {}
 }

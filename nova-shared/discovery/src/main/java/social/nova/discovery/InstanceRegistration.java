@@ -31,10 +31,16 @@ import java.util.regex.Pattern;
  * @param readinessUrl      URL of the HTTP readiness check, by default
  *                          {@code http://address:port/observe/health/ready}
  */
-public record InstanceRegistration(String serviceName, String instanceId, String address, int port,
-                                   List<String> tags, Map<String, String> meta,
-                                   Map<String, TaggedAddress> taggedAddresses,
-                                   String grpcHealthService, URI readinessUrl) {
+public record InstanceRegistration(
+        String serviceName,
+        String instanceId,
+        String address,
+        int port,
+        List<String> tags,
+        Map<String, String> meta,
+        Map<String, TaggedAddress> taggedAddresses,
+        String grpcHealthService,
+        URI readinessUrl) {
 
     /**
      * The tagged address for callers outside the network the instance registered its
@@ -64,8 +70,8 @@ public record InstanceRegistration(String serviceName, String instanceId, String
         }
         Objects.requireNonNull(instanceId, "instanceId");
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
-            throw new IllegalArgumentException("instance id '" + instanceId
-                    + "' must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
+            throw new IllegalArgumentException(
+                    "instance id '" + instanceId + "' must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
         }
         address = checkAddress(address);
         if (port < 1 || port > MAX_PORT) {
@@ -81,10 +87,11 @@ public record InstanceRegistration(String serviceName, String instanceId, String
         taggedAddresses = checkTaggedAddresses(taggedAddresses);
         Objects.requireNonNull(grpcHealthService, "grpcHealthService");
         Objects.requireNonNull(readinessUrl, "readinessUrl");
-        if (!readinessUrl.isAbsolute() || readinessUrl.getHost() == null
+        if (!readinessUrl.isAbsolute()
+                || readinessUrl.getHost() == null
                 || !("http".equals(readinessUrl.getScheme()) || "https".equals(readinessUrl.getScheme()))) {
-            throw new IllegalArgumentException("readiness URL must be an absolute http(s) URL with a host, was '"
-                    + readinessUrl + "'");
+            throw new IllegalArgumentException(
+                    "readiness URL must be an absolute http(s) URL with a host, was '" + readinessUrl + "'");
         }
     }
 
@@ -115,8 +122,8 @@ public record InstanceRegistration(String serviceName, String instanceId, String
             bare = bare.substring(1, bare.length() - 1);
         }
         if (bare.isEmpty() || bare.contains("/") || bare.contains(" ")) {
-            throw new IllegalArgumentException("address must be a host name or IP without scheme, port or path, was '"
-                    + address + "'");
+            throw new IllegalArgumentException(
+                    "address must be a host name or IP without scheme, port or path, was '" + address + "'");
         }
         if (bare.equals("0.0.0.0") || bare.equals("::") || bare.equals("0:0:0:0:0:0:0:0")) {
             throw new IllegalArgumentException("address " + address + " is a wildcard that nobody can dial: "
@@ -128,8 +135,9 @@ public record InstanceRegistration(String serviceName, String instanceId, String
     private static Map<String, TaggedAddress> checkTaggedAddresses(Map<String, TaggedAddress> tagged) {
         tagged.forEach((key, value) -> {
             if (key == null || !TAGGED_ADDRESS_KEY.matcher(key).matches()) {
-                throw new IllegalArgumentException("tagged address key '" + key
-                        + "' must be 1 to 64 lowercase letters, digits or '_' (Consul's own: lan, lan_ipv4, wan, wan_ipv4)");
+                throw new IllegalArgumentException(
+                        "tagged address key '" + key
+                                + "' must be 1 to 64 lowercase letters, digits or '_' (Consul's own: lan, lan_ipv4, wan, wan_ipv4)");
             }
             Objects.requireNonNull(value, "tagged address " + key);
         });
@@ -138,17 +146,17 @@ public record InstanceRegistration(String serviceName, String instanceId, String
 
     private static Map<String, String> checkMeta(Map<String, String> meta) {
         if (meta.size() > META_MAX_PAIRS) {
-            throw new IllegalArgumentException("Consul allows at most " + META_MAX_PAIRS + " meta pairs, got "
-                    + meta.size());
+            throw new IllegalArgumentException(
+                    "Consul allows at most " + META_MAX_PAIRS + " meta pairs, got " + meta.size());
         }
         meta.forEach((key, value) -> {
             if (key == null || !META_KEY.matcher(key).matches()) {
-                throw new IllegalArgumentException("meta key '" + key
-                        + "' must be 1 to 128 letters, digits, '-' or '_'");
+                throw new IllegalArgumentException(
+                        "meta key '" + key + "' must be 1 to 128 letters, digits, '-' or '_'");
             }
             if (key.startsWith(META_RESERVED_PREFIX)) {
-                throw new IllegalArgumentException("meta key '" + key + "' uses the prefix '" + META_RESERVED_PREFIX
-                        + "' that Consul reserves");
+                throw new IllegalArgumentException(
+                        "meta key '" + key + "' uses the prefix '" + META_RESERVED_PREFIX + "' that Consul reserves");
             }
             if (value == null || value.length() > META_VALUE_MAX_LENGTH) {
                 throw new IllegalArgumentException("meta value of '" + key + "' must be present and at most "
@@ -255,8 +263,8 @@ public record InstanceRegistration(String serviceName, String instanceId, String
             String id = instanceId != null ? instanceId : serviceName + "-" + randomSuffix();
             String healthService = grpcHealthService != null ? grpcHealthService : serviceName;
             URI readiness = readinessUrl != null ? readinessUrl : defaultReadinessUrl();
-            return new InstanceRegistration(serviceName, id, address, port, tags, meta, taggedAddresses,
-                    healthService, readiness);
+            return new InstanceRegistration(
+                    serviceName, id, address, port, tags, meta, taggedAddresses, healthService, readiness);
         }
 
         private URI defaultReadinessUrl() {

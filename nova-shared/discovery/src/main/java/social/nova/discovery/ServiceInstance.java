@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param tags        Consul tags, e.g. {@code grpc}, {@code v1}
  * @param meta        Consul meta: version, git commit, proto package, owner
  */
-public record ServiceInstance(String id, String serviceName, String address, int port,
-                              List<String> tags, Map<String, String> meta) {
+public record ServiceInstance(
+        String id, String serviceName, String address, int port, List<String> tags, Map<String, String> meta) {
     public ServiceInstance {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(serviceName, "serviceName");

@@ -23,7 +23,9 @@ public final class StaticServiceDirectory implements ServiceDirectory {
 
     @Override
     public Subscription watchHealthy(String serviceName, Consumer<List<ServiceInstance>> listener) {
-        listeners.computeIfAbsent(serviceName, name -> new CopyOnWriteArrayList<>()).add(listener);
+        listeners
+                .computeIfAbsent(serviceName, name -> new CopyOnWriteArrayList<>())
+                .add(listener);
         listener.accept(healthyInstances(serviceName));
         return () -> listeners.getOrDefault(serviceName, List.of()).remove(listener);
     }

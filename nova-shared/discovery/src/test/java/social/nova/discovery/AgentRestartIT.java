@@ -28,6 +28,7 @@ class AgentRestartIT {
     private static final int CONSUL_HTTP_PORT = 8500;
     /** Seconds Docker waits for the agent to stop before killing it; a dev agent loses all anyway. */
     private static final int STOP_GRACE_SECONDS = 1;
+
     private static final Duration RECOVERY = Duration.ofSeconds(30);
 
     @Test
@@ -45,30 +46,39 @@ class AgentRestartIT {
             Recorder watcher = new Recorder();
 
             try (TestInstance survivor = TestInstance.start(service, host);
-                 TestInstance newcomer = TestInstance.start(service, host);
-                 ConsulRegistrar survivorRegistrar = ConsulRegistrar.create(settings,
-                         survivor.registration().build(), meters);
-                 ConsulServiceDirectory directory = ConsulServiceDirectory.create(settings, meters);
-                 ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
+                    TestInstance newcomer = TestInstance.start(service, host);
+                    ConsulRegistrar survivorRegistrar = ConsulRegistrar.create(
+                            settings, survivor.registration().build(), meters);
+                    ConsulServiceDirectory directory = ConsulServiceDirectory.create(settings, meters);
+                    ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
                 survivorRegistrar.register();
-                await().atMost(FIRST_PASS).until(() -> List.of(survivorRegistrar.instanceId()).equals(watcher.latestIds()));
+                await().atMost(FIRST_PASS)
+                        .until(() -> List.of(survivorRegistrar.instanceId()).equals(watcher.latestIds()));
 
-                consul.getDockerClient().restartContainerCmd(consul.getContainerId())
-                        .withTimeout(STOP_GRACE_SECONDS).exec();
+                consul.getDockerClient()
+                        .restartContainerCmd(consul.getContainerId())
+                        .withTimeout(STOP_GRACE_SECONDS)
+                        .exec();
 
-                await().atMost(RECOVERY).ignoreExceptions().untilAsserted(() ->
-                        assertThat(agentServiceIds(url, null)).contains(survivorRegistrar.instanceId()));
+                await().atMost(RECOVERY)
+                        .ignoreExceptions()
+                        .untilAsserted(
+                                () -> assertThat(agentServiceIds(url, null)).contains(survivorRegistrar.instanceId()));
                 assertThat(meters.counter("nova.discovery.registrations", "service", service, "kind", "repair")
-                        .count()).isGreaterThanOrEqualTo(1.0);
+                                .count())
+                        .isGreaterThanOrEqualTo(1.0);
 
                 // Only a watch that follows the new agent can see an instance registered after the restart.
-                try (ConsulRegistrar newcomerRegistrar = ConsulRegistrar.create(settings, newcomer.registration().build())) {
+                try (ConsulRegistrar newcomerRegistrar =
+                        ConsulRegistrar.create(settings, newcomer.registration().build())) {
                     newcomerRegistrar.register();
-                    List<String> both = List.of(survivorRegistrar.instanceId(), newcomerRegistrar.instanceId())
-                            .stream().sorted().toList();
+                    List<String> both = List.of(survivorRegistrar.instanceId(), newcomerRegistrar.instanceId()).stream()
+                            .sorted()
+                            .toList();
                     await().atMost(FIRST_PASS).until(() -> both.equals(watcher.latestIds()));
                 }
-                assertThat(meters.counter("nova.discovery.watch.failures", "service", service).count())
+                assertThat(meters.counter("nova.discovery.watch.failures", "service", service)
+                                .count())
                         .isGreaterThanOrEqualTo(1.0);
             }
         }

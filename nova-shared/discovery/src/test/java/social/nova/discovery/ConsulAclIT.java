@@ -55,20 +55,25 @@ class ConsulAclIT {
     @Test
     void withTheTokenTheInstanceIsRegisteredAndWatchersWithTheTokenSeeIt() throws Exception {
         String service = uniqueServiceName("acl");
-        ConsulSettings withToken = fastSettings(consulUrl).aclToken(MANAGEMENT_TOKEN).build();
+        ConsulSettings withToken =
+                fastSettings(consulUrl).aclToken(MANAGEMENT_TOKEN).build();
         Recorder watcher = new Recorder();
         try (TestInstance instance = TestInstance.start(service, host);
-             ConsulRegistrar registrar = ConsulRegistrar.create(withToken, instance.registration().build());
-             ConsulServiceDirectory directory = ConsulServiceDirectory.create(withToken);
-             ConsulServiceDirectory anonymous = ConsulServiceDirectory.create(fastSettings(consulUrl).build());
-             ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
+                ConsulRegistrar registrar = ConsulRegistrar.create(
+                        withToken, instance.registration().build());
+                ConsulServiceDirectory directory = ConsulServiceDirectory.create(withToken);
+                ConsulServiceDirectory anonymous =
+                        ConsulServiceDirectory.create(fastSettings(consulUrl).build());
+                ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
             registrar.register();
 
             assertThat(agentServiceIds(consulUrl, MANAGEMENT_TOKEN)).contains(registrar.instanceId());
-            await().atMost(FIRST_PASS).until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
+            await().atMost(FIRST_PASS)
+                    .until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
             // Consul filters what a request may not read instead of failing it.
             assertThat(anonymous.healthyInstances(service)).isEmpty();
-            assertThat(directory.healthyInstances(service)).extracting(ServiceInstance::id)
+            assertThat(directory.healthyInstances(service))
+                    .extracting(ServiceInstance::id)
                     .containsExactly(registrar.instanceId());
         }
     }
@@ -77,8 +82,8 @@ class ConsulAclIT {
     void withoutATokenRegistrationIsRefusedWithAClearError() throws Exception {
         String service = uniqueServiceName("acl");
         try (TestInstance instance = TestInstance.start(service, host);
-             ConsulRegistrar registrar = ConsulRegistrar.create(fastSettings(consulUrl).build(),
-                     instance.registration().build())) {
+                ConsulRegistrar registrar = ConsulRegistrar.create(
+                        fastSettings(consulUrl).build(), instance.registration().build())) {
             assertThatThrownBy(registrar::register)
                     .isInstanceOf(DiscoveryException.class)
                     .hasMessageContaining("refused to register " + registrar.instanceId())
@@ -92,9 +97,11 @@ class ConsulAclIT {
     @Test
     void anUnknownTokenIsRefusedToo() throws Exception {
         String service = uniqueServiceName("acl");
-        ConsulSettings wrongToken = fastSettings(consulUrl).aclToken(UUID.randomUUID().toString()).build();
+        ConsulSettings wrongToken =
+                fastSettings(consulUrl).aclToken(UUID.randomUUID().toString()).build();
         try (TestInstance instance = TestInstance.start(service, host);
-             ConsulRegistrar registrar = ConsulRegistrar.create(wrongToken, instance.registration().build())) {
+                ConsulRegistrar registrar = ConsulRegistrar.create(
+                        wrongToken, instance.registration().build())) {
             assertThatThrownBy(registrar::register)
                     .isInstanceOf(DiscoveryException.class)
                     .hasMessageContaining("403")
@@ -124,7 +131,8 @@ class ConsulAclIT {
 
     private static boolean legacyTokenNames(String imageTag) {
         Matcher version = MAJOR_MINOR.matcher(imageTag);
-        return version.find() && Integer.parseInt(version.group(1)) == 1
+        return version.find()
+                && Integer.parseInt(version.group(1)) == 1
                 && Integer.parseInt(version.group(2)) < RENAMED_IN_MINOR;
     }
 }

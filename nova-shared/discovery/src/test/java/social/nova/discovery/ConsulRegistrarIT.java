@@ -34,13 +34,19 @@ class ConsulRegistrarIT {
     void registersAGrpcAndAnHttpCheckThatTheAgentRunsAndFindsPassing() throws Exception {
         String service = uniqueServiceName("registrar");
         try (TestInstance instance = TestInstance.start(service, HOST);
-             ConsulRegistrar registrar = ConsulRegistrar.create(fastSettings(CONSUL_URL).build(),
-                     instance.registration()
-                             .tag("grpc").tag("v1")
-                             .version("1.4.2").gitCommit("0a1b2c3").protoPackage("nova.test.v1").owner("team-platform")
-                             .taggedAddress(InstanceRegistration.HOST_ADDRESS_TAG,
-                                     InstanceRegistration.TaggedAddress.parse("127.0.0.1:40123"))
-                             .build())) {
+                ConsulRegistrar registrar = ConsulRegistrar.create(
+                        fastSettings(CONSUL_URL).build(),
+                        instance.registration()
+                                .tag("grpc")
+                                .tag("v1")
+                                .version("1.4.2")
+                                .gitCommit("0a1b2c3")
+                                .protoPackage("nova.test.v1")
+                                .owner("team-platform")
+                                .taggedAddress(
+                                        InstanceRegistration.HOST_ADDRESS_TAG,
+                                        InstanceRegistration.TaggedAddress.parse("127.0.0.1:40123"))
+                                .build())) {
             registrar.register();
             assertThat(registrar.isRegistered()).isTrue();
 
@@ -56,7 +62,8 @@ class ConsulRegistrarIT {
             assertThat(registered.get("Address").asText()).isEqualTo(HOST);
             assertThat(registered.get("Port").asInt()).isEqualTo(instance.grpcPort());
             assertThat(field(registered.get("Tags"))).containsExactly("grpc", "v1");
-            assertThat(registered.get("Meta").properties()).extracting(Map.Entry::getKey, e -> e.getValue().asText())
+            assertThat(registered.get("Meta").properties())
+                    .extracting(Map.Entry::getKey, e -> e.getValue().asText())
                     .containsExactlyInAnyOrder(
                             tuple(InstanceMeta.VERSION, "1.4.2"),
                             tuple(InstanceMeta.GIT_COMMIT, "0a1b2c3"),
@@ -64,15 +71,21 @@ class ConsulRegistrarIT {
                             tuple(InstanceMeta.OWNER, "team-platform"));
 
             // What a process outside the stack's network dials, as every health query returns it.
-            JsonNode wan = get(CONSUL_URL, "/v1/health/service/" + service).get(0).path("Service")
-                    .path("TaggedAddresses").path(InstanceRegistration.HOST_ADDRESS_TAG);
+            JsonNode wan = get(CONSUL_URL, "/v1/health/service/" + service)
+                    .get(0)
+                    .path("Service")
+                    .path("TaggedAddresses")
+                    .path(InstanceRegistration.HOST_ADDRESS_TAG);
             assertThat(wan.path("Address").asText()).isEqualTo("127.0.0.1");
             assertThat(wan.path("Port").asInt()).isEqualTo(40123);
 
             JsonNode grpcCheck = get(CONSUL_URL, "/v1/agent/checks").get("service:" + registrar.instanceId() + ":grpc");
             assertThat(grpcCheck.get("Output").asText()).contains(HOST + ":" + instance.grpcPort() + "/" + service);
-            JsonNode httpCheck = get(CONSUL_URL, "/v1/agent/checks").get("service:" + registrar.instanceId() + ":ready");
-            assertThat(httpCheck.get("Output").asText()).contains(instance.readinessUrl().toString()).contains("200");
+            JsonNode httpCheck =
+                    get(CONSUL_URL, "/v1/agent/checks").get("service:" + registrar.instanceId() + ":ready");
+            assertThat(httpCheck.get("Output").asText())
+                    .contains(instance.readinessUrl().toString())
+                    .contains("200");
         }
     }
 
@@ -80,8 +93,9 @@ class ConsulRegistrarIT {
     void deregisterRemovesTheInstanceAtOnce() throws Exception {
         String service = uniqueServiceName("deregister");
         try (TestInstance instance = TestInstance.start(service, HOST);
-             ConsulRegistrar registrar = ConsulRegistrar.create(fastSettings(CONSUL_URL).build(),
-                     instance.registration().build())) {
+                ConsulRegistrar registrar = ConsulRegistrar.create(
+                        fastSettings(CONSUL_URL).build(),
+                        instance.registration().build())) {
             registrar.register();
             assertThat(agentServiceIds(CONSUL_URL, null)).contains(registrar.instanceId());
 
@@ -90,8 +104,9 @@ class ConsulRegistrarIT {
             // The agent forgets it synchronously; its catalog copy follows by anti-entropy sync.
             assertThat(agentServiceIds(CONSUL_URL, null)).doesNotContain(registrar.instanceId());
             assertThat(registrar.isRegistered()).isFalse();
-            await().atMost(CATALOG_SYNC).untilAsserted(() ->
-                    assertThat(get(CONSUL_URL, "/v1/health/checks/" + service)).isEmpty());
+            await().atMost(CATALOG_SYNC)
+                    .untilAsserted(() -> assertThat(get(CONSUL_URL, "/v1/health/checks/" + service))
+                            .isEmpty());
         }
     }
 
@@ -100,20 +115,26 @@ class ConsulRegistrarIT {
         String service = uniqueServiceName("forgotten");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (TestInstance instance = TestInstance.start(service, HOST);
-             ConsulRegistrar registrar = ConsulRegistrar.create(fastSettings(CONSUL_URL).build(),
-                     instance.registration().build(), meters)) {
+                ConsulRegistrar registrar = ConsulRegistrar.create(
+                        fastSettings(CONSUL_URL).build(),
+                        instance.registration().build(),
+                        meters)) {
             registrar.register();
 
             // Behind the registrar's back, as an operator or a reaping agent would.
-            assertThat(put(CONSUL_URL, "/v1/agent/service/deregister/" + registrar.instanceId())).isEqualTo(200);
+            assertThat(put(CONSUL_URL, "/v1/agent/service/deregister/" + registrar.instanceId()))
+                    .isEqualTo(200);
             assertThat(agentServiceIds(CONSUL_URL, null)).doesNotContain(registrar.instanceId());
 
-            await().atMost(FIRST_PASS).untilAsserted(() ->
-                    assertThat(agentServiceIds(CONSUL_URL, null)).contains(registrar.instanceId()));
-            assertThat(meters.counter("nova.discovery.registrations", "service", service, "kind", "repair").count())
+            await().atMost(FIRST_PASS)
+                    .untilAsserted(
+                            () -> assertThat(agentServiceIds(CONSUL_URL, null)).contains(registrar.instanceId()));
+            assertThat(meters.counter("nova.discovery.registrations", "service", service, "kind", "repair")
+                            .count())
                     .isEqualTo(1.0);
-            await().atMost(FIRST_PASS).untilAsserted(() -> assertThat(
-                    field(get(CONSUL_URL, "/v1/health/checks/" + service), "Status")).containsExactly("passing", "passing"));
+            await().atMost(FIRST_PASS)
+                    .untilAsserted(() -> assertThat(field(get(CONSUL_URL, "/v1/health/checks/" + service), "Status"))
+                            .containsExactly("passing", "passing"));
         }
     }
 

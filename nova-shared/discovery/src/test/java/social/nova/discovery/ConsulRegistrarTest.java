@@ -47,7 +47,8 @@ class ConsulRegistrarTest {
         assertThat(json.get("Port").asInt()).isEqualTo(8080);
         assertThat(json.get("Tags")).hasSize(1);
         assertThat(json.get("Meta").get("version").asText()).isEqualTo("1.4.2");
-        assertThat(json.get("TaggedAddresses").get("wan").get("Address").asText()).isEqualTo("127.0.0.1");
+        assertThat(json.get("TaggedAddresses").get("wan").get("Address").asText())
+                .isEqualTo("127.0.0.1");
         assertThat(json.get("TaggedAddresses").get("wan").get("Port").asInt()).isEqualTo(49153);
         JsonNode grpc = json.get("Checks").get(0);
         assertThat(grpc.get("GRPC").asText()).isEqualTo("10.1.2.3:8080/auth-service");
@@ -81,9 +82,11 @@ class ConsulRegistrarTest {
             registrar.register();
 
             assertThat(registrar.isRegistered()).isFalse();
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                    meters.counter("nova.discovery.registration.failures", "service", "auth-service").count())
-                    .isGreaterThanOrEqualTo(3));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(
+                                    meters.counter("nova.discovery.registration.failures", "service", "auth-service")
+                                            .count())
+                            .isGreaterThanOrEqualTo(3));
         }
     }
 
@@ -98,7 +101,8 @@ class ConsulRegistrarTest {
         });
         agent.start();
         URI url = URI.create("http://127.0.0.1:" + agent.getAddress().getPort());
-        try (ConsulRegistrar registrar = ConsulRegistrar.create(ConsulSettings.builder().url(url).build(), INSTANCE)) {
+        try (ConsulRegistrar registrar =
+                ConsulRegistrar.create(ConsulSettings.builder().url(url).build(), INSTANCE)) {
             assertThatThrownBy(registrar::register)
                     .isInstanceOf(DiscoveryException.class)
                     .hasMessageContaining("refused to register auth-service-1")
@@ -113,7 +117,8 @@ class ConsulRegistrarTest {
 
     @Test
     void registerTwiceIsAMistake() throws IOException {
-        ConsulSettings settings = ConsulSettings.builder().url("http://127.0.0.1:" + freePort()).build();
+        ConsulSettings settings =
+                ConsulSettings.builder().url("http://127.0.0.1:" + freePort()).build();
         try (ConsulRegistrar registrar = ConsulRegistrar.create(settings, INSTANCE)) {
             registrar.register();
 

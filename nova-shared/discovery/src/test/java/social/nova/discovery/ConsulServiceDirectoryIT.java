@@ -44,15 +44,17 @@ class ConsulServiceDirectoryIT {
         String service = uniqueServiceName("flip");
         Recorder watcher = new Recorder();
         try (TestInstance instance = TestInstance.start(service, HOST);
-             ConsulRegistrar registrar = register(instance);
-             ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
-            await().atMost(FIRST_PASS).until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
+                ConsulRegistrar registrar = register(instance);
+                ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
+            await().atMost(FIRST_PASS)
+                    .until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
 
             instance.serving(false);
             await().atMost(PROPAGATION).until(() -> List.of().equals(watcher.latestIds()));
 
             instance.serving(true);
-            await().atMost(PROPAGATION).until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
+            await().atMost(PROPAGATION)
+                    .until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
         }
     }
 
@@ -61,9 +63,10 @@ class ConsulServiceDirectoryIT {
         String service = uniqueServiceName("unready");
         Recorder watcher = new Recorder();
         try (TestInstance instance = TestInstance.start(service, HOST);
-             ConsulRegistrar registrar = register(instance);
-             ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
-            await().atMost(FIRST_PASS).until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
+                ConsulRegistrar registrar = register(instance);
+                ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
+            await().atMost(FIRST_PASS)
+                    .until(() -> List.of(registrar.instanceId()).equals(watcher.latestIds()));
 
             instance.ready(false);
 
@@ -76,18 +79,21 @@ class ConsulServiceDirectoryIT {
         String service = uniqueServiceName("pair");
         Recorder watcher = new Recorder();
         try (TestInstance first = TestInstance.start(service, HOST);
-             TestInstance second = TestInstance.start(service, HOST);
-             ConsulRegistrar firstRegistrar = register(first);
-             ConsulRegistrar secondRegistrar = register(second);
-             ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
+                TestInstance second = TestInstance.start(service, HOST);
+                ConsulRegistrar firstRegistrar = register(first);
+                ConsulRegistrar secondRegistrar = register(second);
+                ServiceDirectory.Subscription ignored = directory.watchHealthy(service, watcher)) {
             List<String> both = List.of(firstRegistrar.instanceId(), secondRegistrar.instanceId()).stream()
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             await().atMost(FIRST_PASS).until(() -> both.equals(watcher.latestIds()));
 
             first.close();
 
-            await().atMost(PROPAGATION).until(() -> List.of(secondRegistrar.instanceId()).equals(watcher.latestIds()));
-            assertThat(directory.healthyInstances(service)).extracting(ServiceInstance::id)
+            await().atMost(PROPAGATION)
+                    .until(() -> List.of(secondRegistrar.instanceId()).equals(watcher.latestIds()));
+            assertThat(directory.healthyInstances(service))
+                    .extracting(ServiceInstance::id)
                     .containsExactly(secondRegistrar.instanceId());
         }
     }
@@ -98,9 +104,10 @@ class ConsulServiceDirectoryIT {
         Recorder early = new Recorder();
         Recorder late = new Recorder();
         try (TestInstance instance = TestInstance.start(service, HOST);
-             ConsulRegistrar registrar = register(instance, "grpc", "1.2.3")) {
+                ConsulRegistrar registrar = register(instance, "grpc", "1.2.3")) {
             ServiceDirectory.Subscription earlySubscription = directory.watchHealthy(service, early);
-            await().atMost(FIRST_PASS).until(() -> List.of(registrar.instanceId()).equals(early.latestIds()));
+            await().atMost(FIRST_PASS)
+                    .until(() -> List.of(registrar.instanceId()).equals(early.latestIds()));
             int watchesBefore = directory.watchCount();
 
             ServiceDirectory.Subscription lateSubscription = directory.watchHealthy(service, late);
@@ -139,8 +146,13 @@ class ConsulServiceDirectoryIT {
     }
 
     private static ConsulRegistrar register(TestInstance instance, String tag, String version) {
-        ConsulRegistrar registrar = ConsulRegistrar.create(SETTINGS,
-                instance.registration().tag(tag).version(version).owner("team-platform").build());
+        ConsulRegistrar registrar = ConsulRegistrar.create(
+                SETTINGS,
+                instance.registration()
+                        .tag(tag)
+                        .version(version)
+                        .owner("team-platform")
+                        .build());
         registrar.register();
         return registrar;
     }

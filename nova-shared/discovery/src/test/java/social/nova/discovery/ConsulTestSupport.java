@@ -31,8 +31,7 @@ final class ConsulTestSupport {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ConsulTestSupport() {
-    }
+    private ConsulTestSupport() {}
 
     /**
      * Tests' timings: checks every second (the brief's "1 s check interval"), quick self-repair
@@ -54,7 +53,13 @@ final class ConsulTestSupport {
      * Test servers bind there only, not to external interfaces.
      */
     static String hostAddressSeenBy(ConsulContainer consul) {
-        return consul.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next().getGateway();
+        return consul.getContainerInfo()
+                .getNetworkSettings()
+                .getNetworks()
+                .values()
+                .iterator()
+                .next()
+                .getGateway();
     }
 
     /** A port nothing listens on right now, for containers that must keep their host port. */
@@ -66,14 +71,16 @@ final class ConsulTestSupport {
 
     /** A service name no other test uses, so tests can share one agent. */
     static String uniqueServiceName(String prefix) {
-        return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        return prefix + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     /** GET on the agent's HTTP API, with an optional token; the JSON body. */
     static JsonNode get(URI consul, String path, String token) throws IOException, InterruptedException {
         HttpResponse<String> response = send(consul, "GET", path, token);
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -117,7 +124,9 @@ final class ConsulTestSupport {
         /** Ids in the latest list, or null before the first. */
         List<String> latestIds() {
             List<ServiceInstance> latest = latest();
-            return latest == null ? null : latest.stream().map(ServiceInstance::id).toList();
+            return latest == null
+                    ? null
+                    : latest.stream().map(ServiceInstance::id).toList();
         }
 
         List<ServiceInstance> latest() {

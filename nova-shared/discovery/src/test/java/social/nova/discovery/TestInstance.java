@@ -68,8 +68,8 @@ final class TestInstance implements AutoCloseable {
     }
 
     URI readinessUrl() {
-        return URI.create("http://" + host + ":" + http.getAddress().getPort()
-                + InstanceRegistration.DEFAULT_READINESS_PATH);
+        return URI.create(
+                "http://" + host + ":" + http.getAddress().getPort() + InstanceRegistration.DEFAULT_READINESS_PATH);
     }
 
     /** A registration of this instance: its gRPC port, and its readiness URL on the HTTP port. */

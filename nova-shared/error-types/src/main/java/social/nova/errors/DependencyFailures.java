@@ -19,10 +19,10 @@ public final class DependencyFailures {
     /** The trailer; its value is always {@code true}. */
     public static final Metadata.Key<String> TRAILER =
             Metadata.Key.of("nova-dependency-failed", Metadata.ASCII_STRING_MARSHALLER);
+
     private static final String MARKED = "true";
 
-    private DependencyFailures() {
-    }
+    private DependencyFailures() {}
 
     /** Whether {@code trailers} carry the marker. */
     public static boolean isMarked(Metadata trailers) {

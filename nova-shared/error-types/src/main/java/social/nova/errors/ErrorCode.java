@@ -1,9 +1,9 @@
 package social.nova.errors;
 
-import io.grpc.Status;
-
 import java.util.EnumMap;
 import java.util.Map;
+
+import io.grpc.Status;
 
 /**
  * The error codes Nova uses, each tied to the gRPC status code it travels as and to the HTTP

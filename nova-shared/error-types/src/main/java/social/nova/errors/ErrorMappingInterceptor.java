@@ -1,14 +1,5 @@
 package social.nova.errors;
 
-import io.grpc.ForwardingServerCall;
-import io.grpc.ForwardingServerCallListener;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +8,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 
 /**
  * The single place where what a handler threw becomes a gRPC status:
@@ -52,8 +52,8 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         MappingServerCall<Q, R> mappingCall = new MappingServerCall<>(call, requestIds.get());
         ServerCall.Listener<Q> listener;
         try {
@@ -62,8 +62,7 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         } catch (RuntimeException | Error e) {
             mappingCall.fail(e);
             rethrowIfFatal(e);
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return new MappingListener<>(listener, mappingCall);
     }
@@ -82,6 +81,7 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
          * control, which inside a monitor would pin a virtual thread's carrier on Java 21.
          */
         private final ReentrantLock lock = new ReentrantLock();
+
         private String requestId;
         private boolean closed;
         private boolean failed;
@@ -116,8 +116,9 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         public void close(Status status, Metadata trailers) {
             Throwable cause = unwrap(status.getCause());
             boolean handlerFailure = cause instanceof NovaException
-                    || (status.getCode() == Status.Code.UNKNOWN && cause != null
-                        && !StatusDetails.isStatusException(cause));
+                    || (status.getCode() == Status.Code.UNKNOWN
+                            && cause != null
+                            && !StatusDetails.isStatusException(cause));
             if (!handlerFailure) {
                 closeOnce(status, trailers);
                 return;
@@ -158,8 +159,10 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
             lock.lock();
             try {
                 if (closed) {
-                    LOG.log(Level.DEBUG, () -> "call " + methodName() + " already closed, dropping status "
-                            + status.getCode(), status.getCause());
+                    LOG.log(
+                            Level.DEBUG,
+                            () -> "call " + methodName() + " already closed, dropping status " + status.getCode(),
+                            status.getCause());
                     return;
                 }
                 closed = true;
@@ -187,12 +190,15 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
             Optional<NovaException> storage = StorageFailures.classify(cause);
             if (storage.isPresent()) {
                 // Not a bug: the database is restarting, unreachable, or the call ran out of time.
-                LOG.log(Level.WARNING, () -> "call " + methodName() + " (request id " + id + ") failed: "
-                        + storage.get(), cause);
+                LOG.log(
+                        Level.WARNING,
+                        () -> "call " + methodName() + " (request id " + id + ") failed: " + storage.get(),
+                        cause);
                 return storage.get().withRequestId(id).toStatusException();
             }
             LOG.log(Level.ERROR, () -> "call " + methodName() + " (request id " + id + ") failed", cause);
-            return NovaException.builder(ErrorCode.INTERNAL, NovaException.INTERNAL_MESSAGE + " (request id " + id + ")")
+            return NovaException.builder(
+                            ErrorCode.INTERNAL, NovaException.INTERNAL_MESSAGE + " (request id " + id + ")")
                     .requestId(id)
                     .cause(cause)
                     .build()
@@ -229,7 +235,8 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
      * Catches what the handler throws in any callback. After a failure the handler gets no more
      * messages; it is still told when the call completes or is cancelled.
      */
-    private static final class MappingListener<Q, R> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private static final class MappingListener<Q, R>
+            extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final MappingServerCall<Q, R> call;
 
         MappingListener(ServerCall.Listener<Q> delegate, MappingServerCall<Q, R> call) {

@@ -36,11 +36,12 @@ public record HttpError(int status, Map<String, String> headers, Map<String, Obj
         Objects.requireNonNull(error, "error");
         List<Map<String, Object>> details = new ArrayList<>();
         for (FieldViolation violation : error.violations()) {
-            details.add(frozen(orderedMap("type", "fieldViolation",
-                    "field", violation.field(),
-                    "description", violation.description())));
+            details.add(frozen(orderedMap(
+                    "type", "fieldViolation", "field", violation.field(), "description", violation.description())));
         }
-        if (error.reason().isPresent() || error.domain().isPresent() || !error.metadata().isEmpty()) {
+        if (error.reason().isPresent()
+                || error.domain().isPresent()
+                || !error.metadata().isEmpty()) {
             Map<String, Object> info = orderedMap("type", "errorInfo");
             error.reason().ifPresent(reason -> info.put("reason", reason));
             error.domain().ifPresent(domain -> info.put("domain", domain));
@@ -59,8 +60,7 @@ public record HttpError(int status, Map<String, String> headers, Map<String, Obj
         Map<String, Object> content = orderedMap("code", error.code().name(), "message", error.getMessage());
         error.requestId().ifPresent(id -> content.put("requestId", id));
         content.put("details", List.copyOf(details));
-        return new HttpError(error.code().httpStatus(), headers,
-                Map.of("error", frozen(content)));
+        return new HttpError(error.code().httpStatus(), headers, Map.of("error", frozen(content)));
     }
 
     /** The HTTP rendering of what a backend call threw, via {@link NovaException#from(Throwable)}. */

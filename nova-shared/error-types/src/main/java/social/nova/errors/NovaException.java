@@ -1,7 +1,5 @@
 package social.nova.errors;
 
-import io.grpc.StatusRuntimeException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+
+import io.grpc.StatusRuntimeException;
 
 /**
  * The one exception Nova handlers throw. It carries an {@link ErrorCode}, a message safe to show
@@ -58,15 +58,18 @@ public final class NovaException extends RuntimeException {
     public static NovaException invalidArgument(FieldViolation... violations) {
         String message = violations.length == 0
                 ? "invalid argument"
-                : "invalid argument: " + Arrays.stream(violations)
-                        .map(v -> v.field() + " " + v.description())
-                        .collect(Collectors.joining("; "));
+                : "invalid argument: "
+                        + Arrays.stream(violations)
+                                .map(v -> v.field() + " " + v.description())
+                                .collect(Collectors.joining("; "));
         return invalidArgument(message, violations);
     }
 
     /** INVALID_ARGUMENT with a message of the caller's choice and the invalid fields. */
     public static NovaException invalidArgument(String message, FieldViolation... violations) {
-        return builder(ErrorCode.INVALID_ARGUMENT, message).violations(List.of(violations)).build();
+        return builder(ErrorCode.INVALID_ARGUMENT, message)
+                .violations(List.of(violations))
+                .build();
     }
 
     /** NOT_FOUND, e.g. {@code notFound("user", "42")} reads "user '42' not found". */
@@ -76,7 +79,8 @@ public final class NovaException extends RuntimeException {
 
     /** ALREADY_EXISTS, e.g. {@code alreadyExists("handle", "ada")} reads "handle 'ada' already exists". */
     public static NovaException alreadyExists(String what, String id) {
-        return builder(ErrorCode.ALREADY_EXISTS, what + " '" + id + "' already exists").build();
+        return builder(ErrorCode.ALREADY_EXISTS, what + " '" + id + "' already exists")
+                .build();
     }
 
     /** UNAUTHENTICATED: missing, expired or invalid credentials. */
@@ -96,8 +100,9 @@ public final class NovaException extends RuntimeException {
 
     /** RESOURCE_EXHAUSTED with reason {@code RATE_LIMITED} and the time after which to retry. */
     public static NovaException rateLimited(Duration retryAfter) {
-        return builder(ErrorCode.RESOURCE_EXHAUSTED,
-                "rate limit exceeded, retry after " + Math.max(1, ceilSeconds(retryAfter)) + " s")
+        return builder(
+                        ErrorCode.RESOURCE_EXHAUSTED,
+                        "rate limit exceeded, retry after " + Math.max(1, ceilSeconds(retryAfter)) + " s")
                 .reason("RATE_LIMITED")
                 .retryAfter(retryAfter)
                 .build();
@@ -139,7 +144,9 @@ public final class NovaException extends RuntimeException {
             }
         }
         return StorageFailures.classify(throwable)
-                .orElseGet(() -> builder(ErrorCode.INTERNAL, INTERNAL_MESSAGE).cause(throwable).build());
+                .orElseGet(() -> builder(ErrorCode.INTERNAL, INTERNAL_MESSAGE)
+                        .cause(throwable)
+                        .build());
     }
 
     /** The status with all details as a gRPC exception; this exception becomes its cause. */
@@ -161,9 +168,7 @@ public final class NovaException extends RuntimeException {
 
     /** A builder holding everything this exception carries. */
     public Builder toBuilder() {
-        Builder builder = builder(code, getMessage())
-                .violations(violations)
-                .cause(getCause());
+        Builder builder = builder(code, getMessage()).violations(violations).cause(getCause());
         builder.reason = reason;
         builder.domain = domain;
         builder.metadata.putAll(metadata);

@@ -1,5 +1,9 @@
 package social.nova.errors;
 
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Locale;
+
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
@@ -12,10 +16,6 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
-import java.lang.System.Logger.Level;
-import java.time.Duration;
-import java.util.Locale;
-
 /**
  * Converts between {@link NovaException} and google.rpc.Status with its standard details
  * (ErrorInfo, BadRequest, RetryInfo, RequestInfo), carried in the {@code grpc-status-details-bin}
@@ -24,8 +24,7 @@ import java.util.Locale;
 final class StatusDetails {
     private static final System.Logger LOG = System.getLogger(StatusDetails.class.getName());
 
-    private StatusDetails() {
-    }
+    private StatusDetails() {}
 
     static boolean isStatusException(Throwable t) {
         return t instanceof StatusRuntimeException || t instanceof StatusException;
@@ -44,19 +43,21 @@ final class StatusDetails {
         }
         if (!e.violations().isEmpty()) {
             BadRequest.Builder badRequest = BadRequest.newBuilder();
-            e.violations().forEach(v -> badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-                    .setField(v.field())
-                    .setDescription(v.description())));
+            e.violations()
+                    .forEach(v -> badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                            .setField(v.field())
+                            .setDescription(v.description())));
             status.addDetails(Any.pack(badRequest.build()));
         }
-        e.retryAfter().ifPresent(delay -> status.addDetails(Any.pack(RetryInfo.newBuilder()
-                .setRetryDelay(com.google.protobuf.Duration.newBuilder()
-                        .setSeconds(delay.getSeconds())
-                        .setNanos(delay.getNano()))
-                .build())));
-        e.requestId().ifPresent(id -> status.addDetails(Any.pack(RequestInfo.newBuilder()
-                .setRequestId(id)
-                .build())));
+        e.retryAfter()
+                .ifPresent(delay -> status.addDetails(Any.pack(RetryInfo.newBuilder()
+                        .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(delay.getSeconds())
+                                .setNanos(delay.getNano()))
+                        .build())));
+        e.requestId()
+                .ifPresent(id -> status.addDetails(
+                        Any.pack(RequestInfo.newBuilder().setRequestId(id).build())));
         return status.build();
     }
 
@@ -71,7 +72,9 @@ final class StatusDetails {
         Status status = Status.fromThrowable(statusThrowable);
         if (status.isOk()) {
             // An OK status thrown as an exception is a bug somewhere, not an answer.
-            return NovaException.builder(ErrorCode.INTERNAL, NovaException.INTERNAL_MESSAGE).cause(cause).build();
+            return NovaException.builder(ErrorCode.INTERNAL, NovaException.INTERNAL_MESSAGE)
+                    .cause(cause)
+                    .build();
         }
         ErrorCode code = ErrorCode.of(status.getCode());
         com.google.rpc.Status proto = detailsOf(statusThrowable);
@@ -105,10 +108,12 @@ final class StatusDetails {
                 builder.reason(emptyToNull(info.getReason())).domain(emptyToNull(info.getDomain()));
                 info.getMetadataMap().forEach(builder::metadata);
             } else if (detail.is(BadRequest.class)) {
-                detail.unpack(BadRequest.class).getFieldViolationsList()
+                detail.unpack(BadRequest.class)
+                        .getFieldViolationsList()
                         .forEach(v -> builder.violation(v.getField(), v.getDescription()));
             } else if (detail.is(RetryInfo.class)) {
-                com.google.protobuf.Duration delay = detail.unpack(RetryInfo.class).getRetryDelay();
+                com.google.protobuf.Duration delay =
+                        detail.unpack(RetryInfo.class).getRetryDelay();
                 builder.retryAfter(Duration.ofSeconds(delay.getSeconds(), delay.getNanos()));
             } else if (detail.is(RequestInfo.class)) {
                 builder.requestId(emptyToNull(detail.unpack(RequestInfo.class).getRequestId()));

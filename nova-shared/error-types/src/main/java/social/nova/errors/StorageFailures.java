@@ -28,15 +28,16 @@ import java.util.Set;
 public final class StorageFailures {
     /** The message callers get; it names no server, address or library. */
     static final String UNAVAILABLE_MESSAGE = "storage temporarily unavailable; retry later";
+
     static final String DEADLINE_MESSAGE = "deadline exceeded while waiting for storage";
     static final String ABORTED_MESSAGE = "the change collided with a concurrent one and was not made; retry";
     /** SQLState of a statement cancelled by a timeout or a cancel request. */
     public static final String QUERY_CANCELED = "57014";
+
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
     private static final Set<String> ABORTED_STATES = Set.of("40001", "40P01");
 
-    private StorageFailures() {
-    }
+    private StorageFailures() {}
 
     /**
      * The caller-facing error for a database failure anywhere in {@code failure}'s causal chain,
@@ -53,7 +54,8 @@ public final class StorageFailures {
                         case ABORTED -> ABORTED_MESSAGE;
                         default -> DEADLINE_MESSAGE;
                     };
-                    return Optional.of(NovaException.builder(code, message).cause(failure).build());
+                    return Optional.of(
+                            NovaException.builder(code, message).cause(failure).build());
                 }
             }
             if (t.getCause() == t) {

@@ -1,5 +1,22 @@
 package social.nova.errors;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -17,23 +34,6 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -53,12 +53,10 @@ class ErrorMappingInterceptorTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private Server server;
     private ManagedChannel channel;
@@ -68,8 +66,8 @@ class ErrorMappingInterceptorTest {
         interceptorLog.addHandler(capture);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name)
-                .addService(ServerInterceptors.intercept(TestService.definition(),
-                        new ErrorMappingInterceptor(currentRequestId::get)))
+                .addService(ServerInterceptors.intercept(
+                        TestService.definition(), new ErrorMappingInterceptor(currentRequestId::get)))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(name).build();
@@ -100,9 +98,10 @@ class ErrorMappingInterceptorTest {
         StatusRuntimeException failure = unaryFailure("invalid");
 
         assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(NovaException.from(failure).violations()).containsExactly(
-                FieldViolation.of("email", "must be an email address"),
-                FieldViolation.of("handle", "must not be blank"));
+        assertThat(NovaException.from(failure).violations())
+                .containsExactly(
+                        FieldViolation.of("email", "must be an email address"),
+                        FieldViolation.of("handle", "must not be blank"));
     }
 
     @Test
@@ -135,7 +134,9 @@ class ErrorMappingInterceptorTest {
         String requestId = NovaException.from(failure).requestId().orElseThrow();
         assertThat(requestId).isNotBlank();
         assertThat(failure.getStatus().getDescription()).isEqualTo("internal error (request id " + requestId + ")");
-        assertThat(NovaException.from(unaryFailure("not-found")).requestId()).isPresent().isNotEqualTo(requestId);
+        assertThat(NovaException.from(unaryFailure("not-found")).requestId())
+                .isPresent()
+                .isNotEqualTo(requestId);
     }
 
     @Test
@@ -186,10 +187,14 @@ class ErrorMappingInterceptorTest {
 
     @Test
     void aServicesOwnFailureCarriesNoDependencyMarker() {
-        assertThat(DependencyFailures.isMarked(unaryFailure("full").getTrailers())).isFalse();
-        assertThat(DependencyFailures.isMarked(unaryFailure("bug").getTrailers())).isFalse();
-        assertThat(DependencyFailures.isMarked(unaryFailure("downstream").getTrailers())).isFalse();
-        assertThat(DependencyFailures.isMarked(unaryFailure("db-restarting").getTrailers())).isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("full").getTrailers()))
+                .isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("bug").getTrailers()))
+                .isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("downstream").getTrailers()))
+                .isFalse();
+        assertThat(DependencyFailures.isMarked(unaryFailure("db-restarting").getTrailers()))
+                .isFalse();
     }
 
     @Test
@@ -227,8 +232,8 @@ class ErrorMappingInterceptorTest {
 
     @Test
     void aStreamFailingBeforeTheFirstMessageEndsWithTheError() {
-        Iterator<String> replies = ClientCalls.blockingServerStreamingCall(channel, TestService.STREAM,
-                CallOptions.DEFAULT, "before");
+        Iterator<String> replies =
+                ClientCalls.blockingServerStreamingCall(channel, TestService.STREAM, CallOptions.DEFAULT, "before");
 
         StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, replies::hasNext);
 
@@ -240,8 +245,8 @@ class ErrorMappingInterceptorTest {
 
     @Test
     void aStreamFailingAfterTheFirstMessageDeliversItThenTheError() {
-        Iterator<String> replies = ClientCalls.blockingServerStreamingCall(channel, TestService.STREAM,
-                CallOptions.DEFAULT, "after");
+        Iterator<String> replies =
+                ClientCalls.blockingServerStreamingCall(channel, TestService.STREAM, CallOptions.DEFAULT, "after");
 
         assertThat(replies.next()).isEqualTo("first");
         StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, replies::hasNext);
@@ -253,8 +258,8 @@ class ErrorMappingInterceptorTest {
 
     @Test
     void aStreamWithABugAfterTheFirstMessageEndsInternal() {
-        Iterator<String> replies = ClientCalls.blockingServerStreamingCall(channel, TestService.STREAM,
-                CallOptions.DEFAULT, "after-bug");
+        Iterator<String> replies =
+                ClientCalls.blockingServerStreamingCall(channel, TestService.STREAM, CallOptions.DEFAULT, "after-bug");
 
         assertThat(replies.next()).isEqualTo("first");
         StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, replies::hasNext);
@@ -272,8 +277,8 @@ class ErrorMappingInterceptorTest {
         requests.onNext("bad");
         requests.onCompleted();
 
-        ExecutionException failure = catchThrowableOfType(ExecutionException.class,
-                () -> reply.get(5, TimeUnit.SECONDS));
+        ExecutionException failure =
+                catchThrowableOfType(ExecutionException.class, () -> reply.get(5, TimeUnit.SECONDS));
 
         NovaException received = NovaException.from(failure);
         assertThat(received.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -289,8 +294,8 @@ class ErrorMappingInterceptorTest {
         requests.onNext("bug");
         requests.onCompleted();
 
-        ExecutionException failure = catchThrowableOfType(ExecutionException.class,
-                () -> reply.get(5, TimeUnit.SECONDS));
+        ExecutionException failure =
+                catchThrowableOfType(ExecutionException.class, () -> reply.get(5, TimeUnit.SECONDS));
 
         assertThat(NovaException.from(failure).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(logged).noneMatch(record -> record.getThrown() != null);
@@ -317,8 +322,7 @@ class ErrorMappingInterceptorTest {
             }
 
             @Override
-            public void onCompleted() {
-            }
+            public void onCompleted() {}
         };
     }
 
@@ -360,24 +364,37 @@ class ErrorMappingInterceptorTest {
                     v.throwIfAny();
                 }
                 case "bug" -> throw new IllegalStateException("password=hunter2");
-                case "db-restarting" -> throw new IllegalStateException("Unable to execute statement",
-                        new java.sql.SQLException("FATAL: terminating connection due to administrator command"
-                                + " (10.0.0.7:5432)", "57P01"));
-                case "db-statement-timeout" -> response.onError(new IllegalStateException("Unable to execute",
-                        new java.sql.SQLException("ERROR: canceling statement due to user request", "57014")));
+                case "db-restarting" ->
+                    throw new IllegalStateException(
+                            "Unable to execute statement",
+                            new java.sql.SQLException(
+                                    "FATAL: terminating connection due to administrator command" + " (10.0.0.7:5432)",
+                                    "57P01"));
+                case "db-statement-timeout" ->
+                    response.onError(new IllegalStateException(
+                            "Unable to execute",
+                            new java.sql.SQLException("ERROR: canceling statement due to user request", "57014")));
                 case "downstream" -> {
                     Metadata trailers = new Metadata();
                     trailers.put(DOWNSTREAM_TRAILER, "kept");
-                    throw Status.UNAVAILABLE.withDescription("users unavailable").asRuntimeException(trailers);
+                    throw Status.UNAVAILABLE
+                            .withDescription("users unavailable")
+                            .asRuntimeException(trailers);
                 }
                 case "dependency-rethrown" -> throw markedDownstreamFailure();
-                case "dependency-wrapped" -> throw NovaException.builder(ErrorCode.UNAVAILABLE,
-                        "cannot confirm the author right now").cause(markedDownstreamFailure()).build();
-                case "onerror-nova" -> response.onError(NovaException.builder(ErrorCode.PERMISSION_DENIED,
-                        "not your post").reason("NOT_OWNER").build());
+                case "dependency-wrapped" ->
+                    throw NovaException.builder(ErrorCode.UNAVAILABLE, "cannot confirm the author right now")
+                            .cause(markedDownstreamFailure())
+                            .build();
+                case "onerror-nova" ->
+                    response.onError(NovaException.builder(ErrorCode.PERMISSION_DENIED, "not your post")
+                            .reason("NOT_OWNER")
+                            .build());
                 case "onerror-bug" -> response.onError(new IllegalStateException("secret"));
-                case "onerror-status" -> response.onError(
-                        Status.ABORTED.withDescription("retry the transaction").asRuntimeException());
+                case "onerror-status" ->
+                    response.onError(Status.ABORTED
+                            .withDescription("retry the transaction")
+                            .asRuntimeException());
                 case "complete-then-throw" -> {
                     response.onNext("done");
                     response.onCompleted();
@@ -422,8 +439,7 @@ class ErrorMappingInterceptorTest {
                 }
 
                 @Override
-                public void onError(Throwable t) {
-                }
+                public void onError(Throwable t) {}
 
                 @Override
                 public void onCompleted() {

@@ -1,11 +1,11 @@
 package social.nova.errors;
 
-import io.grpc.Status;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,15 +27,32 @@ class HttpErrorTest {
 
         assertThat(http.status()).isEqualTo(400);
         assertThat(http.headers()).containsEntry("Retry-After", "2");
-        assertThat(http.body()).isEqualTo(Map.of("error", Map.of(
-                "code", "INVALID_ARGUMENT",
-                "message", "invalid argument",
-                "requestId", "req-9",
-                "details", List.of(
-                        Map.of("type", "fieldViolation", "field", "email", "description", "must be an email address"),
-                        Map.of("type", "errorInfo", "reason", "SIGNUP_INVALID", "domain", "auth.nova.social",
-                                "metadata", Map.of("step", "signup")),
-                        Map.of("type", "retryInfo", "retryAfterSeconds", 2L)))));
+        assertThat(http.body())
+                .isEqualTo(Map.of(
+                        "error",
+                        Map.of(
+                                "code", "INVALID_ARGUMENT",
+                                "message", "invalid argument",
+                                "requestId", "req-9",
+                                "details",
+                                        List.of(
+                                                Map.of(
+                                                        "type",
+                                                        "fieldViolation",
+                                                        "field",
+                                                        "email",
+                                                        "description",
+                                                        "must be an email address"),
+                                                Map.of(
+                                                        "type",
+                                                        "errorInfo",
+                                                        "reason",
+                                                        "SIGNUP_INVALID",
+                                                        "domain",
+                                                        "auth.nova.social",
+                                                        "metadata",
+                                                        Map.of("step", "signup")),
+                                                Map.of("type", "retryInfo", "retryAfterSeconds", 2L)))));
     }
 
     @Test
@@ -51,8 +68,8 @@ class HttpErrorTest {
 
         assertThat(http.status()).isEqualTo(404);
         assertThat(http.headers()).isEmpty();
-        assertThat(error(http)).isEqualTo(Map.of(
-                "code", "NOT_FOUND", "message", "user '42' not found", "details", List.of()));
+        assertThat(error(http))
+                .isEqualTo(Map.of("code", "NOT_FOUND", "message", "user '42' not found", "details", List.of()));
     }
 
     @Test
@@ -65,15 +82,19 @@ class HttpErrorTest {
 
     @Test
     void aBackendFailureIsRenderedFromWhatTheClientReceived() {
-        HttpError http = HttpError.from(NovaException.alreadyExists("handle", "ada").toStatusException());
+        HttpError http =
+                HttpError.from(NovaException.alreadyExists("handle", "ada").toStatusException());
 
         assertThat(http.status()).isEqualTo(409);
-        assertThat(error(http)).containsEntry("code", "ALREADY_EXISTS").containsEntry("message", "handle 'ada' already exists");
+        assertThat(error(http))
+                .containsEntry("code", "ALREADY_EXISTS")
+                .containsEntry("message", "handle 'ada' already exists");
     }
 
     @Test
     void aTransportFailureGetsTheGatewaysRequestId() {
-        HttpError http = HttpError.from(Status.UNAVAILABLE.withDescription("io exception").asRuntimeException(), "gw-1");
+        HttpError http = HttpError.from(
+                Status.UNAVAILABLE.withDescription("io exception").asRuntimeException(), "gw-1");
 
         assertThat(http.status()).isEqualTo(503);
         assertThat(error(http)).containsEntry("requestId", "gw-1");

@@ -1,5 +1,9 @@
 package social.nova.errors;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
 import com.google.protobuf.Any;
 import com.google.rpc.DebugInfo;
 import io.grpc.Metadata;
@@ -8,10 +12,6 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -36,7 +36,8 @@ class NovaExceptionTest {
         assertThat(NovaException.unavailable("timeline store down"))
                 .returns(ErrorCode.UNAVAILABLE, NovaException::code)
                 .returns(java.util.Optional.empty(), NovaException::retryAfter);
-        assertThat(NovaException.unavailable("timeline store down", Duration.ofSeconds(5)).retryAfter())
+        assertThat(NovaException.unavailable("timeline store down", Duration.ofSeconds(5))
+                        .retryAfter())
                 .contains(Duration.ofSeconds(5));
         assertThat(NovaException.internal("inconsistent counters").code()).isEqualTo(ErrorCode.INTERNAL);
     }
@@ -86,7 +87,8 @@ class NovaExceptionTest {
 
     @Test
     void aStatusWithoutDetailsKeepsCodeAndDescription() {
-        NovaException e = NovaException.from(Status.UNAVAILABLE.withDescription("io exception").asRuntimeException());
+        NovaException e = NovaException.from(
+                Status.UNAVAILABLE.withDescription("io exception").asRuntimeException());
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(e).hasMessage("io exception");
@@ -105,7 +107,9 @@ class NovaExceptionTest {
         com.google.rpc.Status withDebugInfo = com.google.rpc.Status.newBuilder()
                 .setCode(Status.Code.INTERNAL.value())
                 .setMessage("boom")
-                .addDetails(Any.pack(DebugInfo.newBuilder().addStackEntries("at Secret.method()").build()))
+                .addDetails(Any.pack(DebugInfo.newBuilder()
+                        .addStackEntries("at Secret.method()")
+                        .build()))
                 .build();
 
         NovaException e = NovaException.from(StatusProto.toStatusRuntimeException(withDebugInfo));
@@ -135,8 +139,10 @@ class NovaExceptionTest {
     @Test
     void withRequestIdKeepsEverythingElse() {
         RuntimeException cause = new RuntimeException("db");
-        NovaException original = NovaException.builder(ErrorCode.ABORTED, "conflict").reason("VERSION_CONFLICT")
-                .cause(cause).build();
+        NovaException original = NovaException.builder(ErrorCode.ABORTED, "conflict")
+                .reason("VERSION_CONFLICT")
+                .cause(cause)
+                .build();
 
         NovaException withId = original.withRequestId("req-1");
 

@@ -4,9 +4,9 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletionException;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,18 +19,19 @@ class StorageFailuresTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "08000", // connection_exception
-            "08001", // sqlclient_unable_to_establish_sqlconnection (pgjdbc: connection refused)
-            "08003", // connection_does_not_exist
-            "08004", // sqlserver_rejected_establishment_of_sqlconnection
-            "08006", // connection_failure (pgjdbc: I/O error while sending to the backend)
-            "08P01", // protocol_violation
-            "57P01", // admin_shutdown (PostgreSQL stopping: "terminating connection due to administrator command")
-            "57P02", // crash_shutdown
-            "57P03", // cannot_connect_now (starting up)
-            "53300"  // too_many_connections
-    })
+    @ValueSource(
+            strings = {
+                "08000", // connection_exception
+                "08001", // sqlclient_unable_to_establish_sqlconnection (pgjdbc: connection refused)
+                "08003", // connection_does_not_exist
+                "08004", // sqlserver_rejected_establishment_of_sqlconnection
+                "08006", // connection_failure (pgjdbc: I/O error while sending to the backend)
+                "08P01", // protocol_violation
+                "57P01", // admin_shutdown (PostgreSQL stopping: "terminating connection due to administrator command")
+                "57P02", // crash_shutdown
+                "57P03", // cannot_connect_now (starting up)
+                "53300" // too_many_connections
+            })
     void connectionFailuresAreUnavailable(String sqlState) {
         NovaException error = NovaException.from(wrapped(new SQLException("FATAL: boom at 10.0.0.7:5432", sqlState)));
 
@@ -55,10 +56,11 @@ class StorageFailuresTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "40001", // serialization_failure
-            "40P01"  // deadlock_detected
-    })
+    @ValueSource(
+            strings = {
+                "40001", // serialization_failure
+                "40P01" // deadlock_detected
+            })
     void aTransactionPostgresqlAbortedInFavourOfAnotherIsAborted(String sqlState) {
         NovaException error = NovaException.from(wrapped(new SQLException("ERROR: deadlock detected", sqlState)));
 
@@ -72,7 +74,8 @@ class StorageFailuresTest {
         NovaException error = NovaException.from(wrapped(new SQLException("duplicate key", sqlState)));
 
         assertThat(error.code()).isEqualTo(ErrorCode.INTERNAL);
-        assertThat(StorageFailures.classify(wrapped(new SQLException("x", sqlState)))).isEmpty();
+        assertThat(StorageFailures.classify(wrapped(new SQLException("x", sqlState))))
+                .isEmpty();
         assertThat(StorageFailures.classify(new SQLException("no state"))).isEmpty();
     }
 }

@@ -18,16 +18,19 @@ class ViolationsTest {
         NovaException e = catchThrowableOfType(NovaException.class, v::throwIfAny);
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        assertThat(e.violations()).containsExactly(
-                new FieldViolation("email", "must be an email address"),
-                new FieldViolation("displayName", "must not be blank"));
+        assertThat(e.violations())
+                .containsExactly(
+                        new FieldViolation("email", "must be an email address"),
+                        new FieldViolation("displayName", "must not be blank"));
         assertThat(e.getMessage())
                 .isEqualTo("invalid argument: email must be an email address; displayName must not be blank");
     }
 
     @Test
     void doesNotThrowWithoutViolations() {
-        Violations v = new Violations().require(true, "email", "must be an email address").requireNonBlank("x", "name");
+        Violations v = new Violations()
+                .require(true, "email", "must be an email address")
+                .requireNonBlank("x", "name");
 
         assertThat(v.isEmpty()).isTrue();
         assertThatCode(v::throwIfAny).doesNotThrowAnyException();

@@ -22,8 +22,12 @@ final class Delivery implements StreamHandler {
     private final Timer lag;
     private final Counter duplicates;
 
-    Delivery(EventSubscriptionSettings settings, EventHandler handler, HandledEvents handled, Clock clock,
-             MeterRegistry registry) {
+    Delivery(
+            EventSubscriptionSettings settings,
+            EventHandler handler,
+            HandledEvents handled,
+            Clock clock,
+            MeterRegistry registry) {
         this.settings = settings;
         this.handler = handler;
         this.handled = handled;

@@ -19,8 +19,15 @@ import java.util.Optional;
  * @param headers       context carried along, e.g. {@code request-id}
  * @param delivery      1 on the first delivery to this consumer group, higher on retries
  */
-public record Event(String id, String type, String aggregateType, String aggregateId, Instant occurredAt,
-                    String payload, Map<String, String> headers, long delivery) {
+public record Event(
+        String id,
+        String type,
+        String aggregateType,
+        String aggregateId,
+        Instant occurredAt,
+        String payload,
+        Map<String, String> headers,
+        long delivery) {
     public Event {
         requireText("id", id);
         requireText("type", type);

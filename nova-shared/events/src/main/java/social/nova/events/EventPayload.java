@@ -64,7 +64,8 @@ public final class EventPayload {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(type + " payload field " + field + " is not an ISO-8601 time: " + text, e);
+            throw new IllegalArgumentException(
+                    type + " payload field " + field + " is not an ISO-8601 time: " + text, e);
         }
     }
 }

@@ -39,7 +39,8 @@ public record EventSubscriptionSettings(StreamConsumerSettings transport, Durati
 
     /** Reads the keys listed in the class comment. */
     public static EventSubscriptionSettings create(Config config) {
-        return new EventSubscriptionSettings(StreamConsumerSettings.create(config),
+        return new EventSubscriptionSettings(
+                StreamConsumerSettings.create(config),
                 config.get("handled-ttl").as(Duration.class).orElse(DEFAULT_HANDLED_TTL));
     }
 

@@ -69,8 +69,8 @@ public final class EventSubscriptions {
     public EventSubscription subscribe(EventSubscriptionSettings settings, EventHandler handler) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(handler, "handler");
-        StreamConsumer consumer = StreamConsumer.start(redis, settings.transport(),
-                new Delivery(settings, handler, handled, clock, registry), registry);
+        StreamConsumer consumer = StreamConsumer.start(
+                redis, settings.transport(), new Delivery(settings, handler, handled, clock, registry), registry);
         return new EventSubscription() {
             @Override
             public EventSubscriptionSettings settings() {

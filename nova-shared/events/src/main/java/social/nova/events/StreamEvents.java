@@ -17,8 +17,7 @@ final class StreamEvents {
     static final String CREATED_AT = "created-at";
     static final String HEADER_PREFIX = "header.";
 
-    private StreamEvents() {
-    }
+    private StreamEvents() {}
 
     /**
      * The event in the entry's fields.
@@ -34,9 +33,15 @@ final class StreamEvents {
                 headers.put(name.substring(HEADER_PREFIX.length()), value);
             }
         });
-        return new Event(required(message, EVENT_ID), required(message, EVENT_TYPE),
-                required(message, AGGREGATE_TYPE), required(message, AGGREGATE_ID),
-                instant(fields.get(CREATED_AT)), required(message, PAYLOAD), headers, message.deliveryCount());
+        return new Event(
+                required(message, EVENT_ID),
+                required(message, EVENT_TYPE),
+                required(message, AGGREGATE_TYPE),
+                required(message, AGGREGATE_ID),
+                instant(fields.get(CREATED_AT)),
+                required(message, PAYLOAD),
+                headers,
+                message.deliveryCount());
     }
 
     private static String required(StreamMessage message, String field) {

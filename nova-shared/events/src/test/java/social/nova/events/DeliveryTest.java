@@ -32,23 +32,29 @@ class DeliveryTest {
         Delivery delivery = new Delivery(settings, received::add, handled, NOW, registry);
 
         delivery.handle(message("1-0", "e-1", 1));
-        delivery.handle(message("2-0", "e-1", 1));   // published twice by the relay
-        delivery.handle(message("1-0", "e-1", 2));   // redelivered
+        delivery.handle(message("2-0", "e-1", 1)); // published twice by the relay
+        delivery.handle(message("1-0", "e-1", 2)); // redelivered
 
         assertThat(received).extracting(Event::id).containsExactly("e-1");
         assertThat(handled.ttls).containsEntry("feed-service:e-1", Duration.ofDays(7));
-        assertThat(registry.get(EventSubscriptions.DUPLICATES_METRIC).counter().count()).isEqualTo(2.0);
+        assertThat(registry.get(EventSubscriptions.DUPLICATES_METRIC).counter().count())
+                .isEqualTo(2.0);
     }
 
     @Test
     void aFailedEventIsNotMarkedAndIsHandedOverAgain() throws Exception {
         int[] calls = {0};
-        Delivery delivery = new Delivery(settings, event -> {
-            if (++calls[0] == 1) {
-                throw new IllegalStateException("database busy");
-            }
-            received.add(event);
-        }, handled, NOW, registry);
+        Delivery delivery = new Delivery(
+                settings,
+                event -> {
+                    if (++calls[0] == 1) {
+                        throw new IllegalStateException("database busy");
+                    }
+                    received.add(event);
+                },
+                handled,
+                NOW,
+                registry);
 
         assertThatThrownBy(() -> delivery.handle(message("1-0", "e-1", 1))).hasMessage("database busy");
         assertThat(handled.ttls).isEmpty();
@@ -61,8 +67,13 @@ class DeliveryTest {
     @Test
     void otherGroupsHandleTheSameEventOnTheirOwn() throws Exception {
         new Delivery(settings, received::add, handled, NOW, registry).handle(message("1-0", "e-1", 1));
-        new Delivery(EventSubscriptionSettings.of(STREAM, "search-service"), received::add, handled, NOW,
-                new SimpleMeterRegistry()).handle(message("1-0", "e-1", 1));
+        new Delivery(
+                        EventSubscriptionSettings.of(STREAM, "search-service"),
+                        received::add,
+                        handled,
+                        NOW,
+                        new SimpleMeterRegistry())
+                .handle(message("1-0", "e-1", 1));
 
         assertThat(received).hasSize(2);
     }
@@ -71,7 +82,10 @@ class DeliveryTest {
     void lagIsTheTimeFromCreationToHandlingTaggedWithStreamAndGroup() throws Exception {
         new Delivery(settings, received::add, handled, NOW, registry).handle(message("1-0", "e-1", 1));
 
-        Timer lag = registry.get("nova.events.lag").tag("stream", STREAM).tag("group", "feed-service").timer();
+        Timer lag = registry.get("nova.events.lag")
+                .tag("stream", STREAM)
+                .tag("group", "feed-service")
+                .timer();
         assertThat(lag.count()).isEqualTo(1);
         assertThat(lag.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(1500.0);
     }

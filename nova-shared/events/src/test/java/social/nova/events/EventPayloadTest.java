@@ -26,18 +26,22 @@ class EventPayloadTest {
 
     @Test
     void aMissingBlankOrMalformedFieldIsRefusedNamingTypeAndField() {
-        EventPayload payload = EventPayload.of(event("{\"followerId\":\"nope\",\"followedAt\":\"yesterday\",\"blank\":\" \",\"n\":1}"));
+        EventPayload payload = EventPayload.of(
+                event("{\"followerId\":\"nope\",\"followedAt\":\"yesterday\",\"blank\":\" \",\"n\":1}"));
         assertThatThrownBy(() -> payload.text("followeeId")).hasMessage("UserFollowed payload lacks followeeId");
         assertThatThrownBy(() -> payload.text("blank")).hasMessage("UserFollowed payload lacks blank");
         assertThatThrownBy(() -> payload.text("n")).hasMessage("UserFollowed payload lacks n");
         assertThatThrownBy(() -> payload.uuid("followerId")).hasMessageContaining("followerId is not a UUID");
-        assertThatThrownBy(() -> payload.instant("followedAt")).hasMessageContaining("followedAt is not an ISO-8601 time");
+        assertThatThrownBy(() -> payload.instant("followedAt"))
+                .hasMessageContaining("followedAt is not an ISO-8601 time");
     }
 
     @Test
     void aPayloadThatIsNotAJsonObjectIsRefused() {
-        assertThatThrownBy(() -> EventPayload.of(event("not json"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> EventPayload.of(event("not json")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("UserFollowed payload is not JSON");
-        assertThatThrownBy(() -> EventPayload.of(event("[1,2]"))).hasMessage("UserFollowed payload is not a JSON object");
+        assertThatThrownBy(() -> EventPayload.of(event("[1,2]")))
+                .hasMessage("UserFollowed payload is not a JSON object");
     }
 }

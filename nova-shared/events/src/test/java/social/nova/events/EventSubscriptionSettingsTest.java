@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventSubscriptionSettingsTest {
     @Test
     void defaults() {
-        EventSubscriptionSettings settings = EventSubscriptionSettings.create(config(Map.of(
-                "stream", "nova.events.user", "group", "feed-service")));
+        EventSubscriptionSettings settings =
+                EventSubscriptionSettings.create(config(Map.of("stream", "nova.events.user", "group", "feed-service")));
 
         assertThat(settings.stream()).isEqualTo("nova.events.user");
         assertThat(settings.group()).isEqualTo("feed-service");
@@ -26,8 +26,16 @@ class EventSubscriptionSettingsTest {
     @Test
     void readsItsKeysAndTheStreamConsumersKeys() {
         EventSubscriptionSettings settings = EventSubscriptionSettings.create(config(Map.of(
-                "stream", "nova.events.post", "group", "search-service", "handled-ttl", "P1D",
-                "max-deliveries", "3", "dead-letter-suffix", ".dead")));
+                "stream",
+                "nova.events.post",
+                "group",
+                "search-service",
+                "handled-ttl",
+                "P1D",
+                "max-deliveries",
+                "3",
+                "dead-letter-suffix",
+                ".dead")));
 
         assertThat(settings.handledTtl()).isEqualTo(Duration.ofDays(1));
         assertThat(settings.maxDeliveries()).isEqualTo(3);
@@ -36,8 +44,8 @@ class EventSubscriptionSettingsTest {
 
     @Test
     void refusesANonPositiveTtl() {
-        assertThatThrownBy(() -> EventSubscriptionSettings.create(config(Map.of(
-                "stream", "s", "group", "g", "handled-ttl", "PT0S"))))
+        assertThatThrownBy(() -> EventSubscriptionSettings.create(
+                        config(Map.of("stream", "s", "group", "g", "handled-ttl", "PT0S"))))
                 .hasMessage("events handled-ttl must be positive, was PT0S");
     }
 

@@ -34,8 +34,8 @@ class EventSubscriptionsIT {
 
     @BeforeAll
     static void connect() {
-        redis = RedisClients.create(RedisSettings.create(Config.just(ConfigSources.create(
-                Map.of("uri", SharedContainers.redis().getRedisUri())))));
+        redis = RedisClients.create(RedisSettings.create(Config.just(
+                ConfigSources.create(Map.of("uri", SharedContainers.redis().getRedisUri())))));
     }
 
     @AfterAll
@@ -51,20 +51,30 @@ class EventSubscriptionsIT {
         String lastId = publish(UUID.randomUUID().toString(), "UserUnfollowed", Instant.now());
         List<Event> received = new CopyOnWriteArrayList<>();
 
-        try (EventSubscription ignored = EventSubscriptions.create(redis, registry)
-                .subscribe(settings("feed-service"), received::add)) {
+        try (EventSubscription ignored =
+                EventSubscriptions.create(redis, registry).subscribe(settings("feed-service"), received::add)) {
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> redis.xpending(stream, "feed-service").getTotal() == 0 && received.size() >= 2
-                            && redis.xinfoGroups(stream).get(0).getLastDeliveredId().toString().equals(lastId));
+                    .until(() -> redis.xpending(stream, "feed-service").getTotal() == 0
+                            && received.size() >= 2
+                            && redis.xinfoGroups(stream)
+                                    .get(0)
+                                    .getLastDeliveredId()
+                                    .toString()
+                                    .equals(lastId));
         }
 
         assertThat(received).extracting(Event::type).containsExactly("UserFollowed", "UserUnfollowed");
         assertThat(received.get(0).id()).isEqualTo(eventId);
         assertThat(received.get(0).payload()).isEqualTo("{\"followerId\":\"a\"}");
         assertThat(redis.pttl(RedisHandledEvents.key("feed-service", eventId)))
-                .isBetween(Duration.ofDays(7).minusMinutes(1).toMillis(), Duration.ofDays(7).toMillis());
-        assertThat(registry.get(EventSubscriptions.DUPLICATES_METRIC).counter().count()).isEqualTo(1.0);
-        Timer lag = registry.get(EventSubscriptions.LAG_METRIC).tag("stream", stream).tag("group", "feed-service")
+                .isBetween(
+                        Duration.ofDays(7).minusMinutes(1).toMillis(),
+                        Duration.ofDays(7).toMillis());
+        assertThat(registry.get(EventSubscriptions.DUPLICATES_METRIC).counter().count())
+                .isEqualTo(1.0);
+        Timer lag = registry.get(EventSubscriptions.LAG_METRIC)
+                .tag("stream", stream)
+                .tag("group", "feed-service")
                 .timer();
         assertThat(lag.count()).isEqualTo(2);
         assertThat(lag.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(2000.0);
@@ -75,31 +85,34 @@ class EventSubscriptionsIT {
         String poison = UUID.randomUUID().toString();
         publish(poison, "UserBlocked", Instant.now());
         List<Long> deliveries = new CopyOnWriteArrayList<>();
-        EventSubscriptionSettings settings = settings("search-service")
-                .withRetries(Duration.ofMillis(200), Duration.ofMillis(100), 3);
+        EventSubscriptionSettings settings =
+                settings("search-service").withRetries(Duration.ofMillis(200), Duration.ofMillis(100), 3);
 
-        try (EventSubscription ignored = EventSubscriptions.create(redis, registry).subscribe(settings, event -> {
-            deliveries.add(event.delivery());
-            throw new IllegalStateException("index unavailable");
-        })) {
+        try (EventSubscription ignored = EventSubscriptions.create(redis, registry)
+                .subscribe(settings, event -> {
+                    deliveries.add(event.delivery());
+                    throw new IllegalStateException("index unavailable");
+                })) {
             await().atMost(Duration.ofSeconds(15)).until(() -> redis.xlen(settings.deadLetterStream()) == 1);
         }
 
         assertThat(settings.deadLetterStream()).isEqualTo(stream + ".dlq");
         assertThat(deliveries).containsExactly(1L, 2L, 3L);
-        StreamEntry dead = redis.xrange(settings.deadLetterStream(), (StreamEntryID) null, null).get(0);
+        StreamEntry dead = redis.xrange(settings.deadLetterStream(), (StreamEntryID) null, null)
+                .get(0);
         assertThat(dead.getFields())
                 .containsEntry("event-id", poison)
                 .containsEntry("event-type", "UserBlocked")
                 .containsEntry("dlq-group", "search-service")
                 .containsEntry("dlq-deliveries", "3")
                 .containsEntry("dlq-error", "IllegalStateException: index unavailable");
-        assertThat(redis.exists(RedisHandledEvents.key("search-service", poison))).isFalse();
+        assertThat(redis.exists(RedisHandledEvents.key("search-service", poison)))
+                .isFalse();
     }
 
     private EventSubscriptionSettings settings(String group) {
-        return EventSubscriptionSettings.create(Config.just(ConfigSources.create(Map.of(
-                "stream", stream, "group", group, "block-timeout", "PT0.5S", "shutdown-timeout", "PT2S"))));
+        return EventSubscriptionSettings.create(Config.just(ConfigSources.create(
+                Map.of("stream", stream, "group", group, "block-timeout", "PT0.5S", "shutdown-timeout", "PT2S"))));
     }
 
     /** An entry as db-pool's OutboxRelay writes it. */

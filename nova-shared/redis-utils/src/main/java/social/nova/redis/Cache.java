@@ -59,8 +59,8 @@ public final class Cache {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
-        this.guard = new RedisFailureGuard(redis, COMPONENT, settings.name(), registry, settings.failureCooldown(),
-                settings.failureLogInterval());
+        this.guard = new RedisFailureGuard(
+                redis, COMPONENT, settings.name(), registry, settings.failureCooldown(), settings.failureLogInterval());
         this.decodeLog = new ThrottledLogger(LOGGER, settings.failureLogInterval());
         this.hits = requests(registry, "hit");
         this.misses = requests(registry, "miss");
@@ -111,11 +111,11 @@ public final class Cache {
             return load(loader);
         }
         String token = UUID.randomUUID().toString();
-        Boolean locked = tryLock(key, token);
-        if (locked == null) {
+        FillLock lock = tryLock(key, token);
+        if (lock == FillLock.UNKNOWN) {
             return load(loader);
         }
-        if (locked) {
+        if (lock == FillLock.OURS) {
             try {
                 // Another process may have filled the key between our miss and our lock.
                 Lookup<T> filled = read(key, codec);
@@ -143,8 +143,8 @@ public final class Cache {
         long deadline = System.nanoTime() + settings.lockWait().toNanos();
         while (System.nanoTime() - deadline < 0) {
             try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(settings.lockPollInterval().toNanos(),
-                        Math.max(0, deadline - System.nanoTime())));
+                TimeUnit.NANOSECONDS.sleep(
+                        Math.min(settings.lockPollInterval().toNanos(), Math.max(0, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Lookup.miss();
@@ -183,8 +183,10 @@ public final class Cache {
             return Lookup.hit(codec.decode(text));
         } catch (RuntimeException e) {
             // A value written by an older codec: treat as a miss, the fill overwrites it.
-            decodeLog.log(Level.WARNING, "cache '" + settings.name() + "': cannot decode the value of a key,"
-                    + " treating it as a miss", e);
+            decodeLog.log(
+                    Level.WARNING,
+                    "cache '" + settings.name() + "': cannot decode the value of a key," + " treating it as a miss",
+                    e);
             return Lookup.miss();
         }
     }
@@ -201,15 +203,26 @@ public final class Cache {
         }
     }
 
-    /** TRUE if we hold the fill lock, FALSE if another process does, null if Redis failed. */
-    private Boolean tryLock(String key, String token) {
+    /** Who holds a key's fill lock after {@link #tryLock}. */
+    private enum FillLock {
+        /** We do: we load and fill. */
+        OURS,
+        /** Another process does: we wait for its value. */
+        THEIRS,
+        /** Redis failed: we load without filling. */
+        UNKNOWN
+    }
+
+    private FillLock tryLock(String key, String token) {
         try {
-            String reply = redis.set(lockKey(key), token,
+            String reply = redis.set(
+                    lockKey(key),
+                    token,
                     SetParams.setParams().nx().px(settings.lockTtl().toMillis()));
-            return "OK".equals(reply);
+            return "OK".equals(reply) ? FillLock.OURS : FillLock.THEIRS;
         } catch (JedisException e) {
             guard.recordFailure("SET NX", e);
-            return null;
+            return FillLock.UNKNOWN;
         }
     }
 

@@ -20,14 +20,15 @@ import io.helidon.config.Config;
  * failure-log-interval:  PT30S     log Redis failures at most once per interval
  * </pre>
  */
-public record CacheSettings(String name,
-                            String keyPrefix,
-                            double ttlJitter,
-                            Duration lockTtl,
-                            Duration lockWait,
-                            Duration lockPollInterval,
-                            Duration failureCooldown,
-                            Duration failureLogInterval) {
+public record CacheSettings(
+        String name,
+        String keyPrefix,
+        double ttlJitter,
+        Duration lockTtl,
+        Duration lockWait,
+        Duration lockPollInterval,
+        Duration failureCooldown,
+        Duration failureLogInterval) {
 
     public static final String DEFAULT_NAME = "default";
     public static final double DEFAULT_TTL_JITTER = 0.1;
@@ -52,14 +53,22 @@ public record CacheSettings(String name,
 
     /** All defaults, for a cache of the given name. */
     public static CacheSettings named(String name) {
-        return new CacheSettings(name, defaultPrefix(name), DEFAULT_TTL_JITTER, DEFAULT_LOCK_TTL, DEFAULT_LOCK_WAIT,
-                DEFAULT_LOCK_POLL_INTERVAL, DEFAULT_FAILURE_COOLDOWN, DEFAULT_FAILURE_LOG_INTERVAL);
+        return new CacheSettings(
+                name,
+                defaultPrefix(name),
+                DEFAULT_TTL_JITTER,
+                DEFAULT_LOCK_TTL,
+                DEFAULT_LOCK_WAIT,
+                DEFAULT_LOCK_POLL_INTERVAL,
+                DEFAULT_FAILURE_COOLDOWN,
+                DEFAULT_FAILURE_LOG_INTERVAL);
     }
 
     /** Reads the keys listed in the class comment. */
     public static CacheSettings create(Config config) {
         String name = config.get("name").asString().orElse(DEFAULT_NAME);
-        return new CacheSettings(name,
+        return new CacheSettings(
+                name,
                 config.get("key-prefix").asString().orElse(defaultPrefix(name)),
                 config.get("ttl-jitter").asDouble().orElse(DEFAULT_TTL_JITTER),
                 Settings.duration(config, "lock-ttl", DEFAULT_LOCK_TTL),
@@ -71,14 +80,14 @@ public record CacheSettings(String name,
 
     /** The same settings with another fill-lock wait (tests). */
     public CacheSettings withLockWait(Duration wait) {
-        return new CacheSettings(name, keyPrefix, ttlJitter, lockTtl, wait, lockPollInterval, failureCooldown,
-                failureLogInterval);
+        return new CacheSettings(
+                name, keyPrefix, ttlJitter, lockTtl, wait, lockPollInterval, failureCooldown, failureLogInterval);
     }
 
     /** The same settings with another TTL jitter (tests that time expiry exactly use 0). */
     public CacheSettings withTtlJitter(double jitter) {
-        return new CacheSettings(name, keyPrefix, jitter, lockTtl, lockWait, lockPollInterval, failureCooldown,
-                failureLogInterval);
+        return new CacheSettings(
+                name, keyPrefix, jitter, lockTtl, lockWait, lockPollInterval, failureCooldown, failureLogInterval);
     }
 
     private static String defaultPrefix(String name) {

@@ -62,8 +62,8 @@ public final class RateLimiter {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.settings = Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
-        this.guard = new RedisFailureGuard(redis, COMPONENT, settings.name(), registry, settings.failureCooldown(),
-                settings.failureLogInterval());
+        this.guard = new RedisFailureGuard(
+                redis, COMPONENT, settings.name(), registry, settings.failureCooldown(), settings.failureLogInterval());
         this.allowed = decisions(registry, "allowed");
         this.denied = decisions(registry, "denied");
         this.degraded = decisions(registry, "degraded");
@@ -81,17 +81,20 @@ public final class RateLimiter {
         }
         List<?> reply;
         try {
-            reply = (List<?>) SLIDING_WINDOW.run(redis, List.of(settings.keyPrefix() + key), List.of(
-                    Integer.toString(settings.limit()),
-                    Long.toString(settings.window().toMillis()),
-                    Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX)));
+            reply = (List<?>) SLIDING_WINDOW.run(
+                    redis,
+                    List.of(settings.keyPrefix() + key),
+                    List.of(
+                            Integer.toString(settings.limit()),
+                            Long.toString(settings.window().toMillis()),
+                            Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX)));
         } catch (JedisException e) {
             guard.recordFailure("rate limit script", e);
             return failureDecision();
         }
         boolean permitted = ((Long) reply.get(0)) == 1L;
-        RateLimitDecision decision = new RateLimitDecision(permitted, (Long) reply.get(1),
-                Duration.ofMillis((Long) reply.get(2)), false);
+        RateLimitDecision decision =
+                new RateLimitDecision(permitted, (Long) reply.get(1), Duration.ofMillis((Long) reply.get(2)), false);
         (permitted ? allowed : denied).increment();
         return decision;
     }

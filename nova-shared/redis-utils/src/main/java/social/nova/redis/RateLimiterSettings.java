@@ -25,14 +25,15 @@ import io.helidon.config.Config;
  * become an outage of the service); fail closed suits limits that are a security control, such
  * as login or password-reset attempts, where unlimited guessing is worse than a refusal.
  */
-public record RateLimiterSettings(String name,
-                                  String keyPrefix,
-                                  int limit,
-                                  Duration window,
-                                  FailureMode onRedisFailure,
-                                  Duration failureRetryAfter,
-                                  Duration failureCooldown,
-                                  Duration failureLogInterval) {
+public record RateLimiterSettings(
+        String name,
+        String keyPrefix,
+        int limit,
+        Duration window,
+        FailureMode onRedisFailure,
+        Duration failureRetryAfter,
+        Duration failureCooldown,
+        Duration failureLogInterval) {
 
     public static final FailureMode DEFAULT_FAILURE_MODE = FailureMode.ALLOW;
     public static final Duration DEFAULT_FAILURE_RETRY_AFTER = Duration.ofSeconds(1);
@@ -63,18 +64,28 @@ public record RateLimiterSettings(String name,
 
     /** A policy with defaults for everything but name, limit and window. */
     public static RateLimiterSettings of(String name, int limit, Duration window) {
-        return new RateLimiterSettings(name, defaultPrefix(name), limit, window, DEFAULT_FAILURE_MODE,
-                DEFAULT_FAILURE_RETRY_AFTER, DEFAULT_FAILURE_COOLDOWN, DEFAULT_FAILURE_LOG_INTERVAL);
+        return new RateLimiterSettings(
+                name,
+                defaultPrefix(name),
+                limit,
+                window,
+                DEFAULT_FAILURE_MODE,
+                DEFAULT_FAILURE_RETRY_AFTER,
+                DEFAULT_FAILURE_COOLDOWN,
+                DEFAULT_FAILURE_LOG_INTERVAL);
     }
 
     /** Reads the keys listed in the class comment. */
     public static RateLimiterSettings create(Config config) {
         String name = config.get("name").asString().get();
-        return new RateLimiterSettings(name,
+        return new RateLimiterSettings(
+                name,
                 config.get("key-prefix").asString().orElse(defaultPrefix(name)),
                 config.get("limit").asInt().get(),
                 config.get("window").as(Duration.class).get(),
-                config.get("on-redis-failure").asString().map(RateLimiterSettings::failureMode)
+                config.get("on-redis-failure")
+                        .asString()
+                        .map(RateLimiterSettings::failureMode)
                         .orElse(DEFAULT_FAILURE_MODE),
                 Settings.duration(config, "failure-retry-after", DEFAULT_FAILURE_RETRY_AFTER),
                 Settings.duration(config, "failure-cooldown", DEFAULT_FAILURE_COOLDOWN),
@@ -83,16 +94,17 @@ public record RateLimiterSettings(String name,
 
     /** The same policy with another failure mode. */
     public RateLimiterSettings withOnRedisFailure(FailureMode mode) {
-        return new RateLimiterSettings(name, keyPrefix, limit, window, mode, failureRetryAfter, failureCooldown,
-                failureLogInterval);
+        return new RateLimiterSettings(
+                name, keyPrefix, limit, window, mode, failureRetryAfter, failureCooldown, failureLogInterval);
     }
 
     private static FailureMode failureMode(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "allow" -> FailureMode.ALLOW;
             case "deny" -> FailureMode.DENY;
-            default -> throw new IllegalArgumentException(
-                    "rate limiter on-redis-failure must be allow or deny, was '" + text + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "rate limiter on-redis-failure must be allow or deny, was '" + text + "'");
         };
     }
 

@@ -19,15 +19,16 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
  * caller at most that long, not the sum of the pool wait, the connect and the socket timeouts.
  */
 public final class RedisClients {
-    private RedisClients() {
-    }
+    private RedisClients() {}
 
     /** A new pooled client; the caller closes it on shutdown. No connection is made until first use. */
     public static RedisClient create(RedisSettings settings) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(Math.toIntExact(settings.connectTimeout().toMillis()))
+                .connectionTimeoutMillis(
+                        Math.toIntExact(settings.connectTimeout().toMillis()))
                 .socketTimeoutMillis(Math.toIntExact(settings.socketTimeout().toMillis()))
-                .blockingSocketTimeoutMillis(Math.toIntExact(settings.blockingSocketTimeout().toMillis()))
+                .blockingSocketTimeoutMillis(
+                        Math.toIntExact(settings.blockingSocketTimeout().toMillis()))
                 .database(settings.database());
         if (settings.ssl()) {
             // The JVM's default trust store verifies the server certificate.
@@ -47,13 +48,13 @@ public final class RedisClients {
         pool.setJmxEnabled(false);
 
         JedisClientConfig clientConfig = client.build();
-        PooledConnectionProvider connections = new PooledConnectionProvider(
-                new HostAndPort(settings.host(), settings.port()), clientConfig, pool);
+        PooledConnectionProvider connections =
+                new PooledConnectionProvider(new HostAndPort(settings.host(), settings.port()), clientConfig, pool);
         return RedisClient.builder()
                 .clientConfig(clientConfig)
                 .connectionProvider(connections)
-                .commandExecutor(new TimeLimitedCommandExecutor(new DefaultCommandExecutor(connections),
-                        settings.socketTimeout()))
+                .commandExecutor(new TimeLimitedCommandExecutor(
+                        new DefaultCommandExecutor(connections), settings.socketTimeout()))
                 .build();
     }
 }

@@ -35,8 +35,13 @@ final class RedisFailureGuard {
     private final ThrottledLogger log;
     private final AtomicLong bypassUntil;
 
-    RedisFailureGuard(UnifiedJedis redis, String component, String name, MeterRegistry registry,
-                      Duration cooldown, Duration logInterval) {
+    RedisFailureGuard(
+            UnifiedJedis redis,
+            String component,
+            String name,
+            MeterRegistry registry,
+            Duration cooldown,
+            Duration logInterval) {
         this.bypassUntil = BYPASS_BY_CLIENT.computeIfAbsent(redis, client -> new AtomicLong(System.nanoTime()));
         this.description = component + " '" + name + "'";
         this.cooldown = Settings.requireNotNegative(component + " failure-cooldown", cooldown);
@@ -64,7 +69,10 @@ final class RedisFailureGuard {
             // Another component's longer cool-down stands.
             bypassUntil.accumulateAndGet(until, (current, next) -> next - current > 0 ? next : current);
         }
-        log.log(Level.WARNING, description + ": Redis " + operation + " failed"
-                + (unreachable ? ", bypassing Redis for " + cooldown : ""), error);
+        log.log(
+                Level.WARNING,
+                description + ": Redis " + operation + " failed"
+                        + (unreachable ? ", bypassing Redis for " + cooldown : ""),
+                error);
     }
 }

@@ -31,20 +31,21 @@ import redis.clients.jedis.util.JedisURIHelper;
  * pool.max-wait:            PT1S        wait for a free connection before failing (within socket-timeout)
  * </pre>
  */
-public record RedisSettings(String host,
-                            int port,
-                            Optional<String> user,
-                            Optional<String> password,
-                            int database,
-                            boolean ssl,
-                            Optional<String> clientName,
-                            Duration connectTimeout,
-                            Duration socketTimeout,
-                            Duration blockingSocketTimeout,
-                            int poolMaxTotal,
-                            int poolMaxIdle,
-                            int poolMinIdle,
-                            Duration poolMaxWait) {
+public record RedisSettings(
+        String host,
+        int port,
+        Optional<String> user,
+        Optional<String> password,
+        int database,
+        boolean ssl,
+        Optional<String> clientName,
+        Duration connectTimeout,
+        Duration socketTimeout,
+        Duration blockingSocketTimeout,
+        int poolMaxTotal,
+        int poolMaxIdle,
+        int poolMinIdle,
+        Duration poolMaxWait) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 6379;
@@ -83,26 +84,48 @@ public record RedisSettings(String host,
 
     /** Defaults for everything but the address. */
     public static RedisSettings of(String host, int port) {
-        return new RedisSettings(host, port, Optional.empty(), Optional.empty(), 0, false, Optional.empty(),
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT, DEFAULT_BLOCKING_SOCKET_TIMEOUT,
-                DEFAULT_POOL_MAX_TOTAL, DEFAULT_POOL_MAX_IDLE, DEFAULT_POOL_MIN_IDLE, DEFAULT_POOL_MAX_WAIT);
+        return new RedisSettings(
+                host,
+                port,
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                false,
+                Optional.empty(),
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_SOCKET_TIMEOUT,
+                DEFAULT_BLOCKING_SOCKET_TIMEOUT,
+                DEFAULT_POOL_MAX_TOTAL,
+                DEFAULT_POOL_MAX_IDLE,
+                DEFAULT_POOL_MIN_IDLE,
+                DEFAULT_POOL_MAX_WAIT);
     }
 
     /** Reads the keys listed in the class comment. */
     public static RedisSettings create(Config config) {
         Optional<URI> uri = config.get("uri").asString().asOptional().map(RedisSettings::parseUri);
-        String host = uri.map(u -> u.getHost()).orElseGet(() -> config.get("host").asString().orElse(DEFAULT_HOST));
+        String host = uri.map(u -> u.getHost())
+                .orElseGet(() -> config.get("host").asString().orElse(DEFAULT_HOST));
         int port = uri.map(u -> JedisURIHelper.getHostAndPort(u).getPort())
                 .orElseGet(() -> config.get("port").asInt().orElse(DEFAULT_PORT));
-        Optional<String> user = config.get("user").asString().asOptional()
-                .or(() -> uri.map(JedisURIHelper::getUser));
-        Optional<String> password = config.get("password").asString().asOptional()
-                .or(() -> uri.map(JedisURIHelper::getPassword));
-        int database = config.get("database").asInt().asOptional()
-                .orElseGet(() -> uri.filter(JedisURIHelper::hasDbIndex).map(JedisURIHelper::getDBIndex).orElse(0));
+        Optional<String> user = config.get("user").asString().asOptional().or(() -> uri.map(JedisURIHelper::getUser));
+        Optional<String> password =
+                config.get("password").asString().asOptional().or(() -> uri.map(JedisURIHelper::getPassword));
+        int database = config.get("database")
+                .asInt()
+                .asOptional()
+                .orElseGet(() -> uri.filter(JedisURIHelper::hasDbIndex)
+                        .map(JedisURIHelper::getDBIndex)
+                        .orElse(0));
         boolean ssl = uri.map(JedisURIHelper::isRedisSSLScheme).orElse(false);
         Config pool = config.get("pool");
-        return new RedisSettings(host, port, user, password, database, ssl,
+        return new RedisSettings(
+                host,
+                port,
+                user,
+                password,
+                database,
+                ssl,
                 config.get("client-name").asString().asOptional(),
                 Settings.duration(config, "connect-timeout", DEFAULT_CONNECT_TIMEOUT),
                 Settings.duration(config, "socket-timeout", DEFAULT_SOCKET_TIMEOUT),
@@ -115,21 +138,58 @@ public record RedisSettings(String host,
 
     /** The same settings with other command timeouts (tests of slow or dead servers use short ones). */
     public RedisSettings withTimeouts(Duration connect, Duration socket) {
-        return new RedisSettings(host, port, user, password, database, ssl, clientName, connect, socket,
-                blockingSocketTimeout, poolMaxTotal, poolMaxIdle, poolMinIdle, poolMaxWait);
+        return new RedisSettings(
+                host,
+                port,
+                user,
+                password,
+                database,
+                ssl,
+                clientName,
+                connect,
+                socket,
+                blockingSocketTimeout,
+                poolMaxTotal,
+                poolMaxIdle,
+                poolMinIdle,
+                poolMaxWait);
     }
 
     /** The same settings with another pool size and wait for a free connection. */
     public RedisSettings withPool(int maxTotal, Duration maxWait) {
-        return new RedisSettings(host, port, user, password, database, ssl, clientName, connectTimeout,
-                socketTimeout, blockingSocketTimeout, maxTotal, Math.min(poolMaxIdle, maxTotal),
-                Math.min(poolMinIdle, Math.min(poolMaxIdle, maxTotal)), maxWait);
+        return new RedisSettings(
+                host,
+                port,
+                user,
+                password,
+                database,
+                ssl,
+                clientName,
+                connectTimeout,
+                socketTimeout,
+                blockingSocketTimeout,
+                maxTotal,
+                Math.min(poolMaxIdle, maxTotal),
+                Math.min(poolMinIdle, Math.min(poolMaxIdle, maxTotal)),
+                maxWait);
     }
 
     /** The same settings with another password. */
     public RedisSettings withPassword(String newPassword) {
-        return new RedisSettings(host, port, user, Optional.of(newPassword), database, ssl, clientName,
-                connectTimeout, socketTimeout, blockingSocketTimeout, poolMaxTotal, poolMaxIdle, poolMinIdle,
+        return new RedisSettings(
+                host,
+                port,
+                user,
+                Optional.of(newPassword),
+                database,
+                ssl,
+                clientName,
+                connectTimeout,
+                socketTimeout,
+                blockingSocketTimeout,
+                poolMaxTotal,
+                poolMaxIdle,
+                poolMinIdle,
                 poolMaxWait);
     }
 

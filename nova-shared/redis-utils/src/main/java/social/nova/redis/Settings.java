@@ -7,8 +7,7 @@ import io.helidon.config.Config;
 
 /** Shared checks and readers for the settings records of this package. */
 final class Settings {
-    private Settings() {
-    }
+    private Settings() {}
 
     static Duration duration(Config config, String key, Duration defaultValue) {
         return config.get(key).as(Duration.class).orElse(defaultValue);

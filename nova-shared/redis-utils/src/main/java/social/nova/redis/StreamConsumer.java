@@ -70,8 +70,8 @@ public final class StreamConsumer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
 
-    private StreamConsumer(UnifiedJedis redis, StreamConsumerSettings settings, StreamHandler handler,
-                           MeterRegistry registry) {
+    private StreamConsumer(
+            UnifiedJedis redis, StreamConsumerSettings settings, StreamHandler handler, MeterRegistry registry) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -97,8 +97,8 @@ public final class StreamConsumer implements AutoCloseable {
      * @param handler  called for each entry, one at a time, on the consumer's thread
      * @param registry where the metrics go
      */
-    public static StreamConsumer start(UnifiedJedis redis, StreamConsumerSettings settings, StreamHandler handler,
-                                       MeterRegistry registry) {
+    public static StreamConsumer start(
+            UnifiedJedis redis, StreamConsumerSettings settings, StreamHandler handler, MeterRegistry registry) {
         StreamConsumer consumer = new StreamConsumer(redis, settings, handler, registry);
         consumer.thread.start();
         return consumer;
@@ -125,8 +125,10 @@ public final class StreamConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOGGER.log(Level.WARNING, "Stream consumer " + describe() + " did not stop within "
-                    + settings.shutdownTimeout() + "; interrupting it");
+            LOGGER.log(
+                    Level.WARNING,
+                    "Stream consumer " + describe() + " did not stop within " + settings.shutdownTimeout()
+                            + "; interrupting it");
             thread.interrupt();
             return;
         }
@@ -155,8 +157,8 @@ public final class StreamConsumer implements AutoCloseable {
                 }
                 failuresInRow++;
                 Duration pause = backoff.delay(failuresInRow);
-                failureLog.log(Level.WARNING, "Stream consumer " + describe() + ": Redis failed, retrying in "
-                        + pause, e);
+                failureLog.log(
+                        Level.WARNING, "Stream consumer " + describe() + ": Redis failed, retrying in " + pause, e);
                 pause(pause);
             } catch (RuntimeException e) {
                 failuresInRow++;
@@ -183,8 +185,11 @@ public final class StreamConsumer implements AutoCloseable {
         XReadGroupParams params = XReadGroupParams.xReadGroupParams()
                 .count(settings.batchSize())
                 .block(Math.toIntExact(settings.blockTimeout().toMillis()));
-        List<Map.Entry<String, List<StreamEntry>>> batch = redis.xreadGroup(settings.group(), settings.consumer(),
-                params, Map.of(settings.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        List<Map.Entry<String, List<StreamEntry>>> batch = redis.xreadGroup(
+                settings.group(),
+                settings.consumer(),
+                params,
+                Map.of(settings.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
         if (batch == null) {
             return;
         }
@@ -201,22 +206,31 @@ public final class StreamConsumer implements AutoCloseable {
     /** Claims entries of any consumer idle past claim-min-idle and retries or dead-letters them. */
     private void reclaimIdle() {
         long minIdle = settings.claimMinIdle().toMillis();
-        List<StreamPendingEntry> pending = redis.xpending(settings.stream(), settings.group(),
-                XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID,
-                        settings.batchSize()).idle(minIdle));
+        List<StreamPendingEntry> pending = redis.xpending(
+                settings.stream(),
+                settings.group(),
+                XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, settings.batchSize())
+                        .idle(minIdle));
         for (StreamPendingEntry idle : pending) {
             if (stopping.getCount() == 0) {
                 return;
             }
             // XCLAIM re-checks the idle time, so of several consumers racing only one wins.
-            List<StreamEntry> claimed = redis.xclaim(settings.stream(), settings.group(), settings.consumer(),
-                    minIdle, XClaimParams.xClaimParams(), idle.getID());
+            List<StreamEntry> claimed = redis.xclaim(
+                    settings.stream(),
+                    settings.group(),
+                    settings.consumer(),
+                    minIdle,
+                    XClaimParams.xClaimParams(),
+                    idle.getID());
             if (claimed.isEmpty() || claimed.get(0) == null) {
                 continue; // claimed by another consumer, or trimmed from the stream meanwhile
             }
             long delivery = idle.getDeliveredTimes() + 1;
             if (idle.getDeliveredTimes() >= settings.maxDeliveries()) {
-                deadLetter(claimed.get(0), delivery - 1,
+                deadLetter(
+                        claimed.get(0),
+                        delivery - 1,
                         "delivered " + idle.getDeliveredTimes() + " times without an acknowledgement");
             } else {
                 deliver(claimed.get(0), delivery);
@@ -230,8 +244,8 @@ public final class StreamConsumer implements AutoCloseable {
             redis.xack(settings.stream(), settings.group(), entry.getID());
             return;
         }
-        StreamMessage message = new StreamMessage(settings.stream(), entry.getID().toString(), entry.getFields(),
-                delivery);
+        StreamMessage message =
+                new StreamMessage(settings.stream(), entry.getID().toString(), entry.getFields(), delivery);
         try {
             handler.handle(message);
         } catch (Exception e) {
@@ -242,8 +256,11 @@ public final class StreamConsumer implements AutoCloseable {
             if (delivery >= settings.maxDeliveries()) {
                 deadLetter(entry, delivery, describe(e));
             } else {
-                handlerLog.log(Level.WARNING, "Stream consumer " + describe() + ": handler failed on " + entry.getID()
-                        + " (delivery " + delivery + " of " + settings.maxDeliveries() + "), will retry", e);
+                handlerLog.log(
+                        Level.WARNING,
+                        "Stream consumer " + describe() + ": handler failed on " + entry.getID() + " (delivery "
+                                + delivery + " of " + settings.maxDeliveries() + "), will retry",
+                        e);
             }
             return;
         }
@@ -268,13 +285,17 @@ public final class StreamConsumer implements AutoCloseable {
         addField(args, "dlq-error", error);
         DEAD_LETTER.run(redis, List.of(settings.stream(), settings.deadLetterStream()), args);
         deadLettered.increment();
-        LOGGER.log(Level.WARNING, "Stream consumer " + describe() + ": moved " + entry.getID() + " to "
-                + settings.deadLetterStream() + " after " + deliveries + " deliveries: " + error);
+        LOGGER.log(
+                Level.WARNING,
+                "Stream consumer " + describe() + ": moved " + entry.getID() + " to " + settings.deadLetterStream()
+                        + " after " + deliveries + " deliveries: " + error);
     }
 
     private void removeConsumerIfIdle() {
         try {
-            List<StreamPendingEntry> mine = redis.xpending(settings.stream(), settings.group(),
+            List<StreamPendingEntry> mine = redis.xpending(
+                    settings.stream(),
+                    settings.group(),
                     XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, 1)
                             .consumer(settings.consumer()));
             if (mine.isEmpty()) {
@@ -301,12 +322,14 @@ public final class StreamConsumer implements AutoCloseable {
     }
 
     private static boolean isNoGroup(JedisException e) {
-        return e instanceof JedisDataException && e.getMessage() != null && e.getMessage().startsWith("NOGROUP");
+        return e instanceof JedisDataException
+                && e.getMessage() != null
+                && e.getMessage().startsWith("NOGROUP");
     }
 
     private static String describe(Exception e) {
-        String text = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": "
-                + e.getMessage();
+        String text =
+                e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
         return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
     }
 

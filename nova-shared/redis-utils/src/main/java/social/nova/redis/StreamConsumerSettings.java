@@ -29,20 +29,21 @@ import io.helidon.config.Config;
  * failure-log-interval:  PT30S        log repeated failures at most once per interval
  * </pre>
  */
-public record StreamConsumerSettings(String stream,
-                                     String group,
-                                     String consumer,
-                                     StartFrom startFrom,
-                                     int batchSize,
-                                     Duration blockTimeout,
-                                     Duration claimMinIdle,
-                                     Duration claimInterval,
-                                     int maxDeliveries,
-                                     String deadLetterSuffix,
-                                     Duration backoffInitial,
-                                     Duration backoffMax,
-                                     Duration shutdownTimeout,
-                                     Duration failureLogInterval) {
+public record StreamConsumerSettings(
+        String stream,
+        String group,
+        String consumer,
+        StartFrom startFrom,
+        int batchSize,
+        Duration blockTimeout,
+        Duration claimMinIdle,
+        Duration claimInterval,
+        int maxDeliveries,
+        String deadLetterSuffix,
+        Duration backoffInitial,
+        Duration backoffMax,
+        Duration shutdownTimeout,
+        Duration failureLogInterval) {
 
     public static final StartFrom DEFAULT_START_FROM = StartFrom.BEGINNING;
     public static final int DEFAULT_BATCH_SIZE = 10;
@@ -86,10 +87,21 @@ public record StreamConsumerSettings(String stream,
 
     /** Defaults for everything but stream and group; a generated consumer name. */
     public static StreamConsumerSettings of(String stream, String group) {
-        return new StreamConsumerSettings(stream, group, defaultConsumerName(), DEFAULT_START_FROM,
-                DEFAULT_BATCH_SIZE, DEFAULT_BLOCK_TIMEOUT, DEFAULT_CLAIM_MIN_IDLE, DEFAULT_CLAIM_INTERVAL,
-                DEFAULT_MAX_DELIVERIES, DEFAULT_DEAD_LETTER_SUFFIX, DEFAULT_BACKOFF_INITIAL, DEFAULT_BACKOFF_MAX,
-                DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FAILURE_LOG_INTERVAL);
+        return new StreamConsumerSettings(
+                stream,
+                group,
+                defaultConsumerName(),
+                DEFAULT_START_FROM,
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_BLOCK_TIMEOUT,
+                DEFAULT_CLAIM_MIN_IDLE,
+                DEFAULT_CLAIM_INTERVAL,
+                DEFAULT_MAX_DELIVERIES,
+                DEFAULT_DEAD_LETTER_SUFFIX,
+                DEFAULT_BACKOFF_INITIAL,
+                DEFAULT_BACKOFF_MAX,
+                DEFAULT_SHUTDOWN_TIMEOUT,
+                DEFAULT_FAILURE_LOG_INTERVAL);
     }
 
     /** Reads the keys listed in the class comment. */
@@ -98,7 +110,10 @@ public record StreamConsumerSettings(String stream,
                 config.get("stream").asString().get(),
                 config.get("group").asString().get(),
                 config.get("consumer").asString().orElseGet(StreamConsumerSettings::defaultConsumerName),
-                config.get("start-from").asString().map(StreamConsumerSettings::startFrom).orElse(DEFAULT_START_FROM),
+                config.get("start-from")
+                        .asString()
+                        .map(StreamConsumerSettings::startFrom)
+                        .orElse(DEFAULT_START_FROM),
                 config.get("batch-size").asInt().orElse(DEFAULT_BATCH_SIZE),
                 Settings.duration(config, "block-timeout", DEFAULT_BLOCK_TIMEOUT),
                 Settings.duration(config, "claim-min-idle", DEFAULT_CLAIM_MIN_IDLE),
@@ -118,22 +133,58 @@ public record StreamConsumerSettings(String stream,
 
     /** The same settings under another consumer name. */
     public StreamConsumerSettings withConsumer(String name) {
-        return new StreamConsumerSettings(stream, group, name, startFrom, batchSize, blockTimeout, claimMinIdle,
-                claimInterval, maxDeliveries, deadLetterSuffix, backoffInitial, backoffMax, shutdownTimeout,
+        return new StreamConsumerSettings(
+                stream,
+                group,
+                name,
+                startFrom,
+                batchSize,
+                blockTimeout,
+                claimMinIdle,
+                claimInterval,
+                maxDeliveries,
+                deadLetterSuffix,
+                backoffInitial,
+                backoffMax,
+                shutdownTimeout,
                 failureLogInterval);
     }
 
     /** The same settings with other retry timing: reclaim after {@code minIdle}, checked every {@code interval}. */
     public StreamConsumerSettings withRetries(Duration minIdle, Duration interval, int deliveries) {
-        return new StreamConsumerSettings(stream, group, consumer, startFrom, batchSize, blockTimeout, minIdle,
-                interval, deliveries, deadLetterSuffix, backoffInitial, backoffMax, shutdownTimeout,
+        return new StreamConsumerSettings(
+                stream,
+                group,
+                consumer,
+                startFrom,
+                batchSize,
+                blockTimeout,
+                minIdle,
+                interval,
+                deliveries,
+                deadLetterSuffix,
+                backoffInitial,
+                backoffMax,
+                shutdownTimeout,
                 failureLogInterval);
     }
 
     /** The same settings with another read block time (and a shutdown timeout above it). */
     public StreamConsumerSettings withBlockTimeout(Duration block, Duration shutdown) {
-        return new StreamConsumerSettings(stream, group, consumer, startFrom, batchSize, block, claimMinIdle,
-                claimInterval, maxDeliveries, deadLetterSuffix, backoffInitial, backoffMax, shutdown,
+        return new StreamConsumerSettings(
+                stream,
+                group,
+                consumer,
+                startFrom,
+                batchSize,
+                block,
+                claimMinIdle,
+                claimInterval,
+                maxDeliveries,
+                deadLetterSuffix,
+                backoffInitial,
+                backoffMax,
+                shutdown,
                 failureLogInterval);
     }
 
@@ -149,8 +200,8 @@ public record StreamConsumerSettings(String stream,
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "beginning" -> StartFrom.BEGINNING;
             case "latest" -> StartFrom.LATEST;
-            default -> throw new IllegalArgumentException("stream start-from must be beginning or latest, was '"
-                    + text + "'");
+            default ->
+                throw new IllegalArgumentException("stream start-from must be beginning or latest, was '" + text + "'");
         };
     }
 }

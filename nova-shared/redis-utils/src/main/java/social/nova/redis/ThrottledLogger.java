@@ -24,7 +24,8 @@ public final class ThrottledLogger {
 
     ThrottledLogger(Logger logger, Duration interval, LongSupplier nanoTime) {
         this.logger = Objects.requireNonNull(logger, "logger");
-        this.intervalNanos = Settings.requireNotNegative("log interval", interval).toNanos();
+        this.intervalNanos =
+                Settings.requireNotNegative("log interval", interval).toNanos();
         this.nanoTime = nanoTime;
         this.nextLogAt = new AtomicLong(nanoTime.getAsLong());
     }
@@ -43,7 +44,8 @@ public final class ThrottledLogger {
             return false;
         }
         long skipped = suppressed.getAndSet(0);
-        String text = message + (error == null ? "" : ": " + describe(error))
+        String text = message
+                + (error == null ? "" : ": " + describe(error))
                 + (skipped > 0 ? " (" + skipped + " more since the last report)" : "");
         logger.log(level, text);
         return true;

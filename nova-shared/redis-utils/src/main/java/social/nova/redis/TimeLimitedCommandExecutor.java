@@ -44,8 +44,8 @@ final class TimeLimitedCommandExecutor implements CommandExecutor {
     private final CommandExecutor delegate;
     private final Duration timeout;
     private final long timeoutNanos;
-    private final ExecutorService commands =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nova-redis-command").factory());
+    private final ExecutorService commands = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("nova-redis-command").factory());
     private final Set<Watched> inFlight = ConcurrentHashMap.newKeySet();
     private final Thread watchdog;
     private volatile boolean closed;

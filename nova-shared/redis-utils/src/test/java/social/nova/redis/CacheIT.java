@@ -31,8 +31,8 @@ class CacheIT {
 
     @BeforeAll
     static void connect() {
-        redis = RedisClients.create(RedisSettings.create(RedisSettingsTest.config(
-                Map.of("uri", SharedContainers.redis().getRedisUri()))));
+        redis = RedisClients.create(RedisSettings.create(
+                RedisSettingsTest.config(Map.of("uri", SharedContainers.redis().getRedisUri()))));
     }
 
     @AfterAll
@@ -84,8 +84,8 @@ class CacheIT {
     void concurrentMissesInOneProcessCallTheLoaderOnce() throws Exception {
         Cache cache = new Cache(redis, CacheSettings.named("single-flight"), registry);
         AtomicInteger loads = new AtomicInteger();
-        List<String> values = getConcurrently(16, () -> cache.get(key, Duration.ofMinutes(1), Codec.string(),
-                () -> slowLoad(loads)));
+        List<String> values =
+                getConcurrently(16, () -> cache.get(key, Duration.ofMinutes(1), Codec.string(), () -> slowLoad(loads)));
 
         assertThat(values).hasSize(16).containsOnly("loaded-1");
         assertThat(loads).hasValue(1);
@@ -94,8 +94,8 @@ class CacheIT {
     @Test
     void concurrentMissesInTwoProcessesCallTheLoaderOnce() throws Exception {
         // Two clients and two caches stand for two service instances sharing one Redis.
-        try (RedisClient otherProcess = RedisClients.create(RedisSettings.create(RedisSettingsTest.config(
-                Map.of("uri", SharedContainers.redis().getRedisUri()))))) {
+        try (RedisClient otherProcess = RedisClients.create(RedisSettings.create(
+                RedisSettingsTest.config(Map.of("uri", SharedContainers.redis().getRedisUri()))))) {
             CacheSettings settings = CacheSettings.named("cross-process").withLockWait(Duration.ofSeconds(3));
             Cache here = new Cache(redis, settings, registry);
             Cache there = new Cache(otherProcess, settings, new SimpleMeterRegistry());
@@ -119,8 +119,9 @@ class CacheIT {
     @Test
     void aHungOrStoppedRedisTurnsIntoMissesNotErrors() {
         try (RestartableContainer own = RestartableContainer.start(SharedContainers.newRedis(), 6379);
-             RedisClient client = RedisClients.create(RedisSettings.of(own.container().getHost(),
-                     own.container().getMappedPort(6379)).withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)))) {
+                RedisClient client = RedisClients.create(RedisSettings.of(
+                                own.container().getHost(), own.container().getMappedPort(6379))
+                        .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)))) {
             Cache cache = new Cache(client, CacheSettings.named("outage"), registry);
             AtomicInteger loads = new AtomicInteger();
             cache.get(key, Duration.ofMinutes(1), Codec.string(), () -> "v" + loads.incrementAndGet());
@@ -130,8 +131,9 @@ class CacheIT {
                 long started = System.nanoTime();
                 for (int i = 0; i < 20; i++) {
                     cache.invalidate(key);
-                    assertThat(cache.get(key, Duration.ofMinutes(1), Codec.string(),
-                            () -> "v" + loads.incrementAndGet())).startsWith("v");
+                    assertThat(cache.get(
+                                    key, Duration.ofMinutes(1), Codec.string(), () -> "v" + loads.incrementAndGet()))
+                            .startsWith("v");
                 }
                 // 20 calls cost about one socket timeout in all: the cool-down skips Redis after it.
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
@@ -161,8 +163,7 @@ class CacheIT {
         return "loaded-" + loads.incrementAndGet();
     }
 
-    private static List<String> getConcurrently(int callers, Supplier<String> call)
-            throws Exception {
+    private static List<String> getConcurrently(int callers, Supplier<String> call) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<String>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(callers)) {
@@ -182,10 +183,16 @@ class CacheIT {
     }
 
     private double requests(String result) {
-        return registry.find("nova.cache.requests").tag("result", result).counter().count();
+        return registry.find("nova.cache.requests")
+                .tag("result", result)
+                .counter()
+                .count();
     }
 
     private double failures() {
-        return registry.find("nova.redis.failures").tag("component", "cache").counter().count();
+        return registry.find("nova.redis.failures")
+                .tag("component", "cache")
+                .counter()
+                .count();
     }
 }

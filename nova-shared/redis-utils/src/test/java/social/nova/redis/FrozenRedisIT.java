@@ -27,6 +27,7 @@ class FrozenRedisIT {
     private static final Duration TIMEOUT = Duration.ofMillis(200);
     /** Far above the timeout, far below what the request cost before (pool wait + timeouts, serialised). */
     private static final Duration BOUND = Duration.ofSeconds(2);
+
     private static final int REQUESTS = 24;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -40,16 +41,20 @@ class FrozenRedisIT {
     void noRequestWaitsLongerThanTheTimeoutWhileRedisIsFrozenAndRedisServesAgainAfterwards(boolean virtualThreads)
             throws Exception {
         try (RestartableContainer own = RestartableContainer.start(SharedContainers.newRedis(), 6379);
-             // One connection and a long pool wait: without a bound on the whole command, requests
-             // queue for the pool behind each other's socket timeouts.
-             RedisClient redis = RedisClients.create(RedisSettings.of(own.container().getHost(),
-                     own.container().getMappedPort(6379)).withTimeouts(TIMEOUT, TIMEOUT)
-                     .withPool(1, Duration.ofSeconds(5)))) {
+                // One connection and a long pool wait: without a bound on the whole command, requests
+                // queue for the pool behind each other's socket timeouts.
+                RedisClient redis = RedisClients.create(RedisSettings.of(
+                                own.container().getHost(), own.container().getMappedPort(6379))
+                        .withTimeouts(TIMEOUT, TIMEOUT)
+                        .withPool(1, Duration.ofSeconds(5)))) {
             // A login as auth-service checks it: two limits on one client, then a cache read.
-            RateLimiter perAccount = new RateLimiter(redis, RateLimiterSettings.of("login-account", 100,
-                    Duration.ofMinutes(1)).withOnRedisFailure(RateLimiterSettings.FailureMode.DENY), registry);
-            RateLimiter perClient = new RateLimiter(redis, RateLimiterSettings.of("login-client", 100,
-                    Duration.ofMinutes(1)), registry);
+            RateLimiter perAccount = new RateLimiter(
+                    redis,
+                    RateLimiterSettings.of("login-account", 100, Duration.ofMinutes(1))
+                            .withOnRedisFailure(RateLimiterSettings.FailureMode.DENY),
+                    registry);
+            RateLimiter perClient = new RateLimiter(
+                    redis, RateLimiterSettings.of("login-client", 100, Duration.ofMinutes(1)), registry);
             Cache cache = new Cache(redis, CacheSettings.named("frozen"), registry);
             Request request = new Request(perAccount, perClient, cache);
             assertThat(request.run(0).degraded()).isFalse();
@@ -64,15 +69,21 @@ class FrozenRedisIT {
 
             assertThat(outcomes).allSatisfy(outcome -> {
                 assertThat(outcome.took()).isLessThan(BOUND);
-                assertThat(outcome.interruptedAfter()).as("the caller's interrupt status afterwards").isFalse();
-                assertThat(outcome.cached()).as("the cache falls through to the loader").startsWith("loaded-");
+                assertThat(outcome.interruptedAfter())
+                        .as("the caller's interrupt status afterwards")
+                        .isFalse();
+                assertThat(outcome.cached())
+                        .as("the cache falls through to the loader")
+                        .startsWith("loaded-");
             });
-            assertThat(outcomes).anySatisfy(outcome -> assertThat(outcome.degraded()).isTrue());
+            assertThat(outcomes)
+                    .anySatisfy(outcome -> assertThat(outcome.degraded()).isTrue());
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 Outcome after = request.run(REQUESTS + 1);
                 assertThat(after.degraded()).isFalse();
-                assertThat(redis.get("cache:frozen:v:profile:" + (REQUESTS + 1))).isEqualTo(after.cached());
+                assertThat(redis.get("cache:frozen:v:profile:" + (REQUESTS + 1)))
+                        .isEqualTo(after.cached());
             });
         }
     }
@@ -80,8 +91,8 @@ class FrozenRedisIT {
     private static List<Outcome> concurrently(Request request, boolean virtualThreads) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Outcome>> futures = new ArrayList<>();
-        try (ExecutorService threads = virtualThreads ? Executors.newVirtualThreadPerTaskExecutor()
-                : Executors.newFixedThreadPool(REQUESTS)) {
+        try (ExecutorService threads =
+                virtualThreads ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(REQUESTS)) {
             for (int i = 1; i <= REQUESTS; i++) {
                 int id = i;
                 futures.add(threads.submit(() -> {
@@ -104,11 +115,13 @@ class FrozenRedisIT {
             RateLimitDecision account = perAccount.tryAcquire("account:" + id);
             RateLimitDecision client = perClient.tryAcquire("10.0.0." + id);
             String profile = cache.get("profile:" + id, Duration.ofMinutes(1), Codec.string(), () -> "loaded-" + id);
-            return new Outcome(Duration.ofNanos(System.nanoTime() - started),
-                    account.degraded() || client.degraded(), profile, Thread.currentThread().isInterrupted());
+            return new Outcome(
+                    Duration.ofNanos(System.nanoTime() - started),
+                    account.degraded() || client.degraded(),
+                    profile,
+                    Thread.currentThread().isInterrupted());
         }
     }
 
-    private record Outcome(Duration took, boolean degraded, String cached, boolean interruptedAfter) {
-    }
+    private record Outcome(Duration took, boolean degraded, String cached, boolean interruptedAfter) {}
 }

@@ -28,8 +28,8 @@ class RateLimiterIT {
 
     @BeforeAll
     static void connect() {
-        redis = RedisClients.create(RedisSettings.create(RedisSettingsTest.config(
-                Map.of("uri", SharedContainers.redis().getRedisUri()))));
+        redis = RedisClients.create(RedisSettings.create(
+                RedisSettingsTest.config(Map.of("uri", SharedContainers.redis().getRedisUri()))));
     }
 
     @AfterAll
@@ -39,42 +39,50 @@ class RateLimiterIT {
 
     @Test
     void allowsExactlyTheLimitThenDeniesWithARetryAfterWithinTheWindow() {
-        RateLimiter limiter = new RateLimiter(redis, RateLimiterSettings.of("login", 5, Duration.ofMinutes(1)), registry);
+        RateLimiter limiter =
+                new RateLimiter(redis, RateLimiterSettings.of("login", 5, Duration.ofMinutes(1)), registry);
 
         List<RateLimitDecision> decisions = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             decisions.add(limiter.tryAcquire(account));
         }
 
-        assertThat(decisions).extracting(RateLimitDecision::allowed)
+        assertThat(decisions)
+                .extracting(RateLimitDecision::allowed)
                 .containsExactly(true, true, true, true, true, false, false);
         assertThat(decisions).extracting(RateLimitDecision::remaining).containsExactly(4L, 3L, 2L, 1L, 0L, 0L, 0L);
         assertThat(decisions.get(5).retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
         assertThat(decisions).noneMatch(RateLimitDecision::degraded);
         assertThat(limiter.tryAcquire(account + ":other").allowed()).isTrue();
-        assertThat(registry.find("nova.ratelimit.decisions").tag("result", "denied").counter().count()).isEqualTo(2.0);
+        assertThat(registry.find("nova.ratelimit.decisions")
+                        .tag("result", "denied")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
     }
 
     @Test
     void permitsComeBackAsTheWindowSlides() {
-        RateLimiter limiter = new RateLimiter(redis, RateLimiterSettings.of("burst", 2, Duration.ofMillis(500)), registry);
+        RateLimiter limiter =
+                new RateLimiter(redis, RateLimiterSettings.of("burst", 2, Duration.ofMillis(500)), registry);
         limiter.tryAcquire(account);
         limiter.tryAcquire(account);
         RateLimitDecision denied = limiter.tryAcquire(account);
         assertThat(denied.allowed()).isFalse();
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> limiter.tryAcquire(account).allowed());
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> limiter.tryAcquire(account).allowed());
         assertThat(redis.pttl("ratelimit:burst:" + account)).isBetween(1L, 500L);
     }
 
     @Test
     void manyThreadsNeverTakeMoreThanTheLimit() throws Exception {
         int limit = 50;
-        RateLimiter limiter = new RateLimiter(redis, RateLimiterSettings.of("concurrent", limit, Duration.ofMinutes(1)),
-                registry);
+        RateLimiter limiter =
+                new RateLimiter(redis, RateLimiterSettings.of("concurrent", limit, Duration.ofMinutes(1)), registry);
         // Two clients, as two service instances would share the limit.
-        try (RedisClient secondInstance = RedisClients.create(RedisSettings.create(RedisSettingsTest.config(
-                Map.of("uri", SharedContainers.redis().getRedisUri()))))) {
+        try (RedisClient secondInstance = RedisClients.create(RedisSettings.create(
+                RedisSettingsTest.config(Map.of("uri", SharedContainers.redis().getRedisUri()))))) {
             RateLimiter other = new RateLimiter(secondInstance, limiter.settings(), new SimpleMeterRegistry());
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Integer>> allowedPerThread = new ArrayList<>();
@@ -103,7 +111,8 @@ class RateLimiterIT {
 
     @Test
     void scriptIsRunByDigestAndReloadedAfterAScriptFlush() {
-        RateLimiter limiter = new RateLimiter(redis, RateLimiterSettings.of("flush", 3, Duration.ofMinutes(1)), registry);
+        RateLimiter limiter =
+                new RateLimiter(redis, RateLimiterSettings.of("flush", 3, Duration.ofMinutes(1)), registry);
         limiter.tryAcquire(account);
         redis.scriptFlush();
 

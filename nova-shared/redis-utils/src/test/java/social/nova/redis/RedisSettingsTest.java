@@ -29,7 +29,8 @@ class RedisSettingsTest {
 
     @Test
     void uriSuppliesAddressCredentialsAndDatabase() {
-        RedisSettings settings = RedisSettings.create(config(Map.of("uri", "redis://app:s3cret@cache.internal:6380/3")));
+        RedisSettings settings =
+                RedisSettings.create(config(Map.of("uri", "redis://app:s3cret@cache.internal:6380/3")));
 
         assertThat(settings.host()).isEqualTo("cache.internal");
         assertThat(settings.port()).isEqualTo(6380);

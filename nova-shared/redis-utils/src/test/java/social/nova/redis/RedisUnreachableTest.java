@@ -24,8 +24,8 @@ class RedisUnreachableTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        redis = RedisClients.create(RedisSettings.of("127.0.0.1", port)
-                .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300)));
+        redis = RedisClients.create(
+                RedisSettings.of("127.0.0.1", port).withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300)));
     }
 
     @AfterEach
@@ -39,8 +39,9 @@ class RedisUnreachableTest {
         AtomicInteger loads = new AtomicInteger();
 
         for (int i = 0; i < 20; i++) {
-            assertThat(cache.get("user:1", Duration.ofMinutes(1), Codec.string(),
-                    () -> "alice#" + loads.incrementAndGet())).startsWith("alice#");
+            assertThat(cache.get(
+                            "user:1", Duration.ofMinutes(1), Codec.string(), () -> "alice#" + loads.incrementAndGet()))
+                    .startsWith("alice#");
         }
         cache.invalidate("user:1");
 
@@ -51,8 +52,8 @@ class RedisUnreachableTest {
 
     @Test
     void rateLimiterFailsOpenByDefault() {
-        RateLimiter limiter = new RateLimiter(redis, RateLimiterSettings.of("reads", 1, Duration.ofMinutes(1)),
-                registry);
+        RateLimiter limiter =
+                new RateLimiter(redis, RateLimiterSettings.of("reads", 1, Duration.ofMinutes(1)), registry);
 
         RateLimitDecision first = limiter.tryAcquire("10.0.0.1");
         RateLimitDecision second = limiter.tryAcquire("10.0.0.1");
@@ -65,8 +66,11 @@ class RedisUnreachableTest {
 
     @Test
     void rateLimiterFailsClosedWhenConfiguredTo() {
-        RateLimiter limiter = new RateLimiter(redis, RateLimiterSettings.of("login", 5, Duration.ofMinutes(1))
-                .withOnRedisFailure(RateLimiterSettings.FailureMode.DENY), registry);
+        RateLimiter limiter = new RateLimiter(
+                redis,
+                RateLimiterSettings.of("login", 5, Duration.ofMinutes(1))
+                        .withOnRedisFailure(RateLimiterSettings.FailureMode.DENY),
+                registry);
 
         RateLimitDecision decision = limiter.tryAcquire("account:42");
 
@@ -86,6 +90,9 @@ class RedisUnreachableTest {
     }
 
     private double failures(String component) {
-        return registry.find("nova.redis.failures").tag("component", component).counter().count();
+        return registry.find("nova.redis.failures")
+                .tag("component", component)
+                .counter()
+                .count();
     }
 }

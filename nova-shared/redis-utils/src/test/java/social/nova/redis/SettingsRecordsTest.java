@@ -28,8 +28,8 @@ class SettingsRecordsTest {
 
     @Test
     void rateLimiterReadsItsPolicyAndFailureMode() {
-        RateLimiterSettings settings = RateLimiterSettings.create(config(Map.of(
-                "name", "login", "limit", "5", "window", "PT1M", "on-redis-failure", "DENY")));
+        RateLimiterSettings settings = RateLimiterSettings.create(
+                config(Map.of("name", "login", "limit", "5", "window", "PT1M", "on-redis-failure", "DENY")));
 
         assertThat(settings.limit()).isEqualTo(5);
         assertThat(settings.window()).isEqualTo(Duration.ofMinutes(1));
@@ -41,8 +41,8 @@ class SettingsRecordsTest {
 
     @Test
     void rateLimiterRejectsUnknownFailureModeAndZeroLimit() {
-        assertThatThrownBy(() -> RateLimiterSettings.create(config(Map.of(
-                "name", "login", "limit", "5", "window", "PT1M", "on-redis-failure", "maybe"))))
+        assertThatThrownBy(() -> RateLimiterSettings.create(
+                        config(Map.of("name", "login", "limit", "5", "window", "PT1M", "on-redis-failure", "maybe"))))
                 .hasMessageContaining("must be allow or deny, was 'maybe'");
         assertThatThrownBy(() -> RateLimiterSettings.of("x", 0, Duration.ofSeconds(1)))
                 .hasMessageContaining("limit must be >= 1, was 0");
@@ -51,8 +51,7 @@ class SettingsRecordsTest {
     @Test
     void streamConsumerNeedsStreamAndGroupAndASaneShutdown() {
         StreamConsumerSettings settings = StreamConsumerSettings.create(config(Map.of(
-                "stream", "nova.events.user", "group", "feed-service", "start-from", "latest",
-                "max-deliveries", "3")));
+                "stream", "nova.events.user", "group", "feed-service", "start-from", "latest", "max-deliveries", "3")));
 
         assertThat(settings.deadLetterStream()).isEqualTo("nova.events.user.dlq");
         assertThat(settings.startFrom()).isEqualTo(StreamConsumerSettings.StartFrom.LATEST);
@@ -62,16 +61,17 @@ class SettingsRecordsTest {
                 .isNotEqualTo(StreamConsumerSettings.of("s", "g").consumer());
 
         assertThatThrownBy(() -> StreamConsumerSettings.of("s", "g")
-                .withBlockTimeout(Duration.ofSeconds(5), Duration.ofSeconds(5)))
+                        .withBlockTimeout(Duration.ofSeconds(5), Duration.ofSeconds(5)))
                 .hasMessageContaining("must exceed block-timeout");
-        assertThatThrownBy(() -> StreamConsumerSettings.of(" ", "g"))
-                .hasMessageContaining("stream must not be blank");
+        assertThatThrownBy(() -> StreamConsumerSettings.of(" ", "g")).hasMessageContaining("stream must not be blank");
     }
 
     @Test
     void publisherTrimsOnlyWhenAsked() {
         assertThat(StreamPublisherSettings.create(config(Map.of())).maxLen()).isZero();
-        assertThat(StreamPublisherSettings.create(config(Map.of("max-len", "1000"))).maxLen()).isEqualTo(1000);
+        assertThat(StreamPublisherSettings.create(config(Map.of("max-len", "1000")))
+                        .maxLen())
+                .isEqualTo(1000);
         assertThatThrownBy(() -> new StreamPublisherSettings(-1)).hasMessageContaining("max-len must be >= 0");
     }
 }

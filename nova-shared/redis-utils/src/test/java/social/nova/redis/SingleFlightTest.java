@@ -39,9 +39,12 @@ class SingleFlightTest {
                 }));
             }
             // Release the leader only once every caller is parked: the leader on the latch, the rest on its result.
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> callers.size() == 8
-                    && callers.stream().allMatch(t -> t.getState() == Thread.State.WAITING
-                    || t.getState() == Thread.State.TIMED_WAITING));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> callers.size() == 8
+                            && callers.stream()
+                                    .allMatch(t -> t.getState() == Thread.State.WAITING
+                                            || t.getState() == Thread.State.TIMED_WAITING));
             release.countDown();
             for (Future<String> result : results) {
                 assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("value");
@@ -54,8 +57,10 @@ class SingleFlightTest {
     @Test
     void theLeadersExceptionReachesItAndLaterCallsRunAgain() {
         assertThatThrownBy(() -> singleFlight.run("k", () -> {
-            throw new IllegalStateException("database down");
-        })).isInstanceOf(IllegalStateException.class).hasMessage("database down");
+                    throw new IllegalStateException("database down");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("database down");
 
         assertThat(singleFlight.run("k", () -> "recovered")).isEqualTo("recovered");
         assertThat(singleFlight.inFlightCount()).isZero();

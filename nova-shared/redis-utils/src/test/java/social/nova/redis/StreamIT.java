@@ -32,8 +32,8 @@ class StreamIT {
 
     @BeforeAll
     static void connect() {
-        redis = RedisClients.create(RedisSettings.create(RedisSettingsTest.config(
-                Map.of("uri", SharedContainers.redis().getRedisUri()))));
+        redis = RedisClients.create(RedisSettings.create(
+                RedisSettingsTest.config(Map.of("uri", SharedContainers.redis().getRedisUri()))));
     }
 
     @AfterAll
@@ -52,11 +52,13 @@ class StreamIT {
         publisher.publish(stream, Map.of("event-type", "UserDeleted", "user-id", "1"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
-        assertThat(received).extracting(m -> m.fields().get("event-type"))
+        assertThat(received)
+                .extracting(m -> m.fields().get("event-type"))
                 .containsExactly("UserCreated", "UserRenamed", "UserDeleted");
         assertThat(received.get(0).id()).isEqualTo(firstId);
         assertThat(received).allMatch(m -> m.deliveryCount() == 1 && m.stream().equals(stream));
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.xpending(stream, "feed").getTotal() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> redis.xpending(stream, "feed").getTotal() == 0);
         assertThat(counter("processed")).isEqualTo(3.0);
 
         long started = System.nanoTime();
@@ -73,7 +75,8 @@ class StreamIT {
         }
         // MAXLEN ~ trims whole macro nodes (100 entries by default), so a few more may remain.
         assertThat(redis.xlen(stream)).isBetween(10L, 200L);
-        assertThat(registry.find("nova.redis.stream.published").counter().count()).isEqualTo(500.0);
+        assertThat(registry.find("nova.redis.stream.published").counter().count())
+                .isEqualTo(500.0);
     }
 
     @Test
@@ -102,16 +105,18 @@ class StreamIT {
                 default -> done.add(message.fields().get("kind"));
             }
         };
-        StreamConsumerSettings settings = settings("billing")
-                .withRetries(Duration.ofMillis(200), Duration.ofMillis(100), 3);
+        StreamConsumerSettings settings =
+                settings("billing").withRetries(Duration.ofMillis(200), Duration.ofMillis(100), 3);
         try (StreamConsumer ignored = StreamConsumer.start(redis, settings, handler, registry)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> redis.xlen(stream + ".dlq") == 1 && done.size() == 2);
-            await().atMost(Duration.ofSeconds(5)).until(() -> redis.xpending(stream, "billing").getTotal() == 0);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> redis.xpending(stream, "billing").getTotal() == 0);
         }
 
         assertThat(poisonDeliveries).containsExactly(1L, 2L, 3L);
         assertThat(flakyAttempts).hasValue(2);
-        StreamEntry dead = redis.xrange(stream + ".dlq", (StreamEntryID) null, null).get(0);
+        StreamEntry dead =
+                redis.xrange(stream + ".dlq", (StreamEntryID) null, null).get(0);
         assertThat(dead.getFields())
                 .containsEntry("kind", "poison")
                 .containsEntry("payload", "{}")
@@ -135,7 +140,8 @@ class StreamIT {
         StreamHandler second = recordingHandler("second", handledBy, invocations);
 
         try (StreamConsumer a = StreamConsumer.start(redis, settings("search").withConsumer("a"), first, registry);
-             StreamConsumer b = StreamConsumer.start(redis, settings("search").withConsumer("b"), second, registry)) {
+                StreamConsumer b =
+                        StreamConsumer.start(redis, settings("search").withConsumer("b"), second, registry)) {
             for (int i = 0; i < 200; i++) {
                 publisher.publish(stream, Map.of("n", Integer.toString(i)));
             }
@@ -151,12 +157,12 @@ class StreamIT {
     @SuppressWarnings("try") // the consumers only need to run, and to be closed
     void theConsumerCarriesOnAfterRedisRestarts() {
         try (RestartableContainer own = RestartableContainer.start(SharedContainers.newRedis(), 6379);
-             RedisClient client = RedisClients.create(RedisSettings.of(own.container().getHost(),
-                     own.container().getMappedPort(6379)))) {
+                RedisClient client = RedisClients.create(RedisSettings.of(
+                        own.container().getHost(), own.container().getMappedPort(6379)))) {
             StreamPublisher publisher = new StreamPublisher(client, StreamPublisherSettings.defaults(), registry);
             List<String> received = new CopyOnWriteArrayList<>();
-            try (StreamConsumer ignored = StreamConsumer.start(client, settings("audit"),
-                    m -> received.add(m.fields().get("n")), registry)) {
+            try (StreamConsumer ignored = StreamConsumer.start(
+                    client, settings("audit"), m -> received.add(m.fields().get("n")), registry)) {
                 publisher.publish(stream, Map.of("n", "before"));
                 await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("before"));
 
@@ -175,8 +181,8 @@ class StreamIT {
         return StreamConsumerSettings.of(stream, group).withBlockTimeout(BLOCK, SHUTDOWN);
     }
 
-    private static StreamHandler recordingHandler(String name, Map<String, String> handledBy,
-                                                  AtomicInteger invocations) {
+    private static StreamHandler recordingHandler(
+            String name, Map<String, String> handledBy, AtomicInteger invocations) {
         return message -> {
             invocations.incrementAndGet();
             handledBy.merge(message.id(), name, (earlier, later) -> earlier + "+" + later);

@@ -19,15 +19,19 @@ class ThrottledLoggerTest {
         ThrottledLogger throttled = new ThrottledLogger(logger, Duration.ofSeconds(30), now::get);
         RuntimeException error = new IllegalStateException("connection refused");
 
-        assertThat(throttled.log(System.Logger.Level.WARNING, "Redis GET failed", error)).isTrue();
+        assertThat(throttled.log(System.Logger.Level.WARNING, "Redis GET failed", error))
+                .isTrue();
         for (int i = 0; i < 5; i++) {
-            assertThat(throttled.log(System.Logger.Level.WARNING, "Redis GET failed", error)).isFalse();
+            assertThat(throttled.log(System.Logger.Level.WARNING, "Redis GET failed", error))
+                    .isFalse();
         }
         now.addAndGet(Duration.ofSeconds(31).toNanos());
-        assertThat(throttled.log(System.Logger.Level.WARNING, "Redis GET failed", error)).isTrue();
+        assertThat(throttled.log(System.Logger.Level.WARNING, "Redis GET failed", error))
+                .isTrue();
 
         assertThat(logger.messages).hasSize(2);
-        assertThat(logger.messages.get(0)).isEqualTo("Redis GET failed: java.lang.IllegalStateException: connection refused");
+        assertThat(logger.messages.get(0))
+                .isEqualTo("Redis GET failed: java.lang.IllegalStateException: connection refused");
         assertThat(logger.messages.get(1)).endsWith("(5 more since the last report)");
     }
 

@@ -46,8 +46,7 @@ class TimeLimitedCommandExecutorTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private final TimeLimitedCommandExecutor executor = new TimeLimitedCommandExecutor(standIn, TIMEOUT);
 
@@ -70,10 +69,15 @@ class TimeLimitedCommandExecutorTest {
             interruptedAfter.set(Thread.currentThread().isInterrupted());
         });
 
-        assertThat(caller.join(Duration.ofSeconds(10))).as("the hung command ended").isTrue();
-        assertThat(failure.get()).isInstanceOf(JedisConnectionException.class)
+        assertThat(caller.join(Duration.ofSeconds(10)))
+                .as("the hung command ended")
+                .isTrue();
+        assertThat(failure.get())
+                .isInstanceOf(JedisConnectionException.class)
                 .hasMessage("Redis did not answer within " + TIMEOUT);
-        assertThat(interruptedAfter.get()).as("the caller's interrupt status afterwards").isFalse();
+        assertThat(interruptedAfter.get())
+                .as("the caller's interrupt status afterwards")
+                .isFalse();
         assertThat(executor.watching()).isZero();
     }
 
@@ -94,7 +98,9 @@ class TimeLimitedCommandExecutorTest {
         });
 
         assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
-        assertThat(failure.get()).as("a command answered in time, or a sleep after it, interrupted").isNull();
+        assertThat(failure.get())
+                .as("a command answered in time, or a sleep after it, interrupted")
+                .isNull();
         assertThat(executor.watching()).isZero();
     }
 
@@ -111,7 +117,8 @@ class TimeLimitedCommandExecutorTest {
         });
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !caller.isAlive());
-        assertThat(failure.get()).isInstanceOf(JedisConnectionException.class)
+        assertThat(failure.get())
+                .isInstanceOf(JedisConnectionException.class)
                 .hasMessage("Redis did not answer within " + TIMEOUT);
     }
 }

@@ -6,8 +6,8 @@ import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptors.CheckedForwardingClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors.CheckedForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -38,27 +38,29 @@ public final class BulkheadInterceptor implements ClientInterceptor {
     }
 
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-                                                  Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
         return new CheckedForwardingClientCall<>(next.newCall(method, callOptions)) {
             @Override
             protected void checkedStart(Listener<R> responseListener, Metadata headers) {
                 if (!bulkhead.tryAcquirePermission()) {
                     throw Status.RESOURCE_EXHAUSTED
                             .withDescription("bulkhead for " + target + " is full ("
-                                             + bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
-                                             + " concurrent calls); rejecting")
+                                    + bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
+                                    + " concurrent calls); rejecting")
                             .withCause(BulkheadFullException.createBulkheadFullException(bulkhead))
                             .asRuntimeException();
                 }
                 try {
-                    delegate().start(new SimpleForwardingClientCallListener<>(responseListener) {
-                        @Override
-                        public void onClose(Status status, Metadata trailers) {
-                            bulkhead.onComplete();
-                            super.onClose(status, trailers);
-                        }
-                    }, headers);
+                    delegate()
+                            .start(
+                                    new SimpleForwardingClientCallListener<>(responseListener) {
+                                        @Override
+                                        public void onClose(Status status, Metadata trailers) {
+                                            bulkhead.onComplete();
+                                            super.onClose(status, trailers);
+                                        }
+                                    },
+                                    headers);
                 } catch (RuntimeException | Error e) {
                     bulkhead.onComplete();
                     throw e;

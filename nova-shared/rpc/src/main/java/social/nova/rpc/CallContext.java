@@ -41,6 +41,7 @@ public final class CallContext {
     /** The caller's credentials ({@code Bearer <token>}), forwarded unchanged. */
     public static final Metadata.Key<String> AUTHORIZATION_HEADER =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
     static final Metadata.Key<String> TIMEOUT_HEADER =
             Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -51,8 +52,7 @@ public final class CallContext {
     /** The current caller's {@code authorization} header value, if any. */
     public static final Context.Key<String> AUTHORIZATION = Context.key("nova-authorization");
 
-    private CallContext() {
-    }
+    private CallContext() {}
 
     /** The request id of the call being served, or {@code null} outside one. */
     public static String currentRequestId() {
@@ -88,8 +88,7 @@ public final class CallContext {
      * {@code ticker} (tests: a fake one; it must be the ticker of any deadline already on the
      * Context, as grpc-java compares only deadlines of one ticker).
      */
-    static ServerInterceptor serverInterceptor(ScheduledExecutorService deadlineScheduler,
-                                               Deadline.Ticker ticker) {
+    static ServerInterceptor serverInterceptor(ScheduledExecutorService deadlineScheduler, Deadline.Ticker ticker) {
         return new InboundInterceptor(deadlineScheduler, ticker);
     }
 
@@ -141,21 +140,24 @@ public final class CallContext {
         }
 
         @Override
-        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                            ServerCallHandler<Q, R> next) {
+        public <Q, R> ServerCall.Listener<Q> interceptCall(
+                ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
             String requestId = headers.get(REQUEST_ID_HEADER);
             Context context = Context.current()
-                    .withValues(REQUEST_ID, requestId == null || requestId.isBlank()
-                                            ? UUID.randomUUID().toString() : requestId,
-                                CALLER_ID, headers.get(CALLER_HEADER),
-                                AUTHORIZATION, headers.get(AUTHORIZATION_HEADER));
+                    .withValues(
+                            REQUEST_ID,
+                                    requestId == null || requestId.isBlank()
+                                            ? UUID.randomUUID().toString()
+                                            : requestId,
+                            CALLER_ID, headers.get(CALLER_HEADER),
+                            AUTHORIZATION, headers.get(AUTHORIZATION_HEADER));
             long timeoutNanos = parseTimeoutNanos(headers.get(TIMEOUT_HEADER));
             if (timeoutNanos < 0) {
                 return Contexts.interceptCall(context, call, headers, next);
             }
             // Never later than a deadline the server already put on the Context (grpc-java does).
-            Context.CancellableContext withDeadline = context.withDeadline(
-                    Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS, ticker), deadlineScheduler);
+            Context.CancellableContext withDeadline =
+                    context.withDeadline(Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS, ticker), deadlineScheduler);
             ServerCall.Listener<Q> listener = Contexts.interceptCall(withDeadline, call, headers, next);
             return new SimpleForwardingServerCallListener<>(listener) {
                 // Cancelling releases the deadline timer once the call is over.

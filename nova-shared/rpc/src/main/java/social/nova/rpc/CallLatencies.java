@@ -38,8 +38,7 @@ public final class CallLatencies {
     private final ConcurrentMap<Edge, EdgeRecorder> edges = new ConcurrentHashMap<>();
 
     /** One target service and gRPC method ({@code package.Service/Method}). */
-    public record Edge(String target, String method) {
-    }
+    public record Edge(String target, String method) {}
 
     /**
      * Everything an edge saw since the process started.
@@ -48,8 +47,7 @@ public final class CallLatencies {
      * @param calls         calls by the status code their caller received
      * @param retries       attempts after the first
      */
-    public record EdgeSnapshot(Edge edge, Histogram latencyMicros, Map<Status.Code, Long> calls, long retries) {
-    }
+    public record EdgeSnapshot(Edge edge, Histogram latencyMicros, Map<Status.Code, Long> calls, long retries) {}
 
     void record(String target, String method, Status.Code code, long nanos) {
         edge(target, method).record(code, nanos);
@@ -72,22 +70,30 @@ public final class CallLatencies {
      * form, Base64-encoded ({@code Histogram.decodeFromCompressedByteBuffer} reads it).
      */
     public String toJson(String caller) {
-        StringBuilder json = new StringBuilder("{\"caller\":").append(quoted(caller))
+        StringBuilder json = new StringBuilder("{\"caller\":")
+                .append(quoted(caller))
                 .append(",\"unit\":\"microseconds\",\"edges\":[");
         List<EdgeSnapshot> snapshots = snapshot();
         for (int i = 0; i < snapshots.size(); i++) {
             EdgeSnapshot snapshot = snapshots.get(i);
             json.append(i == 0 ? "" : ",")
-                    .append("{\"target\":").append(quoted(snapshot.edge().target()))
-                    .append(",\"method\":").append(quoted(snapshot.edge().method()))
+                    .append("{\"target\":")
+                    .append(quoted(snapshot.edge().target()))
+                    .append(",\"method\":")
+                    .append(quoted(snapshot.edge().method()))
                     .append(",\"calls\":{");
             boolean first = true;
             for (Map.Entry<Status.Code, Long> calls : snapshot.calls().entrySet()) {
-                json.append(first ? "" : ",").append(quoted(calls.getKey().name())).append(':').append(calls.getValue());
+                json.append(first ? "" : ",")
+                        .append(quoted(calls.getKey().name()))
+                        .append(':')
+                        .append(calls.getValue());
                 first = false;
             }
-            json.append("},\"retries\":").append(snapshot.retries())
-                    .append(",\"histogram\":").append(quoted(encode(snapshot.latencyMicros())))
+            json.append("},\"retries\":")
+                    .append(snapshot.retries())
+                    .append(",\"histogram\":")
+                    .append(quoted(encode(snapshot.latencyMicros())))
                     .append('}');
         }
         return json.append("]}").toString();
@@ -103,7 +109,8 @@ public final class CallLatencies {
     /** The histogram {@link #encode} wrote. */
     public static Histogram decode(String encoded) {
         try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
+            return Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
         } catch (java.util.zip.DataFormatException e) {
             throw new IllegalArgumentException("not a compressed HdrHistogram: " + e.getMessage(), e);
         }

@@ -19,8 +19,12 @@ import io.helidon.config.Config;
  * @param maxInboundMessageSize largest response accepted, in bytes
  *                              ({@code max-inbound-message-size}, 4194304)
  */
-public record ChannelSettings(Duration keepAliveTime, Duration keepAliveTimeout, boolean keepAliveWithoutCalls,
-                              Duration idleTimeout, int maxInboundMessageSize) {
+public record ChannelSettings(
+        Duration keepAliveTime,
+        Duration keepAliveTimeout,
+        boolean keepAliveWithoutCalls,
+        Duration idleTimeout,
+        int maxInboundMessageSize) {
 
     public static final ChannelSettings DEFAULTS = new ChannelSettings(
             Duration.ofMinutes(5), Duration.ofSeconds(20), false, Duration.ofMinutes(30), 4 * 1024 * 1024);

@@ -9,8 +9,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptors.CheckedForwardingClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors.CheckedForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -40,8 +40,8 @@ import social.nova.errors.DependencyFailures;
  */
 public final class CircuitBreakerInterceptor implements ClientInterceptor {
     /** The statuses that count against the target. */
-    public static final Set<Status.Code> FAILURES = EnumSet.of(
-            Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL);
+    public static final Set<Status.Code> FAILURES =
+            EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL);
 
     private final String target;
     private final CircuitBreaker breaker;
@@ -57,41 +57,44 @@ public final class CircuitBreakerInterceptor implements ClientInterceptor {
                 .failureRateThreshold(settings.failureRateThreshold())
                 .slowCallRateThreshold(settings.slowCallRateThreshold())
                 .slowCallDurationThreshold(settings.slowCallDurationThreshold())
-                .slidingWindow(settings.slidingWindowSize(), settings.minimumNumberOfCalls(),
-                               settings.slidingWindowType())
+                .slidingWindow(
+                        settings.slidingWindowSize(), settings.minimumNumberOfCalls(), settings.slidingWindowType())
                 .waitDurationInOpenState(settings.waitDurationInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
-                .recordException(error -> error instanceof CallFailed failed && FAILURES.contains(failed.code)
-                                          && !failed.dependencyFailure)
+                .recordException(error -> error instanceof CallFailed failed
+                        && FAILURES.contains(failed.code)
+                        && !failed.dependencyFailure)
                 .ignoreException(error -> error instanceof CallFailed failed
-                                          && (failed.code == Status.Code.CANCELLED || failed.dependencyFailure))
+                        && (failed.code == Status.Code.CANCELLED || failed.dependencyFailure))
                 .writableStackTraceEnabled(false)
                 .build();
     }
 
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-                                                  Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
         return new CheckedForwardingClientCall<>(next.newCall(method, callOptions)) {
             @Override
             protected void checkedStart(Listener<R> responseListener, Metadata headers) {
                 if (!breaker.tryAcquirePermission()) {
                     // CheckedForwardingClientCall closes the call with this status.
                     throw Status.UNAVAILABLE
-                            .withDescription("circuit breaker for " + target + " is " + breaker.getState()
-                                             + "; failing fast")
+                            .withDescription(
+                                    "circuit breaker for " + target + " is " + breaker.getState() + "; failing fast")
                             .withCause(CallNotPermittedException.createCallNotPermittedException(breaker))
                             .asRuntimeException();
                 }
                 long started = breaker.getCurrentTimestamp();
                 try {
-                    delegate().start(new SimpleForwardingClientCallListener<>(responseListener) {
-                        @Override
-                        public void onClose(Status status, Metadata trailers) {
-                            record(status, trailers, breaker.getCurrentTimestamp() - started);
-                            super.onClose(status, trailers);
-                        }
-                    }, headers);
+                    delegate()
+                            .start(
+                                    new SimpleForwardingClientCallListener<>(responseListener) {
+                                        @Override
+                                        public void onClose(Status status, Metadata trailers) {
+                                            record(status, trailers, breaker.getCurrentTimestamp() - started);
+                                            super.onClose(status, trailers);
+                                        }
+                                    },
+                                    headers);
                 } catch (RuntimeException | Error e) {
                     breaker.releasePermission();
                     throw e;
@@ -105,8 +108,10 @@ public final class CircuitBreakerInterceptor implements ClientInterceptor {
             breaker.onSuccess(duration, breaker.getTimestampUnit());
         } else {
             // The breaker's predicates classify the code (see config()).
-            breaker.onError(duration, breaker.getTimestampUnit(),
-                            new CallFailed(status.getCode(), DependencyFailures.isMarked(trailers)));
+            breaker.onError(
+                    duration,
+                    breaker.getTimestampUnit(),
+                    new CallFailed(status.getCode(), DependencyFailures.isMarked(trailers)));
         }
     }
 

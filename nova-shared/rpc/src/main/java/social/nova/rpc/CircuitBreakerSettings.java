@@ -27,18 +27,18 @@ import io.helidon.config.Config;
  * @param permittedCallsInHalfOpenState trial calls that decide between closing and reopening
  *                                      ({@code permitted-calls-in-half-open-state}, 3)
  */
-public record CircuitBreakerSettings(float failureRateThreshold,
-                                     float slowCallRateThreshold,
-                                     Duration slowCallDurationThreshold,
-                                     int minimumNumberOfCalls,
-                                     SlidingWindowType slidingWindowType,
-                                     int slidingWindowSize,
-                                     Duration waitDurationInOpenState,
-                                     int permittedCallsInHalfOpenState) {
+public record CircuitBreakerSettings(
+        float failureRateThreshold,
+        float slowCallRateThreshold,
+        Duration slowCallDurationThreshold,
+        int minimumNumberOfCalls,
+        SlidingWindowType slidingWindowType,
+        int slidingWindowSize,
+        Duration waitDurationInOpenState,
+        int permittedCallsInHalfOpenState) {
 
     public static final CircuitBreakerSettings DEFAULTS = new CircuitBreakerSettings(
-            50, 100, Duration.ofSeconds(2), 20, SlidingWindowType.COUNT_BASED, 50,
-            Duration.ofSeconds(5), 3);
+            50, 100, Duration.ofSeconds(2), 20, SlidingWindowType.COUNT_BASED, 50, Duration.ofSeconds(5), 3);
 
     public static CircuitBreakerSettings create(Config node) {
         return create(node, DEFAULTS);
@@ -54,17 +54,19 @@ public record CircuitBreakerSettings(float failureRateThreshold,
                 windowType(node, fallback.slidingWindowType),
                 ConfigValues.positiveInt(node, "sliding-window-size", fallback.slidingWindowSize),
                 ConfigValues.positiveDuration(node, "wait-duration-in-open-state", fallback.waitDurationInOpenState),
-                ConfigValues.positiveInt(node, "permitted-calls-in-half-open-state",
-                                         fallback.permittedCallsInHalfOpenState));
+                ConfigValues.positiveInt(
+                        node, "permitted-calls-in-half-open-state", fallback.permittedCallsInHalfOpenState));
     }
 
     private static SlidingWindowType windowType(Config node, SlidingWindowType fallback) {
-        return node.get("sliding-window-type").asString()
+        return node.get("sliding-window-type")
+                .asString()
                 .map(text -> switch (text.toLowerCase(Locale.ROOT)) {
                     case "count-based" -> SlidingWindowType.COUNT_BASED;
                     case "time-based" -> SlidingWindowType.TIME_BASED;
-                    default -> throw ConfigValues.invalid(node, "sliding-window-type",
-                                                          "must be count-based or time-based", text);
+                    default ->
+                        throw ConfigValues.invalid(
+                                node, "sliding-window-type", "must be count-based or time-based", text);
                 })
                 .orElse(fallback);
     }

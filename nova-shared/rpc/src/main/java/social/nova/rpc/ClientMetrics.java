@@ -74,7 +74,10 @@ final class ClientMetrics {
                     .description("gRPC client attempts after the first")
                     .tags("target", target, "method", name)
                     .register(registry));
-            retries.putIfAbsent(name, counter);
+            Counter raced = retries.putIfAbsent(name, counter);
+            if (raced != null) {
+                counter = raced;
+            }
         }
         counter.increment();
     }

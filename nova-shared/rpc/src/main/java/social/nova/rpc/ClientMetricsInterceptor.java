@@ -19,19 +19,20 @@ final class ClientMetricsInterceptor implements ClientInterceptor {
     }
 
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-                                                  Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
         return new SimpleForwardingClientCall<>(next.newCall(method, callOptions)) {
             @Override
             public void start(Listener<R> responseListener, Metadata headers) {
                 long started = System.nanoTime();
-                super.start(new SimpleForwardingClientCallListener<>(responseListener) {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        metrics.record(method, status.getCode(), System.nanoTime() - started);
-                        super.onClose(status, trailers);
-                    }
-                }, headers);
+                super.start(
+                        new SimpleForwardingClientCallListener<>(responseListener) {
+                            @Override
+                            public void onClose(Status status, Metadata trailers) {
+                                metrics.record(method, status.getCode(), System.nanoTime() - started);
+                                super.onClose(status, trailers);
+                            }
+                        },
+                        headers);
             }
         };
     }

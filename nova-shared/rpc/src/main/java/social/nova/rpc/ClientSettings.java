@@ -12,15 +12,19 @@ import io.helidon.config.Config;
  * @param bulkhead       concurrency bound ({@code bulkhead})
  * @param channel        keepalive, idle and message size ({@code channel})
  */
-public record ClientSettings(DeadlineSettings deadlines,
-                             CircuitBreakerSettings circuitBreaker,
-                             RetrySettings retry,
-                             BulkheadSettings bulkhead,
-                             ChannelSettings channel) {
+public record ClientSettings(
+        DeadlineSettings deadlines,
+        CircuitBreakerSettings circuitBreaker,
+        RetrySettings retry,
+        BulkheadSettings bulkhead,
+        ChannelSettings channel) {
 
     public static final ClientSettings DEFAULTS = new ClientSettings(
-            DeadlineSettings.DEFAULTS, CircuitBreakerSettings.DEFAULTS, RetrySettings.DEFAULTS,
-            BulkheadSettings.DEFAULTS, ChannelSettings.DEFAULTS);
+            DeadlineSettings.DEFAULTS,
+            CircuitBreakerSettings.DEFAULTS,
+            RetrySettings.DEFAULTS,
+            BulkheadSettings.DEFAULTS,
+            ChannelSettings.DEFAULTS);
 
     public static ClientSettings create(Config node) {
         return create(node, DEFAULTS);

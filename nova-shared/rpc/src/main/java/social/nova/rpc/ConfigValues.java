@@ -6,8 +6,7 @@ import io.helidon.config.Config;
 
 /** Reads one setting with a fallback and checks its range, naming the full key when it is wrong. */
 final class ConfigValues {
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     static int positiveInt(Config node, String key, int fallback) {
         int value = node.get(key).asInt().orElse(fallback);

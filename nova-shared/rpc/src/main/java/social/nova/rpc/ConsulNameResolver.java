@@ -70,12 +70,12 @@ final class ConsulNameResolver extends NameResolver {
         }
         addresses = groups;
         if (groups.isEmpty()) {
-            listener.onError(Status.UNAVAILABLE.withDescription(
-                    "no healthy instance of " + serviceName + " in Consul"));
+            listener.onError(
+                    Status.UNAVAILABLE.withDescription("no healthy instance of " + serviceName + " in Consul"));
         } else {
             listener.onResult2(ResolutionResult.newBuilder()
-                                       .setAddressesOrError(StatusOr.fromValue(groups))
-                                       .build());
+                    .setAddressesOrError(StatusOr.fromValue(groups))
+                    .build());
         }
     }
 

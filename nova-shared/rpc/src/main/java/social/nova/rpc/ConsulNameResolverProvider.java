@@ -21,6 +21,7 @@ import social.nova.discovery.ServiceDirectory;
 public final class ConsulNameResolverProvider extends NameResolverProvider {
     /** The target scheme. */
     public static final String SCHEME = "consul";
+
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final ServiceDirectory directory;
@@ -37,8 +38,8 @@ public final class ConsulNameResolverProvider extends NameResolverProvider {
     static String requireServiceName(String serviceName) {
         if (serviceName == null || !SERVICE_NAME.matcher(serviceName).matches()) {
             throw new IllegalArgumentException(
-                    "service name must be letters, digits, '.', '_' or '-' (e.g. user-service), was '"
-                    + serviceName + "'");
+                    "service name must be letters, digits, '.', '_' or '-' (e.g. user-service), was '" + serviceName
+                            + "'");
         }
         return serviceName;
     }
@@ -52,8 +53,8 @@ public final class ConsulNameResolverProvider extends NameResolverProvider {
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("target must be consul:///<service-name>, was " + targetUri);
         }
-        return new ConsulNameResolver(requireServiceName(path.substring(1)), directory,
-                                      args.getSynchronizationContext());
+        return new ConsulNameResolver(
+                requireServiceName(path.substring(1)), directory, args.getSynchronizationContext());
     }
 
     @Override

@@ -30,12 +30,11 @@ public final class DeadlineInterceptor implements ClientInterceptor {
     }
 
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-                                                  Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
         CallOptions options = callOptions.getDeadline() != null
-                              ? callOptions
-                              : callOptions.withDeadline(Deadline.after(settings.forMethod(method).toNanos(),
-                                                                        TimeUnit.NANOSECONDS, ticker));
+                ? callOptions
+                : callOptions.withDeadline(
+                        Deadline.after(settings.forMethod(method).toNanos(), TimeUnit.NANOSECONDS, ticker));
         return next.newCall(method, options);
     }
 }

@@ -21,20 +21,21 @@ import social.nova.errors.DependencyFailures;
  */
 public final class DependencyFailureInterceptor implements ClientInterceptor {
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-                                                  Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
         return new SimpleForwardingClientCall<>(next.newCall(method, callOptions)) {
             @Override
             public void start(Listener<R> responseListener, Metadata headers) {
-                super.start(new SimpleForwardingClientCallListener<>(responseListener) {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        if (!status.isOk()) {
-                            DependencyFailures.mark(trailers);
-                        }
-                        super.onClose(status, trailers);
-                    }
-                }, headers);
+                super.start(
+                        new SimpleForwardingClientCallListener<>(responseListener) {
+                            @Override
+                            public void onClose(Status status, Metadata trailers) {
+                                if (!status.isOk()) {
+                                    DependencyFailures.mark(trailers);
+                                }
+                                super.onClose(status, trailers);
+                            }
+                        },
+                        headers);
             }
         };
     }

@@ -27,8 +27,7 @@ public final class MeterRegistration {
     private static final ExecutorService REGISTRAR = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("nova-meter-registration").factory());
 
-    private MeterRegistration() {
-    }
+    private MeterRegistration() {}
 
     /**
      * The meter {@code registration} creates (or finds), created on the registration thread when

@@ -121,9 +121,10 @@ public final class NovaClients implements AutoCloseable {
 
     /** The circuit breaker of a target (for readiness checks and dashboards). */
     public CircuitBreaker circuitBreaker(String targetService) {
-        return breakers.circuitBreaker(targetService,
-                                       CircuitBreakerInterceptor.config(settings.forTarget(targetService)
-                                                                                .circuitBreaker()));
+        return breakers.circuitBreaker(
+                targetService,
+                CircuitBreakerInterceptor.config(
+                        settings.forTarget(targetService).circuitBreaker()));
     }
 
     private ManagedChannel openChannel(String target) {
@@ -132,8 +133,8 @@ public final class NovaClients implements AutoCloseable {
         // The builder runs interceptors in the reverse order of the list it is given.
         List<ClientInterceptor> innermostFirst = new ArrayList<>(interceptors(target, client));
         Collections.reverse(innermostFirst);
-        ManagedChannel managed = Grpc.newChannelBuilder(ConsulNameResolverProvider.target(target),
-                                                        InsecureChannelCredentials.create(), resolvers)
+        ManagedChannel managed = Grpc.newChannelBuilder(
+                        ConsulNameResolverProvider.target(target), InsecureChannelCredentials.create(), resolvers)
                 .defaultLoadBalancingPolicy(LOAD_BALANCING_POLICY)
                 .keepAliveTime(channel.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
                 .keepAliveTimeout(channel.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
@@ -155,8 +156,8 @@ public final class NovaClients implements AutoCloseable {
                 new PropagationInterceptor(),
                 new DeadlineInterceptor(client.deadlines()),
                 new RetryInterceptor(client.retry(), retryScheduler, metrics),
-                new BulkheadInterceptor(target, bulkheads.bulkhead(
-                        target, BulkheadInterceptor.config(client.bulkhead()))),
+                new BulkheadInterceptor(
+                        target, bulkheads.bulkhead(target, BulkheadInterceptor.config(client.bulkhead()))),
                 new CircuitBreakerInterceptor(target, circuitBreaker(target)));
     }
 
@@ -181,8 +182,10 @@ public final class NovaClients implements AutoCloseable {
                 Thread.sleep(DRAIN_POLL_MILLIS);
             }
             if (!drained()) {
-                LOG.log(System.Logger.Level.WARNING,
-                        "calls still in flight after {0}; cancelling them", settings.shutdownTimeout());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "calls still in flight after {0}; cancelling them",
+                        settings.shutdownTimeout());
             }
             open.forEach(ManagedChannel::shutdownNow);
             for (ManagedChannel channel : open) {
@@ -199,8 +202,8 @@ public final class NovaClients implements AutoCloseable {
     /** No retry pending and no call holding a bulkhead slot (every call that left holds one). */
     private boolean drained() {
         return retryScheduler.isTerminated()
-               && bulkheads.getAllBulkheads().stream().allMatch(bulkhead ->
-                        bulkhead.getMetrics().getAvailableConcurrentCalls()
-                        == bulkhead.getMetrics().getMaxAllowedConcurrentCalls());
+                && bulkheads.getAllBulkheads().stream()
+                        .allMatch(bulkhead -> bulkhead.getMetrics().getAvailableConcurrentCalls()
+                                == bulkhead.getMetrics().getMaxAllowedConcurrentCalls());
     }
 }

@@ -16,8 +16,7 @@ import io.grpc.MethodDescriptor;
 public final class PropagationInterceptor implements ClientInterceptor {
 
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-                                                  Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
         return new SimpleForwardingClientCall<>(next.newCall(method, callOptions)) {
             @Override
             public void start(Listener<R> responseListener, Metadata headers) {

@@ -59,11 +59,10 @@ public final class RetryInterceptor implements ClientInterceptor {
     }
 
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions,
-                                                  Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
         if (settings.maxAttempts() < 2
-            || method.getType() != MethodDescriptor.MethodType.UNARY
-            || !(method.isIdempotent() || method.isSafe())) {
+                || method.getType() != MethodDescriptor.MethodType.UNARY
+                || !(method.isIdempotent() || method.isSafe())) {
             return next.newCall(method, callOptions);
         }
         return new RetryingCall<>(method, callOptions, next);
@@ -76,8 +75,8 @@ public final class RetryInterceptor implements ClientInterceptor {
      */
     static boolean isRetryable(Status status, Metadata trailers) {
         return status.getCode() == Status.Code.UNAVAILABLE
-               && !(status.getCause() instanceof CallNotPermittedException)
-               && !DependencyFailures.isMarked(trailers);
+                && !(status.getCause() instanceof CallNotPermittedException)
+                && !DependencyFailures.isMarked(trailers);
     }
 
     private static Deadline earlier(Deadline a, Deadline b) {
@@ -130,8 +129,8 @@ public final class RetryInterceptor implements ClientInterceptor {
                 // grpc-java applies the earlier of the two to every attempt; so does the budget.
                 this.deadline = earlier(callOptions.getDeadline(), context.getDeadline());
                 if (closed) {
-                    responseListener.onClose(Status.CANCELLED.withDescription("cancelled before start"),
-                                             new Metadata());
+                    responseListener.onClose(
+                            Status.CANCELLED.withDescription("cancelled before start"), new Metadata());
                     return;
                 }
                 startAttempt();
@@ -314,14 +313,18 @@ public final class RetryInterceptor implements ClientInterceptor {
                 return false; // the next attempt could not start in time: the failure stands
             }
             try {
-                pendingAttempt = scheduler.schedule(this::startAttemptOnCallExecutor, delayMillis,
-                                                    TimeUnit.MILLISECONDS);
+                pendingAttempt =
+                        scheduler.schedule(this::startAttemptOnCallExecutor, delayMillis, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException clientClosing) {
                 return false;
             }
             metrics.retried(method);
-            LOG.log(System.Logger.Level.DEBUG, "retrying {0} in {1} ms after {2}",
-                    method.getFullMethodName(), delayMillis, status);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "retrying {0} in {1} ms after {2}",
+                    method.getFullMethodName(),
+                    delayMillis,
+                    status);
             return true;
         }
 

@@ -16,8 +16,8 @@ import io.helidon.config.Config;
  * @param jitter         randomization factor in [0, 1] ({@code jitter}, 0.2)
  * @param maxBackoff     the longest wait between attempts ({@code max-backoff}, PT1S)
  */
-public record RetrySettings(int maxAttempts, Duration initialBackoff, double multiplier, double jitter,
-                            Duration maxBackoff) {
+public record RetrySettings(
+        int maxAttempts, Duration initialBackoff, double multiplier, double jitter, Duration maxBackoff) {
 
     public static final RetrySettings DEFAULTS =
             new RetrySettings(3, Duration.ofMillis(50), 2.0, 0.2, Duration.ofSeconds(1));

@@ -40,15 +40,16 @@ public record RpcSettings(ClientSettings defaults, Map<String, ClientSettings> c
         clients = Map.copyOf(clients);
     }
 
-
     /** Reads the {@code rpc} node (pass {@code config.get("rpc")}); absent keys take the defaults. */
     public static RpcSettings create(Config rpc) {
         ClientSettings defaults = ClientSettings.create(rpc.get("defaults"), ClientSettings.DEFAULTS);
         Map<String, ClientSettings> clients = new HashMap<>();
-        rpc.get("clients").asNodeList().orElse(List.of())
+        rpc.get("clients")
+                .asNodeList()
+                .orElse(List.of())
                 .forEach(client -> clients.put(client.name(), ClientSettings.create(client, defaults)));
-        return new RpcSettings(defaults, clients,
-                               ConfigValues.positiveDuration(rpc, "shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT));
+        return new RpcSettings(
+                defaults, clients, ConfigValues.positiveDuration(rpc, "shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT));
     }
 
     /** The settings of one target service. */

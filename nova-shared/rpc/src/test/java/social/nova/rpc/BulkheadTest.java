@@ -27,11 +27,15 @@ class BulkheadTest {
     void rejectsCallsBeyondItsLimitWithoutOpeningTheBreaker() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (EchoServer server = EchoServer.start("a");
-             NovaClients clients = TestClients.create(
-                     TestClients.directoryOf(server), new SimpleMeterRegistry(),
-                     "clients.echo-service.bulkhead.max-concurrent-calls", "2",
-                     "clients.echo-service.circuit-breaker.minimum-number-of-calls", "2",
-                     "clients.echo-service.circuit-breaker.sliding-window-size", "2")) {
+                NovaClients clients = TestClients.create(
+                        TestClients.directoryOf(server),
+                        new SimpleMeterRegistry(),
+                        "clients.echo-service.bulkhead.max-concurrent-calls",
+                        "2",
+                        "clients.echo-service.circuit-breaker.minimum-number-of-calls",
+                        "2",
+                        "clients.echo-service.circuit-breaker.sliding-window-size",
+                        "2")) {
             server.behave(request -> {
                 if (request.equals("slow")) {
                     awaitQuietly(release);
@@ -39,10 +43,10 @@ class BulkheadTest {
                 return "done " + request;
             });
             ManagedChannel channel = clients.channel(TARGET);
-            ListenableFuture<String> first = ClientCalls.futureUnaryCall(
-                    channel.newCall(CREATE, CallOptions.DEFAULT), "slow");
-            ListenableFuture<String> second = ClientCalls.futureUnaryCall(
-                    channel.newCall(CREATE, CallOptions.DEFAULT), "slow");
+            ListenableFuture<String> first =
+                    ClientCalls.futureUnaryCall(channel.newCall(CREATE, CallOptions.DEFAULT), "slow");
+            ListenableFuture<String> second =
+                    ClientCalls.futureUnaryCall(channel.newCall(CREATE, CallOptions.DEFAULT), "slow");
             await().atMost(Duration.ofSeconds(5)).until(() -> server.hits.get() == 2);
 
             for (int i = 0; i < 3; i++) {
@@ -53,12 +57,15 @@ class BulkheadTest {
 
             assertThat(server.hits).as("rejected calls never left the client").hasValue(2);
             assertThat(clients.circuitBreaker(TARGET).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-            assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls()).isZero();
+            assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls())
+                    .isZero();
 
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("done slow");
             assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("done slow");
-            assertThat(call(channel, GET, "now")).as("slots are freed when calls close").isEqualTo("done now");
+            assertThat(call(channel, GET, "now"))
+                    .as("slots are freed when calls close")
+                    .isEqualTo("done now");
         }
     }
 

@@ -35,10 +35,13 @@ class BulkheadWaitPinningTest {
     void aCallWaitingForABulkheadSlotHoldsNoMonitor() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (EchoServer server = EchoServer.start("a");
-             NovaClients clients = TestClients.create(
-                     TestClients.directoryOf(server), new SimpleMeterRegistry(),
-                     "clients.echo-service.bulkhead.max-concurrent-calls", "1",
-                     "clients.echo-service.bulkhead.max-wait", "PT10S")) {
+                NovaClients clients = TestClients.create(
+                        TestClients.directoryOf(server),
+                        new SimpleMeterRegistry(),
+                        "clients.echo-service.bulkhead.max-concurrent-calls",
+                        "1",
+                        "clients.echo-service.bulkhead.max-wait",
+                        "PT10S")) {
             server.behave(request -> {
                 if (request.equals("slow")) {
                     try {
@@ -53,22 +56,29 @@ class BulkheadWaitPinningTest {
             // One call first, so that what JFR records below is the wait, not first-use class loading.
             Thread.ofVirtual().start(() -> call(channel, GET, "warm")).join();
             try (VirtualThreadPinning pinning = VirtualThreadPinning.record()) {
-                ListenableFuture<String> holder = ClientCalls.futureUnaryCall(channel.newCall(CREATE, CallOptions.DEFAULT), "slow");
+                ListenableFuture<String> holder =
+                        ClientCalls.futureUnaryCall(channel.newCall(CREATE, CallOptions.DEFAULT), "slow");
                 await().atMost(Duration.ofSeconds(5)).until(() -> server.hits.get() == 2);
 
                 Queue<String> answers = new ConcurrentLinkedQueue<>();
-                Thread waiting = Thread.ofVirtual().name("waits-for-a-slot").start(() -> answers.add(call(channel, GET, "next")));
-                await().atMost(Duration.ofSeconds(5)).until(() -> waiting.getState() == Thread.State.WAITING
-                        || waiting.getState() == Thread.State.TIMED_WAITING);
+                Thread waiting = Thread.ofVirtual()
+                        .name("waits-for-a-slot")
+                        .start(() -> answers.add(call(channel, GET, "next")));
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> waiting.getState() == Thread.State.WAITING
+                                || waiting.getState() == Thread.State.TIMED_WAITING);
 
                 assertThat(pinning.holdingMonitors("social.nova."))
-                        .as("virtual threads holding a monitor while they wait for a bulkhead slot").isEmpty();
+                        .as("virtual threads holding a monitor while they wait for a bulkhead slot")
+                        .isEmpty();
 
                 release.countDown();
                 assertThat(holder.get(5, TimeUnit.SECONDS)).isEqualTo("done slow");
                 waiting.join(Duration.ofSeconds(5));
                 assertThat(answers).containsExactly("done next");
-                assertThat(pinning.pinnedEvents("social.nova.")).as("jdk.VirtualThreadPinned").isEmpty();
+                assertThat(pinning.pinnedEvents("social.nova."))
+                        .as("jdk.VirtualThreadPinned")
+                        .isEmpty();
             }
         }
     }

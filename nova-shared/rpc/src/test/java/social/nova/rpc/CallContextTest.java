@@ -42,7 +42,9 @@ class CallContextTest {
         assertThat(CallContext.parseTimeoutNanos("1H")).isEqualTo(TimeUnit.HOURS.toNanos(1));
         assertThat(CallContext.parseTimeoutNanos("99999999u")).isEqualTo(TimeUnit.MICROSECONDS.toNanos(99999999));
         assertThat(CallContext.parseTimeoutNanos("7n")).isEqualTo(7);
-        assertThat(CallContext.parseTimeoutNanos("123456789S")).as("more than 8 digits").isEqualTo(-1);
+        assertThat(CallContext.parseTimeoutNanos("123456789S"))
+                .as("more than 8 digits")
+                .isEqualTo(-1);
         assertThat(CallContext.parseTimeoutNanos("10x")).isEqualTo(-1);
         assertThat(CallContext.parseTimeoutNanos("m")).isEqualTo(-1);
         assertThat(CallContext.parseTimeoutNanos("-5S")).isEqualTo(-1);
@@ -62,7 +64,8 @@ class CallContextTest {
         assertThat(CallContext.REQUEST_ID.get(seen)).isEqualTo("req-1");
         assertThat(CallContext.CALLER_ID.get(seen)).isEqualTo("user-1");
         assertThat(CallContext.AUTHORIZATION.get(seen)).isEqualTo("Bearer t");
-        assertThat(seen.getDeadline()).as("grpc-timeout 300m from now")
+        assertThat(seen.getDeadline())
+                .as("grpc-timeout 300m from now")
                 .isEqualTo(Deadline.after(300, TimeUnit.MILLISECONDS, ticker));
     }
 
@@ -82,9 +85,11 @@ class CallContextTest {
         Deadline serverDeadline = Deadline.after(200, TimeUnit.MILLISECONDS, ticker);
         Context.CancellableContext serverContext = Context.current().withDeadline(serverDeadline, deadlineTimer);
         try {
-            Context seen = serverContext.call(() -> startCall(CallContext.serverInterceptor(deadlineTimer, ticker),
-                                                              headers));
-            assertThat(seen.getDeadline()).as("the server's 200 ms, not the header's 10 s").isEqualTo(serverDeadline);
+            Context seen =
+                    serverContext.call(() -> startCall(CallContext.serverInterceptor(deadlineTimer, ticker), headers));
+            assertThat(seen.getDeadline())
+                    .as("the server's 200 ms, not the header's 10 s")
+                    .isEqualTo(serverDeadline);
         } finally {
             serverContext.cancel(null);
         }
@@ -95,8 +100,7 @@ class CallContextTest {
         AtomicReference<Context> seen = new AtomicReference<>();
         ServerCallHandler<String, String> handler = (call, h) -> {
             seen.set(Context.current());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         };
         interceptor.interceptCall(new NoopServerCall(), headers, handler);
         return seen.get();
@@ -104,20 +108,16 @@ class CallContextTest {
 
     private static final class NoopServerCall extends ServerCall<String, String> {
         @Override
-        public void request(int numMessages) {
-        }
+        public void request(int numMessages) {}
 
         @Override
-        public void sendHeaders(Metadata headers) {
-        }
+        public void sendHeaders(Metadata headers) {}
 
         @Override
-        public void sendMessage(String message) {
-        }
+        public void sendMessage(String message) {}
 
         @Override
-        public void close(Status status, Metadata trailers) {
-        }
+        public void close(Status status, Metadata trailers) {}
 
         @Override
         public boolean isCancelled() {

@@ -35,7 +35,10 @@ class CallLatenciesTest {
                         for (int i = 0; i < callsEach; i++) {
                             // From 1 µs to past a minute, so every part of the range is written.
                             long nanos = (long) Math.pow(10, 3 + (i + seed) % 9);
-                            latencies.record("user-service", GET_USER, i % 10 == 0 ? Status.Code.UNAVAILABLE : Status.Code.OK,
+                            latencies.record(
+                                    "user-service",
+                                    GET_USER,
+                                    i % 10 == 0 ? Status.Code.UNAVAILABLE : Status.Code.OK,
                                     nanos);
                         }
                     }));
@@ -53,7 +56,8 @@ class CallLatenciesTest {
         assertThat(edge.latencyMicros().getTotalCount()).isEqualTo((long) threads * callsEach);
         assertThat(edge.calls().get(Status.Code.OK) + edge.calls().get(Status.Code.UNAVAILABLE))
                 .isEqualTo((long) threads * callsEach);
-        assertThat(edge.latencyMicros().getMaxValue()).as("past a minute counts as a minute")
+        assertThat(edge.latencyMicros().getMaxValue())
+                .as("past a minute counts as a minute")
                 .isCloseTo(TimeUnit.MINUTES.toMicros(1), withinPercentage(0.1));
     }
 
@@ -67,12 +71,16 @@ class CallLatenciesTest {
 
         String json = latencies.toJson("api-gateway");
 
-        assertThat(json).startsWith("{\"caller\":\"api-gateway\",\"unit\":\"microseconds\",\"edges\":[{\"target\":\"user-service\","
-                + "\"method\":\"" + GET_USER + "\",\"calls\":{\"OK\":1000},\"retries\":1,\"histogram\":\"");
+        assertThat(json)
+                .startsWith(
+                        "{\"caller\":\"api-gateway\",\"unit\":\"microseconds\",\"edges\":[{\"target\":\"user-service\","
+                                + "\"method\":\"" + GET_USER
+                                + "\",\"calls\":{\"OK\":1000},\"retries\":1,\"histogram\":\"");
         String encoded = json.substring(json.indexOf("\"histogram\":\"") + 13, json.lastIndexOf('"'));
         Histogram decoded = CallLatencies.decode(encoded);
         assertThat(decoded.getTotalCount()).isEqualTo(1_000);
         assertThat(decoded.getValueAtPercentile(99)).isCloseTo(9_900, withinPercentage(0.1));
-        assertThatThrownBy(() -> CallLatencies.decode("bm90IGEgaGlzdG9ncmFt")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CallLatencies.decode("bm90IGEgaGlzdG9ncmFt"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

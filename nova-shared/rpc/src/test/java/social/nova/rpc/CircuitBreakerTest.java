@@ -26,13 +26,21 @@ class CircuitBreakerTest {
     @BeforeEach
     void start() {
         server = EchoServer.start("a");
-        clients = TestClients.create(TestClients.directoryOf(server), new SimpleMeterRegistry(),
-                                     "clients.echo-service.circuit-breaker.minimum-number-of-calls", "4",
-                                     "clients.echo-service.circuit-breaker.sliding-window-size", "4",
-                                     "clients.echo-service.circuit-breaker.failure-rate-threshold", "50",
-                                     "clients.echo-service.circuit-breaker.wait-duration-in-open-state", "PT0.3S",
-                                     "clients.echo-service.circuit-breaker.permitted-calls-in-half-open-state", "1",
-                                     "clients.echo-service.retry.max-attempts", "1");
+        clients = TestClients.create(
+                TestClients.directoryOf(server),
+                new SimpleMeterRegistry(),
+                "clients.echo-service.circuit-breaker.minimum-number-of-calls",
+                "4",
+                "clients.echo-service.circuit-breaker.sliding-window-size",
+                "4",
+                "clients.echo-service.circuit-breaker.failure-rate-threshold",
+                "50",
+                "clients.echo-service.circuit-breaker.wait-duration-in-open-state",
+                "PT0.3S",
+                "clients.echo-service.circuit-breaker.permitted-calls-in-half-open-state",
+                "1",
+                "clients.echo-service.retry.max-attempts",
+                "1");
         channel = clients.channel(TARGET);
     }
 
@@ -75,7 +83,8 @@ class CircuitBreakerTest {
         assertThat(clients.circuitBreaker(TARGET).getState()).isEqualTo(CircuitBreaker.State.OPEN);
         server.behave(request -> "healthy again");
 
-        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(3))
+                .pollInterval(Duration.ofMillis(50))
                 .ignoreExceptions()
                 .until(() -> call(channel, CREATE, "x").equals("healthy again"));
 
@@ -87,7 +96,8 @@ class CircuitBreakerTest {
     void callerMistakesNeverOpenIt() {
         server.behave(request -> {
             throw (request.startsWith("bad") ? Status.INVALID_ARGUMENT : Status.NOT_FOUND)
-                    .withDescription("no such echo").asRuntimeException();
+                    .withDescription("no such echo")
+                    .asRuntimeException();
         });
         for (int i = 0; i < 10; i++) {
             var failure = failure(channel, CREATE, Status.Code.NOT_FOUND);
@@ -100,7 +110,8 @@ class CircuitBreakerTest {
         }
 
         assertThat(clients.circuitBreaker(TARGET).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls())
+                .isZero();
         assertThat(server.hits).hasValue(20);
     }
 
@@ -110,7 +121,9 @@ class CircuitBreakerTest {
         // the caller, so the next caller of the same client must still reach the target.
         server.behave(request -> {
             if (!request.equals("another caller")) {
-                throw Status.RESOURCE_EXHAUSTED.withDescription("rate limit exceeded, retry after 30 s").asRuntimeException();
+                throw Status.RESOURCE_EXHAUSTED
+                        .withDescription("rate limit exceeded, retry after 30 s")
+                        .asRuntimeException();
             }
             return "ok";
         });
@@ -119,7 +132,8 @@ class CircuitBreakerTest {
         }
 
         assertThat(clients.circuitBreaker(TARGET).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfFailedCalls())
+                .isZero();
         assertThat(call(channel, CREATE, "another caller")).isEqualTo("ok");
     }
 }

@@ -7,8 +7,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,8 +41,14 @@ import static social.nova.rpc.TestClients.call;
 class ConsulFailoverIT {
     private static final ConsulContainer CONSUL = SharedContainers.consul();
     /** The container reaches the test JVM at its bridge gateway; the servers bind there only. */
-    private static final String HOST = CONSUL.getContainerInfo().getNetworkSettings().getNetworks()
-            .values().iterator().next().getGateway();
+    private static final String HOST = CONSUL.getContainerInfo()
+            .getNetworkSettings()
+            .getNetworks()
+            .values()
+            .iterator()
+            .next()
+            .getGateway();
+
     private static final ConsulSettings SETTINGS = ConsulSettings.builder()
             .url(SharedContainers.consulHttpUri())
             .checkInterval(Duration.ofSeconds(1))
@@ -52,7 +58,8 @@ class ConsulFailoverIT {
     /** Checks must run once before an instance passes (1 s interval, first run staggered). */
     private static final Duration FIRST_PASS = Duration.ofSeconds(15);
 
-    private final String service = "echo-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    private final String service =
+            "echo-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Instance a;
     private Instance b;
@@ -66,8 +73,10 @@ class ConsulFailoverIT {
         b = new Instance("b");
         directory = ConsulServiceDirectory.create(SETTINGS);
         resources.add(directory);
-        clients = NovaClients.create(TestClients.rpcConfig("defaults.retry.initial-backoff", "PT0.01S"),
-                                     directory, new SimpleMeterRegistry());
+        clients = NovaClients.create(
+                TestClients.rpcConfig("defaults.retry.initial-backoff", "PT0.01S"),
+                directory,
+                new SimpleMeterRegistry());
         resources.add(0, clients);
         channel = clients.channel(service);
         await().atMost(FIRST_PASS).ignoreExceptions().until(() -> answeredBy(10).equals(Set.of("a", "b")));
@@ -94,13 +103,15 @@ class ConsulFailoverIT {
         long killed = System.nanoTime();
         a.kill();
 
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> answeredBy(10).equals(Set.of("b")));
         long movedMillis = Duration.ofNanos(System.nanoTime() - killed).toMillis();
 
         assertThat(movedMillis).isLessThan(1000);
         // And Consul, whose check now fails, takes it out of the directory too.
-        await().atMost(Duration.ofSeconds(5)).until(() -> directory.healthyInstances(service).size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> directory.healthyInstances(service).size() == 1);
         assertThat(answeredBy(20)).containsExactly("b");
     }
 
@@ -111,11 +122,14 @@ class ConsulFailoverIT {
         a.health.setStatus(service, ServingStatus.NOT_SERVING);
 
         // One check interval to notice, then the blocking query returns at once.
-        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(3))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> answeredBy(10).equals(Set.of("b")));
         int aHitsWhenOut = a.server.hits.get();
         assertThat(answeredBy(20)).containsExactly("b");
-        assertThat(a.server.hits.get()).as("a, still answering, gets no call once out").isEqualTo(aHitsWhenOut);
+        assertThat(a.server.hits.get())
+                .as("a, still answering, gets no call once out")
+                .isEqualTo(aHitsWhenOut);
 
         a.health.setStatus(service, ServingStatus.SERVING);
         await().atMost(Duration.ofSeconds(5)).until(() -> answeredBy(10).equals(Set.of("a", "b")));
@@ -144,13 +158,15 @@ class ConsulFailoverIT {
             });
             readiness.start();
             resources.add(() -> readiness.stop(0));
-            ConsulRegistrar registrar = ConsulRegistrar.create(SETTINGS, InstanceRegistration.builder(service)
-                    .instanceId(service + "-" + name)
-                    .address(HOST)
-                    .port(server.port())
-                    .readinessUrl(URI.create("http://" + HOST + ":" + readiness.getAddress().getPort()
-                                             + InstanceRegistration.DEFAULT_READINESS_PATH))
-                    .build());
+            ConsulRegistrar registrar = ConsulRegistrar.create(
+                    SETTINGS,
+                    InstanceRegistration.builder(service)
+                            .instanceId(service + "-" + name)
+                            .address(HOST)
+                            .port(server.port())
+                            .readinessUrl(URI.create("http://" + HOST + ":"
+                                    + readiness.getAddress().getPort() + InstanceRegistration.DEFAULT_READINESS_PATH))
+                            .build());
             registrar.register();
             resources.add(registrar);
         }

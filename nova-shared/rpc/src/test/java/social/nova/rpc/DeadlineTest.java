@@ -85,9 +85,11 @@ class DeadlineTest {
 
     @Test
     void appliesTheMethodsDefaultDeadlineWhenTheCallHasNone() {
-        assertThat(passedDown(GET, CallOptions.DEFAULT)).as("the method's own entry")
+        assertThat(passedDown(GET, CallOptions.DEFAULT))
+                .as("the method's own entry")
                 .isEqualTo(Deadline.after(400, TimeUnit.MILLISECONDS, ticker));
-        assertThat(passedDown(CREATE, CallOptions.DEFAULT)).as("the default for unlisted methods")
+        assertThat(passedDown(CREATE, CallOptions.DEFAULT))
+                .as("the default for unlisted methods")
                 .isEqualTo(Deadline.after(3, TimeUnit.SECONDS, ticker));
     }
 
@@ -100,11 +102,13 @@ class DeadlineTest {
 
     @Test
     void callsThroughNovaClientsReachTheServerWithTheirMethodsDeadline() {
-        ManagedChannel channel = channel("defaults.deadlines.default", "PT60S",
-                                         "defaults.deadlines." + GET.getFullMethodName(), "PT20S");
+        ManagedChannel channel = channel(
+                "defaults.deadlines.default", "PT60S", "defaults.deadlines." + GET.getFullMethodName(), "PT20S");
 
         call(channel, GET, "x");
-        assertThat(serverSawMillis()).as("the method's 20 s, not the 60 s default").isLessThanOrEqualTo(20_000L);
+        assertThat(serverSawMillis())
+                .as("the method's 20 s, not the 60 s default")
+                .isLessThanOrEqualTo(20_000L);
 
         call(channel, CREATE, "x");
         assertThat(serverSawMillis()).as("the default for unlisted methods").isLessThanOrEqualTo(60_000L);
@@ -130,7 +134,8 @@ class DeadlineTest {
             timer.shutdownNow();
         }
 
-        assertThat(serverSawMillis()).as("the inbound call's 10 s budget, not the 60 s default")
+        assertThat(serverSawMillis())
+                .as("the inbound call's 10 s budget, not the 60 s default")
                 .isLessThanOrEqualTo(10_000L);
     }
 
@@ -166,23 +171,18 @@ class DeadlineTest {
 
     private static final class NoopClientCall<Q, R> extends ClientCall<Q, R> {
         @Override
-        public void start(Listener<R> responseListener, Metadata headers) {
-        }
+        public void start(Listener<R> responseListener, Metadata headers) {}
 
         @Override
-        public void request(int numMessages) {
-        }
+        public void request(int numMessages) {}
 
         @Override
-        public void cancel(String message, Throwable cause) {
-        }
+        public void cancel(String message, Throwable cause) {}
 
         @Override
-        public void halfClose() {
-        }
+        public void halfClose() {}
 
         @Override
-        public void sendMessage(Q message) {
-        }
+        public void sendMessage(Q message) {}
     }
 }

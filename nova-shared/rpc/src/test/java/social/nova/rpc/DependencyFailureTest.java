@@ -28,15 +28,16 @@ import static social.nova.rpc.TestClients.failure;
  */
 class DependencyFailureTest {
     private static final String[] RETRY_THREE_TIMES = {
-            "defaults.retry.max-attempts", "3",
-            "defaults.retry.initial-backoff", "PT0.001S",
-            "defaults.retry.max-backoff", "PT0.002S"};
+        "defaults.retry.max-attempts", "3",
+        "defaults.retry.initial-backoff", "PT0.001S",
+        "defaults.retry.max-backoff", "PT0.002S"
+    };
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final EchoServer c = EchoServer.start("c");
     private final NovaClients bToC = TestClients.create(TestClients.directoryOf(c), meters, RETRY_THREE_TIMES);
-    private final EchoServer b = EchoServer.start("b", CallContext.serverInterceptor(),
-            new ErrorMappingInterceptor(CallContext::currentRequestId));
+    private final EchoServer b = EchoServer.start(
+            "b", CallContext.serverInterceptor(), new ErrorMappingInterceptor(CallContext::currentRequestId));
     private final NovaClients aToB = TestClients.create(TestClients.directoryOf(b), meters, RETRY_THREE_TIMES);
     private final ManagedChannel a = aToB.channel(TARGET);
 
@@ -68,14 +69,16 @@ class DependencyFailureTest {
         c.behave(request -> {
             throw Status.UNAVAILABLE.asRuntimeException();
         });
-        b.behave(request -> { // as content-service's UserDirectory does
-            try {
-                return call(bToC.channel(TARGET), GET, request);
-            } catch (StatusRuntimeException e) {
-                throw NovaException.builder(ErrorCode.UNAVAILABLE, "cannot confirm the author right now")
-                        .cause(e).build();
-            }
-        });
+        b.behave(
+                request -> { // as content-service's UserDirectory does
+                    try {
+                        return call(bToC.channel(TARGET), GET, request);
+                    } catch (StatusRuntimeException e) {
+                        throw NovaException.builder(ErrorCode.UNAVAILABLE, "cannot confirm the author right now")
+                                .cause(e)
+                                .build();
+                    }
+                });
 
         StatusRuntimeException atA = failure(a, GET, Status.Code.UNAVAILABLE);
 
@@ -105,8 +108,7 @@ class DependencyFailureTest {
 
         for (int i = 0; i < 30; i++) {
             // INTERNAL from C; once B's breaker for C opens, B's fast UNAVAILABLE: both marked.
-            StatusRuntimeException atA = catchThrowableOfType(StatusRuntimeException.class,
-                    () -> call(a, CREATE, "x"));
+            StatusRuntimeException atA = catchThrowableOfType(StatusRuntimeException.class, () -> call(a, CREATE, "x"));
             assertThat(atA.getStatus().getCode()).isIn(Status.Code.INTERNAL, Status.Code.UNAVAILABLE);
             assertThat(DependencyFailures.isMarked(atA.getTrailers())).isTrue();
         }
@@ -115,8 +117,11 @@ class DependencyFailureTest {
         CircuitBreaker aForB = aToB.circuitBreaker(TARGET);
         assertThat(aForB.getState()).as("A's breaker for B").isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(aForB.getMetrics().getNumberOfFailedCalls()).isZero();
-        assertThat(aForB.getMetrics().getNumberOfSuccessfulCalls()).as("nor are they B's successes").isZero();
-        assertThat(bToC.circuitBreaker(TARGET).getState()).as("B's breaker for C, which failed")
+        assertThat(aForB.getMetrics().getNumberOfSuccessfulCalls())
+                .as("nor are they B's successes")
+                .isZero();
+        assertThat(bToC.circuitBreaker(TARGET).getState())
+                .as("B's breaker for C, which failed")
                 .isEqualTo(CircuitBreaker.State.OPEN);
         // B still answers A at once what it can answer itself.
         b.behave(request -> "b:" + request);

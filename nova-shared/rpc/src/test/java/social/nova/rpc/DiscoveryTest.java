@@ -35,8 +35,7 @@ class DiscoveryTest {
         a = EchoServer.start("a");
         b = EchoServer.start("b");
         directory.set(TARGET, List.of(a.instance(TARGET), b.instance(TARGET)));
-        clients = TestClients.create(directory, new SimpleMeterRegistry(),
-                                     "defaults.retry.initial-backoff", "PT0.01S");
+        clients = TestClients.create(directory, new SimpleMeterRegistry(), "defaults.retry.initial-backoff", "PT0.01S");
         channel = clients.channel(TARGET);
     }
 
@@ -110,7 +109,9 @@ class DiscoveryTest {
 
         directory.set("late-service", List.of(a.instance("late-service")));
 
-        await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> call(late, CREATE, "x").equals("a:x"));
+        await().atMost(Duration.ofSeconds(5))
+                .ignoreExceptions()
+                .until(() -> call(late, CREATE, "x").equals("a:x"));
     }
 
     @Test
@@ -120,7 +121,8 @@ class DiscoveryTest {
         a.kill();
         b.kill();
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(() -> call(channel, CREATE, "x"))
-                .hasMessageContaining("no healthy instance of echo-service in Consul"));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThatThrownBy(() -> call(channel, CREATE, "x"))
+                        .hasMessageContaining("no healthy instance of echo-service in Consul"));
     }
 }

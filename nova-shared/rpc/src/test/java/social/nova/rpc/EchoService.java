@@ -17,8 +17,7 @@ public final class EchoService {
     /** Not idempotent: never retried. */
     public static final MethodDescriptor<String, String> CREATE = method("CreateEcho", false);
 
-    private EchoService() {
-    }
+    private EchoService() {}
 
     private static MethodDescriptor<String, String> method(String name, boolean idempotent) {
         return MethodDescriptor.<String, String>newBuilder()

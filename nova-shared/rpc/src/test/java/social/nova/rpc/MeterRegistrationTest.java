@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MeterRegistrationTest {
     @Test
@@ -15,10 +14,12 @@ class MeterRegistrationTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AtomicReference<Thread> creator = new AtomicReference<>();
         AtomicReference<Counter> created = new AtomicReference<>();
-        Thread.ofVirtual().start(() -> created.set(MeterRegistration.create(() -> {
-            creator.set(Thread.currentThread());
-            return Counter.builder("calls").register(registry);
-        }))).join();
+        Thread.ofVirtual()
+                .start(() -> created.set(MeterRegistration.create(() -> {
+                    creator.set(Thread.currentThread());
+                    return Counter.builder("calls").register(registry);
+                })))
+                .join();
         assertThat(creator.get().isVirtual()).isFalse();
         assertThat(creator.get().getName()).isEqualTo("nova-meter-registration");
         assertThat(created.get()).isSameAs(registry.get("calls").counter());
@@ -37,16 +38,19 @@ class MeterRegistrationTest {
     @Test
     void aFailedRegistrationReachesTheCallerAsItself() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                MeterRegistration.create(() -> {
-                    throw new IllegalArgumentException("meter 'calls' has tags [a] elsewhere");
-                });
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        }).join();
-        assertThat(failure.get()).isInstanceOf(IllegalArgumentException.class)
+        Thread.ofVirtual()
+                .start(() -> {
+                    try {
+                        MeterRegistration.create(() -> {
+                            throw new IllegalArgumentException("meter 'calls' has tags [a] elsewhere");
+                        });
+                    } catch (RuntimeException e) {
+                        failure.set(e);
+                    }
+                })
+                .join();
+        assertThat(failure.get())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("meter 'calls' has tags [a] elsewhere");
     }
 
@@ -55,11 +59,14 @@ class MeterRegistrationTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AtomicReference<Counter> created = new AtomicReference<>();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-        Thread.ofVirtual().start(() -> {
-            Thread.currentThread().interrupt();
-            created.set(MeterRegistration.create(() -> Counter.builder("late").register(registry)));
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        }).join();
+        Thread.ofVirtual()
+                .start(() -> {
+                    Thread.currentThread().interrupt();
+                    created.set(MeterRegistration.create(
+                            () -> Counter.builder("late").register(registry)));
+                    stillInterrupted.set(Thread.currentThread().isInterrupted());
+                })
+                .join();
         assertThat(created.get()).isNotNull();
         assertThat(stillInterrupted.get()).isTrue();
     }

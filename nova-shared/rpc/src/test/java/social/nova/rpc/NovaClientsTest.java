@@ -26,7 +26,7 @@ class NovaClientsTest {
     void recordsLatencyPerMethodAndStatusAndTheBreakerState() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (EchoServer server = EchoServer.start("a");
-             NovaClients clients = TestClients.create(TestClients.directoryOf(server), meters)) {
+                NovaClients clients = TestClients.create(TestClients.directoryOf(server), meters)) {
             server.behave(request -> {
                 if (request.equals("bad")) {
                     throw Status.INVALID_ARGUMENT.asRuntimeException();
@@ -42,15 +42,26 @@ class NovaClientsTest {
                 // recorded with its status
             }
 
-            assertThat(meters.get(ClientMetrics.CALLS).tags("target", TARGET, "method", GET.getFullMethodName(),
-                                                            "status", "OK").timer().count()).isEqualTo(2);
-            assertThat(meters.get(ClientMetrics.CALLS).tags("target", TARGET, "method", CREATE.getFullMethodName(),
-                                                            "status", "INVALID_ARGUMENT").timer().count())
+            assertThat(meters.get(ClientMetrics.CALLS)
+                            .tags("target", TARGET, "method", GET.getFullMethodName(), "status", "OK")
+                            .timer()
+                            .count())
+                    .isEqualTo(2);
+            assertThat(meters.get(ClientMetrics.CALLS)
+                            .tags("target", TARGET, "method", CREATE.getFullMethodName(), "status", "INVALID_ARGUMENT")
+                            .timer()
+                            .count())
                     .isEqualTo(1);
-            assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", TARGET, "state", "closed")
-                               .gauge().value()).isEqualTo(1.0);
-            assertThat(meters.get("resilience4j.bulkhead.max.allowed.concurrent.calls").tag("name", TARGET)
-                               .gauge().value()).isEqualTo(100.0);
+            assertThat(meters.get("resilience4j.circuitbreaker.state")
+                            .tags("name", TARGET, "state", "closed")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
+            assertThat(meters.get("resilience4j.bulkhead.max.allowed.concurrent.calls")
+                            .tag("name", TARGET)
+                            .gauge()
+                            .value())
+                    .isEqualTo(100.0);
         }
     }
 
@@ -67,15 +78,16 @@ class NovaClientsTest {
             clients.close();
 
             assertThat(channel.isTerminated()).isTrue();
-            assertThatThrownBy(() -> clients.channel(TARGET)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> clients.channel(TARGET))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("NovaClients is closed");
         }
     }
 
     @Test
     void rejectsATargetThatIsNotAServiceName() {
-        try (NovaClients clients = TestClients.create(new social.nova.discovery.StaticServiceDirectory(),
-                                                      new SimpleMeterRegistry())) {
+        try (NovaClients clients =
+                TestClients.create(new social.nova.discovery.StaticServiceDirectory(), new SimpleMeterRegistry())) {
             assertThatThrownBy(() -> clients.channel("user service/x"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("was 'user service/x'");
@@ -85,23 +97,32 @@ class NovaClientsTest {
     @Test
     void closeStillAnswersACallWaitingToRetry() throws Exception {
         try (EchoServer server = EchoServer.start("a")) {
-            NovaClients clients = TestClients.create(TestClients.directoryOf(server), new SimpleMeterRegistry(),
-                                                     "defaults.retry.initial-backoff", "PT0.5S",
-                                                     "defaults.retry.jitter", "0",
-                                                     "shutdown-timeout", "PT2S");
+            NovaClients clients = TestClients.create(
+                    TestClients.directoryOf(server),
+                    new SimpleMeterRegistry(),
+                    "defaults.retry.initial-backoff",
+                    "PT0.5S",
+                    "defaults.retry.jitter",
+                    "0",
+                    "shutdown-timeout",
+                    "PT2S");
             server.behave(request -> {
                 throw Status.UNAVAILABLE.withDescription("down").asRuntimeException();
             });
-            ListenableFuture<String> pending = ClientCalls.futureUnaryCall(
-                    clients.channel(TARGET).newCall(GET, CallOptions.DEFAULT), "x");
+            ListenableFuture<String> pending =
+                    ClientCalls.futureUnaryCall(clients.channel(TARGET).newCall(GET, CallOptions.DEFAULT), "x");
             await().until(() -> server.hits.get() == 1);
 
             clients.close();
 
             assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS))
-                    .cause().isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-            assertThat(server.hits).as("the retry did not reach the server after close").hasValue(1);
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+            assertThat(server.hits)
+                    .as("the retry did not reach the server after close")
+                    .hasValue(1);
         }
     }
 }

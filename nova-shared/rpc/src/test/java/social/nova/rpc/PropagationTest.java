@@ -59,7 +59,9 @@ class PropagationTest {
     private String callUpstream(Metadata headers, long deadlineMillis) {
         Channel withHeaders = ClientInterceptors.intercept(edge, MetadataUtils.newAttachHeadersInterceptor(headers));
         return ClientCalls.blockingUnaryCall(
-                withHeaders, GET, CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS),
+                withHeaders,
+                GET,
+                CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS),
                 "hello");
     }
 
@@ -90,14 +92,17 @@ class PropagationTest {
 
         assertThat(first).isNotBlank();
         assertThat(second).isNotBlank().isNotEqualTo(first);
-        assertThat(downstream.lastHeaders.get().get(CallContext.AUTHORIZATION_HEADER)).isNull();
+        assertThat(downstream.lastHeaders.get().get(CallContext.AUTHORIZATION_HEADER))
+                .isNull();
     }
 
     @Test
     void copiesTheContextIntoHeadersButNeverOverridesExplicitOnes() throws Exception {
-        Context context = Context.current().withValues(CallContext.REQUEST_ID, "req-42",
-                                                       CallContext.CALLER_ID, "user-7",
-                                                       CallContext.AUTHORIZATION, "Bearer token-7");
+        Context context = Context.current()
+                .withValues(
+                        CallContext.REQUEST_ID, "req-42",
+                        CallContext.CALLER_ID, "user-7",
+                        CallContext.AUTHORIZATION, "Bearer token-7");
         context.call(() -> call(clients.channel(DOWNSTREAM), GET, "x"));
         Metadata seen = downstream.lastHeaders.get();
         assertThat(seen.get(CallContext.REQUEST_ID_HEADER)).isEqualTo("req-42");
@@ -106,8 +111,8 @@ class PropagationTest {
 
         Metadata explicit = new Metadata();
         explicit.put(CallContext.AUTHORIZATION_HEADER, "Bearer service-token");
-        Channel withExplicit = ClientInterceptors.intercept(clients.channel(DOWNSTREAM),
-                                                            MetadataUtils.newAttachHeadersInterceptor(explicit));
+        Channel withExplicit = ClientInterceptors.intercept(
+                clients.channel(DOWNSTREAM), MetadataUtils.newAttachHeadersInterceptor(explicit));
         context.call(() -> call(withExplicit, GET, "x"));
         assertThat(downstream.lastHeaders.get().getAll(CallContext.AUTHORIZATION_HEADER))
                 .containsExactly("Bearer service-token");

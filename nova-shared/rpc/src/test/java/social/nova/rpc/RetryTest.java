@@ -67,21 +67,27 @@ class RetryTest {
 
     @Test
     void retriesUnavailableForAnIdempotentMethodAndTheCallerSucceeds() {
-        ManagedChannel channel = channel("defaults.retry.max-attempts", "3",
-                                         "defaults.retry.initial-backoff", "PT0.01S");
+        ManagedChannel channel = channel(
+                "defaults.retry.max-attempts", "3",
+                "defaults.retry.initial-backoff", "PT0.01S");
         failFirst(2, Status.UNAVAILABLE);
 
         assertThat(call(channel, GET, "x")).isEqualTo("ok after 2");
 
         assertThat(server.hits).as("attempts the server saw").hasValue(3);
-        assertThat(meters.get(ClientMetrics.RETRIES).tag("target", TARGET)
-                           .tag("method", GET.getFullMethodName()).counter().count()).isEqualTo(2.0);
+        assertThat(meters.get(ClientMetrics.RETRIES)
+                        .tag("target", TARGET)
+                        .tag("method", GET.getFullMethodName())
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
     }
 
     @Test
     void neverRetriesAnAnswerMarkedAsTheTargetsDependencyFailure() {
-        ManagedChannel channel = channel("defaults.retry.max-attempts", "3",
-                                         "defaults.retry.initial-backoff", "PT0.01S");
+        ManagedChannel channel = channel(
+                "defaults.retry.max-attempts", "3",
+                "defaults.retry.initial-backoff", "PT0.01S");
         server.behave(request -> {
             Metadata trailers = new Metadata();
             DependencyFailures.mark(trailers);
@@ -127,12 +133,13 @@ class RetryTest {
         VirtualWaits waits = new VirtualWaits(ticker);
         RetryInterceptor retry = new RetryInterceptor(
                 new RetrySettings(50, Duration.ofMillis(100), 1.0, 0.0, Duration.ofMillis(100)),
-                waits, new ClientMetrics(TARGET, meters));
+                waits,
+                new ClientMetrics(TARGET, meters));
         List<Long> attemptsStartedAtMillis = new CopyOnWriteArrayList<>();
         ClientInterceptor attemptOnTheNetwork = new ClientInterceptor() {
             @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                                                          Channel next) {
+            public <Q, R> ClientCall<Q, R> interceptCall(
+                    MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
                 attemptsStartedAtMillis.add(ticker.elapsed(TimeUnit.MILLISECONDS));
                 return next.newCall(method, options.withDeadline(null));
             }
@@ -140,39 +147,50 @@ class RetryTest {
         server.behave(request -> {
             throw Status.UNAVAILABLE.withDescription("down").asRuntimeException();
         });
-        ManagedChannel network = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
-                                                                  InsecureChannelCredentials.create()).build();
+        ManagedChannel network = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+                .build();
         try {
             Channel channel = ClientInterceptors.interceptForward(network, retry, attemptOnTheNetwork);
 
             assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
-                    channel, GET, CallOptions.DEFAULT.withDeadline(deadline), "x"))
+                            channel, GET, CallOptions.DEFAULT.withDeadline(deadline), "x"))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                        assertThat(e.getStatus().getDescription()).as("the last failure").isEqualTo("down");
+                        assertThat(e.getStatus().getDescription())
+                                .as("the last failure")
+                                .isEqualTo("down");
                     });
         } finally {
             network.shutdownNow();
             waits.shutdownNow();
         }
 
-        assertThat(attemptsStartedAtMillis).as("attempts 100 ms apart, each started before the 450 ms deadline")
+        assertThat(attemptsStartedAtMillis)
+                .as("attempts 100 ms apart, each started before the 450 ms deadline")
                 .containsExactly(0L, 100L, 200L, 300L, 400L);
         assertThat(server.hits).as("attempts the server saw").hasValue(5);
-        assertThat(waits.millis).as("the waits the retry chose: none after the fifth attempt, which left "
-                                    + "50 ms for a 100 ms wait")
+        assertThat(waits.millis)
+                .as("the waits the retry chose: none after the fifth attempt, which left " + "50 ms for a 100 ms wait")
                 .containsExactly(100L, 100L, 100L, 100L);
-        assertThat(deadline.isExpired()).as("gave up at 400 ms instead of waiting past the deadline").isFalse();
-        assertThat(meters.get(ClientMetrics.RETRIES).tag("target", TARGET)
-                           .tag("method", GET.getFullMethodName()).counter().count()).isEqualTo(4.0);
+        assertThat(deadline.isExpired())
+                .as("gave up at 400 ms instead of waiting past the deadline")
+                .isFalse();
+        assertThat(meters.get(ClientMetrics.RETRIES)
+                        .tag("target", TARGET)
+                        .tag("method", GET.getFullMethodName())
+                        .counter()
+                        .count())
+                .isEqualTo(4.0);
     }
 
     @Test
     void everyAttemptPassesTheCircuitBreakerAgain() {
-        ManagedChannel channel = channel("defaults.retry.max-attempts", "5",
-                                         "defaults.retry.initial-backoff", "PT0.01S",
-                                         "defaults.circuit-breaker.minimum-number-of-calls", "2",
-                                         "defaults.circuit-breaker.sliding-window-size", "2");
+        ManagedChannel channel = channel(
+                "defaults.retry.max-attempts", "5",
+                "defaults.retry.initial-backoff", "PT0.01S",
+                "defaults.circuit-breaker.minimum-number-of-calls", "2",
+                "defaults.circuit-breaker.sliding-window-size", "2");
         server.behave(request -> {
             throw Status.UNAVAILABLE.asRuntimeException();
         });
@@ -200,10 +218,13 @@ class RetryTest {
         @Override
         public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
             millis.add(unit.toMillis(delay));
-            return super.schedule(() -> {
-                ticker.advance(delay, unit);
-                command.run();
-            }, 0, unit);
+            return super.schedule(
+                    () -> {
+                        ticker.advance(delay, unit);
+                        command.run();
+                    },
+                    0,
+                    unit);
         }
     }
 }

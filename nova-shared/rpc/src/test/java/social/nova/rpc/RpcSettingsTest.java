@@ -24,7 +24,8 @@ class RpcSettingsTest {
         assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(ClientSettings.DEFAULTS.deadlines().defaultDeadline()).isEqualTo(Duration.ofSeconds(5));
         assertThat(ClientSettings.DEFAULTS.retry().maxAttempts()).isEqualTo(3);
-        assertThat(ClientSettings.DEFAULTS.circuitBreaker().failureRateThreshold()).isEqualTo(50f);
+        assertThat(ClientSettings.DEFAULTS.circuitBreaker().failureRateThreshold())
+                .isEqualTo(50f);
         assertThat(ClientSettings.DEFAULTS.bulkhead().maxConcurrentCalls()).isEqualTo(100);
     }
 
@@ -56,7 +57,9 @@ class RpcSettingsTest {
         ClientSettings users = settings.forTarget("user-service");
         assertThat(users.circuitBreaker().failureRateThreshold()).isEqualTo(30f);
         assertThat(users.circuitBreaker().slidingWindowType()).isEqualTo(SlidingWindowType.TIME_BASED);
-        assertThat(users.circuitBreaker().waitDurationInOpenState()).as("from defaults").isEqualTo(Duration.ofSeconds(10));
+        assertThat(users.circuitBreaker().waitDurationInOpenState())
+                .as("from defaults")
+                .isEqualTo(Duration.ofSeconds(10));
         assertThat(users.retry().maxAttempts()).as("from defaults").isEqualTo(4);
         assertThat(users.bulkhead().maxConcurrentCalls()).isEqualTo(8);
         assertThat(users.deadlines().defaultDeadline()).isEqualTo(Duration.ofSeconds(3));
@@ -97,7 +100,7 @@ class RpcSettingsTest {
                 """))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rpc.clients.user-service.circuit-breaker.failure-rate-threshold"
-                            + " must be a percentage in (0, 100], was 150.0");
+                        + " must be a percentage in (0, 100], was 150.0");
 
         assertThatThrownBy(() -> fromYaml("""
                 rpc:
@@ -106,7 +109,7 @@ class RpcSettingsTest {
                       default: 5s
                 """))
                 .hasMessage("rpc.defaults.deadlines.default must be an ISO-8601 duration such as PT2S or PT0.25S,"
-                            + " was 5s");
+                        + " was 5s");
 
         assertThatThrownBy(() -> fromYaml("""
                 rpc:

@@ -21,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class TestClients {
     static final String TARGET = "echo-service";
 
-    private TestClients() {
-    }
+    private TestClients() {}
 
     /** {@code keyValues}: pairs of keys below {@code rpc} and values, e.g. "defaults.retry.max-attempts", "1". */
     static NovaClients create(StaticServiceDirectory directory, SimpleMeterRegistry meters, String... keyValues) {
@@ -39,7 +38,9 @@ final class TestClients {
 
     static StaticServiceDirectory directoryOf(EchoServer... servers) {
         StaticServiceDirectory directory = new StaticServiceDirectory();
-        directory.set(TARGET, List.of(servers).stream().map(server -> server.instance(TARGET)).toList());
+        directory.set(
+                TARGET,
+                List.of(servers).stream().map(server -> server.instance(TARGET)).toList());
         return directory;
     }
 
@@ -48,8 +49,8 @@ final class TestClients {
     }
 
     /** Makes a call that must fail with {@code expected}, and returns the failure. */
-    static StatusRuntimeException failure(Channel channel, MethodDescriptor<String, String> method,
-                                          Status.Code expected) {
+    static StatusRuntimeException failure(
+            Channel channel, MethodDescriptor<String, String> method, Status.Code expected) {
         try {
             String reply = call(channel, method, "x");
             throw new AssertionError("expected " + expected + " but the call returned " + reply);

@@ -38,8 +38,8 @@ final class CallerInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                        ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Context context = Context.current().withValue(Callers.CLIENT_ADDRESS, clientAddress(call, headers));
         String authorization = headers.get(AUTHORIZATION);
         try {
@@ -50,8 +50,7 @@ final class CallerInterceptor implements ServerInterceptor {
         } catch (NovaException e) {
             StatusRuntimeException status = e.toStatusException();
             call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return Contexts.interceptCall(context, call, headers, next);
     }
@@ -61,7 +60,8 @@ final class CallerInterceptor implements ServerInterceptor {
                 || authorization.substring(BEARER.length()).isBlank()) {
             throw NovaException.unauthenticated("authorization must be 'Bearer <access token>'");
         }
-        return authenticator.authenticate(authorization.substring(BEARER.length()).trim());
+        return authenticator.authenticate(
+                authorization.substring(BEARER.length()).trim());
     }
 
     private String clientAddress(ServerCall<?, ?> call, Metadata headers) {

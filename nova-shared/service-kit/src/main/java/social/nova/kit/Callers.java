@@ -10,8 +10,7 @@ public final class Callers {
     static final Context.Key<Caller> CALLER = Context.key("nova-caller");
     static final Context.Key<String> CLIENT_ADDRESS = Context.key("nova-client-address");
 
-    private Callers() {
-    }
+    private Callers() {}
 
     /** The caller, if the call carried a valid access token. */
     public static Optional<Caller> current() {

@@ -38,8 +38,9 @@ final class ConsulPresence implements AutoCloseable {
                 // One id per address and port: a process restarted in place (a crashed container that
                 // Docker restarts) replaces its own registration instead of leaving a twin whose
                 // checks pass against the new process.
-                .instanceId(config.get("service.instance-id").asString()
-                                    .orElseGet(() -> instanceId(info.name(), address, port)))
+                .instanceId(config.get("service.instance-id")
+                        .asString()
+                        .orElseGet(() -> instanceId(info.name(), address, port)))
                 .address(address)
                 .port(port)
                 .tags(config.get("service.tags").asList(String.class).orElse(List.of("grpc", "nova")))
@@ -48,10 +49,14 @@ final class ConsulPresence implements AutoCloseable {
                 .protoPackage(info.protoPackage())
                 .owner(info.owner())
                 .grpcHealthService(info.name());
-        config.get("service.tagged-addresses").asNodeList().orElse(List.of()).forEach(node ->
-                registration.taggedAddress(node.name(), InstanceRegistration.TaggedAddress.parse(node.asString().get())));
-        ConsulRegistrar registrar = ConsulRegistrar.create(ConsulSettings.create(config.get("consul")),
-                registration.build(), kit.meterRegistry());
+        config.get("service.tagged-addresses")
+                .asNodeList()
+                .orElse(List.of())
+                .forEach(node -> registration.taggedAddress(
+                        node.name(),
+                        InstanceRegistration.TaggedAddress.parse(node.asString().get())));
+        ConsulRegistrar registrar = ConsulRegistrar.create(
+                ConsulSettings.create(config.get("consul")), registration.build(), kit.meterRegistry());
         registrar.register();
         return new ConsulPresence(registrar);
     }

@@ -27,14 +27,16 @@ public final class DevelopmentSecrets {
     /** The profile in which the built-in development secrets are allowed. */
     public static final String DEV = "dev";
     /** Secret settings the platform libraries read in every service. */
-    static final List<String> PLATFORM_SECRETS = List.of("db.password", "db.provision.admin-password", "redis.password");
+    static final List<String> PLATFORM_SECRETS =
+            List.of("db.password", "db.provision.admin-password", "redis.password");
 
-    private DevelopmentSecrets() {
-    }
+    private DevelopmentSecrets() {}
 
     /** Checks {@code effective} against the application.yaml on the class path (what the service ships with). */
     static void refuseOutsideDev(Config effective) {
-        refuseOutsideDev(effective, Config.just(ConfigSources.classpath("application.yaml").optional(true)));
+        refuseOutsideDev(
+                effective,
+                Config.just(ConfigSources.classpath("application.yaml").optional(true)));
     }
 
     /**
@@ -46,18 +48,22 @@ public final class DevelopmentSecrets {
             return;
         }
         Set<String> settings = new LinkedHashSet<>(PLATFORM_SECRETS);
-        settings.addAll(effective.get("nova.secret-settings").asList(String.class).orElse(List.of()));
+        settings.addAll(
+                effective.get("nova.secret-settings").asList(String.class).orElse(List.of()));
         List<String> builtInStill = new ArrayList<>();
         for (String key : settings) {
             Optional<String> shipped = builtIn.get(key).asString().asOptional().filter(value -> !value.isEmpty());
-            if (shipped.isPresent() && shipped.equals(effective.get(key).asString().asOptional())) {
+            if (shipped.isPresent()
+                    && shipped.equals(effective.get(key).asString().asOptional())) {
                 builtInStill.add(key + " (" + environmentVariable(key) + ")");
             }
         }
         if (!builtInStill.isEmpty()) {
             throw new IllegalStateException("Refusing to start: " + String.join(", ", builtInStill)
-                    + (builtInStill.size() == 1 ? " has its built-in development value" : " have their built-in "
-                    + "development values") + " from application.yaml. Set a real secret, or set " + PROFILE + "=" + DEV + " ("
+                    + (builtInStill.size() == 1
+                            ? " has its built-in development value"
+                            : " have their built-in " + "development values")
+                    + " from application.yaml. Set a real secret, or set " + PROFILE + "=" + DEV + " ("
                     + environmentVariable(PROFILE) + "=" + DEV + ") on a development stack.");
         }
     }
@@ -66,7 +72,8 @@ public final class DevelopmentSecrets {
     static String environmentVariable(String key) {
         return Arrays.stream(key.split("\\."))
                 .map(part -> Arrays.stream(part.split("-"))
-                        .map(word -> word.toUpperCase(Locale.ROOT)).collect(Collectors.joining("_dash_")))
+                        .map(word -> word.toUpperCase(Locale.ROOT))
+                        .collect(Collectors.joining("_dash_")))
                 .collect(Collectors.joining("_"));
     }
 }

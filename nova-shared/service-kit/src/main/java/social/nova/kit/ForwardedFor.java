@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,7 +34,8 @@ import io.grpc.MethodDescriptor;
  * signature, too old) the client address is the connection's peer.
  */
 public final class ForwardedFor {
-    public static final Metadata.Key<String> ADDRESS = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> ADDRESS =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> SIGNATURE =
             Metadata.Key.of("x-nova-forwarded-signature", Metadata.ASCII_STRING_MARSHALLER);
     private static final String HMAC_SHA256 = "HmacSHA256";
@@ -47,7 +47,8 @@ public final class ForwardedFor {
     private final Clock clock;
 
     private ForwardedFor(ForwardingSettings settings, Clock clock) {
-        this.key = settings.secret().map(secret -> new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC_SHA256));
+        this.key = settings.secret()
+                .map(secret -> new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC_SHA256));
         this.maxAge = settings.maxAge();
         this.clock = clock;
     }
@@ -73,8 +74,9 @@ public final class ForwardedFor {
      */
     public void sign(Metadata headers, String address) {
         long seconds = clock.instant().getEpochSecond();
-        String signature = seconds + "." + BASE64.encodeToString(mac(address, seconds)
-                .orElseThrow(() -> new IllegalStateException(ForwardingSettings.MISSING_SECRET)));
+        String signature = seconds + "."
+                + BASE64.encodeToString(mac(address, seconds)
+                        .orElseThrow(() -> new IllegalStateException(ForwardingSettings.MISSING_SECRET)));
         headers.removeAll(ADDRESS);
         headers.removeAll(SIGNATURE);
         headers.put(ADDRESS, address);
@@ -93,7 +95,8 @@ public final class ForwardedFor {
         }
         return new ClientInterceptor() {
             @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            public <Q, R> ClientCall<Q, R> interceptCall(
+                    MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
                 return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                     @Override
                     public void start(Listener<R> listener, Metadata headers) {
@@ -127,11 +130,14 @@ public final class ForwardedFor {
         } catch (IllegalArgumentException malformed) {
             return Optional.empty();
         }
-        Duration age = Duration.between(Instant.ofEpochSecond(seconds), clock.instant()).abs();
+        Duration age = Duration.between(Instant.ofEpochSecond(seconds), clock.instant())
+                .abs();
         if (age.compareTo(maxAge) > 0) {
             return Optional.empty();
         }
-        boolean genuine = mac(address, seconds).map(expected -> MessageDigest.isEqual(expected, claimed)).orElse(false);
+        boolean genuine = mac(address, seconds)
+                .map(expected -> MessageDigest.isEqual(expected, claimed))
+                .orElse(false);
         return genuine ? Optional.of(address) : Optional.empty();
     }
 

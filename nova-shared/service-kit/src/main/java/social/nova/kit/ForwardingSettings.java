@@ -37,7 +37,8 @@ public record ForwardingSettings(Optional<String> secret, Duration maxAge) {
 
     /** Reads the {@code forwarding} node. */
     public static ForwardingSettings create(Config forwarding) {
-        return new ForwardingSettings(forwarding.get("secret").asString().asOptional(),
+        return new ForwardingSettings(
+                forwarding.get("secret").asString().asOptional(),
                 forwarding.get("max-age").as(Duration.class).orElse(DEFAULT_MAX_AGE));
     }
 }

@@ -37,14 +37,15 @@ final class GrpcConcurrencyInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                      ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);
         }
         Optional<LimitAlgorithm.Token> acquired = limit.tryAcquire(true);
         if (acquired.isEmpty()) {
-            throw NovaException.unavailable("the server is busy; retry after " + retryAfter.toSeconds() + " s", retryAfter);
+            throw NovaException.unavailable(
+                    "the server is busy; retry after " + retryAfter.toSeconds() + " s", retryAfter);
         }
         Permit permit = new Permit(acquired.get());
         ServerCall<Q, R> releasing = new SimpleForwardingServerCall<>(call) {

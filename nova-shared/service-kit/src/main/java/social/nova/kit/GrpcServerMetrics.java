@@ -46,8 +46,8 @@ public final class GrpcServerMetrics implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                        ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         CallRecord record = new CallRecord(call.getMethodDescriptor().getFullMethodName());
         ServerCall<Q, R> timed = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override

@@ -14,8 +14,7 @@ import io.helidon.http.http2.Http2Headers;
 final class Http2PseudoHeaderPatch {
     private static final System.Logger LOG = System.getLogger(Http2PseudoHeaderPatch.class.getName());
 
-    private Http2PseudoHeaderPatch() {
-    }
+    private Http2PseudoHeaderPatch() {}
 
     static boolean active() {
         return Objects.equals(location(Http2Headers.class), location(Http2PseudoHeaderPatch.class));
@@ -24,9 +23,11 @@ final class Http2PseudoHeaderPatch {
     /** Warns (once per start) when the patch lost to Helidon's own class. */
     static void check() {
         if (!active()) {
-            LOG.log(System.Logger.Level.WARNING, "io.helidon.http.http2.Http2Headers comes from {0}, not from the "
-                    + "service kit: gRPC clients built on C-core (Python, C++, Ruby, C#, PHP) will get GOAWAY. Put "
-                    + "nova-service-kit before Helidon's jars on the class path (first dependency in the POM).",
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "io.helidon.http.http2.Http2Headers comes from {0}, not from the "
+                            + "service kit: gRPC clients built on C-core (Python, C++, Ruby, C#, PHP) will get GOAWAY. Put "
+                            + "nova-service-kit before Helidon's jars on the class path (first dependency in the POM).",
                     location(Http2Headers.class));
         }
     }

@@ -13,8 +13,7 @@ public final class Ids {
     private static final Pattern UUID_TEXT =
             Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** Whether {@code text} is a UUID in its canonical 8-4-4-4-12 hex form (either case). */
     public static boolean isUuid(String text) {

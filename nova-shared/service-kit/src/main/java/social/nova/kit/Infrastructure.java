@@ -51,9 +51,15 @@ final class Infrastructure implements AutoCloseable {
             if (database == null) {
                 Config db = config.get("db");
                 DatabaseSettings settings = DatabaseSettings.create(db);
-                db.get("provision.admin-user").asString().ifPresent(admin -> provision(settings, admin,
-                        db.get("provision.admin-password").asString().orElse(""),
-                        db.get("provision.extensions").asList(String.class).orElse(List.of())));
+                db.get("provision.admin-user")
+                        .asString()
+                        .ifPresent(admin -> provision(
+                                settings,
+                                admin,
+                                db.get("provision.admin-password").asString().orElse(""),
+                                db.get("provision.extensions")
+                                        .asList(String.class)
+                                        .orElse(List.of())));
                 database = ServiceKit.named("database " + settings.url(), () -> Database.create(settings, meters));
                 Migrations.migrate(database);
                 readiness.add("database", database::ping);
@@ -138,19 +144,26 @@ final class Infrastructure implements AutoCloseable {
         }
     }
 
-    private static void provision(DatabaseSettings settings, String adminUser, String adminPassword,
-                                  List<String> extensions) {
+    private static void provision(
+            DatabaseSettings settings, String adminUser, String adminPassword, List<String> extensions) {
         PGSimpleDataSource admin = new PGSimpleDataSource();
         admin.setUrl(settings.url());
         admin.setUser(adminUser);
         admin.setPassword(adminPassword);
         try {
-            SchemaProvisioner.provision(admin, settings.schema(), settings.user(), settings.password()
-                    .orElseThrow(() -> new IllegalStateException("db.password is required to provision role " + settings.user())),
+            SchemaProvisioner.provision(
+                    admin,
+                    settings.schema(),
+                    settings.user(),
+                    settings.password()
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "db.password is required to provision role " + settings.user())),
                     extensions);
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot provision schema " + settings.schema() + " for role "
-                    + settings.user() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot provision schema " + settings.schema() + " for role " + settings.user() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

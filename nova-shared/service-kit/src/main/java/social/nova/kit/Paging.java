@@ -39,16 +39,13 @@ public final class Paging {
     private final Clock clock;
 
     /** Where a page starts: after the item at (time, id) in newest-first order, or at the top. */
-    public record Position(Instant at, UUID id) {
-    }
+    public record Position(Instant at, UUID id) {}
 
     /** A validated page request; {@code after} is null for the first page. */
-    public record Query(int limit, Position after) {
-    }
+    public record Query(int limit, Position after) {}
 
     /** One page of a list and the cursor of the next (null on the last page). */
-    public record Page<T>(List<T> items, String nextCursor) {
-    }
+    public record Page<T>(List<T> items, String nextCursor) {}
 
     /**
      * @param cursorTtl how long a cursor this service issues stays valid
@@ -87,9 +84,14 @@ public final class Paging {
     }
 
     String encode(String scope, Position position) {
-        String text = String.join(SEPARATOR, VERSION, scope,
-                Long.toString(position.at().getEpochSecond()), Integer.toString(position.at().getNano()),
-                position.id().toString(), Long.toString(clock.instant().getEpochSecond()));
+        String text = String.join(
+                SEPARATOR,
+                VERSION,
+                scope,
+                Long.toString(position.at().getEpochSecond()),
+                Integer.toString(position.at().getNano()),
+                position.id().toString(),
+                Long.toString(clock.instant().getEpochSecond()));
         return ENCODER.encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -106,7 +108,8 @@ public final class Paging {
             return null;
         }
         if (!scope.equals(parts[1])) {
-            violations.add("page.cursor", "belongs to another list (a cursor is valid only for the same RPC and fields)");
+            violations.add(
+                    "page.cursor", "belongs to another list (a cursor is valid only for the same RPC and fields)");
             return null;
         }
         try {

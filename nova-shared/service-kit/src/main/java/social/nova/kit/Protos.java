@@ -7,8 +7,7 @@ import io.grpc.stub.StreamObserver;
 
 /** Small helpers every gRPC endpoint needs, so that endpoints stay one line per RPC. */
 public final class Protos {
-    private Protos() {
-    }
+    private Protos() {}
 
     /** Answers a unary call: one message, then completion. */
     public static <T> void reply(StreamObserver<T> response, T message) {
@@ -17,7 +16,10 @@ public final class Protos {
     }
 
     public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 
     public static Instant instant(Timestamp timestamp) {

@@ -37,12 +37,10 @@ public final class RankedPaging {
     private final Clock clock;
 
     /** Where a page starts: after the item with this sort key, or at the top. */
-    public record Position(float score, Instant at, UUID id) {
-    }
+    public record Position(float score, Instant at, UUID id) {}
 
     /** A validated page request; {@code after} is null for the first page. */
-    public record Query(int limit, Position after) {
-    }
+    public record Query(int limit, Position after) {}
 
     /**
      * @param cursorTtl how long a cursor this service issues stays valid
@@ -79,10 +77,15 @@ public final class RankedPaging {
     }
 
     String encode(String scope, Position position) {
-        String text = String.join(SEPARATOR, VERSION, digest(scope),
+        String text = String.join(
+                SEPARATOR,
+                VERSION,
+                digest(scope),
                 Integer.toString(Float.floatToIntBits(position.score())),
-                Long.toString(position.at().getEpochSecond()), Integer.toString(position.at().getNano()),
-                position.id().toString(), Long.toString(clock.instant().getEpochSecond()));
+                Long.toString(position.at().getEpochSecond()),
+                Integer.toString(position.at().getNano()),
+                position.id().toString(),
+                Long.toString(clock.instant().getEpochSecond()));
         return ENCODER.encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -99,7 +102,8 @@ public final class RankedPaging {
             return null;
         }
         if (!digest(scope).equals(parts[1])) {
-            violations.add("page.cursor", "belongs to another list (a cursor is valid only for the same RPC and fields)");
+            violations.add(
+                    "page.cursor", "belongs to another list (a cursor is valid only for the same RPC and fields)");
             return null;
         }
         try {

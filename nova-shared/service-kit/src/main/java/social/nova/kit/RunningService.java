@@ -15,12 +15,15 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.grpc.GrpcService;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -28,9 +31,6 @@ import social.nova.errors.ErrorMappingInterceptor;
 import social.nova.rpc.CallContext;
 import social.nova.rpc.CallLatencies;
 import social.nova.rpc.NovaClients;
-import io.helidon.http.HeaderValues;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 /**
  * A started Nova service: one Helidon WebServer port serving gRPC and HTTP, registered in Consul.
@@ -52,6 +52,7 @@ public final class RunningService implements AutoCloseable {
     private final TrafficSettings traffic;
     /** The port's one concurrency limit: HTTP (the listener) and gRPC (an interceptor) share it. */
     private final Limit limit;
+
     private final Thread healthSync;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -70,8 +71,7 @@ public final class RunningService implements AutoCloseable {
         GrpcRouting.Builder grpc = GrpcRouting.builder()
                 // Outermost first: metrics see the status the caller receives; deadlines, request id and
                 // identity are in the Context before handlers run; errors are mapped inside that Context.
-                .intercept(interceptors().toArray(ServerInterceptor[]::new))
-                ;
+                .intercept(interceptors().toArray(ServerInterceptor[]::new));
         bind(grpc, grpcHealth.getHealthService());
         for (Object service : services) {
             switch (service) {
@@ -80,37 +80,43 @@ public final class RunningService implements AutoCloseable {
                     grpcServiceNames.add(helidon.serviceName());
                     grpc.service(helidon);
                 }
-                default -> throw new IllegalArgumentException(
-                        "not a gRPC service (BindableService or GrpcService): " + service.getClass().getName());
+                default ->
+                    throw new IllegalArgumentException("not a gRPC service (BindableService or GrpcService): "
+                            + service.getClass().getName());
             }
         }
 
         Readiness readiness = kit.readiness();
-        WebServerConfig.Builder builder = WebServer.builder().config(kit.config().get("server"));
+        WebServerConfig.Builder builder =
+                WebServer.builder().config(kit.config().get("server"));
         Traffic.apply(traffic, limit, builder);
-        this.server = builder
-                .shutdownHook(false)
+        this.server = builder.shutdownHook(false)
                 .addRouting(grpc)
                 // gRPC server reflection (grpc.reflection.v1): grpcurl, Postman and Kreya list the
                 // services and read their descriptors without the .proto files. On unless
                 // grpc.reflection is false; the descriptors are the published contracts anyway.
-                .addFeature(GrpcReflectionFeature.create(reflection -> reflection
-                        .enabled(kit.config().get("grpc.reflection").asBoolean().orElse(true))))
+                .addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(
+                        kit.config().get("grpc.reflection").asBoolean().orElse(true))))
                 .routing(routing -> {
                     routing.get(RPC_LATENCY_PATH, this::rpcLatency);
                     http.accept(routing);
                 })
                 .addFeature(ObserveFeature.builder()
-                                    .addObserver(HealthObserver.builder()
-                                                         .details(true)
-                                                         .addCheck(readiness)
-                                                         .addCheck(() -> HealthCheckResponse.builder().status(true).build(),
-                                                                   HealthCheckType.LIVENESS, "alive")
-                                                         .build())
-                                    .addObserver(MetricsObserver.create(kit.config().get("metrics")))
-                                    .build())
+                        .addObserver(HealthObserver.builder()
+                                .details(true)
+                                .addCheck(readiness)
+                                .addCheck(
+                                        () -> HealthCheckResponse.builder()
+                                                .status(true)
+                                                .build(),
+                                        HealthCheckType.LIVENESS,
+                                        "alive")
+                                .build())
+                        .addObserver(MetricsObserver.create(kit.config().get("metrics")))
+                        .build())
                 .build();
-        this.healthSync = Thread.ofVirtual().name(kit.info().name() + "-grpc-health").unstarted(this::syncGrpcHealth);
+        this.healthSync =
+                Thread.ofVirtual().name(kit.info().name() + "-grpc-health").unstarted(this::syncGrpcHealth);
         this.shutdownHook = new Thread(this::stop, kit.info().name() + "-shutdown");
     }
 
@@ -137,8 +143,12 @@ public final class RunningService implements AutoCloseable {
         running.healthSync.start();
         Runtime.getRuntime().addShutdownHook(running.shutdownHook);
         running.consul = ConsulPresence.register(kit, running.port());
-        LOG.log(System.Logger.Level.INFO, "{0} {1} serving gRPC and HTTP on port {2}",
-                kit.info().name(), kit.info().version(), running.port());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "{0} {1} serving gRPC and HTTP on port {2}",
+                kit.info().name(),
+                kit.info().version(),
+                running.port());
         return running;
     }
 
@@ -153,9 +163,13 @@ public final class RunningService implements AutoCloseable {
 
     private void rpcLatency(ServerRequest request, ServerResponse response) {
         CallLatencies latencies = kit.hasInfrastructure()
-                ? kit.infrastructure().openedClients().map(NovaClients::latencies).orElseGet(CallLatencies::new)
+                ? kit.infrastructure()
+                        .openedClients()
+                        .map(NovaClients::latencies)
+                        .orElseGet(CallLatencies::new)
                 : new CallLatencies();
-        response.header(HeaderValues.CONTENT_TYPE_JSON).send(latencies.toJson(kit.info().name()));
+        response.header(HeaderValues.CONTENT_TYPE_JSON)
+                .send(latencies.toJson(kit.info().name()));
     }
 
     /** The port gRPC and HTTP are served on (useful when configured as 0). */
@@ -189,8 +203,11 @@ public final class RunningService implements AutoCloseable {
             sleep(Duration.ofMillis(20));
         }
         if (metrics.inFlight() > 0) {
-            LOG.log(System.Logger.Level.WARNING, "{0} calls still in flight after {1}; stopping anyway",
-                    metrics.inFlight(), shutdown.drainTimeout());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0} calls still in flight after {1}; stopping anyway",
+                    metrics.inFlight(),
+                    shutdown.drainTimeout());
         }
         healthSync.interrupt();
         server.stop();
@@ -213,7 +230,8 @@ public final class RunningService implements AutoCloseable {
 
     /** Mirrors readiness into grpc.health.v1, which Consul's gRPC check reads. */
     private void syncGrpcHealth() {
-        Duration interval = kit.config().get("health.sync-interval").as(Duration.class).orElse(Duration.ofSeconds(1));
+        Duration interval =
+                kit.config().get("health.sync-interval").as(Duration.class).orElse(Duration.ofSeconds(1));
         while (!Thread.currentThread().isInterrupted() && !stopped.get()) {
             publishGrpcHealth(kit.readiness().isReady());
             if (!sleep(interval)) {

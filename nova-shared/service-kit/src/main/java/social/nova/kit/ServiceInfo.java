@@ -26,7 +26,8 @@ public record ServiceInfo(String name, String version, String owner, String prot
                 service.get("version").asString().orElse("0.0.0-dev"),
                 service.get("owner").asString().orElse("platform"),
                 service.get("proto-package").asString().orElse(""),
-                service.get("git-commit").asString()
+                service.get("git-commit")
+                        .asString()
                         .orElseGet(() -> Objects.requireNonNullElse(System.getenv("NOVA_GIT_COMMIT"), "unknown")));
     }
 }

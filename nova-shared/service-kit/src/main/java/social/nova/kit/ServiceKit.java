@@ -10,21 +10,21 @@ import java.util.function.Supplier;
 import io.grpc.BindableService;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import redis.clients.jedis.RedisClient;
 import social.nova.db.Database;
 import social.nova.db.OutboxRelay;
 import social.nova.db.OutboxRelaySettings;
+import social.nova.discovery.ServiceDirectory;
 import social.nova.events.EventHandler;
 import social.nova.events.EventSubscription;
 import social.nova.events.EventSubscriptionSettings;
 import social.nova.events.EventSubscriptions;
 import social.nova.redis.StreamPublisher;
 import social.nova.redis.StreamPublisherSettings;
-import social.nova.discovery.ServiceDirectory;
 import social.nova.rpc.NovaClients;
 
 /**
@@ -58,6 +58,7 @@ public final class ServiceKit {
      * would pin a virtual thread's carrier on Java 21.
      */
     private final ReentrantLock lock = new ReentrantLock();
+
     private Infrastructure infrastructure;
     private CallAuthenticator authenticator = CallAuthenticator.NONE;
     private final ForwardedFor forwardedFor;
@@ -128,9 +129,12 @@ public final class ServiceKit {
     public OutboxRelay startOutboxRelay() {
         lock.lock();
         try {
-            return closeOnStop(OutboxRelay.start(database(),
-                    new StreamPublisher(redis(), StreamPublisherSettings.create(config.get("redis.streams")), meterRegistry),
-                    OutboxRelaySettings.create(config.get("db.outbox")), meterRegistry));
+            return closeOnStop(OutboxRelay.start(
+                    database(),
+                    new StreamPublisher(
+                            redis(), StreamPublisherSettings.create(config.get("redis.streams")), meterRegistry),
+                    OutboxRelaySettings.create(config.get("db.outbox")),
+                    meterRegistry));
         } finally {
             lock.unlock();
         }
@@ -176,7 +180,7 @@ public final class ServiceKit {
      * {@code GrpcService}s) and registers the instance in Consul.
      */
     public RunningService start(Object... grpcServices) {
-        return start(routing -> { }, grpcServices);
+        return start(routing -> {}, grpcServices);
     }
 
     /**

@@ -25,8 +25,7 @@ import io.helidon.webserver.http.DirectHandlers;
  * </ul>
  */
 final class Traffic {
-    private Traffic() {
-    }
+    private Traffic() {}
 
     /** The port's limit, shared by the listener (HTTP) and {@link GrpcConcurrencyInterceptor} (gRPC). */
     static Limit limit(TrafficSettings traffic) {
@@ -43,7 +42,10 @@ final class Traffic {
 
     static WebServerConfig.Builder apply(TrafficSettings traffic, Limit limit, WebServerConfig.Builder server) {
         SocketOptions configured = server.connectionOptions().orElseGet(SocketOptions::create);
-        server.connectionOptions(SocketOptions.builder().from(configured).tcpNoDelay(traffic.tcpNoDelay()).build());
+        server.connectionOptions(SocketOptions.builder()
+                .from(configured)
+                .tcpNoDelay(traffic.tcpNoDelay())
+                .build());
         if (server.maxConcurrentRequests() == -1 && server.concurrencyLimit().isEmpty()) {
             server.concurrencyLimit(limit);
         }
@@ -52,8 +54,8 @@ final class Traffic {
         }
         if (server.directHandlers().isEmpty()) {
             server.directHandlers(DirectHandlers.builder()
-                                          .addHandler(DirectHandler.EventType.OTHER, busyHandler(traffic))
-                                          .build());
+                    .addHandler(DirectHandler.EventType.OTHER, busyHandler(traffic))
+                    .build());
         }
         return server;
     }

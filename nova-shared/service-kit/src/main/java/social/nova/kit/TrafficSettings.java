@@ -20,8 +20,13 @@ import io.helidon.config.Config;
  *                              ({@code max-tcp-connections}, 1024)
  * @param retryAfter            the {@code Retry-After} of a refused request ({@code retry-after}, 1 s)
  */
-public record TrafficSettings(boolean tcpNoDelay, int maxConcurrentRequests, int queueLength, Duration queueTimeout,
-                              int maxTcpConnections, Duration retryAfter) {
+public record TrafficSettings(
+        boolean tcpNoDelay,
+        int maxConcurrentRequests,
+        int queueLength,
+        Duration queueTimeout,
+        int maxTcpConnections,
+        Duration retryAfter) {
     public TrafficSettings {
         require(maxConcurrentRequests > 0, "traffic.max-concurrent-requests must be positive");
         require(queueLength >= 0, "traffic.queue-length must not be negative");

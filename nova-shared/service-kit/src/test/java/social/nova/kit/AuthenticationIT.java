@@ -27,14 +27,16 @@ class AuthenticationIT {
     void tokenThatDoesNotVerifyIsRefusedBeforeTheHandlerRuns() {
         int handlerRunsBefore = service.probe.invocations(ProbeService.INSPECT);
 
-        StatusRuntimeException failure = failure(service.withHeaders("authorization", "Bearer x", "x-request-id", "req-7"),
-                ProbeService.INSPECT);
+        StatusRuntimeException failure = failure(
+                service.withHeaders("authorization", "Bearer x", "x-request-id", "req-7"), ProbeService.INSPECT);
 
         assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         NovaException error = NovaException.from(failure);
         assertThat(error.getMessage()).isEqualTo("access token is invalid or expired");
         assertThat(error.requestId()).contains("req-7");
-        assertThat(failure.getTrailers().getAll(STATUS_DETAILS)).as("one google.rpc.Status").hasSize(1);
+        assertThat(failure.getTrailers().getAll(STATUS_DETAILS))
+                .as("one google.rpc.Status")
+                .hasSize(1);
         assertThat(service.probe.invocations(ProbeService.INSPECT)).isEqualTo(handlerRunsBefore);
     }
 
@@ -42,8 +44,8 @@ class AuthenticationIT {
     void authorizationThatIsNotABearerTokenIsRefused() {
         int handlerRunsBefore = service.probe.invocations(ProbeService.INSPECT);
 
-        StatusRuntimeException failure = failure(service.withHeaders("authorization", "Basic YWRhOnNlY3JldA=="),
-                ProbeService.INSPECT);
+        StatusRuntimeException failure =
+                failure(service.withHeaders("authorization", "Basic YWRhOnNlY3JldA=="), ProbeService.INSPECT);
 
         assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(service.probe.invocations(ProbeService.INSPECT)).isEqualTo(handlerRunsBefore);
@@ -77,21 +79,35 @@ class AuthenticationIT {
     void clientAddressIsTheConnectionsPeerUnlessTheGatewaySignedAForwardedOne() {
         assertThat(inspect(service.channel, CallOptions.DEFAULT)).containsEntry("clientAddress", "127.0.0.1");
         assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.7, 10.0.0.1"), CallOptions.DEFAULT))
-                .as("anybody's x-forwarded-for is ignored").containsEntry("clientAddress", "127.0.0.1");
+                .as("anybody's x-forwarded-for is ignored")
+                .containsEntry("clientAddress", "127.0.0.1");
 
         Metadata signed = new Metadata();
         service.kit.forwardedFor().sign(signed, "203.0.113.7");
         String signature = signed.get(ForwardedFor.SIGNATURE);
-        assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.7", "x-nova-forwarded-signature", signature),
-                CallOptions.DEFAULT)).as("signed by the gateway").containsEntry("clientAddress", "203.0.113.7");
-        assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.8", "x-nova-forwarded-signature", signature),
-                CallOptions.DEFAULT)).as("a signature carries only its own address").containsEntry("clientAddress", "127.0.0.1");
+        assertThat(inspect(
+                        service.withHeaders("x-forwarded-for", "203.0.113.7", "x-nova-forwarded-signature", signature),
+                        CallOptions.DEFAULT))
+                .as("signed by the gateway")
+                .containsEntry("clientAddress", "203.0.113.7");
+        assertThat(inspect(
+                        service.withHeaders("x-forwarded-for", "203.0.113.8", "x-nova-forwarded-signature", signature),
+                        CallOptions.DEFAULT))
+                .as("a signature carries only its own address")
+                .containsEntry("clientAddress", "127.0.0.1");
 
         Metadata signedElsewhere = new Metadata();
-        ForwardedFor.create(new ForwardingSettings(Optional.of("not-the-fleets-secret-0123456789abcdef"), Duration.ofSeconds(30)))
+        ForwardedFor.create(new ForwardingSettings(
+                        Optional.of("not-the-fleets-secret-0123456789abcdef"), Duration.ofSeconds(30)))
                 .sign(signedElsewhere, "203.0.113.7");
-        assertThat(inspect(service.withHeaders("x-forwarded-for", "203.0.113.7",
-                        "x-nova-forwarded-signature", signedElsewhere.get(ForwardedFor.SIGNATURE)), CallOptions.DEFAULT))
-                .as("signed with another secret").containsEntry("clientAddress", "127.0.0.1");
+        assertThat(inspect(
+                        service.withHeaders(
+                                "x-forwarded-for",
+                                "203.0.113.7",
+                                "x-nova-forwarded-signature",
+                                signedElsewhere.get(ForwardedFor.SIGNATURE)),
+                        CallOptions.DEFAULT))
+                .as("signed with another secret")
+                .containsEntry("clientAddress", "127.0.0.1");
     }
 }

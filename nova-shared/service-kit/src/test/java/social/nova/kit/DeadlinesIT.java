@@ -34,8 +34,12 @@ class DeadlinesIT {
     static void startNextHopRegisteredInConsul() {
         nextHop = KitFixture.start(KitFixture.registeredInConsul(KitFixture.NEXT_HOP), false);
         // Callers only see instances whose Consul checks pass.
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                !KitFixture.shared().kit.directory().healthyInstances(KitFixture.NEXT_HOP).isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !KitFixture.shared()
+                        .kit
+                        .directory()
+                        .healthyInstances(KitFixture.NEXT_HOP)
+                        .isEmpty());
     }
 
     @AfterAll
@@ -49,8 +53,8 @@ class DeadlinesIT {
     void handlerSeesTheDeadlineTheClientSet() {
         KitFixture service = KitFixture.shared();
 
-        Map<String, String> seen = inspect(service.channel,
-                CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
+        Map<String, String> seen = inspect(
+                service.channel, CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
 
         assertThat(Long.parseLong(seen.get("deadlineMillis")))
                 .isGreaterThan(CLIENT_DEADLINE_MILLIS / 2)
@@ -68,7 +72,8 @@ class DeadlinesIT {
         KitFixture edge = KitFixture.shared();
         int nextHopCallsBefore = nextHop.probe.invocations(ProbeService.INSPECT);
 
-        String reply = call(edge.withHeaders("x-request-id", "abc", "authorization", "Bearer valid-ada"),
+        String reply = call(
+                edge.withHeaders("x-request-id", "abc", "authorization", "Bearer valid-ada"),
                 ProbeService.RELAY,
                 CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS),
                 String.valueOf(TIME_SPENT_BEFORE_NEXT_HOP_MILLIS));
@@ -92,10 +97,16 @@ class DeadlinesIT {
         KitFixture edge = KitFixture.shared();
         long before = callsToNextHop(edge);
 
-        call(edge.withHeaders("authorization", "Bearer valid-ada"), ProbeService.RELAY,
-                CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS), "0");
-        call(edge.withHeaders("authorization", "Bearer valid-ada"), ProbeService.RELAY,
-                CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS), "0");
+        call(
+                edge.withHeaders("authorization", "Bearer valid-ada"),
+                ProbeService.RELAY,
+                CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS),
+                "0");
+        call(
+                edge.withHeaders("authorization", "Bearer valid-ada"),
+                ProbeService.RELAY,
+                CallOptions.DEFAULT.withDeadlineAfter(CLIENT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS),
+                "0");
 
         assertThat(callsToNextHop(edge)).isEqualTo(before + 2);
     }

@@ -39,10 +39,12 @@ class ErrorsIT {
         StatusRuntimeException failure = failure(service.channel, ProbeService.CRASH);
 
         assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-        assertThat(failure.getStatus().getDescription()).matches("internal error \\(request id " + UUID_PATTERN + "\\)");
+        assertThat(failure.getStatus().getDescription())
+                .matches("internal error \\(request id " + UUID_PATTERN + "\\)");
         assertNothingLeaks(failure);
         NovaException error = NovaException.from(failure);
-        assertThat(error.requestId()).hasValueSatisfying(id -> assertThat(failure.getMessage()).contains(id));
+        assertThat(error.requestId())
+                .hasValueSatisfying(id -> assertThat(failure.getMessage()).contains(id));
     }
 
     @Test
@@ -76,7 +78,8 @@ class ErrorsIT {
 
     /** Neither the exception's message nor its type or stack reaches the caller, in status or trailers. */
     private static void assertNothingLeaks(StatusRuntimeException failure) {
-        String everything = failure.getStatus() + " " + failure.getTrailers() + " " + StatusProto.fromThrowable(failure);
+        String everything =
+                failure.getStatus() + " " + failure.getTrailers() + " " + StatusProto.fromThrowable(failure);
         assertThat(everything)
                 .doesNotContain(ProbeService.SECRET)
                 .doesNotContain("IllegalStateException")

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ForwardedForTest {
     private static final String SECRET = "the-fleets-forwarding-secret-0123456789";
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
-    private static final ForwardingSettings SETTINGS = new ForwardingSettings(Optional.of(SECRET), Duration.ofSeconds(30));
+    private static final ForwardingSettings SETTINGS =
+            new ForwardingSettings(Optional.of(SECRET), Duration.ofSeconds(30));
 
     private final ForwardedFor service = ForwardedFor.create(SETTINGS, Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -35,7 +36,9 @@ class ForwardedForTest {
         Metadata otherAddress = signedAt(NOW, "203.0.113.7");
         otherAddress.removeAll(ForwardedFor.ADDRESS);
         otherAddress.put(ForwardedFor.ADDRESS, "203.0.113.8");
-        assertThat(service.verified(otherAddress)).as("a signature carries only its own address").isEmpty();
+        assertThat(service.verified(otherAddress))
+                .as("a signature carries only its own address")
+                .isEmpty();
 
         for (String garbage : new String[] {"", ".", "abc.def", "1.", "x.AAAA", "1764590400.%%%"}) {
             Metadata forged = new Metadata();
@@ -45,22 +48,32 @@ class ForwardedForTest {
         }
 
         Metadata otherSecret = new Metadata();
-        ForwardedFor.create(new ForwardingSettings(Optional.of("somebody-elses-secret-0123456789abcdef"), Duration.ofSeconds(30)),
-                Clock.fixed(NOW, ZoneOffset.UTC)).sign(otherSecret, "203.0.113.7");
+        ForwardedFor.create(
+                        new ForwardingSettings(
+                                Optional.of("somebody-elses-secret-0123456789abcdef"), Duration.ofSeconds(30)),
+                        Clock.fixed(NOW, ZoneOffset.UTC))
+                .sign(otherSecret, "203.0.113.7");
         assertThat(service.verified(otherSecret)).isEmpty();
     }
 
     @Test
     void aSignatureIsTakenOnlyWithinMaxAgeOfTheReceiversClock() {
-        assertThat(service.verified(signedAt(NOW.minusSeconds(30), "203.0.113.7"))).isPresent();
-        assertThat(service.verified(signedAt(NOW.plusSeconds(30), "203.0.113.7"))).as("clock skew").isPresent();
-        assertThat(service.verified(signedAt(NOW.minusSeconds(31), "203.0.113.7"))).as("replayed later").isEmpty();
-        assertThat(service.verified(signedAt(NOW.plusSeconds(31), "203.0.113.7"))).isEmpty();
+        assertThat(service.verified(signedAt(NOW.minusSeconds(30), "203.0.113.7")))
+                .isPresent();
+        assertThat(service.verified(signedAt(NOW.plusSeconds(30), "203.0.113.7")))
+                .as("clock skew")
+                .isPresent();
+        assertThat(service.verified(signedAt(NOW.minusSeconds(31), "203.0.113.7")))
+                .as("replayed later")
+                .isEmpty();
+        assertThat(service.verified(signedAt(NOW.plusSeconds(31), "203.0.113.7")))
+                .isEmpty();
     }
 
     @Test
     void withoutASecretNothingForwardedIsTakenAndNothingCanBeSigned() {
-        ForwardedFor unconfigured = ForwardedFor.create(new ForwardingSettings(Optional.empty(), Duration.ofSeconds(30)));
+        ForwardedFor unconfigured =
+                ForwardedFor.create(new ForwardingSettings(Optional.empty(), Duration.ofSeconds(30)));
         assertThat(unconfigured.canSign()).isFalse();
         assertThat(unconfigured.verified(signedAt(NOW, "203.0.113.7"))).isEmpty();
         assertThatThrownBy(() -> unconfigured.sign(new Metadata(), "203.0.113.7"))
@@ -70,7 +83,8 @@ class ForwardedForTest {
     @Test
     void settingsRefuseAShortSecretNamingTheKey() {
         assertThatThrownBy(() -> new ForwardingSettings(Optional.of("short"), Duration.ofSeconds(30)))
-                .hasMessageContaining("forwarding.secret").hasMessageContaining("32");
+                .hasMessageContaining("forwarding.secret")
+                .hasMessageContaining("32");
         assertThatThrownBy(() -> new ForwardingSettings(Optional.of(SECRET), Duration.ZERO))
                 .hasMessageContaining("forwarding.max-age");
     }

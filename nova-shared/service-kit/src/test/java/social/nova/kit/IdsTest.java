@@ -15,7 +15,9 @@ class IdsTest {
         UUID id = UUID.randomUUID();
         assertThat(Ids.isUuid(id.toString())).isTrue();
         assertThat(Ids.isUuid(id.toString().toUpperCase())).isTrue();
-        for (String other : new String[] {null, "", "1-1-1-1-1", "{" + id + "}", id + " ", id.toString().replace("-", "")}) {
+        for (String other : new String[] {
+            null, "", "1-1-1-1-1", "{" + id + "}", id + " ", id.toString().replace("-", "")
+        }) {
             assertThat(Ids.isUuid(other)).as("%s", other).isFalse();
         }
     }

@@ -61,6 +61,7 @@ final class KitFixture implements AutoCloseable {
     final String host;
     /** The port as it was when the service started (a stopped server reports none). */
     final int port;
+
     final ManagedChannel channel;
 
     private KitFixture(Map<String, String> overrides, boolean withInfrastructure) {
@@ -129,9 +130,11 @@ final class KitFixture implements AutoCloseable {
 
     /** Makes a call that must fail, and returns its status. */
     static StatusRuntimeException failure(Channel channel, MethodDescriptor<String, String> method) {
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-                () -> call(channel, method, "x"));
-        assertThat(failure).as("the call to " + method.getFullMethodName() + " should fail").isNotNull();
+        StatusRuntimeException failure =
+                catchThrowableOfType(StatusRuntimeException.class, () -> call(channel, method, "x"));
+        assertThat(failure)
+                .as("the call to " + method.getFullMethodName() + " should fail")
+                .isNotNull();
         return failure;
     }
 
@@ -167,7 +170,10 @@ final class KitFixture implements AutoCloseable {
             Map<String, String> details = new HashMap<>();
             for (JsonNode check : JSON.readTree(healthJson).path("checks")) {
                 if ("dependencies".equals(check.path("name").asText())) {
-                    check.path("data").properties().forEach(entry -> details.put(entry.getKey(), entry.getValue().asText()));
+                    check.path("data")
+                            .properties()
+                            .forEach(entry ->
+                                    details.put(entry.getKey(), entry.getValue().asText()));
                 }
             }
             return details;

@@ -89,9 +89,17 @@ class LiteralPseudoHeadersIT {
     }
 
     private static void frame(OutputStream out, int type, int flags, int stream, byte[] payload) throws IOException {
-        out.write(new byte[] {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-                (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
-                (byte) stream});
+        out.write(new byte[] {
+            (byte) (payload.length >>> 16),
+            (byte) (payload.length >>> 8),
+            (byte) payload.length,
+            (byte) type,
+            (byte) flags,
+            (byte) (stream >>> 24),
+            (byte) (stream >>> 16),
+            (byte) (stream >>> 8),
+            (byte) stream
+        });
         out.write(payload);
     }
 }

@@ -30,16 +30,19 @@ class MetricsIT {
         failure(service.withHeaders("authorization", "Bearer forged"), ProbeService.INSPECT);
 
         String after = metrics();
-        assertThat(count(after, ProbeService.INSPECT, "OK") - count(before, ProbeService.INSPECT, "OK")).isEqualTo(2);
+        assertThat(count(after, ProbeService.INSPECT, "OK") - count(before, ProbeService.INSPECT, "OK"))
+                .isEqualTo(2);
         assertThat(count(after, ProbeService.REJECT, "INVALID_ARGUMENT")
-                   - count(before, ProbeService.REJECT, "INVALID_ARGUMENT")).isEqualTo(1);
+                        - count(before, ProbeService.REJECT, "INVALID_ARGUMENT"))
+                .isEqualTo(1);
         // The status after error mapping, not the UNKNOWN grpc-java would have sent.
         assertThat(count(after, ProbeService.CRASH, "INTERNAL") - count(before, ProbeService.CRASH, "INTERNAL"))
                 .isEqualTo(1);
         assertThat(count(after, ProbeService.CRASH, "UNKNOWN")).isZero();
         // Refused before any handler ran, and counted all the same.
         assertThat(count(after, ProbeService.INSPECT, "UNAUTHENTICATED")
-                   - count(before, ProbeService.INSPECT, "UNAUTHENTICATED")).isEqualTo(1);
+                        - count(before, ProbeService.INSPECT, "UNAUTHENTICATED"))
+                .isEqualTo(1);
         assertThat(after).contains("nova_grpc_server_in_flight");
     }
 
@@ -55,7 +58,8 @@ class MetricsIT {
         double total = 0;
         while (sample.find()) {
             String labels = sample.group(1);
-            if (labels.contains("method=\"" + method.getFullMethodName() + "\"") && labels.contains("code=\"" + code + "\"")) {
+            if (labels.contains("method=\"" + method.getFullMethodName() + "\"")
+                    && labels.contains("code=\"" + code + "\"")) {
                 total += Double.parseDouble(sample.group(2));
             }
         }

@@ -39,9 +39,10 @@ class PagingTest {
     @Test
     void foreignMalformedAndExpiredCursorsAreRefused() {
         String cursor = paging.encode(SCOPE, new Paging.Position(NOW, UUID.randomUUID()));
-        assertThat(violations(new Violations(), paging, 10, cursor, "ListFollowing:abc")).containsExactly("page.cursor");
+        assertThat(violations(new Violations(), paging, 10, cursor, "ListFollowing:abc"))
+                .containsExactly("page.cursor");
         assertThat(violations(10, "not a cursor")).containsExactly("page.cursor");
-        assertThat(violations(10, "Zm9vfGJhcg")).containsExactly("page.cursor");   // "foo|bar"
+        assertThat(violations(10, "Zm9vfGJhcg")).containsExactly("page.cursor"); // "foo|bar"
 
         Paging tomorrow = new Paging(Duration.ofHours(24), Clock.fixed(NOW.plus(Duration.ofHours(25)), ZoneOffset.UTC));
         assertThat(violations(new Violations(), tomorrow, 10, cursor, SCOPE)).containsExactly("page.cursor");
@@ -75,7 +76,8 @@ class PagingTest {
         return violations(new Violations(), paging, limit, cursor, SCOPE);
     }
 
-    private static List<String> violations(Violations violations, Paging paging, int limit, String cursor, String scope) {
+    private static List<String> violations(
+            Violations violations, Paging paging, int limit, String cursor, String scope) {
         assertThat(paging.read(limit, cursor, scope, violations)).isNull();
         return violations.list().stream().map(FieldViolation::field).toList();
     }

@@ -120,7 +120,8 @@ final class ProbeService implements BindableService {
         counted(RELAY);
         sleep(Long.parseLong(millis));
         String ownRemaining = remainingMillis();
-        Map<String, String> downstream = parse(ClientCalls.blockingUnaryCall(nextHop.get(), INSPECT, CallOptions.DEFAULT, ""));
+        Map<String, String> downstream =
+                parse(ClientCalls.blockingUnaryCall(nextHop.get(), INSPECT, CallOptions.DEFAULT, ""));
         downstream.put("relayDeadlineMillis", ownRemaining);
         Protos.reply(response, render(downstream));
     }
@@ -143,7 +144,8 @@ final class ProbeService implements BindableService {
 
     static String render(Map<String, String> values) {
         StringBuilder text = new StringBuilder();
-        values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        values.forEach(
+                (key, value) -> text.append(key).append('=').append(value).append('\n'));
         return text.toString();
     }
 
@@ -159,7 +161,9 @@ final class ProbeService implements BindableService {
     }
 
     private void counted(MethodDescriptor<?, ?> method) {
-        invocations.computeIfAbsent(method.getFullMethodName(), name -> new AtomicInteger()).incrementAndGet();
+        invocations
+                .computeIfAbsent(method.getFullMethodName(), name -> new AtomicInteger())
+                .incrementAndGet();
     }
 
     private static void sleep(long millis) {

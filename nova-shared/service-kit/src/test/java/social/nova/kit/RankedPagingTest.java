@@ -28,8 +28,8 @@ class RankedPagingTest {
 
     @Test
     void aCursorRoundTripsTheExactScoreTimeAndIdWithoutShowingTheScope() {
-        RankedPaging.Position position = new RankedPaging.Position(0.1f / 3,
-                Instant.parse("2025-01-01T11:59:59.123456Z"), UUID.randomUUID());
+        RankedPaging.Position position =
+                new RankedPaging.Position(0.1f / 3, Instant.parse("2025-01-01T11:59:59.123456Z"), UUID.randomUUID());
         String cursor = paging.encode(SCOPE, position);
         assertThat(new String(java.util.Base64.getUrlDecoder().decode(cursor))).doesNotContain("creme");
         assertThat(read(10, cursor).after()).isEqualTo(position);
@@ -38,7 +38,8 @@ class RankedPagingTest {
     @Test
     void foreignMalformedAndExpiredCursorsAreRefused() {
         String cursor = paging.encode(SCOPE, new RankedPaging.Position(1f, NOW, UUID.randomUUID()));
-        assertThat(violations(paging, 10, cursor, "SearchPosts:caller:creme brule")).containsExactly("page.cursor");
+        assertThat(violations(paging, 10, cursor, "SearchPosts:caller:creme brule"))
+                .containsExactly("page.cursor");
         assertThat(violations(paging, 10, "not a cursor", SCOPE)).containsExactly("page.cursor");
         assertThat(violations(paging, 10, "Zm9vfGJhcg", SCOPE)).containsExactly("page.cursor");
         // A keyset cursor of the time-ordered lists is not one of these.
@@ -46,8 +47,8 @@ class RankedPagingTest {
                 .encode(SCOPE, new Paging.Position(NOW, UUID.randomUUID()));
         assertThat(violations(paging, 10, timeCursor, SCOPE)).containsExactly("page.cursor");
 
-        RankedPaging tomorrow = new RankedPaging(Duration.ofHours(24),
-                Clock.fixed(NOW.plus(Duration.ofHours(25)), ZoneOffset.UTC));
+        RankedPaging tomorrow =
+                new RankedPaging(Duration.ofHours(24), Clock.fixed(NOW.plus(Duration.ofHours(25)), ZoneOffset.UTC));
         assertThat(violations(tomorrow, 10, cursor, SCOPE)).containsExactly("page.cursor");
     }
 
@@ -58,7 +59,8 @@ class RankedPagingTest {
         var first = paging.page(rows, query, SCOPE, row -> row);
         assertThat(first.items()).containsExactly(position(3), position(2));
         assertThat(read(2, first.nextCursor()).after()).isEqualTo(position(2));
-        assertThat(paging.page(rows.subList(0, 2), query, SCOPE, row -> row).nextCursor()).isNull();
+        assertThat(paging.page(rows.subList(0, 2), query, SCOPE, row -> row).nextCursor())
+                .isNull();
     }
 
     private static RankedPaging.Position position(int rank) {

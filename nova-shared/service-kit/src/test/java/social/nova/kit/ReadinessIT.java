@@ -40,9 +40,8 @@ class ReadinessIT {
     void notReadyWhileItsDatabaseIsStoppedAndReadyAgainOnceItIsBack() {
         PostgreSQLContainer postgres = SharedContainers.newPostgres();
         try (RestartableContainer ownPostgres = RestartableContainer.start(postgres, 5432);
-             KitFixture service = KitFixture.start(Map.of(
-                     "service.name", "kit-readiness",
-                     "db.url", postgres.getJdbcUrl()), true)) {
+                KitFixture service = KitFixture.start(
+                        Map.of("service.name", "kit-readiness", "db.url", postgres.getJdbcUrl()), true)) {
             assertReady(service);
 
             ownPostgres.stop();
@@ -58,7 +57,8 @@ class ReadinessIT {
                 assertThat(service.grpcHealth("")).isEqualTo(ServingStatus.NOT_SERVING);
             });
             // Alive all the same: the process is fine, only a dependency is missing.
-            assertThat(service.http("/observe/health/live", "application/json").statusCode()).isEqualTo(200);
+            assertThat(service.http("/observe/health/live", "application/json").statusCode())
+                    .isEqualTo(200);
 
             ownPostgres.restart();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertReady(service));

@@ -54,7 +54,8 @@ class ShutdownIT {
             JsonNode registered = catalog();
             assertThat(registered).hasSize(1);
             assertThat(registered.get(0).path("ServicePort").asInt()).isEqualTo(service.port);
-            assertThat(registered.get(0).path("ServiceMeta").path("version").asText()).isEqualTo("1.2.3");
+            assertThat(registered.get(0).path("ServiceMeta").path("version").asText())
+                    .isEqualTo("1.2.3");
 
             ListenableFuture<String> slowCall = ClientCalls.futureUnaryCall(
                     service.channel.newCall(ProbeService.SLOW, CallOptions.DEFAULT), String.valueOf(SLOW_CALL_MILLIS));
@@ -63,7 +64,9 @@ class ShutdownIT {
             stopping = CompletableFuture.runAsync(service.service::stop);
 
             // Deregistered first, while the call is still being served.
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> catalog().isEmpty());
+            await().atMost(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> catalog().isEmpty());
             assertThat(slowCall).isNotDone();
             HttpResponse<String> ready = service.http("/observe/health/ready", "application/json");
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -72,11 +75,13 @@ class ShutdownIT {
             assertThat(slowCall).isNotDone();
             assertThat(stopping).isNotDone();
 
-            assertThat(slowCall.get(SLOW_CALL_MILLIS * 3, TimeUnit.MILLISECONDS)).isEqualTo("done");
+            assertThat(slowCall.get(SLOW_CALL_MILLIS * 3, TimeUnit.MILLISECONDS))
+                    .isEqualTo("done");
             stopping.get(10, TimeUnit.SECONDS);
 
             assertThat(service.service.isRunning()).isFalse();
-            assertThat(catchThrowableOfType(ConnectException.class, () -> connect(service))).isNotNull();
+            assertThat(catchThrowableOfType(ConnectException.class, () -> connect(service)))
+                    .isNotNull();
             StatusRuntimeException refused = failure(service.channel, ProbeService.INSPECT);
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         } finally {
@@ -89,10 +94,12 @@ class ShutdownIT {
 
     @Test
     void grpcHealthStaysNotServingWhenAReadinessCheckWasRunningAsShutdownBegan() throws Exception {
-        KitFixture service = KitFixture.start(Map.of(
-                "service.name", "kit-health-race",
-                "health.sync-interval", "PT0.1S",
-                "shutdown.propagation-delay", "PT2S"), false);
+        KitFixture service = KitFixture.start(
+                Map.of(
+                        "service.name", "kit-health-race",
+                        "health.sync-interval", "PT0.1S",
+                        "shutdown.propagation-delay", "PT2S"),
+                false);
         ReadinessGate gate = new ReadinessGate();
         try {
             assertThat(service.grpcHealth("")).isEqualTo(ServingStatus.SERVING);
@@ -106,9 +113,10 @@ class ShutdownIT {
             gate.released.countDown();
 
             // Consul's gRPC check must not see the instance come back while it drains.
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() ->
-                    service.grpcHealth("kit-health-race") == ServingStatus.NOT_SERVING
-                    && service.grpcHealth("") == ServingStatus.NOT_SERVING);
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(1))
+                    .until(() -> service.grpcHealth("kit-health-race") == ServingStatus.NOT_SERVING
+                            && service.grpcHealth("") == ServingStatus.NOT_SERVING);
             stopping.get(10, TimeUnit.SECONDS);
         } finally {
             gate.released.countDown();
@@ -143,7 +151,8 @@ class ShutdownIT {
 
     private static JsonNode catalog() throws IOException, InterruptedException {
         URI uri = SharedContainers.consulHttpUri().resolve("/v1/catalog/service/" + NAME);
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

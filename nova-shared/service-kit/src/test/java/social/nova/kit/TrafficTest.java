@@ -24,8 +24,10 @@ class TrafficTest {
     void everyPortGetsNoDelayABoundedConcurrencyAndABoundOnConnections() {
         WebServerConfig.Builder server = Traffic.apply(TrafficSettings.create(Config.empty()), WebServer.builder());
 
-        assertThat(server.connectionOptions()).hasValueSatisfying(options -> assertThat(options.tcpNoDelay()).isTrue());
-        assertThat(server.concurrencyLimit()).hasValueSatisfying(limit -> assertThat(limit).isInstanceOf(FixedLimit.class));
+        assertThat(server.connectionOptions())
+                .hasValueSatisfying(options -> assertThat(options.tcpNoDelay()).isTrue());
+        assertThat(server.concurrencyLimit())
+                .hasValueSatisfying(limit -> assertThat(limit).isInstanceOf(FixedLimit.class));
         assertThat(server.maxTcpConnections()).isEqualTo(1024);
     }
 
@@ -33,7 +35,9 @@ class TrafficTest {
     void theListenerGetsTheSameLimitInstanceTheGrpcInterceptorUses() {
         TrafficSettings settings = TrafficSettings.create(Config.empty());
         Limit limit = Traffic.limit(settings);
-        WebServerConfig.Builder server = Traffic.apply(settings, limit,
+        WebServerConfig.Builder server = Traffic.apply(
+                settings,
+                limit,
                 WebServer.builder().config(config(Map.of("server.port", "0")).get("server")));
 
         assertThat(server.concurrencyLimit()).containsSame(limit);
@@ -41,9 +45,17 @@ class TrafficTest {
 
     @Test
     void helidonsOwnLimitWinsAndOtherSocketOptionsAreKept() {
-        Config config = config(Map.of("server.max-concurrent-requests", "7", "server.max-tcp-connections", "9",
-                "server.connection-options.read-timeout", "PT42S", "traffic.tcp-no-delay", "false"));
-        WebServerConfig.Builder server = Traffic.apply(TrafficSettings.create(config.get("traffic")),
+        Config config = config(Map.of(
+                "server.max-concurrent-requests",
+                "7",
+                "server.max-tcp-connections",
+                "9",
+                "server.connection-options.read-timeout",
+                "PT42S",
+                "traffic.tcp-no-delay",
+                "false"));
+        WebServerConfig.Builder server = Traffic.apply(
+                TrafficSettings.create(config.get("traffic")),
                 WebServer.builder().config(config.get("server")));
 
         assertThat(server.maxConcurrentRequests()).isEqualTo(7);
@@ -57,27 +69,37 @@ class TrafficTest {
 
     @Test
     void aRefusalSaysWhenToComeBackInTheNovaErrorShape() {
-        DirectHandler handler = Traffic.busyHandler(TrafficSettings.create(config(Map.of("traffic.retry-after", "PT3S"))
-                .get("traffic")));
+        DirectHandler handler = Traffic.busyHandler(TrafficSettings.create(
+                config(Map.of("traffic.retry-after", "PT3S")).get("traffic")));
 
-        DirectHandler.TransportResponse busy = handler.handle(DirectHandler.TransportRequest.empty(),
-                DirectHandler.EventType.OTHER, Status.SERVICE_UNAVAILABLE_503, ServerResponseHeaders.create(),
+        DirectHandler.TransportResponse busy = handler.handle(
+                DirectHandler.TransportRequest.empty(),
+                DirectHandler.EventType.OTHER,
+                Status.SERVICE_UNAVAILABLE_503,
+                ServerResponseHeaders.create(),
                 "Too Many Concurrent Requests");
         assertThat(busy.status()).isEqualTo(Status.SERVICE_UNAVAILABLE_503);
         assertThat(busy.headers().get(HeaderNames.RETRY_AFTER).get()).isEqualTo("3");
-        assertThat(new String(busy.entity().orElseThrow())).contains("\"code\":\"UNAVAILABLE\"", "\"retryAfterSeconds\":3");
+        assertThat(new String(busy.entity().orElseThrow()))
+                .contains("\"code\":\"UNAVAILABLE\"", "\"retryAfterSeconds\":3");
 
-        DirectHandler.TransportResponse other = handler.handle(DirectHandler.TransportRequest.empty(),
-                DirectHandler.EventType.BAD_REQUEST, Status.BAD_REQUEST_400, ServerResponseHeaders.create(), "bad");
+        DirectHandler.TransportResponse other = handler.handle(
+                DirectHandler.TransportRequest.empty(),
+                DirectHandler.EventType.BAD_REQUEST,
+                Status.BAD_REQUEST_400,
+                ServerResponseHeaders.create(),
+                "bad");
         assertThat(other.status()).isEqualTo(Status.BAD_REQUEST_400);
         assertThat(other.headers().contains(HeaderNames.RETRY_AFTER)).isFalse();
     }
 
     @Test
     void settingsThatCannotWorkAreRefusedNamingTheKey() {
-        assertThatThrownBy(() -> TrafficSettings.create(config(Map.of("traffic.max-concurrent-requests", "0")).get("traffic")))
+        assertThatThrownBy(() -> TrafficSettings.create(
+                        config(Map.of("traffic.max-concurrent-requests", "0")).get("traffic")))
                 .hasMessageContaining("traffic.max-concurrent-requests");
-        assertThatThrownBy(() -> TrafficSettings.create(config(Map.of("traffic.retry-after", "PT0.5S")).get("traffic")))
+        assertThatThrownBy(() -> TrafficSettings.create(
+                        config(Map.of("traffic.retry-after", "PT0.5S")).get("traffic")))
                 .hasMessageContaining("traffic.retry-after");
     }
 
@@ -87,7 +109,10 @@ class TrafficTest {
     }
 
     private static Config config(Map<String, String> values) {
-        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(values)).build();
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(values))
+                .build();
     }
 }

@@ -17,55 +17,96 @@ import social.nova.db.OutboxEvent;
 public final class NovaEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private NovaEvents() {
-    }
+    private NovaEvents() {}
 
     /** auth-service's {@code UserRegistered}: {@code userId, username, displayName, registeredAt}. */
     public static OutboxEvent userRegistered(String userId, String username, String displayName) {
-        return publish("auth", "user", userId, "UserRegistered", payload("userId", userId, "username", username,
-                "displayName", displayName, "registeredAt", now()));
+        return publish(
+                "auth",
+                "user",
+                userId,
+                "UserRegistered",
+                payload("userId", userId, "username", username, "displayName", displayName, "registeredAt", now()));
     }
 
     /** user-service's {@code UserProfileUpdated}: the values after the change. */
     public static OutboxEvent userProfileUpdated(String userId, String username, String displayName, String bio) {
-        return publish("users", "user", userId, "UserProfileUpdated", payload("userId", userId, "username", username,
-                "displayName", displayName, "bio", bio, "updatedAt", now()));
+        return publish(
+                "users",
+                "user",
+                userId,
+                "UserProfileUpdated",
+                payload(
+                        "userId",
+                        userId,
+                        "username",
+                        username,
+                        "displayName",
+                        displayName,
+                        "bio",
+                        bio,
+                        "updatedAt",
+                        now()));
     }
 
     /** user-service's {@code UserFollowed} (aggregate: the follower). */
     public static OutboxEvent userFollowed(String followerId, String followeeId) {
-        return publish("users", "user", followerId, "UserFollowed", payload("followerId", followerId,
-                "followeeId", followeeId, "followedAt", now()));
+        return publish(
+                "users",
+                "user",
+                followerId,
+                "UserFollowed",
+                payload("followerId", followerId, "followeeId", followeeId, "followedAt", now()));
     }
 
     /** user-service's {@code UserUnfollowed} (aggregate: the follower). */
     public static OutboxEvent userUnfollowed(String followerId, String followeeId) {
-        return publish("users", "user", followerId, "UserUnfollowed", payload("followerId", followerId,
-                "followeeId", followeeId, "unfollowedAt", now()));
+        return publish(
+                "users",
+                "user",
+                followerId,
+                "UserUnfollowed",
+                payload("followerId", followerId, "followeeId", followeeId, "unfollowedAt", now()));
     }
 
     /** user-service's {@code UserBlocked} (aggregate: the blocker); the follows it ends come first as UserUnfollowed. */
     public static OutboxEvent userBlocked(String blockerId, String blockedId) {
-        return publish("users", "user", blockerId, "UserBlocked", payload("blockerId", blockerId,
-                "blockedId", blockedId, "blockedAt", now()));
+        return publish(
+                "users",
+                "user",
+                blockerId,
+                "UserBlocked",
+                payload("blockerId", blockerId, "blockedId", blockedId, "blockedAt", now()));
     }
 
     /** user-service's {@code UserUnblocked} (aggregate: the blocker). */
     public static OutboxEvent userUnblocked(String blockerId, String blockedId) {
-        return publish("users", "user", blockerId, "UserUnblocked", payload("blockerId", blockerId,
-                "blockedId", blockedId, "unblockedAt", now()));
+        return publish(
+                "users",
+                "user",
+                blockerId,
+                "UserUnblocked",
+                payload("blockerId", blockerId, "blockedId", blockedId, "unblockedAt", now()));
     }
 
     /** content-service's {@code PostCreated}: {@code postId, authorId, text, createdAt}. */
     public static OutboxEvent postCreated(String postId, String authorId, String text, Instant createdAt) {
-        return publish("content", "post", postId, "PostCreated", payload("postId", postId, "authorId", authorId,
-                "text", text, "createdAt", createdAt.toString()));
+        return publish(
+                "content",
+                "post",
+                postId,
+                "PostCreated",
+                payload("postId", postId, "authorId", authorId, "text", text, "createdAt", createdAt.toString()));
     }
 
     /** content-service's {@code PostDeleted}: {@code postId, authorId, deletedAt}. */
     public static OutboxEvent postDeleted(String postId, String authorId) {
-        return publish("content", "post", postId, "PostDeleted", payload("postId", postId, "authorId", authorId,
-                "deletedAt", now()));
+        return publish(
+                "content",
+                "post",
+                postId,
+                "PostDeleted",
+                payload("postId", postId, "authorId", authorId, "deletedAt", now()));
     }
 
     /** content-service's {@code PostLiked}: {@code postId, authorId, userId, likeCount, likedAt}. */
@@ -84,8 +125,8 @@ public final class NovaEvents {
         return publish("content", "post", postId, "PostUnliked", payload);
     }
 
-    private static OutboxEvent publish(String sourceSchema, String aggregateType, String aggregateId, String type,
-                                       Map<String, Object> payload) {
+    private static OutboxEvent publish(
+            String sourceSchema, String aggregateType, String aggregateId, String type, Map<String, Object> payload) {
         try {
             OutboxEvent event = OutboxEvent.of(aggregateType, aggregateId, type, JSON.writeValueAsString(payload));
             PublishedEvents.publish(event, sourceSchema);

@@ -16,8 +16,7 @@ import social.nova.testing.ShutdownHooks;
  * how a service's tests stand in for the producer of the events it consumes.
  */
 public final class PublishedEvents {
-    private PublishedEvents() {
-    }
+    private PublishedEvents() {}
 
     /**
      * Publishes {@code event} as the service owning {@code sourceSchema} would, now.
@@ -25,14 +24,16 @@ public final class PublishedEvents {
      * @return the stream entry id
      */
     public static String publish(OutboxEvent event, String sourceSchema) {
-        StreamEntryID id = Redis.CLIENT.xadd(OutboxRelaySettings.DEFAULT_STREAM_PREFIX + event.aggregateType(),
-                XAddParams.xAddParams(), event.streamFields(sourceSchema, Instant.now()));
+        StreamEntryID id = Redis.CLIENT.xadd(
+                OutboxRelaySettings.DEFAULT_STREAM_PREFIX + event.aggregateType(),
+                XAddParams.xAddParams(),
+                event.streamFields(sourceSchema, Instant.now()));
         return id.toString();
     }
 
     /** One pooled client of the shared Redis for the whole test run, closed at exit. */
     private static final class Redis {
-        static final RedisClient CLIENT = ShutdownHooks.closeAtExit(
-                RedisClient.create(SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort()));
+        static final RedisClient CLIENT = ShutdownHooks.closeAtExit(RedisClient.create(
+                SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort()));
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.ServiceDescriptor;
@@ -33,11 +34,12 @@ import social.nova.testing.SharedContainers;
 public final class RegisteredStub implements AutoCloseable {
     /** The {@code version} meta every stub registers with (a real instance registers its build's). */
     public static final String VERSION = "stub";
+
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     private final NovaStubServer stubs;
     private final HttpServer readiness;
     private final ConsulRegistrar registrar;
-    private boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RegisteredStub(NovaStubServer stubs, HttpServer readiness, ConsulRegistrar registrar) {
         this.stubs = stubs;
@@ -52,9 +54,11 @@ public final class RegisteredStub implements AutoCloseable {
      * @param consumer the service under test, whose contract the stub writes; {@code null} writes
      *                 none (a test of the consumer's own behaviour, such as its error mapping)
      */
-    public static RegisteredStub start(String provider, ServiceDescriptor service, String consumer, ConsulContainer consul) {
+    public static RegisteredStub start(
+            String provider, ServiceDescriptor service, String consumer, ConsulContainer consul) {
         String host = SharedContainers.hostAddressSeenFrom(consul);
-        NovaStubServer.Builder builder = NovaStubServer.forService(provider, service).bindAddress(host);
+        NovaStubServer.Builder builder =
+                NovaStubServer.forService(provider, service).bindAddress(host);
         if (consumer != null) {
             builder.consumer(consumer);
         }
@@ -75,15 +79,18 @@ public final class RegisteredStub implements AutoCloseable {
                 .instanceId(provider + "-stub-" + stubs.port())
                 .address(host)
                 .port(stubs.port())
-                .tag("grpc").tag("stub")
+                .tag("grpc")
+                .tag("stub")
                 .version(VERSION)
-                .readinessUrl(URI.create("http://" + host + ":" + readiness.getAddress().getPort()
-                        + InstanceRegistration.DEFAULT_READINESS_PATH))
+                .readinessUrl(URI.create("http://" + host + ":"
+                        + readiness.getAddress().getPort() + InstanceRegistration.DEFAULT_READINESS_PATH))
                 .build();
-        ConsulRegistrar registrar = ConsulRegistrar.create(ConsulSettings.builder()
-                .url(SharedContainers.consulHttpUri(consul))
-                .checkInterval(CHECK_INTERVAL)
-                .build(), registration);
+        ConsulRegistrar registrar = ConsulRegistrar.create(
+                ConsulSettings.builder()
+                        .url(SharedContainers.consulHttpUri(consul))
+                        .checkInterval(CHECK_INTERVAL)
+                        .build(),
+                registration);
         registrar.register();
         return new RegisteredStub(stubs, readiness, registrar);
     }
@@ -95,11 +102,10 @@ public final class RegisteredStub implements AutoCloseable {
 
     /** Leaves Consul, stops, writes the consumer contract; fails if a call matched no stub. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
+    public void close() {
+        if (closed.getAndSet(true)) {
             return;
         }
-        closed = true;
         registrar.close();
         readiness.stop(0);
         stubs.close();

@@ -42,11 +42,15 @@ public final class StubbedAuthService implements AutoCloseable {
     public static StubbedAuthService start(String consumer, ConsulContainer consul, Duration keysMaxAge) {
         JwtSettings settings = JwtSettings.defaults();
         KeyRing keys = KeyRing.generate(settings, Clock.systemUTC());
-        RegisteredStub stub = RegisteredStub.start("auth-service", AuthServiceGrpc.getServiceDescriptor(), consumer, consul);
-        stub.stubs().stub(AuthServiceGrpc.getGetPublicKeysMethod())
+        RegisteredStub stub =
+                RegisteredStub.start("auth-service", AuthServiceGrpc.getServiceDescriptor(), consumer, consul);
+        stub.stubs()
+                .stub(AuthServiceGrpc.getGetPublicKeysMethod())
                 .describedAs("publishes the key set that verifies access tokens")
-                .willReturn(GetPublicKeysResponse.newBuilder().setJwksJson(keys.jwksJson())
-                        .setMaxAgeSeconds(keysMaxAge.toSeconds()).build());
+                .willReturn(GetPublicKeysResponse.newBuilder()
+                        .setJwksJson(keys.jwksJson())
+                        .setMaxAgeSeconds(keysMaxAge.toSeconds())
+                        .build());
         return new StubbedAuthService(stub, new JwtSigner(keys, settings, Clock.systemUTC()));
     }
 

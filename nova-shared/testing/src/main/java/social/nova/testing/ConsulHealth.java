@@ -16,8 +16,7 @@ public final class ConsulHealth {
     /** What Consul answers for a service with no passing instance. */
     private static final String NONE = "[]";
 
-    private ConsulHealth() {
-    }
+    private ConsulHealth() {}
 
     /**
      * Waits until each of {@code services} has a passing instance in {@code consul}, the point from
@@ -33,9 +32,10 @@ public final class ConsulHealth {
                         .atMost(atMost)
                         .pollInterval(POLL_INTERVAL)
                         .until(() -> {
-                            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            return answer.statusCode() == 200 && !NONE.equals(answer.body().strip());
+                            HttpResponse<String> answer = http.send(
+                                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                            return answer.statusCode() == 200
+                                    && !NONE.equals(answer.body().strip());
                         });
             }
         }

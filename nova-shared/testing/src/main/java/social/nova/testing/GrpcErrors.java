@@ -18,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * failures with a precise status.
  */
 public final class GrpcErrors {
-    private GrpcErrors() {
-    }
+    private GrpcErrors() {}
 
     /** The error {@code call} fails with; an assertion error if it succeeds, fails otherwise, or answers INTERNAL. */
     public static NovaException failure(Executable call) {

@@ -65,7 +65,8 @@ public enum PlatformImages {
 
     private static String mode() {
         String value = Optional.ofNullable(System.getProperty("nova.images"))
-                .orElseGet(() -> Optional.ofNullable(System.getenv("NOVA_IMAGES")).orElse("auto"));
+                .orElseGet(
+                        () -> Optional.ofNullable(System.getenv("NOVA_IMAGES")).orElse("auto"));
         String mode = value.trim().toLowerCase(Locale.ROOT);
         if (!mode.equals("auto") && !mode.equals("official") && !mode.equals("local")) {
             throw new IllegalStateException("NOVA_IMAGES must be auto, official or local, was '" + value + "'");

@@ -33,21 +33,34 @@ public final class RestartableContainer implements AutoCloseable {
 
     /** Stops the server process (clients get connection refused); the container is kept. */
     public void stop() {
-        DockerClientFactory.instance().client().stopContainerCmd(container.getContainerId()).withTimeout(5).exec();
+        DockerClientFactory.instance()
+                .client()
+                .stopContainerCmd(container.getContainerId())
+                .withTimeout(5)
+                .exec();
     }
 
     /** Starts the stopped container again on the same port. */
     public void restart() {
-        DockerClientFactory.instance().client().startContainerCmd(container.getContainerId()).exec();
+        DockerClientFactory.instance()
+                .client()
+                .startContainerCmd(container.getContainerId())
+                .exec();
     }
 
     /** Freezes the server: connections stay open but nothing answers (a hung server). */
     public void pause() {
-        DockerClientFactory.instance().client().pauseContainerCmd(container.getContainerId()).exec();
+        DockerClientFactory.instance()
+                .client()
+                .pauseContainerCmd(container.getContainerId())
+                .exec();
     }
 
     public void unpause() {
-        DockerClientFactory.instance().client().unpauseContainerCmd(container.getContainerId()).exec();
+        DockerClientFactory.instance()
+                .client()
+                .unpauseContainerCmd(container.getContainerId())
+                .exec();
     }
 
     @Override

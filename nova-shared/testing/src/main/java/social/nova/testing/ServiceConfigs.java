@@ -24,8 +24,7 @@ import org.testcontainers.consul.ConsulContainer;
 public final class ServiceConfigs {
     private static final String APPLICATION_YAML = "application.yaml";
 
-    private ServiceConfigs() {
-    }
+    private ServiceConfigs() {}
 
     /** The application.yaml packaged with {@code main}, alone: what the service ships with. */
     public static Config applicationYaml(Class<?> main) {
@@ -35,8 +34,7 @@ public final class ServiceConfigs {
     /** {@code values} over the application.yaml packaged with {@code main}. */
     public static Config config(Class<?> main, Map<String, String> values) {
         return Config.builder()
-                .sources(ConfigSources.create(values),
-                        ConfigSources.create(read(main), MediaTypes.APPLICATION_X_YAML))
+                .sources(ConfigSources.create(values), ConfigSources.create(read(main), MediaTypes.APPLICATION_X_YAML))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .build();
@@ -63,24 +61,33 @@ public final class ServiceConfigs {
     public static Map<String, String> registeredIn(ConsulContainer consul) {
         String hostSeenByConsul = SharedContainers.hostAddressSeenFrom(consul);
         return Map.of(
-                "server.host", hostSeenByConsul,
-                "service.advertise-address", hostSeenByConsul,
-                "consul.register", "true",
-                "consul.url", SharedContainers.consulHttpUri(consul).toString(),
-                "consul.checks.interval", "PT1S");
+                "server.host",
+                hostSeenByConsul,
+                "service.advertise-address",
+                hostSeenByConsul,
+                "consul.register",
+                "true",
+                "consul.url",
+                SharedContainers.consulHttpUri(consul).toString(),
+                "consul.checks.interval",
+                "PT1S");
     }
 
     private static String read(Class<?> main) {
         try {
-            String base = main.getProtectionDomain().getCodeSource().getLocation().toString();
+            String base =
+                    main.getProtectionDomain().getCodeSource().getLocation().toString();
             URL yaml = base.endsWith(".jar")
                     ? URI.create("jar:" + base + "!/" + APPLICATION_YAML).toURL()
-                    : URI.create(base.endsWith("/") ? base : base + "/").resolve(APPLICATION_YAML).toURL();
+                    : URI.create(base.endsWith("/") ? base : base + "/")
+                            .resolve(APPLICATION_YAML)
+                            .toURL();
             try (InputStream in = yaml.openStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the " + APPLICATION_YAML + " packaged with " + main.getName(), e);
+            throw new UncheckedIOException(
+                    "cannot read the " + APPLICATION_YAML + " packaged with " + main.getName(), e);
         }
     }
 }

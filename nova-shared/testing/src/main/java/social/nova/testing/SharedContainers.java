@@ -21,8 +21,7 @@ public final class SharedContainers {
     public static final String SUPERUSER = "nova_admin";
     public static final String SUPERUSER_PASSWORD = "nova_admin_pw";
 
-    private SharedContainers() {
-    }
+    private SharedContainers() {}
 
     private static final class Consul {
         static final ConsulContainer INSTANCE = start(newConsul());
@@ -95,8 +94,8 @@ public final class SharedContainers {
                 .map(network -> network.getGateway())
                 .filter(gateway -> gateway != null && !gateway.isBlank())
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException("container " + container.getContainerName()
-                        + " is on no network with a gateway"));
+                .orElseThrow(() -> new IllegalStateException(
+                        "container " + container.getContainerName() + " is on no network with a gateway"));
     }
 
     /** A new, unstarted Consul dev agent on the platform image. */
@@ -104,7 +103,8 @@ public final class SharedContainers {
         // Testcontainers waits for /v1/status/leader to answer 200, which a dev agent does (with "")
         // before it has elected itself; registrations made then can fail. Wait for a leader.
         return new ConsulContainer(PlatformImages.CONSUL.image())
-                .waitingFor(Wait.forHttp("/v1/status/leader").forPort(CONSUL_HTTP_PORT)
+                .waitingFor(Wait.forHttp("/v1/status/leader")
+                        .forPort(CONSUL_HTTP_PORT)
                         .forResponsePredicate(body -> body.matches("\\s*\"[^\"]+\"\\s*"))
                         .withStartupTimeout(Duration.ofSeconds(60)));
     }

@@ -41,8 +41,14 @@ public final class VirtualThreadPinning implements AutoCloseable {
 
     private VirtualThreadPinning() {
         recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
-        recording.onEvent("jdk.VirtualThreadPinned", event -> pinnedStacks.add(event.getStackTrace() == null ? List.of()
-                : event.getStackTrace().getFrames().stream().map(VirtualThreadPinning::frame).toList()));
+        recording.onEvent(
+                "jdk.VirtualThreadPinned",
+                event -> pinnedStacks.add(
+                        event.getStackTrace() == null
+                                ? List.of()
+                                : event.getStackTrace().getFrames().stream()
+                                        .map(VirtualThreadPinning::frame)
+                                        .toList()));
         recording.startAsync();
     }
 
@@ -60,9 +66,10 @@ public final class VirtualThreadPinning implements AutoCloseable {
         List<String> found = new ArrayList<>();
         for (JsonNode thread : virtualThreads()) {
             List<String> stack = stack(thread);
-            if (stack.stream().anyMatch(frame -> frame.contains(packagePrefix)) && !thread.path("monitorsOwned").isEmpty()) {
-                found.add(thread.path("name").asText() + " " + thread.path("state").asText()
-                        + " owning " + thread.path("monitorsOwned") + " at " + stack);
+            if (stack.stream().anyMatch(frame -> frame.contains(packagePrefix))
+                    && !thread.path("monitorsOwned").isEmpty()) {
+                found.add(thread.path("name").asText() + " "
+                        + thread.path("state").asText() + " owning " + thread.path("monitorsOwned") + " at " + stack);
             }
         }
         return found;
@@ -70,7 +77,8 @@ public final class VirtualThreadPinning implements AutoCloseable {
 
     /** How many virtual threads have a frame of {@code framePrefix} on their stack now (waiting in that call). */
     public long virtualThreadsIn(String framePrefix) {
-        return virtualThreads().stream().filter(thread -> stack(thread).stream().anyMatch(frame -> frame.contains(framePrefix)))
+        return virtualThreads().stream()
+                .filter(thread -> stack(thread).stream().anyMatch(frame -> frame.contains(framePrefix)))
                 .count();
     }
 

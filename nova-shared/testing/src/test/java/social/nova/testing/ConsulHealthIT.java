@@ -45,16 +45,22 @@ class ConsulHealthIT {
     void registrationValuesPointAtTheAgentGiven() throws Exception {
         var values = ServiceConfigs.registeredIn(CONSUL);
         assertThat(values).containsEntry("consul.register", "true").containsEntry("consul.checks.interval", "PT1S");
-        HttpResponse<String> leader = HTTP.send(HttpRequest.newBuilder(
-                URI.create(values.get("consul.url")).resolve("/v1/status/leader")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> leader = HTTP.send(
+                HttpRequest.newBuilder(URI.create(values.get("consul.url")).resolve("/v1/status/leader"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(leader.statusCode()).isEqualTo(200);
-        assertThat(values.get("service.advertise-address")).isEqualTo(values.get("server.host"))
+        assertThat(values.get("service.advertise-address"))
+                .isEqualTo(values.get("server.host"))
                 .isEqualTo(SharedContainers.hostAddressSeenFrom(CONSUL));
     }
 
     private static void put(String path, String body) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(SharedContainers.consulHttpUri(CONSUL).resolve(path))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(SharedContainers.consulHttpUri(CONSUL).resolve(path))
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("PUT %s: %s", path, answer.body()).isEqualTo(200);
     }
 }

@@ -35,9 +35,9 @@ class PlatformImagesIT {
     void postgresAcceptsTheConfiguredUserPasswordAndDatabase() throws Exception {
         var postgres = SharedContainers.postgres();
         try (Connection connection = DriverManager.getConnection(
-                postgres.getJdbcUrl(), SharedContainers.SUPERUSER, SharedContainers.SUPERUSER_PASSWORD);
-             Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("select current_user, current_database()")) {
+                        postgres.getJdbcUrl(), SharedContainers.SUPERUSER, SharedContainers.SUPERUSER_PASSWORD);
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select current_user, current_database()")) {
             assertThat(row.next()).isTrue();
             assertThat(row.getString(1)).isEqualTo(SharedContainers.SUPERUSER);
             assertThat(row.getString(2)).isEqualTo(SharedContainers.DATABASE);
@@ -47,15 +47,16 @@ class PlatformImagesIT {
     @Test
     void postgresRefusesAWrongPassword() {
         var postgres = SharedContainers.postgres();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DriverManager.getConnection(
-                        postgres.getJdbcUrl(), SharedContainers.SUPERUSER, "wrong").close())
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> DriverManager.getConnection(postgres.getJdbcUrl(), SharedContainers.SUPERUSER, "wrong")
+                                .close())
                 .hasMessageContaining("password authentication failed");
     }
 
     @Test
     void redisAnswersPing() {
-        try (RedisClient redis = RedisClient.create(SharedContainers.redis().getHost(),
-                SharedContainers.redis().getRedisPort())) {
+        try (RedisClient redis = RedisClient.create(
+                SharedContainers.redis().getHost(), SharedContainers.redis().getRedisPort())) {
             assertThat(redis.ping()).isEqualTo("PONG");
         }
     }

@@ -27,7 +27,10 @@ class ServiceConfigsTest {
         assertThat(config.get("server.port").asInt().get()).isEqualTo(0);
         assertThat(config.get("service.name").asString().get()).isEqualTo("yaml-service");
         assertThat(config.get("extra").asString().get()).isEqualTo("x");
-        assertThat(ServiceConfigs.applicationYaml(ServiceConfigsTest.class).get("server.port").asInt().get())
+        assertThat(ServiceConfigs.applicationYaml(ServiceConfigsTest.class)
+                        .get("server.port")
+                        .asInt()
+                        .get())
                 .isEqualTo(8080);
     }
 
@@ -35,7 +38,10 @@ class ServiceConfigsTest {
     void systemPropertiesDoNotReachTheService() {
         String previous = System.setProperty("service.name", "from-the-jvm");
         try {
-            assertThat(ServiceConfigs.applicationYaml(ServiceConfigsTest.class).get("service.name").asString().get())
+            assertThat(ServiceConfigs.applicationYaml(ServiceConfigsTest.class)
+                            .get("service.name")
+                            .asString()
+                            .get())
                     .isEqualTo("yaml-service");
         } finally {
             if (previous == null) {
@@ -77,8 +83,7 @@ class ServiceConfigsTest {
     }
 
     /** Stands for another service's Main, packaged in a jar of its own. */
-    static final class Main {
-    }
+    static final class Main {}
 
     private static void add(JarOutputStream out, String name, byte[] bytes) throws IOException {
         out.putNextEntry(new JarEntry(name));

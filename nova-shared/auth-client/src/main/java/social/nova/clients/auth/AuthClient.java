@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-
 import io.grpc.Channel;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.crypto.AccessToken;
@@ -135,7 +134,11 @@ public final class AuthClient {
 
     private static NovaException refused(TokenVerificationException e) {
         String reason = e.reason() == TokenVerificationException.Reason.EXPIRED ? "TOKEN_EXPIRED" : "TOKEN_INVALID";
-        return NovaException.builder(ErrorCode.UNAUTHENTICATED, "access token refused: " + e.reason().message())
-                .reason(reason).domain(DOMAIN).build();
+        return NovaException.builder(
+                        ErrorCode.UNAUTHENTICATED,
+                        "access token refused: " + e.reason().message())
+                .reason(reason)
+                .domain(DOMAIN)
+                .build();
     }
 }

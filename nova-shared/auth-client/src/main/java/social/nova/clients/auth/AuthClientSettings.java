@@ -25,8 +25,14 @@ import social.nova.crypto.JwtSettings;
  *                         so an outage of auth-service does not sign anybody out, and short enough
  *                         that a key auth-service withdrew stops being honoured within the hour)
  */
-public record AuthClientSettings(JwtSettings jwt, Duration minRefetchGap, Duration fetchDeadline, Duration verifiedTtl,
-                                 long verifiedMaxSize, Duration jwksRefreshAhead, Duration jwksMaxStale) {
+public record AuthClientSettings(
+        JwtSettings jwt,
+        Duration minRefetchGap,
+        Duration fetchDeadline,
+        Duration verifiedTtl,
+        long verifiedMaxSize,
+        Duration jwksRefreshAhead,
+        Duration jwksMaxStale) {
     public static final Duration DEFAULT_MIN_REFETCH_GAP = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FETCH_DEADLINE = Duration.ofSeconds(2);
     public static final Duration DEFAULT_VERIFIED_TTL = Duration.ofSeconds(60);
@@ -39,17 +45,25 @@ public record AuthClientSettings(JwtSettings jwt, Duration minRefetchGap, Durati
             throw new IllegalArgumentException("auth-client.verified-cache.ttl and max-size must not be negative");
         }
         if (jwksRefreshAhead.isNegative() || jwksMaxStale.isNegative()) {
-            throw new IllegalArgumentException("auth-client.jwks-refresh-ahead and jwks-max-stale must not be negative");
+            throw new IllegalArgumentException(
+                    "auth-client.jwks-refresh-ahead and jwks-max-stale must not be negative");
         }
     }
 
     public static AuthClientSettings defaults() {
-        return new AuthClientSettings(JwtSettings.defaults(), DEFAULT_MIN_REFETCH_GAP, DEFAULT_FETCH_DEADLINE,
-                DEFAULT_VERIFIED_TTL, DEFAULT_VERIFIED_MAX_SIZE, DEFAULT_JWKS_REFRESH_AHEAD, DEFAULT_JWKS_MAX_STALE);
+        return new AuthClientSettings(
+                JwtSettings.defaults(),
+                DEFAULT_MIN_REFETCH_GAP,
+                DEFAULT_FETCH_DEADLINE,
+                DEFAULT_VERIFIED_TTL,
+                DEFAULT_VERIFIED_MAX_SIZE,
+                DEFAULT_JWKS_REFRESH_AHEAD,
+                DEFAULT_JWKS_MAX_STALE);
     }
 
     public static AuthClientSettings create(Config config) {
-        return new AuthClientSettings(JwtSettings.create(config.get("jwt")),
+        return new AuthClientSettings(
+                JwtSettings.create(config.get("jwt")),
                 config.get("min-refetch-gap").as(Duration.class).orElse(DEFAULT_MIN_REFETCH_GAP),
                 config.get("fetch-deadline").as(Duration.class).orElse(DEFAULT_FETCH_DEADLINE),
                 config.get("verified-cache.ttl").as(Duration.class).orElse(DEFAULT_VERIFIED_TTL),

@@ -44,6 +44,7 @@ final class PublicKeyCache implements Supplier<JWKSet> {
     private final Clock clock;
     /** Runs fetches, so that the caller that started one is not the one that waits on the call. */
     private final Executor fetcher;
+
     private final AtomicReference<CompletableFuture<Snapshot>> inFlight = new AtomicReference<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private volatile Snapshot snapshot;
@@ -53,11 +54,10 @@ final class PublicKeyCache implements Supplier<JWKSet> {
     private volatile Instant lastAttempt = Instant.MIN;
 
     /** Keys as fetched: fresh until {@code expiresAt}, usable until {@code staleUntil}. */
-    private record Snapshot(JWKSet keys, Instant refreshFrom, Instant expiresAt, Instant staleUntil) {
-    }
+    private record Snapshot(JWKSet keys, Instant refreshFrom, Instant expiresAt, Instant staleUntil) {}
 
-    PublicKeyCache(AuthServiceGrpc.AuthServiceBlockingStub auth, AuthClientSettings settings, Clock clock,
-                   Executor fetcher) {
+    PublicKeyCache(
+            AuthServiceGrpc.AuthServiceBlockingStub auth, AuthClientSettings settings, Clock clock, Executor fetcher) {
         this.auth = auth;
         this.settings = settings;
         this.clock = clock;
@@ -101,8 +101,11 @@ final class PublicKeyCache implements Supplier<JWKSet> {
     private void fetchInBackground(Instant now) {
         fetch(now).exceptionally(failure -> {
             Snapshot kept = snapshot;
-            LOG.log(System.Logger.Level.WARNING, "Cannot refresh auth-service''s public keys ({0}); the keys of {1} "
-                    + "stay in use until {2}", failure.getMessage(), kept == null ? "-" : kept.expiresAt(),
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Cannot refresh auth-service''s public keys ({0}); the keys of {1} " + "stay in use until {2}",
+                    failure.getMessage(),
+                    kept == null ? "-" : kept.expiresAt(),
                     kept == null ? "-" : kept.staleUntil());
             return null;
         });
@@ -117,7 +120,8 @@ final class PublicKeyCache implements Supplier<JWKSet> {
             if (cause instanceof NovaException nova) {
                 throw nova;
             }
-            throw NovaException.builder(ErrorCode.UNAVAILABLE,
+            throw NovaException.builder(
+                            ErrorCode.UNAVAILABLE,
                             "access tokens cannot be verified right now: the signing keys are unavailable; retry later")
                     .reason("SIGNING_KEYS_UNAVAILABLE")
                     .domain(AuthClient.DOMAIN)
@@ -155,7 +159,8 @@ final class PublicKeyCache implements Supplier<JWKSet> {
 
     private Snapshot callAuthService() {
         Instant started = clock.instant();
-        GetPublicKeysResponse response = auth.withDeadlineAfter(settings.fetchDeadline().toMillis(), TimeUnit.MILLISECONDS)
+        GetPublicKeysResponse response = auth.withDeadlineAfter(
+                        settings.fetchDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .getPublicKeys(GetPublicKeysRequest.getDefaultInstance());
         JWKSet keys;
         try {
@@ -167,7 +172,10 @@ final class PublicKeyCache implements Supplier<JWKSet> {
         Duration maxAge = Duration.ofSeconds(Math.max(1, response.getMaxAgeSeconds()));
         Instant expiresAt = started.plus(maxAge);
         Instant refreshFrom = expiresAt.minus(settings.jwksRefreshAhead());
-        return new Snapshot(keys, refreshFrom.isBefore(started) ? started : refreshFrom, expiresAt,
+        return new Snapshot(
+                keys,
+                refreshFrom.isBefore(started) ? started : refreshFrom,
+                expiresAt,
                 expiresAt.plus(settings.jwksMaxStale()));
     }
 }

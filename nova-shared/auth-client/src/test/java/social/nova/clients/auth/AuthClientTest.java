@@ -1,9 +1,7 @@
 package social.nova.clients.auth;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +41,7 @@ class AuthClientTest {
     private final AtomicInteger keyRequests = new AtomicInteger();
     /** When set, GetPublicKeys answers UNAVAILABLE (auth-service's key source is down). */
     private volatile boolean keysDown;
+
     private final HeldExecutor keyFetcher = new HeldExecutor();
     private Server server;
     private ManagedChannel channel;
@@ -51,19 +50,28 @@ class AuthClientTest {
     @BeforeEach
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(new AuthServiceGrpc.AuthServiceImplBase() {
-            @Override
-            public void getPublicKeys(GetPublicKeysRequest request, StreamObserver<GetPublicKeysResponse> response) {
-                keyRequests.incrementAndGet();
-                if (keysDown) {
-                    response.onError(io.grpc.Status.UNAVAILABLE.withDescription("auth-service is down").asRuntimeException());
-                    return;
-                }
-                response.onNext(GetPublicKeysResponse.newBuilder()
-                        .setJwksJson(ring.jwksJson()).setMaxAgeSeconds(MAX_AGE_SECONDS).build());
-                response.onCompleted();
-            }
-        }).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(new AuthServiceGrpc.AuthServiceImplBase() {
+                    @Override
+                    public void getPublicKeys(
+                            GetPublicKeysRequest request, StreamObserver<GetPublicKeysResponse> response) {
+                        keyRequests.incrementAndGet();
+                        if (keysDown) {
+                            response.onError(io.grpc.Status.UNAVAILABLE
+                                    .withDescription("auth-service is down")
+                                    .asRuntimeException());
+                            return;
+                        }
+                        response.onNext(GetPublicKeysResponse.newBuilder()
+                                .setJwksJson(ring.jwksJson())
+                                .setMaxAgeSeconds(MAX_AGE_SECONDS)
+                                .build());
+                        response.onCompleted();
+                    }
+                })
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         client = AuthClient.create(channel, AuthClientSettings.defaults(), clock, keyFetcher);
     }
@@ -87,9 +95,11 @@ class AuthClientTest {
 
     @Test
     void aRotatedKeyIsFetchedOnFirstSight() {
-        client.verify(new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token());
+        client.verify(
+                new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token());
         ring.rotate();
-        String signedWithNewKey = new JwtSigner(ring, jwt, clock).issue("user-2", "s", List.of()).token();
+        String signedWithNewKey =
+                new JwtSigner(ring, jwt, clock).issue("user-2", "s", List.of()).token();
 
         assertThat(client.verify(signedWithNewKey).userId()).isEqualTo("user-2");
         assertThat(keyRequests).hasValue(2);
@@ -97,31 +107,37 @@ class AuthClientTest {
 
     @Test
     void forgedKeysAreRefusedWithoutAFetchStorm() {
-        client.verify(new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token());
+        client.verify(
+                new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token());
         KeyRing attacker = KeyRing.generate(jwt, clock);
-        String forged = new JwtSigner(attacker, jwt, clock).issue("admin", "s", List.of()).token();
+        String forged = new JwtSigner(attacker, jwt, clock)
+                .issue("admin", "s", List.of())
+                .token();
 
         for (int i = 0; i < 20; i++) {
-            assertThatThrownBy(() -> client.verify(forged))
-                    .isInstanceOfSatisfying(NovaException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
-                        assertThat(e.reason()).contains("TOKEN_INVALID");
-                    });
+            assertThatThrownBy(() -> client.verify(forged)).isInstanceOfSatisfying(NovaException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+                assertThat(e.reason()).contains("TOKEN_INVALID");
+            });
         }
         assertThat(keyRequests).hasValue(2);
     }
 
     @Test
     void expiredTokensAreRefusedAsExpired() {
-        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        String token =
+                new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
         clock.advance(jwt.accessTokenTtl().plus(jwt.clockSkew()).plusSeconds(1));
         assertThatThrownBy(() -> client.verify(token))
-                .isInstanceOfSatisfying(NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_EXPIRED"));
+                .isInstanceOfSatisfying(
+                        NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_EXPIRED"));
     }
 
     @Test
     void aTokenThatVerifiedIsTakenAgainWithoutItsSignatureBeingCheckedAgain() {
-        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "session-1", List.of()).token();
+        String token = new JwtSigner(ring, jwt, clock)
+                .issue("user-1", "session-1", List.of())
+                .token();
 
         VerifiedToken first = client.verify(token);
         VerifiedToken again = client.verify(token);
@@ -132,24 +148,28 @@ class AuthClientTest {
 
     @Test
     void aRememberedTokenIsStillRefusedOnceItHasExpired() {
-        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        String token =
+                new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
         client.verify(token);
 
         clock.advance(jwt.accessTokenTtl().plus(jwt.clockSkew()).plusSeconds(1));
 
         assertThatThrownBy(() -> client.verify(token))
-                .isInstanceOfSatisfying(NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_EXPIRED"));
+                .isInstanceOfSatisfying(
+                        NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_EXPIRED"));
     }
 
     @Test
     void aForgedTokenIsNeverRemembered() {
-        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        String token =
+                new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
         String[] parts = token.split("\\.");
         String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
 
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> client.verify(forged))
-                    .isInstanceOfSatisfying(NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_INVALID"));
+                    .isInstanceOfSatisfying(
+                            NovaException.class, e -> assertThat(e.reason()).contains("TOKEN_INVALID"));
         }
         assertThat(client.verificationsRemembered()).isZero();
     }
@@ -167,8 +187,10 @@ class AuthClientTest {
     void anUnreachableAuthServiceIsUnavailableNotInternal() {
         channel.shutdownNow();
         AuthClient offline = AuthClient.create(channel, AuthClientSettings.defaults(), clock, keyFetcher);
-        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
-        assertThatThrownBy(() -> offline.verify(token)).isInstanceOfSatisfying(NovaException.class, this::keysUnavailable);
+        String token =
+                new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        assertThatThrownBy(() -> offline.verify(token))
+                .isInstanceOfSatisfying(NovaException.class, this::keysUnavailable);
     }
 
     @Test
@@ -179,16 +201,23 @@ class AuthClientTest {
 
         clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS).minus(DEFAULT_REFRESH_AHEAD));
         assertThat(client.verify(signer.issue("user-1", "s", List.of()).token()).userId())
-                .as("answered with the keys it has while the refresh waits to run").isEqualTo("user-1");
-        assertThat(client.verify(signer.issue("user-2", "s", List.of()).token()).userId()).isEqualTo("user-2");
+                .as("answered with the keys it has while the refresh waits to run")
+                .isEqualTo("user-1");
+        assertThat(client.verify(signer.issue("user-2", "s", List.of()).token()).userId())
+                .isEqualTo("user-2");
         assertThat(keyRequests).as("no request fetched on its own path").hasValue(1);
-        assertThat(keyFetcher.waiting()).as("one refresh started, however many requests").isEqualTo(1);
+        assertThat(keyFetcher.waiting())
+                .as("one refresh started, however many requests")
+                .isEqualTo(1);
 
         keyFetcher.release();
         assertThat(keyRequests).hasValue(2);
-        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS).minus(DEFAULT_REFRESH_AHEAD).minusSeconds(1));
+        clock.advance(
+                Duration.ofSeconds(MAX_AGE_SECONDS).minus(DEFAULT_REFRESH_AHEAD).minusSeconds(1));
         client.verify(signer.issue("user-1", "s", List.of()).token());
-        assertThat(keyFetcher.waiting()).as("the refreshed keys are fresh again").isZero();
+        assertThat(keyFetcher.waiting())
+                .as("the refreshed keys are fresh again")
+                .isZero();
     }
 
     @Test
@@ -198,10 +227,12 @@ class AuthClientTest {
         keysDown = true;
 
         clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
-        assertThat(client.verify(signer.issue("user-1", "s", List.of()).token()).userId()).isEqualTo("user-1");
+        assertThat(client.verify(signer.issue("user-1", "s", List.of()).token()).userId())
+                .isEqualTo("user-1");
         clock.advance(DEFAULT_MAX_STALE.minusSeconds(2));
         assertThat(client.verify(signer.issue("user-1", "s", List.of()).token()).userId())
-                .as("still within max age + jwks-max-stale").isEqualTo("user-1");
+                .as("still within max age + jwks-max-stale")
+                .isEqualTo("user-1");
         assertThat(keyRequests.get()).as("the failed refreshes were tried").isGreaterThan(1);
 
         clock.advance(Duration.ofSeconds(2));
@@ -210,7 +241,9 @@ class AuthClientTest {
                 .isInstanceOfSatisfying(NovaException.class, this::keysUnavailable);
 
         keysDown = false;
-        assertThat(client.verify(afterMaxStale).userId()).as("back once auth-service answers").isEqualTo("user-1");
+        assertThat(client.verify(afterMaxStale).userId())
+                .as("back once auth-service answers")
+                .isEqualTo("user-1");
     }
 
     @Test
@@ -233,11 +266,13 @@ class AuthClientTest {
     @Test
     void requestsWithoutKeysShareOneFetch() throws Exception {
         keyFetcher.hold();
-        String token = new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
+        String token =
+                new JwtSigner(ring, jwt, clock).issue("user-1", "s", List.of()).token();
         List<Thread> requests = new java.util.ArrayList<>();
         java.util.Queue<String> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (int i = 0; i < 5; i++) {
-            requests.add(Thread.ofVirtual().start(() -> answers.add(client.verify(token).userId())));
+            requests.add(Thread.ofVirtual()
+                    .start(() -> answers.add(client.verify(token).userId())));
         }
         // Until each request waits for the keys or is done (a guard against hanging, not a timing).
         long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -265,7 +300,10 @@ class AuthClientTest {
         keysDown = false;
         ring.rotate();
 
-        assertThat(client.verify(new JwtSigner(ring, jwt, clock).issue("user-2", "s", List.of()).token()).userId())
+        assertThat(client.verify(new JwtSigner(ring, jwt, clock)
+                                .issue("user-2", "s", List.of())
+                                .token())
+                        .userId())
                 .isEqualTo("user-2");
     }
 

@@ -60,35 +60,51 @@ class PublicKeyCachePinningTest {
     @Test
     void requestsWaitingForAStalledKeySourceHoldNoMonitor() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).executor(serverThreads).addService(new AuthServiceGrpc.AuthServiceImplBase() {
-            @Override
-            public void getPublicKeys(GetPublicKeysRequest request, StreamObserver<GetPublicKeysResponse> response) {
-                keyRequests.incrementAndGet();
-                try {
-                    keySourceStalled.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                response.onNext(GetPublicKeysResponse.newBuilder().setJwksJson(ring.jwksJson()).setMaxAgeSeconds(300).build());
-                response.onCompleted();
-            }
-        }).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .executor(serverThreads)
+                .addService(new AuthServiceGrpc.AuthServiceImplBase() {
+                    @Override
+                    public void getPublicKeys(
+                            GetPublicKeysRequest request, StreamObserver<GetPublicKeysResponse> response) {
+                        keyRequests.incrementAndGet();
+                        try {
+                            keySourceStalled.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        response.onNext(GetPublicKeysResponse.newBuilder()
+                                .setJwksJson(ring.jwksJson())
+                                .setMaxAgeSeconds(300)
+                                .build());
+                        response.onCompleted();
+                    }
+                })
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).build();
         AuthClient client = AuthClient.create(channel, AuthClientSettings.defaults());
-        String token = new JwtSigner(ring, jwt, java.time.Clock.systemUTC()).issue("user-1", "s", List.of()).token();
+        String token = new JwtSigner(ring, jwt, java.time.Clock.systemUTC())
+                .issue("user-1", "s", List.of())
+                .token();
 
         try (VirtualThreadPinning pinning = VirtualThreadPinning.record()) {
             Queue<String> answers = new ConcurrentLinkedQueue<>();
             List<Thread> requests = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                requests.add(Thread.ofVirtual().name("request-" + i).start(() -> answers.add(client.verify(token).userId())));
+                requests.add(Thread.ofVirtual()
+                        .name("request-" + i)
+                        .start(() -> answers.add(client.verify(token).userId())));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> keyRequests.get() == 1
-                    && pinning.virtualThreadsIn("io.grpc.stub.ClientCalls.blockingUnaryCall") == 1
-                    && requests.stream().allMatch(r -> r.getState() == Thread.State.WAITING || r.getState() == Thread.State.BLOCKED));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> keyRequests.get() == 1
+                            && pinning.virtualThreadsIn("io.grpc.stub.ClientCalls.blockingUnaryCall") == 1
+                            && requests.stream()
+                                    .allMatch(r -> r.getState() == Thread.State.WAITING
+                                            || r.getState() == Thread.State.BLOCKED));
 
             assertThat(pinning.holdingMonitors("social.nova."))
-                    .as("virtual threads holding a monitor while GetPublicKeys is stalled").isEmpty();
+                    .as("virtual threads holding a monitor while GetPublicKeys is stalled")
+                    .isEmpty();
 
             keySourceStalled.countDown();
             for (Thread request : requests) {
@@ -96,7 +112,9 @@ class PublicKeyCachePinningTest {
             }
             assertThat(answers).hasSize(4).containsOnly("user-1");
             assertThat(keyRequests).as("the waiting requests shared one fetch").hasValue(1);
-            assertThat(pinning.pinnedEvents("social.nova.")).as("jdk.VirtualThreadPinned").isEmpty();
+            assertThat(pinning.pinnedEvents("social.nova."))
+                    .as("jdk.VirtualThreadPinned")
+                    .isEmpty();
         }
     }
 }

@@ -62,19 +62,26 @@ public class ResilientClientBenchmark {
                     response.onCompleted();
                 }))
                 .build();
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(echo).build().start();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(echo)
+                .build()
+                .start();
 
-        plain = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        plain = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
+                .usePlaintext()
+                .build();
 
         StaticServiceDirectory directory = new StaticServiceDirectory();
-        directory.set(TARGET, List.of(new ServiceInstance("bench-1", TARGET, "127.0.0.1", server.getPort(),
-                                                          List.of(), Map.of())));
+        directory.set(
+                TARGET,
+                List.of(new ServiceInstance("bench-1", TARGET, "127.0.0.1", server.getPort(), List.of(), Map.of())));
         clients = NovaClients.create(RpcSettings.DEFAULTS, directory, new SimpleMeterRegistry());
         resilient = clients.channel(TARGET);
 
-        inboundCall = Context.ROOT.withValues(CallContext.REQUEST_ID, "9f4c1f1e-bench",
-                                              CallContext.CALLER_ID, "user-42",
-                                              CallContext.AUTHORIZATION, "Bearer eyJhbGciOiJFZERTQSJ9.bench.sig");
+        inboundCall = Context.ROOT.withValues(
+                CallContext.REQUEST_ID, "9f4c1f1e-bench",
+                CallContext.CALLER_ID, "user-42",
+                CallContext.AUTHORIZATION, "Bearer eyJhbGciOiJFZERTQSJ9.bench.sig");
     }
 
     @TearDown(Level.Trial)

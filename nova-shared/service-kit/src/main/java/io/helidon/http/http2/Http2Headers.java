@@ -69,31 +69,37 @@ public class Http2Headers {
      * Header name of the authority pseudo header.
      */
     public static final HeaderName AUTHORITY_NAME = HeaderNames.create(AUTHORITY);
+
     static final String METHOD = ":method";
     /**
      * Header name of the method pseudo header.
      */
     public static final HeaderName METHOD_NAME = HeaderNames.create(METHOD);
+
     static final String PATH = ":path";
     /**
      * Header name of the path pseudo header.
      */
     public static final HeaderName PATH_NAME = HeaderNames.create(PATH);
+
     static final String SCHEME = ":scheme";
     /**
      * Header name of the scheme pseudo header.
      */
     public static final HeaderName SCHEME_NAME = HeaderNames.create(SCHEME);
+
     static final String STATUS = ":status";
     /**
      * Header name of the status pseudo header.
      */
     public static final HeaderName STATUS_NAME = HeaderNames.create(STATUS);
+
     static final DynamicHeader EMPTY_HEADER_RECORD = new DynamicHeader(null, null, 0);
     private static final System.Logger LOGGER = System.getLogger(Http2Headers.class.getName());
     private static final Set<HeaderName> NO_IGNORED_HEADERS = Set.of();
     /** Nova patch: the pseudo-headers RFC 9113 defines, accepted also with a literal name. */
     private static final Set<String> KNOWN_PSEUDO_HEADERS = Set.of(AUTHORITY, METHOD, PATH, SCHEME, STATUS);
+
     private static final String TRAILERS = "trailers";
     private static final String HTTP = "http";
     private static final String HTTPS = "https";
@@ -123,11 +129,12 @@ public class Http2Headers {
      * @return new headers parsed from the frames
      * @throws Http2Exception in case of protocol errors
      */
-    public static Http2Headers create(Http2Stream stream,
-                                      DynamicTable table,
-                                      Http2HuffmanDecoder huffman,
-                                      Http2Headers headers,
-                                      Http2FrameData... frames) {
+    public static Http2Headers create(
+            Http2Stream stream,
+            DynamicTable table,
+            Http2HuffmanDecoder huffman,
+            Http2Headers headers,
+            Http2FrameData... frames) {
         return createRequest(stream, table, huffman, headers, NO_IGNORED_HEADERS, frames);
     }
 
@@ -144,17 +151,17 @@ public class Http2Headers {
      * @throws Http2Exception in case of protocol errors
      */
     @Api.Internal
-    public static Http2Headers createRequest(Http2Stream stream,
-                                             DynamicTable table,
-                                             Http2HuffmanDecoder huffman,
-                                             Http2Headers headers,
-                                             Set<HeaderName> ignoredHeaders,
-                                             Http2FrameData... frames) {
+    public static Http2Headers createRequest(
+            Http2Stream stream,
+            DynamicTable table,
+            Http2HuffmanDecoder huffman,
+            Http2Headers headers,
+            Set<HeaderName> ignoredHeaders,
+            Http2FrameData... frames) {
         Objects.requireNonNull(ignoredHeaders, "ignoredHeaders must not be null");
 
         if (frames.length == 0) {
-            return create(ServerRequestHeaders.create(WritableHeaders.create()),
-                          new PseudoHeaders());
+            return create(ServerRequestHeaders.create(WritableHeaders.create()), new PseudoHeaders());
         }
 
         // the first frame is the important one
@@ -195,13 +202,8 @@ public class Http2Headers {
                 throw new Http2Exception(Http2ErrorCode.PROTOCOL, "Expecting more header bytes");
             }
 
-            lastIsPseudoHeader = readHeader(writableHeaders,
-                                            pseudoHeaders,
-                                            table,
-                                            huffman,
-                                            data,
-                                            lastIsPseudoHeader,
-                                            ignoredHeaders);
+            lastIsPseudoHeader = readHeader(
+                    writableHeaders, pseudoHeaders, table, huffman, data, lastIsPseudoHeader, ignoredHeaders);
         }
     }
 
@@ -215,10 +217,8 @@ public class Http2Headers {
      * @return new headers parsed from the frames
      * @throws Http2Exception in case of protocol errors
      */
-    public static Http2Headers create(Http2Stream stream,
-                                      DynamicTable table,
-                                      Http2HuffmanDecoder huffman,
-                                      Http2FrameData... frames) {
+    public static Http2Headers create(
+            Http2Stream stream, DynamicTable table, Http2HuffmanDecoder huffman, Http2FrameData... frames) {
         return create(stream, table, huffman, Http2Headers.create(WritableHeaders.create()), frames);
     }
 
@@ -390,7 +390,7 @@ public class Http2Headers {
         } catch (IllegalArgumentException e) {
             throw new Http2Exception(Http2ErrorCode.PROTOCOL, e.getMessage(), e);
         }
-            if (headers.contains(HeaderNames.TE)) {
+        if (headers.contains(HeaderNames.TE)) {
             List<String> values = headers.all(HeaderNames.TE, List::of);
             if (!values.equals(List.of(TRAILERS))) {
                 throw new Http2Exception(Http2ErrorCode.PROTOCOL, "te in headers with other value than trailers");
@@ -410,11 +410,13 @@ public class Http2Headers {
             throw new Http2Exception(Http2ErrorCode.PROTOCOL, "Repeated Host header");
         }
         boolean hasHost = hostValues.size() == 1 && !hostValues.get(0).isEmpty();
-        boolean hasAuthority = pseudoHeaders.hasAuthority() && !pseudoHeaders.authority().isEmpty();
+        boolean hasAuthority =
+                pseudoHeaders.hasAuthority() && !pseudoHeaders.authority().isEmpty();
         if (!hasAuthority && !hasHost) {
             throw new Http2Exception(Http2ErrorCode.PROTOCOL, "Missing :authority pseudo header or Host header");
         }
-        if (pseudoHeaders.hasAuthority() && !hostValues.isEmpty()
+        if (pseudoHeaders.hasAuthority()
+                && !hostValues.isEmpty()
                 && !authoritiesMatch(pseudoHeaders.scheme(), pseudoHeaders.authority(), hostValues.get(0))) {
             throw new Http2Exception(Http2ErrorCode.PROTOCOL, "Host header does not match :authority pseudo header");
         }
@@ -464,13 +466,7 @@ public class Http2Headers {
                 indexed = StaticHeader.STATUS_500;
             }
             if (indexed == null) {
-                writeHeader(huffman,
-                            table,
-                            growingBuffer,
-                            STATUS_NAME,
-                            status().codeText(),
-                            true,
-                            false);
+                writeHeader(huffman, table, growingBuffer, STATUS_NAME, status().codeText(), true, false);
             } else {
                 writeHeader(growingBuffer, indexed);
             }
@@ -521,12 +517,12 @@ public class Http2Headers {
             // check count to call header.get() instead of header.allValues()
             if (header.valueCount() == 1) {
                 writeHeader(huffman, table, growingBuffer, headerName, header.get(), shouldIndex, neverIndex);
-            } else if (headerName == HeaderNames.SET_COOKIE) {      // cannot combine, commas allowed
+            } else if (headerName == HeaderNames.SET_COOKIE) { // cannot combine, commas allowed
                 for (String value : header.allValues()) {
                     writeHeader(huffman, table, growingBuffer, headerName, value, shouldIndex, neverIndex);
                 }
             } else {
-                String value = header.values();         // send all combined values in single header
+                String value = header.values(); // send all combined values in single header
                 writeHeader(huffman, table, growingBuffer, headerName, value, shouldIndex, neverIndex);
             }
         }
@@ -535,7 +531,7 @@ public class Http2Headers {
     static BufferData[] split(BufferData bufferData, int size) {
         int length = bufferData.available();
         if (length <= size) {
-            return new BufferData[]{bufferData};
+            return new BufferData[] {bufferData};
         }
 
         int lastFragmentSize = length % size;
@@ -592,19 +588,20 @@ public class Http2Headers {
 
     private static int defaultPort(String scheme) {
         return switch (scheme.toLowerCase(Locale.ROOT)) {
-        case HTTP -> 80;
-        case HTTPS -> 443;
-        default -> -1;
+            case HTTP -> 80;
+            case HTTPS -> 443;
+            default -> -1;
         };
     }
 
-    private static boolean readHeader(WritableHeaders<?> headers,
-                                      PseudoHeaders pseudoHeaders,
-                                      DynamicTable table,
-                                      Http2HuffmanDecoder huffman,
-                                      BufferData data,
-                                      boolean lastIsPseudoHeader,
-                                      Set<HeaderName> ignoredHeaders) {
+    private static boolean readHeader(
+            WritableHeaders<?> headers,
+            PseudoHeaders pseudoHeaders,
+            DynamicTable table,
+            Http2HuffmanDecoder huffman,
+            BufferData data,
+            boolean lastIsPseudoHeader,
+            Set<HeaderName> ignoredHeaders) {
         // find out what kind of header we have
         HeaderApproach approach = HeaderApproach.resolve(data);
 
@@ -629,22 +626,22 @@ public class Http2Headers {
                 try {
                     name = readString(huffman, data);
                 } catch (IllegalArgumentException e) {
-                    throw new Http2Exception(Http2ErrorCode.PROTOCOL,
-                                             "Received a header with non ASCII character(s)");
+                    throw new Http2Exception(Http2ErrorCode.PROTOCOL, "Received a header with non ASCII character(s)");
                 }
                 if (!(name.toLowerCase(Locale.ROOT).equals(name))) {
-                    throw new Http2Exception(Http2ErrorCode.PROTOCOL,
-                                             "Received a header with uppercase letters: "
-                                                     + LogFormatter.escape(name));
+                    throw new Http2Exception(
+                            Http2ErrorCode.PROTOCOL,
+                            "Received a header with uppercase letters: " + LogFormatter.escape(name));
                 }
                 // Nova patch (see the header of this file): RFC 7541 lets a pseudo-header's name be
                 // sent as a literal, as gRPC C-core does for :path and :authority; only names that
                 // are not one of RFC 9113's pseudo-headers are malformed (section 8.3).
                 if (name.charAt(0) == ':' && !KNOWN_PSEUDO_HEADERS.contains(name)) {
-                    throw new Http2Exception(Http2ErrorCode.PROTOCOL,
-                                             "Received invalid pseudo-header field "
-                                                     + "(or explicit value instead of indexed): "
-                                                     + LogFormatter.escape(name));
+                    throw new Http2Exception(
+                            Http2ErrorCode.PROTOCOL,
+                            "Received invalid pseudo-header field "
+                                    + "(or explicit value instead of indexed): "
+                                    + LogFormatter.escape(name));
                 }
                 headerName = HeaderNames.create(name);
             } else {
@@ -656,8 +653,8 @@ public class Http2Headers {
                 isPseudoHeader = true;
                 // pseudo header field
                 if (!lastIsPseudoHeader) {
-                    throw new Http2Exception(Http2ErrorCode.PROTOCOL, "Pseudo header field appears after regular "
-                            + "header");
+                    throw new Http2Exception(
+                            Http2ErrorCode.PROTOCOL, "Pseudo header field appears after regular " + "header");
                 }
             }
 
@@ -681,7 +678,8 @@ public class Http2Headers {
                 if (headerName.equals(PATH_NAME)) {
                     validateAndSetPseudoHeader(headerName, pseudoHeaders::hasPath, pseudoHeaders::path, value);
                 } else if (headerName.equals(AUTHORITY_NAME)) {
-                    validateAndSetPseudoHeader(headerName, pseudoHeaders::hasAuthority, pseudoHeaders::authority, value);
+                    validateAndSetPseudoHeader(
+                            headerName, pseudoHeaders::hasAuthority, pseudoHeaders::authority, value);
                 } else if (headerName.equals(METHOD_NAME)) {
                     validateAndSetPseudoHeader(headerName, pseudoHeaders::hasMethod, pseudoHeaders::method, value);
                 } else if (headerName.equals(SCHEME_NAME)) {
@@ -691,8 +689,7 @@ public class Http2Headers {
                 }
             } else {
                 if (headerName == null || value == null) {
-                    throw new Http2Exception(Http2ErrorCode.COMPRESSION,
-                                             "Failed to get header name or value");
+                    throw new Http2Exception(Http2ErrorCode.COMPRESSION, "Failed to get header name or value");
                 }
             }
 
@@ -701,10 +698,7 @@ public class Http2Headers {
             }
 
             if (!isPseudoHeader && !ignoredHeaders.contains(headerName)) {
-                headers.add(HeaderValues.create(headerName,
-                                                !approach.addToIndex,
-                                                approach.neverIndex,
-                                                value));
+                headers.add(HeaderValues.create(headerName, !approach.addToIndex, approach.neverIndex, value));
             }
             return isPseudoHeader;
         }
@@ -733,19 +727,19 @@ public class Http2Headers {
             int shiftBy = 0;
             while (true) {
                 if (data.available() == 0) {
-                    throw new Http2Exception(Http2ErrorCode.COMPRESSION,
-                                             "HPACK string length exceeds available header block bytes");
+                    throw new Http2Exception(
+                            Http2ErrorCode.COMPRESSION, "HPACK string length exceeds available header block bytes");
                 }
                 int next = data.read();
                 int nextValue = next & 0b01111111;
                 if (nextValue != 0 && shiftBy > 30) {
-                    throw new Http2Exception(Http2ErrorCode.COMPRESSION,
-                                             "HPACK string length exceeds available header block bytes");
+                    throw new Http2Exception(
+                            Http2ErrorCode.COMPRESSION, "HPACK string length exceeds available header block bytes");
                 }
                 longLength += (long) nextValue << shiftBy;
                 if (longLength > data.available()) {
-                    throw new Http2Exception(Http2ErrorCode.COMPRESSION,
-                                             "HPACK string length exceeds available header block bytes");
+                    throw new Http2Exception(
+                            Http2ErrorCode.COMPRESSION, "HPACK string length exceeds available header block bytes");
                 }
                 if ((next & 0b10000000) == 0) {
                     length = (int) longLength;
@@ -755,8 +749,8 @@ public class Http2Headers {
             }
         }
         if (length > data.available()) {
-            throw new Http2Exception(Http2ErrorCode.COMPRESSION,
-                                     "HPACK string length exceeds available header block bytes");
+            throw new Http2Exception(
+                    Http2ErrorCode.COMPRESSION, "HPACK string length exceeds available header block bytes");
         }
 
         if (isHuffman) {
@@ -766,10 +760,8 @@ public class Http2Headers {
         }
     }
 
-    private static void validateAndSetPseudoHeader(HeaderName name,
-                                                   Supplier<Boolean> isSet,
-                                                   Consumer<String> setter,
-                                                   String value) {
+    private static void validateAndSetPseudoHeader(
+            HeaderName name, Supplier<Boolean> isSet, Consumer<String> setter, String value) {
         if (isSet.get()) {
             // it is safe to print the pseudo header name here, as we are sure it came from StaticHeader index
             throw new Http2Exception(Http2ErrorCode.PROTOCOL, "Duplicated pseudo header: " + name);
@@ -795,47 +787,48 @@ public class Http2Headers {
     }
 
     /*
-    +---------------+
-    |Pad Length? (8)|
-    +-+-------------+-----------------------------------------------+
-    |E|                 Stream Dependency? (31)                     |
-    +-+-------------+-----------------------------------------------+
-    |  Weight? (8)  |
-    +-+-------------+-----------------------------------------------+
-    |                   Header Block Fragment (*)                 ...
-    +---------------------------------------------------------------+
-    |                           Padding (*)                       ...
-    +---------------------------------------------------------------+
-       Pad Length:  An 8-bit field containing the length of the frame
-      padding in units of octets.  This field is only present if the
-      PADDED flag is set.
+     +---------------+
+     |Pad Length? (8)|
+     +-+-------------+-----------------------------------------------+
+     |E|                 Stream Dependency? (31)                     |
+     +-+-------------+-----------------------------------------------+
+     |  Weight? (8)  |
+     +-+-------------+-----------------------------------------------+
+     |                   Header Block Fragment (*)                 ...
+     +---------------------------------------------------------------+
+     |                           Padding (*)                       ...
+     +---------------------------------------------------------------+
+        Pad Length:  An 8-bit field containing the length of the frame
+       padding in units of octets.  This field is only present if the
+       PADDED flag is set.
 
-   E: A single-bit flag indicating that the stream dependency is
-      exclusive (see Section 5.3).  This field is only present if the
-      PRIORITY flag is set.
+    E: A single-bit flag indicating that the stream dependency is
+       exclusive (see Section 5.3).  This field is only present if the
+       PRIORITY flag is set.
 
-   Stream Dependency:  A 31-bit stream identifier for the stream that
-      this stream depends on (see Section 5.3).  This field is only
-      present if the PRIORITY flag is set.
+    Stream Dependency:  A 31-bit stream identifier for the stream that
+       this stream depends on (see Section 5.3).  This field is only
+       present if the PRIORITY flag is set.
 
-   Weight:  An unsigned 8-bit integer representing a priority weight for
-      the stream (see Section 5.3).  Add one to the value to obtain a
-      weight between 1 and 256.  This field is only present if the
-      PRIORITY flag is set.
-     */
+    Weight:  An unsigned 8-bit integer representing a priority weight for
+       the stream (see Section 5.3).  Add one to the value to obtain a
+       weight between 1 and 256.  This field is only present if the
+       PRIORITY flag is set.
+      */
 
-    private static void removeFromHeadersAddToPseudo(WritableHeaders<?> headers,
-                                                     Consumer<String> valueConsumer,
-                                                     HeaderName pseudoHeader) {
+    private static void removeFromHeadersAddToPseudo(
+            WritableHeaders<?> headers, Consumer<String> valueConsumer, HeaderName pseudoHeader) {
         headers.remove(pseudoHeader, it -> valueConsumer.accept(it.get()));
     }
 
-    private void writeHeader(Http2HuffmanEncoder huffman, DynamicTable table,
-                             BufferData buffer,
-                             HeaderName name,
-                             String value,
-                             boolean shouldIndex,
-                             boolean neverIndex) {
+    private void writeHeader(
+            Http2HuffmanEncoder huffman,
+            DynamicTable table,
+            BufferData buffer,
+            HeaderName name,
+            String value,
+            boolean shouldIndex,
+            boolean neverIndex) {
         IndexedHeaderRecord record = table.find(name, value);
         HeaderApproach approach;
 
@@ -844,41 +837,27 @@ public class Http2Headers {
             if (shouldIndex) {
                 table.add(name, value);
             }
-            approach = new HeaderApproach(shouldIndex,
-                                          neverIndex,
-                                          true,
-                                          true,
-                                          0);
+            approach = new HeaderApproach(shouldIndex, neverIndex, true, true, 0);
         } else {
             // at least name is available in index, maybe even value
             if (value.equals(record.value())) {
                 // this is the exact same name and value
-                approach = new HeaderApproach(false,
-                                              neverIndex,
-                                              false,
-                                              false,
-                                              record.index());
+                approach = new HeaderApproach(false, neverIndex, false, false, record.index());
             } else {
                 // same name
                 if (shouldIndex) {
                     table.add(name, value);
                 }
                 // in both cases, we use index to record name
-                approach = new HeaderApproach(shouldIndex,
-                                              neverIndex,
-                                              false,
-                                              true,
-                                              record.index());
+                approach = new HeaderApproach(shouldIndex, neverIndex, false, true, record.index());
             }
         }
 
         approach.write(huffman, buffer, name, value);
     }
 
-    private void writeHeader(BufferData buffer,
-                             StaticHeader header) {
-        new HeaderApproach(false, false, false, false, header.index)
-                .write(buffer);
+    private void writeHeader(BufferData buffer, StaticHeader header) {
+        new HeaderApproach(false, false, false, false, header.index).write(buffer);
     }
 
     enum StaticHeader implements IndexedHeaderRecord {
@@ -959,9 +938,11 @@ public class Http2Headers {
             for (StaticHeader predefinedHeader : StaticHeader.values()) {
                 BY_INDEX.put(predefinedHeader.index(), predefinedHeader);
                 maxIndex = Math.max(maxIndex, predefinedHeader.index);
-                // Indexed headers may be referenced either with or without value, so we need to store them in both tables
+                // Indexed headers may be referenced either with or without value, so we need to store them in both
+                // tables
                 if (predefinedHeader.hasValue()) {
-                    BY_NAME_VALUE.computeIfAbsent(predefinedHeader.headerName().lowerCase(), it -> new HashMap<>())
+                    BY_NAME_VALUE
+                            .computeIfAbsent(predefinedHeader.headerName().lowerCase(), it -> new HashMap<>())
                             .put(predefinedHeader.value(), predefinedHeader);
                 }
                 BY_NAME_NO_VALUE.putIfAbsent(predefinedHeader.headerName().lowerCase(), predefinedHeader);
@@ -1002,8 +983,8 @@ public class Http2Headers {
 
         static StaticHeader get(int index) {
             if (index > MAX_INDEX) {
-                throw new IllegalArgumentException("Max index for predefined headers is " + MAX_INDEX
-                                                           + ", but requested " + index);
+                throw new IllegalArgumentException(
+                        "Max index for predefined headers is " + MAX_INDEX + ", but requested " + index);
             }
             return BY_INDEX.get(index);
         }
@@ -1058,11 +1039,7 @@ public class Http2Headers {
         private final boolean tableSizeUpdate;
         private final int number;
 
-        private HeaderApproach(boolean addToIndex,
-                               boolean neverIndex,
-                               boolean hasName,
-                               boolean hasValue,
-                               int number) {
+        private HeaderApproach(boolean addToIndex, boolean neverIndex, boolean hasName, boolean hasValue, int number) {
             this.addToIndex = addToIndex;
             this.neverIndex = neverIndex;
             this.hasName = hasName;
@@ -1083,7 +1060,8 @@ public class Http2Headers {
         static HeaderApproach resolve(BufferData data) {
             int value = data.read();
             HeaderApproach approach = resolve(data, value);
-            //            System.out.println("Decoded value " + Integer.toBinaryString(value) + " as " + approach + " (maybe
+            //            System.out.println("Decoded value " + Integer.toBinaryString(value) + " as " + approach + "
+            // (maybe
             //            used more bytes)");
             return approach;
         }
@@ -1145,8 +1123,8 @@ public class Http2Headers {
                 throw new Http2Exception(Http2ErrorCode.COMPRESSION, "Invalid HPACK integer", e);
             }
 
-            throw new Http2Exception(Http2ErrorCode.COMPRESSION,
-                                     "Header approach cannot be determined from value " + value);
+            throw new Http2Exception(
+                    Http2ErrorCode.COMPRESSION, "Header approach cannot be determined from value " + value);
         }
 
         @Override
@@ -1168,15 +1146,15 @@ public class Http2Headers {
 
         public void write(Http2HuffmanEncoder huffman, BufferData buffer, HeaderName headerName, String value) {
             /*
-             0   1   2   3   4   5   6   7
-           +---+---+---+---+---+---+---+---+
-           | 0 | 0 | 0 | 0 |  Index (4+)   |
-           +---+---+-----------------------+
-           | H |     Value Length (7+)     |
-           +---+---------------------------+
-           | Value String (Length octets)  |
-           +-------------------------------+
-             */
+              0   1   2   3   4   5   6   7
+            +---+---+---+---+---+---+---+---+
+            | 0 | 0 | 0 | 0 |  Index (4+)   |
+            +---+---+-----------------------+
+            | H |     Value Length (7+)     |
+            +---+---------------------------+
+            | Value String (Length octets)  |
+            +-------------------------------+
+              */
             // write flags + index beginning
             boolean hasValue = hasValue();
 
@@ -1189,8 +1167,10 @@ public class Http2Headers {
                     if (!hasValue) {
                         // this is garbage, cannot "never index" a header that is already indexed
                         if (LOGGER.isLoggable(DEBUG)) {
-                            LOGGER.log(DEBUG, "Never index on field with indexed value: "
-                                    + LogFormatter.escape(headerName.defaultCase()));
+                            LOGGER.log(
+                                    DEBUG,
+                                    "Never index on field with indexed value: "
+                                            + LogFormatter.escape(headerName.defaultCase()));
                         }
 
                         hasValue = true;
@@ -1205,8 +1185,10 @@ public class Http2Headers {
                     // index and name from index
                     if (!hasValue) {
                         if (LOGGER.isLoggable(DEBUG)) {
-                            LOGGER.log(DEBUG, "Index on field with indexed value: "
-                                    + LogFormatter.escape(headerName.defaultCase()));
+                            LOGGER.log(
+                                    DEBUG,
+                                    "Index on field with indexed value: "
+                                            + LogFormatter.escape(headerName.defaultCase()));
                         }
                         hasValue = true;
                     }
@@ -1238,7 +1220,6 @@ public class Http2Headers {
                     buffer.writeHpackInt(nameBytes.length, 0, 7);
                     buffer.write(nameBytes);
                 }
-
             }
             if (hasValue) {
                 if (value.length() > 3) {
@@ -1248,7 +1229,6 @@ public class Http2Headers {
                     buffer.writeHpackInt(valueBytes.length, 0, 7);
                     buffer.write(valueBytes);
                 }
-
             }
         }
 
@@ -1349,10 +1329,11 @@ public class Http2Headers {
             }
 
             if (maxTableSize - currentTableSize < size) {
-                throw new Http2Exception(Http2ErrorCode.COMPRESSION,
-                                         "Cannot add header record, max table size too low. "
-                                                 + "current size: " + currentTableSize + ", max size: " + maxTableSize + ","
-                                                 + " header size: " + size);
+                throw new Http2Exception(
+                        Http2ErrorCode.COMPRESSION,
+                        "Cannot add header record, max table size too low. "
+                                + "current size: " + currentTableSize + ", max size: " + maxTableSize + ","
+                                + " header size: " + size);
             }
 
             return add(headerName, headerValue, size);
@@ -1420,14 +1401,13 @@ public class Http2Headers {
                 // table is 1 based, list is 0 based
                 return headers.get(index - 1);
             } catch (IndexOutOfBoundsException e) {
-                throw new Http2Exception(Http2ErrorCode.PROTOCOL,
-                                         "Dynamic table does not contain required header at index " + index);
+                throw new Http2Exception(
+                        Http2ErrorCode.PROTOCOL, "Dynamic table does not contain required header at index " + index);
             }
         }
     }
 
-    private record DynamicHeader(HeaderName headerName, String value, int size) implements HeaderRecord {
-    }
+    private record DynamicHeader(HeaderName headerName, String value, int size) implements HeaderRecord {}
 
     private record IndexedHeader(HeaderRecord delegate, int index) implements IndexedHeaderRecord {
         @Override
@@ -1542,5 +1522,4 @@ public class Http2Headers {
             return status;
         }
     }
-
 }
