@@ -71,6 +71,12 @@ class ConsumerContractsIT {
                     assertThat(contract.interactions()).hasSizeGreaterThanOrEqualTo(2);
                 });
 
+        // `./nova ci contract-gate <service>`: only the contracts naming that service as provider.
+        String onlyProvider = System.getProperty("nova.contracts.provider", "");
+        if (!onlyProvider.isBlank()) {
+            contracts.values().removeIf(contract -> !contract.provider().equals(onlyProvider));
+        }
+
         Map<String, ManagedChannel> channels = new LinkedHashMap<>();
         List<ReportParts.ContractOutcome> outcomes = new ArrayList<>();
         List<String> broken = new ArrayList<>();

@@ -74,10 +74,14 @@ public final class AffectedModules {
         }
     }
 
-    /** Prints the affected modules' folders, one per line (or {@code --maven}: one {@code -pl} list). */
+    /**
+     * Prints the affected modules' folders, one per line ({@code --maven}: one {@code -pl} list;
+     * {@code --artifacts}: their artifactIds, one per line, as the root Jenkinsfile wants them).
+     */
     public static void main(String[] args) {
         String base = null;
         boolean maven = false;
+        boolean artifacts = false;
         Path root =
                 Path.of(System.getProperty("nova.root", ".")).toAbsolutePath().normalize();
         List<String> rest = new ArrayList<>(List.of(args));
@@ -85,6 +89,7 @@ public final class AffectedModules {
             switch (rest.get(i)) {
                 case "--base" -> base = i + 1 < rest.size() ? rest.get(++i) : null;
                 case "--maven" -> maven = true;
+                case "--artifacts" -> artifacts = true;
                 default -> {
                     System.err.println("unknown argument " + rest.get(i));
                     System.exit(2);
@@ -92,13 +97,15 @@ public final class AffectedModules {
             }
         }
         if (base == null) {
-            System.err.println("usage: ./nova ci affected --base <rev> [--maven]");
+            System.err.println("usage: ./nova ci affected --base <rev> [--maven | --artifacts]");
             System.exit(2);
         }
         try {
             Set<Module> affected = of(ModuleGraph.read(root), changedFiles(root, base));
             List<String> paths = affected.stream().map(Module::path).toList();
-            if (maven) {
+            if (artifacts) {
+                affected.stream().map(Module::artifact).forEach(System.out::println);
+            } else if (maven) {
                 System.out.println(String.join(",", paths));
             } else {
                 paths.forEach(System.out::println);

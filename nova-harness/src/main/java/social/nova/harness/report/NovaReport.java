@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import social.nova.harness.StackStatus;
 import social.nova.harness.faults.FaultOutcome;
@@ -26,6 +27,9 @@ import social.nova.harness.report.ReportParts.Load;
  * script, nothing fetched.
  */
 public final class NovaReport {
+    /** Set by {@code ./nova test} for its run: the id and start (epoch seconds) of the whole run. */
+    public static final String TEST_RUN = "NOVA_TEST_RUN";
+
     private NovaReport() {}
 
     /**
@@ -46,7 +50,8 @@ public final class NovaReport {
             List<FaultOutcome> faults,
             List<ReportParts.ContractOutcome> contracts,
             List<ModuleTiming> modules,
-            ReportParts.Benchmark benchmark) {
+            ReportParts.Benchmark benchmark,
+            Verdict.CiFigures ci) {
         public Report {
             services = List.copyOf(services);
             edges = List.copyOf(edges);
@@ -63,13 +68,22 @@ public final class NovaReport {
      * @return the report written
      */
     public static Report assemble(Path directory, Path root, String runId, String gitCommit) {
+        // The CI figures belong to the ./nova test run that started this JVM's Maven (NOVA_TEST_RUN).
+        return assemble(directory, root, runId, gitCommit, Optional.ofNullable(System.getenv(TEST_RUN)), Instant.now());
+    }
+
+    /** As above, for the {@code ./nova test} run {@code testRun} (its CI figures), at {@code now}. */
+    static Report assemble(
+            Path directory, Path root, String runId, String gitCommit, Optional<String> testRun, Instant now) {
         Optional<LatencyRun> latency = ReportParts.latency(directory, runId);
         List<FaultOutcome> faults = ReportParts.faults(directory, runId);
+        Optional<Verdict.CiFigures> ci = testRun.flatMap(run -> ReportParts.ci(directory, run))
+                .map(run -> new Verdict.CiFigures(run, now.getEpochSecond() - run.testStartedEpoch()));
         Report report = new Report(
-                Instant.now().toString(),
+                now.toString(),
                 gitCommit,
                 runId,
-                Verdict.of(latency.map(LatencyRun::exitCriterion), latency.map(LatencyRun::budget), faults),
+                Verdict.of(latency.map(LatencyRun::exitCriterion), latency.map(LatencyRun::budget), faults, ci),
                 latency.map(LatencyRun::services).orElse(List.of()),
                 latency.map(LatencyRun::load).orElse(null),
                 latency.map(LatencyRun::edges).orElse(List.of()),
@@ -78,7 +92,8 @@ public final class NovaReport {
                 faults,
                 ReportParts.contracts(directory, runId),
                 ModuleTimings.read(root),
-                ReportParts.benchmark(directory).orElse(null));
+                ReportParts.benchmark(directory).orElse(null),
+                ci.orElse(null));
         write(directory, report);
         return report;
     }
@@ -130,6 +145,7 @@ public final class NovaReport {
         load(page, report);
         faults(page, report.faults());
         contracts(page, report.contracts());
+        ci(page, report.ci());
         modules(page, report.modules());
         stack(page, report);
         return page.append("</body></html>\n").toString();
@@ -372,6 +388,44 @@ public final class NovaReport {
             }
             page.append("</ul></td></tr>\n");
         }
+        page.append("</table>\n");
+    }
+
+    private static void ci(StringBuilder page, Verdict.CiFigures ci) {
+        page.append("<h2>CI</h2>\n");
+        if (ci == null || ci.run().pipelines().isEmpty()) {
+            page.append("<p class=\"bad\">No pipeline was measured in this run (nova-harness's SplitIT runs each "
+                    + "service's pipeline in the repository <code>./nova split</code> makes of it).</p>\n");
+            return;
+        }
+        page.append("<p>Each service's pipeline (<code>./nova ci pipeline</code>: quality, build, unit tests, "
+                + "integration tests, contract gate, image), run in its own split repository against released "
+                + "artifacts only, against the whole repository's <code>./nova test</code> in the same run; the "
+                + "plan's figures beside them.</p>\n");
+        page.append("<table id=\"ci\"><tr><th>pipeline</th><th>seconds</th><th>plan's target</th>"
+                + "<th>stages (s)</th></tr>\n");
+        for (ReportParts.Pipeline pipeline : ci.run().pipelines()) {
+            boolean faster = pipeline.seconds() < ci.monorepoSeconds();
+            page.append("<tr><td>")
+                    .append(escape(pipeline.artifact()))
+                    .append("</td><td class=\"n ")
+                    .append(faster ? "ok" : "bad")
+                    .append("\">")
+                    .append(pipeline.seconds())
+                    .append("</td><td class=\"n\">")
+                    .append(pipeline.targetSeconds())
+                    .append("</td><td>");
+            page.append(pipeline.stageSeconds().entrySet().stream()
+                            .map(stage -> escape(stage.getKey()) + " " + stage.getValue())
+                            .collect(Collectors.joining(" &middot; ")))
+                    .append("</td></tr>\n");
+        }
+        page.append("<tr><td>monorepo: <code>./nova test</code> (whole repository)</td><td class=\"n\">&ge; ")
+                .append(ci.monorepoSeconds())
+                .append("</td><td class=\"n\">")
+                .append(ci.run().monorepoTarget())
+                .append("+</td><td><small>still running when this report was written: a lower bound</small>"
+                        + "</td></tr>\n");
         page.append("</table>\n");
     }
 

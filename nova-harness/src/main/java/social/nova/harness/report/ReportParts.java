@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,6 +40,7 @@ public final class ReportParts {
     private static final String FAULTS = "faults.json";
     private static final String BENCHMARK = "benchmark.json";
     private static final String CONTRACTS = "contracts.json";
+    private static final String CI = "ci.json";
 
     private ReportParts() {}
 
@@ -136,6 +140,46 @@ public final class ReportParts {
         public ContractRun {
             contracts = List.copyOf(contracts);
         }
+    }
+
+    /**
+     * One module's pipeline, run on its own: {@code ./nova ci pipeline} in the repository
+     * {@code ./nova split} made of it, building against released artifacts only.
+     *
+     * @param artifact      the module's artifactId
+     * @param seconds       the whole pipeline, quality to image
+     * @param stageSeconds  each stage, in order
+     * @param targetSeconds the plan's target for it ("~100 seconds"; auth-service "25-30 seconds")
+     */
+    public record Pipeline(String artifact, long seconds, Map<String, Long> stageSeconds, long targetSeconds) {
+        public Pipeline {
+            stageSeconds = Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds));
+        }
+    }
+
+    /**
+     * The CI figures of one {@code ./nova test} run (the plan's "CI/CD pipelines slower than
+     * monorepo" exit criterion).
+     *
+     * @param testRun          the {@code ./nova test} run they belong to ({@code NOVA_TEST_RUN})
+     * @param testStartedEpoch when that run started (seconds since the epoch): the monorepo's
+     *                         figure is its whole {@code ./nova test}
+     * @param monorepoTarget   the plan's figure for the monorepo's CI ("150+ seconds")
+     */
+    public record CiRun(String testRun, long testStartedEpoch, long monorepoTarget, List<Pipeline> pipelines) {
+        public CiRun {
+            pipelines = List.copyOf(pipelines);
+        }
+    }
+
+    public static void saveCi(Path reportDirectory, CiRun run) {
+        write(reportDirectory.resolve(PARTS).resolve(CI), run);
+    }
+
+    /** The CI figures of the {@code ./nova test} run {@code testRun}, if it measured them. */
+    public static Optional<CiRun> ci(Path reportDirectory, String testRun) {
+        return read(reportDirectory.resolve(PARTS).resolve(CI), CiRun.class)
+                .filter(run -> run.testRun().equals(testRun));
     }
 
     public static void saveContracts(Path reportDirectory, ContractRun run) {

@@ -3,8 +3,10 @@ package social.nova.harness.report;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -114,7 +116,21 @@ class NovaReportTest {
                                                 false,
                                                 List.of("expected status NOT_FOUND, got OK")))))));
 
-        NovaReport.Report report = NovaReport.assemble(directory, root, RUN, "c957265e11cd");
+        Instant now = Instant.parse("2026-12-02T05:00:00Z");
+        ReportParts.saveCi(
+                directory,
+                new ReportParts.CiRun(
+                        "test-run-1",
+                        now.getEpochSecond() - 900,
+                        150,
+                        List.of(new ReportParts.Pipeline(
+                                "auth-service",
+                                60,
+                                Map.of("quality", 22L, "build", 5L, "unit", 4L, "integration", 29L),
+                                30))));
+
+        NovaReport.Report report =
+                NovaReport.assemble(directory, root, RUN, "c957265e11cd", Optional.of("test-run-1"), now);
 
         JsonNode json =
                 new ObjectMapper().readTree(directory.resolve("report.json").toFile());
@@ -130,6 +146,10 @@ class NovaReportTest {
         assertThat(json.at("/faults").size()).isEqualTo(2);
         assertThat(report.faults()).extracting(FaultOutcome::name).containsExactly("redis paused", "consul restarted");
         assertThat(json.at("/contracts/0/consumer").asText()).isEqualTo("timeline-sample");
+        assertThat(json.at("/ci/monorepoSeconds").asLong())
+                .as("./nova test so far")
+                .isEqualTo(900);
+        assertThat(json.at("/ci/run/pipelines/0/seconds").asLong()).isEqualTo(60);
         assertThat(json.at("/contracts/0/interactions/1/problems/0").asText())
                 .isEqualTo("expected status NOT_FOUND, got OK");
 
@@ -147,6 +167,9 @@ class NovaReportTest {
                 .contains("a missing post &lt;is&gt; NOT_FOUND")
                 .contains("expected status NOT_FOUND, got OK")
                 .contains(">broken<")
+                .contains("<table id=\"ci\">")
+                .contains("auth-service</td><td class=\"n ok\">60</td>")
+                .contains("&ge; 900")
                 .doesNotContain("http://", "https://", "<script");
         assertThat(page.split("<svg class=\"histogram\"", -1))
                 .as("one chart per edge with a histogram")
@@ -174,7 +197,16 @@ class NovaReportTest {
                 65.0));
         saveLatency(slow);
 
-        NovaReport.Report noFaults = NovaReport.assemble(directory, root, RUN, "c0ffee");
+        Instant now = Instant.parse("2026-12-02T05:00:00Z");
+        ReportParts.saveCi(
+                directory,
+                new ReportParts.CiRun(
+                        "test-run-2",
+                        now.getEpochSecond() - 120,
+                        150,
+                        List.of(new ReportParts.Pipeline("feed-service", 130, Map.of("integration", 100L), 100))));
+        NovaReport.Report noFaults =
+                NovaReport.assemble(directory, root, RUN, "c0ffee", Optional.of("test-run-2"), now);
 
         assertThat(noFaults.verdict().go()).isFalse();
         assertThat(noFaults.verdict().checks())
@@ -182,8 +214,18 @@ class NovaReportTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("Plan exit criterion", true),
                         org.assertj.core.groups.Tuple.tuple("Latency budget", false),
-                        org.assertj.core.groups.Tuple.tuple("Faults", false));
+                        org.assertj.core.groups.Tuple.tuple("Faults", false),
+                        org.assertj.core.groups.Tuple.tuple("CI", false));
         assertThat(noFaults.verdict().checks().get(2).failures()).containsExactly("no fault test ran in this run");
+        assertThat(noFaults.verdict().checks().get(3).failures())
+                .containsExactly("feed-service's pipeline took 130 s, the monorepo's ./nova test 120 s");
+        assertThat(NovaReport.assemble(directory, root, RUN, "c0ffee", Optional.of("another-run"), now)
+                        .verdict()
+                        .checks()
+                        .get(3)
+                        .failures())
+                .as("CI figures of another ./nova test run do not count")
+                .containsExactly("no service pipeline was measured in this ./nova test run");
 
         NovaReport.Report nothing = NovaReport.assemble(directory, root, "nova-it-other", "c0ffee");
         assertThat(nothing.verdict().checks()).noneMatch(Verdict.Check::met);
