@@ -111,6 +111,10 @@ fetch_released_jar() { # fetch_released_jar <artifact> <version> <destination>
 
 major() { echo "${1%%.*}"; }
 
+# The platform's images (nova/consul, nova/postgres, nova/redis, nova/java-runtime) come from the
+# platform's `./nova doctor` or a registry; a split repository only checks the engine answers.
+need_docker() { docker info >/dev/null 2>&1 || die "no Docker engine answers: $1 (start one; ./nova doctor does on the platform)"; }
+
 # --- stages ----------------------------------------------------------------------------------------
 
 # ci_stage <stage> <artifactId>
@@ -131,6 +135,7 @@ ci_stage() {
     unit) ci_mvn -f "$pom" test ;;
     integration)
       # Failsafe's *IT classes (real Consul, PostgreSQL and Redis in containers); unit tests ran before.
+      need_docker "the integration tests run Consul, PostgreSQL and Redis in containers"
       ci_mvn -f "$pom" verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false ;;
     contract-gate) ci_contract_gate "$artifact" "$dir" ;;
     api-compat) ci_api_compat "$artifact" "$dir" "$(pom_version "$pom")" ;;
@@ -202,6 +207,7 @@ ci_image_tag() { echo "nova/$1:$(pom_version "$ROOT/$2/pom.xml")"; }
 ci_image() {
   local artifact=$1 dir=$2 tag commit version
   is_service "$dir" || die "$artifact has no Dockerfile: only services have images"
+  need_docker "the image is built with docker build"
   version=$(pom_version "$ROOT/$dir/pom.xml")
   tag=$(ci_image_tag "$artifact" "$dir")
   commit=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
@@ -233,9 +239,10 @@ ci_publish_library() {
   nova_release "$artifact" "$version"
 }
 
-# Deploy to the running `./nova up` stack: the service's image is rebuilt from the jar just built and
-# its instances replaced one at a time, each passing its Consul checks before the next goes (the
-# harness's `up`). A split repository has no stack of its own: it deploys through the platform's.
+# Deploy to the running `./nova up` stack (the harness's `up`): the service's image is rebuilt from
+# the jar just built and each changed instance replaced rolling, a surge instance passing its Consul
+# checks before the old one is drained (NovaStack.startOrRoll). A split repository has no stack of
+# its own: it deploys through the platform's.
 ci_deploy() {
   local artifact=$1 dir=$2
   is_service "$dir" || die "$artifact is a library: it is published, not deployed"

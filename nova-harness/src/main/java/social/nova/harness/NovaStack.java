@@ -60,6 +60,9 @@ public final class NovaStack implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     private static final Duration CONSUL_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    /** Surge instances of a rolling replacement are numbered from here (instance 1's is 101). */
+    private static final int SURGE_NUMBER = 100;
+
     private static final int JDBC_VALID_TIMEOUT_SECONDS = 2;
     private static final int LOG_LINES_ON_FAILURE = 40;
     private static final long MIB = 1024L * 1024L;
@@ -248,7 +251,7 @@ public final class NovaStack implements AutoCloseable {
         Map<String, List<ServiceInstance>> started = new LinkedHashMap<>();
         List<ServiceInstance> first = new ArrayList<>();
         for (ServiceSpec service : wave) {
-            first.add(startInstance(service, 1, images.get(service.name())));
+            first.add(startOrRoll(service, 1, images.get(service.name())));
         }
         awaitPassing(first);
         first.forEach(instance -> started.computeIfAbsent(instance.service(), k -> new ArrayList<>())
@@ -256,7 +259,7 @@ public final class NovaStack implements AutoCloseable {
         List<ServiceInstance> others = new ArrayList<>();
         for (ServiceSpec service : wave) {
             for (int number = 2; number <= service.instances(); number++) {
-                ServiceInstance instance = startInstance(service, number, images.get(service.name()));
+                ServiceInstance instance = startOrRoll(service, number, images.get(service.name()));
                 others.add(instance);
                 started.get(service.name()).add(instance);
             }
@@ -278,6 +281,33 @@ public final class NovaStack implements AutoCloseable {
                 "OK",
                 "wave " + wave.stream().map(ServiceSpec::name).collect(Collectors.joining(", ")) + " up in "
                         + seconds(startedAt));
+    }
+
+    /**
+     * Starts instance {@code number}, or keeps it when unchanged. When a running instance of the
+     * stack that outlives this JVM ({@code ./nova up}, the pipelines' Deploy stage) must be replaced
+     * (a new build, changed settings), the replacement is rolling: a surge instance starts from the
+     * new image and passes its Consul checks, then the old container is stopped as {@code docker
+     * stop} does (it deregisters, drains and exits) and the instance starts again from the new
+     * image under its own name and host port, and once it passes the surge instance is stopped the
+     * same way and removed. At no moment does the service have fewer passing instances than before,
+     * even with one instance.
+     */
+    private ServiceInstance startOrRoll(ServiceSpec service, int number, ServiceImage image) {
+        if (!settings.persistent()
+                || !docker.wouldReplaceRunning(identity.networkName(), serviceContainer(service, number, image))) {
+            return startInstance(service, number, image);
+        }
+        ServiceInstance surge = startInstance(service, SURGE_NUMBER + number, image);
+        awaitPassing(List.of(surge));
+        progress.report("OK", surge.alias() + " serves while " + service.instanceAlias(number) + " is replaced");
+        ServiceInstance replaced = startInstance(service, number, image);
+        awaitPassing(List.of(replaced));
+        docker.stop(surge.containerId(), STOP_GRACE);
+        docker.remove(surge.containerId());
+        progress.report(
+                "OK", service.instanceAlias(number) + " replaced without a gap (" + surge.alias() + " removed)");
+        return replaced;
     }
 
     private ServiceInstance startInstance(ServiceSpec service, int number, ServiceImage image) {

@@ -76,6 +76,25 @@ public final class StackDocker {
         }
     }
 
+    private String fingerprint(String network, ContainerSpec spec) {
+        String imageId = docker.inspectImageCmd(spec.image()).exec().getId();
+        return Hashing.sha256(network + "\n" + spec.fingerprint(imageId)).substring(0, 16);
+    }
+
+    /**
+     * Whether {@link #run} would replace a running container: one of the spec's name runs, created
+     * from another spec or image (a new build, changed settings).
+     */
+    public boolean wouldReplaceRunning(String network, ContainerSpec spec) {
+        return inspect(spec.name())
+                .filter(container -> Boolean.TRUE.equals(container.getState().getRunning()))
+                .map(container -> container.getConfig() == null
+                        ? null
+                        : container.getConfig().getLabels())
+                .map(labels -> !fingerprint(network, spec).equals(labels.get(FINGERPRINT_LABEL)))
+                .orElse(false);
+    }
+
     /**
      * Creates and starts the container, or keeps a running one of the same name that was created
      * from the same spec and image (only for names that are stable across runs: the {@code up}
@@ -84,9 +103,7 @@ public final class StackDocker {
      * @param network the network it joins, with {@link ContainerSpec#aliases()} as its names there
      */
     public RunningContainer run(String network, ContainerSpec spec) {
-        String imageId = docker.inspectImageCmd(spec.image()).exec().getId();
-        String fingerprint =
-                Hashing.sha256(network + "\n" + spec.fingerprint(imageId)).substring(0, 16);
+        String fingerprint = fingerprint(network, spec);
         Optional<InspectContainerResponse> existing = inspect(spec.name());
         if (existing.isPresent()) {
             InspectContainerResponse container = existing.get();
