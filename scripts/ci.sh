@@ -161,10 +161,8 @@ ci_pipeline() {
     ci_stage "$stage" "$artifact"
     timings+=("$stage=$((SECONDS - at))")
   done
+  # One line with every stage's time: SplitIT reads it into the report's CI table.
   say TIME "pipeline $artifact: $((SECONDS - started)) s (${timings[*]})"
-  if [ -n "${NOVA_PIPELINE_TIMINGS:-}" ]; then
-    printf '%s %s %s\n' "$artifact" "$((SECONDS - started))" "${timings[*]}" >>"$NOVA_PIPELINE_TIMINGS"
-  fi
 }
 
 # The contracts' gate: buf lint and buf breaking against the last release (ContractGateTest).
