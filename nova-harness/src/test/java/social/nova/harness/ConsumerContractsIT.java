@@ -234,7 +234,8 @@ class ConsumerContractsIT {
         }
     }
 
-    private static void deleteRecursively(Path directory) {
+    /** Deletes a folder and everything in it, if it exists (also used by SplitIT). */
+    static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
             return;
         }

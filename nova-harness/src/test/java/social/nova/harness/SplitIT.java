@@ -1,7 +1,6 @@
 package social.nova.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +82,7 @@ class SplitIT {
 
     @BeforeAll
     void cloneTheRepositoryAndReleaseItsLibraries() throws Exception {
-        deleteRecursively(work);
+        ConsumerContractsIT.deleteRecursively(work);
         Files.createDirectories(work);
         // This commit, as CI checks it out: what is not committed is not split or released.
         run(
@@ -109,7 +108,7 @@ class SplitIT {
                 "-al",
                 localRepository.toString(),
                 thirdParty.toString());
-        deleteRecursively(thirdParty.resolve("social/nova"));
+        ConsumerContractsIT.deleteRecursively(thirdParty.resolve("social/nova"));
 
         // Online mode (Maven refuses to deploy offline); everything is cached, nothing is downloaded.
         Result release = nova(
@@ -392,18 +391,5 @@ class SplitIT {
                 .containsExactly("quality", "build", "unit", "integration", "contract-gate", "image");
         return new ReportParts.Pipeline(
                 service, Long.parseLong(time.group(2)), stages, TARGETS.getOrDefault(service, SERVICE_TARGET_SECONDS));
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + path, e);
-        }
     }
 }
