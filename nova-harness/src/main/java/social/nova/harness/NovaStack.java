@@ -166,7 +166,7 @@ public final class NovaStack implements AutoCloseable {
         String network = docker.ensureNetwork(identity.networkName(), identity.labels());
         forwardingSecret = Hashing.sha256("nova forwarding secret\n" + network);
         consul = runPlatform(PlatformContainers.consul(identity, settings.consulPort()));
-        postgres = runPlatform(PlatformContainers.postgres(identity));
+        postgres = runPlatform(PlatformContainers.postgres(identity, settings.persistent()));
         redis = runPlatform(PlatformContainers.redis(identity));
         health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
 

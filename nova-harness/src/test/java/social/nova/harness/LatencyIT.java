@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import social.nova.harness.GatewayApi.Account;
 import social.nova.harness.latency.CpuSteal;
+import social.nova.harness.latency.DiskStalls;
 import social.nova.harness.latency.EdgeLatency;
 import social.nova.harness.latency.EventLags;
 import social.nova.harness.latency.ExitCriterion;
@@ -48,6 +49,8 @@ class LatencyIT {
     private static final java.util.Set<String> BACKGROUND_OPERATIONS = java.util.Set.of("GetPublicKeys");
     /** Time for the read side to handle the load's last events before its tables are read. */
     private static final java.time.Duration EVENT_SETTLE = java.time.Duration.ofSeconds(3);
+    /** How often the disk's sync time is sampled during the measured load (see DiskStalls). */
+    private static final java.time.Duration DISK_SAMPLE_INTERVAL = java.time.Duration.ofMillis(20);
 
     @Test
     void crossServiceCallsStayUnderTheExitCriterionAndOurBudgetAtASteadyLoad(NovaStack stack) throws Exception {
@@ -101,7 +104,11 @@ class LatencyIT {
                 RpcEdgeLatencies.scrape(stack.rpcLatencyEndpoints(), http, settings.requestTimeout());
         Optional<CpuSteal.Ticks> cpuBefore = CpuSteal.now();
         Instant loadStarted = Instant.now();
-        List<FixedRateLoad.Outcome> outcomes = FixedRateLoad.run(mix, settings.rate(), settings.duration());
+        List<FixedRateLoad.Outcome> outcomes;
+        DiskStalls disk = DiskStalls.start(RunReport.DIRECTORY.getParent(), DISK_SAMPLE_INTERVAL);
+        try (disk) {
+            outcomes = FixedRateLoad.run(mix, settings.rate(), settings.duration());
+        }
         Instant loadEnded = Instant.now();
         OptionalDouble steal = CpuSteal.share(cpuBefore, CpuSteal.now());
         Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> after =
@@ -141,6 +148,7 @@ class LatencyIT {
                                         .toList(),
                                 steady,
                                 steal.isPresent() ? steal.getAsDouble() * 100 : null,
+                                disk.summary(),
                                 settings.duration().toMillis() / 1000.0,
                                 settings.measuredRequests(),
                                 mix.stream().map(Operation::name).distinct().toList()),

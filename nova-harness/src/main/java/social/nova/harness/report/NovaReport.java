@@ -263,6 +263,16 @@ public final class NovaReport {
                                 ? ""
                                 : "; the machine's hypervisor took " + format(load.stealPercent())
                                         + " % of its CPU time for other tenants (steal) during the measured load")
+                .append(
+                        load.diskSync() == null || load.diskSync().count() == 0
+                                ? ""
+                                : "; the disk took up to "
+                                        + format(load.diskSync().max()) + " ms to sync 8 KiB (p99 "
+                                        + format(load.diskSync().p99()) + " ms, median "
+                                        + format(load.diskSync().p50()) + " ms, "
+                                        + load.diskSync().count()
+                                        + " syncs; the test stack's PostgreSQL commits without waiting for the disk,"
+                                        + " so no call waits for them)")
                 .append("; round-robin over: ")
                 .append(escape(String.join(", ", load.operations())))
                 .append(".</p>\n");

@@ -20,6 +20,7 @@ import social.nova.harness.StackStatus;
 import social.nova.harness.faults.FaultOutcome;
 import social.nova.harness.latency.EdgeLatency;
 import social.nova.harness.latency.ExitCriterion;
+import social.nova.harness.latency.LatencySummary;
 
 /**
  * What each test class of a run contributes to the report, kept as JSON in
@@ -53,6 +54,9 @@ public final class ReportParts {
      * @param steady              whether the warm-up reached steady state (else the budget is not judged)
      * @param stealPercent        CPU time the hypervisor gave other tenants during the measured load, in percent
      *                            of the machine's (null where unknown)
+     * @param diskSync            how long the disk took to sync 8 KiB during the measured load ({@code
+     *                            DiskStalls}; null where not sampled): the stalls a test stack's
+     *                            PostgreSQL is spared (it commits without waiting for the disk)
      * @param requests            requests of the measured part
      */
     public record Load(
@@ -62,6 +66,7 @@ public final class ReportParts {
             List<Double> warmupJitMillis,
             boolean steady,
             Double stealPercent,
+            LatencySummary diskSync,
             double durationSeconds,
             long requests,
             List<String> operations) {

@@ -16,6 +16,7 @@ import social.nova.harness.faults.FaultOutcome;
 import social.nova.harness.latency.EdgeLatency;
 import social.nova.harness.latency.ExitCriterion;
 import social.nova.harness.latency.LatencyHistogram;
+import social.nova.harness.latency.LatencySummary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -159,6 +160,7 @@ class NovaReportTest {
                 .contains("GET /api/v1/users/&lt;id&gt;")
                 .doesNotContain("users/<id>")
                 .contains("c957265e11cd")
+                .contains("the disk took up to 640 ms to sync 8 KiB (p99 3 ms")
                 .contains("&ndash;")
                 .contains("consul restarted")
                 .contains("re-registered in s: 7.9")
@@ -272,6 +274,7 @@ class NovaReportTest {
                                 List.of(800.0, 40.0),
                                 true,
                                 0.12,
+                                new LatencySummary(6_000, 0.6, 1.4, 3.0, 640.0, 0.8),
                                 20,
                                 200,
                                 List.of("GET /api/v1/users/<id>")),
