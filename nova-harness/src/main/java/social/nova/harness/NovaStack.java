@@ -33,15 +33,16 @@ import social.nova.db.SchemaProvisioner;
 import social.nova.harness.ServiceImages.ServiceImage;
 import social.nova.harness.StackDocker.RunningContainer;
 import social.nova.harness.latency.RpcEdgeLatencies;
+import social.nova.testing.MailContainer;
 import social.nova.testing.PlatformImages;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole Nova stack in containers: one Docker network; Consul, PostgreSQL and Redis; then every
- * built service of the {@link Fleet}, each image built from the service's own Dockerfile, started
- * in dependency order. {@link #start} returns once every instance's gRPC and HTTP checks, run by
- * Consul itself inside the network, pass.
+ * The whole Nova stack in containers: one Docker network; Consul, PostgreSQL, Redis and a mail
+ * server (GreenMail); then every built service of the {@link Fleet}, each image built from the
+ * service's own Dockerfile, started in dependency order. {@link #start} returns once every
+ * instance's gRPC and HTTP checks, run by Consul itself inside the network, pass.
  *
  * <p>Databases: the harness plays the deploy step. It gives each service its own schema and login
  * role with nova-db-pool's {@link SchemaProvisioner}, connected as the PostgreSQL superuser, and
@@ -64,6 +65,7 @@ public final class NovaStack implements AutoCloseable {
     private static final int SURGE_NUMBER = 100;
 
     private static final int JDBC_VALID_TIMEOUT_SECONDS = 2;
+    private static final Duration SMTP_GREETING_TIMEOUT = Duration.ofSeconds(2);
     private static final int LOG_LINES_ON_FAILURE = 40;
     private static final long MIB = 1024L * 1024L;
     /** Helidon's Prometheus endpoint, the same on every service (the service kit's observe feature). */
@@ -83,6 +85,7 @@ public final class NovaStack implements AutoCloseable {
     private volatile RunningContainer consul;
     private volatile RunningContainer postgres;
     private volatile RunningContainer redis;
+    private volatile RunningContainer mail;
     private volatile ConsulHealth health;
     /**
      * The key the gateway signs forwarded client addresses with, held by every service (service
@@ -97,7 +100,8 @@ public final class NovaStack implements AutoCloseable {
     public enum Platform {
         CONSUL("Consul"),
         POSTGRES("PostgreSQL"),
-        REDIS("Redis");
+        REDIS("Redis"),
+        MAIL("GreenMail");
 
         private final String displayName;
 
@@ -168,6 +172,7 @@ public final class NovaStack implements AutoCloseable {
         consul = runPlatform(PlatformContainers.consul(identity, settings.consulPort()));
         postgres = runPlatform(PlatformContainers.postgres(identity, settings.persistent()));
         redis = runPlatform(PlatformContainers.redis(identity));
+        mail = runPlatform(PlatformContainers.mail(identity));
         health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
 
         // The platform containers boot while the images build.
@@ -341,6 +346,8 @@ public final class NovaStack implements AutoCloseable {
         env.put("CONSUL_CHECKS_INTERVAL", settings.checkInterval().toString());
         env.put("REDIS_HOST", PlatformContainers.REDIS);
         env.put("REDIS_PORT", Integer.toString(PlatformContainers.REDIS_PORT));
+        env.put("MAIL_SMTP_HOST", PlatformContainers.MAIL);
+        env.put("MAIL_SMTP_PORT", Integer.toString(PlatformContainers.MAIL_SMTP_PORT));
         env.put("FORWARDING_SECRET", forwardingSecret);
         service.database().ifPresent(database -> {
             env.put(
@@ -378,6 +385,8 @@ public final class NovaStack implements AutoCloseable {
                         StackIdentity.ROLE_LABEL, "service",
                         StackIdentity.SERVICE_LABEL, service.name(),
                         StackIdentity.INSTANCE_LABEL, Integer.toString(number))),
+                // Not the mail server: a service opens a connection to it per mail, by its alias,
+                // so a replaced mail server needs no new service containers.
                 List.of(consul.id(), postgres.id(), redis.id()));
     }
 
@@ -410,8 +419,11 @@ public final class NovaStack implements AutoCloseable {
      */
     private void removeUnplanned() {
         Set<String> planned = new HashSet<>();
-        for (String platform :
-                List.of(PlatformContainers.CONSUL, PlatformContainers.POSTGRES, PlatformContainers.REDIS)) {
+        for (String platform : List.of(
+                PlatformContainers.CONSUL,
+                PlatformContainers.POSTGRES,
+                PlatformContainers.REDIS,
+                PlatformContainers.MAIL)) {
             planned.add(identity.containerName(platform));
         }
         for (ServiceSpec service : fleet.services()) {
@@ -435,6 +447,7 @@ public final class NovaStack implements AutoCloseable {
             case CONSUL -> awaitReady(platform.toString(), consul, () -> health.isReady());
             case POSTGRES -> awaitReady(platform.toString(), postgres, this::postgresAnswers);
             case REDIS -> awaitReady(platform.toString(), redis, this::redisAnswers);
+            case MAIL -> awaitReady(platform.toString(), mail, this::mailAnswers);
         }
     }
 
@@ -472,6 +485,10 @@ public final class NovaStack implements AutoCloseable {
         try (RedisClient client = RedisClient.create(host, redis.hostPort(PlatformContainers.REDIS_PORT))) {
             return "PONG".equals(client.ping());
         }
+    }
+
+    private boolean mailAnswers() {
+        return MailContainer.smtpAnswers(host, mail.hostPort(PlatformContainers.MAIL_SMTP_PORT), SMTP_GREETING_TIMEOUT);
     }
 
     /**
@@ -601,6 +618,22 @@ public final class NovaStack implements AutoCloseable {
         return URI.create("redis://" + host + ":" + redis.hostPort(PlatformContainers.REDIS_PORT));
     }
 
+    /**
+     * {@code smtp://host:port} of the stack's mail server as this machine reaches it: it accepts mail
+     * for any address, without authentication.
+     */
+    public URI mailSmtpUri() {
+        return URI.create("smtp://" + host + ":" + mail.hostPort(PlatformContainers.MAIL_SMTP_PORT));
+    }
+
+    /**
+     * {@code imap://host:port} of the stack's mail server as this machine reaches it: each address's
+     * mailbox, logging in with the address as user and password.
+     */
+    public URI mailImapUri() {
+        return URI.create("imap://" + host + ":" + mail.hostPort(PlatformContainers.MAIL_IMAP_PORT));
+    }
+
     /** The commit the service images were built with (their Consul meta {@code git-commit}). */
     public String gitCommit() {
         return gitCommit;
@@ -715,7 +748,7 @@ public final class NovaStack implements AutoCloseable {
         docker.kill(instance.containerId());
     }
 
-    /** Freezes Consul, PostgreSQL or Redis ({@code docker pause}): connections hang rather than fail. */
+    /** Freezes a platform container ({@code docker pause}): connections hang rather than fail. */
     public void pause(Platform platform) {
         docker.pause(container(platform).id());
     }
@@ -726,13 +759,23 @@ public final class NovaStack implements AutoCloseable {
     }
 
     /**
-     * Restarts Consul, PostgreSQL or Redis ({@code docker restart}) and waits until it answers
-     * again. Consul runs in dev mode and forgets every registration: services must register again
-     * by themselves ({@link #awaitPassing} tells when they have).
+     * Restarts a platform container ({@code docker restart}) and waits until it answers again.
+     * Consul runs in dev mode and forgets every registration: services must register again by
+     * themselves ({@link #awaitPassing} tells when they have). The mail server forgets every mailbox.
      */
     public void restart(Platform platform) {
+        stop(platform);
+        startAgain(platform);
+    }
+
+    /** Stops a platform container ({@code docker stop}) until {@link #startAgain}: an outage. */
+    public void stop(Platform platform) {
+        docker.stop(container(platform).id(), STOP_GRACE);
+    }
+
+    /** Starts a stopped platform container again and waits until it answers (its host ports may change). */
+    public void startAgain(Platform platform) {
         String id = container(platform).id();
-        docker.stop(id, STOP_GRACE);
         docker.start(id);
         RunningContainer now = docker.current(id);
         switch (platform) {
@@ -742,6 +785,7 @@ public final class NovaStack implements AutoCloseable {
             }
             case POSTGRES -> postgres = now;
             case REDIS -> redis = now;
+            case MAIL -> mail = now;
         }
         awaitReady(platform);
     }
@@ -751,6 +795,7 @@ public final class NovaStack implements AutoCloseable {
             case CONSUL -> consul;
             case POSTGRES -> postgres;
             case REDIS -> redis;
+            case MAIL -> mail;
         };
     }
 

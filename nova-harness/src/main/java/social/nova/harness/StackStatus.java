@@ -141,6 +141,15 @@ public final class StackStatus {
                 .findFirst()
                 .flatMap(c -> hostPort(c, PlatformContainers.REDIS_PORT))
                 .ifPresent(port -> links.put("Redis", "redis://" + host + ":" + port));
+        withRole(containers, PlatformContainers.MAIL).findFirst().ifPresent(mail -> {
+            hostPort(mail, PlatformContainers.MAIL_SMTP_PORT)
+                    .ifPresent(port -> links.put(
+                            "Mail SMTP",
+                            "smtp://" + host + ":" + port + "  (GreenMail: accepts mail for any address)"));
+            hostPort(mail, PlatformContainers.MAIL_IMAP_PORT)
+                    .ifPresent(port -> links.put(
+                            "Mail IMAP", "imap://" + host + ":" + port + "  (user and password: the address)"));
+        });
         return links;
     }
 

@@ -61,6 +61,7 @@ class SplitIT {
             "nova-redis-utils",
             "nova-events",
             "nova-db-pool",
+            "nova-mail",
             "nova-discovery",
             "nova-rpc",
             "nova-service-kit",

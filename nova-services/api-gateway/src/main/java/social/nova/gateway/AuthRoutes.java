@@ -5,13 +5,20 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import social.nova.contracts.auth.v1.ConfirmPasswordResetRequest;
 import social.nova.contracts.auth.v1.LoginRequest;
 import social.nova.contracts.auth.v1.LogoutRequest;
 import social.nova.contracts.auth.v1.RefreshRequest;
 import social.nova.contracts.auth.v1.RegisterRequest;
+import social.nova.contracts.auth.v1.RequestPasswordResetRequest;
+import social.nova.contracts.auth.v1.ResendVerificationEmailRequest;
+import social.nova.contracts.auth.v1.VerifyEmailRequest;
 import social.nova.kit.Caller;
 
-/** {@code /api/v1/auth}: accounts and tokens, on auth-service. Only logout needs a signed-in user. */
+/**
+ * {@code /api/v1/auth}: accounts, tokens and account mail, on auth-service. Only logout and the
+ * resend of the verification mail need a signed-in user.
+ */
 final class AuthRoutes implements HttpService {
     private final Backends backends;
     private final Authentication authentication;
@@ -26,6 +33,15 @@ final class AuthRoutes implements HttpService {
     /** {@code POST /refresh} and {@code POST /logout}. */
     record RefreshBody(String refreshToken) {}
 
+    /** {@code POST /verify-email}: the token from the verification mail. */
+    record TokenBody(String token) {}
+
+    /** {@code POST /password-reset}. */
+    record ResetBody(String email) {}
+
+    /** {@code POST /password-reset/confirm}. */
+    record NewPasswordBody(String token, String newPassword) {}
+
     AuthRoutes(Backends backends, Authentication authentication, Json json) {
         this.backends = backends;
         this.authentication = authentication;
@@ -37,7 +53,11 @@ final class AuthRoutes implements HttpService {
         rules.post("/register", this::register)
                 .post("/login", this::login)
                 .post("/refresh", this::refresh)
-                .post("/logout", authentication.required(this::logout));
+                .post("/logout", authentication.required(this::logout))
+                .post("/verify-email", this::verifyEmail)
+                .post("/verify-email/resend", authentication.required(this::resendVerification))
+                .post("/password-reset", this::requestPasswordReset)
+                .post("/password-reset/confirm", this::confirmPasswordReset);
     }
 
     private void register(ServerRequest request, ServerResponse response) {
@@ -80,6 +100,41 @@ final class AuthRoutes implements HttpService {
         backends.auth()
                 .logout(LogoutRequest.newBuilder()
                         .setRefreshToken(Json.orEmpty(body.refreshToken()))
+                        .build());
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void verifyEmail(ServerRequest request, ServerResponse response) {
+        TokenBody body = json.read(request, TokenBody.class);
+        backends.auth()
+                .verifyEmail(VerifyEmailRequest.newBuilder()
+                        .setToken(Json.orEmpty(body.token()))
+                        .build());
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** 202: the mail is queued (it leaves through auth-service's mail outbox). */
+    private void resendVerification(ServerRequest request, ServerResponse response, Caller caller) {
+        backends.auth().resendVerificationEmail(ResendVerificationEmailRequest.getDefaultInstance());
+        response.status(Status.ACCEPTED_202).send();
+    }
+
+    /** 202 whether or not the email has an account: the answer tells nobody which emails exist. */
+    private void requestPasswordReset(ServerRequest request, ServerResponse response) {
+        ResetBody body = json.read(request, ResetBody.class);
+        backends.auth()
+                .requestPasswordReset(RequestPasswordResetRequest.newBuilder()
+                        .setEmail(Json.orEmpty(body.email()))
+                        .build());
+        response.status(Status.ACCEPTED_202).send();
+    }
+
+    private void confirmPasswordReset(ServerRequest request, ServerResponse response) {
+        NewPasswordBody body = json.read(request, NewPasswordBody.class);
+        backends.auth()
+                .confirmPasswordReset(ConfirmPasswordResetRequest.newBuilder()
+                        .setToken(Json.orEmpty(body.token()))
+                        .setNewPassword(Json.orEmpty(body.newPassword()))
                         .build());
         response.status(Status.NO_CONTENT_204).send();
     }

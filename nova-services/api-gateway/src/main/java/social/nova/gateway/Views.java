@@ -39,7 +39,8 @@ final class Views {
             String bio,
             long followers,
             long following,
-            String createdAt) {
+            String createdAt,
+            boolean emailVerified) {
         static ProfileView of(Profile profile) {
             return new ProfileView(
                     profile.getId(),
@@ -48,7 +49,8 @@ final class Views {
                     profile.getBio(),
                     profile.getFollowerCount(),
                     profile.getFollowingCount(),
-                    time(profile.hasCreatedAt(), profile.getCreatedAt()));
+                    time(profile.hasCreatedAt(), profile.getCreatedAt()),
+                    profile.getEmailVerified());
         }
 
         static Page<ProfileView> page(List<Profile> profiles, PageResponse page) {

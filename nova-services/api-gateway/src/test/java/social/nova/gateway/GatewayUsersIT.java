@@ -58,7 +58,8 @@ class GatewayUsersIT {
 
         assertThat(me.properties())
                 .extracting(Map.Entry::getKey)
-                .containsExactly("id", "username", "displayName", "bio", "followers", "following", "createdAt");
+                .containsExactly(
+                        "id", "username", "displayName", "bio", "followers", "following", "createdAt", "emailVerified");
         assertThat(me.path("id").asText()).isEqualTo(caller.userId());
         assertThat(me.path("username").asText()).isEqualTo("ada");
         assertThat(me.path("displayName").asText()).isEqualTo("Ada");

@@ -14,7 +14,12 @@ record Account(
         String totpSecret,
         String totpPending,
         Instant totpEnabledAt,
-        Long totpLastStep) {
+        Long totpLastStep,
+        Instant emailVerifiedAt) {
+
+    boolean emailVerified() {
+        return emailVerifiedAt != null;
+    }
 
     boolean totpEnabled() {
         return totpSecret != null;

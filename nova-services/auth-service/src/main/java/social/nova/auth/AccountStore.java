@@ -17,7 +17,7 @@ final class AccountStore {
     record StoredTotp(UUID id, String secret, String pending) {}
 
     private static final String COLUMNS = "id, email, username, display_name, password_hash, created_at, "
-            + "totp_secret, totp_pending, totp_enabled_at, totp_last_step";
+            + "totp_secret, totp_pending, totp_enabled_at, totp_last_step, email_verified_at";
 
     Optional<Account> byEmail(Handle handle, String email) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM accounts WHERE lower(email) = lower(:email)")
@@ -51,6 +51,19 @@ final class AccountStore {
                 .bind("id", id)
                 .bind("hash", hash)
                 .execute();
+    }
+
+    /**
+     * Marks the account's address verified at {@code now} unless it already was; true when this call
+     * verified it (so its EmailVerified event is recorded once).
+     */
+    boolean markEmailVerified(Handle handle, UUID id, Instant now) {
+        return handle.createUpdate(
+                                "UPDATE accounts SET email_verified_at = :now WHERE id = :id AND email_verified_at IS NULL")
+                        .bind("id", id)
+                        .bind("now", Timestamp.from(now))
+                        .execute()
+                == 1;
     }
 
     void setPendingTotp(Handle handle, UUID id, String secret) {
@@ -141,6 +154,9 @@ final class AccountStore {
                 Optional.ofNullable(rs.getTimestamp("totp_enabled_at"))
                         .map(Timestamp::toInstant)
                         .orElse(null),
-                lastStep);
+                lastStep,
+                Optional.ofNullable(rs.getTimestamp("email_verified_at"))
+                        .map(Timestamp::toInstant)
+                        .orElse(null));
     }
 }

@@ -40,6 +40,8 @@ final class Accounts {
     private static final int MAX_PASSWORD = 128;
     private static final int MAX_DISPLAY_NAME = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String EMAIL_RULE = "must be an email address of at most " + MAX_EMAIL + " characters";
+    static final String PASSWORD_RULE = "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters";
 
     private final Jdbi jdbi;
     private final AccountStore accounts;
@@ -48,6 +50,7 @@ final class Accounts {
     private final Totp totp;
     private final TotpSecrets totpSecrets;
     private final Limits limits;
+    private final AccountMail mail;
     private final Clock clock;
     /** Verified when the email is unknown, so that the answer takes as long as for a wrong password. */
     private final String decoyHash;
@@ -73,6 +76,7 @@ final class Accounts {
             Totp totp,
             TotpSecrets totpSecrets,
             Limits limits,
+            AccountMail mail,
             Clock clock) {
         this.jdbi = jdbi;
         this.accounts = accounts;
@@ -81,6 +85,7 @@ final class Accounts {
         this.totp = totp;
         this.totpSecrets = totpSecrets;
         this.limits = limits;
+        this.mail = mail;
         this.clock = clock;
         this.decoyHash = hasher.hash("decoy-password-for-unknown-accounts".toCharArray());
     }
@@ -89,16 +94,8 @@ final class Accounts {
         String normalizedUsername = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
         String trimmedName = displayName == null ? "" : displayName.trim();
         new Violations()
-                .require(
-                        email != null
-                                && email.length() <= MAX_EMAIL
-                                && EMAIL.matcher(email).matches(),
-                        "email",
-                        "must be an email address of at most " + MAX_EMAIL + " characters")
-                .require(
-                        password != null && password.length() >= MIN_PASSWORD && password.length() <= MAX_PASSWORD,
-                        "password",
-                        "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters")
+                .require(isEmail(email), "email", EMAIL_RULE)
+                .require(isPassword(password), "password", PASSWORD_RULE)
                 .require(
                         USERNAME.matcher(normalizedUsername).matches(),
                         "username",
@@ -120,11 +117,13 @@ final class Accounts {
                 null,
                 null,
                 null,
+                null,
                 null);
         try {
             jdbi.useTransaction(handle -> {
                 accounts.insert(handle, account);
                 Outbox.append(handle, userRegistered(account));
+                mail.sendVerification(handle, account);
             });
         } catch (UnableToExecuteStatementException e) {
             throw duplicateOr(e);
@@ -160,7 +159,26 @@ final class Accounts {
             if (hasher.needsRehash(account.passwordHash())) {
                 accounts.updatePasswordHash(handle, account.id(), hash(password));
             }
-            return new Login(account.id(), sessions.open(handle, account.id()));
+            return new Login(account.id(), sessions.open(handle, account.id(), account.emailVerified()));
+        });
+    }
+
+    /**
+     * Sets a new password with a reset token and revokes every session of the account. The token
+     * proves the address too (its mail reached the owner), so the address counts as verified.
+     */
+    UUID resetPassword(String token, String newPassword) {
+        new Violations()
+                .requireNonBlank(token, "token")
+                .require(isPassword(newPassword), "new_password", PASSWORD_RULE)
+                .throwIfAny();
+        String hash = hash(newPassword);
+        return jdbi.inTransaction(handle -> {
+            UUID accountId = mail.consumeResetToken(handle, token);
+            accounts.updatePasswordHash(handle, accountId, hash);
+            sessions.revokeAll(handle, accountId, "password reset");
+            mail.markVerified(handle, accountId, clock.instant());
+            return accountId;
         });
     }
 
@@ -220,6 +238,16 @@ final class Accounts {
     private Account existing(UUID userId) {
         return jdbi.withHandle(handle -> accounts.byId(handle, userId))
                 .orElseThrow(() -> NovaException.notFound("account", userId.toString()));
+    }
+
+    static boolean isEmail(String email) {
+        return email != null
+                && email.length() <= MAX_EMAIL
+                && EMAIL.matcher(email).matches();
+    }
+
+    private static boolean isPassword(String password) {
+        return password != null && password.length() >= MIN_PASSWORD && password.length() <= MAX_PASSWORD;
     }
 
     private static void requireCodeFormat(String code) {

@@ -8,6 +8,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.grpc.stub.StreamObserver;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.contracts.auth.v1.ConfirmPasswordResetRequest;
+import social.nova.contracts.auth.v1.ConfirmPasswordResetResponse;
 import social.nova.contracts.auth.v1.ConfirmTotpRequest;
 import social.nova.contracts.auth.v1.ConfirmTotpResponse;
 import social.nova.contracts.auth.v1.DisableTotpRequest;
@@ -25,7 +27,13 @@ import social.nova.contracts.auth.v1.RefreshRequest;
 import social.nova.contracts.auth.v1.RefreshResponse;
 import social.nova.contracts.auth.v1.RegisterRequest;
 import social.nova.contracts.auth.v1.RegisterResponse;
+import social.nova.contracts.auth.v1.RequestPasswordResetRequest;
+import social.nova.contracts.auth.v1.RequestPasswordResetResponse;
+import social.nova.contracts.auth.v1.ResendVerificationEmailRequest;
+import social.nova.contracts.auth.v1.ResendVerificationEmailResponse;
 import social.nova.contracts.auth.v1.TokenClaims;
+import social.nova.contracts.auth.v1.VerifyEmailRequest;
+import social.nova.contracts.auth.v1.VerifyEmailResponse;
 import social.nova.contracts.auth.v1.VerifyTokenRequest;
 import social.nova.contracts.auth.v1.VerifyTokenResponse;
 import social.nova.crypto.AccessToken;
@@ -42,12 +50,14 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
     private static final String BEARER = "Bearer";
 
     private final Accounts accounts;
+    private final AccountMail mail;
     private final Sessions sessions;
     private final SigningKeys keys;
     private final AuthSettings settings;
 
-    AuthEndpoint(Accounts accounts, Sessions sessions, SigningKeys keys, AuthSettings settings) {
+    AuthEndpoint(Accounts accounts, AccountMail mail, Sessions sessions, SigningKeys keys, AuthSettings settings) {
         this.accounts = accounts;
+        this.mail = mail;
         this.sessions = sessions;
         this.keys = keys;
         this.settings = settings;
@@ -106,7 +116,8 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
                                 .setUserId(token.userId())
                                 .setSessionId(token.sessionId())
                                 .setIssuedAt(timestamp(token.issuedAt()))
-                                .setExpiresAt(timestamp(token.expiresAt())))
+                                .setExpiresAt(timestamp(token.expiresAt()))
+                                .setEmailVerified(token.emailVerified()))
                         .build());
     }
 
@@ -159,6 +170,42 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
     public void disableTotp(DisableTotpRequest request, StreamObserver<DisableTotpResponse> response) {
         accounts.disableTotp(callerId(), request.getCode());
         reply(response, DisableTotpResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void verifyEmail(VerifyEmailRequest request, StreamObserver<VerifyEmailResponse> response) {
+        AccountMail.Verified verified = mail.verify(request.getToken());
+        reply(
+                response,
+                VerifyEmailResponse.newBuilder()
+                        .setUserId(verified.userId().toString())
+                        .setVerifiedAt(timestamp(verified.verifiedAt()))
+                        .build());
+    }
+
+    @Override
+    public void resendVerificationEmail(
+            ResendVerificationEmailRequest request, StreamObserver<ResendVerificationEmailResponse> response) {
+        mail.resendVerification(callerId());
+        reply(response, ResendVerificationEmailResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void requestPasswordReset(
+            RequestPasswordResetRequest request, StreamObserver<RequestPasswordResetResponse> response) {
+        mail.requestPasswordReset(request.getEmail(), Callers.clientAddress());
+        reply(response, RequestPasswordResetResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void confirmPasswordReset(
+            ConfirmPasswordResetRequest request, StreamObserver<ConfirmPasswordResetResponse> response) {
+        UUID userId = accounts.resetPassword(request.getToken(), request.getNewPassword());
+        reply(
+                response,
+                ConfirmPasswordResetResponse.newBuilder()
+                        .setUserId(userId.toString())
+                        .build());
     }
 
     private static UUID callerId() {

@@ -8,6 +8,11 @@ import social.nova.crypto.PasswordHasher;
 import social.nova.crypto.Totp;
 import social.nova.kit.Caller;
 import social.nova.kit.ServiceKit;
+import social.nova.mail.MailRelay;
+import social.nova.mail.MailRelaySettings;
+import social.nova.mail.MailTemplates;
+import social.nova.mail.SmtpSender;
+import social.nova.mail.SmtpSettings;
 import social.nova.redis.RateLimiter;
 
 /** auth-service: wires the domain to the service kit. Every tunable is in application.yaml. */
@@ -38,6 +43,19 @@ public final class Main {
                 jdbi, new SessionStore(), keys, settings.refreshTokenTtl(), settings.refreshRetryGrace(), clock);
         AccountStore accountStore = new AccountStore();
         totpSecrets.prepare(jdbi, accountStore);
+        AccountMailSettings mailSettings =
+                AccountMailSettings.create(kit.config().get("auth.mail"));
+        AccountMail mail = new AccountMail(
+                jdbi,
+                accountStore,
+                new EmailTokenStore(),
+                MailTemplates.load(AccountMail.TEMPLATES),
+                mailSettings,
+                new AccountMail.Limits(
+                        new RateLimiter(redis, mailSettings.resendPerAccount(), meters),
+                        new RateLimiter(redis, mailSettings.resetPerClient(), meters),
+                        new RateLimiter(redis, mailSettings.resetPerEmail(), meters)),
+                clock);
         Accounts accounts = new Accounts(
                 jdbi,
                 accountStore,
@@ -52,13 +70,20 @@ public final class Main {
                         new RateLimiter(redis, settings.loginPerClient(), meters),
                         new RateLimiter(redis, settings.registerPerClient(), meters),
                         new RateLimiter(redis, settings.totpPerAccount(), meters)),
+                mail,
                 clock);
 
         kit.startOutboxRelay();
+        // Account mail leaves through the mail outbox; a mail server outage delays it, loses none.
+        kit.closeOnStop(MailRelay.start(
+                kit.database(),
+                new SmtpSender(SmtpSettings.create(kit.config().get("mail.smtp"))),
+                MailRelaySettings.create(kit.config().get("mail.relay")),
+                meters));
         kit.authenticateWith(token -> {
             var verified = sessions.verify(token);
             return new Caller(verified.userId(), verified.sessionId());
         });
-        return kit.start(new AuthEndpoint(accounts, sessions, keys, settings));
+        return kit.start(new AuthEndpoint(accounts, mail, sessions, keys, settings));
     }
 }

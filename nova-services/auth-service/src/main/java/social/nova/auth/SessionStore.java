@@ -16,6 +16,7 @@ final class SessionStore {
      * @param usedAt        when it was exchanged, or null
      * @param replayPair    the sealed answer of that exchange ({@link RefreshReplay}), or null
      * @param successorUsed whether the token it was exchanged for has been exchanged in turn
+     * @param emailVerified whether the account's address is verified (for the next access token)
      */
     record StoredRefreshToken(
             UUID sessionId,
@@ -24,7 +25,8 @@ final class SessionStore {
             Instant usedAt,
             boolean sessionRevoked,
             byte[] replayPair,
-            boolean successorUsed) {
+            boolean successorUsed,
+            boolean emailVerified) {
         boolean used() {
             return usedAt != null;
         }
@@ -63,8 +65,9 @@ final class SessionStore {
     private Optional<StoredRefreshToken> findRefreshToken(Handle handle, String tokenHash, String lock) {
         return handle.createQuery("SELECT t.session_id, s.account_id, t.expires_at, t.used_at, "
                         + "s.revoked_at IS NOT NULL AS revoked, t.replay_pair, "
-                        + "n.used_at IS NOT NULL AS successor_used "
+                        + "n.used_at IS NOT NULL AS successor_used, a.email_verified_at IS NOT NULL AS email_verified "
                         + "FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id "
+                        + "JOIN accounts a ON a.id = s.account_id "
                         + "LEFT JOIN refresh_tokens n ON n.token_hash = t.replaced_by "
                         + "WHERE t.token_hash = :hash" + lock)
                 .bind("hash", tokenHash)
@@ -77,7 +80,8 @@ final class SessionStore {
                                 .orElse(null),
                         rs.getBoolean("revoked"),
                         rs.getBytes("replay_pair"),
-                        rs.getBoolean("successor_used")))
+                        rs.getBoolean("successor_used"),
+                        rs.getBoolean("email_verified")))
                 .findOne();
     }
 
@@ -112,6 +116,16 @@ final class SessionStore {
         handle.createUpdate("UPDATE sessions SET revoked_at = :now, revoked_why = :why "
                         + "WHERE id = :id AND revoked_at IS NULL")
                 .bind("id", sessionId)
+                .bind("why", why)
+                .bind("now", Timestamp.from(now))
+                .execute();
+    }
+
+    /** Revokes every open session of the account (a password reset); returns how many. */
+    int revokeAllSessions(Handle handle, UUID accountId, String why, Instant now) {
+        return handle.createUpdate("UPDATE sessions SET revoked_at = :now, revoked_why = :why "
+                        + "WHERE account_id = :account AND revoked_at IS NULL")
+                .bind("account", accountId)
                 .bind("why", why)
                 .bind("now", Timestamp.from(now))
                 .execute();

@@ -48,10 +48,15 @@ final class Sessions {
     }
 
     /** Opens a session for an authenticated account, inside the caller's transaction. */
-    TokenPair open(Handle handle, UUID accountId) {
+    TokenPair open(Handle handle, UUID accountId, boolean emailVerified) {
         UUID sessionId = UUID.randomUUID();
         store.createSession(handle, sessionId, accountId, clock.instant());
-        return issue(handle, accountId, sessionId).tokens();
+        return issue(handle, accountId, sessionId, emailVerified).tokens();
+    }
+
+    /** Ends every session of the account, inside the caller's transaction (a password was reset). */
+    void revokeAll(Handle handle, UUID accountId, String why) {
+        store.revokeAllSessions(handle, accountId, why, clock.instant());
     }
 
     TokenPair refresh(String refreshToken) {
@@ -73,7 +78,7 @@ final class Sessions {
                 }
                 return reused(handle, hash, stored, now);
             }
-            Issued next = issue(handle, stored.accountId(), stored.sessionId());
+            Issued next = issue(handle, stored.accountId(), stored.sessionId(), stored.emailVerified());
             byte[] replay = RefreshReplay.seal(refreshToken, hash, next.tokens(), next.accessTokenExpiresAt());
             if (!store.markUsed(handle, hash, now, Tokens.sha256(next.tokens().refreshToken()), replay)) {
                 return reused(handle, hash, stored, now);
@@ -135,11 +140,11 @@ final class Sessions {
                 "REFRESH_TOKEN_REUSED", "the refresh token was already used; the session has been revoked");
     }
 
-    private Issued issue(Handle handle, UUID accountId, UUID sessionId) {
+    private Issued issue(Handle handle, UUID accountId, UUID sessionId, boolean emailVerified) {
         Instant now = clock.instant();
         String refreshToken = Tokens.randomUrlSafe(REFRESH_TOKEN_BYTES);
         store.insertRefreshToken(handle, Tokens.sha256(refreshToken), sessionId, now, now.plus(refreshTokenTtl));
-        var issued = keys.signer().issue(accountId.toString(), sessionId.toString(), List.of());
+        var issued = keys.signer().issue(accountId.toString(), sessionId.toString(), List.of(), emailVerified);
         return new Issued(
                 new TokenPair(
                         issued.token(),

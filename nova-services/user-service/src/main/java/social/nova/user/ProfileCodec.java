@@ -22,7 +22,8 @@ final class ProfileCodec implements Codec<Profile> {
                 .put("bio", profile.bio())
                 .put("followerCount", profile.followerCount())
                 .put("followingCount", profile.followingCount())
-                .put("createdAt", profile.createdAt().toString());
+                .put("createdAt", profile.createdAt().toString())
+                .put("emailVerified", profile.emailVerified());
         return node.toString();
     }
 
@@ -37,7 +38,9 @@ final class ProfileCodec implements Codec<Profile> {
                     node.required("bio").asText(),
                     node.required("followerCount").asLong(),
                     node.required("followingCount").asLong(),
-                    Instant.parse(node.required("createdAt").asText()));
+                    Instant.parse(node.required("createdAt").asText()),
+                    // Entries cached before the field existed read as not verified until they expire.
+                    node.path("emailVerified").asBoolean(false));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a cached profile", e);
         }

@@ -14,7 +14,16 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** SQL for {@code users.profiles}. Every method runs on the caller's handle (and transaction). */
 final class ProfileStore {
     static final String COLUMNS =
-            "p.id, p.username, p.display_name, p.bio, p.follower_count, p.following_count, " + "p.created_at";
+            "p.id, p.username, p.display_name, p.bio, p.follower_count, p.following_count, p.created_at, "
+                    + "p.email_verified";
+
+    /** Marks the user's address verified; false when there is no such profile (yet). */
+    boolean markEmailVerified(Handle handle, UUID id) {
+        return handle.createUpdate("UPDATE profiles SET email_verified = true WHERE id = :id")
+                        .bind("id", id)
+                        .execute()
+                == 1;
+    }
 
     /** Inserts the profile unless its id (or username) exists; true if it was inserted. */
     boolean insertIfAbsent(Handle handle, Profile profile) {
@@ -108,6 +117,7 @@ final class ProfileStore {
                 rs.getString("bio"),
                 rs.getLong("follower_count"),
                 rs.getLong("following_count"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getBoolean("email_verified"));
     }
 }

@@ -164,6 +164,17 @@ final class Profiles {
         return new ProfileView(profile, relation.callerFollows());
     }
 
+    /**
+     * Marks the user's address verified (auth-service's EmailVerified). Throws while the profile
+     * does not exist yet, so the event is retried after the registration it follows.
+     */
+    void markEmailVerified(UUID id) {
+        if (!jdbi.withHandle(handle -> profiles.markEmailVerified(handle, id))) {
+            throw new IllegalStateException("no profile for user " + id + " yet; EmailVerified is retried");
+        }
+        invalidate(id);
+    }
+
     /** The profile, from the cache or (then cached) from the database. */
     Optional<Profile> cached(UUID id) {
         return Optional.ofNullable(cache.get(

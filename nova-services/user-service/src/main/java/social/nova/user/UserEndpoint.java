@@ -194,6 +194,7 @@ final class UserEndpoint extends UserServiceGrpc.UserServiceImplBase {
                 .setFollowingCount(profile.followingCount())
                 .setCreatedAt(timestamp(profile.createdAt()))
                 .setFollowedByCaller(view.followedByCaller())
+                .setEmailVerified(profile.emailVerified())
                 .build();
     }
 

@@ -5,15 +5,18 @@ import social.nova.events.EventHandler;
 import social.nova.events.EventPayload;
 
 /**
- * Creates profiles from auth-service's {@code UserRegistered} events on {@code nova.events.user}
- * ({@code payload} JSON with userId, username, displayName, registeredAt...). Every other type on
- * the stream (user-service's own UserFollowed, UserProfileUpdated...) is ignored. Delivery is at
- * least once, and the subscription drops events already handled; creating a profile that exists
- * changes nothing anyway, so replays are harmless. A malformed event throws, is retried and ends in
- * the dead-letter stream.
+ * Follows auth-service's events on {@code nova.events.user}: {@code UserRegistered} ({@code payload}
+ * JSON with userId, username, displayName, registeredAt...) creates the profile, {@code
+ * EmailVerified} (userId, verifiedAt) marks its address verified. Every other type on the stream
+ * (user-service's own UserFollowed, UserProfileUpdated...) is ignored. Delivery is at least once,
+ * and the subscription drops events already handled; creating a profile that exists or verifying a
+ * verified one changes nothing anyway, so replays are harmless. A malformed event, or an
+ * EmailVerified whose profile does not exist yet, throws and is retried (ending in the dead-letter
+ * stream after the subscription's maximum deliveries).
  */
 final class UserRegistrations implements EventHandler {
     static final String USER_REGISTERED = "UserRegistered";
+    static final String EMAIL_VERIFIED = "EmailVerified";
     private static final System.Logger LOG = System.getLogger(UserRegistrations.class.getName());
 
     private final Profiles profiles;
@@ -24,6 +27,10 @@ final class UserRegistrations implements EventHandler {
 
     @Override
     public void handle(Event event) throws Exception {
+        if (EMAIL_VERIFIED.equals(event.type())) {
+            profiles.markEmailVerified(EventPayload.of(event).uuid("userId"));
+            return;
+        }
         if (!USER_REGISTERED.equals(event.type())) {
             return;
         }

@@ -13,9 +13,17 @@ import java.util.Set;
  * @param issuedAt  {@code iat}
  * @param expiresAt {@code exp}
  * @param scopes    {@code scope} (space-separated in the JWT), empty when absent
+ * @param emailVerified {@code email_verified} (the OpenID Connect claim): whether the user's email
+ *                  address was verified when the token was issued; false when absent
  */
 public record AccessToken(
-        String userId, String sessionId, String tokenId, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
+        String userId,
+        String sessionId,
+        String tokenId,
+        Instant issuedAt,
+        Instant expiresAt,
+        Set<String> scopes,
+        boolean emailVerified) {
     public AccessToken {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(sessionId, "sessionId");
@@ -23,6 +31,12 @@ public record AccessToken(
         Objects.requireNonNull(issuedAt, "issuedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         scopes = Set.copyOf(scopes);
+    }
+
+    /** Claims without {@code email_verified} (as before it existed): read as not verified. */
+    public AccessToken(
+            String userId, String sessionId, String tokenId, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
+        this(userId, sessionId, tokenId, issuedAt, expiresAt, scopes, false);
     }
 
     /** Whether the token grants {@code scope}. */

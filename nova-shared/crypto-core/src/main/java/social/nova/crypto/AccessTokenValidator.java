@@ -79,10 +79,12 @@ final class AccessTokenValidator {
         JWTClaimsSet claims;
         String sessionId;
         String scope;
+        Boolean emailVerified;
         try {
             claims = jwt.getJWTClaimsSet();
             sessionId = claims.getStringClaim(JwtSigner.SESSION_ID_CLAIM);
             scope = claims.getStringClaim(JwtSigner.SCOPE_CLAIM);
+            emailVerified = claims.getBooleanClaim(JwtSigner.EMAIL_VERIFIED_CLAIM);
         } catch (ParseException e) {
             throw new TokenVerificationException(Reason.MALFORMED, e);
         }
@@ -118,7 +120,8 @@ final class AccessTokenValidator {
                 claims.getJWTID(),
                 issuedAt.toInstant(),
                 expiresAt.toInstant(),
-                scopes(scope));
+                scopes(scope),
+                Boolean.TRUE.equals(emailVerified));
     }
 
     private static Set<String> scopes(String scope) {

@@ -33,6 +33,7 @@ public final class JwtSigner {
 
     static final String SESSION_ID_CLAIM = "sid";
     static final String SCOPE_CLAIM = "scope";
+    static final String EMAIL_VERIFIED_CLAIM = "email_verified";
 
     private final KeyRing keys;
     private final JwtSettings settings;
@@ -47,8 +48,16 @@ public final class JwtSigner {
     /** A signed token and the claims it carries. */
     public record Issued(String token, AccessToken claims) {}
 
-    /** Signs a new access token for {@code userId} in session {@code sessionId}. */
+    /** Signs a new access token for {@code userId} in session {@code sessionId}, email not verified. */
     public Issued issue(String userId, String sessionId, Collection<String> scopes) {
+        return issue(userId, sessionId, scopes, false);
+    }
+
+    /**
+     * Signs a new access token for {@code userId} in session {@code sessionId}, saying whether the
+     * user's email address is verified ({@code email_verified}).
+     */
+    public Issued issue(String userId, String sessionId, Collection<String> scopes, boolean emailVerified) {
         requireText(userId, "userId");
         requireText(sessionId, "sessionId");
         for (String scope : scopes) {
@@ -63,13 +72,15 @@ public final class JwtSigner {
                 UUID.randomUUID().toString(),
                 issuedAt,
                 issuedAt.plus(settings.accessTokenTtl()),
-                Set.copyOf(scopes));
+                Set.copyOf(scopes),
+                emailVerified);
 
         JWTClaimsSet.Builder body = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
                 .audience(settings.audience())
                 .subject(claims.userId())
                 .claim(SESSION_ID_CLAIM, claims.sessionId())
+                .claim(EMAIL_VERIFIED_CLAIM, claims.emailVerified())
                 .issueTime(Date.from(claims.issuedAt()))
                 .expirationTime(Date.from(claims.expiresAt()))
                 .jwtID(claims.tokenId());

@@ -72,6 +72,18 @@ class JwtTest {
     }
 
     @Test
+    void theEmailVerifiedClaimRoundTripsAndItsAbsenceReadsAsNotVerified() throws Exception {
+        JwtSigner.Issued verified = signer.issue("user-1", "session-9", Set.of(), true);
+
+        assertThat(verifier.verify(verified.token()).emailVerified()).isTrue();
+        assertThat(SignedJWT.parse(verified.token()).getJWTClaimsSet().getBooleanClaim("email_verified"))
+                .isTrue();
+        assertThat(verifier.verify(signer.issue("user-1", "session-9", Set.of()).token())
+                        .emailVerified())
+                .isFalse();
+    }
+
+    @Test
     void everyTokenGetsItsOwnId() {
         assertThat(signer.issue("u", "s", Set.of()).claims().tokenId())
                 .isNotEqualTo(signer.issue("u", "s", Set.of()).claims().tokenId());

@@ -20,6 +20,8 @@ public enum PlatformImages {
     POSTGRES("postgres:16", "nova/postgres:local", "postgres"),
     REDIS("redis:7", "nova/redis:local", "redis"),
     JAVA_RUNTIME("eclipse-temurin:21-jre", "nova/java-runtime:21", "eclipse-temurin"),
+    /** GreenMail, the development mail server (SMTP and IMAP); the local one runs on {@link #JAVA_RUNTIME}. */
+    MAIL("greenmail/standalone:2.1.8", "nova/greenmail:2.1.8", "greenmail/standalone"),
     /**
      * Plain Debian trixie, the base of images the tests build for themselves (nova-harness's
      * Python gRPC client); the local one is {@code ./nova doctor}'s debootstrap base.

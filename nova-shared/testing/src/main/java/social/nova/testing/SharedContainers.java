@@ -8,8 +8,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * The platform containers an integration test needs, started on first use and shared by every
- * test class in the JVM (one failsafe run), so a module's ITs pay for each container once.
+ * The platform containers an integration test needs (Consul, PostgreSQL, Redis, a mail server),
+ * started on first use and shared by every test class in the JVM (one failsafe run), so a module's
+ * ITs pay for each container once.
  * Tests that break a container (stop, pause, restart) must start their own instead.
  *
  * <p>Without Ryuk (no registry) Testcontainers stops these from its JVM shutdown hook, and
@@ -35,6 +36,10 @@ public final class SharedContainers {
         static final RedisContainer INSTANCE = start(newRedis());
     }
 
+    private static final class Mail {
+        static final MailContainer INSTANCE = start(newMail());
+    }
+
     /** The shared Consul dev agent (HTTP API and UI on {@link #consulHttpUri()}). */
     public static ConsulContainer consul() {
         return Consul.INSTANCE;
@@ -48,6 +53,15 @@ public final class SharedContainers {
     /** The shared Redis server. */
     public static RedisContainer redis() {
         return Redis.INSTANCE;
+    }
+
+    /**
+     * The shared mail server (SMTP on {@link MailContainer#getSmtpPort()}, IMAP on {@link
+     * MailContainer#getImapPort()}). Mailboxes live as long as the container: a test sends to an
+     * address of its own (a random one) so that it reads back only its own mail.
+     */
+    public static MailContainer mail() {
+        return Mail.INSTANCE;
     }
 
     public static URI consulHttpUri() {
@@ -120,6 +134,11 @@ public final class SharedContainers {
     /** A new, unstarted Redis server on the platform image. */
     public static RedisContainer newRedis() {
         return new RedisContainer(PlatformImages.REDIS.image());
+    }
+
+    /** A new, unstarted mail server (GreenMail, SMTP and IMAP) on the platform image. */
+    public static MailContainer newMail() {
+        return new MailContainer(PlatformImages.MAIL.image());
     }
 
     private static <T extends org.testcontainers.containers.GenericContainer<?>> T start(T container) {
