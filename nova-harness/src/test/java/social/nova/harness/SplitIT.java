@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,6 +75,9 @@ class SplitIT {
     private static final String VERSION = "0.1.0";
     private static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration PIPELINE_TIMEOUT = Duration.ofMinutes(10);
+    /** Split pipelines that run at once (see everyServiceBuildsAndTestsOnItsOwnAgainstTheReleasedArtifactsOnly). */
+    private static final int PARALLEL_PIPELINES = 2;
+
     private static final Pattern PIPELINE_TIME = Pattern.compile("TIME +pipeline (\\S+): (\\d+) s \\(([^)]*)\\)");
 
     private final Path root =
@@ -146,6 +152,11 @@ class SplitIT {
                     .toList();
         }
         assertThat(services).contains("auth-service", "content-service");
+        // Splits one at a time (each is a `git subtree split` in the same clone), then the
+        // pipelines two at a time: independent repositories, local Maven repositories, containers
+        // and image tags, and two builds keep this machine's two cores busy where one left half of
+        // them waiting on containers and the disk. Each pipeline's time is measured beside another
+        // one's (the report says so).
         for (String service : services) {
             Path split = work.resolve(service);
             Result made = nova(
@@ -166,20 +177,37 @@ class SplitIT {
             assertThat(pathsOutside(split))
                     .as("files of %s that point outside it", service)
                     .isEmpty();
-
-            Path localRepository = work.resolve("m2-" + service);
-            Map<String, String> offline = Map.of(
-                    "NOVA_MAVEN_ARGS",
-                    "-o -Daether.offline.protocols=file -Dmaven.repo.local=" + localRepository
-                            + " -Dmaven.repo.local.tail=" + work.resolve("third-party"));
-            Result pipeline = run(split, work.resolve(service + "-pipeline.log"), PIPELINE_TIMEOUT, offline, ".ci/run");
-            assertThat(pipeline.exit())
-                    .as("%s's pipeline in its own repository:%n%s", service, pipeline.tail())
-                    .isZero();
-            assertThat(novaArtifactsFromTheFileRepository(localRepository))
-                    .as("Nova artifacts %s resolved, each from the file repository", service)
-                    .contains("nova-parent", "nova-service-kit", "nova-contracts");
-            pipelines.add(pipelineTime(service, pipeline.output()));
+        }
+        ExecutorService builds = Executors.newFixedThreadPool(PARALLEL_PIPELINES);
+        try {
+            Map<String, Future<Result>> running = new LinkedHashMap<>();
+            for (String service : services) {
+                Map<String, String> offline = Map.of(
+                        "NOVA_MAVEN_ARGS",
+                        "-o -Daether.offline.protocols=file -Dmaven.repo.local=" + localRepository(service)
+                                + " -Dmaven.repo.local.tail=" + work.resolve("third-party"));
+                running.put(
+                        service,
+                        builds.submit(() -> run(
+                                work.resolve(service),
+                                work.resolve(service + "-pipeline.log"),
+                                PIPELINE_TIMEOUT,
+                                offline,
+                                ".ci/run")));
+            }
+            for (Map.Entry<String, Future<Result>> entry : running.entrySet()) {
+                String service = entry.getKey();
+                Result pipeline = entry.getValue().get();
+                assertThat(pipeline.exit())
+                        .as("%s's pipeline in its own repository:%n%s", service, pipeline.tail())
+                        .isZero();
+                assertThat(novaArtifactsFromTheFileRepository(localRepository(service)))
+                        .as("Nova artifacts %s resolved, each from the file repository", service)
+                        .contains("nova-parent", "nova-service-kit", "nova-contracts");
+                pipelines.add(pipelineTime(service, pipeline.output()));
+            }
+        } finally {
+            builds.shutdownNow();
         }
         String testRun = System.getenv(NovaReport.TEST_RUN);
         long started = testRun == null ? Instant.now().getEpochSecond() : Long.parseLong(testRun);
@@ -277,6 +305,10 @@ class SplitIT {
             List<String> lines = output.lines().toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         }
+    }
+
+    private Path localRepository(String service) {
+        return work.resolve("m2-" + service);
     }
 
     private Result nova(Path repository, String log, Duration timeout, Map<String, String> env, String... args)

@@ -410,8 +410,9 @@ public final class NovaReport {
         }
         page.append("<p>Each service's pipeline (<code>./nova ci pipeline</code>: quality, build, unit tests, "
                 + "integration tests, contract gate, image), run in its own split repository against released "
-                + "artifacts only, against the whole repository's <code>./nova test</code> in the same run; the "
-                + "plan's figures beside them.</p>\n");
+                + "artifacts only, two pipelines at a time on this machine's cores (so each figure includes "
+                + "sharing them with another build), against the whole repository's <code>./nova test</code> in "
+                + "the same run; the plan's figures beside them.</p>\n");
         page.append("<table id=\"ci\"><tr><th>pipeline</th><th>seconds</th><th>plan's target</th>"
                 + "<th>stages (s)</th></tr>\n");
         for (ReportParts.Pipeline pipeline : ci.run().pipelines()) {
