@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,7 @@ import social.nova.harness.latency.FixedRateLoad.Sample;
 import social.nova.harness.latency.LatencySummary;
 import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.report.ReportParts;
+import social.nova.testing.Mailbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -80,6 +82,11 @@ class FaultsIT {
     private static final int NOISY_LOGINS = 120;
 
     private static final Duration CONSUL_PAUSED_FOR = Duration.ofSeconds(15);
+    /** How long the mail server stays down: past the mail relay's first attempt (it polls every 0.5 s). */
+    private static final Duration MAIL_DOWN_FOR = Duration.ofSeconds(3);
+    /** Once it is back, the relay's back-off (2 s, doubling) decides when the mail goes. */
+    private static final Duration MAIL_AFTER_OUTAGE = Duration.ofSeconds(60);
+
     private static final Duration HEALTH_WITHIN = Duration.ofSeconds(1);
 
     private static NovaStack stack;
@@ -880,6 +887,68 @@ class FaultsIT {
 
     @Test
     @Order(11)
+    void aMailServerStoppedDuringARegistrationDelaysTheMailAndLosesNothing() throws Exception {
+        fault(
+                "mail server stopped during a registration",
+                "the registration succeeds while the SMTP server is down; once it is back, the verification "
+                        + "mail arrives (auth-service's mail outbox retries with back-off) and its token verifies",
+                measured -> {
+                    String email = "outage-" + UUID.randomUUID() + "@example.com";
+                    String username = "mail_"
+                            + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+                    stack.stop(NovaStack.Platform.MAIL);
+                    long stopped = System.nanoTime();
+                    Answer registered;
+                    try {
+                        registered = gateway.call(
+                                "POST",
+                                "/api/v1/auth/register",
+                                null,
+                                Map.of(
+                                        "email",
+                                        email,
+                                        "password",
+                                        "correct horse battery staple",
+                                        "username",
+                                        username,
+                                        "displayName",
+                                        "Outage"));
+                        // Long enough for the relay to try and fail at least once.
+                        sleep(MAIL_DOWN_FOR);
+                    } finally {
+                        stack.startAgain(NovaStack.Platform.MAIL);
+                    }
+                    long back = System.nanoTime();
+                    URI imap = stack.mailImapUri();
+                    List<Mailbox.Mail> mails = await("the verification mail after the outage")
+                            .atMost(MAIL_AFTER_OUTAGE)
+                            .pollInterval(Duration.ofMillis(250))
+                            .until(
+                                    () -> Mailbox.withSubject(imap.getHost(), imap.getPort(), email, "Verify"),
+                                    found -> !found.isEmpty());
+                    long arrived = System.nanoTime();
+                    measured.put("registration while the mail server was down", registered.status());
+                    measured.put("mail server down, s", (back - stopped) / 1e9);
+                    measured.put("mail arrived, s after the server was back", (arrived - back) / 1e9);
+                    measured.put("mails received", mails.size());
+
+                    assertThat(registered.status())
+                            .as("registration: %s", registered)
+                            .isEqualTo(201);
+                    assertThat(mails).as("exactly one verification mail").hasSize(1);
+                    java.util.regex.Matcher code = java.util.regex.Pattern.compile("this code in the app:\\s+(\\S+)")
+                            .matcher(mails.getFirst().text());
+                    assertThat(code.find()).as("a code in the mail").isTrue();
+                    Answer verified =
+                            gateway.call("POST", "/api/v1/auth/verify-email", null, Map.of("token", code.group(1)));
+                    assertThat(verified.status())
+                            .as("verify-email: %s", verified)
+                            .isEqualTo(204);
+                });
+    }
+
+    @Test
+    @Order(12)
     void aFloodOfGoodAndBadRequestsIsShedNotFatalAndTheFleetServesNormallyRightAfter() throws Exception {
         fault(
                 "flood",

@@ -72,7 +72,11 @@ class SplitIT {
             "nova-auth-client",
             "nova-contract-testing",
             "nova-service-testing");
-    private static final String VERSION = "0.1.0";
+    /** The platform's version in this commit (nova-parent's), which every library is released at. */
+    private static final String VERSION = "0.2.0";
+    /** A patch release of {@link #VERSION}: no room for a break. */
+    private static final String PATCH = "0.2.1";
+
     private static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration PIPELINE_TIMEOUT = Duration.ofMinutes(10);
     /** Split pipelines that run at once (see everyServiceBuildsAndTestsOnItsOwnAgainstTheReleasedArtifactsOnly). */
@@ -254,23 +258,23 @@ class SplitIT {
         assertThat(java).contains(published);
         // Still compiles inside its package, but callers outside it break.
         Files.writeString(source, java.replace(published, "    static NovaException alreadyExists("));
-        setVersion(library, "0.1.1");
+        setVersion(library, PATCH);
         commit("nova-error-types: alreadyExists is no longer public");
 
         Result minor = nova(
                 monorepo,
-                "release-0.1.1.log",
+                "release-" + PATCH + ".log",
                 Duration.ofMinutes(3),
                 Map.of("NOVA_MAVEN_ARGS", ""),
                 "release",
                 "nova-error-types",
-                "0.1.1");
-        assertThat(minor.exit()).as("a breaking 0.1.1:%n%s", minor.tail()).isNotZero();
+                PATCH);
+        assertThat(minor.exit()).as("a breaking %s:%n%s", PATCH, minor.tail()).isNotZero();
         assertThat(minor.output())
                 .contains("alreadyExists")
                 .contains("METHOD_LESS_ACCESSIBLE")
                 .contains("a breaking change needs a major version (1.0.0)");
-        assertThat(releases.resolve("social/nova/nova-error-types/0.1.1")).doesNotExist();
+        assertThat(releases.resolve("social/nova/nova-error-types/" + PATCH)).doesNotExist();
 
         setVersion(library, "1.0.0");
         commit("nova-error-types 1.0.0");

@@ -75,6 +75,12 @@ final class AuthFixture implements AutoCloseable {
         values.put("auth.limits.login-per-account.limit", "5");
         values.put("auth.limits.login-per-client.limit", "20");
         values.put("auth.limits.register-per-client.limit", "20");
+        // Every instance in the tests sends to the same mail server, as a fleet's instances do: they
+        // share the mail outbox, and one pointed elsewhere would claim and hold back the others' mail.
+        var mail = SharedContainers.mail();
+        values.put("mail.smtp.host", mail.getHost());
+        values.put("mail.smtp.port", Integer.toString(mail.getSmtpPort()));
+        values.put("mail.relay.poll-interval", "PT0.1S");
         values.putAll(overrides);
         return ServiceConfigs.config(Main.class, "auth", "auth_service", values);
     }

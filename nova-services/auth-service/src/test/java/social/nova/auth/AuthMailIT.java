@@ -41,17 +41,8 @@ class AuthMailIT {
     private static final Duration ARRIVAL = Duration.ofSeconds(20);
     private static final MutableClock CLOCK = new MutableClock(Instant.now());
     private static final MailContainer MAIL = SharedContainers.mail();
-    private static final AuthFixture AUTH = AuthFixture.start(
-            Map.of(
-                    "mail.smtp.host",
-                    MAIL.getHost(),
-                    "mail.smtp.port",
-                    Integer.toString(MAIL.getSmtpPort()),
-                    "mail.relay.poll-interval",
-                    "PT0.1S",
-                    "auth.mail.limits.reset-per-email.limit",
-                    "2"),
-            CLOCK);
+    private static final AuthFixture AUTH =
+            AuthFixture.start(Map.of("auth.mail.limits.reset-per-email.limit", "2"), CLOCK);
 
     @AfterAll
     static void stop() throws InterruptedException {

@@ -32,6 +32,7 @@ import social.nova.contracts.user.v1.UpdatePreferencesRequest;
 import social.nova.contracts.user.v1.UpdateProfileRequest;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
+import social.nova.servicetesting.NovaEvents;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,30 @@ import static social.nova.testing.GrpcErrors.violatedFields;
  */
 class UserServiceIT {
     private final Platform platform = Platform.shared();
+
+    @Test
+    void anEmailVerifiedEventMarksTheProfileAndIsNotLostWhenItOvertakesTheRegistration() {
+        Platform.User user = platform.registerWithProfile();
+        GetUserRequest byId = GetUserRequest.newBuilder().setUserId(user.id()).build();
+        // Read once, so the unverified profile sits in the cache the event must invalidate.
+        assertThat(platform.usersAs(user).getUser(byId).getProfile().getEmailVerified())
+                .isFalse();
+
+        NovaEvents.emailVerified(user.id());
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> platform.usersAs(user).getUser(byId).getProfile().getEmailVerified());
+
+        // An EmailVerified whose profile is not there yet is retried, not dropped.
+        String early = UUID.randomUUID().toString();
+        NovaEvents.emailVerified(early);
+        NovaEvents.userRegistered(early, "u_" + early.replace("-", "").substring(0, 20), "Early Bird");
+        GetUserRequest earlyId = GetUserRequest.newBuilder().setUserId(early).build();
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() ->
+                        platform.usersAs(user).getUser(earlyId).getProfile().getEmailVerified());
+    }
 
     @Test
     void aRegisteredUserHasAProfileWithinTwoSeconds() {

@@ -29,6 +29,11 @@ public final class NovaEvents {
                 payload("userId", userId, "username", username, "displayName", displayName, "registeredAt", now()));
     }
 
+    /** auth-service's {@code EmailVerified}: {@code userId, verifiedAt}. */
+    public static OutboxEvent emailVerified(String userId) {
+        return publish("auth", "user", userId, "EmailVerified", payload("userId", userId, "verifiedAt", now()));
+    }
+
     /** user-service's {@code UserProfileUpdated}: the values after the change. */
     public static OutboxEvent userProfileUpdated(String userId, String username, String displayName, String bio) {
         return publish(
