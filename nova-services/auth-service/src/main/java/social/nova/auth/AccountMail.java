@@ -85,12 +85,7 @@ final class AccountMail {
         new Violations().requireNonBlank(token, "token").throwIfAny();
         return jdbi.inTransaction(handle -> {
             Instant now = clock.instant();
-            UUID accountId = tokens.consume(
-                            handle, Tokens.sha256(token.trim()), EmailTokenStore.Purpose.VERIFY_EMAIL, now)
-                    .orElseThrow(() -> AuthErrors.of(
-                            ErrorCode.FAILED_PRECONDITION,
-                            "EMAIL_TOKEN_INVALID",
-                            "the verification token is unknown, already used or expired"));
+            UUID accountId = consume(handle, token, EmailTokenStore.Purpose.VERIFY_EMAIL, now);
             markVerified(handle, accountId, now);
             return new Verified(
                     accountId, accounts.byId(handle, accountId).orElseThrow().emailVerifiedAt());
@@ -150,14 +145,28 @@ final class AccountMail {
      */
     UUID consumeResetToken(Handle handle, String token) {
         Instant now = clock.instant();
-        UUID accountId = tokens.consume(
-                        handle, Tokens.sha256(token.trim()), EmailTokenStore.Purpose.PASSWORD_RESET, now)
-                .orElseThrow(() -> AuthErrors.of(
-                        ErrorCode.FAILED_PRECONDITION,
-                        "RESET_TOKEN_INVALID",
-                        "the password reset token is unknown, already used or expired"));
+        UUID accountId = consume(handle, token, EmailTokenStore.Purpose.PASSWORD_RESET, now);
         tokens.expireUnused(handle, accountId, EmailTokenStore.Purpose.PASSWORD_RESET, now);
         return accountId;
+    }
+
+    /**
+     * Uses a token of {@code purpose}: its account, or FAILED_PRECONDITION with the purpose's reason
+     * when it is unknown, used or expired (one answer for all three).
+     */
+    private UUID consume(Handle handle, String token, EmailTokenStore.Purpose purpose, Instant now) {
+        return tokens.consume(handle, Tokens.sha256(token.trim()), purpose, now).orElseThrow(() -> switch (purpose) {
+            case VERIFY_EMAIL ->
+                AuthErrors.of(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "EMAIL_TOKEN_INVALID",
+                        "the verification token is unknown, already used or expired");
+            case PASSWORD_RESET ->
+                AuthErrors.of(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "RESET_TOKEN_INVALID",
+                        "the password reset token is unknown, already used or expired");
+        });
     }
 
     private String newToken(Handle handle, UUID accountId, EmailTokenStore.Purpose purpose, Duration ttl) {
