@@ -139,6 +139,15 @@ final class AccountMail {
         }));
     }
 
+    /** Refuses a reset token that is unknown, used or expired, without using it. */
+    void requireUsableResetToken(String token) {
+        boolean usable = jdbi.withHandle(handle -> tokens.usable(
+                handle, Tokens.sha256(token.trim()), EmailTokenStore.Purpose.PASSWORD_RESET, clock.instant()));
+        if (!usable) {
+            throw invalid(EmailTokenStore.Purpose.PASSWORD_RESET);
+        }
+    }
+
     /**
      * Uses a reset token, in the caller's transaction (the one that sets the password): returns its
      * account, and kills the account's other reset tokens.
@@ -155,7 +164,11 @@ final class AccountMail {
      * when it is unknown, used or expired (one answer for all three).
      */
     private UUID consume(Handle handle, String token, EmailTokenStore.Purpose purpose, Instant now) {
-        return tokens.consume(handle, Tokens.sha256(token.trim()), purpose, now).orElseThrow(() -> switch (purpose) {
+        return tokens.consume(handle, Tokens.sha256(token.trim()), purpose, now).orElseThrow(() -> invalid(purpose));
+    }
+
+    private static NovaException invalid(EmailTokenStore.Purpose purpose) {
+        return switch (purpose) {
             case VERIFY_EMAIL ->
                 AuthErrors.of(
                         ErrorCode.FAILED_PRECONDITION,
@@ -166,7 +179,7 @@ final class AccountMail {
                         ErrorCode.FAILED_PRECONDITION,
                         "RESET_TOKEN_INVALID",
                         "the password reset token is unknown, already used or expired");
-        });
+        };
     }
 
     private String newToken(Handle handle, UUID accountId, EmailTokenStore.Purpose purpose, Duration ttl) {

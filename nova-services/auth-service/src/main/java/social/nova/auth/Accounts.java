@@ -172,6 +172,9 @@ final class Accounts {
                 .requireNonBlank(token, "token")
                 .require(isPassword(newPassword), "new_password", PASSWORD_RULE)
                 .throwIfAny();
+        // A token that cannot work is refused before the Argon2 hash: a flood of made-up tokens
+        // must not cost a password hash each. The transaction below uses it for real.
+        mail.requireUsableResetToken(token);
         String hash = hash(newPassword);
         return jdbi.inTransaction(handle -> {
             UUID accountId = mail.consumeResetToken(handle, token);

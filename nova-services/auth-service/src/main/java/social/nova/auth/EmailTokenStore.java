@@ -47,6 +47,19 @@ final class EmailTokenStore {
                 .findOne();
     }
 
+    /** Whether the token exists for {@code purpose}, unused and unexpired at {@code now} (a read; nothing changes). */
+    boolean usable(Handle handle, String tokenHash, Purpose purpose, Instant now) {
+        return handle.createQuery(
+                                "SELECT count(*) FROM email_tokens "
+                                        + "WHERE token_hash = :hash AND purpose = :purpose AND used_at IS NULL AND expires_at > :now")
+                        .bind("hash", tokenHash)
+                        .bind("purpose", purpose.column)
+                        .bind("now", Timestamp.from(now))
+                        .mapTo(Integer.class)
+                        .one()
+                == 1;
+    }
+
     /** Kills the account's other unused tokens of {@code purpose} (a reset link is good for one reset). */
     void expireUnused(Handle handle, UUID accountId, Purpose purpose, Instant now) {
         handle.createUpdate("UPDATE email_tokens SET used_at = :now "
