@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * One container of a stack, as plain data: what {@link StackDocker} creates.
@@ -18,6 +19,7 @@ import java.util.TreeMap;
  * @param labels      every label of the container
  * @param dependsOn   ids of containers it needs: a kept {@code up} container whose dependencies
  *                    were replaced is replaced too
+ * @param files       files put into the container before it starts (a changed one recreates it)
  */
 public record ContainerSpec(
         String name,
@@ -28,7 +30,8 @@ public record ContainerSpec(
         Map<Integer, Integer> published,
         long memoryBytes,
         Map<String, String> labels,
-        List<String> dependsOn) {
+        List<String> dependsOn,
+        List<ContainerFile> files) {
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
@@ -38,6 +41,7 @@ public record ContainerSpec(
         published = Map.copyOf(published);
         labels = Map.copyOf(labels);
         dependsOn = List.copyOf(dependsOn);
+        files = List.copyOf(files);
     }
 
     /**
@@ -45,7 +49,7 @@ public record ContainerSpec(
      * mean an existing container can be kept instead of recreated.
      */
     String fingerprint(String imageId) {
-        return String.join(
+        String fingerprint = String.join(
                 "\n",
                 imageId,
                 String.join(",", aliases),
@@ -55,5 +59,11 @@ public record ContainerSpec(
                 Long.toString(memoryBytes),
                 new TreeMap<>(labels).toString(),
                 String.join(",", dependsOn));
+        // Files add a line only where there are any: a container without files keeps the fingerprint
+        // it had before specs had files, so updating the harness keeps a running `up` stack.
+        return files.isEmpty()
+                ? fingerprint
+                : fingerprint + "\n"
+                        + files.stream().map(ContainerFile::fingerprint).collect(Collectors.joining(","));
     }
 }

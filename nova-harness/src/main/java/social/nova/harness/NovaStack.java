@@ -3,6 +3,9 @@ package social.nova.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,10 +42,11 @@ import social.nova.testing.PlatformImages;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole Nova stack in containers: one Docker network; Consul, PostgreSQL, Redis and a mail
- * server (GreenMail); then every built service of the {@link Fleet}, each image built from the
- * service's own Dockerfile, started in dependency order. {@link #start} returns once every
- * instance's gRPC and HTTP checks, run by Consul itself inside the network, pass.
+ * The whole Nova stack in containers: one Docker network; Consul, PostgreSQL, Redis, a mail
+ * server (GreenMail) and an OpenID Connect provider (Keycloak, {@link OidcRealm}); then every built
+ * service of the {@link Fleet}, each image built from the service's own Dockerfile, started in
+ * dependency order. {@link #start} returns once every instance's gRPC and HTTP checks, run by
+ * Consul itself inside the network, pass.
  *
  * <p>Databases: the harness plays the deploy step. It gives each service its own schema and login
  * role with nova-db-pool's {@link SchemaProvisioner}, connected as the PostgreSQL superuser, and
@@ -66,6 +70,9 @@ public final class NovaStack implements AutoCloseable {
 
     private static final int JDBC_VALID_TIMEOUT_SECONDS = 2;
     private static final Duration SMTP_GREETING_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration OIDC_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final HttpClient OIDC_HTTP =
+            HttpClient.newBuilder().connectTimeout(OIDC_REQUEST_TIMEOUT).build();
     private static final int LOG_LINES_ON_FAILURE = 40;
     private static final long MIB = 1024L * 1024L;
     /** Helidon's Prometheus endpoint, the same on every service (the service kit's observe feature). */
@@ -86,6 +93,18 @@ public final class NovaStack implements AutoCloseable {
     private volatile RunningContainer postgres;
     private volatile RunningContainer redis;
     private volatile RunningContainer mail;
+    private volatile RunningContainer oidc;
+    /**
+     * The OpenID Connect provider's public URL ({@code http://<published host>:<host port>}): its
+     * host port is fixed when the container is created, since Keycloak names it in every issuer.
+     */
+    private volatile URI oidcPublicUrl;
+    /**
+     * The host port of the edge's first instance (0: no edge runs), decided before any service
+     * container is created: auth-service's redirect URIs name the gateway's address.
+     */
+    private volatile int gatewayHostPort;
+
     private volatile ConsulHealth health;
     /**
      * The key the gateway signs forwarded client addresses with, held by every service (service
@@ -101,7 +120,8 @@ public final class NovaStack implements AutoCloseable {
         CONSUL("Consul"),
         POSTGRES("PostgreSQL"),
         REDIS("Redis"),
-        MAIL("GreenMail");
+        MAIL("GreenMail"),
+        OIDC("Keycloak");
 
         private final String displayName;
 
@@ -169,6 +189,19 @@ public final class NovaStack implements AutoCloseable {
 
         String network = docker.ensureNetwork(identity.networkName(), identity.labels());
         forwardingSecret = Hashing.sha256("nova forwarding secret\n" + network);
+        // Host ports named in settings, so decided before the containers that hold those settings.
+        int oidcHostPort = docker.fixedHostPort(
+                        identity.containerName(PlatformContainers.OIDC), PlatformContainers.OIDC_PORT)
+                .orElseGet(docker::freeHostPort);
+        gatewayHostPort = fleet.edge()
+                .map(edge -> settings.gatewayPort() != 0
+                        ? settings.gatewayPort()
+                        : docker.fixedHostPort(identity.containerName(edge.instanceAlias(1)), edge.port())
+                                .orElseGet(() -> freeHostPortOtherThan(oidcHostPort)))
+                .orElse(0);
+        oidcPublicUrl = URI.create("http://" + urlHost(host) + ":" + oidcHostPort);
+        // Keycloak first: it takes longest to boot.
+        oidc = runPlatform(PlatformContainers.oidc(identity, oidcHostPort, oidcPublicUrl));
         consul = runPlatform(PlatformContainers.consul(identity, settings.consulPort()));
         postgres = runPlatform(PlatformContainers.postgres(identity, settings.persistent()));
         redis = runPlatform(PlatformContainers.redis(identity));
@@ -361,15 +394,19 @@ public final class NovaStack implements AutoCloseable {
         if (!settings.javaOptions().isBlank()) {
             env.put("JAVA_TOOL_OPTIONS", settings.javaOptions());
         }
+        if (service.name().equals(OidcRealm.AUTH_SERVICE)) {
+            env.putAll(OidcRealm.authServiceEnvironment(oidcIssuer(), oidcRedirectUris()));
+        }
         env.putAll(settings.environment(service.name()));
         // Every instance is published on a port fixed at creation (kept when the container is
         // replaced or restarts) and registers it in Consul as its host address: how a process on
         // this machine finds it through Consul (a Python client, grpcurl), where the registered
-        // address is an alias only the stack's network resolves.
-        int hostPort = service.edge() && number == 1 && settings.gatewayPort() != 0
-                ? settings.gatewayPort()
+        // address is an alias only the stack's network resolves. The edge's first instance takes
+        // the port decided at the start.
+        int hostPort = service.edge() && number == 1
+                ? gatewayHostPort
                 : docker.fixedHostPort(identity.containerName(alias), service.port())
-                        .orElseGet(docker::freeHostPort);
+                        .orElseGet(() -> freeHostPortOtherThan(gatewayHostPort));
         env.put(
                 "SERVICE_TAGGED_dash_ADDRESSES_" + ConsulHealth.HOST_ADDRESS_TAG.toUpperCase(Locale.ROOT),
                 settings.publishedAddress() + ":" + hostPort);
@@ -386,8 +423,27 @@ public final class NovaStack implements AutoCloseable {
                         StackIdentity.SERVICE_LABEL, service.name(),
                         StackIdentity.INSTANCE_LABEL, Integer.toString(number))),
                 // Not the mail server: a service opens a connection to it per mail, by its alias,
-                // so a replaced mail server needs no new service containers.
-                List.of(consul.id(), postgres.id(), redis.id()));
+                // so a replaced mail server needs no new service containers. Nor the OpenID Connect
+                // provider: auth-service reaches it by its alias, and its issuer keeps its host port.
+                List.of(consul.id(), postgres.id(), redis.id()),
+                List.of());
+    }
+
+    /**
+     * A free host port, but not {@code taken}: that one is decided and not bound yet (the gateway's
+     * is bound only when its container starts, last).
+     */
+    private int freeHostPortOtherThan(int taken) {
+        int port = docker.freeHostPort();
+        while (port == taken) {
+            port = docker.freeHostPort();
+        }
+        return port;
+    }
+
+    /** A host as it stands in a URL: an IPv6 address in brackets. */
+    private static String urlHost(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     private List<String> registrationsAt(String service, String alias) {
@@ -423,7 +479,8 @@ public final class NovaStack implements AutoCloseable {
                 PlatformContainers.CONSUL,
                 PlatformContainers.POSTGRES,
                 PlatformContainers.REDIS,
-                PlatformContainers.MAIL)) {
+                PlatformContainers.MAIL,
+                PlatformContainers.OIDC)) {
             planned.add(identity.containerName(platform));
         }
         for (ServiceSpec service : fleet.services()) {
@@ -448,6 +505,7 @@ public final class NovaStack implements AutoCloseable {
             case POSTGRES -> awaitReady(platform.toString(), postgres, this::postgresAnswers);
             case REDIS -> awaitReady(platform.toString(), redis, this::redisAnswers);
             case MAIL -> awaitReady(platform.toString(), mail, this::mailAnswers);
+            case OIDC -> awaitReady(platform.toString(), oidc, this::oidcAnswers);
         }
     }
 
@@ -489,6 +547,21 @@ public final class NovaStack implements AutoCloseable {
 
     private boolean mailAnswers() {
         return MailContainer.smtpAnswers(host, mail.hostPort(PlatformContainers.MAIL_SMTP_PORT), SMTP_GREETING_TIMEOUT);
+    }
+
+    /**
+     * Keycloak is ready when the realm's discovery document answers at the public issuer, as a
+     * browser reaches it: Docker accepts connections on the published port before Keycloak listens,
+     * and Keycloak answers 503 until it has imported the realm.
+     */
+    private boolean oidcAnswers() throws IOException, InterruptedException {
+        HttpResponse<Void> response = OIDC_HTTP.send(
+                HttpRequest.newBuilder(OidcRealm.discoveryUri(oidcIssuer()))
+                        .timeout(OIDC_REQUEST_TIMEOUT)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        return response.statusCode() == 200;
     }
 
     /**
@@ -634,6 +707,40 @@ public final class NovaStack implements AutoCloseable {
         return URI.create("imap://" + host + ":" + mail.hostPort(PlatformContainers.MAIL_IMAP_PORT));
     }
 
+    /**
+     * The issuer of the stack's OpenID Connect provider, {@code http://<published host>:<host
+     * port>/realms/nova}: where a browser (or a test's HTTP client) on this machine reaches Keycloak,
+     * and the {@code iss} of every token it issues, also to auth-service inside the network.
+     */
+    public URI oidcIssuer() {
+        return OidcRealm.issuer(oidcPublicUrl);
+    }
+
+    /**
+     * The callbacks auth-service accepts ({@code AUTH_OIDC_REDIRECT_dash_URIS}): the gateway's
+     * callback route at the published host and, where that is a name, at the address too ({@code
+     * localhost} and {@code 127.0.0.1}). Empty if no gateway runs.
+     */
+    public List<URI> oidcRedirectUris() {
+        if (gatewayHostPort == 0) {
+            return List.of();
+        }
+        return OidcRealm.redirectUris(List.of(host, settings.publishedAddress()), gatewayHostPort);
+    }
+
+    /**
+     * The gateway's callback at the published host, as {@link #gatewayUri()} names the gateway: the
+     * redirect URI a test signs in with.
+     *
+     * @throws IllegalStateException if no gateway runs
+     */
+    public URI oidcRedirectUri() {
+        return oidcRedirectUris().stream()
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalStateException("no gateway runs, so there is no OpenID Connect callback"));
+    }
+
     /** The commit the service images were built with (their Consul meta {@code git-commit}). */
     public String gitCommit() {
         return gitCommit;
@@ -762,6 +869,8 @@ public final class NovaStack implements AutoCloseable {
      * Restarts a platform container ({@code docker restart}) and waits until it answers again.
      * Consul runs in dev mode and forgets every registration: services must register again by
      * themselves ({@link #awaitPassing} tells when they have). The mail server forgets every mailbox.
+     * Keycloak keeps its realm (its database is in the container's file system) and its host port, so
+     * its issuer stays the same.
      */
     public void restart(Platform platform) {
         stop(platform);
@@ -786,6 +895,7 @@ public final class NovaStack implements AutoCloseable {
             case POSTGRES -> postgres = now;
             case REDIS -> redis = now;
             case MAIL -> mail = now;
+            case OIDC -> oidc = now;
         }
         awaitReady(platform);
     }
@@ -796,6 +906,7 @@ public final class NovaStack implements AutoCloseable {
             case POSTGRES -> postgres;
             case REDIS -> redis;
             case MAIL -> mail;
+            case OIDC -> oidc;
         };
     }
 
@@ -888,6 +999,7 @@ public final class NovaStack implements AutoCloseable {
                 Map.of(),
                 0,
                 identity.labelsWith(Map.of(StackIdentity.ROLE_LABEL, "client")),
+                List.of(),
                 List.of());
         RunningContainer container = docker.run(identity.networkName(), spec);
         try (var waiting = docker.client().waitContainerCmd(container.id()).exec(new WaitContainerResultCallback())) {
@@ -908,7 +1020,8 @@ public final class NovaStack implements AutoCloseable {
 
     /**
      * Removes the stack's containers and network. A test stack first saves each service container's
-     * log to {@link StackSettings#logDirectory()} (when set), for reading after a failed run.
+     * log, and the OpenID Connect provider's, to {@link StackSettings#logDirectory()} (when set), for
+     * reading after a failed run.
      */
     @Override
     public void close() {
@@ -922,6 +1035,11 @@ public final class NovaStack implements AutoCloseable {
             Files.createDirectories(directory);
             for (ServiceInstance instance : instances()) {
                 Files.writeString(directory.resolve(instance.alias() + ".log"), docker.logs(instance.containerId()));
+            }
+            // Keycloak logs each refused sign-in with its reason (type="LOGIN_ERROR", error=...).
+            RunningContainer provider = oidc;
+            if (provider != null) {
+                Files.writeString(directory.resolve(PlatformContainers.OIDC + ".log"), docker.logs(provider.id()));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot save service logs to " + directory, e);

@@ -1,5 +1,7 @@
 package social.nova.harness;
 
+import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,10 +10,10 @@ import social.nova.testing.PlatformImages;
 import social.nova.testing.SharedContainers;
 
 /**
- * Consul, PostgreSQL, Redis and the mail server of a stack: one of each on the stack's network,
- * under the aliases the services are pointed at ({@code consul}, {@code postgres}, {@code redis},
- * {@code mail}). Images are the platform's ({@link PlatformImages}: official where present, else
- * the local Debian-built ones).
+ * Consul, PostgreSQL, Redis, the mail server and the OpenID Connect provider of a stack: one of each
+ * on the stack's network, under the aliases the services are pointed at ({@code consul}, {@code
+ * postgres}, {@code redis}, {@code mail}, {@code oidc}). Images are the platform's ({@link
+ * PlatformImages}: official where present, else the local Debian-built ones).
  */
 public final class PlatformContainers {
     public static final String CONSUL = "consul";
@@ -35,6 +37,29 @@ public final class PlatformContainers {
     public static final int MAIL_SMTP_PORT = MailContainer.SMTP_PORT;
 
     public static final int MAIL_IMAP_PORT = MailContainer.IMAP_PORT;
+    /** The OpenID Connect provider (Keycloak) and its HTTP port inside the stack's network. */
+    public static final String OIDC = "oidc";
+
+    public static final int OIDC_PORT = 8080;
+    /**
+     * Keycloak's administrator in its {@code master} realm (the admin console at {@code
+     * <public URL>/admin/}): a development account, created at the container's first start.
+     */
+    public static final String OIDC_ADMIN = "admin";
+
+    public static final String OIDC_ADMIN_PASSWORD = "nova-dev-admin";
+    /**
+     * The provider's memory limit. Measured with Keycloak 26.7.3 after start and a few dozen
+     * sign-ins (Native Memory Tracking): heap 80-90 MiB live of 144 MiB committed, metaspace 138 MiB,
+     * symbols 54 MiB, code 45 MiB, G1's own 42 MiB; 430 to 540 MiB in all as {@code docker stats}
+     * counts it. The heap is bounded to half the limit ({@link #OIDC_HEAP}), leaving the other half
+     * for the rest, which is what a container limit needs: Keycloak's default in a container (70 %
+     * of the limit for the heap) plus the same non-heap would not fit.
+     */
+    static final long OIDC_MEMORY_BYTES = 768L * 1024 * 1024;
+    /** Keycloak's heap options ({@code JAVA_OPTS_KC_HEAP}, read by {@code kc.sh} in both images). */
+    static final String OIDC_HEAP = "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10";
+
     /** The database every service's schema lives in, and its superuser (the harness provisions with it). */
     public static final String DATABASE = SharedContainers.DATABASE;
 
@@ -101,6 +126,50 @@ public final class PlatformContainers {
                 Map.of(MAIL_SMTP_PORT, 0, MAIL_IMAP_PORT, 0));
     }
 
+    /**
+     * Keycloak with the realm {@value OidcRealm#REALM} imported at start ({@link OidcRealm}), its HTTP
+     * port published on {@code hostPort}.
+     *
+     * <p>The host port is fixed when the container is created, because Keycloak must know the
+     * address the browser reaches it at: {@code KC_HOSTNAME} ({@code publicUrl}) is its front-end
+     * URL, the issuer of every token and the host of its login pages. With {@code
+     * KC_HOSTNAME_BACKCHANNEL_DYNAMIC} a request inside the stack's network ({@code
+     * http://oidc:8080}) gets the token endpoint, keys and user info at that address instead, so
+     * auth-service needs no route to the host. Plain HTTP: browsers treat {@code localhost} as a
+     * secure context, which Keycloak's cookies (always {@code Secure}) need.
+     *
+     * <p>{@code start}, not {@code start-dev}, with the options Nova's local image was built with
+     * (dev-file database, health endpoints): that image starts at once, and the official one, built
+     * with Keycloak's defaults, rebuilds itself first. The cache is local (one node: no JGroups
+     * cluster to form). The realm file is copied in before the start ({@link ContainerFile}), so
+     * both images import it, and a changed realm recreates the container.
+     *
+     * @param hostPort  the host port of Keycloak's HTTP port, decided before the container exists
+     * @param publicUrl {@code http://<published host>:<hostPort>}, as the browser reaches it
+     */
+    static ContainerSpec oidc(StackIdentity identity, int hostPort, URI publicUrl) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KC_HOSTNAME", publicUrl.toString());
+        env.put("KC_HOSTNAME_BACKCHANNEL_DYNAMIC", "true");
+        env.put("KC_HTTP_ENABLED", "true");
+        env.put("KC_HTTP_PORT", Integer.toString(OIDC_PORT));
+        env.put("KC_DB", "dev-file");
+        env.put("KC_HEALTH_ENABLED", "true");
+        env.put("KC_CACHE", "local");
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", OIDC_ADMIN);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", OIDC_ADMIN_PASSWORD);
+        env.put("JAVA_OPTS_KC_HEAP", OIDC_HEAP);
+        return spec(
+                identity,
+                OIDC,
+                PlatformImages.OIDC.tag(),
+                env,
+                List.of("start", "--import-realm"),
+                Map.of(OIDC_PORT, hostPort),
+                OIDC_MEMORY_BYTES,
+                List.of(OidcRealm.importFile()));
+    }
+
     private static ContainerSpec spec(
             StackIdentity identity,
             String role,
@@ -108,6 +177,18 @@ public final class PlatformContainers {
             Map<String, String> env,
             List<String> command,
             Map<Integer, Integer> published) {
+        return spec(identity, role, image, env, command, published, 0, List.of());
+    }
+
+    private static ContainerSpec spec(
+            StackIdentity identity,
+            String role,
+            String image,
+            Map<String, String> env,
+            List<String> command,
+            Map<Integer, Integer> published,
+            long memoryBytes,
+            List<ContainerFile> files) {
         return new ContainerSpec(
                 identity.containerName(role),
                 image,
@@ -115,8 +196,9 @@ public final class PlatformContainers {
                 env,
                 command,
                 published,
-                0,
+                memoryBytes,
                 identity.labelsWith(Map.of(StackIdentity.ROLE_LABEL, role)),
-                List.of());
+                List.of(),
+                files);
     }
 }

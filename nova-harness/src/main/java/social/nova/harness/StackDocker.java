@@ -1,10 +1,14 @@
 package social.nova.harness;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +31,8 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -43,6 +49,8 @@ public final class StackDocker {
     static final String FINGERPRINT_LABEL = "nova.fingerprint";
 
     private static final Duration LOG_READ_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code rw-r--r--}: a {@link ContainerFile} is readable by the image's own (unprivileged) user. */
+    private static final int FILE_MODE = 0100644;
     /** How long a replaced container gets to shut down: a service's propagation delay plus its drain. */
     private static final Duration REPLACE_GRACE = Duration.ofSeconds(15);
 
@@ -143,8 +151,41 @@ public final class StackDocker {
             create.withCmd(spec.command());
         }
         String id = create.exec().getId();
+        if (!spec.files().isEmpty()) {
+            try (InputStream archive = new ByteArrayInputStream(tar(spec.files()))) {
+                docker.copyArchiveToContainerCmd(id)
+                        .withRemotePath("/")
+                        .withTarInputStream(archive)
+                        .exec();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot put files into " + spec.name(), e);
+            }
+        }
         docker.startContainerCmd(id).exec();
         return running(docker.inspectContainerCmd(id).exec(), false);
+    }
+
+    /**
+     * The files as a tar archive to unpack at {@code /}: file entries only, so Docker creates the
+     * folders an image lacks and leaves those it has (their owners and modes) alone.
+     */
+    static byte[] tar(List<ContainerFile> files) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream archive = new TarArchiveOutputStream(bytes)) {
+            archive.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (ContainerFile file : files) {
+                byte[] content = file.content().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry entry = new TarArchiveEntry(file.path().substring(1));
+                entry.setSize(content.length);
+                entry.setMode(FILE_MODE);
+                entry.setIds(0, 0);
+                entry.setNames("root", "root");
+                archive.putArchiveEntry(entry);
+                archive.write(content);
+                archive.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /** How Docker runs {@code spec}: its network, published ports, memory limit and restart policy. */

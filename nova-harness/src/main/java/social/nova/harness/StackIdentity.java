@@ -28,7 +28,10 @@ public record StackIdentity(String namePrefix, String networkName, Map<String, S
     public static final String UP = "up";
     /** Label on every resource of a test stack; value: the stack's id. */
     public static final String TEST_LABEL = "nova.harness";
-    /** What a container is: {@code consul}, {@code postgres}, {@code redis} or {@code service}. */
+    /**
+     * What a container is: {@code consul}, {@code postgres}, {@code redis}, {@code mail}, {@code oidc},
+     * {@code service} or {@code client}.
+     */
     public static final String ROLE_LABEL = "nova.role";
 
     public static final String SERVICE_LABEL = "nova.service";

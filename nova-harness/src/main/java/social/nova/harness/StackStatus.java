@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
@@ -150,6 +151,26 @@ public final class StackStatus {
                     .ifPresent(port -> links.put(
                             "Mail IMAP", "imap://" + host + ":" + port + "  (user and password: the address)"));
         });
+        withRole(containers, PlatformContainers.OIDC)
+                .findFirst()
+                .flatMap(c -> hostPort(c, PlatformContainers.OIDC_PORT))
+                .ifPresent(port -> {
+                    URI publicUrl = URI.create("http://" + host + ":" + port);
+                    links.put(
+                            "OIDC issuer",
+                            OidcRealm.issuer(publicUrl) + "  (Keycloak; client " + OidcRealm.CLIENT_ID + " / "
+                                    + OidcRealm.CLIENT_SECRET + ")");
+                    links.put(
+                            "OIDC users",
+                            OidcRealm.USERS.stream()
+                                    .map(user -> user.username() + " / " + user.password()
+                                            + (user.emailVerified() ? "" : " (email not verified)"))
+                                    .collect(Collectors.joining(", ")));
+                    links.put(
+                            "OIDC admin",
+                            publicUrl.resolve("/admin/") + "  (" + PlatformContainers.OIDC_ADMIN + " / "
+                                    + PlatformContainers.OIDC_ADMIN_PASSWORD + ")");
+                });
         return links;
     }
 

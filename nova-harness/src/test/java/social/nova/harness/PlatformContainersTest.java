@@ -1,5 +1,6 @@
 package social.nova.harness;
 
+import java.net.URI;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,41 @@ class PlatformContainersTest {
         assertThat(mail.command())
                 .as("the image's own: java with GREENMAIL_OPTS")
                 .isEmpty();
+    }
+
+    @Test
+    void keycloakKnowsItsPublicAddressServesTheNetworkOnItsAliasAndImportsTheRealmAtStart() {
+        ContainerSpec oidc = PlatformContainers.oidc(StackIdentity.up(), 41234, URI.create("http://localhost:41234"));
+
+        assertThat(oidc.name()).isEqualTo("nova-oidc");
+        assertThat(oidc.aliases())
+                .as("what the discovery URI in the network names")
+                .containsExactly("oidc");
+        assertThat(oidc.labels()).containsEntry(StackIdentity.ROLE_LABEL, "oidc");
+        assertThat(oidc.published())
+                .as("a fixed host port: Keycloak names it in the issuer, so it is chosen before the container")
+                .containsOnly(entry(8080, 41234));
+        assertThat(oidc.env())
+                .containsEntry("KC_HOSTNAME", "http://localhost:41234")
+                .containsEntry("KC_HOSTNAME_BACKCHANNEL_DYNAMIC", "true")
+                .containsEntry("KC_HTTP_ENABLED", "true")
+                .as("the options the local image is built with, so it starts without rebuilding")
+                .containsEntry("KC_DB", "dev-file")
+                .containsEntry("KC_HEALTH_ENABLED", "true")
+                .containsEntry("KC_CACHE", "local");
+        assertThat(oidc.command())
+                .as("kc.sh's arguments, read the same by the official image and the local one")
+                .containsExactly("start", "--import-realm");
+        assertThat(oidc.files())
+                .as("the realm, where --import-realm reads it, copied in before the start")
+                .containsExactly(new ContainerFile("/opt/keycloak/data/import/nova-realm.json", OidcRealm.realmJson()));
+        assertThat(oidc.memoryBytes()).isEqualTo(768L << 20);
+        assertThat(oidc.env().get("JAVA_OPTS_KC_HEAP"))
+                .as("the heap bounded to half the limit, the other half for metaspace, code and the rest")
+                .contains("-XX:MaxRAMPercentage=50");
+        assertThat(PlatformContainers.oidc(StackIdentity.up(), 41235, URI.create("http://localhost:41235"))
+                        .fingerprint("sha256:1"))
+                .as("another host port is another issuer: a new container")
+                .isNotEqualTo(oidc.fingerprint("sha256:1"));
     }
 }

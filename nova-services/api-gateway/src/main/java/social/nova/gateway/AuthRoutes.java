@@ -1,10 +1,12 @@
 package social.nova.gateway;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import social.nova.contracts.auth.v1.CompleteOidcSignInRequest;
 import social.nova.contracts.auth.v1.ConfirmPasswordResetRequest;
 import social.nova.contracts.auth.v1.LoginRequest;
 import social.nova.contracts.auth.v1.LogoutRequest;
@@ -12,12 +14,13 @@ import social.nova.contracts.auth.v1.RefreshRequest;
 import social.nova.contracts.auth.v1.RegisterRequest;
 import social.nova.contracts.auth.v1.RequestPasswordResetRequest;
 import social.nova.contracts.auth.v1.ResendVerificationEmailRequest;
+import social.nova.contracts.auth.v1.StartOidcSignInRequest;
 import social.nova.contracts.auth.v1.VerifyEmailRequest;
 import social.nova.kit.Caller;
 
 /**
- * {@code /api/v1/auth}: accounts, tokens and account mail, on auth-service. Only logout and the
- * resend of the verification mail need a signed-in user.
+ * {@code /api/v1/auth}: accounts, tokens, account mail and sign-in with OpenID Connect providers,
+ * on auth-service. Only logout and the resend of the verification mail need a signed-in user.
  */
 final class AuthRoutes implements HttpService {
     private final Backends backends;
@@ -57,7 +60,9 @@ final class AuthRoutes implements HttpService {
                 .post("/verify-email", this::verifyEmail)
                 .post("/verify-email/resend", authentication.required(this::resendVerification))
                 .post("/password-reset", this::requestPasswordReset)
-                .post("/password-reset/confirm", this::confirmPasswordReset);
+                .post("/password-reset/confirm", this::confirmPasswordReset)
+                .get("/oidc/{provider}/start", this::startOidcSignIn)
+                .get("/oidc/{provider}/callback", this::completeOidcSignIn);
     }
 
     private void register(ServerRequest request, ServerResponse response) {
@@ -137,5 +142,43 @@ final class AuthRoutes implements HttpService {
                         .setNewPassword(Json.orEmpty(body.newPassword()))
                         .build());
         response.status(Status.NO_CONTENT_204).send();
+    }
+
+    /**
+     * {@code GET /oidc/{provider}/start?redirectUri=}: 302 to the provider's sign-in page. A browser
+     * navigates here; what it is sent to must not be cached or replayed.
+     */
+    private void startOidcSignIn(ServerRequest request, ServerResponse response) {
+        String authorizationUrl = backends.auth()
+                .startOidcSignIn(StartOidcSignInRequest.newBuilder()
+                        .setProvider(request.path().pathParameters().get("provider"))
+                        .setRedirectUri(query(request, "redirectUri"))
+                        .build())
+                .getAuthorizationUrl();
+        response.status(Status.FOUND_302)
+                .header(HeaderNames.LOCATION, authorizationUrl)
+                .header(HeaderNames.CACHE_CONTROL, "no-store")
+                .send();
+    }
+
+    /**
+     * {@code GET /oidc/{provider}/callback?code=&state=} (or {@code ?error=&state=} when the user
+     * cancelled at the provider): the usual token pair. The provider's redirect lands here, or on an
+     * app's page that calls it with the same query.
+     */
+    private void completeOidcSignIn(ServerRequest request, ServerResponse response) {
+        var completed = backends.auth()
+                .completeOidcSignIn(CompleteOidcSignInRequest.newBuilder()
+                        .setProvider(request.path().pathParameters().get("provider"))
+                        .setCode(query(request, "code"))
+                        .setState(query(request, "state"))
+                        .setError(query(request, "error"))
+                        .build());
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        json.send(response, Views.Tokens.of(completed.getTokens()));
+    }
+
+    private static String query(ServerRequest request, String name) {
+        return request.query().first(name).orElse("");
     }
 }

@@ -5,9 +5,12 @@ import java.util.List;
 /** Every route of the HTTP API as its brief lists it: what the OpenAPI document and the server must both have. */
 final class ApiRoutes {
     record Route(String method, String path, boolean isPublic) {
-        /** The path with a real id in place of {@code {id}} (and an experiment key in place of {@code {key}}). */
+        /**
+         * The path with a real id in place of {@code {id}} (an experiment key in place of {@code
+         * {key}}, a provider's name in place of {@code {provider}}).
+         */
         String pathWithId(String id) {
-            return path.replace("{id}", id).replace("{key}", "feed-ranking");
+            return path.replace("{id}", id).replace("{key}", "feed-ranking").replace("{provider}", "keycloak");
         }
     }
 
@@ -20,6 +23,8 @@ final class ApiRoutes {
             new Route("POST", "/api/v1/auth/verify-email/resend", false),
             new Route("POST", "/api/v1/auth/password-reset", true),
             new Route("POST", "/api/v1/auth/password-reset/confirm", true),
+            new Route("GET", "/api/v1/auth/oidc/{provider}/start", true),
+            new Route("GET", "/api/v1/auth/oidc/{provider}/callback", true),
             new Route("GET", "/api/v1/users/me", false),
             new Route("PATCH", "/api/v1/users/me", false),
             new Route("GET", "/api/v1/users/{id}", false),

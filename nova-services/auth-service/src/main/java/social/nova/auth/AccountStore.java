@@ -46,6 +46,13 @@ final class AccountStore {
                 .execute();
     }
 
+    boolean usernameTaken(Handle handle, String username) {
+        return handle.createQuery("SELECT EXISTS (SELECT 1 FROM accounts WHERE username = :username)")
+                .bind("username", username)
+                .mapTo(Boolean.class)
+                .one();
+    }
+
     void updatePasswordHash(Handle handle, UUID id, String hash) {
         handle.createUpdate("UPDATE accounts SET password_hash = :hash WHERE id = :id")
                 .bind("id", id)

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.util.PSQLException;
@@ -32,6 +33,7 @@ import social.nova.redis.RateLimiter;
  */
 final class Accounts {
     static final String USER_REGISTERED = "UserRegistered";
+    private static final String UNIQUE_VIOLATION = "23505";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern USERNAME = Pattern.compile("^[a-z0-9_]{3,30}$");
     private static final Pattern TOTP_CODE = Pattern.compile("^[0-9]{6}$");
@@ -131,6 +133,26 @@ final class Accounts {
         return account.id();
     }
 
+    /**
+     * A new account for an OpenID Connect identity, in the caller's transaction: no password (a
+     * password reset can set one), the profile follows through UserRegistered as for {@link
+     * #register}; the address counts as verified when the provider says so, else it gets the
+     * verification mail.
+     */
+    Account createFederated(Handle handle, String email, String username, String displayName, boolean emailVerified) {
+        Instant now = clock.instant();
+        Account account =
+                new Account(UUID.randomUUID(), email, username, displayName, null, now, null, null, null, null, null);
+        accounts.insert(handle, account);
+        Outbox.append(handle, userRegistered(account));
+        if (emailVerified) {
+            mail.markVerified(handle, account.id(), now);
+        } else {
+            mail.sendVerification(handle, account);
+        }
+        return account;
+    }
+
     Login login(String email, String password, String totpCode, String clientAddress) {
         new Violations()
                 .requireNonBlank(email, "email")
@@ -142,7 +164,9 @@ final class Accounts {
 
         Account account = jdbi.withHandle(handle -> accounts.byEmail(handle, email.trim()))
                 .orElse(null);
-        if (account == null) {
+        if (account == null || account.passwordHash() == null) {
+            // Unknown, or an account made by an OpenID Connect sign-in that never set a password:
+            // the same answer, after the same work.
             verify(password, decoyHash);
             throw AuthErrors.invalidCredentials();
         }
@@ -281,10 +305,14 @@ final class Accounts {
         }
     }
 
+    /** Whether a statement failed on a unique index (a concurrent insert of the same key). */
+    static boolean isUniqueViolation(UnableToExecuteStatementException e) {
+        return e.getCause() instanceof PSQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
+    }
+
     private static NovaException duplicateOr(UnableToExecuteStatementException e) {
-        ServerErrorMessage server = e.getCause() instanceof PSQLException sql && "23505".equals(sql.getSQLState())
-                ? sql.getServerErrorMessage()
-                : null;
+        ServerErrorMessage server =
+                isUniqueViolation(e) ? ((PSQLException) e.getCause()).getServerErrorMessage() : null;
         if (server != null) {
             String constraint = String.valueOf(server.getConstraint());
             if (constraint.contains("email")) {

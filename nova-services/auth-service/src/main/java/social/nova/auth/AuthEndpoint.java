@@ -8,6 +8,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.grpc.stub.StreamObserver;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.contracts.auth.v1.CompleteOidcSignInRequest;
+import social.nova.contracts.auth.v1.CompleteOidcSignInResponse;
 import social.nova.contracts.auth.v1.ConfirmPasswordResetRequest;
 import social.nova.contracts.auth.v1.ConfirmPasswordResetResponse;
 import social.nova.contracts.auth.v1.ConfirmTotpRequest;
@@ -22,6 +24,7 @@ import social.nova.contracts.auth.v1.LoginRequest;
 import social.nova.contracts.auth.v1.LoginResponse;
 import social.nova.contracts.auth.v1.LogoutRequest;
 import social.nova.contracts.auth.v1.LogoutResponse;
+import social.nova.contracts.auth.v1.OidcSignInOutcome;
 import social.nova.contracts.auth.v1.PublicKey;
 import social.nova.contracts.auth.v1.RefreshRequest;
 import social.nova.contracts.auth.v1.RefreshResponse;
@@ -31,6 +34,8 @@ import social.nova.contracts.auth.v1.RequestPasswordResetRequest;
 import social.nova.contracts.auth.v1.RequestPasswordResetResponse;
 import social.nova.contracts.auth.v1.ResendVerificationEmailRequest;
 import social.nova.contracts.auth.v1.ResendVerificationEmailResponse;
+import social.nova.contracts.auth.v1.StartOidcSignInRequest;
+import social.nova.contracts.auth.v1.StartOidcSignInResponse;
 import social.nova.contracts.auth.v1.TokenClaims;
 import social.nova.contracts.auth.v1.VerifyEmailRequest;
 import social.nova.contracts.auth.v1.VerifyEmailResponse;
@@ -54,10 +59,18 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
     private final Sessions sessions;
     private final SigningKeys keys;
     private final AuthSettings settings;
+    private final OidcSignIns oidc;
 
-    AuthEndpoint(Accounts accounts, AccountMail mail, Sessions sessions, SigningKeys keys, AuthSettings settings) {
+    AuthEndpoint(
+            Accounts accounts,
+            AccountMail mail,
+            OidcSignIns oidc,
+            Sessions sessions,
+            SigningKeys keys,
+            AuthSettings settings) {
         this.accounts = accounts;
         this.mail = mail;
+        this.oidc = oidc;
         this.sessions = sessions;
         this.keys = keys;
         this.settings = settings;
@@ -205,6 +218,37 @@ final class AuthEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
                 response,
                 ConfirmPasswordResetResponse.newBuilder()
                         .setUserId(userId.toString())
+                        .build());
+    }
+
+    @Override
+    public void startOidcSignIn(StartOidcSignInRequest request, StreamObserver<StartOidcSignInResponse> response) {
+        OidcSignIns.Started started =
+                oidc.start(request.getProvider(), request.getRedirectUri(), Callers.clientAddress());
+        reply(
+                response,
+                StartOidcSignInResponse.newBuilder()
+                        .setAuthorizationUrl(started.authorizationUrl().toString())
+                        .setExpiresAt(timestamp(started.expiresAt()))
+                        .build());
+    }
+
+    @Override
+    public void completeOidcSignIn(
+            CompleteOidcSignInRequest request, StreamObserver<CompleteOidcSignInResponse> response) {
+        OidcSignIns.Completed completed =
+                oidc.complete(request.getProvider(), request.getCode(), request.getState(), request.getError());
+        reply(
+                response,
+                CompleteOidcSignInResponse.newBuilder()
+                        .setUserId(completed.userId().toString())
+                        .setTokens(tokens(completed.tokens()))
+                        .setOutcome(
+                                switch (completed.outcome()) {
+                                    case SIGNED_IN -> OidcSignInOutcome.OIDC_SIGN_IN_OUTCOME_SIGNED_IN;
+                                    case LINKED -> OidcSignInOutcome.OIDC_SIGN_IN_OUTCOME_LINKED;
+                                    case CREATED -> OidcSignInOutcome.OIDC_SIGN_IN_OUTCOME_CREATED;
+                                })
                         .build());
     }
 

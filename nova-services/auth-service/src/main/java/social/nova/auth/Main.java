@@ -73,6 +73,23 @@ public final class Main {
                 mail,
                 clock);
 
+        OidcSettings oidcSettings = OidcSettings.create(kit.config().get("auth.oidc"));
+        OidcSignIns oidc = new OidcSignIns(
+                jdbi,
+                new OidcStore(),
+                accountStore,
+                accounts,
+                mail,
+                sessions,
+                provider -> new OidcProvider(
+                        provider,
+                        oidcSettings.timeout(),
+                        (p, timeout) -> OidcProvider.discover(p, timeout, clock),
+                        clock),
+                oidcSettings,
+                new RateLimiter(redis, oidcSettings.startPerClient(), meters),
+                clock);
+
         kit.startOutboxRelay();
         // Account mail leaves through the mail outbox; a mail server outage delays it, loses none.
         kit.closeOnStop(MailRelay.start(
@@ -84,6 +101,6 @@ public final class Main {
             var verified = sessions.verify(token);
             return new Caller(verified.userId(), verified.sessionId());
         });
-        return kit.start(new AuthEndpoint(accounts, mail, sessions, keys, settings));
+        return kit.start(new AuthEndpoint(accounts, mail, oidc, sessions, keys, settings));
     }
 }

@@ -23,6 +23,12 @@ public enum PlatformImages {
     /** GreenMail, the development mail server (SMTP and IMAP); the local one runs on {@link #JAVA_RUNTIME}. */
     MAIL("greenmail/standalone:2.1.8", "nova/greenmail:2.1.8", "greenmail/standalone"),
     /**
+     * Keycloak, the development and test OpenID Connect provider (a real one, offline: issue 16); the
+     * local one is Keycloak's distribution on {@link #JAVA_RUNTIME}, laid out and started like the
+     * official image.
+     */
+    OIDC("quay.io/keycloak/keycloak:26.7.3", "nova/keycloak:26.7.3", "quay.io/keycloak/keycloak"),
+    /**
      * Plain Debian trixie, the base of images the tests build for themselves (nova-harness's
      * Python gRPC client); the local one is {@code ./nova doctor}'s debootstrap base.
      */
