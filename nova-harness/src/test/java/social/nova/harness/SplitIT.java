@@ -73,9 +73,9 @@ class SplitIT {
             "nova-contract-testing",
             "nova-service-testing");
     /** The platform's version in this commit (nova-parent's), which every library is released at. */
-    private static final String VERSION = "0.2.0";
+    private static final String VERSION = "0.3.0";
     /** A patch release of {@link #VERSION}: no room for a break. */
-    private static final String PATCH = "0.2.1";
+    private static final String PATCH = "0.3.1";
 
     private static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration PIPELINE_TIMEOUT = Duration.ofMinutes(10);

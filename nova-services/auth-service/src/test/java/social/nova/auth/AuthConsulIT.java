@@ -47,7 +47,7 @@ class AuthConsulIT {
                     get(consulUri.resolve("/v1/catalog/service/auth-service")).get(0);
             assertThat(service.get("ServicePort").asInt()).isEqualTo(auth.service.port());
             assertThat(service.get("ServiceMeta").get("proto-package").asText()).isEqualTo("nova.auth.v1");
-            assertThat(service.get("ServiceMeta").get("version").asText()).isEqualTo("0.2.0");
+            assertThat(service.get("ServiceMeta").get("version").asText()).isEqualTo("0.3.0");
             assertThat(service.get("ServiceTags").toString()).contains("grpc");
         } finally {
             auth.close();
