@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import social.nova.harness.GatewayApi.Answer;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * signs only good tokens.
  */
 @ExtendWith(NovaStackExtension.class)
+@Order(1)
 class OidcIT {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
     private static final String PROVIDER = "keycloak";

@@ -152,7 +152,7 @@ final class AuthRoutes implements HttpService {
         String authorizationUrl = backends.auth()
                 .startOidcSignIn(StartOidcSignInRequest.newBuilder()
                         .setProvider(request.path().pathParameters().get("provider"))
-                        .setRedirectUri(query(request, "redirectUri"))
+                        .setRedirectUri(RequestParams.requiredQuery(request, "redirectUri"))
                         .build())
                 .getAuthorizationUrl();
         response.status(Status.FOUND_302)
@@ -167,18 +167,20 @@ final class AuthRoutes implements HttpService {
      * app's page that calls it with the same query.
      */
     private void completeOidcSignIn(ServerRequest request, ServerResponse response) {
+        String state = RequestParams.requiredQuery(request, "state");
+        String error = RequestParams.queryOrEmpty(request, "error");
+        // A provider answers with a code, or with an error instead.
+        String code = error.isEmpty()
+                ? RequestParams.requiredQuery(request, "code")
+                : RequestParams.queryOrEmpty(request, "code");
         var completed = backends.auth()
                 .completeOidcSignIn(CompleteOidcSignInRequest.newBuilder()
                         .setProvider(request.path().pathParameters().get("provider"))
-                        .setCode(query(request, "code"))
-                        .setState(query(request, "state"))
-                        .setError(query(request, "error"))
+                        .setCode(code)
+                        .setState(state)
+                        .setError(error)
                         .build());
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
         json.send(response, Views.Tokens.of(completed.getTokens()));
-    }
-
-    private static String query(ServerRequest request, String name) {
-        return request.query().first(name).orElse("");
     }
 }

@@ -63,6 +63,18 @@ final class RequestParams {
         return page.build();
     }
 
+    /** The query parameter {@code name}, which must be present and not empty. */
+    static String requiredQuery(ServerRequest request, String name) {
+        return query(request, name)
+                .orElseThrow(() -> NovaException.invalidArgument(
+                        "query parameter '" + name + "' is required", FieldViolation.of(name, "is required")));
+    }
+
+    /** The query parameter {@code name}, or an empty string when absent. */
+    static String queryOrEmpty(ServerRequest request, String name) {
+        return query(request, name).orElse("");
+    }
+
     private static Optional<String> query(ServerRequest request, String name) {
         return request.query().first(name).asOptional().filter(value -> !value.isEmpty());
     }

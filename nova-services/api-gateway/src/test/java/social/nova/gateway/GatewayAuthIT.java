@@ -6,10 +6,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
+import social.nova.contracts.auth.v1.CompleteOidcSignInResponse;
 import social.nova.contracts.auth.v1.LoginResponse;
 import social.nova.contracts.auth.v1.LogoutResponse;
 import social.nova.contracts.auth.v1.RefreshResponse;
 import social.nova.contracts.auth.v1.RegisterResponse;
+import social.nova.contracts.auth.v1.StartOidcSignInResponse;
 import social.nova.contracts.auth.v1.TokenPair;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.FieldViolation;
@@ -161,6 +163,62 @@ class GatewayAuthIT {
         assertThat(wrongPassword.status()).isEqualTo(401);
         assertThat(wrongPassword.json().path("error").path("details").findValuesAsText("reason"))
                 .contains("INVALID_CREDENTIALS");
+    }
+
+    @Test
+    void anOidcStartRedirectsToTheProviderAndItsCallbackAnswersTheTokenPair() {
+        String redirect = "http://localhost:8000/api/v1/auth/oidc/keycloak/callback";
+        String providerUrl =
+                "http://localhost:8180/realms/nova/protocol/openid-connect/auth?state=s-" + UUID.randomUUID();
+        String state = "state-" + UUID.randomUUID();
+        String userId = UUID.randomUUID().toString();
+        var auth = fixture.auth.stub().stubs();
+        auth.stub(AuthServiceGrpc.getStartOidcSignInMethod())
+                .whenField("provider", "keycloak")
+                .whenField("redirect_uri", redirect)
+                .willReturn(StartOidcSignInResponse.newBuilder()
+                        .setAuthorizationUrl(providerUrl)
+                        .build());
+        auth.stub(AuthServiceGrpc.getCompleteOidcSignInMethod())
+                .whenField("state", state)
+                .whenField("code", "the-code")
+                .willReturn(CompleteOidcSignInResponse.newBuilder()
+                        .setUserId(userId)
+                        .setTokens(tokens("access-" + userId, "refresh-" + userId))
+                        .build());
+
+        var started = client.get(
+                "/api/v1/auth/oidc/keycloak/start?redirectUri="
+                        + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8),
+                null);
+        assertThat(started.status()).isEqualTo(302);
+        assertThat(started.header("Location")).isEqualTo(providerUrl);
+        assertThat(started.header("Cache-Control")).isEqualTo("no-store");
+
+        var signedIn = client.get("/api/v1/auth/oidc/keycloak/callback?code=the-code&state=" + state, null);
+        assertThat(signedIn.status()).isEqualTo(200);
+        assertThat(signedIn.json().path("accessToken").asText()).isEqualTo("access-" + userId);
+        assertThat(signedIn.json().path("refreshToken").asText()).isEqualTo("refresh-" + userId);
+        assertThat(signedIn.header("Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void anOidcRouteWithoutItsQueryIsA400NamingTheParameterBeforeAuthServiceIsCalled() {
+        var noRedirect = client.get("/api/v1/auth/oidc/keycloak/start", null);
+        assertThat(noRedirect.status()).isEqualTo(400);
+        assertThat(noRedirect.json().at("/error/details").toString()).contains("\"field\":\"redirectUri\"");
+        var noState = client.get("/api/v1/auth/oidc/keycloak/callback?code=x", null);
+        assertThat(noState.json().at("/error/details").toString()).contains("\"field\":\"state\"");
+        var noCode = client.get("/api/v1/auth/oidc/keycloak/callback?state=x", null);
+        assertThat(noCode.status()).isEqualTo(400);
+        assertThat(noCode.json().at("/error/details").toString()).contains("\"field\":\"code\"");
+        assertThat(fixture.auth.stub().stubs().calls(AuthServiceGrpc.getStartOidcSignInMethod()))
+                .filteredOn(call -> call.request().getRedirectUri().isEmpty())
+                .isEmpty();
+        assertThat(fixture.auth.stub().stubs().calls(AuthServiceGrpc.getCompleteOidcSignInMethod()))
+                .filteredOn(call -> call.request().getState().equals("x")
+                        || call.request().getCode().equals("x"))
+                .isEmpty();
     }
 
     private static TokenPair tokens(String access, String refresh) {
