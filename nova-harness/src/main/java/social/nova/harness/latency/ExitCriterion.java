@@ -54,17 +54,18 @@ public record ExitCriterion(
 
     /**
      * Our budget for every gRPC edge, judged only when {@code steady} (the warm-up reached steady
-     * state). Failed calls are the criterion's business, not the budget's.
+     * state), steal not considered. Failed calls are the criterion's business, not the budget's.
      */
     public static ExitCriterion budget(List<EdgeLatency> edges, Duration budget, boolean steady) {
-        return budget(edges, budget, steady, OptionalDouble.empty(), 1);
+        return budget(edges, budget, steady, OptionalDouble.of(0), 1);
     }
 
     /**
      * The budget, judged only on a steady stack of a machine that kept its CPU: when its hypervisor
      * gave more than {@code maxSteal} (a share) of the machine's CPU time to other tenants during
      * the measured load ({@link CpuSteal}), the tail measures them, and the budget is reported as
-     * not judged instead of failed. An unknown steal (no {@code /proc/stat}) does not stop it.
+     * not judged instead of failed. So is an unknown steal (a hypervisor that does not report it,
+     * {@link CpuSteal}): the budget is judged only where the machine shows that it kept its CPU.
      */
     public static ExitCriterion budget(
             List<EdgeLatency> edges, Duration budget, boolean steady, OptionalDouble steal, double maxSteal) {
@@ -84,6 +85,15 @@ public record ExitCriterion(
                     List.of("not judged: the warm-up did not reach steady state"),
                     List.of("the budget is judged only after a warm-up that reached steady state"));
         }
+        if (steal.isEmpty()) {
+            return new ExitCriterion(
+                    criterion,
+                    limit,
+                    false,
+                    List.of("not judged: this machine does not report steal (a virtual machine whose steal counter"
+                            + " stayed at 0 since boot), so CPU time taken by other tenants cannot be ruled out"),
+                    List.of("the budget is judged only where the machine reports its steal and it stays low"));
+        }
         if (!quiet(steal, maxSteal)) {
             return new ExitCriterion(
                     criterion,
@@ -101,11 +111,14 @@ public record ExitCriterion(
         }
         List<String> failures = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        steal.ifPresent(share -> notes.add(String.format(
-                Locale.ROOT,
-                "steal during the measured load: %.2f %% of the machine's CPU time (judged up to %.2f %%)",
-                share * 100,
-                maxSteal * 100)));
+        // A maxSteal of 1 (all of it) means steal is no criterion here: nothing to note.
+        steal.stream()
+                .filter(share -> maxSteal < 1)
+                .forEach(share -> notes.add(String.format(
+                        Locale.ROOT,
+                        "steal during the measured load: %.2f %% of the machine's CPU time (judged up to %.2f %%)",
+                        share * 100,
+                        maxSteal * 100)));
         for (EdgeLatency edge : edges) {
             if (!"grpc".equals(edge.kind())) {
                 continue;
@@ -147,15 +160,15 @@ public record ExitCriterion(
     }
 
     /**
-     * Whether the budget is judged at all: after a steady warm-up, on a machine whose steal stayed
-     * at or under {@code maxSteal} (or is unknown).
+     * Whether the budget is judged at all: after a steady warm-up, on a machine whose steal is known
+     * and stayed at or under {@code maxSteal}.
      */
     public static boolean budgetJudged(boolean steady, OptionalDouble steal, double maxSteal) {
         return steady && quiet(steal, maxSteal);
     }
 
     private static boolean quiet(OptionalDouble steal, double maxSteal) {
-        return steal.isEmpty() || steal.getAsDouble() <= maxSteal;
+        return steal.isPresent() && steal.getAsDouble() <= maxSteal;
     }
 
     private static double millis(Duration duration) {

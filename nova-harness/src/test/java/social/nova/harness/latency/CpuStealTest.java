@@ -35,6 +35,26 @@ class CpuStealTest {
     }
 
     @Test
+    void aVirtualMachineWhoseStealCounterNeverMovedDoesNotReportStealSoItsShareIsUnknown() {
+        Optional<CpuSteal.Ticks> before = Optional.of(new CpuSteal.Ticks(0, 10_000));
+        Optional<CpuSteal.Ticks> after = Optional.of(new CpuSteal.Ticks(0, 20_000));
+        assertThat(CpuSteal.share(before, after, true)).isEmpty();
+        assertThat(CpuSteal.share(before, after, false).getAsDouble())
+                .as("a machine that is not virtual has no steal")
+                .isZero();
+        Optional<CpuSteal.Ticks> reported = Optional.of(new CpuSteal.Ticks(7, 20_000));
+        assertThat(CpuSteal.share(before, reported, true).getAsDouble()).isEqualTo(0.0007);
+    }
+
+    @Test
+    void theHypervisorFlagIsReadFromTheFlagsLine() {
+        assertThat(CpuSteal.hypervisorFlag("model name\t: AMD EPYC\nflags\t\t: fpu vme hypervisor lahf_lm\n"))
+                .isTrue();
+        assertThat(CpuSteal.hypervisorFlag("flags\t\t: fpu vme lahf_lm\n")).isFalse();
+        assertThat(CpuSteal.hypervisorFlag("flags\t\t: fpu hypervisor_x\n")).isFalse();
+    }
+
+    @Test
     void aProcStatWithoutAStealColumnIsRefused() {
         assertThatThrownBy(() -> CpuSteal.parse("cpu 1 2 3 4\n")).isInstanceOf(IllegalArgumentException.class);
     }
