@@ -124,7 +124,7 @@ final class Accounts {
         try {
             jdbi.useTransaction(handle -> {
                 accounts.insert(handle, account);
-                Outbox.append(handle, userRegistered(account));
+                Outbox.append(handle, userRegistered(account, false));
                 mail.sendVerification(handle, account);
             });
         } catch (UnableToExecuteStatementException e) {
@@ -144,10 +144,14 @@ final class Accounts {
         Account account =
                 new Account(UUID.randomUUID(), email, username, displayName, null, now, null, null, null, null, null);
         accounts.insert(handle, account);
-        Outbox.append(handle, userRegistered(account));
         if (emailVerified) {
-            mail.markVerified(handle, account.id(), now);
+            // Verified as it is made: UserRegistered says so, and no EmailVerified follows. Two
+            // events at once could reach two user-service instances, and an EmailVerified handled
+            // before its profile exists waits for a redelivery (30 s).
+            accounts.markEmailVerified(handle, account.id(), now);
+            Outbox.append(handle, userRegistered(account, true));
         } else {
+            Outbox.append(handle, userRegistered(account, false));
             mail.sendVerification(handle, account);
         }
         return account;
@@ -292,12 +296,15 @@ final class Accounts {
      * every consumer and the stream's retention would otherwise hold it (a consumer that needs it
      * asks auth-service, which owns it).
      */
-    private static OutboxEvent userRegistered(Account account) {
+    private static OutboxEvent userRegistered(Account account, boolean emailVerified) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("userId", account.id().toString());
         payload.put("username", account.username());
         payload.put("displayName", account.displayName());
         payload.put("registeredAt", account.createdAt().toString());
+        if (emailVerified) {
+            payload.put("emailVerified", true);
+        }
         try {
             return OutboxEvent.of("user", account.id().toString(), USER_REGISTERED, JSON.writeValueAsString(payload));
         } catch (JsonProcessingException e) {

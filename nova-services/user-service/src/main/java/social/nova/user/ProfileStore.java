@@ -27,9 +27,11 @@ final class ProfileStore {
 
     /** Inserts the profile unless its id (or username) exists; true if it was inserted. */
     boolean insertIfAbsent(Handle handle, Profile profile) {
-        return handle.createUpdate("INSERT INTO profiles (id, username, display_name, created_at) "
-                                + "VALUES (:id, :username, :displayName, :createdAt) ON CONFLICT DO NOTHING")
+        return handle.createUpdate(
+                                "INSERT INTO profiles (id, username, display_name, created_at, email_verified) "
+                                        + "VALUES (:id, :username, :displayName, :createdAt, :emailVerified) ON CONFLICT DO NOTHING")
                         .bind("id", profile.id())
+                        .bind("emailVerified", profile.emailVerified())
                         .bind("username", profile.username())
                         .bind("displayName", profile.displayName())
                         .bind("createdAt", Timestamp.from(profile.createdAt()))

@@ -42,7 +42,10 @@ final class UserRegistrations implements EventHandler {
                 "",
                 0,
                 0,
-                payload.instant("registeredAt"));
+                payload.instant("registeredAt"),
+                // Set when the account was verified as it was made (an OpenID Connect provider
+                // vouched for the address): no EmailVerified follows, so no race with it.
+                payload.flag("emailVerified"));
         boolean created = profiles.createFromRegistration(profile);
         LOG.log(
                 System.Logger.Level.DEBUG,

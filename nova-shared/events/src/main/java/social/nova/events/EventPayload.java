@@ -48,6 +48,18 @@ public final class EventPayload {
         return value.asText();
     }
 
+    /** A boolean field, false when absent (an optional flag added to a payload later). */
+    public boolean flag(String field) {
+        JsonNode value = payload.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException(type + " payload field " + field + " is not a boolean: " + value);
+        }
+        return value.asBoolean();
+    }
+
     /** A UUID field. */
     public UUID uuid(String field) {
         String text = text(field);
