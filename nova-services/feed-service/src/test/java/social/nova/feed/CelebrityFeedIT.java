@@ -26,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  */
 class CelebrityFeedIT {
     private static final Duration WITHIN = Duration.ofSeconds(2);
+    private static final Duration CATCH_UP = Duration.ofSeconds(120);
     private static RunningService feed;
     private static ManagedChannel channel;
     private final Platform platform = Platform.shared();
@@ -41,6 +42,22 @@ class CelebrityFeedIT {
                         "feed.events.posts.group", "feed-service-celebrity-it",
                         "feed.events.users.group", "feed-service-celebrity-it"));
         channel = Platform.channelTo(feed);
+        awaitCaughtUp(Platform.shared());
+    }
+
+    /**
+     * A new consumer group starts at the beginning of the streams, so this instance first replays
+     * everything the other test classes published (FeedServiceIT alone sends 1,000 follows). One
+     * follow and then one post sent now are handled only after that backlog: once they show, the test's
+     * own promises are about fresh events. (CI once needed more than 10 s for the replay.)
+     */
+    private static void awaitCaughtUp(Platform platform) {
+        Platform.User follower = platform.registerWithProfile();
+        Platform.User followee = platform.registerWithProfile();
+        platform.follow(follower, followee);
+        await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(200)).until(() -> followerCount(followee) == 1);
+        Post marker = platform.post(followee, "caught up");
+        await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(200)).until(() -> timelineRows(marker.getId()) == 2);
     }
 
     @AfterAll
@@ -60,11 +77,7 @@ class CelebrityFeedIT {
         }
         Platform.User fan = fans.getFirst();
         platform.follow(fan, regular);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> FeedServiceIT.count(
-                                "SELECT coalesce(max(followers), 0) FROM feed_celebrity.follower_counts WHERE user_id = ?::uuid",
-                                celebrity.id())
-                        == 3);
+        await().atMost(WITHIN).until(() -> followerCount(celebrity) == 3 && followerCount(regular) == 1);
 
         Post star = post(celebrity, "to my many fans");
         Post plain = post(regular, "to my one follower");
@@ -104,6 +117,12 @@ class CelebrityFeedIT {
         return response.getItemsList().stream()
                 .map(item -> item.getPost().getId())
                 .toList();
+    }
+
+    private static long followerCount(Platform.User user) throws Exception {
+        return FeedServiceIT.count(
+                "SELECT coalesce(max(followers), 0) FROM feed_celebrity.follower_counts WHERE user_id = ?::uuid",
+                user.id());
     }
 
     private static long timelineRows(String postId) throws Exception {
