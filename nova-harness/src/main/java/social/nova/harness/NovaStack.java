@@ -36,6 +36,7 @@ import social.nova.db.SchemaProvisioner;
 import social.nova.harness.ServiceImages.ServiceImage;
 import social.nova.harness.StackDocker.RunningContainer;
 import social.nova.harness.latency.RpcEdgeLatencies;
+import social.nova.harness.latency.SlowCalls;
 import social.nova.testing.MailContainer;
 import social.nova.testing.PlatformImages;
 
@@ -921,6 +922,11 @@ public final class NovaStack implements AutoCloseable {
      */
     public Map<String, List<URI>> rpcLatencyEndpoints() {
         return instanceEndpoints(RpcEdgeLatencies.PATH);
+    }
+
+    /** Where each service's instances list their recent garbage-collection pauses ({@link SlowCalls#PAUSES_PATH}). */
+    public Map<String, List<URI>> jvmPauseEndpoints() {
+        return instanceEndpoints(SlowCalls.PAUSES_PATH);
     }
 
     /** Each service's instances' Prometheus metrics ({@code /observe/metrics}), reachable from this machine. */

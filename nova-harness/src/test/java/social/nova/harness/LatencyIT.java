@@ -27,6 +27,7 @@ import social.nova.harness.latency.JitActivity;
 import social.nova.harness.latency.LatencySettings;
 import social.nova.harness.latency.LatencySummary;
 import social.nova.harness.latency.RpcEdgeLatencies;
+import social.nova.harness.latency.SlowCalls;
 import social.nova.harness.latency.SteadyState;
 import social.nova.harness.report.ReportParts;
 
@@ -113,6 +114,16 @@ class LatencyIT {
         OptionalDouble steal = CpuSteal.share(cpuBefore, CpuSteal.now());
         Map<RpcEdgeLatencies.Edge, RpcEdgeLatencies.Totals> after =
                 RpcEdgeLatencies.scrape(stack.rpcLatencyEndpoints(), http, settings.requestTimeout());
+        // Each call of the load over the threshold, with every JVM pause of the stack during it.
+        List<String> slowCalls = SlowCalls.explain(
+                SlowCalls.read(
+                        stack.rpcLatencyEndpoints(),
+                        http,
+                        settings.requestTimeout(),
+                        loadStarted,
+                        settings.threshold()),
+                SlowCalls.pauses(stack.jvmPauseEndpoints(), http, settings.requestTimeout(), loadStarted));
+        slowCalls.forEach(line -> LOG.log(System.Logger.Level.INFO, "Slow call: {0}", line));
         // The read side's lag, per post of the load, from the consumers' tables once it has caught up.
         Thread.sleep(EVENT_SETTLE.toMillis());
         List<EdgeLatency> eventLags = EventLags.of(
@@ -195,7 +206,15 @@ class LatencyIT {
                 .allSatisfy(lag -> assertThat(lag.count())
                         .as(lag.name())
                         .isGreaterThanOrEqualTo(settings.measuredRequests() / mix.size() - 1));
-        assertThat(criterion.failures()).as(criterion.criterion()).isEmpty();
+        assertThat(criterion.failures())
+                .as(
+                        "%s%s",
+                        criterion.criterion(),
+                        slowCalls.isEmpty()
+                                ? ""
+                                : "; the slow calls, each with the JVM pauses during it:\n  "
+                                        + String.join("\n  ", slowCalls))
+                .isEmpty();
         // Judged only on a steady stack of a machine that kept its CPU: a machine too busy to settle,
         // or whose hypervisor gave its CPU to other tenants, is reported (NO-GO), not failed.
         if (ExitCriterion.budgetJudged(steady, steal, settings.maxSteal())) {

@@ -26,6 +26,8 @@ import javax.xml.stream.XMLStreamReader;
 public final class ModuleTimings {
     /** How deep below the root a module's pom.xml may lie ({@code nova-shared/rpc/pom.xml} is 3). */
     private static final int MODULE_DEPTH = 3;
+    /** Where SplitIT leaves each split service's repository (and its build's reports). */
+    private static final String SPLIT_BUILDS = "nova-harness/target/split-it";
 
     private static final Set<String> NOT_MODULES = Set.of("target", "src", "node_modules", ".git", ".mvn");
     private static final XMLInputFactory XML = XMLInputFactory.newFactory();
@@ -79,6 +81,13 @@ public final class ModuleTimings {
         for (Path module : modules(root)) {
             Suites unit = suites(module.resolve("target/surefire-reports"));
             Suites integration = suites(module.resolve("target/failsafe-reports"));
+            if (integration.tests() == 0) {
+                // Under ./nova test a service's *IT classes run once, in its split repository's
+                // pipeline (nova-harness SplitIT), not in the monorepo's build: their reports are there.
+                integration = suites(root.resolve(SPLIT_BUILDS)
+                        .resolve(module.getFileName().toString())
+                        .resolve("target/failsafe-reports"));
+            }
             if (unit.tests() + integration.tests() == 0) {
                 continue;
             }

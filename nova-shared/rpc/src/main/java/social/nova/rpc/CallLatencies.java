@@ -1,6 +1,8 @@
 package social.nova.rpc;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -28,6 +30,11 @@ import org.HdrHistogram.Recorder;
  * writers resize under the recorder's phaser and spun two virtual-thread carriers at 100 % under
  * load. A snapshot folds what was recorded since the last one into a cumulative histogram, so
  * snapshots never lose samples and any number of readers can take them.
+ *
+ * <p>A histogram says how slow, not when. So the most recent calls of at least {@value
+ * #SLOW_CALL_MICROS} µs are also kept one by one, with the moment they ended ({@link #slowCalls},
+ * the last {@value #SLOW_CALLS_KEPT}): an operator or the harness can line a slow call up with what
+ * else happened then (a garbage collection, a restart, a pause of the machine).
  */
 public final class CallLatencies {
     /** Significant decimal digits of every recorded latency: 0.1 % resolution. */
@@ -35,7 +42,14 @@ public final class CallLatencies {
     /** The longest latency told apart, in microseconds (a minute: longer than any Nova deadline); longer ones count as this. */
     public static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(1);
 
+    /** Calls at least this slow (in microseconds) are kept one by one in {@link #slowCalls}. */
+    public static final long SLOW_CALL_MICROS = 250_000;
+    /** How many of the most recent slow calls are kept. */
+    public static final int SLOW_CALLS_KEPT = 64;
+
     private final ConcurrentMap<Edge, EdgeRecorder> edges = new ConcurrentHashMap<>();
+    /** The most recent slow calls, oldest first; guarded by itself (slow calls are rare). */
+    private final ArrayDeque<SlowCall> slowCalls = new ArrayDeque<>();
 
     /** One target service and gRPC method ({@code package.Service/Method}). */
     public record Edge(String target, String method) {}
@@ -49,12 +63,31 @@ public final class CallLatencies {
      */
     public record EdgeSnapshot(Edge edge, Histogram latencyMicros, Map<Status.Code, Long> calls, long retries) {}
 
+    /** One call of at least {@value #SLOW_CALL_MICROS} µs: its edge, status, latency and when it ended. */
+    public record SlowCall(Edge edge, Status.Code code, long micros, Instant endedAt) {}
+
     void record(String target, String method, Status.Code code, long nanos) {
         edge(target, method).record(code, nanos);
     }
 
     void retried(String target, String method) {
         edge(target, method).retried();
+    }
+
+    /** The most recent slow calls (at most {@value #SLOW_CALLS_KEPT}), oldest first. */
+    public List<SlowCall> slowCalls() {
+        synchronized (slowCalls) {
+            return List.copyOf(slowCalls);
+        }
+    }
+
+    private void slow(SlowCall call) {
+        synchronized (slowCalls) {
+            if (slowCalls.size() == SLOW_CALLS_KEPT) {
+                slowCalls.removeFirst();
+            }
+            slowCalls.addLast(call);
+        }
     }
 
     /** Every edge called so far. */
@@ -67,7 +100,8 @@ public final class CallLatencies {
     /**
      * The snapshot as JSON ({@code /observe/rpc-latency}): the caller, and per edge its target,
      * method, calls by status code, retries, and the latency histogram in HdrHistogram's compressed
-     * form, Base64-encoded ({@code Histogram.decodeFromCompressedByteBuffer} reads it).
+     * form, Base64-encoded ({@code Histogram.decodeFromCompressedByteBuffer} reads it); then the
+     * recent slow calls, each with its target, method, status, latency and end (ISO-8601, UTC).
      */
     public String toJson(String caller) {
         StringBuilder json = new StringBuilder("{\"caller\":")
@@ -96,6 +130,23 @@ public final class CallLatencies {
                     .append(quoted(encode(snapshot.latencyMicros())))
                     .append('}');
         }
+        json.append("],\"slowCallMicros\":").append(SLOW_CALL_MICROS).append(",\"slowCalls\":[");
+        List<SlowCall> slow = slowCalls();
+        for (int i = 0; i < slow.size(); i++) {
+            SlowCall call = slow.get(i);
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"target\":")
+                    .append(quoted(call.edge().target()))
+                    .append(",\"method\":")
+                    .append(quoted(call.edge().method()))
+                    .append(",\"code\":")
+                    .append(quoted(call.code().name()))
+                    .append(",\"micros\":")
+                    .append(call.micros())
+                    .append(",\"endedAt\":")
+                    .append(quoted(call.endedAt().toString()))
+                    .append('}');
+        }
         return json.append("]}").toString();
     }
 
@@ -118,7 +169,7 @@ public final class CallLatencies {
 
     /** The recorder of one edge, for a caller that keeps it instead of looking it up on every call. */
     EdgeRecorder edge(String target, String method) {
-        return edges.computeIfAbsent(new Edge(target, method), edge -> new EdgeRecorder());
+        return edges.computeIfAbsent(new Edge(target, method), edge -> new EdgeRecorder(edge, this));
     }
 
     private static String quoted(String text) {
@@ -136,13 +187,17 @@ public final class CallLatencies {
     }
 
     static final class EdgeRecorder {
+        private final Edge edge;
+        private final CallLatencies owner;
         private final Recorder recent = new Recorder(1, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
         private final Histogram total = new Histogram(1, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
         private final LongAdder[] calls = new LongAdder[Status.Code.values().length];
         private final LongAdder retries = new LongAdder();
         private Histogram recycled;
 
-        EdgeRecorder() {
+        EdgeRecorder(Edge edge, CallLatencies owner) {
+            this.edge = edge;
+            this.owner = owner;
             for (int i = 0; i < calls.length; i++) {
                 calls[i] = new LongAdder();
             }
@@ -153,8 +208,12 @@ public final class CallLatencies {
         }
 
         void record(Status.Code code, long nanos) {
-            recent.recordValue(Math.clamp(TimeUnit.NANOSECONDS.toMicros(nanos), 1, HIGHEST_MICROS));
+            long micros = Math.clamp(TimeUnit.NANOSECONDS.toMicros(nanos), 1, HIGHEST_MICROS);
+            recent.recordValue(micros);
             calls[code.ordinal()].increment();
+            if (micros >= SLOW_CALL_MICROS) {
+                owner.slow(new SlowCall(edge, code, micros, Instant.now()));
+            }
         }
 
         synchronized EdgeSnapshot snapshot(Edge edge) {

@@ -1,6 +1,7 @@
 package social.nova.rpc;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -76,11 +77,41 @@ class CallLatenciesTest {
                         "{\"caller\":\"api-gateway\",\"unit\":\"microseconds\",\"edges\":[{\"target\":\"user-service\","
                                 + "\"method\":\"" + GET_USER
                                 + "\",\"calls\":{\"OK\":1000},\"retries\":1,\"histogram\":\"");
-        String encoded = json.substring(json.indexOf("\"histogram\":\"") + 13, json.lastIndexOf('"'));
+        int start = json.indexOf("\"histogram\":\"") + 13;
+        String encoded = json.substring(start, json.indexOf('"', start));
         Histogram decoded = CallLatencies.decode(encoded);
         assertThat(decoded.getTotalCount()).isEqualTo(1_000);
         assertThat(decoded.getValueAtPercentile(99)).isCloseTo(9_900, withinPercentage(0.1));
         assertThatThrownBy(() -> CallLatencies.decode("bm90IGEgaGlzdG9ncmFt"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(json).endsWith(",\"slowCallMicros\":250000,\"slowCalls\":[]}");
+    }
+
+    @Test
+    void slowCallsAreKeptWithWhenTheyEndedTheMostRecentOnly() {
+        CallLatencies latencies = new CallLatencies();
+        Instant before = Instant.now();
+        latencies.record("user-service", GET_USER, Status.Code.OK, TimeUnit.MILLISECONDS.toNanos(249));
+        latencies.record("user-service", GET_USER, Status.Code.DEADLINE_EXCEEDED, TimeUnit.MILLISECONDS.toNanos(700));
+        Instant after = Instant.now();
+
+        assertThat(latencies.slowCalls()).singleElement().satisfies(call -> {
+            assertThat(call.edge()).isEqualTo(new CallLatencies.Edge("user-service", GET_USER));
+            assertThat(call.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            assertThat(call.micros()).isEqualTo(700_000);
+            assertThat(call.endedAt()).isBetween(before, after);
+        });
+        assertThat(latencies.toJson("api-gateway"))
+                .contains("\"slowCalls\":[{\"target\":\"user-service\",\"method\":\"" + GET_USER
+                        + "\",\"code\":\"DEADLINE_EXCEEDED\",\"micros\":700000,\"endedAt\":\""
+                        + latencies.slowCalls().getFirst().endedAt() + "\"}]");
+
+        for (int i = 0; i < CallLatencies.SLOW_CALLS_KEPT + 10; i++) {
+            latencies.record(
+                    "content-service", "nova.content.v1.ContentService/GetPosts", Status.Code.OK, 300_000_000L + i);
+        }
+        assertThat(latencies.slowCalls())
+                .hasSize(CallLatencies.SLOW_CALLS_KEPT)
+                .allSatisfy(call -> assertThat(call.edge().target()).isEqualTo("content-service"));
     }
 }

@@ -57,6 +57,8 @@ public final class RunningService implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Thread shutdownHook;
     private volatile ConsulPresence consul = ConsulPresence.NONE;
+    /** This JVM's garbage-collection pauses, at {@value JvmPauses#PATH}. */
+    private final JvmPauses pauses = JvmPauses.start();
 
     private RunningService(ServiceKit kit, Consumer<HttpRouting.Builder> http, List<Object> services) {
         this.kit = kit;
@@ -99,6 +101,10 @@ public final class RunningService implements AutoCloseable {
                         kit.config().get("grpc.reflection").asBoolean().orElse(true))))
                 .routing(routing -> {
                     routing.get(RPC_LATENCY_PATH, this::rpcLatency);
+                    routing.get(
+                            JvmPauses.PATH,
+                            (request, response) -> response.header(HeaderValues.CONTENT_TYPE_JSON)
+                                    .send(pauses.toJson(kit.info().name())));
                     http.accept(routing);
                 })
                 .addFeature(ObserveFeature.builder()
@@ -212,6 +218,7 @@ public final class RunningService implements AutoCloseable {
         healthSync.interrupt();
         server.stop();
         consul.close();
+        pauses.close();
         kit.closeResources();
         if (Thread.currentThread() != shutdownHook) {
             try {
