@@ -25,7 +25,9 @@ import static org.awaitility.Awaitility.await;
  * when it reads, still honouring unfollows and blocks. An author with one follower is fanned out.
  */
 class CelebrityFeedIT {
-    private static final Duration WITHIN = Duration.ofSeconds(2);
+    /** Eventually, not a timing promise (see FeedServiceIT.WITHIN). */
+    private static final Duration WITHIN = FeedServiceIT.WITHIN;
+
     private static final Duration CATCH_UP = Duration.ofSeconds(120);
     private static RunningService feed;
     private static ManagedChannel channel;
@@ -49,7 +51,7 @@ class CelebrityFeedIT {
      * A new consumer group starts at the beginning of the streams, so this instance first replays
      * everything the other test classes published (FeedServiceIT alone sends 1,000 follows). One
      * follow and then one post sent now are handled only after that backlog: once they show, the test's
-     * own promises are about fresh events. (CI once needed more than 10 s for the replay.)
+     * own checks are about fresh events. (CI once needed more than 10 s for the replay.)
      */
     private static void awaitCaughtUp(Platform platform) {
         Platform.User follower = platform.registerWithProfile();

@@ -44,8 +44,13 @@ import static social.nova.testing.GrpcErrors.violatedFields;
  * ({@link #word()}), so tests do not see each other's users and posts.
  */
 class SearchServiceIT {
-    /** The contract's promise: results lag their sources by a few seconds at most. */
-    private static final Duration SEARCHABLE = Duration.ofSeconds(2);
+    /**
+     * The contract's promise is that results lag their sources by a few seconds at most. How long the read side takes is a measurement, not a test's business: LatencyIT judges the event
+     * lag of every post of its load (p99 within 2 s, on 1,000 samples) and ./nova bench reports it. A
+     * test asserts the outcome and waits for it up to this bound, which only "never" exceeds: under
+     * two split pipelines on two cores the 2-s promise as a timeout failed CI while nothing was wrong.
+     */
+    private static final Duration SEARCHABLE = Duration.ofSeconds(30);
 
     private final Platform platform = Platform.shared();
 
@@ -69,7 +74,7 @@ class SearchServiceIT {
     }
 
     @Test
-    void aNewDisplayNameIsFoundWithinTwoSecondsAndTheOldOneNoLonger() {
+    void aNewDisplayNameIsFoundAndTheOldOneNoLonger() {
         String before = word();
         String after = word();
         Platform.User user = platform.register("Before " + before);

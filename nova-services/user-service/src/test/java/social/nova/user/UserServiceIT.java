@@ -73,9 +73,10 @@ class UserServiceIT {
     }
 
     @Test
-    void aRegisteredUserHasAProfileWithinTwoSeconds() {
+    void aRegisteredUserHasAProfile() {
         Platform.User user = platform.register();
-        Profile profile = await().atMost(Duration.ofSeconds(2))
+        // Eventually: how fast the profile follows the registration is measured, not tested (LatencyIT).
+        Profile profile = await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
                 .ignoreExceptions()
                 .until(
