@@ -16,6 +16,9 @@ final class GraphStore {
     /** How the caller stands towards another user. */
     record Relation(boolean callerFollows, boolean blocksCaller) {}
 
+    /** Whether the caller may message one user (nova.user.v1.MessagingPermission). */
+    record MessagingPermission(UUID userId, boolean found, boolean blocked, boolean acceptsNewConversation) {}
+
     /** One entry of a follower/following list: the other user and when the follow began. */
     record Connection(Profile profile, Instant since) {}
 
@@ -90,6 +93,38 @@ final class GraphStore {
                 .bind("other", other)
                 .map((rs, ctx) -> new Relation(rs.getBoolean("follows"), rs.getBoolean("blocks")))
                 .one();
+    }
+
+    /**
+     * For each of {@code ids}, in their order: whether the user exists, whether a block stands
+     * between them and the caller either way, and whether their {@code allow_messages_from}
+     * admits the caller for a new conversation (no preferences row: the default, EVERYONE). One
+     * statement for the batch.
+     */
+    List<MessagingPermission> messagingPermissions(Handle handle, UUID caller, List<UUID> ids) {
+        return handle.createQuery("SELECT u.id, p.id IS NOT NULL AS found, "
+                        + "EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = u.id AND b.blocked_id = :caller) "
+                        + "OR (b.blocker_id = :caller AND b.blocked_id = u.id)) AS blocked, "
+                        + "COALESCE(pr.allow_messages_from, 'EVERYONE') AS policy, "
+                        + "EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = u.id AND f.followee_id = :caller) "
+                        + "AS follows_caller "
+                        + "FROM unnest(:ids) WITH ORDINALITY AS u(id, position) "
+                        + "LEFT JOIN profiles p ON p.id = u.id LEFT JOIN preferences pr ON pr.user_id = u.id "
+                        + "ORDER BY u.position")
+                .bind("caller", caller)
+                .bindArray("ids", UUID.class, ids)
+                .map((rs, ctx) -> {
+                    boolean found = rs.getBoolean("found");
+                    boolean blocked = found && rs.getBoolean("blocked");
+                    boolean admits = switch (MessagePolicy.valueOf(rs.getString("policy"))) {
+                        case EVERYONE -> true;
+                        case FOLLOWING -> rs.getBoolean("follows_caller");
+                        case NOBODY -> false;
+                    };
+                    return new MessagingPermission(
+                            rs.getObject("id", UUID.class), found, blocked, found && !blocked && admits);
+                })
+                .list();
     }
 
     /** Which of {@code ids} the caller follows. */

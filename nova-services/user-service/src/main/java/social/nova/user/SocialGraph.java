@@ -21,6 +21,9 @@ import social.nova.redis.RateLimiter;
  * appends its event ({@link UserEvents}) to the outbox in the same transaction.
  */
 final class SocialGraph {
+    /** A conversation's other participants at most (nova.messaging.v1 CreateConversation). */
+    static final int MAX_MESSAGING_BATCH = 49;
+
     private final Jdbi jdbi;
     private final ProfileStore profiles;
     private final GraphStore graph;
@@ -106,6 +109,27 @@ final class SocialGraph {
                 Outbox.append(handle, UserEvents.unblocked(caller, target, clock.instant()));
             }
         });
+    }
+
+    /**
+     * Whether the caller may message each of {@code userIds} (GetMessagingPermissions): asked by
+     * messaging-service before a conversation starts or a message passes. 1..49 distinct ids,
+     * as many as a conversation's other participants.
+     */
+    List<GraphStore.MessagingPermission> messagingPermissions(UUID caller, List<String> userIds) {
+        Violations violations = new Violations();
+        violations.require(
+                !userIds.isEmpty() && userIds.size() <= MAX_MESSAGING_BATCH,
+                "user_ids",
+                "must name 1.." + MAX_MESSAGING_BATCH + " users");
+        List<String> invalid = userIds.stream().filter(id -> !Ids.isUuid(id)).toList();
+        violations.require(invalid.isEmpty(), "user_ids", "must all be UUIDs (" + invalid.size() + " are not)");
+        violations.throwIfAny();
+        List<UUID> ids = userIds.stream().map(UUID::fromString).toList();
+        violations.require(Set.copyOf(ids).size() == ids.size(), "user_ids", "must not name a user twice");
+        violations.require(!ids.contains(caller), "user_ids", "must not include the caller's own id");
+        violations.throwIfAny();
+        return jdbi.withHandle(handle -> graph.messagingPermissions(handle, caller, ids));
     }
 
     Connections followers(UUID caller, String userId, int limit, String cursor) {

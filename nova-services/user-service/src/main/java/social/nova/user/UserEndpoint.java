@@ -9,6 +9,8 @@ import social.nova.contracts.user.v1.BlockRequest;
 import social.nova.contracts.user.v1.BlockResponse;
 import social.nova.contracts.user.v1.FollowRequest;
 import social.nova.contracts.user.v1.FollowResponse;
+import social.nova.contracts.user.v1.GetMessagingPermissionsRequest;
+import social.nova.contracts.user.v1.GetMessagingPermissionsResponse;
 import social.nova.contracts.user.v1.GetPreferencesRequest;
 import social.nova.contracts.user.v1.GetPreferencesResponse;
 import social.nova.contracts.user.v1.GetUserByUsernameRequest;
@@ -21,6 +23,7 @@ import social.nova.contracts.user.v1.ListFollowersRequest;
 import social.nova.contracts.user.v1.ListFollowersResponse;
 import social.nova.contracts.user.v1.ListFollowingRequest;
 import social.nova.contracts.user.v1.ListFollowingResponse;
+import social.nova.contracts.user.v1.MessagingPermission;
 import social.nova.contracts.user.v1.UnblockRequest;
 import social.nova.contracts.user.v1.UnblockResponse;
 import social.nova.contracts.user.v1.UnfollowRequest;
@@ -176,6 +179,25 @@ final class UserEndpoint extends UserServiceGrpc.UserServiceImplBase {
                 response,
                 UpdatePreferencesResponse.newBuilder()
                         .setPreferences(preferences(updated))
+                        .build());
+    }
+
+    @Override
+    public void getMessagingPermissions(
+            GetMessagingPermissionsRequest request, StreamObserver<GetMessagingPermissionsResponse> response) {
+        List<MessagingPermission> permissions =
+                graph.messagingPermissions(callerId(), request.getUserIdsList()).stream()
+                        .map(permission -> MessagingPermission.newBuilder()
+                                .setUserId(permission.userId().toString())
+                                .setFound(permission.found())
+                                .setBlocked(permission.blocked())
+                                .setAcceptsNewConversation(permission.acceptsNewConversation())
+                                .build())
+                        .toList();
+        reply(
+                response,
+                GetMessagingPermissionsResponse.newBuilder()
+                        .addAllPermissions(permissions)
                         .build());
     }
 

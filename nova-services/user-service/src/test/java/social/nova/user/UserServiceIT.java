@@ -16,6 +16,7 @@ import redis.clients.jedis.resps.StreamEntry;
 import social.nova.contracts.common.v1.PageRequest;
 import social.nova.contracts.user.v1.BlockRequest;
 import social.nova.contracts.user.v1.FollowRequest;
+import social.nova.contracts.user.v1.GetMessagingPermissionsRequest;
 import social.nova.contracts.user.v1.GetPreferencesRequest;
 import social.nova.contracts.user.v1.GetUserByUsernameRequest;
 import social.nova.contracts.user.v1.GetUserRequest;
@@ -24,6 +25,7 @@ import social.nova.contracts.user.v1.ListFollowersRequest;
 import social.nova.contracts.user.v1.ListFollowersResponse;
 import social.nova.contracts.user.v1.ListFollowingRequest;
 import social.nova.contracts.user.v1.MessagePolicy;
+import social.nova.contracts.user.v1.MessagingPermission;
 import social.nova.contracts.user.v1.Preferences;
 import social.nova.contracts.user.v1.Profile;
 import social.nova.contracts.user.v1.UnblockRequest;
@@ -36,6 +38,7 @@ import social.nova.servicetesting.NovaEvents;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static social.nova.testing.GrpcErrors.failure;
 import static social.nova.testing.GrpcErrors.violatedFields;
@@ -510,6 +513,82 @@ class UserServiceIT {
         assertThat(users.getPreferences(GetPreferencesRequest.getDefaultInstance())
                         .getPreferences())
                 .isEqualTo(changed);
+    }
+
+    @Test
+    void messagingPermissionsFollowBlocksAndEachRecipientsPolicy() {
+        Platform.User sender = platform.registerWithProfile();
+        Platform.User open = platform.registerWithProfile();
+        Platform.User followersOnly = platform.registerWithProfile();
+        Platform.User followsSender = platform.registerWithProfile();
+        Platform.User closed = platform.registerWithProfile();
+        Platform.User blocker = platform.registerWithProfile();
+        Platform.User blockedBySender = platform.registerWithProfile();
+        String unknown = UUID.randomUUID().toString();
+        policy(followersOnly, MessagePolicy.MESSAGE_POLICY_FOLLOWING);
+        policy(followsSender, MessagePolicy.MESSAGE_POLICY_FOLLOWING);
+        policy(closed, MessagePolicy.MESSAGE_POLICY_NOBODY);
+        platform.usersAs(followsSender)
+                .follow(FollowRequest.newBuilder().setUserId(sender.id()).build());
+        platform.usersAs(blocker)
+                .block(BlockRequest.newBuilder().setUserId(sender.id()).build());
+        platform.usersAs(sender)
+                .block(BlockRequest.newBuilder().setUserId(blockedBySender.id()).build());
+
+        List<String> asked = List.of(
+                closed.id(),
+                open.id(),
+                unknown,
+                followersOnly.id(),
+                followsSender.id(),
+                blocker.id(),
+                blockedBySender.id());
+        List<MessagingPermission> permissions = platform.usersAs(sender)
+                .getMessagingPermissions(GetMessagingPermissionsRequest.newBuilder()
+                        .addAllUserIds(asked)
+                        .build())
+                .getPermissionsList();
+
+        assertThat(permissions).extracting(MessagingPermission::getUserId).containsExactlyElementsOf(asked);
+        assertThat(permissions)
+                .extracting(
+                        MessagingPermission::getFound,
+                        MessagingPermission::getBlocked,
+                        MessagingPermission::getAcceptsNewConversation)
+                .containsExactly(
+                        tuple(true, false, false), // NOBODY
+                        tuple(true, false, true), // EVERYONE (default)
+                        tuple(false, false, false), // no such user
+                        tuple(true, false, false), // FOLLOWING, does not follow
+                        tuple(true, false, true), // FOLLOWING, follows the sender
+                        tuple(true, true, false), // blocks the sender
+                        tuple(true, true, false)); // blocked by the sender
+
+        var users = platform.usersAs(sender);
+        assertThat(violatedFields(
+                        () -> users.getMessagingPermissions(GetMessagingPermissionsRequest.getDefaultInstance())))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> users.getMessagingPermissions(GetMessagingPermissionsRequest.newBuilder()
+                        .addUserIds(open.id())
+                        .addUserIds(open.id())
+                        .build())))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> users.getMessagingPermissions(GetMessagingPermissionsRequest.newBuilder()
+                        .addUserIds(sender.id())
+                        .build())))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> users.getMessagingPermissions(GetMessagingPermissionsRequest.newBuilder()
+                        .addUserIds("not-a-uuid")
+                        .build())))
+                .containsExactly("user_ids");
+    }
+
+    private void policy(Platform.User user, MessagePolicy policy) {
+        platform.usersAs(user)
+                .updatePreferences(UpdatePreferencesRequest.newBuilder()
+                        .setPreferences(Preferences.newBuilder().setAllowMessagesFrom(policy))
+                        .setUpdateMask(FieldMask.newBuilder().addPaths("allow_messages_from"))
+                        .build());
     }
 
     private Profile user(Platform.User caller, Platform.User subject) {
