@@ -150,14 +150,29 @@ ci_stage() {
 }
 
 # Every stage of a module's pipeline up to the artifact (image or API check); not publish/deploy.
+# A Jenkinsfile runs the stages one by one, each a Maven run of its own, so that its view shows
+# which one failed. Here the Maven stages (quality, build, unit and, for a service, integration)
+# run in ONE Maven invocation, in the same order: quality's checks first (fail fast), then the
+# lifecycle up to the last stage's phase. Five Maven starts per pipeline each loaded the project
+# and its plugins again and repeated the compile, format and style checks of the stage before
+# (SplitIT's CI table has the figures before and after).
 ci_pipeline() {
-  local artifact=$1 dir stages stage started=$SECONDS timings=()
+  local artifact=$1 dir stages stage started=$SECONDS timings=() maven phase at
   dir=$(module_dir "$artifact") || die "no module with artifactId '$artifact'"
-  if is_service "$dir"; then stages="quality build unit integration contract-gate image"
-  elif [ "$artifact" = nova-contracts ]; then stages="quality build unit contract-gate api-compat"
-  else stages="quality build unit api-compat"; fi
+  if is_service "$dir"; then maven="quality build unit integration"; phase=verify; stages="contract-gate image"
+    need_docker "the integration tests run Consul, PostgreSQL and Redis in containers"
+  elif [ "$artifact" = nova-contracts ]; then maven="quality build unit"; phase=package; stages="contract-gate api-compat"
+  else maven="quality build unit"; phase=package; stages="api-compat"; fi
+  at=$SECONDS
+  say STAGE "${maven// /, } $artifact ($dir): one Maven run"
+  ci_mvn -f "$ROOT/$dir/pom.xml" process-test-classes \
+    com.diffplug.spotless:spotless-maven-plugin:check \
+    org.apache.maven.plugins:maven-checkstyle-plugin:check \
+    com.github.spotbugs:spotbugs-maven-plugin:check \
+    "$phase" || die "${maven// /, } of $artifact failed"
+  timings+=("${maven// /+}=$((SECONDS - at))")
   for stage in $stages; do
-    local at=$SECONDS
+    at=$SECONDS
     ci_stage "$stage" "$artifact"
     timings+=("$stage=$((SECONDS - at))")
   done
