@@ -308,7 +308,7 @@ release_tag() {
 
 # The platform's libraries in dependency order (nova-parent first): what `./nova release all` publishes.
 RELEASE_TRAIN="nova-parent nova-error-types nova-testing nova-crypto-core nova-redis-utils nova-events
-  nova-db-pool nova-mail nova-discovery nova-rpc nova-service-kit nova-contracts nova-auth-client nova-contract-testing
+  nova-db-pool nova-mail nova-fcm-shared nova-discovery nova-rpc nova-service-kit nova-contracts nova-auth-client nova-contract-testing
   nova-service-testing"
 
 # nova_release_all [version]: every library of the train not released yet at its POM's version

@@ -65,6 +65,7 @@ class SplitIT {
             "nova-events",
             "nova-db-pool",
             "nova-mail",
+            "nova-fcm-shared",
             "nova-discovery",
             "nova-rpc",
             "nova-service-kit",
