@@ -19,7 +19,9 @@ import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.NameResolverRegistry;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.config.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import social.nova.discovery.ServiceDirectory;
@@ -109,6 +111,35 @@ public final class NovaClients implements AutoCloseable {
         return channel;
     }
 
+    /**
+     * A channel to a target service for long-lived streaming calls (a gateway's WebSocket bridged to
+     * a server stream): the same Consul addresses, {@code round_robin}, keep-alive and request
+     * propagation as {@link #channel}, and the method's deadline from {@code deadlines} (give a
+     * stream method a long one), but no bulkhead, circuit breaker or retry. A stream open for hours
+     * would hold a bulkhead slot for its whole life, and count as a slow call that opens the
+     * target's breaker for everyone; a stream that ends is resumed by its caller, not retried. Its
+     * HTTP/2 flow-control window is {@code flowControlWindowBytes} per stream: what one stream may
+     * buffer in the caller before the caller asks for more (grpc-java's default is 1 MiB). Opened
+     * on first use per target and window, then shared; {@link #close()} shuts it down.
+     */
+    public ManagedChannel streamChannel(String targetService, int flowControlWindowBytes) {
+        ConsulNameResolverProvider.requireServiceName(targetService);
+        if (flowControlWindowBytes <= 0) {
+            throw new IllegalArgumentException("flowControlWindowBytes must be positive: " + flowControlWindowBytes);
+        }
+        if (closed) {
+            throw new IllegalStateException("NovaClients is closed");
+        }
+        ManagedChannel channel = channels.computeIfAbsent(
+                "stream:" + flowControlWindowBytes + ":" + targetService,
+                key -> openStreamChannel(targetService, flowControlWindowBytes));
+        if (closed) { // lost a race with close()
+            channel.shutdownNow();
+            throw new IllegalStateException("NovaClients is closed");
+        }
+        return channel;
+    }
+
     /** A stub on {@link #channel}, e.g. {@code stub("user-service", UserServiceGrpc::newBlockingStub)}. */
     public <S> S stub(String targetService, Function<Channel, S> stubFactory) {
         return stubFactory.apply(channel(targetService));
@@ -129,11 +160,32 @@ public final class NovaClients implements AutoCloseable {
 
     private ManagedChannel openChannel(String target) {
         ClientSettings client = settings.forTarget(target);
-        ChannelSettings channel = client.channel();
+        ManagedChannel managed =
+                builder(target, client.channel(), interceptors(target, client)).build();
+        LOG.log(System.Logger.Level.DEBUG, "opened channel to {0}", target);
+        return managed;
+    }
+
+    private ManagedChannel openStreamChannel(String target, int flowControlWindowBytes) {
+        ClientSettings client = settings.forTarget(target);
+        ManagedChannelBuilder<?> builder = builder(
+                target,
+                client.channel(),
+                List.of(new PropagationInterceptor(), new DeadlineInterceptor(client.deadlines())));
+        if (builder instanceof NettyChannelBuilder netty) {
+            netty.flowControlWindow(flowControlWindowBytes);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "opened stream channel to {0}", target);
+        return builder.build();
+    }
+
+    /** A channel builder to a target through Consul, with interceptors given outermost first. */
+    private ManagedChannelBuilder<?> builder(
+            String target, ChannelSettings channel, List<ClientInterceptor> outermostFirst) {
         // The builder runs interceptors in the reverse order of the list it is given.
-        List<ClientInterceptor> innermostFirst = new ArrayList<>(interceptors(target, client));
+        List<ClientInterceptor> innermostFirst = new ArrayList<>(outermostFirst);
         Collections.reverse(innermostFirst);
-        ManagedChannel managed = Grpc.newChannelBuilder(
+        return Grpc.newChannelBuilder(
                         ConsulNameResolverProvider.target(target), InsecureChannelCredentials.create(), resolvers)
                 .defaultLoadBalancingPolicy(LOAD_BALANCING_POLICY)
                 .keepAliveTime(channel.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
@@ -141,10 +193,7 @@ public final class NovaClients implements AutoCloseable {
                 .keepAliveWithoutCalls(channel.keepAliveWithoutCalls())
                 .idleTimeout(channel.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
                 .maxInboundMessageSize(channel.maxInboundMessageSize())
-                .intercept(innermostFirst)
-                .build();
-        LOG.log(System.Logger.Level.DEBUG, "opened channel to {0}", target);
-        return managed;
+                .intercept(innermostFirst);
     }
 
     /** The one place where a target's client behaviour is composed, outermost first (see above). */

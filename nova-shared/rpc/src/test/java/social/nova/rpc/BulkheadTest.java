@@ -1,6 +1,8 @@
 package social.nova.rpc;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +68,49 @@ class BulkheadTest {
             assertThat(call(channel, GET, "now"))
                     .as("slots are freed when calls close")
                     .isEqualTo("done now");
+        }
+    }
+
+    @Test
+    void theStreamChannelHoldsNoBulkheadSlotAndOpensNoBreaker() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (EchoServer server = EchoServer.start("a");
+                NovaClients clients = TestClients.create(
+                        TestClients.directoryOf(server),
+                        new SimpleMeterRegistry(),
+                        "clients.echo-service.bulkhead.max-concurrent-calls",
+                        "2",
+                        "clients.echo-service.circuit-breaker.minimum-number-of-calls",
+                        "2",
+                        "clients.echo-service.circuit-breaker.sliding-window-size",
+                        "2")) {
+            server.behave(request -> {
+                if (request.equals("long")) {
+                    awaitQuietly(release);
+                }
+                return "done " + request;
+            });
+            ManagedChannel streams = clients.streamChannel(TARGET, 64 * 1024);
+            assertThat(clients.streamChannel(TARGET, 64 * 1024)).isSameAs(streams);
+            assertThat(streams).isNotSameAs(clients.channel(TARGET));
+            // Five long calls at once, where the bulkhead allows two: each stands for a stream open
+            // for hours, which must not use up the slots the target's short calls need.
+            List<ListenableFuture<String>> open = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                open.add(ClientCalls.futureUnaryCall(streams.newCall(CREATE, CallOptions.DEFAULT), "long"));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.hits.get() == 5);
+            assertThat(call(clients.channel(TARGET), GET, "short"))
+                    .as("the target's short calls still have their slots")
+                    .isEqualTo("done short");
+
+            release.countDown();
+            for (ListenableFuture<String> call : open) {
+                assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo("done long");
+            }
+            assertThat(clients.circuitBreaker(TARGET).getMetrics().getNumberOfBufferedCalls())
+                    .as("only the short call went through the breaker")
+                    .isEqualTo(1);
         }
     }
 

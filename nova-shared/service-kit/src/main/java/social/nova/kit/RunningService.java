@@ -92,6 +92,7 @@ public final class RunningService implements AutoCloseable {
         WebServerConfig.Builder builder =
                 WebServer.builder().config(kit.config().get("server"));
         Traffic.apply(traffic, limit, builder);
+        kit.serverFeatures().forEach(builder::addFeature);
         this.server = builder.shutdownHook(false)
                 .addRouting(grpc)
                 // gRPC server reflection (grpc.reflection.v1): grpcurl, Postman and Kreya list the
@@ -204,6 +205,7 @@ public final class RunningService implements AutoCloseable {
         grpcHealth.enterTerminalState();
         consul.deregister();
         sleep(shutdown.propagationDelay());
+        kit.drain();
         long deadline = System.nanoTime() + shutdown.drainTimeout().toNanos();
         while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(20));

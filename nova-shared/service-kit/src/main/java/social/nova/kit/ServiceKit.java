@@ -1,6 +1,7 @@
 package social.nova.kit;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,6 +13,7 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.spi.ServerFeature;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import redis.clients.jedis.RedisClient;
@@ -52,6 +54,8 @@ public final class ServiceKit {
     private final MeterRegistry meterRegistry;
     private final Readiness readiness = new Readiness();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final List<ServerFeature> serverFeatures = new ArrayList<>();
+    private final List<Runnable> drainListeners = new ArrayList<>();
     /**
      * Guards the infrastructure and the resources. A lock, not {@code synchronized}: creating the
      * infrastructure (migrations, connections) and closing it block on I/O, which inside a monitor
@@ -176,6 +180,37 @@ public final class ServiceKit {
     }
 
     /**
+     * Adds a Helidon server feature to the server {@link #start} builds: what a service serves
+     * beyond gRPC and HTTP routes on the same port (the API gateway's WebSocket routing). Call it
+     * before {@code start}.
+     */
+    public ServiceKit addServerFeature(ServerFeature feature) {
+        lock.lock();
+        try {
+            serverFeatures.add(feature);
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * Runs {@code listener} when the service drains at shutdown: after it left Consul and the
+     * propagation delay passed (no new traffic comes), while the server still runs, before calls in
+     * flight are waited for. For what no call ends by itself: long-lived connections are told to go
+     * (the gateway closes its WebSockets with 1001 Going Away). A listener that throws is logged.
+     */
+    public ServiceKit onDrain(Runnable listener) {
+        lock.lock();
+        try {
+            drainListeners.add(listener);
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /**
      * Starts serving the given gRPC services (grpc-java {@link BindableService}s or Helidon
      * {@code GrpcService}s) and registers the instance in Consul.
      */
@@ -214,6 +249,33 @@ public final class ServiceKit {
 
     CallAuthenticator authenticator() {
         return authenticator;
+    }
+
+    List<ServerFeature> serverFeatures() {
+        lock.lock();
+        try {
+            return List.copyOf(serverFeatures);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs the drain listeners in the order they were added; never throws. */
+    void drain() {
+        List<Runnable> listeners;
+        lock.lock();
+        try {
+            listeners = List.copyOf(drainListeners);
+        } finally {
+            lock.unlock();
+        }
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "A drain listener failed", e);
+            }
+        }
     }
 
     /** Closes what services registered, then the infrastructure, newest first; never throws. */

@@ -61,6 +61,9 @@ class ShutdownIT {
                     service.channel.newCall(ProbeService.SLOW, CallOptions.DEFAULT), String.valueOf(SLOW_CALL_MILLIS));
             await().atMost(Duration.ofSeconds(5)).until(() -> service.probe.invocations(ProbeService.SLOW) == 1);
 
+            // What drain listeners are for: long-lived connections told to go while the server runs.
+            CompletableFuture<Boolean> drained = new CompletableFuture<>();
+            service.kit.onDrain(() -> drained.complete(service.service.isRunning() && !slowCall.isDone()));
             stopping = CompletableFuture.runAsync(service.service::stop);
 
             // Deregistered first, while the call is still being served.
@@ -75,6 +78,9 @@ class ShutdownIT {
             assertThat(slowCall).isNotDone();
             assertThat(stopping).isNotDone();
 
+            assertThat(drained.get(5, TimeUnit.SECONDS))
+                    .as("the drain listener ran while the server served the call in flight")
+                    .isTrue();
             assertThat(slowCall.get(SLOW_CALL_MILLIS * 3, TimeUnit.MILLISECONDS))
                     .isEqualTo("done");
             stopping.get(10, TimeUnit.SECONDS);
