@@ -3,7 +3,9 @@ package social.nova.gateway;
 import java.util.Locale;
 
 import io.grpc.Context;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -53,6 +55,44 @@ final class Authentication {
     }
 
     private Caller verify(String authorization) {
+        VerifiedToken token = verifyToken(authorization);
+        return new Caller(token.userId(), token.sessionId());
+    }
+
+    /** The credentials of a WebSocket upgrade: the {@code Authorization} header, else a {@code bearer.<token>} subprotocol. */
+    record UpgradeCredentials(String authorization, String subprotocol) {}
+
+    /** The subprotocol prefix browsers carry the token in ({@code Sec-WebSocket-Protocol: bearer.<token>}). */
+    static final String BEARER_SUBPROTOCOL = "bearer.";
+
+    static final HeaderName WEBSOCKET_PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
+
+    /** Reads the credentials of an upgrade request; the header wins over the subprotocol. */
+    static UpgradeCredentials upgradeCredentials(Headers headers) {
+        String authorization = headers.first(HeaderNames.AUTHORIZATION).orElse(null);
+        String subprotocol = null;
+        if (headers.contains(WEBSOCKET_PROTOCOL)) {
+            for (String value : headers.get(WEBSOCKET_PROTOCOL).allValues()) {
+                for (String offered : value.split(",")) {
+                    String candidate = offered.trim();
+                    if (subprotocol == null && candidate.startsWith(BEARER_SUBPROTOCOL)) {
+                        subprotocol = candidate;
+                    }
+                }
+            }
+        }
+        if ((authorization == null || authorization.isBlank()) && subprotocol != null) {
+            authorization = "Bearer " + subprotocol.substring(BEARER_SUBPROTOCOL.length());
+        }
+        return new UpgradeCredentials(authorization, subprotocol);
+    }
+
+    /**
+     * Verifies {@code Authorization: Bearer <token>} locally.
+     *
+     * @throws NovaException UNAUTHENTICATED when it is missing, malformed or not valid
+     */
+    VerifiedToken verifyToken(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw refused("TOKEN_MISSING", "this route needs an access token: Authorization: Bearer <accessToken>");
         }
@@ -60,9 +100,7 @@ final class Authentication {
                 || authorization.substring(BEARER.length()).isBlank()) {
             throw refused("TOKEN_INVALID", "the Authorization header must be 'Bearer <accessToken>'");
         }
-        VerifiedToken token =
-                auth.verify(authorization.substring(BEARER.length()).trim());
-        return new Caller(token.userId(), token.sessionId());
+        return auth.verify(authorization.substring(BEARER.length()).trim());
     }
 
     private static NovaException refused(String reason, String message) {

@@ -4,6 +4,7 @@ import io.grpc.ClientInterceptor;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.feed.v1.FeedServiceGrpc;
+import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
 import social.nova.contracts.search.v1.SearchServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.ForwardedFor;
@@ -22,12 +23,14 @@ final class Backends {
     static final String CONTENT_SERVICE = "content-service";
     static final String FEED_SERVICE = "feed-service";
     static final String SEARCH_SERVICE = "search-service";
+    static final String MESSAGING_SERVICE = "messaging-service";
 
     private final AuthServiceGrpc.AuthServiceBlockingStub auth;
     private final UserServiceGrpc.UserServiceBlockingStub users;
     private final ContentServiceGrpc.ContentServiceBlockingStub content;
     private final FeedServiceGrpc.FeedServiceBlockingStub feed;
     private final SearchServiceGrpc.SearchServiceBlockingStub search;
+    private final MessagingServiceGrpc.MessagingServiceBlockingStub messaging;
 
     Backends(NovaClients clients, ForwardedFor forwarding) {
         ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor(forwarding);
@@ -40,6 +43,8 @@ final class Backends {
         this.feed =
                 FeedServiceGrpc.newBlockingStub(clients.channel(FEED_SERVICE)).withInterceptors(forwardedFor);
         this.search = SearchServiceGrpc.newBlockingStub(clients.channel(SEARCH_SERVICE))
+                .withInterceptors(forwardedFor);
+        this.messaging = MessagingServiceGrpc.newBlockingStub(clients.channel(MESSAGING_SERVICE))
                 .withInterceptors(forwardedFor);
     }
 
@@ -61,5 +66,9 @@ final class Backends {
 
     SearchServiceGrpc.SearchServiceBlockingStub search() {
         return search;
+    }
+
+    MessagingServiceGrpc.MessagingServiceBlockingStub messaging() {
+        return messaging;
     }
 }

@@ -25,8 +25,8 @@ import social.nova.errors.NovaException;
  * request id, with the cause in the log.
  *
  * <p>Field names in violations are turned from the services' proto names into the names the
- * HTTP API uses ({@code display_name} becomes {@code displayName}, {@code user_id} the path's
- * {@code id}, {@code page.limit} the query's {@code limit}).
+ * HTTP API uses ({@code display_name} becomes {@code displayName}, {@code user_id} and {@code conversation_id} the
+ * path's {@code id}, {@code page.limit} the query's {@code limit}).
  */
 final class ErrorResponses implements ErrorHandler<Throwable> {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
@@ -35,6 +35,7 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
             "user_id", "id",
             "post_id", "id",
             "author_id", "id",
+            "conversation_id", "id",
             "page.limit", "limit",
             "page.cursor", "cursor",
             "totp_code", "totp",

@@ -213,6 +213,9 @@ final class Json {
         if (type.isRecord()) {
             return "a JSON object";
         }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
         return "of type " + type.getSimpleName();
     }
 

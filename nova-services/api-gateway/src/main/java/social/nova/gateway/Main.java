@@ -3,6 +3,7 @@ package social.nova.gateway;
 import java.time.Clock;
 import java.util.function.Consumer;
 
+import io.grpc.ClientInterceptors;
 import io.helidon.webserver.http.HttpRouting;
 import social.nova.clients.auth.AuthClient;
 import social.nova.clients.auth.AuthClientSettings;
@@ -44,14 +45,25 @@ public final class Main {
                 settings.requestTimeout(),
                 kit.meterRegistry()));
         ErrorResponses errors = new ErrorResponses(json, settings.retryAfterUnavailable());
+        RealtimeSettings realtimeSettings = RealtimeSettings.create(kit.config().get("gateway.realtime"));
+        RealtimeBridge realtime = kit.closeOnStop(new RealtimeBridge(
+                realtimeSettings,
+                authentication,
+                json,
+                ClientInterceptors.intercept(
+                        clients.streamChannel(Backends.MESSAGING_SERVICE, realtimeSettings.streamWindowBytes()),
+                        ClientAddresses.forwardingInterceptor(kit.forwardedFor()))));
+        kit.addServerFeature(new RealtimeFeature(realtime)).onDrain(realtime::goAway);
 
         Consumer<HttpRouting.Builder> http = routing -> routing.addFilter(edge)
+                .addFilter(realtime.upgradeFilter())
                 .error(Throwable.class, errors)
                 .register("/api/v1/auth", new AuthRoutes(backends, authentication, json))
                 .register("/api/v1/users", new UserRoutes(backends, authentication, json))
                 .register("/api/v1", new PostRoutes(backends, authentication, json))
                 .register("/api/v1", new FeedRoutes(backends, authentication, json))
                 .register("/api/v1", new SearchRoutes(backends, authentication, json))
+                .register("/api/v1", new MessagingRoutes(backends, authentication, json))
                 .register(new FleetRoutes(fleet, authentication, json), new OpenApiRoute());
 
         kit.authenticateWith(token -> {

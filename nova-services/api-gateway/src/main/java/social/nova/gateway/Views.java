@@ -8,6 +8,9 @@ import social.nova.contracts.auth.v1.TokenPair;
 import social.nova.contracts.common.v1.PageResponse;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.feed.v1.GetTrendingResponse;
+import social.nova.contracts.messaging.v1.Conversation;
+import social.nova.contracts.messaging.v1.GetUnreadCountResponse;
+import social.nova.contracts.messaging.v1.Message;
 import social.nova.contracts.user.v1.Profile;
 
 /**
@@ -94,11 +97,74 @@ final class Views {
     /** {@code GET /api/v1/experiments/{key}/assignment}: the caller's variant. */
     record Assignment(String experiment, String variant) {}
 
+    /** A conversation as its participants see it; {@code title} is null for a two-person one. */
+    record ConversationView(String id, List<String> participantIds, String title, String createdAt) {
+        static ConversationView of(Conversation conversation) {
+            return new ConversationView(
+                    conversation.getId(),
+                    List.copyOf(conversation.getParticipantIdsList()),
+                    orNull(conversation.getTitle()),
+                    time(conversation.hasCreatedAt(), conversation.getCreatedAt()));
+        }
+    }
+
+    /**
+     * One entry of {@code GET /api/v1/conversations}: the conversation, the caller's unread count
+     * in it and its newest message (null before the first one).
+     */
+    record ConversationSummaryView(
+            String id,
+            List<String> participantIds,
+            String title,
+            String createdAt,
+            long unreadCount,
+            MessageView lastMessage) {
+        static ConversationSummaryView of(Conversation conversation) {
+            return new ConversationSummaryView(
+                    conversation.getId(),
+                    List.copyOf(conversation.getParticipantIdsList()),
+                    orNull(conversation.getTitle()),
+                    time(conversation.hasCreatedAt(), conversation.getCreatedAt()),
+                    conversation.getUnreadCount(),
+                    conversation.hasLastMessage() ? MessageView.of(conversation.getLastMessage()) : null);
+        }
+    }
+
+    /**
+     * A message; {@code createdAt} is when messaging-service stored it ({@code sent_at}). The sender's
+     * idempotency key stays out: the API answers it to nobody.
+     */
+    record MessageView(String id, String conversationId, String senderId, String text, String createdAt) {
+        static MessageView of(Message message) {
+            return new MessageView(
+                    message.getId(),
+                    message.getConversationId(),
+                    message.getSenderId(),
+                    message.getText(),
+                    time(message.hasSentAt(), message.getSentAt()));
+        }
+
+        static Page<MessageView> page(List<Message> messages, PageResponse page) {
+            return Page.of(messages.stream().map(MessageView::of).toList(), page.getNextCursor());
+        }
+    }
+
+    /** {@code GET /api/v1/conversations/unread}. */
+    record UnreadCounts(long unreadMessages, long unreadConversations) {
+        static UnreadCounts of(GetUnreadCountResponse counts) {
+            return new UnreadCounts(counts.getUnreadMessages(), counts.getUnreadConversations());
+        }
+    }
+
     /** One page of a list; {@code nextCursor} is null on the last page. */
     record Page<T>(List<T> items, String nextCursor) {
         static <T> Page<T> of(List<T> items, String nextCursor) {
             return new Page<>(List.copyOf(items), nextCursor == null || nextCursor.isEmpty() ? null : nextCursor);
         }
+    }
+
+    private static String orNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     static String time(boolean present, Timestamp timestamp) {

@@ -45,6 +45,13 @@ final class ApiRoutes {
             new Route("GET", "/api/v1/search/users", false),
             new Route("GET", "/api/v1/search/posts", false),
             new Route("GET", "/api/v1/experiments/{key}/assignment", false),
+            new Route("POST", "/api/v1/conversations", false),
+            new Route("GET", "/api/v1/conversations", false),
+            new Route("GET", "/api/v1/conversations/unread", false),
+            new Route("POST", "/api/v1/conversations/{id}/messages", false),
+            new Route("GET", "/api/v1/conversations/{id}/messages", false),
+            new Route("POST", "/api/v1/conversations/{id}/read", false),
+            new Route("GET", "/api/v1/realtime", false),
             new Route("GET", "/api/v1/services", false),
             new Route("GET", "/health", true),
             new Route("GET", "/api/openapi.json", true));

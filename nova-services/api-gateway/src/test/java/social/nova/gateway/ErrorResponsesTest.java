@@ -19,6 +19,10 @@ class ErrorResponsesTest {
         assertThat(ErrorResponses.httpFieldName("page.limit")).isEqualTo("limit");
         assertThat(ErrorResponses.httpFieldName("page.cursor")).isEqualTo("cursor");
         assertThat(ErrorResponses.httpFieldName("totp_code")).isEqualTo("totp");
+        assertThat(ErrorResponses.httpFieldName("conversation_id")).isEqualTo("id");
+        assertThat(ErrorResponses.httpFieldName("participant_ids")).isEqualTo("participantIds");
+        assertThat(ErrorResponses.httpFieldName("idempotency_key")).isEqualTo("idempotencyKey");
+        assertThat(ErrorResponses.httpFieldName("message_id")).isEqualTo("messageId");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.testcontainers.consul.ConsulContainer;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.feed.v1.FeedServiceGrpc;
+import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
 import social.nova.contracts.search.v1.SearchServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
@@ -20,10 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway in front of registered stubs of the five services it calls (nova-service-testing), in
+ * The gateway in front of registered stubs of the six services it calls (nova-service-testing), in
  * the shared Consul agent, shared by the tests that do not break anything. A test declares the
- * answers its routes need on {@link #auth}, {@link #users}, {@link #content}, {@link #feed} and
- * {@link #search}, keyed by ids of its own, and checks what the gateway makes of them: these tests
+ * answers its routes need on {@link #auth}, {@link #users}, {@link #content}, {@link #feed},
+ * {@link #search} and {@link #messaging}, keyed by ids of its own, and checks what the gateway makes of them: these tests
  * are about the gateway (routing, validation, the JSON it writes, error mapping), the services'
  * behaviour is tested in their own modules and in nova-harness. They write no contract; the
  * gateway's consumer contracts come from {@link GatewayContractsIT}. Stopped by the JVM's shutdown hook.
@@ -36,6 +37,7 @@ final class GatewayFixture implements AutoCloseable {
     final RegisteredStub content;
     final RegisteredStub feed;
     final RegisteredStub search;
+    final RegisteredStub messaging;
     final RunningService gateway;
     final GatewayClient client;
 
@@ -46,16 +48,17 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
-    /** Registered stubs of the five services the gateway calls. */
+    /** Registered stubs of the six services the gateway calls. */
     record Stubs(
             StubbedAuthService auth,
             RegisteredStub users,
             RegisteredStub content,
             RegisteredStub feed,
-            RegisteredStub search)
+            RegisteredStub search,
+            RegisteredStub messaging)
             implements AutoCloseable {
         /**
-         * Starts and registers all five in {@code consul}, writing {@code consumer}'s contracts with
+         * Starts and registers all six in {@code consul}, writing {@code consumer}'s contracts with
          * them ({@code null}: none).
          */
         static Stubs start(String consumer, ConsulContainer consul) {
@@ -65,13 +68,15 @@ final class GatewayFixture implements AutoCloseable {
                     RegisteredStub.start(
                             "content-service", ContentServiceGrpc.getServiceDescriptor(), consumer, consul),
                     RegisteredStub.start("feed-service", FeedServiceGrpc.getServiceDescriptor(), consumer, consul),
-                    RegisteredStub.start("search-service", SearchServiceGrpc.getServiceDescriptor(), consumer, consul));
+                    RegisteredStub.start("search-service", SearchServiceGrpc.getServiceDescriptor(), consumer, consul),
+                    RegisteredStub.start(
+                            "messaging-service", MessagingServiceGrpc.getServiceDescriptor(), consumer, consul));
         }
 
         /** Deregisters and stops them; each writes its contract and fails on a call no stub matched. */
         @Override
         public void close() {
-            for (AutoCloseable stub : new AutoCloseable[] {search, feed, content, users, auth}) {
+            for (AutoCloseable stub : new AutoCloseable[] {messaging, search, feed, content, users, auth}) {
                 try {
                     stub.close();
                 } catch (Exception e) {
@@ -93,9 +98,17 @@ final class GatewayFixture implements AutoCloseable {
         content = stubs.content();
         feed = stubs.feed();
         search = stubs.search();
+        messaging = stubs.messaging();
         gateway = TestServices.gateway(consul, Map.of());
         client = new GatewayClient(TestServices.baseUri(consul, gateway));
-        awaitRouting(client, "auth-service", "user-service", "content-service", "feed-service", "search-service");
+        awaitRouting(
+                client,
+                "auth-service",
+                "user-service",
+                "content-service",
+                "feed-service",
+                "search-service",
+                "messaging-service");
     }
 
     static GatewayFixture shared() {
@@ -110,7 +123,7 @@ final class GatewayFixture implements AutoCloseable {
 
     /** Fails if any call reached a stub that no stub matched (the stub answered UNIMPLEMENTED). */
     void assertEveryCallWasStubbed() {
-        for (RegisteredStub stub : List.of(auth.stub(), users, content, feed, search)) {
+        for (RegisteredStub stub : List.of(auth.stub(), users, content, feed, search, messaging)) {
             assertThat(stub.stubs().unmatched())
                     .as("calls to %s no stub matched", stub.stubs().provider())
                     .isEmpty();

@@ -73,7 +73,13 @@ class GatewayFleetIT {
         assertThat(auth.path("totalInstances").asInt()).isEqualTo(1);
         assertThat(auth.path("circuitBreaker").asText()).isEqualTo("CLOSED");
         assertThat(answer.json().path("services").findValuesAsText("name"))
-                .containsExactly("auth-service", "content-service", "feed-service", "search-service", "user-service");
+                .containsExactly(
+                        "auth-service",
+                        "content-service",
+                        "feed-service",
+                        "messaging-service",
+                        "search-service",
+                        "user-service");
     }
 
     @Test

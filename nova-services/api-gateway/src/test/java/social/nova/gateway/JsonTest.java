@@ -1,6 +1,7 @@
 package social.nova.gateway;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import social.nova.errors.ErrorCode;
@@ -15,6 +16,8 @@ class JsonTest {
     private final Json json = new Json(64);
 
     record Body(String email, Integer count, Boolean flag) {}
+
+    record Ids(List<String> ids) {}
 
     @Test
     void readsAWellFormedObject() {
@@ -57,6 +60,15 @@ class JsonTest {
     }
 
     @Test
+    void anArrayFieldTakesAnArrayOfStringsAndNothingElse() {
+        assertThat(json.parse(bytes("{\"ids\":[\"a\",\"b\"]}"), Ids.class)).isEqualTo(new Ids(List.of("a", "b")));
+        assertThat(idsFailure("{\"ids\":\"a\"}").violations())
+                .containsExactly(FieldViolation.of("ids", "must be a JSON array"));
+        assertThat(idsFailure("{\"ids\":[5]}").violations())
+                .containsExactly(FieldViolation.of("ids[0]", "must be a string"));
+    }
+
+    @Test
     void theBodyMustBeOneJsonObject() {
         assertThat(failure("[1,2]").getMessage()).isEqualTo("request body must be a JSON object");
         assertThat(failure("\"text\"").getMessage()).isEqualTo("request body must be a JSON object");
@@ -75,6 +87,12 @@ class JsonTest {
         NovaException error = catchThrowableOfType(NovaException.class, () -> json.parse(bytes(body), Body.class));
         assertThat(error).as("parsing %s should fail", body).isNotNull();
         assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        return error;
+    }
+
+    private NovaException idsFailure(String body) {
+        NovaException error = catchThrowableOfType(NovaException.class, () -> json.parse(bytes(body), Ids.class));
+        assertThat(error).as("parsing %s should fail", body).isNotNull();
         return error;
     }
 
