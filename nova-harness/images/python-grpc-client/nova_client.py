@@ -10,7 +10,7 @@ than expected), 2 on bad arguments. Diagnostics go to stderr.
 
     NOVA_ACCESS_TOKEN=... nova_client.py --auth auth-service:8084 --user user-service:8080 \\
         --content content-service:8081 --feed feed-service:8089 --search search-service:8086 \\
-        --gateway api-gateway:8000 --user-id UUID --post-id UUID --username NAME
+        --messaging messaging-service:8085 --gateway api-gateway:8000 --user-id UUID --post-id UUID --username NAME
 
 Or, with ``--consul URL``, every address the options leave out is found through Consul, the way
 Nova's own services find each other: one passing instance from ``/v1/health/service/<name>``, at
@@ -43,6 +43,7 @@ from nova.auth.v1 import auth_pb2, auth_pb2_grpc
 from nova.content.v1 import content_pb2, content_pb2_grpc
 from nova.feed.v1 import feed_pb2, feed_pb2_grpc
 from nova.gateway.v1 import discovery_pb2, discovery_pb2_grpc
+from nova.messaging.v1 import messaging_pb2, messaging_pb2_grpc
 from nova.search.v1 import search_pb2, search_pb2_grpc
 from nova.user.v1 import user_pb2, user_pb2_grpc
 
@@ -91,7 +92,8 @@ class Client:
 
 
 SERVICES = ("auth", "auth-service"), ("user", "user-service"), ("content", "content-service"), \
-    ("feed", "feed-service"), ("search", "search-service"), ("gateway", "api-gateway")
+    ("feed", "feed-service"), ("search", "search-service"), ("messaging", "messaging-service"), \
+    ("gateway", "api-gateway")
 
 
 def from_consul(consul_url, service, tag):
@@ -200,6 +202,15 @@ def main():
                     lambda answer: {"user_ids": [hit.user_id for hit in answer.hits]},
                     lambda answer: None if any(hit.user_id == args.user_id for hit in answer.hits)
                     else "the user is not found by their username")
+
+    with grpc.insecure_channel(args.messaging) as channel:
+        client.health("messaging-service", channel)
+        messaging = messaging_pb2_grpc.MessagingServiceStub(channel)
+        client.call("messaging-service", "nova.messaging.v1.MessagingService/GetUnreadCount",
+                    lambda md, t: messaging.GetUnreadCount(messaging_pb2.GetUnreadCountRequest(), metadata=md,
+                                                           timeout=t),
+                    lambda answer: {"unread_messages": answer.unread_messages,
+                                    "unread_conversations": answer.unread_conversations})
 
     with grpc.insecure_channel(args.gateway) as channel:
         client.health("api-gateway", channel)

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * <p>Dependencies follow the plan's service graph (who calls whom over gRPC): user-service calls
  * auth-service; content-service calls user-service and auth-service; feed-service calls
  * content-service (to hydrate posts) and auth-service; search-service calls only auth-service (its
- * index is built from events). The gateway is the edge and calls every service it routes to, so
+ * index is built from events); messaging-service calls user-service (who may message whom) and
+ * auth-service. The gateway is the edge and calls every service it routes to, so
  * it starts last. Events are not dependencies: a consumer started before its producer reads the
  * stream from the beginning.
  */
@@ -62,8 +63,17 @@ public final class Fleet {
                 ServiceSpec.of("search-service", "nova-services/search-service", 8086)
                         .withDatabase("search", "search_service", "unaccent", "pg_trgm")
                         .dependsOn("auth-service"),
+                ServiceSpec.of("messaging-service", "nova-services/messaging-service", 8085)
+                        .withDatabase("messaging", "messaging_service")
+                        .dependsOn("user-service", "auth-service"),
                 ServiceSpec.of("api-gateway", "nova-services/api-gateway", 8000)
-                        .dependsOn("auth-service", "user-service", "content-service", "feed-service", "search-service")
+                        .dependsOn(
+                                "auth-service",
+                                "user-service",
+                                "content-service",
+                                "feed-service",
+                                "search-service",
+                                "messaging-service")
                         .asEdge());
     }
 

@@ -678,17 +678,7 @@ class ContractsIT {
 
     /** The error shape every gateway error has, with the status of its code. */
     private static void assertError(Answer answer, int status, String code, String reason) {
-        assertThat(answer.status()).as("status of %s", answer).isEqualTo(status);
-        assertThat(answer.errorCode()).as("code of %s", answer).isEqualTo(code);
-        assertThat(answer.error().path("message").asText())
-                .as("message of %s", answer)
-                .isNotBlank();
-        assertThat(answer.error().path("requestId").asText())
-                .as("requestId of %s", answer)
-                .isNotBlank();
-        if (reason != null) {
-            assertThat(answer.reason()).as("reason of %s", answer).isEqualTo(reason);
-        }
+        answer.assertError(status, code, reason);
     }
 
     private static NovaException assertRpcError(Runnable call, Status.Code code, String reason) {

@@ -58,6 +58,15 @@ class FaultsIT {
     private static final String USER_SERVICE = "user-service";
     private static final String CONTENT_SERVICE = "content-service";
     private static final String AUTH_SERVICE = "auth-service";
+    private static final String MESSAGING_SERVICE = "messaging-service";
+    /** Messages of the messaging fault, and how many go before the kill. */
+    private static final int MESSAGES = 60;
+
+    private static final int MESSAGES_BEFORE_KILL = 20;
+    /** The receiver's sockets: with the gateway's round robin, streams on both instances. */
+    private static final int RECEIVER_SOCKETS = 4;
+    /** How long one message may take to be acknowledged, retries included, while an instance dies. */
+    private static final Duration MESSAGE_ACK_WITHIN = Duration.ofSeconds(30);
     /** auth-service's announced key max age in the ITs (nova-harness/pom.xml sets AUTH_KEYS_JWKS_dash_MAX_dash_AGE). */
     private static final Duration AUTH_KEY_MAX_AGE = Duration.ofSeconds(15);
 
@@ -104,6 +113,9 @@ class FaultsIT {
         gateway = GatewayApi.of(stack, settings.requestTimeout());
         assertThat(stack.instances(USER_SERVICE))
                 .as("FaultsIT needs two user-service instances (nova.instances)")
+                .hasSize(2);
+        assertThat(stack.instances(MESSAGING_SERVICE))
+                .as("FaultsIT needs two messaging-service instances (nova.instances)")
                 .hasSize(2);
     }
 
@@ -1113,6 +1125,93 @@ class FaultsIT {
                     RunReport.runId(stack),
                     new FaultOutcome(name, expectation, failure == null, measured, failure));
             RunReport.assemble(stack);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void killingOneOfTwoMessagingInstancesWhileMessagesFlowLosesNoAcknowledgedMessage() throws Exception {
+        fault(
+                "messaging-service instance killed while messages flow",
+                "a sender sends " + MESSAGES
+                        + " messages through the gateway, each retried with its idempotency key until "
+                        + "acknowledged (201); docker kill of one of messaging-service's two instances after "
+                        + MESSAGES_BEFORE_KILL + "; the receiver's " + RECEIVER_SOCKETS
+                        + " WebSockets (their streams on "
+                        + "both instances) each get every acknowledged message exactly once, in order",
+                measured -> {
+                    Account sender = gateway.signUp("talker");
+                    Account receiver = gateway.signUp("listener");
+                    String conversation = gateway.expect(
+                                    201,
+                                    "POST",
+                                    "/api/v1/conversations",
+                                    sender.accessToken(),
+                                    Map.of("participantIds", List.of(receiver.userId())))
+                            .get("id")
+                            .asText();
+                    String greeting = sendUntilAcknowledged(sender, conversation, "greeting", new AtomicLong());
+                    // The gateway opens each socket's stream on the next instance (round robin): with
+                    // four sockets, streams on both instances, one of which dies.
+                    List<RealtimeSocket> sockets = new ArrayList<>();
+                    for (int i = 0; i < RECEIVER_SOCKETS; i++) {
+                        sockets.add(RealtimeSocket.open(gateway, receiver, greeting));
+                    }
+                    ServiceInstance victim = stack.instances(MESSAGING_SERVICE).getLast();
+                    List<String> acknowledged = new ArrayList<>();
+                    AtomicLong retried = new AtomicLong();
+                    long killedAt = 0;
+                    try {
+                        for (int i = 0; i < MESSAGES; i++) {
+                            if (i == MESSAGES_BEFORE_KILL) {
+                                stack.kill(victim);
+                                killedAt = System.nanoTime();
+                            }
+                            acknowledged.add(sendUntilAcknowledged(sender, conversation, "m" + i, retried));
+                        }
+                        long sentAllAfter = System.nanoTime() - killedAt;
+                        for (RealtimeSocket socket : sockets) {
+                            assertThat(socket.messageIds(acknowledged.size()))
+                                    .as("one socket's messages")
+                                    .containsExactlyElementsOf(acknowledged);
+                        }
+                        measured.put("messages acknowledged", (long) acknowledged.size());
+                        measured.put("sends retried with their key", retried.get());
+                        measured.put("last message acknowledged, s after the kill", sentAllAfter / 1e9);
+                        measured.put("sockets that got every message once, in order", (long) sockets.size());
+                        // Nothing came twice, even later: every socket still holds exactly those.
+                        for (RealtimeSocket socket : sockets) {
+                            assertThat(socket.messageIds()).containsExactlyElementsOf(acknowledged);
+                            socket.close();
+                        }
+                    } finally {
+                        stack.restart(victim);
+                    }
+                });
+    }
+
+    /**
+     * Sends one message, again with the same idempotency key until the gateway acknowledges it
+     * (201), as an app does: a send may fail while an instance dies, and must never go twice.
+     */
+    private static String sendUntilAcknowledged(Account sender, String conversation, String text, AtomicLong retried)
+            throws Exception {
+        String key = "fault-" + UUID.randomUUID();
+        long deadline = System.nanoTime() + MESSAGE_ACK_WITHIN.toNanos();
+        while (true) {
+            Answer answer = gateway.call(
+                    "POST",
+                    "/api/v1/conversations/" + conversation + "/messages",
+                    sender.accessToken(),
+                    Map.of("text", text, "idempotencyKey", key));
+            if (answer.status() == 201) {
+                return answer.body().get("id").asText();
+            }
+            assertThat(System.nanoTime())
+                    .as("%s acknowledged within %s (last answer %s)", text, MESSAGE_ACK_WITHIN, answer)
+                    .isLessThan(deadline);
+            retried.incrementAndGet();
+            sleep(POLL);
         }
     }
 

@@ -17,12 +17,12 @@ class FleetTest {
     Path root;
 
     @Test
-    void novaStartsAuthFirstThenUsersAndSearchThenContentThenFeedAndTheGatewayLast() {
+    void novaStartsAuthFirstThenUsersAndSearchThenContentAndMessagingThenFeedAndTheGatewayLast() {
         assertThat(names(Fleet.nova().startWaves()))
                 .containsExactly(
                         List.of("auth-service"),
                         List.of("user-service", "search-service"),
-                        List.of("content-service"),
+                        List.of("content-service", "messaging-service"),
                         List.of("feed-service"),
                         List.of("api-gateway"));
         assertThat(Fleet.nova().edge()).map(ServiceSpec::name).hasValue("api-gateway");
@@ -73,7 +73,7 @@ class FleetTest {
                 .containsExactly("auth-service");
         assertThat(Fleet.nova().notBuilt(root))
                 .extracting(ServiceSpec::name)
-                .containsExactly("user-service", "feed-service", "search-service", "api-gateway");
+                .containsExactly("user-service", "feed-service", "search-service", "messaging-service", "api-gateway");
     }
 
     @Test

@@ -83,6 +83,25 @@ final class GatewayApi {
             return fields;
         }
 
+        /**
+         * Asserts the error shape every gateway error has, with the status of its code, and the
+         * ErrorInfo reason when {@code reason} is not null.
+         */
+        Answer assertError(int expectedStatus, String code, String expectedReason) {
+            assertThat(status).as("status of %s", this).isEqualTo(expectedStatus);
+            assertThat(errorCode()).as("code of %s", this).isEqualTo(code);
+            assertThat(error().path("message").asText())
+                    .as("message of %s", this)
+                    .isNotBlank();
+            assertThat(error().path("requestId").asText())
+                    .as("requestId of %s", this)
+                    .isNotBlank();
+            if (expectedReason != null) {
+                assertThat(reason()).as("reason of %s", this).isEqualTo(expectedReason);
+            }
+            return this;
+        }
+
         @Override
         public String toString() {
             return status + " " + body;

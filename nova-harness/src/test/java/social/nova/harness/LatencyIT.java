@@ -61,7 +61,7 @@ class LatencyIT {
         List<User> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
             Account account = gateway.signUp("load");
-            users.add(new User(account, gateway.post(account, "hello from " + account.username())));
+            users.add(new User(account, gateway.post(account, "hello from " + account.username()), new String[1]));
         }
         // Everyone follows everyone: each post of the load fans out to three other timelines.
         for (User follower : users) {
@@ -75,6 +75,20 @@ class LatencyIT {
                             null);
                 }
             }
+        }
+        // Each talks to the next one in a one-to-one conversation: SendMessage reaches
+        // messaging-service, which asks user-service whether the other still accepts messages.
+        for (int i = 0; i < USERS; i++) {
+            User from = users.get(i);
+            User to = users.get((i + 1) % USERS);
+            from.conversation()[0] = gateway.expect(
+                            201,
+                            "POST",
+                            "/api/v1/conversations",
+                            from.account().accessToken(),
+                            Map.of("participantIds", List.of(to.account().userId())))
+                    .get("id")
+                    .asText();
         }
         List<Operation> mix = mix(gateway, users);
 
@@ -188,6 +202,8 @@ class LatencyIT {
                         edgeName + " -> content-service",
                         edgeName + " -> feed-service",
                         edgeName + " -> search-service",
+                        edgeName + " -> messaging-service",
+                        "messaging-service -> user-service",
                         "content-service -> user-service",
                         "feed-service -> content-service");
         // The load is bounded in count, not in time: every edge it reaches gets its share of the
@@ -224,12 +240,13 @@ class LatencyIT {
         assertThat(RunReport.DIRECTORY.resolve("report.json")).isRegularFile();
     }
 
-    /** A signed-up user with one post. */
-    private record User(Account account, String postId) {}
+    /** A signed-up user with one post, and the id of their conversation with the next user (set once). */
+    private record User(Account account, String postId, String[] conversation) {}
 
     /**
      * Reads and writes across the graph: gateway to users, content (which calls users), auth, feed
-     * (which calls content) and search (whose hits the gateway reads from users and content). A
+     * (which calls content), messaging (which calls users) and search (whose hits the gateway reads
+     * from users and content). A
      * search names one user, so it matches a few rows, as an app's searches do.
      */
     private static List<Operation> mix(GatewayApi gateway, List<User> users) {
@@ -269,6 +286,17 @@ class LatencyIT {
                             u,
                             null,
                             200);
+                }),
+                new Operation("POST /api/v1/conversations/{id}/messages", () -> {
+                    // No idempotency key: the gateway makes one per request.
+                    User u = user.get();
+                    return ok(
+                            gateway,
+                            "POST",
+                            "/api/v1/conversations/" + u.conversation()[0] + "/messages",
+                            u,
+                            Map.of("text", "steady load"),
+                            201);
                 }),
                 new Operation("GET /api/v1/search/posts", () -> {
                     User u = user.get();

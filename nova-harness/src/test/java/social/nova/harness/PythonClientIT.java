@@ -57,6 +57,7 @@ class PythonClientIT {
         SERVICES.put("content-service", "--content");
         SERVICES.put("feed-service", "--feed");
         SERVICES.put("search-service", "--search");
+        SERVICES.put("messaging-service", "--messaging");
         SERVICES.put("api-gateway", "--gateway");
     }
 
@@ -273,11 +274,22 @@ class PythonClientIT {
                     .extracting(JsonNode::asText)
                     .contains(account.userId());
 
+            JsonNode unread = ok(calls, "messaging-service nova.messaging.v1.MessagingService/GetUnreadCount");
+            assertThat(unread.path("unread_messages").asLong())
+                    .as("a new user has no messages")
+                    .isZero();
+
             JsonNode services = ok(calls, "api-gateway nova.gateway.v1.DiscoveryService/ListServices");
             List<String> discovered = new ArrayList<>();
             services.path("services").forEach(name -> discovered.add(name.asText()));
             assertThat(discovered)
-                    .contains("auth-service", "user-service", "content-service", "feed-service", "search-service");
+                    .contains(
+                            "auth-service",
+                            "user-service",
+                            "content-service",
+                            "feed-service",
+                            "search-service",
+                            "messaging-service");
 
             assertThat(calls)
                     .as("one line per call: a health check and one RPC per service")
