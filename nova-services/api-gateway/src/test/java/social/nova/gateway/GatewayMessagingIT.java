@@ -239,7 +239,7 @@ class GatewayMessagingIT {
         assertThat(messages.status()).isEqualTo(200);
         assertThat(messages.json().path("items").findValuesAsText("text")).containsExactly("newest", "older");
         assertThat(messages.json().path("items").get(0))
-                .as("a message as POST .../messages answers it")
+                .as("a message as POST /conversations/{id}/messages answers it")
                 .isEqualTo(first.path("lastMessage"));
         assertThat(messages.json().path("nextCursor").asText()).isEqualTo("m2");
     }
