@@ -44,6 +44,7 @@ final class RealtimeBridge implements AutoCloseable {
     static final int INTERNAL_ERROR = 1011;
     static final int TRY_AGAIN_LATER = 1013;
     static final int TOKEN_EXPIRED = 4401;
+    private static final long CLOSE_POLL_MILLIS = 20;
 
     private static final System.Logger LOG = System.getLogger(RealtimeBridge.class.getName());
 
@@ -161,6 +162,17 @@ final class RealtimeBridge implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "closing {0} real-time sockets: going away", closing.size());
         }
         closing.forEach(connection -> connection.closeWith(GOING_AWAY, "gateway shutting down"));
+        // The server stops right after the drain: give the close frames their time to be written and
+        // answered (at most close-grace), or the clients see the connection drop (1006), not 1001.
+        long deadline = System.nanoTime() + settings.closeGrace().toNanos();
+        while (closing.stream().anyMatch(connection -> !connection.isEnded()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(CLOSE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     boolean isGoingAway() {
