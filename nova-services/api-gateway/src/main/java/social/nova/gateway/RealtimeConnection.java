@@ -25,6 +25,7 @@ import io.helidon.websocket.WsUpgradeException;
 import social.nova.clients.auth.VerifiedToken;
 import social.nova.contracts.messaging.v1.StreamMessagesRequest;
 import social.nova.contracts.messaging.v1.StreamMessagesResponse;
+import social.nova.redis.Backoff;
 import social.nova.rpc.CallContext;
 
 /**
@@ -332,12 +333,17 @@ final class RealtimeConnection implements WsListener {
         return status.getDescription() == null ? status.getCode().name() : status.getDescription();
     }
 
+    /**
+     * The platform's back-off (doubling from the initial delay up to the max), ±20 % so that the
+     * sockets of an instance that died do not all come back at the same moment.
+     */
     private Duration backoff(int attempt) {
         RealtimeSettings settings = bridge.settings();
-        double base = settings.initialBackoff().toMillis() * Math.pow(2, Math.min(attempt, 20));
-        double capped = Math.min(base, settings.maxBackoff().toMillis());
-        double jittered = capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble());
-        return Duration.ofMillis((long) jittered);
+        long capped = new Backoff(settings.initialBackoff(), settings.maxBackoff())
+                .delay(attempt + 1)
+                .toMillis();
+        return Duration.ofMillis(
+                (long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
     }
 
     private void scheduleRetryLocked(Duration delay) {
