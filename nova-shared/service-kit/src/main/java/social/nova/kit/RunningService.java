@@ -161,6 +161,8 @@ public final class RunningService implements AutoCloseable {
 
     private List<ServerInterceptor> interceptors() {
         return List.of(
+                // Outside everything that may refuse a call before its handler starts.
+                new EarlyCloseInterceptor(),
                 metrics,
                 CallContext.serverInterceptor(),
                 new ErrorMappingInterceptor(CallContext::currentRequestId),
