@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import social.nova.contracts.messaging.v1.CreateConversationRequest;
 import social.nova.contracts.messaging.v1.CreateConversationResponse;
+import social.nova.contracts.messaging.v1.DevicePlatform;
 import social.nova.contracts.messaging.v1.GetUnreadCountRequest;
 import social.nova.contracts.messaging.v1.ListConversationsRequest;
 import social.nova.contracts.messaging.v1.ListConversationsResponse;
@@ -21,7 +22,9 @@ import social.nova.contracts.messaging.v1.ListMessagesRequest;
 import social.nova.contracts.messaging.v1.ListMessagesResponse;
 import social.nova.contracts.messaging.v1.MarkReadRequest;
 import social.nova.contracts.messaging.v1.Message;
+import social.nova.contracts.messaging.v1.RegisterDeviceRequest;
 import social.nova.contracts.messaging.v1.SendMessageRequest;
+import social.nova.contracts.messaging.v1.SetConversationMutedRequest;
 import social.nova.errors.FieldViolation;
 import social.nova.errors.NovaException;
 import social.nova.kit.Caller;
@@ -54,6 +57,14 @@ final class MessagingRoutes implements HttpService {
     /** {@code POST /conversations/{id}/read}: the newest message the caller has read. */
     record ReadUpTo(String messageId) {}
 
+    /** {@code PUT /conversations/{id}/mute}. */
+    record Mute(Boolean muted) {}
+
+    /** {@code PUT /devices/{token}}: the device's platform, {@code android}, {@code ios} or {@code web}. */
+    record NewDevice(String platform) {}
+
+    static final String TOKEN = "token";
+
     MessagingRoutes(Backends backends, Authentication authentication, Json json) {
         this.backends = backends;
         this.authentication = authentication;
@@ -68,7 +79,9 @@ final class MessagingRoutes implements HttpService {
                 .get("/conversations", authentication.required(this::conversations))
                 .post("/conversations/{id}/messages", authentication.required(this::send))
                 .get("/conversations/{id}/messages", authentication.required(this::messages))
-                .post("/conversations/{id}/read", authentication.required(this::markRead));
+                .post("/conversations/{id}/read", authentication.required(this::markRead))
+                .put("/conversations/{id}/mute", authentication.required(this::mute))
+                .put("/devices/{" + TOKEN + "}", authentication.required(this::registerDevice));
     }
 
     private void create(ServerRequest request, ServerResponse response, Caller caller) {
@@ -149,6 +162,46 @@ final class MessagingRoutes implements HttpService {
                         .setMessageId(Json.orEmpty(body.messageId()))
                         .build());
         response.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void mute(ServerRequest request, ServerResponse response, Caller caller) {
+        String conversationId = uuid(request, ID);
+        Mute body = json.read(request, Mute.class);
+        if (body.muted() == null) {
+            throw NovaException.invalidArgument(
+                    "field 'muted' must be true or false", FieldViolation.of("muted", "must be true or false"));
+        }
+        backends.messaging()
+                .setConversationMuted(SetConversationMutedRequest.newBuilder()
+                        .setConversationId(conversationId)
+                        .setMuted(body.muted())
+                        .build());
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Registers the caller's push token (messaging-service keeps the devices); 204. */
+    private void registerDevice(ServerRequest request, ServerResponse response, Caller caller) {
+        String token = request.path().pathParameters().get(TOKEN);
+        NewDevice body = json.read(request, NewDevice.class);
+        backends.messaging()
+                .registerDevice(RegisterDeviceRequest.newBuilder()
+                        .setToken(token)
+                        .setPlatform(platform(body.platform()))
+                        .build());
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** The contract's platform of the body's {@code platform}; a 400 naming the choices otherwise. */
+    static DevicePlatform platform(String platform) {
+        return switch (platform == null ? "" : platform) {
+            case "android" -> DevicePlatform.DEVICE_PLATFORM_ANDROID;
+            case "ios" -> DevicePlatform.DEVICE_PLATFORM_IOS;
+            case "web" -> DevicePlatform.DEVICE_PLATFORM_WEB;
+            default ->
+                throw NovaException.invalidArgument(
+                        "field 'platform' must be android, ios or web",
+                        FieldViolation.of("platform", "must be android, ios or web"));
+        };
     }
 
     private void unread(ServerRequest request, ServerResponse response, Caller caller) {

@@ -7,10 +7,14 @@ final class ApiRoutes {
     record Route(String method, String path, boolean isPublic) {
         /**
          * The path with a real id in place of {@code {id}} (an experiment key in place of {@code
-         * {key}}, a provider's name in place of {@code {provider}}).
+         * {key}}, a provider's name in place of {@code {provider}}, a device token in place of
+         * {@code {token}}).
          */
         String pathWithId(String id) {
-            return path.replace("{id}", id).replace("{key}", "feed-ranking").replace("{provider}", "keycloak");
+            return path.replace("{id}", id)
+                    .replace("{key}", "feed-ranking")
+                    .replace("{provider}", "keycloak")
+                    .replace("{token}", "fcm-token:APA91b" + id);
         }
     }
 
@@ -51,6 +55,8 @@ final class ApiRoutes {
             new Route("POST", "/api/v1/conversations/{id}/messages", false),
             new Route("GET", "/api/v1/conversations/{id}/messages", false),
             new Route("POST", "/api/v1/conversations/{id}/read", false),
+            new Route("PUT", "/api/v1/conversations/{id}/mute", false),
+            new Route("PUT", "/api/v1/devices/{token}", false),
             new Route("GET", "/api/v1/realtime", false),
             new Route("GET", "/api/v1/services", false),
             new Route("GET", "/health", true),

@@ -14,14 +14,17 @@ import org.junit.jupiter.api.Test;
 import social.nova.contracts.common.v1.PageResponse;
 import social.nova.contracts.messaging.v1.Conversation;
 import social.nova.contracts.messaging.v1.CreateConversationResponse;
+import social.nova.contracts.messaging.v1.DevicePlatform;
 import social.nova.contracts.messaging.v1.GetUnreadCountResponse;
 import social.nova.contracts.messaging.v1.ListConversationsResponse;
 import social.nova.contracts.messaging.v1.ListMessagesResponse;
 import social.nova.contracts.messaging.v1.MarkReadResponse;
 import social.nova.contracts.messaging.v1.Message;
 import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
+import social.nova.contracts.messaging.v1.RegisterDeviceResponse;
 import social.nova.contracts.messaging.v1.SendMessageRequest;
 import social.nova.contracts.messaging.v1.SendMessageResponse;
+import social.nova.contracts.messaging.v1.SetConversationMutedResponse;
 import social.nova.contracttesting.RecordedCall;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.FieldViolation;
@@ -285,6 +288,48 @@ class GatewayMessagingIT {
     }
 
     @Test
+    void aDeviceTokenIsRegisteredWithItsPlatformAndAConversationMuted() {
+        GatewayFixture.Caller caller = fixture.signIn();
+        String token = "dGVzdA:APA91b" + UUID.randomUUID().toString().replace("-", "");
+        String conversationId = UUID.randomUUID().toString();
+        var messaging = fixture.messaging.stubs();
+        messaging
+                .stub(MessagingServiceGrpc.getRegisterDeviceMethod())
+                .whenHeader("authorization", caller.bearer())
+                .whenField("token", token)
+                .whenField("platform", DevicePlatform.DEVICE_PLATFORM_IOS)
+                .willReturn(RegisterDeviceResponse.getDefaultInstance());
+        messaging
+                .stub(MessagingServiceGrpc.getSetConversationMutedMethod())
+                .whenHeader("authorization", caller.bearer())
+                .whenField("conversation_id", conversationId)
+                .whenField("muted", true)
+                .willReturn(SetConversationMutedResponse.getDefaultInstance());
+
+        var registered = client.send(
+                "PUT", "/api/v1/devices/" + token, Map.of("platform", "ios"), caller.accessToken(), Map.of());
+        assertThat(registered.status()).isEqualTo(204);
+        assertThat(registered.raw().body()).isEmpty();
+        var muted = client.send(
+                "PUT",
+                "/api/v1/conversations/" + conversationId + "/mute",
+                Map.of("muted", true),
+                caller.accessToken(),
+                Map.of());
+        assertThat(muted.status()).isEqualTo(204);
+
+        // Refused at the edge, before any call: an unknown platform, no muted flag.
+        var unknownPlatform = client.send(
+                "PUT", "/api/v1/devices/" + token, Map.of("platform", "symbian"), caller.accessToken(), Map.of());
+        assertThat(unknownPlatform.status()).isEqualTo(400);
+        assertThat(fields(unknownPlatform.json())).containsExactly("platform");
+        var noFlag = client.send(
+                "PUT", "/api/v1/conversations/" + conversationId + "/mute", Map.of(), caller.accessToken(), Map.of());
+        assertThat(noFlag.status()).isEqualTo(400);
+        assertThat(fields(noFlag.json())).containsExactly("muted");
+    }
+
+    @Test
     void messagingsRefusalsKeepTheirStatusAndReason() {
         GatewayFixture.Caller caller = fixture.signIn();
         String blocker = UUID.randomUUID().toString();
@@ -448,7 +493,9 @@ class GatewayMessagingIT {
                 client.get("/api/v1/conversations/unread", null),
                 client.post("/api/v1/conversations/" + id + "/messages", Map.of("text", "hi"), null),
                 client.get("/api/v1/conversations/" + id + "/messages", null),
-                client.post("/api/v1/conversations/" + id + "/read", Map.of("messageId", id), null));
+                client.post("/api/v1/conversations/" + id + "/read", Map.of("messageId", id), null),
+                client.send("PUT", "/api/v1/conversations/" + id + "/mute", Map.of("muted", true), null, Map.of()),
+                client.send("PUT", "/api/v1/devices/token-" + id, Map.of("platform", "web"), null, Map.of()));
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.status()).isEqualTo(401);
             assertThat(answer.errorCode()).isEqualTo("UNAUTHENTICATED");

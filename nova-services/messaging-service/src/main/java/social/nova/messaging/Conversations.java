@@ -147,6 +147,16 @@ final class Conversations {
         return marked.unread();
     }
 
+    /** Mutes or unmutes the conversation's pushes for the caller; NOT_FOUND unless a participant. */
+    void setMuted(UUID caller, String conversationId, boolean muted) {
+        Violations violations = new Violations();
+        UUID conversation = Ids.parse(conversationId, "conversation_id", violations);
+        violations.throwIfAny();
+        if (!jdbi.withHandle(handle -> store.setMuted(handle, conversation, caller, muted))) {
+            throw MessagingErrors.conversationNotFound(conversation);
+        }
+    }
+
     MessagingStore.UnreadTotals unread(UUID caller) {
         return jdbi.withHandle(handle -> store.unreadTotals(handle, caller));
     }

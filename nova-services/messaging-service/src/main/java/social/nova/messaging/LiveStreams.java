@@ -34,6 +34,7 @@ final class LiveStreams implements AutoCloseable {
     private final MessageHistory history;
     private final int maxQueued;
     private final Clock clock;
+    private final Presence presence;
     private final Map<UUID, Set<MessageStream>> byUser = new ConcurrentHashMap<>();
     /** Orders opening streams against losing the feed: no stream is registered while the feed is down. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -41,8 +42,9 @@ final class LiveStreams implements AutoCloseable {
     private boolean live;
     private boolean closing;
 
-    LiveStreams(Jdbi jdbi, MessagingStore store, int maxQueued, Clock clock) {
+    LiveStreams(Jdbi jdbi, MessagingStore store, int maxQueued, Clock clock, Presence presence) {
         this.jdbi = jdbi;
+        this.presence = presence;
         this.store = store;
         this.history = MessageHistory.of(jdbi, store);
         this.maxQueued = maxQueued;
@@ -68,7 +70,11 @@ final class LiveStreams implements AutoCloseable {
                 throw NovaException.unavailable(
                         "live delivery is not available on this instance right now; retry", RETRY_AFTER);
             }
-            byUser.computeIfAbsent(user, id -> ConcurrentHashMap.newKeySet()).add(stream);
+            byUser.computeIfAbsent(user, id -> {
+                        presence.joined(id);
+                        return ConcurrentHashMap.newKeySet();
+                    })
+                    .add(stream);
         } finally {
             lock.unlock();
         }
@@ -135,6 +141,11 @@ final class LiveStreams implements AutoCloseable {
         }
     }
 
+    /** The users with a stream open on this instance. */
+    Set<UUID> connectedUsers() {
+        return Set.copyOf(byUser.keySet());
+    }
+
     /** How many streams are open on this instance. */
     int openStreams() {
         return byUser.values().stream().mapToInt(Set::size).sum();
@@ -154,7 +165,11 @@ final class LiveStreams implements AutoCloseable {
     private void remove(MessageStream stream) {
         byUser.computeIfPresent(stream.user(), (user, streams) -> {
             streams.remove(stream);
-            return streams.isEmpty() ? null : streams;
+            if (streams.isEmpty()) {
+                presence.left(user);
+                return null;
+            }
+            return streams;
         });
     }
 }

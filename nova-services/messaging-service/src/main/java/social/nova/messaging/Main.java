@@ -7,6 +7,9 @@ import io.grpc.ServerInterceptors;
 import social.nova.clients.auth.AuthClient;
 import social.nova.clients.auth.AuthClientSettings;
 import social.nova.contracts.user.v1.UserServiceGrpc;
+import social.nova.events.EventSubscriptionSettings;
+import social.nova.fcm.FcmSender;
+import social.nova.fcm.FcmSettings;
 import social.nova.kit.Caller;
 import social.nova.kit.Paging;
 import social.nova.kit.RunningService;
@@ -33,8 +36,11 @@ public final class Main {
                 kit.clients().stub(MessagingPermissions.USER_SERVICE, UserServiceGrpc::newBlockingStub));
         Paging paging = new Paging(settings.cursorTtl(), clock);
 
+        Presence presence = kit.closeOnStop(new Presence(kit.redis(), settings.presenceTtl(), clock));
         // Closed in reverse: the feed first (it ends the streams), then the streams.
-        LiveStreams streams = kit.closeOnStop(new LiveStreams(jdbi, store, settings.maxQueuedEvents(), clock));
+        LiveStreams streams =
+                kit.closeOnStop(new LiveStreams(jdbi, store, settings.maxQueuedEvents(), clock, presence));
+        presence.start(streams::connectedUsers);
         kit.onDrain(streams::drain);
         LiveFeed live = kit.closeOnStop(LiveFeed.start(
                 kit.redis(),
@@ -66,6 +72,22 @@ public final class Main {
 
         // MessageSent events for push notifications and other consumers (nova.events.conversation).
         kit.startOutboxRelay();
+        Devices devices = new Devices(jdbi, store, clock);
+        // fcm.enabled false (the default): a sender that sends nothing, and says so once.
+        FcmSender fcm =
+                kit.closeOnStop(FcmSender.create(FcmSettings.create(kit.config().get("fcm")), devices, meters));
+        kit.subscribe(
+                EventSubscriptionSettings.create(kit.config().get("messaging.push.events")),
+                new PushNotifications(
+                        jdbi,
+                        store,
+                        presence,
+                        devices,
+                        kit.clients().stub(MessagingPermissions.USER_SERVICE, UserServiceGrpc::newBlockingStub),
+                        fcm,
+                        settings.pushMaxAge(),
+                        clock,
+                        meters));
         AuthClient auth = AuthClient.create(
                 kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));
@@ -73,7 +95,7 @@ public final class Main {
             var verified = auth.verify(token);
             return new Caller(verified.userId(), verified.sessionId());
         });
-        MessagingEndpoint endpoint = new MessagingEndpoint(conversations, messages);
+        MessagingEndpoint endpoint = new MessagingEndpoint(conversations, messages, devices);
         TokenExpiry expiry = new TokenExpiry(token -> auth.verify(token).expiresAt());
         BindableService service = () -> ServerInterceptors.intercept(endpoint, expiry);
         return kit.start(service);

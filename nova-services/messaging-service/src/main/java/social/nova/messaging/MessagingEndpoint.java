@@ -17,8 +17,12 @@ import social.nova.contracts.messaging.v1.ListMessagesResponse;
 import social.nova.contracts.messaging.v1.MarkReadRequest;
 import social.nova.contracts.messaging.v1.MarkReadResponse;
 import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
+import social.nova.contracts.messaging.v1.RegisterDeviceRequest;
+import social.nova.contracts.messaging.v1.RegisterDeviceResponse;
 import social.nova.contracts.messaging.v1.SendMessageRequest;
 import social.nova.contracts.messaging.v1.SendMessageResponse;
+import social.nova.contracts.messaging.v1.SetConversationMutedRequest;
+import social.nova.contracts.messaging.v1.SetConversationMutedResponse;
 import social.nova.contracts.messaging.v1.StreamMessagesRequest;
 import social.nova.contracts.messaging.v1.StreamMessagesResponse;
 import social.nova.errors.NovaException;
@@ -34,10 +38,12 @@ import static social.nova.kit.Protos.reply;
 final class MessagingEndpoint extends MessagingServiceGrpc.MessagingServiceImplBase {
     private final Conversations conversations;
     private final Messages messages;
+    private final Devices devices;
 
-    MessagingEndpoint(Conversations conversations, Messages messages) {
+    MessagingEndpoint(Conversations conversations, Messages messages, Devices devices) {
         this.conversations = conversations;
         this.messages = messages;
+        this.devices = devices;
     }
 
     @Override
@@ -128,6 +134,25 @@ final class MessagingEndpoint extends MessagingServiceGrpc.MessagingServiceImplB
                         .setUnreadMessages(unread.messages())
                         .setUnreadConversations(unread.conversations())
                         .build());
+    }
+
+    @Override
+    public void registerDevice(RegisterDeviceRequest request, StreamObserver<RegisterDeviceResponse> response) {
+        String platform = switch (request.getPlatform()) {
+            case DEVICE_PLATFORM_ANDROID -> "ANDROID";
+            case DEVICE_PLATFORM_IOS -> "IOS";
+            case DEVICE_PLATFORM_WEB -> "WEB";
+            case DEVICE_PLATFORM_UNSPECIFIED, UNRECOGNIZED -> null;
+        };
+        devices.register(callerId(), request.getToken(), platform);
+        reply(response, RegisterDeviceResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void setConversationMuted(
+            SetConversationMutedRequest request, StreamObserver<SetConversationMutedResponse> response) {
+        conversations.setMuted(callerId(), request.getConversationId(), request.getMuted());
+        reply(response, SetConversationMutedResponse.getDefaultInstance());
     }
 
     private static UUID callerId() {

@@ -20,6 +20,10 @@ import social.nova.redis.RateLimiterSettings;
  *                                lost ({@code messaging.live.ping-interval}, 5 s)
  * @param maxQueuedEvents         events one stream buffers for a slow client before it ends
  *                                ({@code messaging.live.max-queued-events}, 256)
+ * @param presenceTtl             how long a user counts as connected after their instance last said so
+ *                                ({@code messaging.presence.ttl}, 30 s; refreshed every third of it)
+ * @param pushMaxAge              messages older than this when their event is handled are not pushed
+ *                                ({@code messaging.push.max-age}, 1 h)
  */
 public record MessagingSettings(
         RateLimiterSettings createConversationLimit,
@@ -29,13 +33,17 @@ public record MessagingSettings(
         String liveChannel,
         Duration resubscribeDelay,
         Duration pingInterval,
-        int maxQueuedEvents) {
+        int maxQueuedEvents,
+        Duration presenceTtl,
+        Duration pushMaxAge) {
     public MessagingSettings {
         require(idempotencyWindow.isPositive(), "messaging.idempotency-window must be positive");
         require(!liveChannel.isBlank(), "messaging.live.channel must not be blank");
         require(resubscribeDelay.isPositive(), "messaging.live.resubscribe-delay must be positive");
         require(pingInterval.isPositive(), "messaging.live.ping-interval must be positive");
         require(maxQueuedEvents > 0, "messaging.live.max-queued-events must be positive");
+        require(presenceTtl.compareTo(Duration.ofSeconds(3)) >= 0, "messaging.presence.ttl must be at least PT3S");
+        require(pushMaxAge.isPositive(), "messaging.push.max-age must be positive");
     }
 
     public static MessagingSettings create(Config messaging) {
@@ -48,7 +56,9 @@ public record MessagingSettings(
                 live.get("channel").asString().orElse("nova.messaging.live"),
                 live.get("resubscribe-delay").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 live.get("ping-interval").as(Duration.class).orElse(Duration.ofSeconds(5)),
-                live.get("max-queued-events").asInt().orElse(256));
+                live.get("max-queued-events").asInt().orElse(256),
+                messaging.get("presence.ttl").as(Duration.class).orElse(Duration.ofSeconds(30)),
+                messaging.get("push.max-age").as(Duration.class).orElse(Duration.ofHours(1)));
     }
 
     private static RateLimiterSettings limit(Config messaging, String name, int defaultLimit) {

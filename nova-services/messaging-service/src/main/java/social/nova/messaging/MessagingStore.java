@@ -133,6 +133,67 @@ final class MessagingStore {
                 .one();
     }
 
+    /** Mutes or unmutes the conversation for {@code user}; false when the user is not a participant. */
+    boolean setMuted(Handle handle, UUID conversationId, UUID user, boolean muted) {
+        return handle.createUpdate(
+                                "UPDATE participants SET muted = :muted WHERE conversation_id = :id AND user_id = :user")
+                        .bind("muted", muted)
+                        .bind("id", conversationId)
+                        .bind("user", user)
+                        .execute()
+                == 1;
+    }
+
+    /** Which of {@code users} take part in the conversation without having muted it. */
+    List<UUID> unmutedParticipantsAmong(Handle handle, UUID conversationId, List<UUID> users) {
+        return handle.createQuery("SELECT user_id FROM participants WHERE conversation_id = :id "
+                        + "AND user_id = ANY(:users) AND NOT muted ORDER BY user_id")
+                .bind("id", conversationId)
+                .bindArray("users", UUID.class, users)
+                .mapTo(UUID.class)
+                .list();
+    }
+
+    /** A device registered for pushes. */
+    record Device(String token, UUID userId, String platform) {}
+
+    /** Registers {@code token} for {@code user}, taking it from whoever had it. */
+    void registerDevice(Handle handle, String token, UUID user, String platform, Instant now) {
+        handle.createUpdate("INSERT INTO devices (token, user_id, platform, registered_at, updated_at) "
+                        + "VALUES (:token, :user, :platform, :now, :now) ON CONFLICT (token) DO UPDATE SET "
+                        + "user_id = excluded.user_id, platform = excluded.platform, updated_at = excluded.updated_at")
+                .bind("token", token)
+                .bind("user", user)
+                .bind("platform", platform)
+                .bind("now", Timestamp.from(now))
+                .execute();
+    }
+
+    /** The devices of {@code users}. */
+    List<Device> devicesOf(Handle handle, List<UUID> users) {
+        return handle.createQuery("SELECT token, user_id, platform FROM devices WHERE user_id = ANY(:users) "
+                        + "ORDER BY user_id, registered_at")
+                .bindArray("users", UUID.class, users)
+                .map((rs, ctx) -> new Device(
+                        rs.getString("token"), rs.getObject("user_id", UUID.class), rs.getString("platform")))
+                .list();
+    }
+
+    /** Forgets a device token (FCM refused it for good). */
+    void removeDevice(Handle handle, String token) {
+        handle.createUpdate("DELETE FROM devices WHERE token = :token")
+                .bind("token", token)
+                .execute();
+    }
+
+    /** A message's text, or empty when it does not exist. */
+    Optional<String> messageText(Handle handle, UUID messageId) {
+        return handle.createQuery("SELECT text FROM messages WHERE id = :id")
+                .bind("id", messageId)
+                .mapTo(String.class)
+                .findOne();
+    }
+
     /** The conversation's newest message id before the send, read with the row locked. */
     record Locked(UUID lastMessageId) {}
 

@@ -42,6 +42,16 @@ class ApplicationYamlTest {
         assertThat(settings.liveChannel()).isEqualTo("nova.messaging.live");
         assertThat(settings.maxQueuedEvents()).isEqualTo(256);
         assertThat(settings.pingInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.presenceTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.pushMaxAge()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void pushesAreOffUnlessAStackTurnsFcmOnAndReadTheServicesOwnEvents() {
+        assertThat(config.get("fcm.enabled").asBoolean().get()).isFalse();
+        var events = social.nova.events.EventSubscriptionSettings.create(config.get("messaging.push.events"));
+        assertThat(events.transport().stream()).isEqualTo("nova.events.conversation");
+        assertThat(events.transport().group()).isEqualTo("messaging-service-push");
     }
 
     @Test

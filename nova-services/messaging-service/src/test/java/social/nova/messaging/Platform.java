@@ -17,13 +17,16 @@ import io.grpc.stub.MetadataUtils;
 import org.testcontainers.consul.ConsulContainer;
 import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
 import social.nova.contracts.user.v1.GetMessagingPermissionsResponse;
+import social.nova.contracts.user.v1.GetNotificationSettingsResponse;
 import social.nova.contracts.user.v1.MessagingPermission;
+import social.nova.contracts.user.v1.NotificationSetting;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.servicetesting.RegisteredStub;
 import social.nova.servicetesting.StubbedAuthService;
 import social.nova.testing.ConsulHealth;
+import social.nova.testing.FcmDouble;
 import social.nova.testing.ServiceConfigs;
 import social.nova.testing.SharedContainers;
 import social.nova.testing.ShutdownHooks;
@@ -42,6 +45,9 @@ final class Platform implements AutoCloseable {
 
     final StubbedAuthService auth;
     final RegisteredStub users;
+    /** Firebase Cloud Messaging as both instances push to it (a double of Google's service). */
+    final FcmDouble fcm;
+
     final RunningService messaging;
     final RunningService secondInstance;
     private final ManagedChannel channel;
@@ -51,6 +57,7 @@ final class Platform implements AutoCloseable {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final Set<String> refusingNewConversations = ConcurrentHashMap.newKeySet();
     private final Set<String> blocks = ConcurrentHashMap.newKeySet();
+    private final Set<String> withoutMessageNotifications = ConcurrentHashMap.newKeySet();
 
     /** A user with an access token. */
     record User(String id, String accessToken) {}
@@ -82,9 +89,34 @@ final class Platform implements AutoCloseable {
                     }
                     return response.build();
                 });
+        // Notification switches, as the push sender asks for them (no caller: it handles an event).
+        users.stubs()
+                .stub(UserServiceGrpc.getGetNotificationSettingsMethod())
+                .describedAs("notification settings of the test's users")
+                .excludedFromContract()
+                .willAnswer((request, headers) -> {
+                    var response = GetNotificationSettingsResponse.newBuilder();
+                    for (String id : request.getUserIdsList()) {
+                        boolean found = known.contains(id);
+                        response.addSettings(NotificationSetting.newBuilder()
+                                .setUserId(id)
+                                .setFound(found)
+                                .setNotifyOnFollow(found)
+                                .setNotifyOnLike(found)
+                                .setNotifyOnMessage(found && !withoutMessageNotifications.contains(id)));
+                    }
+                    return response.build();
+                });
         ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service");
-        messaging = startMessagingWith(SharedContainers.consul());
-        secondInstance = startMessagingWith(SharedContainers.consul());
+        fcm = FcmDouble.start("nova-tests");
+        Map<String, String> pushing = new HashMap<>();
+        pushing.put("fcm.enabled", "true");
+        pushing.put("fcm.endpoint", fcm.endpoint().toString());
+        pushing.put("fcm.project-id", fcm.projectId());
+        pushing.put("fcm.credentials", fcm.serviceAccount().json());
+        pushing.put("fcm.retry.backoff-initial", "PT0.05S");
+        messaging = startMessagingWith(SharedContainers.consul(), pushing);
+        secondInstance = startMessagingWith(SharedContainers.consul(), pushing);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", messaging.port())
                 .usePlaintext()
                 .build();
@@ -136,6 +168,11 @@ final class Platform implements AutoCloseable {
         blocks.add(blocker.id() + ">" + blocked.id());
     }
 
+    /** {@code user} turned notify_on_message off. */
+    void turnOffMessageNotifications(User user) {
+        withoutMessageNotifications.add(user.id());
+    }
+
     /** {@code user}'s allow_messages_from admits nobody new. */
     void refuseNewConversations(User user) {
         refusingNewConversations.add(user.id());
@@ -180,6 +217,7 @@ final class Platform implements AutoCloseable {
         messaging.stop();
         users.close();
         auth.close();
+        fcm.close();
     }
 
     private static final class Shared {

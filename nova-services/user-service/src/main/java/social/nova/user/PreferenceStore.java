@@ -1,5 +1,6 @@
 package social.nova.user;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,6 +22,35 @@ final class PreferenceStore {
                         rs.getBoolean("notify_on_message"),
                         MessagePolicy.valueOf(rs.getString("allow_messages_from"))))
                 .findOne();
+    }
+
+    /** A user's notification switches, the defaults when the user never changed them; found: the profile exists. */
+    record NotificationSettings(UUID userId, boolean found, boolean onFollow, boolean onLike, boolean onMessage) {}
+
+    /** {@link NotificationSettings} of each of {@code ids}, in their order, in one statement. */
+    List<NotificationSettings> notificationSettings(Handle handle, List<UUID> ids) {
+        Preferences defaults = Preferences.DEFAULTS;
+        return handle.createQuery("SELECT u.id, p.id IS NOT NULL AS found, "
+                        + "COALESCE(pr.notify_on_follow, :follow) AS on_follow, "
+                        + "COALESCE(pr.notify_on_like, :like) AS on_like, "
+                        + "COALESCE(pr.notify_on_message, :message) AS on_message "
+                        + "FROM unnest(:ids) WITH ORDINALITY AS u(id, position) "
+                        + "LEFT JOIN profiles p ON p.id = u.id LEFT JOIN preferences pr ON pr.user_id = u.id "
+                        + "ORDER BY u.position")
+                .bindArray("ids", UUID.class, ids)
+                .bind("follow", defaults.notifyOnFollow())
+                .bind("like", defaults.notifyOnLike())
+                .bind("message", defaults.notifyOnMessage())
+                .map((rs, ctx) -> {
+                    boolean found = rs.getBoolean("found");
+                    return new NotificationSettings(
+                            rs.getObject("id", UUID.class),
+                            found,
+                            found && rs.getBoolean("on_follow"),
+                            found && rs.getBoolean("on_like"),
+                            found && rs.getBoolean("on_message"));
+                })
+                .list();
     }
 
     /** Locks the user's row, creating it with the defaults first if it does not exist. */

@@ -11,6 +11,8 @@ import social.nova.contracts.user.v1.FollowRequest;
 import social.nova.contracts.user.v1.FollowResponse;
 import social.nova.contracts.user.v1.GetMessagingPermissionsRequest;
 import social.nova.contracts.user.v1.GetMessagingPermissionsResponse;
+import social.nova.contracts.user.v1.GetNotificationSettingsRequest;
+import social.nova.contracts.user.v1.GetNotificationSettingsResponse;
 import social.nova.contracts.user.v1.GetPreferencesRequest;
 import social.nova.contracts.user.v1.GetPreferencesResponse;
 import social.nova.contracts.user.v1.GetUserByUsernameRequest;
@@ -24,6 +26,7 @@ import social.nova.contracts.user.v1.ListFollowersResponse;
 import social.nova.contracts.user.v1.ListFollowingRequest;
 import social.nova.contracts.user.v1.ListFollowingResponse;
 import social.nova.contracts.user.v1.MessagingPermission;
+import social.nova.contracts.user.v1.NotificationSetting;
 import social.nova.contracts.user.v1.UnblockRequest;
 import social.nova.contracts.user.v1.UnblockResponse;
 import social.nova.contracts.user.v1.UnfollowRequest;
@@ -198,6 +201,25 @@ final class UserEndpoint extends UserServiceGrpc.UserServiceImplBase {
                 response,
                 GetMessagingPermissionsResponse.newBuilder()
                         .addAllPermissions(permissions)
+                        .build());
+    }
+
+    @Override
+    public void getNotificationSettings(
+            GetNotificationSettingsRequest request, StreamObserver<GetNotificationSettingsResponse> response) {
+        List<NotificationSetting> settings = preferences.notificationSettings(request.getUserIdsList()).stream()
+                .map(setting -> NotificationSetting.newBuilder()
+                        .setUserId(setting.userId().toString())
+                        .setFound(setting.found())
+                        .setNotifyOnFollow(setting.onFollow())
+                        .setNotifyOnLike(setting.onLike())
+                        .setNotifyOnMessage(setting.onMessage())
+                        .build())
+                .toList();
+        reply(
+                response,
+                GetNotificationSettingsResponse.newBuilder()
+                        .addAllSettings(settings)
                         .build());
     }
 

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.jdbi.v3.core.Jdbi;
 import social.nova.errors.Violations;
+import social.nova.kit.Ids;
 
 /** Each user's preferences: the defaults until changed, then partial updates named by a field mask. */
 final class UserPreferences {
@@ -19,6 +20,9 @@ final class UserPreferences {
     static final String ALLOW_MESSAGES_FROM = "allow_messages_from";
     private static final Set<String> FIELDS =
             Set.of(LANGUAGE, TIMEZONE, NOTIFY_ON_FOLLOW, NOTIFY_ON_LIKE, NOTIFY_ON_MESSAGE, ALLOW_MESSAGES_FROM);
+    /** Users one GetNotificationSettings call may name. */
+    static final int MAX_NOTIFICATION_BATCH = 100;
+
     private static final String UNDETERMINED = "und";
     /** Unknown mask paths are echoed in the error up to this length. */
     private static final int MAX_ECHOED_PATH = 40;
@@ -46,6 +50,25 @@ final class UserPreferences {
 
     Preferences get(UUID userId) {
         return jdbi.withHandle(handle -> store.find(handle, userId)).orElse(Preferences.DEFAULTS);
+    }
+
+    /**
+     * The notification switches of 1..{@value #MAX_NOTIFICATION_BATCH} distinct users, in the
+     * request's order (GetNotificationSettings).
+     */
+    List<PreferenceStore.NotificationSettings> notificationSettings(List<String> userIds) {
+        Violations violations = new Violations();
+        violations.require(
+                !userIds.isEmpty() && userIds.size() <= MAX_NOTIFICATION_BATCH,
+                "user_ids",
+                "must name 1.." + MAX_NOTIFICATION_BATCH + " users");
+        long invalid = userIds.stream().filter(id -> !Ids.isUuid(id)).count();
+        violations.require(invalid == 0, "user_ids", "must all be UUIDs (" + invalid + " are not)");
+        violations.throwIfAny();
+        List<UUID> ids = userIds.stream().map(UUID::fromString).toList();
+        violations.require(Set.copyOf(ids).size() == ids.size(), "user_ids", "must not name a user twice");
+        violations.throwIfAny();
+        return jdbi.withHandle(handle -> store.notificationSettings(handle, ids));
     }
 
     Preferences update(UUID userId, Change change) {

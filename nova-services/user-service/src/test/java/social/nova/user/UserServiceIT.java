@@ -17,6 +17,7 @@ import social.nova.contracts.common.v1.PageRequest;
 import social.nova.contracts.user.v1.BlockRequest;
 import social.nova.contracts.user.v1.FollowRequest;
 import social.nova.contracts.user.v1.GetMessagingPermissionsRequest;
+import social.nova.contracts.user.v1.GetNotificationSettingsRequest;
 import social.nova.contracts.user.v1.GetPreferencesRequest;
 import social.nova.contracts.user.v1.GetUserByUsernameRequest;
 import social.nova.contracts.user.v1.GetUserRequest;
@@ -26,6 +27,7 @@ import social.nova.contracts.user.v1.ListFollowersResponse;
 import social.nova.contracts.user.v1.ListFollowingRequest;
 import social.nova.contracts.user.v1.MessagePolicy;
 import social.nova.contracts.user.v1.MessagingPermission;
+import social.nova.contracts.user.v1.NotificationSetting;
 import social.nova.contracts.user.v1.Preferences;
 import social.nova.contracts.user.v1.Profile;
 import social.nova.contracts.user.v1.UnblockRequest;
@@ -578,6 +580,56 @@ class UserServiceIT {
                         .build())))
                 .containsExactly("user_ids");
         assertThat(violatedFields(() -> users.getMessagingPermissions(GetMessagingPermissionsRequest.newBuilder()
+                        .addUserIds("not-a-uuid")
+                        .build())))
+                .containsExactly("user_ids");
+    }
+
+    @Test
+    void notificationSettingsAreEachUsersSwitchesAndNeedNoCaller() {
+        Platform.User untouched = platform.registerWithProfile();
+        Platform.User quiet = platform.registerWithProfile();
+        String unknown = UUID.randomUUID().toString();
+        platform.usersAs(quiet)
+                .updatePreferences(UpdatePreferencesRequest.newBuilder()
+                        .setPreferences(Preferences.newBuilder()
+                                .setNotifyOnMessage(false)
+                                .setNotifyOnLike(false))
+                        .setUpdateMask(FieldMask.newBuilder()
+                                .addPaths("notify_on_message")
+                                .addPaths("notify_on_like"))
+                        .build());
+
+        // The service asking (messaging-service handling an event) has no user's token.
+        var service = platform.usersAnonymously();
+        List<NotificationSetting> settings = service.getNotificationSettings(GetNotificationSettingsRequest.newBuilder()
+                        .addUserIds(quiet.id())
+                        .addUserIds(unknown)
+                        .addUserIds(untouched.id())
+                        .build())
+                .getSettingsList();
+
+        assertThat(settings)
+                .extracting(
+                        NotificationSetting::getUserId,
+                        NotificationSetting::getFound,
+                        NotificationSetting::getNotifyOnFollow,
+                        NotificationSetting::getNotifyOnLike,
+                        NotificationSetting::getNotifyOnMessage)
+                .containsExactly(
+                        tuple(quiet.id(), true, true, false, false),
+                        tuple(unknown, false, false, false, false),
+                        tuple(untouched.id(), true, true, true, true)); // the defaults
+
+        assertThat(violatedFields(
+                        () -> service.getNotificationSettings(GetNotificationSettingsRequest.getDefaultInstance())))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> service.getNotificationSettings(GetNotificationSettingsRequest.newBuilder()
+                        .addUserIds(quiet.id())
+                        .addUserIds(quiet.id())
+                        .build())))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> service.getNotificationSettings(GetNotificationSettingsRequest.newBuilder()
                         .addUserIds("not-a-uuid")
                         .build())))
                 .containsExactly("user_ids");

@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,7 +146,8 @@ public final class FcmDouble implements AutoCloseable {
 
     private record InjectedFailure(int status, String retryAfter) {}
 
-    private FcmDouble(String projectId, InetSocketAddress address, URI publicUri, Clock clock) throws IOException {
+    private FcmDouble(String projectId, InetSocketAddress address, IntFunction<URI> publicUri, Clock clock)
+            throws IOException {
         this.projectId = Objects.requireNonNull(projectId, "projectId");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.server = HttpServer.create(address, 0);
@@ -154,10 +156,7 @@ public final class FcmDouble implements AutoCloseable {
         server.createContext("/token", exchange -> handle(exchange, this::token));
         server.createContext("/v1/", exchange -> handle(exchange, this::send));
         server.createContext("/_double/", exchange -> handle(exchange, this::control));
-        this.baseUri = publicUri != null
-                ? publicUri
-                : URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
-                        + server.getAddress().getPort());
+        this.baseUri = publicUri.apply(server.getAddress().getPort());
         this.serviceAccount = TestServiceAccount.generate(projectId, tokenUri());
         trust(serviceAccount);
         server.start();
@@ -171,7 +170,30 @@ public final class FcmDouble implements AutoCloseable {
     /** A double of project {@code projectId} on a free loopback port, its times from {@code clock}. */
     public static FcmDouble start(String projectId, Clock clock) {
         try {
-            return new FcmDouble(projectId, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, clock);
+            return new FcmDouble(
+                    projectId,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    port -> URI.create(
+                            "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port),
+                    clock);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the FCM double", e);
+        }
+    }
+
+    /**
+     * A double that containers reach: on a free port of every interface of this host, its URLs
+     * (endpoint, the service account's {@code token_uri}) naming {@code host}, the name containers
+     * know this host by (nova-harness gives its containers {@code host.docker.internal}, Docker's
+     * {@code host-gateway}).
+     */
+    public static FcmDouble startReachableAs(String projectId, String host) {
+        try {
+            return new FcmDouble(
+                    projectId,
+                    new InetSocketAddress(0),
+                    port -> URI.create("http://" + host + ":" + port),
+                    Clock.systemUTC());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the FCM double", e);
         }
@@ -188,7 +210,7 @@ public final class FcmDouble implements AutoCloseable {
         int port = Integer.parseInt(args.length > 0 ? args[0] : env("FCM_DOUBLE_PORT", "8080"));
         String project = args.length > 1 ? args[1] : env("FCM_DOUBLE_PROJECT", "nova-dev");
         URI publicUri = URI.create(env("FCM_DOUBLE_PUBLIC_URL", "http://localhost:" + port));
-        FcmDouble fcm = new FcmDouble(project, new InetSocketAddress(port), publicUri, Clock.systemUTC());
+        FcmDouble fcm = new FcmDouble(project, new InetSocketAddress(port), bound -> publicUri, Clock.systemUTC());
         String extra = System.getenv("FCM_DOUBLE_SERVICE_ACCOUNT");
         if (extra != null && !extra.isBlank()) {
             fcm.trust(Files.readString(Path.of(extra)));
