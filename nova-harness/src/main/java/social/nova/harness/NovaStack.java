@@ -37,6 +37,7 @@ import social.nova.harness.ServiceImages.ServiceImage;
 import social.nova.harness.StackDocker.RunningContainer;
 import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.latency.SlowCalls;
+import social.nova.testing.FcmDouble;
 import social.nova.testing.MailContainer;
 import social.nova.testing.PlatformImages;
 
@@ -71,6 +72,8 @@ public final class NovaStack implements AutoCloseable {
 
     private static final int JDBC_VALID_TIMEOUT_SECONDS = 2;
     private static final Duration SMTP_GREETING_TIMEOUT = Duration.ofSeconds(2);
+    private static final String FCM_PROJECT = "nova-stack";
+    private static final String MESSAGING_SERVICE = "messaging-service";
     private static final Duration OIDC_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final HttpClient OIDC_HTTP =
             HttpClient.newBuilder().connectTimeout(OIDC_REQUEST_TIMEOUT).build();
@@ -85,6 +88,12 @@ public final class NovaStack implements AutoCloseable {
     private final String host;
     private final String gitCommit;
     private final Map<String, List<ServiceInstance>> instances = new LinkedHashMap<>();
+    /**
+     * A test stack's Firebase Cloud Messaging: a double of Google's service (nova-testing) in this
+     * JVM, which messaging-service's containers reach at {@code host.docker.internal}; none for a
+     * {@code ./nova up} stack, which outlives this JVM and leaves pushes off.
+     */
+    private final FcmDouble fcm;
     /** The image each service runs, as built at start (a rolling deploy starts new instances from it). */
     private volatile Map<String, ServiceImage> images = Map.of();
 
@@ -143,6 +152,7 @@ public final class NovaStack implements AutoCloseable {
         this.docker = new StackDocker(settings.bindAddress());
         this.host = settings.publishedHost();
         this.gitCommit = GitCommit.of(settings.root());
+        this.fcm = settings.persistent() ? null : FcmDouble.startReachableAs(FCM_PROJECT, StackDocker.HOST_ALIAS);
     }
 
     /**
@@ -397,6 +407,12 @@ public final class NovaStack implements AutoCloseable {
         }
         if (service.name().equals(OidcRealm.AUTH_SERVICE)) {
             env.putAll(OidcRealm.authServiceEnvironment(oidcIssuer(), oidcRedirectUris()));
+        }
+        if (fcm != null && service.name().equals(MESSAGING_SERVICE)) {
+            env.put("FCM_ENABLED", "true");
+            env.put("FCM_ENDPOINT", fcm.endpoint().toString());
+            env.put("FCM_PROJECT_dash_ID", fcm.projectId());
+            env.put("FCM_CREDENTIALS", fcm.serviceAccount().json());
         }
         env.putAll(settings.environment(service.name()));
         // Every instance is published on a port fixed at creation (kept when the container is
@@ -685,6 +701,14 @@ public final class NovaStack implements AutoCloseable {
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + postgres.hostPort(PlatformContainers.POSTGRES_PORT) + "/"
                 + PlatformContainers.DATABASE;
+    }
+
+    /**
+     * The FCM double a test stack's messaging-service pushes to (what it received, refusals to
+     * inject); empty for a {@code ./nova up} stack, where pushes are off.
+     */
+    public Optional<FcmDouble> fcm() {
+        return Optional.ofNullable(fcm);
     }
 
     /** {@code redis://host:port} of the stack's Redis as this machine reaches it. */
@@ -1033,6 +1057,9 @@ public final class NovaStack implements AutoCloseable {
     public void close() {
         settings.logDirectory().ifPresent(this::saveLogs);
         int removed = docker.removeAll(identity.labelFilter());
+        if (fcm != null) {
+            fcm.close();
+        }
         LOG.log(System.Logger.Level.INFO, "removed stack {0} ({1} containers)", identity.networkName(), removed);
     }
 

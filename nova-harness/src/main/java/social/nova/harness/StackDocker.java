@@ -44,6 +44,12 @@ import org.testcontainers.DockerClientFactory;
  * {@link StackIdentity#test()} and are reaped like any other test container.
  */
 public final class StackDocker {
+    /**
+     * The name a stack's containers reach this machine by (Docker's {@code host-gateway}, Docker
+     * 20.10 and later): where a test stack's doubles of external services listen (the FCM double).
+     */
+    public static final String HOST_ALIAS = "host.docker.internal";
+
     private static final System.Logger LOG = System.getLogger(StackDocker.class.getName());
     /** Label holding {@link ContainerSpec#fingerprint}'s hash, to keep unchanged {@code up} containers. */
     static final String FINGERPRINT_LABEL = "nova.fingerprint";
@@ -188,9 +194,15 @@ public final class StackDocker {
         return bytes.toByteArray();
     }
 
-    /** How Docker runs {@code spec}: its network, published ports, memory limit and restart policy. */
+    /**
+     * How Docker runs {@code spec}: its network, published ports, memory limit and restart policy,
+     * and {@link #HOST_ALIAS} for this machine.
+     */
     static HostConfig hostConfig(String network, ContainerSpec spec, List<PortBinding> bindings) {
-        HostConfig host = HostConfig.newHostConfig().withNetworkMode(network).withPortBindings(bindings);
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(network)
+                .withPortBindings(bindings)
+                .withExtraHosts(HOST_ALIAS + ":host-gateway");
         if (spec.memoryBytes() > 0) {
             host.withMemory(spec.memoryBytes());
         }

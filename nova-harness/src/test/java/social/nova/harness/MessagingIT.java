@@ -16,17 +16,20 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.RedisClient;
 import social.nova.contracts.user.v1.MessagePolicy;
 import social.nova.contracts.user.v1.Preferences;
 import social.nova.contracts.user.v1.UpdatePreferencesRequest;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.harness.GatewayApi.Account;
 import social.nova.harness.GatewayApi.Answer;
+import social.nova.testing.FcmDouble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * messaging-service on the whole stack (issue 11): the gateway's conversation routes, the edge
  * messaging-service → user-service (who may message whom: blocks and each recipient's
  * {@code allow_messages_from}), and live delivery over the gateway's WebSocket (its
- * {@code StreamMessages} call to messaging-service), with a resume after a reconnect. Push
- * notifications are not wired yet (issue 11 stays open).
+ * {@code StreamMessages} call to messaging-service), with a resume after a reconnect, and the push
+ * notification of a message to a recipient who is not connected (the stack's FCM double).
  */
 @ExtendWith(NovaStackExtension.class)
 @Order(1)
@@ -61,14 +64,19 @@ class MessagingIT {
     }
 
     /**
-     * Issue 11's journey through the gateway, its WebSocket included (push notifications are not
-     * built yet): both talk live, the repeated key sends once, a reconnect resumes without a
-     * repeat, the read marker reaches the sender.
+     * Issue 11's journey through the gateway, its WebSocket included: both talk live, the repeated
+     * key sends once, a reconnect resumes without a repeat, the read marker reaches the sender, and
+     * once the recipient is gone the next message is pushed to their registered device, once.
      */
     @Test
     void twoUsersTalkLiveOverWebSocketsAndAReconnectResumesWithoutRepeats() throws Exception {
         Account ann = gateway.signUp("ann");
         Account ben = gateway.signUp("ben");
+        // Both apps register their phones' push tokens at sign-in.
+        String annsPhone = "ann-phone:APA91b" + UUID.randomUUID().toString().replace("-", "");
+        String bensPhone = "ben-phone:APA91b" + UUID.randomUUID().toString().replace("-", "");
+        gateway.expect(204, "PUT", "/api/v1/devices/" + annsPhone, ann.accessToken(), Map.of("platform", "android"));
+        gateway.expect(204, "PUT", "/api/v1/devices/" + bensPhone, ben.accessToken(), Map.of("platform", "ios"));
 
         Answer created = gateway.call(
                 "POST", "/api/v1/conversations", ann.accessToken(), Map.of("participantIds", List.of(ben.userId())));
@@ -153,8 +161,43 @@ class MessagingIT {
         JsonNode unread = gateway.expect(200, "GET", "/api/v1/conversations/unread", ben.accessToken(), null);
         assertThat(unread.get("unreadMessages").asLong()).isZero();
         assertThat(unread.get("unreadConversations").asLong()).isZero();
+
+        // Ben closes the app. Once messaging-service no longer counts him as connected, Ann's next
+        // message is pushed to his phone, once. (Messages sent in the instant a socket opens or
+        // closes may be pushed or not: presence is read when the message's event is handled.)
         resumed.close();
+        awaitOffline(ben);
+        String fifth = send(ann, conversation, "call me when you land", "key-5");
+        FcmDouble fcm = stack.fcm().orElseThrow();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> pushesOf(fcm, fifth).size() == 1);
+        FcmDouble.ReceivedMessage push = pushesOf(fcm, fifth).getFirst();
+        assertThat(push.token()).isEqualTo(bensPhone);
+        assertThat(push.title()).isEqualTo("New message");
+        assertThat(push.body()).isEqualTo("call me when you land");
+        assertThat(push.data()).containsEntry("conversationId", conversation).containsEntry("senderId", ann.userId());
+        assertThat(fcm.messages())
+                .as("nothing ever goes to the sender's own phone")
+                .noneMatch(message -> message.token().equals(annsPhone));
         anns.close();
+    }
+
+    /** Waits until no messaging-service instance counts {@code account} as connected. */
+    private static void awaitOffline(Account account) {
+        try (RedisClient redis =
+                RedisClient.create(stack.redisUri().getHost(), stack.redisUri().getPort())) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> redis.zcard("nova:messaging:presence:" + account.userId()) == 0);
+        }
+    }
+
+    /** The pushes FCM got for one message. */
+    private static List<FcmDouble.ReceivedMessage> pushesOf(FcmDouble fcm, String messageId) {
+        return fcm.messages().stream()
+                .filter(message -> messageId.equals(message.data().get("messageId")))
+                .toList();
     }
 
     @Test
