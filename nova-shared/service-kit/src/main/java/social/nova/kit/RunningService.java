@@ -89,8 +89,8 @@ public final class RunningService implements AutoCloseable {
         }
 
         Readiness readiness = kit.readiness();
-        WebServerConfig.Builder builder =
-                WebServer.builder().config(kit.config().get("server"));
+        WebServerConfig.Builder builder = WebServer.builder()
+                .config(Traffic.withHttp2Defaults(kit.config().get("server")));
         Traffic.apply(traffic, limit, builder);
         kit.serverFeatures().forEach(builder::addFeature);
         this.server = builder.shutdownHook(false)

@@ -1,8 +1,12 @@
 package social.nova.kit;
 
+import java.util.Map;
+
 import io.helidon.common.concurrency.limits.FixedLimit;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -19,13 +23,39 @@ import io.helidon.webserver.http.DirectHandlers;
  *       {@code server.concurrency-limit}; the same limit instance bounds gRPC calls through
  *       {@link GrpcConcurrencyInterceptor} (Helidon does not apply it to gRPC streams);</li>
  *   <li>a bound on open connections, unless {@code server.max-tcp-connections} is set;</li>
+ *   <li>HTTP/2 rapid-reset allowance of {@value #MAX_RAPID_RESETS} per connection and period, unless
+ *       {@code server.protocols.http_2.max-rapid-resets} is set ({@link #withHttp2Defaults});</li>
  *   <li>the refusal as a 503 with {@code Retry-After} and the Nova error body. Helidon answers an
  *       HTTP/1.1 refusal through this direct handler; a gRPC call is refused by the interceptor
  *       with UNAVAILABLE and {@code RetryInfo}.</li>
  * </ul>
  */
 final class Traffic {
+    /**
+     * Client resets per connection in Helidon's check period (10 s) before GOAWAY ENHANCE_YOUR_CALM.
+     * Helidon 4.5.0 counts every reset of a gRPC call as a "rapid reset" (its gRPC handler writes
+     * past the stream's write state), so its default of 50 turned 50 expired deadlines, or 50 apps
+     * closing their sockets at the gateway, into a GOAWAY failing every call on the connection. What
+     * the check guards against, reset calls piling up work, the port's concurrency limit bounds.
+     */
+    static final int MAX_RAPID_RESETS = 10_000;
+
     private Traffic() {}
+
+    /** {@code server} (the {@code server} node) with the kit's HTTP/2 defaults beneath it. */
+    static Config withHttp2Defaults(Config server) {
+        String key = "protocols.http_2.max-rapid-resets";
+        if (server.get(key).exists()) {
+            return server;
+        }
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(
+                        ConfigSources.create(server.detach()),
+                        ConfigSources.create(Map.of(key, Integer.toString(MAX_RAPID_RESETS))))
+                .build();
+    }
 
     /** The port's limit, shared by the listener (HTTP) and {@link GrpcConcurrencyInterceptor} (gRPC). */
     static Limit limit(TrafficSettings traffic) {

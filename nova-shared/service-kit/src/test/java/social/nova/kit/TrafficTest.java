@@ -104,6 +104,18 @@ class TrafficTest {
     }
 
     @Test
+    void http2RapidResetsAreAllowedAsManyAsTheKitSaysUnlessTheServiceSaysOtherwise() {
+        Config kitDefault =
+                Traffic.withHttp2Defaults(config(Map.of("server.port", "8123")).get("server"));
+        assertThat(kitDefault.get("protocols.http_2.max-rapid-resets").asInt().get())
+                .isEqualTo(Traffic.MAX_RAPID_RESETS);
+        assertThat(kitDefault.get("port").asInt().get()).isEqualTo(8123);
+        Config own = Traffic.withHttp2Defaults(
+                config(Map.of("server.protocols.http_2.max-rapid-resets", "70")).get("server"));
+        assertThat(own.get("protocols.http_2.max-rapid-resets").asInt().get()).isEqualTo(70);
+    }
+
+    @Test
     void theKitsHttp2PatchIsTheClassLoaded() {
         assertThat(Http2PseudoHeaderPatch.active()).isTrue();
     }
