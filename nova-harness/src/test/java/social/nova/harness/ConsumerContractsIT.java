@@ -37,20 +37,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>the sample downstream project ({@code contracts/downstream-sample}), built here with its own
  *       pom against the published (installed) Nova artifacts, which writes its contract;</li>
  *   <li>Nova's own services, whose ITs call their dependencies through stub servers and leave
- *       their contracts in {@code nova-services/<service>/target/nova-contracts};</li>
+ *       their contracts in {@code target/nova-contracts}: of the service's split repository after
+ *       {@link SplitIT} ran its pipeline there (the whole run), or of {@code nova-services/<service>}
+ *       when its ITs ran in this repository, whichever is newer;</li>
  *   <li>any folder in {@code nova.contracts.dirs} / {@code NOVA_CONTRACTS_DIRS} (comma-separated):
  *       downstream teams' contract files.</li>
  * </ul>
  *
- * <p>Order 2: it only adds users and posts, like the other order-2 classes.
+ * <p>Order 6, after {@link SplitIT}, whose split pipelines run the services' ITs (and so write their
+ * contracts), and before the report; it only adds users and posts.
  */
 @ExtendWith(NovaStackExtension.class)
-@Order(2)
+@Order(6)
 class ConsumerContractsIT {
     private static final System.Logger LOG = System.getLogger(ConsumerContractsIT.class.getName());
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final Duration SAMPLE_BUILD = Duration.ofMinutes(5);
     private static final String SAMPLE = "contracts/downstream-sample";
+    /** Where {@link SplitIT} splits each service into a repository of its own and runs its pipeline. */
+    private static final String SPLITS = "nova-harness/target/split-it";
 
     @Test
     void everyConsumerContractHoldsAgainstTheRealProvider(NovaStack stack) throws Exception {
@@ -70,6 +75,14 @@ class ConsumerContractsIT {
                     assertThat(contract.provider()).isEqualTo("content-service");
                     assertThat(contract.interactions()).hasSizeGreaterThanOrEqualTo(2);
                 });
+
+        // The services' ITs (here, or in their split repositories' pipelines: SplitIT) write their
+        // contracts with the services they call; a run that found none verified nothing of Nova's.
+        if (Files.isDirectory(root.resolve(SPLITS))) {
+            assertThat(contracts.values())
+                    .as("consumer contracts of Nova's own services (their ITs write them)")
+                    .anySatisfy(contract -> assertThat(contract.consumer()).isNotEqualTo("timeline-sample"));
+        }
 
         // `./nova ci contract-gate <service>`: only the contracts naming that service as provider.
         String onlyProvider = System.getProperty("nova.contracts.provider", "");
@@ -200,9 +213,13 @@ class ConsumerContractsIT {
         List<Path> directories = new ArrayList<>();
         directories.add(root.resolve(SAMPLE).resolve(NovaStubServer.DEFAULT_CONTRACTS_DIRECTORY));
         try (Stream<Path> services = Files.list(root.resolve("nova-services"))) {
-            services.filter(Files::isDirectory)
-                    .sorted()
-                    .forEach(service -> directories.add(service.resolve(NovaStubServer.DEFAULT_CONTRACTS_DIRECTORY)));
+            for (Path service : services.filter(Files::isDirectory).sorted().toList()) {
+                directories.add(newer(
+                        service.resolve(NovaStubServer.DEFAULT_CONTRACTS_DIRECTORY),
+                        root.resolve(SPLITS)
+                                .resolve(service.getFileName())
+                                .resolve(NovaStubServer.DEFAULT_CONTRACTS_DIRECTORY)));
+            }
         }
         String configured =
                 System.getProperty("nova.contracts.dirs", System.getenv().getOrDefault("NOVA_CONTRACTS_DIRS", ""));
@@ -214,6 +231,24 @@ class ConsumerContractsIT {
             }
         }
         return directories;
+    }
+
+    /**
+     * Of a service's contracts in the monorepo ({@code nova-services/<service>/target}) and in its
+     * split repository ({@code SplitIT}'s pipeline), those written last: the whole run tests each
+     * service once, in its split, and a later run of one service's ITs here is newer than the split.
+     */
+    private static Path newer(Path here, Path split) throws IOException {
+        return lastWritten(split) > lastWritten(here) ? split : here;
+    }
+
+    private static long lastWritten(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return Long.MIN_VALUE;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.mapToLong(file -> file.toFile().lastModified()).max().orElse(Long.MIN_VALUE);
+        }
     }
 
     private static ManagedChannel channel(NovaStack stack, String provider) {

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.fail;
  * saying so.
  */
 @ExtendWith(NovaStackExtension.class)
-@Order(6)
+@Order(7)
 class ReportIT {
     private static final List<String> CHROMIUM =
             List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");

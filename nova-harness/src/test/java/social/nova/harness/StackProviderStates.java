@@ -54,6 +54,13 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
                 "no post with the id",
                         provides ->
                                 with(user(signUp()), "postId", UUID.randomUUID().toString()),
+                // A caller and another user (the caller asking about them: messaging consent).
+                "two users",
+                        provides -> {
+                            Account other = signUp();
+                            return with(
+                                    user(signUp()), "otherUserId", other.userId(), "otherUsername", other.username());
+                        },
                 // A caller with a valid token asking for a user id nobody has.
                 "no user with the id",
                         provides ->

@@ -67,6 +67,7 @@ class MessagingServiceIT {
     void aOneToOneConversationExistsOncePerPairWhoeverAsks() {
         Platform.User ada = platform.register();
         Platform.User bob = platform.register();
+        platform.pinConsent(ada, bob);
         CreateConversationResponse made = createAnswer(ada, "", bob);
         assertThat(made.getCreated()).isTrue();
         Conversation first = made.getConversation();
@@ -199,6 +200,10 @@ class MessagingServiceIT {
         NovaException unknown = failure(() -> create(ada, "", bob, ghost));
         assertThat(unknown.code()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(unknown.getMessage()).contains(ghost.id());
+        platform.pinUnknown(ada, ghost);
+        NovaException alone = failure(() -> create(ada, "", ghost));
+        assertThat(alone.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(alone.getMessage()).contains(ghost.id());
 
         Platform.User private_ = platform.register();
         platform.refuseNewConversations(private_);

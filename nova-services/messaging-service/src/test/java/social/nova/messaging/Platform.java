@@ -2,6 +2,7 @@ package social.nova.messaging;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import social.nova.contracts.user.v1.GetNotificationSettingsResponse;
 import social.nova.contracts.user.v1.MessagingPermission;
 import social.nova.contracts.user.v1.NotificationSetting;
 import social.nova.contracts.user.v1.UserServiceGrpc;
+import social.nova.contracttesting.ProviderState;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.servicetesting.RegisteredStub;
@@ -161,6 +163,66 @@ final class Platform implements AutoCloseable {
         String token = auth.accessToken(id);
         userByToken.put(token, id);
         return new User(id, token);
+    }
+
+    // Consumer contract with user-service. The simulation above answers for any of the tests' users
+    // and is kept out of the contract; these pin single calls that messaging-service relies on, with
+    // the simulation's answers, for the harness to replay against the real user-service
+    // (ConsumerContractsIT). The most recently defined stub that matches answers.
+
+    /** Pins the consent check when {@code caller} starts a one-to-one conversation with {@code other}. */
+    void pinConsent(User caller, User other) {
+        users.stubs()
+                .stub(UserServiceGrpc.getGetMessagingPermissionsMethod())
+                .given(ProviderState.of("two users")
+                        .with("accessToken", caller.accessToken())
+                        .with("otherUserId", other.id()))
+                .whenField("user_ids", List.of(other.id()))
+                .whenHeader("authorization", "Bearer " + caller.accessToken())
+                .describedAs("a new user accepts a conversation with another")
+                .willReturn(GetMessagingPermissionsResponse.newBuilder()
+                        .addPermissions(MessagingPermission.newBuilder()
+                                .setUserId(other.id())
+                                .setFound(true)
+                                .setBlocked(false)
+                                .setAcceptsNewConversation(true))
+                        .build());
+    }
+
+    /** Pins the consent check when {@code caller} starts a conversation with {@code ghost}, who does not exist. */
+    void pinUnknown(User caller, User ghost) {
+        users.stubs()
+                .stub(UserServiceGrpc.getGetMessagingPermissionsMethod())
+                .given(ProviderState.of("no user with the id")
+                        .with("accessToken", caller.accessToken())
+                        .with("userId", ghost.id()))
+                .whenField("user_ids", List.of(ghost.id()))
+                .whenHeader("authorization", "Bearer " + caller.accessToken())
+                .describedAs("an unknown user is not found")
+                .willReturn(GetMessagingPermissionsResponse.newBuilder()
+                        .addPermissions(MessagingPermission.newBuilder()
+                                .setUserId(ghost.id())
+                                .setFound(false)
+                                .setBlocked(false)
+                                .setAcceptsNewConversation(false))
+                        .build());
+    }
+
+    /** Pins the notification switches the push sender reads for {@code recipient} (a new user's defaults). */
+    void pinNotificationSettings(User recipient) {
+        users.stubs()
+                .stub(UserServiceGrpc.getGetNotificationSettingsMethod())
+                .given(ProviderState.of("a user exists").with("userId", recipient.id()))
+                .whenField("user_ids", List.of(recipient.id()))
+                .describedAs("a new user is notified of messages")
+                .willReturn(GetNotificationSettingsResponse.newBuilder()
+                        .addSettings(NotificationSetting.newBuilder()
+                                .setUserId(recipient.id())
+                                .setFound(true)
+                                .setNotifyOnFollow(true)
+                                .setNotifyOnLike(true)
+                                .setNotifyOnMessage(true))
+                        .build());
     }
 
     /** {@code blocker} blocks {@code blocked}: no message passes between them, either way. */

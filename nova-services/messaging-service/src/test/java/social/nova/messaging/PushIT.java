@@ -48,6 +48,7 @@ class PushIT {
         String bobsPhone = device(bob, DevicePlatform.DEVICE_PLATFORM_IOS);
         String bobsBrowser = device(bob, DevicePlatform.DEVICE_PLATFORM_WEB);
         String conversation = create(ada, bob).getId();
+        platform.pinNotificationSettings(bob);
 
         String sent = platform.as(ada)
                 .sendMessage(send(conversation, "are you coming tonight?"))
