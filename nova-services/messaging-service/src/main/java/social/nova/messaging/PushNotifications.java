@@ -5,14 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +52,6 @@ import social.nova.fcm.SendResult;
  */
 final class PushNotifications implements EventHandler {
     private static final System.Logger LOG = System.getLogger(PushNotifications.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Characters of the message text in the notification's body. */
     static final int BODY_LENGTH = 120;
 
@@ -65,6 +64,8 @@ final class PushNotifications implements EventHandler {
     private final Duration maxAge;
     private final Clock clock;
     private final MeterRegistry meters;
+    /** One counter per outcome, registered at its first use. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     PushNotifications(
             Jdbi jdbi,
@@ -174,7 +175,7 @@ final class PushNotifications implements EventHandler {
                     .stream()
                     .filter(NotificationSetting::getNotifyOnMessage)
                     .map(setting -> UUID.fromString(setting.getUserId()))
-                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
         } catch (StatusRuntimeException e) {
             throw new IllegalStateException(
                     "user-service cannot tell who wants message notifications: " + e.getStatus(), e);
@@ -182,14 +183,7 @@ final class PushNotifications implements EventHandler {
     }
 
     private static List<UUID> recipients(Event event) {
-        try {
-            JsonNode ids = JSON.readTree(event.payload()).path("recipientIds");
-            List<UUID> recipients = new ArrayList<>();
-            ids.forEach(id -> recipients.add(UUID.fromString(id.asText())));
-            return recipients;
-        } catch (Exception e) {
-            throw new IllegalArgumentException(event.type() + " has no readable recipientIds", e);
-        }
+        return EventPayload.of(event).uuids("recipientIds");
     }
 
     static String abbreviate(String text) {
@@ -198,10 +192,12 @@ final class PushNotifications implements EventHandler {
 
     private void count(String outcome, int recipients) {
         if (recipients > 0) {
-            Counter.builder("nova.messaging.push.recipients")
-                    .description("Recipients of new messages, by what became of their push")
-                    .tag("outcome", outcome)
-                    .register(meters)
+            counters.computeIfAbsent(
+                            outcome,
+                            name -> Counter.builder("nova.messaging.push.recipients")
+                                    .description("Recipients of new messages, by what became of their push")
+                                    .tag("outcome", name)
+                                    .register(meters))
                     .increment(recipients);
         }
     }

@@ -2,6 +2,8 @@ package social.nova.events;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -68,6 +70,24 @@ public final class EventPayload {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(type + " payload field " + field + " is not a UUID: " + text, e);
         }
+    }
+
+    /** An array of UUIDs, in its order (empty when the array is); absent or not an array is refused. */
+    public List<UUID> uuids(String field) {
+        JsonNode value = payload.get(field);
+        if (value == null || !value.isArray()) {
+            throw new IllegalArgumentException(type + " payload lacks the array " + field);
+        }
+        List<UUID> ids = new ArrayList<>(value.size());
+        for (JsonNode element : value) {
+            try {
+                ids.add(UUID.fromString(element.isTextual() ? element.asText() : ""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        type + " payload field " + field + " holds something that is not a UUID: " + element, e);
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /** An ISO-8601 instant field. */

@@ -37,6 +37,20 @@ class EventPayloadTest {
     }
 
     @Test
+    void readsAnArrayOfUuidsInOrderAndRefusesAnythingElse() {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        EventPayload payload = EventPayload.of(event("{\"ids\":[\"" + second + "\",\"" + first
+                + "\"],\"none\":[],\"one\":\"" + first + "\",\"bad\":[\"" + first + "\",7]}"));
+        assertThat(payload.uuids("ids")).containsExactly(second, first);
+        assertThat(payload.uuids("none")).isEmpty();
+        assertThatThrownBy(() -> payload.uuids("missing")).hasMessage("UserFollowed payload lacks the array missing");
+        assertThatThrownBy(() -> payload.uuids("one")).hasMessage("UserFollowed payload lacks the array one");
+        assertThatThrownBy(() -> payload.uuids("bad"))
+                .hasMessage("UserFollowed payload field bad holds something that is not a UUID: 7");
+    }
+
+    @Test
     void aPayloadThatIsNotAJsonObjectIsRefused() {
         assertThatThrownBy(() -> EventPayload.of(event("not json")))
                 .isInstanceOf(IllegalArgumentException.class)
