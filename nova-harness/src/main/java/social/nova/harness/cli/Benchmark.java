@@ -1,14 +1,7 @@
 package social.nova.harness.cli;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,17 +15,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import social.nova.harness.RawHttpResponse;
+import social.nova.harness.cli.GatewayConnection.Answer;
 import social.nova.harness.latency.EdgeLatency;
 import social.nova.harness.latency.LatencySummary;
 import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.report.ReportParts;
+
+import static social.nova.harness.cli.GatewayConnection.expect;
+import static social.nova.harness.cli.GatewayConnection.field;
 
 /**
  * {@code ./nova bench}: what the issue of 2026-12-01 measured, against a running {@code ./nova up}
@@ -77,7 +71,6 @@ final class Benchmark {
 
     private static final int MIX_WARMUP_ROUNDS = 600;
     private static final int MIX_ROUNDS = 1_200;
-    private static final Pattern JSON_STRING = Pattern.compile("\"(%s)\"\\s*:\\s*\"([^\"]+)\"");
 
     private static final String FEED = "/api/v1/feed?limit=20";
     private static final int FOLLOWERS = 1_000;
@@ -88,48 +81,33 @@ final class Benchmark {
 
     private static final String COMMIT_TABLE = "nova_bench_commit";
 
-    private final String host;
-    private final int port;
+    private final URI gateway;
     private final Map<String, List<URI>> rpcLatencyEndpoints;
     private final Database database;
     private final URI redisUri;
+    private final RealtimeBenchmark realtime;
 
     /** The stack's PostgreSQL as this machine reaches it (the superuser), for the write edges' baseline. */
     record Database(String jdbcUrl, String user, String password) {}
 
-    Benchmark(URI gateway, Map<String, List<URI>> rpcLatencyEndpoints, Database database, URI redis) {
-        this.host = gateway.getHost();
-        this.port = gateway.getPort();
+    Benchmark(
+            URI gateway,
+            Map<String, List<URI>> rpcLatencyEndpoints,
+            Database database,
+            URI redis,
+            RealtimeBenchmark realtime) {
+        this.gateway = gateway;
         this.rpcLatencyEndpoints = rpcLatencyEndpoints;
         this.database = database;
         this.redisUri = redis;
+        this.realtime = realtime;
     }
 
     ReportParts.Benchmark run(String gitCommit) {
-        String email = "bench-" + System.currentTimeMillis() + "@example.com";
-        String password = "correct horse battery staple";
-        String userId = field(
-                expect(
-                        201,
-                        send(
-                                new Connection(),
-                                "POST",
-                                "/api/v1/auth/register",
-                                null,
-                                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"username\":\"bench"
-                                        + System.currentTimeMillis() % 1_000_000 + "\",\"displayName\":\"Bench\"}")),
-                "userId");
-        String login = expect(
-                200,
-                send(
-                        new Connection(),
-                        "POST",
-                        "/api/v1/auth/login",
-                        null,
-                        "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
-        String token = field(login, "accessToken");
-        String[] refresh = {field(login, "refreshToken")};
-        awaitProfile(token);
+        BenchUser user = BenchUser.signUp(gateway, "bench");
+        String userId = user.userId();
+        String token = user.accessToken();
+        String[] refresh = {user.refreshToken()};
 
         // Every path warm before anything is measured: ./nova bench has just restarted containers,
         // and a figure taken while C2 still compiles the hot path measures the compiler.
@@ -219,6 +197,7 @@ final class Benchmark {
                         fanOut.toAll().max(),
                         fanOut.toAuthor().p50(),
                         fanOut.toAuthor().max())));
+        rows.addAll(realtime.delivery());
         return new ReportParts.Benchmark(Instant.now().toString(), gitCommit, rows);
     }
 
@@ -262,13 +241,13 @@ final class Benchmark {
                     Duration.ofSeconds(120));
             Histogram toAuthor = new Histogram(3);
             Histogram toAll = new Histogram(3);
-            Connection connection = new Connection();
+            GatewayConnection connection = new GatewayConnection(gateway);
             for (int i = 0; i < FANOUT_POSTS; i++) {
                 long started = System.nanoTime();
                 String post = field(
                         expect(
                                 201,
-                                send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"fan-out " + i + "\"}")),
+                                connection.send("POST", "/api/v1/posts", token, "{\"text\":\"fan-out " + i + "\"}")),
                         "id");
                 String rows = "SELECT count(*) FROM feed.timeline WHERE post_id = ?::uuid";
                 awaitCount(db, rows, post, 1, Duration.ofSeconds(30));
@@ -317,11 +296,11 @@ final class Benchmark {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < CONNECTIONS; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                Connection connection = new Connection();
+                GatewayConnection connection = new GatewayConnection(gateway);
                 Histogram own = new Histogram(3);
                 while (System.nanoTime() < end) {
                     long started = System.nanoTime();
-                    expect(200, send(connection, "GET", path, token, null));
+                    expect(200, connection.send("GET", path, token, null));
                     own.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
                 }
                 connection.close();
@@ -373,14 +352,14 @@ final class Benchmark {
     /** {@value #SEQUENTIAL} requests one after another (after {@value #WARMUP} not counted). */
     private LatencySummary sequential(String path, String token, boolean keepAlive) {
         Histogram micros = new Histogram(3);
-        Connection connection = new Connection();
+        GatewayConnection connection = new GatewayConnection(gateway);
         for (int i = 0; i < WARMUP + SEQUENTIAL; i++) {
             if (!keepAlive) {
                 connection.close();
-                connection = new Connection();
+                connection = new GatewayConnection(gateway);
             }
             long started = System.nanoTime();
-            expect(200, send(connection, "GET", path, token, null));
+            expect(200, connection.send("GET", path, token, null));
             if (i >= WARMUP) {
                 micros.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
             }
@@ -405,9 +384,9 @@ final class Benchmark {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < CONNECTIONS; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                Connection connection = new Connection();
+                GatewayConnection connection = new GatewayConnection(gateway);
                 while (System.nanoTime() < end) {
-                    Answer answer = send(connection, "GET", path, token, null);
+                    Answer answer = connection.send("GET", path, token, null);
                     (answer.status() == 200 ? answered : failed).incrementAndGet();
                 }
                 connection.close();
@@ -427,124 +406,24 @@ final class Benchmark {
 
     /** Routes that between them reach every gRPC edge, one after another. */
     private void mix(String token, String[] refresh, int rounds) {
-        Connection connection = new Connection();
-        String post =
-                field(expect(201, send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"bench\"}")), "id");
+        GatewayConnection connection = new GatewayConnection(gateway);
+        String post = field(expect(201, connection.send("POST", "/api/v1/posts", token, "{\"text\":\"bench\"}")), "id");
         for (int i = 0; i < rounds; i++) {
-            expect(200, send(connection, "GET", ME, token, null));
-            expect(200, send(connection, "GET", "/api/v1/posts/" + post, token, null));
-            expect(201, send(connection, "POST", "/api/v1/posts", token, "{\"text\":\"bench " + i + "\"}"));
-            expect(204, send(connection, "PUT", "/api/v1/posts/" + post + "/like", token, null));
-            expect(200, send(connection, "GET", FEED, token, null));
-            expect(200, send(connection, "GET", "/api/v1/search/posts?q=bench%20" + i, token, null));
+            expect(200, connection.send("GET", ME, token, null));
+            expect(200, connection.send("GET", "/api/v1/posts/" + post, token, null));
+            expect(201, connection.send("POST", "/api/v1/posts", token, "{\"text\":\"bench " + i + "\"}"));
+            expect(204, connection.send("PUT", "/api/v1/posts/" + post + "/like", token, null));
+            expect(200, connection.send("GET", FEED, token, null));
+            expect(200, connection.send("GET", "/api/v1/search/posts?q=bench%20" + i, token, null));
             String pair = expect(
                     200,
-                    send(
-                            connection,
-                            "POST",
-                            "/api/v1/auth/refresh",
-                            null,
-                            "{\"refreshToken\":\"" + refresh[0] + "\"}"));
+                    connection.send("POST", "/api/v1/auth/refresh", null, "{\"refreshToken\":\"" + refresh[0] + "\"}"));
             refresh[0] = field(pair, "refreshToken");
         }
         connection.close();
     }
 
-    private void awaitProfile(String token) {
-        for (int i = 0; i < 100; i++) {
-            if (send(new Connection(), "GET", ME, token, null).status() == 200) {
-                return;
-            }
-            sleep(Duration.ofMillis(100));
-        }
-        throw new IllegalStateException("the benchmark user's profile did not appear in 10 s");
-    }
-
-    private record Answer(int status, String body) {}
-
-    private static String expect(int status, Answer answer) {
-        if (answer.status() != status) {
-            throw new IllegalStateException("expected " + status + ", got " + answer.status() + ": " + answer.body()
-                    + " (is the gateway's rate limit lifted? ./nova bench does that)");
-        }
-        return answer.body();
-    }
-
-    private static String field(String json, String name) {
-        Matcher matcher = Pattern.compile(String.format(JSON_STRING.pattern(), Pattern.quote(name)))
-                .matcher(json);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + name + " in " + json);
-        }
-        return matcher.group(2);
-    }
-
-    private Answer send(Connection connection, String method, String path, String token, String body) {
-        StringBuilder request = new StringBuilder(method)
-                .append(' ')
-                .append(path)
-                .append(" HTTP/1.1\r\nHost: ")
-                .append(host)
-                .append(':')
-                .append(port)
-                .append("\r\n");
-        if (token != null) {
-            request.append("Authorization: Bearer ").append(token).append("\r\n");
-        }
-        byte[] entity = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        if (body != null || !"GET".equals(method)) {
-            request.append("Content-Type: application/json\r\nContent-Length: ")
-                    .append(entity.length)
-                    .append("\r\n");
-        }
-        request.append("\r\n");
-        try {
-            connection.out().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-            connection.out().write(entity);
-            connection.out().flush();
-            return connection.read();
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " failed", e);
-        }
-    }
-
-    /** One HTTP/1.1 keep-alive connection to the gateway. */
-    private final class Connection {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-
-        Connection() {
-            try {
-                socket = new Socket(host, port);
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout(10_000);
-                out = socket.getOutputStream();
-                in = new BufferedInputStream(socket.getInputStream());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot connect to the gateway at " + host + ":" + port, e);
-            }
-        }
-
-        OutputStream out() {
-            return out;
-        }
-
-        Answer read() throws IOException {
-            RawHttpResponse response = RawHttpResponse.read(in);
-            return new Answer(response.status(), response.body());
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing a connection we are done with
-            }
-        }
-    }
-
-    private static void join(Thread thread) {
+    static void join(Thread thread) {
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -552,7 +431,7 @@ final class Benchmark {
         }
     }
 
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {

@@ -2,6 +2,8 @@ package social.nova.harness.cli;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,7 @@ public final class NovaCli {
         quietLibraryLogging();
         int code;
         try {
-            code = run(args.length == 0 ? "help" : args[0]);
+            code = run(args.length == 0 ? "help" : args[0], args.length > 1 ? args[1] : "");
         } catch (RuntimeException e) {
             Progress.console().report("FAIL", e.getMessage());
             code = FAILED;
@@ -58,14 +60,14 @@ public final class NovaCli {
         System.exit(code);
     }
 
-    private static int run(String command) {
+    private static int run(String command, String argument) {
         return switch (command) {
             case "up" -> up();
             case "down" -> down();
             case "status" -> status();
-            case "bench" -> bench();
+            case "bench" -> List.of("", "realtime", "sockets").contains(argument) ? bench(argument) : USAGE;
             default -> {
-                System.out.println("usage: nova-harness up|down|status|bench");
+                System.out.println("usage: nova-harness up|down|status|bench [realtime|sockets]");
                 yield USAGE;
             }
         };
@@ -102,12 +104,14 @@ public final class NovaCli {
 
     /**
      * The benchmark against the running {@code up} stack (see {@link Benchmark}): prints each figure
-     * beside its target and baseline, and saves them for the report ({@code nova.report.dir}).
+     * beside its target and baseline, and saves them for the report ({@code nova.report.dir});
+     * {@code realtime}: only the WebSocket delivery figures; {@code sockets}: only the open-sockets
+     * figure, added to the figures saved before (one report for {@code ./nova bench}'s two phases).
      */
-    private static int bench() {
+    private static int bench(String part) {
         StackSettings settings = settings();
-        StackStatus status = StackStatus.read(
-                new StackDocker(settings.bindAddress()), StackIdentity.up(), Fleet.nova(), settings.publishedHost());
+        StackDocker docker = new StackDocker(settings.bindAddress());
+        StackStatus status = StackStatus.read(docker, StackIdentity.up(), Fleet.nova(), settings.publishedHost());
         if (!status.allPassing()) {
             Progress.console().report("FAIL", "the ./nova up stack is not up and passing: ./nova up first");
             return FAILED;
@@ -132,9 +136,37 @@ public final class NovaCli {
                 status.postgresJdbcUrl().orElseThrow(),
                 PlatformContainers.SUPERUSER,
                 PlatformContainers.SUPERUSER_PASSWORD);
-        ReportParts.Benchmark benchmark = new Benchmark(
-                        gateway, endpoints, database, status.redisUri().orElseThrow())
-                .run(GitCommit.of(settings.root()));
+        String gatewayContainer = docker.containers(StackIdentity.up().labelFilter()).stream()
+                .filter(container -> edge.equals(container.getLabels().get(StackIdentity.SERVICE_LABEL)))
+                .findFirst()
+                .orElseThrow()
+                .getId();
+        long gatewayMemoryLimit =
+                docker.inspect(gatewayContainer).orElseThrow().getHostConfig().getMemory();
+        RealtimeBenchmark realtime = new RealtimeBenchmark(
+                gateway,
+                direct(docker, gatewayContainer, gateway),
+                () -> docker.memoryInUse(gatewayContainer),
+                gatewayMemoryLimit);
+        Path report = Path.of(System.getProperty(
+                "nova.report.dir",
+                settings.root().resolve("nova-harness/target/nova-report").toString()));
+        String commit = GitCommit.of(settings.root());
+        ReportParts.Benchmark benchmark = switch (part) {
+            case "realtime" -> new ReportParts.Benchmark(Instant.now().toString(), commit, realtime.delivery());
+            case "sockets" -> {
+                List<ReportParts.BenchmarkRow> rows = new ArrayList<>(ReportParts.benchmark(report)
+                        .filter(saved -> saved.gitCommit().equals(commit))
+                        .map(ReportParts.Benchmark::rows)
+                        .orElse(List.of()));
+                ReportParts.BenchmarkRow sockets = realtime.connections();
+                rows.removeIf(row -> row.measure().equals(sockets.measure()));
+                rows.add(sockets);
+                yield new ReportParts.Benchmark(Instant.now().toString(), commit, rows);
+            }
+            default ->
+                new Benchmark(gateway, endpoints, database, status.redisUri().orElseThrow(), realtime).run(commit);
+        };
         System.out.println();
         System.out.printf("%-72s %-12s %-16s %s%n", "MEASURE", "FIGURE", "TARGET", "BASELINE (same run)");
         benchmark
@@ -142,13 +174,35 @@ public final class NovaCli {
                 .forEach(row -> System.out.printf(
                         "%-72s %-12s %-16s %s%n",
                         row.measure(), row.figure() + (row.met() ? "" : " !"), row.target(), row.baseline()));
-        Path report = Path.of(System.getProperty(
-                "nova.report.dir",
-                settings.root().resolve("nova-harness/target/nova-report").toString()));
         ReportParts.saveBenchmark(report, benchmark);
         Progress.console()
                 .report("SAVED", report.resolve("parts/benchmark.json") + " (shown in the report's load section)");
         return OK;
+    }
+
+    /**
+     * The gateway at its container's own address on the stack's network, if this machine reaches
+     * it there (Linux; not Docker Desktop), else {@code published}.
+     */
+    private static URI direct(StackDocker docker, String container, URI published) {
+        var inspected = docker.inspect(container).orElseThrow();
+        int port = inspected.getConfig().getExposedPorts() == null
+                        || inspected.getConfig().getExposedPorts().length == 0
+                ? published.getPort()
+                : inspected.getConfig().getExposedPorts()[0].getPort();
+        for (var network : inspected.getNetworkSettings().getNetworks().values()) {
+            String address = network.getIpAddress();
+            if (address == null || address.isBlank()) {
+                continue;
+            }
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(address, port), 1_000);
+                return URI.create("http://" + address + ":" + port);
+            } catch (java.io.IOException unreachable) {
+                // not routed from this machine; try the next network, then the published port
+            }
+        }
+        return published;
     }
 
     private static int printStatus(StackSettings settings) {

@@ -10,7 +10,7 @@ import io.helidon.config.Config;
  * a default. See the README's "Real-time bridge" section.
  *
  * @param heartbeat          WebSocket ping interval ({@code heartbeat}, PT25S)
- * @param maxConnections     open sockets on this gateway instance ({@code max-connections}, 10000)
+ * @param maxConnections     open sockets on this gateway instance ({@code max-connections}, 5000: what a 512 MiB gateway holds, README)
  * @param maxPerUser         open sockets of one user ({@code max-connections-per-user}, 10)
  * @param outboundBytes      frames queued for one socket, in bytes of JSON ({@code outbound-buffer}, 65536);
  *                           the stream is read on only while the queue is below half of it
@@ -40,7 +40,7 @@ record RealtimeSettings(
 
     static final RealtimeSettings DEFAULTS = new RealtimeSettings(
             Duration.ofSeconds(25),
-            10_000,
+            5_000,
             10,
             64 * 1024,
             Duration.ofSeconds(30),
