@@ -32,14 +32,14 @@ import static social.nova.harness.cli.GatewayConnection.field;
  * <ul>
  *   <li><b>send to receive</b>: {@value #SENDERS} senders, each in a one-to-one conversation with a
  *       receiver of its own whose socket is open, send messages
- *       ({@code POST /api/v1/conversations/{id}/messages}) for {@link #MEASURE_FOR} after
- *       {@link #WARMUP_FOR} not counted; a sample is the time from the send to the message's frame
- *       arriving on the receiver's socket (baseline: the same POSTs' own answers, 201, the write path
- *       without delivery). The latency figures are of a paced run, each sender sending one message
- *       every {@link #PACE} on a fixed schedule, timed from the scheduled send (32 messages a second
- *       in all, a busy chat many times over); a run where each sends as soon as its previous message
- *       arrived gives the rate the stack delivers at (its latency then is queueing on this machine's
- *       two cores, printed beside it);</li>
+ *       ({@code POST /api/v1/conversations/{id}/messages}) for {@link #MEASURE_FOR} (the paced run
+ *       {@link #PACED_FOR}) after {@link #WARMUP_FOR} not counted; a sample is the time from the
+ *       send to the message's frame arriving on the receiver's socket (baseline: the same POSTs'
+ *       own answers, 201, the write path without delivery). The latency figures are of a paced
+ *       run, each sender sending one message every {@link #PACE} on a fixed schedule, timed from
+ *       the scheduled send (32 messages a second in all, a busy chat many times over); a run where
+ *       each sends as soon as its previous message arrived gives the rate the stack delivers at (its
+ *       latency then is queueing on this machine's two cores, printed beside it);</li>
  *   <li><b>open connections</b>: one user opens sockets {@value #WAVE} at a time, up to
  *       {@value #MAX_SOCKETS} or the first refusal, then one message is sent to the user and every
  *       socket must carry it: the figure is how many did, with the gateway container's memory in use
@@ -48,8 +48,8 @@ import static social.nova.harness.cli.GatewayConnection.field;
  * </ul>
  *
  * <p>{@code ./nova bench} lifts the per-user socket limit of the gateway (10) for the run, as it
- * lifts the rate limits, and runs three messaging-service instances (each socket holds one
- * {@code StreamMessages} call there, 2,048 per instance at most). The gateway's own
+ * lifts the rate limits, and for the open-connections figure runs three messaging-service
+ * instances (each socket holds one {@code StreamMessages} call there, 2,048 per instance at most). The gateway's own
  * {@code max-connections} (5,000) stays: the bench opens up to {@value #MAX_SOCKETS} and reports the
  * refusal past it.
  */
