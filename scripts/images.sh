@@ -12,8 +12,8 @@ NOVA_DEBIAN_MIRROR=${NOVA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # name|official tag|local tag|Dockerfile dir|base|staged artifact
 #   base: a Debian suite (the image is built on nova/debian:<suite>), or the name of an earlier entry
 #     (built on that entry's local image, and rebuilt whenever that image is)
-#   staged artifact: Maven coordinates (groupId:artifactId:version[:type]) copied into the Dockerfile
-#     folder from the local Maven repository before the build (gitignored), or nothing
+#   staged artifact: Maven coordinates (groupId:artifactId:version[:type[:classifier]]) copied into the
+#     Dockerfile folder from the local Maven repository before the build (gitignored), or nothing
 NOVA_PLATFORM_IMAGES=(
   "consul|hashicorp/consul:1.20|nova/consul:1.8.7|consul|bullseye|"
   "postgres|postgres:16|nova/postgres:local|nova-harness/images/postgres|trixie|"
@@ -24,6 +24,9 @@ NOVA_PLATFORM_IMAGES=(
   # Keycloak (the OpenID Connect provider, issue 16): its distribution, the tar.gz the official image
   # is made from, on the Java runtime image.
   "oidc|quay.io/keycloak/keycloak:26.7.3|nova/keycloak:26.7.3|nova-harness/images/keycloak|java-runtime|org.keycloak:keycloak-quarkus-dist:26.7.3:tar.gz"
+  # S3Proxy (the S3-compatible object store, filesystem backend): its runnable jar, the one the
+  # official image runs, on the Java runtime image.
+  "objectstore|andrewgaul/s3proxy:s3proxy-4.1.0|nova/s3proxy:4.1.0|nova-harness/images/s3proxy|java-runtime|org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies"
 )
 
 # Pinned (the version Helidon's application parent builds services with, so it is in the local
@@ -39,11 +42,12 @@ image_label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1"
 
 image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null; }
 
-# The file name Maven's dependency plugin gives the artifact groupId:artifactId:version[:type].
+# The file name Maven's dependency plugin gives the artifact groupId:artifactId:version[:type[:classifier]]
+# (artifactId-version[-classifier].type).
 staged_file() {
-  local artifact version type
-  IFS=: read -r _ artifact version type <<<"$1"
-  echo "$artifact-$version.${type:-jar}"
+  local artifact version type classifier
+  IFS=: read -r _ artifact version type classifier <<<"$1"
+  echo "$artifact-$version${classifier:+-$classifier}.${type:-jar}"
 }
 
 # Puts a Maven artifact into a Dockerfile folder (gitignored), from the local Maven repository:

@@ -39,13 +39,15 @@ import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.latency.SlowCalls;
 import social.nova.testing.FcmDouble;
 import social.nova.testing.MailContainer;
+import social.nova.testing.ObjectStoreContainer;
 import social.nova.testing.PlatformImages;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * The whole Nova stack in containers: one Docker network; Consul, PostgreSQL, Redis, a mail
- * server (GreenMail) and an OpenID Connect provider (Keycloak, {@link OidcRealm}); then every built
+ * server (GreenMail), an OpenID Connect provider (Keycloak, {@link OidcRealm}) and an S3-compatible
+ * object store (S3Proxy); then every built
  * service of the {@link Fleet}, each image built from the service's own Dockerfile, started in
  * dependency order. {@link #start} returns once every instance's gRPC and HTTP checks, run by
  * Consul itself inside the network, pass.
@@ -75,6 +77,7 @@ public final class NovaStack implements AutoCloseable {
     private static final String FCM_PROJECT = "nova-stack";
     private static final String MESSAGING_SERVICE = "messaging-service";
     private static final Duration OIDC_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration OBJECT_STORE_REQUEST_TIMEOUT = Duration.ofSeconds(2);
     private static final HttpClient OIDC_HTTP =
             HttpClient.newBuilder().connectTimeout(OIDC_REQUEST_TIMEOUT).build();
     private static final int LOG_LINES_ON_FAILURE = 40;
@@ -104,6 +107,7 @@ public final class NovaStack implements AutoCloseable {
     private volatile RunningContainer redis;
     private volatile RunningContainer mail;
     private volatile RunningContainer oidc;
+    private volatile RunningContainer objectStore;
     /**
      * The OpenID Connect provider's public URL ({@code http://<published host>:<host port>}): its
      * host port is fixed when the container is created, since Keycloak names it in every issuer.
@@ -131,7 +135,8 @@ public final class NovaStack implements AutoCloseable {
         POSTGRES("PostgreSQL"),
         REDIS("Redis"),
         MAIL("GreenMail"),
-        OIDC("Keycloak");
+        OIDC("Keycloak"),
+        OBJECT_STORE("S3Proxy");
 
         private final String displayName;
 
@@ -217,6 +222,7 @@ public final class NovaStack implements AutoCloseable {
         postgres = runPlatform(PlatformContainers.postgres(identity, settings.persistent()));
         redis = runPlatform(PlatformContainers.redis(identity));
         mail = runPlatform(PlatformContainers.mail(identity));
+        objectStore = runPlatform(PlatformContainers.objectStore(identity));
         health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
 
         // The platform containers boot while the images build.
@@ -442,6 +448,7 @@ public final class NovaStack implements AutoCloseable {
                 // Not the mail server: a service opens a connection to it per mail, by its alias,
                 // so a replaced mail server needs no new service containers. Nor the OpenID Connect
                 // provider: auth-service reaches it by its alias, and its issuer keeps its host port.
+                // Nor the object store: reached by its alias per request, like the mail server.
                 List.of(consul.id(), postgres.id(), redis.id()),
                 List.of());
     }
@@ -497,7 +504,8 @@ public final class NovaStack implements AutoCloseable {
                 PlatformContainers.POSTGRES,
                 PlatformContainers.REDIS,
                 PlatformContainers.MAIL,
-                PlatformContainers.OIDC)) {
+                PlatformContainers.OIDC,
+                PlatformContainers.OBJECT_STORE)) {
             planned.add(identity.containerName(platform));
         }
         for (ServiceSpec service : fleet.services()) {
@@ -523,6 +531,7 @@ public final class NovaStack implements AutoCloseable {
             case REDIS -> awaitReady(platform.toString(), redis, this::redisAnswers);
             case MAIL -> awaitReady(platform.toString(), mail, this::mailAnswers);
             case OIDC -> awaitReady(platform.toString(), oidc, this::oidcAnswers);
+            case OBJECT_STORE -> awaitReady(platform.toString(), objectStore, this::objectStoreAnswers);
         }
     }
 
@@ -564,6 +573,11 @@ public final class NovaStack implements AutoCloseable {
 
     private boolean mailAnswers() {
         return MailContainer.smtpAnswers(host, mail.hostPort(PlatformContainers.MAIL_SMTP_PORT), SMTP_GREETING_TIMEOUT);
+    }
+
+    /** S3Proxy is ready when its health endpoint answers 200 at the published port. */
+    private boolean objectStoreAnswers() {
+        return ObjectStoreContainer.healthy(objectStoreUri(), OBJECT_STORE_REQUEST_TIMEOUT);
     }
 
     /**
@@ -733,6 +747,25 @@ public final class NovaStack implements AutoCloseable {
     }
 
     /**
+     * The S3 endpoint of the stack's object store as this machine reaches it, {@code
+     * http://<published host>:<host port>}: path-style requests signed with {@link
+     * PlatformContainers#OBJECT_STORE_ACCESS_KEY} / {@link PlatformContainers#OBJECT_STORE_SECRET_KEY}
+     * for {@link PlatformContainers#OBJECT_STORE_REGION} ({@link ObjectStoreContainer#client} makes
+     * such a client).
+     */
+    public URI objectStoreUri() {
+        return URI.create("http://" + urlHost(host) + ":" + objectStore.hostPort(PlatformContainers.OBJECT_STORE_PORT));
+    }
+
+    /**
+     * The same store as the stack's services reach it, inside its network: {@link
+     * PlatformContainers#OBJECT_STORE_NETWORK_ENDPOINT} ({@code http://objectstore:80}).
+     */
+    public URI objectStoreNetworkUri() {
+        return PlatformContainers.OBJECT_STORE_NETWORK_ENDPOINT;
+    }
+
+    /**
      * The issuer of the stack's OpenID Connect provider, {@code http://<published host>:<host
      * port>/realms/nova}: where a browser (or a test's HTTP client) on this machine reaches Keycloak,
      * and the {@code iss} of every token it issues, also to auth-service inside the network.
@@ -895,7 +928,8 @@ public final class NovaStack implements AutoCloseable {
      * Consul runs in dev mode and forgets every registration: services must register again by
      * themselves ({@link #awaitPassing} tells when they have). The mail server forgets every mailbox.
      * Keycloak keeps its realm (its database is in the container's file system) and its host port, so
-     * its issuer stays the same.
+     * its issuer stays the same. The object store keeps its buckets and objects (in the container's
+     * file system); its host port may change ({@link #objectStoreUri()}).
      */
     public void restart(Platform platform) {
         stop(platform);
@@ -921,6 +955,7 @@ public final class NovaStack implements AutoCloseable {
             case REDIS -> redis = now;
             case MAIL -> mail = now;
             case OIDC -> oidc = now;
+            case OBJECT_STORE -> objectStore = now;
         }
         awaitReady(platform);
     }
@@ -932,6 +967,7 @@ public final class NovaStack implements AutoCloseable {
             case REDIS -> redis;
             case MAIL -> mail;
             case OIDC -> oidc;
+            case OBJECT_STORE -> objectStore;
         };
     }
 

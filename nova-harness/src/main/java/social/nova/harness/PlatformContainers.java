@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import social.nova.testing.MailContainer;
+import social.nova.testing.ObjectStoreContainer;
 import social.nova.testing.PlatformImages;
 import social.nova.testing.SharedContainers;
 
 /**
- * Consul, PostgreSQL, Redis, the mail server and the OpenID Connect provider of a stack: one of each
- * on the stack's network, under the aliases the services are pointed at ({@code consul}, {@code
- * postgres}, {@code redis}, {@code mail}, {@code oidc}). Images are the platform's ({@link
- * PlatformImages}: official where present, else the local Debian-built ones).
+ * Consul, PostgreSQL, Redis, the mail server, the OpenID Connect provider and the object store of a
+ * stack: one of each on the stack's network, under the aliases the services are pointed at ({@code
+ * consul}, {@code postgres}, {@code redis}, {@code mail}, {@code oidc}, {@code objectstore}). Images
+ * are the platform's ({@link PlatformImages}: official where present, else the local Debian-built
+ * ones).
  */
 public final class PlatformContainers {
     public static final String CONSUL = "consul";
@@ -59,6 +61,24 @@ public final class PlatformContainers {
     static final long OIDC_MEMORY_BYTES = 768L * 1024 * 1024;
     /** Keycloak's heap options ({@code JAVA_OPTS_KC_HEAP}, read by {@code kc.sh} in both images). */
     static final String OIDC_HEAP = "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10";
+
+    /** The S3-compatible object store (S3Proxy, filesystem backend) and its HTTP port inside the stack's network. */
+    public static final String OBJECT_STORE = "objectstore";
+
+    public static final int OBJECT_STORE_PORT = ObjectStoreContainer.S3_PORT;
+    /**
+     * The object store's S3 endpoint inside the stack's network, {@code http://objectstore:80}:
+     * path-style requests ({@code /<bucket>/<key>}) signed with {@link #OBJECT_STORE_ACCESS_KEY} and
+     * {@link #OBJECT_STORE_SECRET_KEY} for {@link #OBJECT_STORE_REGION}.
+     */
+    public static final URI OBJECT_STORE_NETWORK_ENDPOINT =
+            URI.create("http://" + OBJECT_STORE + ":" + OBJECT_STORE_PORT);
+    /** The object store's development key pair (a development stack's; the same in tests). */
+    public static final String OBJECT_STORE_ACCESS_KEY = ObjectStoreContainer.DEV_ACCESS_KEY;
+
+    public static final String OBJECT_STORE_SECRET_KEY = ObjectStoreContainer.DEV_SECRET_KEY;
+    /** The region clients sign for (S3Proxy accepts any). */
+    public static final String OBJECT_STORE_REGION = ObjectStoreContainer.REGION;
 
     /** The database every service's schema lives in, and its superuser (the harness provisions with it). */
     public static final String DATABASE = SharedContainers.DATABASE;
@@ -124,6 +144,25 @@ public final class PlatformContainers {
                 Map.of("GREENMAIL_OPTS", MailContainer.DEV_OPTIONS),
                 List.of(),
                 Map.of(MAIL_SMTP_PORT, 0, MAIL_IMAP_PORT, 0));
+    }
+
+    /**
+     * S3Proxy with its filesystem backend, its S3 port published on any free port, set up as in tests
+     * ({@link ObjectStoreContainer#devEnvironment()}): path-style requests with AWS signatures (V4,
+     * or V2) checked against the development key pair. Objects live in the container's file system
+     * ({@value ObjectStoreContainer#DATA_DIRECTORY}), like PostgreSQL's data: a test stack's go with
+     * the stack, and the {@code up} stack's last as long as its container, which {@code ./nova up}
+     * keeps while it is unchanged. No service depends on its container: services reach it by its
+     * alias per request, like the mail server.
+     */
+    static ContainerSpec objectStore(StackIdentity identity) {
+        return spec(
+                identity,
+                OBJECT_STORE,
+                PlatformImages.OBJECT_STORE.tag(),
+                ObjectStoreContainer.devEnvironment(),
+                List.of(),
+                Map.of(OBJECT_STORE_PORT, 0));
     }
 
     /**

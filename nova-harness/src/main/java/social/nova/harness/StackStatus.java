@@ -21,6 +21,7 @@ import com.github.dockerjava.api.model.ContainerPort;
 public final class StackStatus {
     private static final Duration CONSUL_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final String RUNNING = "running";
+    private static final String OBJECT_STORE_LINK = "Object store";
 
     /** One instance: its address in the network, its published host port, and its health in Consul. */
     public record InstanceRow(String address, String hostTarget, String health, boolean passing) {}
@@ -171,12 +172,28 @@ public final class StackStatus {
                             publicUrl.resolve("/admin/") + "  (" + PlatformContainers.OIDC_ADMIN + " / "
                                     + PlatformContainers.OIDC_ADMIN_PASSWORD + ")");
                 });
+        withRole(containers, PlatformContainers.OBJECT_STORE)
+                .findFirst()
+                .flatMap(c -> hostPort(c, PlatformContainers.OBJECT_STORE_PORT))
+                .ifPresent(port -> links.put(
+                        OBJECT_STORE_LINK,
+                        "http://" + host + ":" + port + "  (S3Proxy, path-style, region "
+                                + PlatformContainers.OBJECT_STORE_REGION + "; access key "
+                                + PlatformContainers.OBJECT_STORE_ACCESS_KEY + " / secret key "
+                                + PlatformContainers.OBJECT_STORE_SECRET_KEY + "; in the network "
+                                + PlatformContainers.OBJECT_STORE_NETWORK_ENDPOINT + ")"));
         return links;
     }
 
     /** The stack's Redis as this machine reaches it ({@code redis://host:port}), if it runs. */
     public Optional<URI> redisUri() {
         return Optional.ofNullable(links().get("Redis")).map(URI::create);
+    }
+
+    /** The S3 endpoint of the stack's object store as this machine reaches it, if it runs. */
+    public Optional<URI> objectStoreUri() {
+        // The link reads "<endpoint>  (S3Proxy, ...)".
+        return Optional.ofNullable(links().get(OBJECT_STORE_LINK)).map(link -> URI.create(link.split("\\s+", 2)[0]));
     }
 
     /** The JDBC URL of the stack's PostgreSQL as this machine reaches it, if it runs. */

@@ -50,6 +50,34 @@ class PlatformContainersTest {
     }
 
     @Test
+    void theObjectStoreServesS3OnTheStacksNetworkWithTheDevelopmentKeyPairOnTheFilesystemBackend() {
+        ContainerSpec store = PlatformContainers.objectStore(StackIdentity.up());
+
+        assertThat(store.name()).isEqualTo("nova-objectstore");
+        assertThat(store.aliases()).as("what the endpoint in the network names").containsExactly("objectstore");
+        assertThat(PlatformContainers.OBJECT_STORE_NETWORK_ENDPOINT).hasToString("http://objectstore:80");
+        assertThat(store.labels()).containsEntry(StackIdentity.ROLE_LABEL, "objectstore");
+        assertThat(store.published()).as("S3 on a free host port").containsOnly(entry(80, 0));
+        assertThat(store.env())
+                .as("the official image's variables, read by it and by the local one")
+                .containsEntry("S3PROXY_ENDPOINT", "http://0.0.0.0:80")
+                .containsEntry("S3PROXY_AUTHORIZATION", "aws-v2-or-v4")
+                .containsEntry("S3PROXY_IDENTITY", PlatformContainers.OBJECT_STORE_ACCESS_KEY)
+                .containsEntry("S3PROXY_CREDENTIAL", PlatformContainers.OBJECT_STORE_SECRET_KEY)
+                .as("path-style only")
+                .containsEntry("S3PROXY_VIRTUALHOST", "")
+                .containsEntry("JCLOUDS_PROVIDER", "filesystem")
+                .containsEntry("JCLOUDS_FILESYSTEM_BASEDIR", "/data");
+        assertThat(store.command())
+                .as("the image's own: run-docker-container.sh")
+                .isEmpty();
+        assertThat(store.dependsOn()).isEmpty();
+        assertThat(PlatformContainers.objectStore(StackIdentity.up()).fingerprint("sha256:1"))
+                .as("the same spec keeps the up stack's container, and its objects")
+                .isEqualTo(store.fingerprint("sha256:1"));
+    }
+
+    @Test
     void keycloakKnowsItsPublicAddressServesTheNetworkOnItsAliasAndImportsTheRealmAtStart() {
         ContainerSpec oidc = PlatformContainers.oidc(StackIdentity.up(), 41234, URI.create("http://localhost:41234"));
 

@@ -31,6 +31,8 @@ public enum ErrorCode {
     CANCELLED(Status.Code.CANCELLED, 499),
     /** The deadline passed before the work finished. */
     DEADLINE_EXCEEDED(Status.Code.DEADLINE_EXCEEDED, 504),
+    /** A position past the end of the data (a download resumed beyond the file's end); 416 "range not satisfiable". */
+    OUT_OF_RANGE(Status.Code.OUT_OF_RANGE, 416),
     /** A dependency is down or overloaded: retry later. */
     UNAVAILABLE(Status.Code.UNAVAILABLE, 503),
     /** The operation is not implemented by this server. */
@@ -45,7 +47,6 @@ public enum ErrorCode {
             BY_GRPC_CODE.put(code.grpcCode, code);
         }
         // gRPC codes Nova does not raise itself, folded into the closest Nova code.
-        BY_GRPC_CODE.put(Status.Code.OUT_OF_RANGE, INVALID_ARGUMENT);
         BY_GRPC_CODE.put(Status.Code.UNKNOWN, INTERNAL);
         BY_GRPC_CODE.put(Status.Code.DATA_LOSS, INTERNAL);
     }
@@ -69,8 +70,7 @@ public enum ErrorCode {
     }
 
     /**
-     * The Nova code for a gRPC status code: OUT_OF_RANGE becomes INVALID_ARGUMENT, UNKNOWN and
-     * DATA_LOSS become INTERNAL.
+     * The Nova code for a gRPC status code: UNKNOWN and DATA_LOSS become INTERNAL.
      *
      * @throws IllegalArgumentException for {@code OK}, which is not an error
      */

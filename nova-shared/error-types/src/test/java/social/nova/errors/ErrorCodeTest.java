@@ -22,6 +22,7 @@ class ErrorCodeTest {
         "RESOURCE_EXHAUSTED, RESOURCE_EXHAUSTED, 429",
         "CANCELLED, CANCELLED, 499",
         "DEADLINE_EXCEEDED, DEADLINE_EXCEEDED, 504",
+        "OUT_OF_RANGE, OUT_OF_RANGE, 416",
         "UNAVAILABLE, UNAVAILABLE, 503",
         "UNIMPLEMENTED, UNIMPLEMENTED, 501",
         "INTERNAL, INTERNAL, 500",
@@ -33,7 +34,7 @@ class ErrorCodeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"OUT_OF_RANGE, INVALID_ARGUMENT", "UNKNOWN, INTERNAL", "DATA_LOSS, INTERNAL"})
+    @CsvSource({"UNKNOWN, INTERNAL", "DATA_LOSS, INTERNAL"})
     void foldsGrpcCodesNovaDoesNotUse(Status.Code grpcCode, ErrorCode expected) {
         assertThat(ErrorCode.of(grpcCode)).isEqualTo(expected);
     }

@@ -29,6 +29,12 @@ public enum PlatformImages {
      */
     OIDC("quay.io/keycloak/keycloak:26.7.3", "nova/keycloak:26.7.3", "quay.io/keycloak/keycloak"),
     /**
+     * S3Proxy, the development and test S3-compatible object store (filesystem backend, path-style
+     * requests, AWS signatures); the local one is S3Proxy's runnable jar on {@link #JAVA_RUNTIME},
+     * started like the official image ({@link ObjectStoreContainer}).
+     */
+    OBJECT_STORE("andrewgaul/s3proxy:s3proxy-4.1.0", "nova/s3proxy:4.1.0", "andrewgaul/s3proxy"),
+    /**
      * Plain Debian trixie, the base of images the tests build for themselves (nova-harness's
      * Python gRPC client); the local one is {@code ./nova doctor}'s debootstrap base.
      */

@@ -8,9 +8,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * The platform containers an integration test needs (Consul, PostgreSQL, Redis, a mail server),
- * started on first use and shared by every test class in the JVM (one failsafe run), so a module's
- * ITs pay for each container once.
+ * The platform containers an integration test needs (Consul, PostgreSQL, Redis, a mail server, an
+ * S3-compatible object store), started on first use and shared by every test class in the JVM (one
+ * failsafe run), so a module's ITs pay for each container once.
  * Tests that break a container (stop, pause, restart) must start their own instead.
  *
  * <p>Without Ryuk (no registry) Testcontainers stops these from its JVM shutdown hook, and
@@ -40,6 +40,10 @@ public final class SharedContainers {
         static final MailContainer INSTANCE = start(newMail());
     }
 
+    private static final class ObjectStore {
+        static final ObjectStoreContainer INSTANCE = start(newObjectStore());
+    }
+
     /** The shared Consul dev agent (HTTP API and UI on {@link #consulHttpUri()}). */
     public static ConsulContainer consul() {
         return Consul.INSTANCE;
@@ -62,6 +66,15 @@ public final class SharedContainers {
      */
     public static MailContainer mail() {
         return Mail.INSTANCE;
+    }
+
+    /**
+     * The shared S3-compatible object store ({@link ObjectStoreContainer#endpoint()}, the development
+     * key pair). Buckets live as long as the container: a test creates a bucket of its own (a random
+     * name) so that it sees only its own objects.
+     */
+    public static ObjectStoreContainer objectStore() {
+        return ObjectStore.INSTANCE;
     }
 
     public static URI consulHttpUri() {
@@ -139,6 +152,11 @@ public final class SharedContainers {
     /** A new, unstarted mail server (GreenMail, SMTP and IMAP) on the platform image. */
     public static MailContainer newMail() {
         return new MailContainer(PlatformImages.MAIL.image());
+    }
+
+    /** A new, unstarted object store (S3Proxy, filesystem backend) on the platform image. */
+    public static ObjectStoreContainer newObjectStore() {
+        return new ObjectStoreContainer(PlatformImages.OBJECT_STORE.image());
     }
 
     private static <T extends org.testcontainers.containers.GenericContainer<?>> T start(T container) {

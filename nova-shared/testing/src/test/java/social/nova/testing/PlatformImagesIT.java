@@ -4,13 +4,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -21,13 +26,21 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Each platform image, official or local, works the way Nova's tests and stack use it. */
 class PlatformImagesIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int MIB = 1024 * 1024;
 
     @Test
     void consulAnswersLeaderAndServesTheUi() throws Exception {
@@ -103,6 +116,100 @@ class PlatformImagesIT {
         assertThat(messageCount(session, other))
                 .as("another new address's inbox")
                 .isZero();
+    }
+
+    /**
+     * What a service keeping media relies on: a bucket created with a signed request (path-style), an
+     * object put and read back byte for byte with its content type, and a multipart upload (two parts
+     * of 5 MiB, S3's smallest but last, and a small last one) read back whole.
+     */
+    @Test
+    void objectStoreKeepsAnObjectAndAMultipartUploadByteForByte() throws Exception {
+        ObjectStoreContainer store = SharedContainers.objectStore();
+        String bucket = "it-" + UUID.randomUUID();
+        store.createBucket(bucket);
+        byte[] avatar = randomBytes(64 * 1024);
+        byte[][] parts = {randomBytes(5 * MIB), randomBytes(5 * MIB), randomBytes(123_457)};
+        String video = "videos/" + UUID.randomUUID() + ".bin";
+
+        try (S3Client s3 = store.newClient()) {
+            s3.putObject(
+                    request -> request.bucket(bucket).key("avatars/ada.png").contentType("image/png"),
+                    RequestBody.fromBytes(avatar));
+            var read = s3.getObjectAsBytes(request -> request.bucket(bucket).key("avatars/ada.png"));
+            assertThat(read.asByteArray()).isEqualTo(avatar);
+            assertThat(read.response().contentType()).isEqualTo("image/png");
+
+            String uploadId = s3.createMultipartUpload(
+                            request -> request.bucket(bucket).key(video))
+                    .uploadId();
+            List<CompletedPart> completed = new ArrayList<>();
+            for (int index = 0; index < parts.length; index++) {
+                int number = index + 1;
+                String etag = s3.uploadPart(
+                                request -> request.bucket(bucket)
+                                        .key(video)
+                                        .uploadId(uploadId)
+                                        .partNumber(number),
+                                RequestBody.fromBytes(parts[index]))
+                        .eTag();
+                completed.add(
+                        CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(request -> request.bucket(bucket)
+                    .key(video)
+                    .uploadId(uploadId)
+                    .multipartUpload(upload -> upload.parts(completed)));
+
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            long length = 0;
+            for (byte[] part : parts) {
+                sent.update(part);
+                length += part.length;
+            }
+            MessageDigest received = MessageDigest.getInstance("SHA-256");
+            try (ResponseInputStream<GetObjectResponse> in =
+                    s3.getObject(request -> request.bucket(bucket).key(video))) {
+                assertThat(in.response().contentLength()).isEqualTo(length);
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    received.update(buffer, 0, n);
+                }
+            }
+            assertThat(HexFormat.of().formatHex(received.digest()))
+                    .as("SHA-256 of the multipart object read back")
+                    .isEqualTo(HexFormat.of().formatHex(sent.digest()));
+        }
+    }
+
+    @Test
+    void objectStoreRefusesARequestSignedWithAWrongSecretKey() {
+        ObjectStoreContainer store = SharedContainers.objectStore();
+        String bucket = "it-" + UUID.randomUUID();
+        store.createBucket(bucket);
+
+        try (S3Client wrong = ObjectStoreContainer.client(store.endpoint(), store.accessKey(), "wrong-secret-key")) {
+            assertThatThrownBy(() -> wrong.putObject(
+                            request -> request.bucket(bucket).key("forged.txt"), RequestBody.fromString("forged")))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class,
+                            refused -> assertThat(refused.statusCode()).isEqualTo(403));
+            assertThatThrownBy(() -> wrong.listObjectsV2(request -> request.bucket(bucket)))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class,
+                            refused -> assertThat(refused.statusCode()).isEqualTo(403));
+        }
+        try (S3Client s3 = store.newClient()) {
+            assertThat(s3.listObjectsV2(request -> request.bucket(bucket)).contents())
+                    .as("nothing was stored by the refused request")
+                    .isEmpty();
+        }
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
     }
 
     private static Properties mailProperties(MailContainer mail) {

@@ -1,0 +1,99 @@
+package social.nova.media;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.UUID;
+
+import com.google.protobuf.ByteString;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.NovaException;
+import social.nova.errors.Violations;
+import social.nova.kit.Ids;
+
+/**
+ * media-service's reads: metadata, downloads and thumbnails of what a user uploaded
+ * ({@link Upload} writes). An item is readable by its owner; to anyone else it does not exist
+ * (NOT_FOUND, so that ids reveal nothing).
+ */
+final class Media {
+    private final Upload.Context context;
+
+    Media(Upload.Context context) {
+        this.context = context;
+    }
+
+    /** A new upload by {@code owner}. */
+    Upload upload(UUID owner) {
+        return new Upload(context, owner);
+    }
+
+    MediaStore.Media metadata(UUID caller, String mediaId) {
+        Violations violations = new Violations();
+        UUID id = Ids.parse(mediaId, "media_id", violations);
+        violations.throwIfAny();
+        return readable(caller, id);
+    }
+
+    /** Where a download's messages go. */
+    interface DownloadSink {
+        void metadata(MediaStore.Media media);
+
+        /** The next chunk; false when the caller is gone and the download should stop. */
+        boolean chunk(ByteString bytes);
+    }
+
+    /** Streams an item's bytes from {@code offset} on, in chunks of at most 1 MiB, straight from the object store. */
+    void download(UUID caller, String mediaId, long offset, DownloadSink sink) {
+        Violations violations = new Violations();
+        UUID id = Ids.parse(mediaId, "media_id", violations);
+        violations.require(offset >= 0, "offset", "must not be negative");
+        violations.throwIfAny();
+        MediaStore.Media media = readable(caller, id);
+        if (offset > media.sizeBytes()) {
+            throw NovaException.builder(
+                            ErrorCode.OUT_OF_RANGE,
+                            "offset " + offset + " is past the end of the file (" + media.sizeBytes() + " bytes)")
+                    .domain(MediaErrors.DOMAIN)
+                    .build();
+        }
+        sink.metadata(media);
+        if (offset == media.sizeBytes()) {
+            return;
+        }
+        byte[] buffer = new byte[MediaSettings.MAX_CHUNK_BYTES];
+        try (InputStream bytes = context.objects().read(media.objectKey(), offset)) {
+            int read;
+            while ((read = bytes.readNBytes(buffer, 0, buffer.length)) > 0) {
+                if (!sink.chunk(ByteString.copyFrom(buffer, 0, read))) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw NovaException.unavailable("object storage stopped answering during the download; resume it")
+                    .toBuilder()
+                    .cause(e)
+                    .build();
+        }
+    }
+
+    /** Processing decides whether an item has thumbnails: not yet (MEDIA_PROCESSING), never (MEDIA_FAILED). */
+    MediaStore.Media thumbnailSource(UUID caller, String mediaId, boolean sizeGiven) {
+        Violations violations = new Violations();
+        UUID id = Ids.parse(mediaId, "media_id", violations);
+        violations.require(sizeGiven, "size", "must be SMALL, MEDIUM or LARGE");
+        violations.throwIfAny();
+        MediaStore.Media media = readable(caller, id);
+        return switch (media.status()) {
+            case PROCESSING -> throw MediaErrors.processing(id);
+            case FAILED -> throw MediaErrors.failed(id, media.failure());
+            case READY -> media;
+        };
+    }
+
+    private MediaStore.Media readable(UUID caller, UUID id) {
+        return context.jdbi()
+                .withHandle(handle -> context.store().find(handle, id))
+                .filter(media -> media.ownerId().equals(caller))
+                .orElseThrow(() -> MediaErrors.mediaNotFound(id));
+    }
+}

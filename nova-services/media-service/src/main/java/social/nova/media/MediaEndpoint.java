@@ -1,0 +1,156 @@
+package social.nova.media;
+
+import java.util.UUID;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Duration;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import social.nova.contracts.media.v1.DownloadRequest;
+import social.nova.contracts.media.v1.DownloadResponse;
+import social.nova.contracts.media.v1.GetMediaMetadataRequest;
+import social.nova.contracts.media.v1.GetMediaMetadataResponse;
+import social.nova.contracts.media.v1.GetThumbnailRequest;
+import social.nova.contracts.media.v1.GetThumbnailResponse;
+import social.nova.contracts.media.v1.MediaMetadata;
+import social.nova.contracts.media.v1.MediaServiceGrpc;
+import social.nova.contracts.media.v1.MediaStatus;
+import social.nova.contracts.media.v1.ThumbnailSize;
+import social.nova.contracts.media.v1.UploadRequest;
+import social.nova.contracts.media.v1.UploadResponse;
+import social.nova.errors.NovaException;
+import social.nova.kit.Callers;
+
+import static social.nova.kit.Protos.reply;
+import static social.nova.kit.Protos.timestamp;
+
+/**
+ * The gRPC face of media-service: proto in, domain call, proto out. Every RPC needs a caller;
+ * validation and every error live in {@link Upload} and {@link Media}; the kit maps thrown errors
+ * to statuses, from streaming handlers too.
+ */
+final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
+    private final Media media;
+
+    MediaEndpoint(Media media) {
+        this.media = media;
+    }
+
+    @Override
+    public StreamObserver<UploadRequest> upload(StreamObserver<UploadResponse> response) {
+        Upload upload = media.upload(callerId());
+        return new StreamObserver<>() {
+            private boolean over;
+
+            @Override
+            public void onNext(UploadRequest message) {
+                if (over) {
+                    return;
+                }
+                try {
+                    upload.accept(message);
+                } catch (RuntimeException | Error e) {
+                    over = true;
+                    upload.abandon();
+                    throw e;
+                }
+            }
+
+            /** The client cancelled (or the call broke): nothing is stored. */
+            @Override
+            public void onError(Throwable cancelled) {
+                over = true;
+                upload.abandon();
+            }
+
+            @Override
+            public void onCompleted() {
+                if (over) {
+                    return;
+                }
+                over = true;
+                try {
+                    MediaStore.Media stored = upload.finish();
+                    reply(
+                            response,
+                            UploadResponse.newBuilder().setMedia(proto(stored)).build());
+                } finally {
+                    upload.abandon();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void getMediaMetadata(GetMediaMetadataRequest request, StreamObserver<GetMediaMetadataResponse> response) {
+        reply(
+                response,
+                GetMediaMetadataResponse.newBuilder()
+                        .setMedia(proto(media.metadata(callerId(), request.getMediaId())))
+                        .build());
+    }
+
+    @Override
+    public void download(DownloadRequest request, StreamObserver<DownloadResponse> response) {
+        var call = (ServerCallStreamObserver<DownloadResponse>) response;
+        media.download(callerId(), request.getMediaId(), request.getOffset(), new Media.DownloadSink() {
+            @Override
+            public void metadata(MediaStore.Media item) {
+                call.onNext(
+                        DownloadResponse.newBuilder().setMetadata(proto(item)).build());
+            }
+
+            @Override
+            public boolean chunk(ByteString bytes) {
+                if (call.isCancelled()) {
+                    return false;
+                }
+                // Helidon writes each message to the HTTP/2 stream and waits for its flow-control
+                // window: a slow reader slows this loop, the heap holds one chunk.
+                call.onNext(DownloadResponse.newBuilder().setChunk(bytes).build());
+                return true;
+            }
+        });
+        if (!call.isCancelled()) {
+            call.onCompleted();
+        }
+    }
+
+    @Override
+    public void getThumbnail(GetThumbnailRequest request, StreamObserver<GetThumbnailResponse> response) {
+        boolean sized = request.getSize() != ThumbnailSize.THUMBNAIL_SIZE_UNSPECIFIED
+                && request.getSize() != ThumbnailSize.UNRECOGNIZED;
+        MediaStore.Media source = media.thumbnailSource(callerId(), request.getMediaId(), sized);
+        // READY is set by thumbnail processing, which is not built yet (issue 12's next step).
+        throw NovaException.internal("media " + source.id() + " is READY but has no thumbnails");
+    }
+
+    static MediaMetadata proto(MediaStore.Media item) {
+        MediaMetadata.Builder proto = MediaMetadata.newBuilder()
+                .setId(item.id().toString())
+                .setOwnerId(item.ownerId().toString())
+                .setContentType(item.contentType())
+                .setSizeBytes(item.sizeBytes())
+                .setFileName(item.fileName())
+                .setSha256(item.sha256())
+                .setWidth(item.width())
+                .setHeight(item.height())
+                .setStatus(
+                        switch (item.status()) {
+                            case PROCESSING -> MediaStatus.MEDIA_STATUS_PROCESSING;
+                            case READY -> MediaStatus.MEDIA_STATUS_READY;
+                            case FAILED -> MediaStatus.MEDIA_STATUS_FAILED;
+                        })
+                .setCreatedAt(timestamp(item.createdAt()));
+        if (item.durationMs() != null) {
+            proto.setDuration(Duration.newBuilder()
+                    .setSeconds(item.durationMs() / 1000)
+                    .setNanos((int) (item.durationMs() % 1000) * 1_000_000));
+        }
+        return proto.build();
+    }
+
+    private static UUID callerId() {
+        return UUID.fromString(Callers.require().userId());
+    }
+}

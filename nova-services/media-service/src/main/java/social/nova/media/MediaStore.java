@@ -1,0 +1,133 @@
+package social.nova.media;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** SQL for {@code media.objects}, {@code media.usage} and {@code media.media}. Every method runs on the caller's handle. */
+final class MediaStore {
+    private static final String COLUMNS = "id, owner_id, sha256, content_type, size_bytes, file_name, status, width, "
+            + "height, duration_ms, failure, created_at";
+
+    /** Processing state of a media item (the contract's MediaStatus). */
+    enum Status {
+        PROCESSING,
+        READY,
+        FAILED
+    }
+
+    /** A media item. {@code durationMs} is null for images; {@code failure} says why processing failed. */
+    record Media(
+            UUID id,
+            UUID ownerId,
+            String sha256,
+            String contentType,
+            long sizeBytes,
+            String fileName,
+            Status status,
+            int width,
+            int height,
+            Long durationMs,
+            String failure,
+            Instant createdAt) {
+        /** The object key of the item's bytes. */
+        String objectKey() {
+            return MediaStore.objectKey(ownerId, sha256);
+        }
+    }
+
+    static String objectKey(UUID owner, String sha256) {
+        return "objects/" + owner + "/" + sha256;
+    }
+
+    /** Bytes the owner stores, read with the owner's usage row locked until the transaction ends. */
+    long lockUsage(Handle handle, UUID owner) {
+        handle.createUpdate("INSERT INTO usage (owner_id) VALUES (:owner) ON CONFLICT DO NOTHING")
+                .bind("owner", owner)
+                .execute();
+        return handle.createQuery("SELECT used_bytes FROM usage WHERE owner_id = :owner FOR UPDATE")
+                .bind("owner", owner)
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /** Bytes the owner stores (no lock: the quick check before an upload's bytes arrive). */
+    long usedBytes(Handle handle, UUID owner) {
+        return handle.createQuery("SELECT used_bytes FROM usage WHERE owner_id = :owner")
+                .bind("owner", owner)
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L);
+    }
+
+    boolean objectExists(Handle handle, UUID owner, String sha256) {
+        return handle.createQuery("SELECT 1 FROM objects WHERE owner_id = :owner AND sha256 = :sha")
+                .bind("owner", owner)
+                .bind("sha", sha256)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent();
+    }
+
+    /** Records a new object and adds its bytes to the owner's usage (whose row the caller locked). */
+    void addObject(Handle handle, UUID owner, String sha256, long size) {
+        handle.createUpdate("INSERT INTO objects (owner_id, sha256, size_bytes) VALUES (:owner, :sha, :size)")
+                .bind("owner", owner)
+                .bind("sha", sha256)
+                .bind("size", size)
+                .execute();
+        handle.createUpdate("UPDATE usage SET used_bytes = used_bytes + :size WHERE owner_id = :owner")
+                .bind("owner", owner)
+                .bind("size", size)
+                .execute();
+    }
+
+    void insert(Handle handle, Media media) {
+        handle.createUpdate("INSERT INTO media (" + COLUMNS + ") VALUES (:id, :owner, :sha, :type, :size, :name, "
+                        + ":status, :width, :height, :duration, :failure, :createdAt)")
+                .bind("id", media.id())
+                .bind("owner", media.ownerId())
+                .bind("sha", media.sha256())
+                .bind("type", media.contentType())
+                .bind("size", media.sizeBytes())
+                .bind("name", media.fileName())
+                .bind("status", media.status().name())
+                .bind("width", media.width())
+                .bind("height", media.height())
+                .bind("duration", media.durationMs())
+                .bind("failure", media.failure())
+                .bind("createdAt", Timestamp.from(media.createdAt()))
+                .execute();
+    }
+
+    Optional<Media> find(Handle handle, UUID id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM media WHERE id = :id")
+                .bind("id", id)
+                .map(MediaStore::media)
+                .findOne();
+    }
+
+    private static Media media(ResultSet row, StatementContext context) throws SQLException {
+        long duration = row.getLong("duration_ms");
+        Long durationMs = row.wasNull() ? null : duration;
+        return new Media(
+                row.getObject("id", UUID.class),
+                row.getObject("owner_id", UUID.class),
+                row.getString("sha256"),
+                row.getString("content_type"),
+                row.getLong("size_bytes"),
+                row.getString("file_name"),
+                Status.valueOf(row.getString("status")),
+                row.getInt("width"),
+                row.getInt("height"),
+                durationMs,
+                row.getString("failure"),
+                row.getTimestamp("created_at").toInstant());
+    }
+}

@@ -1,0 +1,186 @@
+package social.nova.media;
+
+import java.io.InputStream;
+import java.util.List;
+
+import social.nova.errors.NovaException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The object store, through the AWS SDK's S3 client: any S3-compatible server, path-style. Every
+ * failure to reach it, or a 5xx from it, becomes UNAVAILABLE ("retry"), which is what it is to the
+ * caller; the SDK's own retries are off, so a call fails within {@link MediaSettings.Storage#timeout}
+ * and the caller (or nova-rpc) decides.
+ */
+final class ObjectStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ObjectStore.class.getName());
+
+    private final S3Client s3;
+    private final String bucket;
+
+    ObjectStore(MediaSettings.Storage settings) {
+        var builder = S3Client.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(settings.timeout())
+                        .socketTimeout(settings.timeout()))
+                .region(Region.of(settings.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
+                .forcePathStyle(true)
+                // Since 2.30 the SDK adds CRC32 trailers (aws-chunked bodies) to every upload by
+                // default, which not every S3-compatible server takes (S3Proxy 4.1 does): SigV4
+                // signs each part's SHA-256, and media-service checks the whole file's SHA-256.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(config -> config.retryStrategy(retry -> retry.maxAttempts(1)));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        this.s3 = builder.build();
+        this.bucket = settings.bucket();
+    }
+
+    /** Creates the bucket if it does not exist (development and test stores). */
+    void ensureBucket() {
+        call(() -> {
+            try {
+                s3.headBucket(request -> request.bucket(bucket));
+            } catch (S3Exception missing) {
+                if (missing.statusCode() != 404) {
+                    throw missing;
+                }
+                s3.createBucket(request -> request.bucket(bucket));
+                LOG.log(System.Logger.Level.INFO, "created bucket {0}", bucket);
+            }
+            return null;
+        });
+    }
+
+    String startMultipart(String key, String contentType) {
+        return call(() -> s3.createMultipartUpload(
+                        request -> request.bucket(bucket).key(key).contentType(contentType))
+                .uploadId());
+    }
+
+    CompletedPart uploadPart(String key, String uploadId, int partNumber, byte[] bytes, int length) {
+        return call(() -> {
+            String etag = s3.uploadPart(
+                            request -> request.bucket(bucket)
+                                    .key(key)
+                                    .uploadId(uploadId)
+                                    .partNumber(partNumber)
+                                    .contentLength((long) length),
+                            RequestBody.fromBytes(
+                                    length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length)))
+                    .eTag();
+            return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+        });
+    }
+
+    void completeMultipart(String key, String uploadId, List<CompletedPart> parts) {
+        call(() -> s3.completeMultipartUpload(request -> request.bucket(bucket)
+                .key(key)
+                .uploadId(uploadId)
+                .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())));
+    }
+
+    /** Drops an unfinished multipart upload and its parts; never throws (a clean-up path). */
+    void abortMultipart(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (SdkException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not abort multipart upload {0} of {1}: {2}",
+                    uploadId,
+                    key,
+                    e.getMessage());
+        }
+    }
+
+    boolean exists(String key) {
+        return call(() -> {
+            try {
+                s3.headObject(request -> request.bucket(bucket).key(key));
+                return true;
+            } catch (NoSuchKeyException missing) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    void copy(String from, String to) {
+        call(() -> s3.copyObject(request -> request.sourceBucket(bucket)
+                .sourceKey(from)
+                .destinationBucket(bucket)
+                .destinationKey(to)));
+    }
+
+    /** Deletes an object; never throws (a clean-up path). */
+    void deleteQuietly(String key) {
+        try {
+            s3.deleteObject(request -> request.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete {0}: {1}", key, e.getMessage());
+        }
+    }
+
+    /** The object's bytes from {@code offset} on, streamed; the caller closes the stream. */
+    InputStream read(String key, long offset) {
+        return call(() -> s3.getObject(
+                request -> {
+                    request.bucket(bucket).key(key);
+                    if (offset > 0) {
+                        request.range("bytes=" + offset + "-");
+                    }
+                },
+                ResponseTransformer.toInputStream()));
+    }
+
+    private interface StoreCall<T> {
+        T run();
+    }
+
+    private static <T> T call(StoreCall<T> call) {
+        try {
+            return call.run();
+        } catch (SdkClientException unreachable) {
+            throw NovaException.unavailable("object storage is unavailable; retry", java.time.Duration.ofSeconds(1))
+                    .toBuilder()
+                    .cause(unreachable)
+                    .build();
+        } catch (S3Exception e) {
+            if (e.statusCode() >= 500) {
+                throw NovaException.unavailable("object storage is unavailable; retry", java.time.Duration.ofSeconds(1))
+                        .toBuilder()
+                        .cause(e)
+                        .build();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,268 @@
+package social.nova.media;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
+
+import com.google.protobuf.ByteString;
+import org.jdbi.v3.core.Jdbi;
+import social.nova.contracts.media.v1.UploadMetadata;
+import social.nova.contracts.media.v1.UploadRequest;
+import social.nova.errors.NovaException;
+import social.nova.errors.Violations;
+import social.nova.kit.RateLimits;
+import social.nova.redis.RateLimiter;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * One Upload call, message by message: metadata first, then chunks. The bytes go to the object
+ * store as they come, one part ({@link MediaSettings.Storage#partBytes}) at a time, under a staging
+ * key; only a complete, verified file (size, type from its first bytes, SHA-256) is copied to its
+ * content-addressed key and recorded, in one transaction that also charges the owner's quota. Any
+ * failure or a cancel ends in {@link #abandon()}: the multipart upload is aborted, the staging
+ * object deleted, nothing recorded. Not thread-safe: gRPC delivers one call's messages in order,
+ * one at a time.
+ */
+final class Upload {
+    private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
+    private static final String TYPES = "image/jpeg, image/png, image/webp, image/gif or video/mp4";
+
+    /** What an upload needs of the service; one per instance. */
+    record Context(
+            Jdbi jdbi,
+            MediaStore store,
+            ObjectStore objects,
+            RateLimiter limiter,
+            Semaphore permits,
+            MediaSettings settings,
+            Clock clock) {}
+
+    private final Context context;
+    private final UUID owner;
+    private final String stagingKey = "staging/" + UUID.randomUUID();
+    private final MessageDigest digest = sha256();
+    private final byte[] header = new byte[MediaTypes.HEADER_BYTES];
+    private final List<CompletedPart> parts = new ArrayList<>();
+
+    private UploadMetadata metadata;
+    private MediaTypes type;
+    private boolean permitHeld;
+    private int headerLength;
+    private long received;
+    private byte[] part;
+    private int partFill;
+    private String uploadId;
+    private boolean staged;
+    private boolean finished;
+
+    Upload(Context context, UUID owner) {
+        this.context = context;
+        this.owner = owner;
+    }
+
+    /** The next message of the call. */
+    void accept(UploadRequest message) {
+        if (metadata == null) {
+            if (!message.hasMetadata()) {
+                throw NovaException.invalidArgument(
+                        social.nova.errors.FieldViolation.of("metadata", "the first message must carry the metadata"));
+            }
+            begin(message.getMetadata());
+            return;
+        }
+        if (message.hasMetadata()) {
+            throw NovaException.invalidArgument(
+                    social.nova.errors.FieldViolation.of("metadata", "only the first message may carry metadata"));
+        }
+        ByteString chunk = message.getChunk();
+        if (chunk.isEmpty() || chunk.size() > MediaSettings.MAX_CHUNK_BYTES) {
+            throw NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
+                    "chunk", "must be 1.." + MediaSettings.MAX_CHUNK_BYTES + " bytes, was " + chunk.size()));
+        }
+        if (received + chunk.size() > metadata.getSizeBytes()) {
+            throw NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
+                    "metadata.size_bytes", "more bytes arrived than the declared " + metadata.getSizeBytes()));
+        }
+        received += chunk.size();
+        digest.update(chunk.asReadOnlyByteBuffer());
+        if (headerLength < header.length) {
+            int take = Math.min(header.length - headerLength, chunk.size());
+            chunk.copyTo(header, 0, headerLength, take);
+            headerLength += take;
+            if (headerLength == header.length) {
+                checkType();
+            }
+        }
+        int offset = 0;
+        while (offset < chunk.size()) {
+            int take = Math.min(part.length - partFill, chunk.size() - offset);
+            chunk.copyTo(part, offset, partFill, take);
+            partFill += take;
+            offset += take;
+            if (partFill == part.length && received < metadata.getSizeBytes()) {
+                flushPart();
+            }
+        }
+    }
+
+    /** The client half-closed: verifies the whole file, stores and records it. */
+    MediaStore.Media finish() {
+        if (metadata == null) {
+            throw NovaException.invalidArgument(
+                    social.nova.errors.FieldViolation.of("metadata", "an upload starts with its metadata"));
+        }
+        if (received != metadata.getSizeBytes()) {
+            throw NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
+                    "metadata.size_bytes", received + " bytes arrived, " + metadata.getSizeBytes() + " were declared"));
+        }
+        if (headerLength < header.length) {
+            checkType();
+        }
+        String sha256 = HexFormat.of().formatHex(digest.digest());
+        if (!metadata.getSha256().isEmpty() && !metadata.getSha256().equals(sha256)) {
+            throw NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
+                    "metadata.sha256", "does not match the bytes received, whose SHA-256 is " + sha256));
+        }
+        flushPart();
+        context.objects().completeMultipart(stagingKey, uploadId, parts);
+        staged = true;
+
+        MediaStore.Media media = new MediaStore.Media(
+                UUID.randomUUID(),
+                owner,
+                sha256,
+                type.mime(),
+                received,
+                metadata.getFileName(),
+                MediaStore.Status.PROCESSING,
+                0,
+                0,
+                null,
+                null,
+                // PostgreSQL keeps microseconds: the answer shows what a later read shows.
+                context.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        String key = media.objectKey();
+        context.jdbi().useTransaction(handle -> {
+            long used = context.store().lockUsage(handle, owner);
+            if (!context.store().objectExists(handle, owner, sha256)) {
+                if (used + received > context.settings().quotaBytes()) {
+                    throw MediaErrors.quotaExceeded(
+                            used, received, context.settings().quotaBytes());
+                }
+                // The owner's usage row is locked: no other upload of theirs commits meanwhile. A key
+                // left by an upload that died after its copy holds these very bytes (its name is their hash).
+                if (!context.objects().exists(key)) {
+                    context.objects().copy(stagingKey, key);
+                }
+                context.store().addObject(handle, owner, sha256, received);
+            }
+            context.store().insert(handle, media);
+        });
+        finished = true;
+        abandon();
+        return media;
+    }
+
+    /** Ends the upload, stored or not: drops what the staging key holds and frees the upload's slot. Idempotent. */
+    void abandon() {
+        if (uploadId != null) {
+            if (staged) {
+                context.objects().deleteQuietly(stagingKey);
+            } else {
+                context.objects().abortMultipart(stagingKey, uploadId);
+            }
+            uploadId = null;
+        }
+        part = null;
+        if (permitHeld) {
+            permitHeld = false;
+            context.permits().release();
+        }
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    private void begin(UploadMetadata declared) {
+        Violations violations = new Violations();
+        type = MediaTypes.ofMime(declared.getContentType()).orElse(null);
+        violations.require(type != null, "metadata.content_type", "must be " + TYPES);
+        if (type != null) {
+            long max = context.settings().maxBytes(type);
+            violations.require(
+                    declared.getSizeBytes() >= 1 && declared.getSizeBytes() <= max,
+                    "metadata.size_bytes",
+                    "must be 1.." + max + " bytes for " + type.mime() + ", was " + declared.getSizeBytes());
+        } else {
+            violations.require(declared.getSizeBytes() >= 1, "metadata.size_bytes", "must be positive");
+        }
+        String name = declared.getFileName();
+        violations.require(
+                !name.isEmpty() && name.codePointCount(0, name.length()) <= 255,
+                "metadata.file_name",
+                "must be 1..255 characters");
+        violations.require(
+                name.chars().noneMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c)),
+                "metadata.file_name",
+                "must not contain '/', '\\' or control characters");
+        violations.require(
+                declared.getSha256().isEmpty()
+                        || SHA256_HEX.matcher(declared.getSha256()).matches(),
+                "metadata.sha256",
+                "must be 64 lowercase hex characters when given");
+        violations.throwIfAny();
+
+        RateLimits.enforce(context.limiter(), owner.toString(), MediaErrors.DOMAIN);
+        long used = context.jdbi().withHandle(handle -> context.store().usedBytes(handle, owner));
+        boolean stored = !declared.getSha256().isEmpty()
+                && context.jdbi()
+                        .withHandle(handle -> context.store().objectExists(handle, owner, declared.getSha256()));
+        if (!stored && used + declared.getSizeBytes() > context.settings().quotaBytes()) {
+            throw MediaErrors.quotaExceeded(
+                    used, declared.getSizeBytes(), context.settings().quotaBytes());
+        }
+        if (!context.permits().tryAcquire()) {
+            throw NovaException.unavailable(
+                    "too many uploads in progress on this instance; retry", Duration.ofSeconds(1));
+        }
+        permitHeld = true;
+        metadata = declared;
+        part = new byte[(int) Math.min(context.settings().storage().partBytes(), declared.getSizeBytes())];
+    }
+
+    private void checkType() {
+        MediaTypes actual = MediaTypes.detect(header, headerLength).orElse(null);
+        if (actual != type) {
+            throw NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
+                    "metadata.content_type",
+                    "the bytes are not " + type.mime() + " (they look like "
+                            + (actual == null ? "no type media-service stores" : actual.mime()) + ")"));
+        }
+    }
+
+    private void flushPart() {
+        if (uploadId == null) {
+            uploadId = context.objects().startMultipart(stagingKey, type.mime());
+        }
+        if (partFill > 0 || parts.isEmpty()) {
+            parts.add(context.objects().uploadPart(stagingKey, uploadId, parts.size() + 1, part, partFill));
+            partFill = 0;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every Java runtime has SHA-256", impossible);
+        }
+    }
+}

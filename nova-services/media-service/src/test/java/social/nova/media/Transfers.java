@@ -1,0 +1,117 @@
+package social.nova.media;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import social.nova.contracts.media.v1.DownloadRequest;
+import social.nova.contracts.media.v1.DownloadResponse;
+import social.nova.contracts.media.v1.MediaMetadata;
+import social.nova.contracts.media.v1.MediaServiceGrpc;
+import social.nova.contracts.media.v1.UploadMetadata;
+import social.nova.contracts.media.v1.UploadRequest;
+import social.nova.contracts.media.v1.UploadResponse;
+
+/** Uploads and downloads as a client makes them: metadata, then chunks. */
+final class Transfers {
+    static final int CHUNK = 256 * 1024;
+
+    private Transfers() {}
+
+    static UploadMetadata metadata(String contentType, byte[] bytes, String fileName) {
+        return UploadMetadata.newBuilder()
+                .setContentType(contentType)
+                .setSizeBytes(bytes.length)
+                .setFileName(fileName)
+                .build();
+    }
+
+    /** Uploads {@code bytes} after {@code metadata} in chunks of {@code chunk} bytes; the answer, or the call's error thrown. */
+    static MediaMetadata upload(
+            MediaServiceGrpc.MediaServiceStub stub, UploadMetadata metadata, byte[] bytes, int chunk) {
+        CompletableFuture<UploadResponse> answer = new CompletableFuture<>();
+        StreamObserver<UploadRequest> requests = stub.upload(observer(answer));
+        requests.onNext(UploadRequest.newBuilder().setMetadata(metadata).build());
+        for (int offset = 0; offset < bytes.length && !answer.isDone(); offset += chunk) {
+            requests.onNext(UploadRequest.newBuilder()
+                    .setChunk(ByteString.copyFrom(bytes, offset, Math.min(chunk, bytes.length - offset)))
+                    .build());
+        }
+        requests.onCompleted();
+        return await(answer).getMedia();
+    }
+
+    /** Sends raw messages as given, then half-closes; the answer or the call's error thrown. */
+    static MediaMetadata uploadMessages(MediaServiceGrpc.MediaServiceStub stub, UploadRequest... messages) {
+        CompletableFuture<UploadResponse> answer = new CompletableFuture<>();
+        StreamObserver<UploadRequest> requests = stub.upload(observer(answer));
+        for (UploadRequest message : messages) {
+            requests.onNext(message);
+        }
+        requests.onCompleted();
+        return await(answer).getMedia();
+    }
+
+    static StreamObserver<UploadResponse> observer(CompletableFuture<UploadResponse> answer) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(UploadResponse value) {
+                answer.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                answer.complete(answer.getNow(null));
+            }
+        };
+    }
+
+    static <T> T await(CompletableFuture<T> answer) {
+        try {
+            return answer.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException status) {
+                throw status;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A whole download from {@code offset}: its metadata message and the bytes after it. */
+    record Download(MediaMetadata metadata, byte[] bytes, int chunks) {}
+
+    static Download download(MediaServiceGrpc.MediaServiceBlockingStub stub, String mediaId, long offset) {
+        Iterator<DownloadResponse> messages = stub.download(DownloadRequest.newBuilder()
+                .setMediaId(mediaId)
+                .setOffset(offset)
+                .build());
+        DownloadResponse first = messages.next();
+        if (!first.hasMetadata()) {
+            throw new AssertionError("the first message of a download must be its metadata, was " + first);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int chunks = 0;
+        while (messages.hasNext()) {
+            DownloadResponse message = messages.next();
+            if (!message.hasChunk() || message.getChunk().size() > 1024 * 1024) {
+                throw new AssertionError("every message after the first must be a chunk of at most 1 MiB");
+            }
+            bytes.writeBytes(message.getChunk().toByteArray());
+            chunks++;
+        }
+        return new Download(first.getMetadata(), bytes.toByteArray(), chunks);
+    }
+}
