@@ -344,7 +344,7 @@ nova_release_all() {
 
 # Files a split repository gets beside its module folder's own (pom.xml, Jenkinsfile, Dockerfile,
 # README.md, src/): its build entry points. They are the monorepo's, so merge-back drops them again.
-SPLIT_FILES="nova .ci/run .ci/ci.sh mvnw .mvn/wrapper/maven-wrapper.properties .mvn/maven.config .mvn/settings.xml .gitignore"
+SPLIT_FILES="nova .ci/run .ci/ci.sh mvnw .mvn/wrapper/maven-wrapper.properties .mvn/jvm.config .mvn/maven.config .mvn/settings.xml .gitignore"
 
 git_identity() { # a committer for machines without one (CI); a person's own identity wins
   git -C "$ROOT" config user.name >/dev/null || echo "-c user.name=nova -c user.email=nova@localhost"
@@ -376,6 +376,7 @@ nova_split() {
   chmod 755 "$to/.ci/run"
   install -m 755 "$ROOT/mvnw" "$to/mvnw"
   cp "$ROOT/.mvn/wrapper/maven-wrapper.properties" "$to/.mvn/wrapper/"
+  cp "$ROOT/.mvn/jvm.config" "$to/.mvn/"
   cp "$ROOT/scripts/split-settings.xml" "$to/.mvn/settings.xml"
   echo "--settings=.mvn/settings.xml" >"$to/.mvn/maven.config"
   printf 'target/\n.mvn/wrapper/maven-wrapper.jar\n' >"$to/.gitignore"

@@ -10,7 +10,8 @@ than expected), 2 on bad arguments. Diagnostics go to stderr.
 
     NOVA_ACCESS_TOKEN=... nova_client.py --auth auth-service:8084 --user user-service:8080 \\
         --content content-service:8081 --feed feed-service:8089 --search search-service:8086 \\
-        --messaging messaging-service:8085 --gateway api-gateway:8000 --user-id UUID --post-id UUID --username NAME
+        --messaging messaging-service:8085 --media media-service:8082 --gateway api-gateway:8000 \\
+        --user-id UUID --post-id UUID --username NAME
 
 Or, with ``--consul URL``, every address the options leave out is found through Consul, the way
 Nova's own services find each other: one passing instance from ``/v1/health/service/<name>``, at
@@ -30,6 +31,7 @@ signs in over the gateway's HTTP API and prints one JSON line with the HTTP stat
     NOVA_EMAIL=... NOVA_PASSWORD=... nova_client.py login http://api-gateway:8000
 """
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -43,11 +45,16 @@ from nova.auth.v1 import auth_pb2, auth_pb2_grpc
 from nova.content.v1 import content_pb2, content_pb2_grpc
 from nova.feed.v1 import feed_pb2, feed_pb2_grpc
 from nova.gateway.v1 import discovery_pb2, discovery_pb2_grpc
+from nova.media.v1 import media_pb2, media_pb2_grpc
 from nova.messaging.v1 import messaging_pb2, messaging_pb2_grpc
 from nova.search.v1 import search_pb2, search_pb2_grpc
 from nova.user.v1 import user_pb2, user_pb2_grpc
 
 HEALTH_CHECK = "grpc.health.v1.Health/Check"
+# A real 1x1 PNG (one opaque red pixel): what the client uploads to media-service.
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c49444154789c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
 
 
 def emit(record):
@@ -93,7 +100,7 @@ class Client:
 
 SERVICES = ("auth", "auth-service"), ("user", "user-service"), ("content", "content-service"), \
     ("feed", "feed-service"), ("search", "search-service"), ("messaging", "messaging-service"), \
-    ("gateway", "api-gateway")
+    ("media", "media-service"), ("gateway", "api-gateway")
 
 
 def from_consul(consul_url, service, tag):
@@ -211,6 +218,22 @@ def main():
                                                            timeout=t),
                     lambda answer: {"unread_messages": answer.unread_messages,
                                     "unread_conversations": answer.unread_conversations})
+
+    with grpc.insecure_channel(args.media) as channel:
+        client.health("media-service", channel)
+        media = media_pb2_grpc.MediaServiceStub(channel)
+        # Client streaming: the metadata, then the bytes (one chunk), then the half-close.
+        upload = [media_pb2.UploadRequest(metadata=media_pb2.UploadMetadata(
+                      content_type="image/png", size_bytes=len(PIXEL_PNG), file_name="pixel.png",
+                      sha256=hashlib.sha256(PIXEL_PNG).hexdigest())),
+                  media_pb2.UploadRequest(chunk=PIXEL_PNG)]
+        client.call("media-service", "nova.media.v1.MediaService/Upload",
+                    lambda md, t: media.Upload(iter(upload), metadata=md, timeout=t),
+                    lambda answer: {"id": answer.media.id, "owner_id": answer.media.owner_id,
+                                    "content_type": answer.media.content_type,
+                                    "size_bytes": answer.media.size_bytes, "sha256": answer.media.sha256},
+                    lambda answer: None if answer.media.sha256 == hashlib.sha256(PIXEL_PNG).hexdigest()
+                    else "the stored file's SHA-256 is not the uploaded one's")
 
     with grpc.insecure_channel(args.gateway) as channel:
         client.health("api-gateway", channel)

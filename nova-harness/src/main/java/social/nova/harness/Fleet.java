@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * auth-service; content-service calls user-service and auth-service; feed-service calls
  * content-service (to hydrate posts) and auth-service; search-service calls only auth-service (its
  * index is built from events); messaging-service calls user-service (who may message whom) and
- * auth-service. The gateway is the edge and calls every service it routes to, so
+ * auth-service; media-service calls only auth-service (its bytes go to the object store, a platform
+ * container). The gateway is the edge and calls every service it routes to, so
  * it starts last. Events are not dependencies: a consumer started before its producer reads the
  * stream from the beginning.
  */
@@ -62,6 +63,9 @@ public final class Fleet {
                         .dependsOn("content-service", "auth-service"),
                 ServiceSpec.of("search-service", "nova-services/search-service", 8086)
                         .withDatabase("search", "search_service", "unaccent", "pg_trgm")
+                        .dependsOn("auth-service"),
+                ServiceSpec.of("media-service", "nova-services/media-service", 8082)
+                        .withDatabase("media", "media_service")
                         .dependsOn("auth-service"),
                 ServiceSpec.of("messaging-service", "nova-services/messaging-service", 8085)
                         .withDatabase("messaging", "messaging_service")

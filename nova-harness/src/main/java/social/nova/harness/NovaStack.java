@@ -76,6 +76,7 @@ public final class NovaStack implements AutoCloseable {
     private static final Duration SMTP_GREETING_TIMEOUT = Duration.ofSeconds(2);
     private static final String FCM_PROJECT = "nova-stack";
     private static final String MESSAGING_SERVICE = "messaging-service";
+    private static final String MEDIA_SERVICE = "media-service";
     private static final Duration OIDC_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration OBJECT_STORE_REQUEST_TIMEOUT = Duration.ofSeconds(2);
     private static final HttpClient OIDC_HTTP =
@@ -413,6 +414,14 @@ public final class NovaStack implements AutoCloseable {
         }
         if (service.name().equals(OidcRealm.AUTH_SERVICE)) {
             env.putAll(OidcRealm.authServiceEnvironment(oidcIssuer(), oidcRedirectUris()));
+        }
+        if (service.name().equals(MEDIA_SERVICE)) {
+            // The stack's object store, by its alias, with the development key pair; the bucket is
+            // made by media-service at its first start (media.storage.create-bucket).
+            env.put("MEDIA_STORAGE_ENDPOINT", PlatformContainers.OBJECT_STORE_NETWORK_ENDPOINT.toString());
+            env.put("MEDIA_STORAGE_REGION", PlatformContainers.OBJECT_STORE_REGION);
+            env.put("MEDIA_STORAGE_ACCESS_dash_KEY", PlatformContainers.OBJECT_STORE_ACCESS_KEY);
+            env.put("MEDIA_STORAGE_SECRET_dash_KEY", PlatformContainers.OBJECT_STORE_SECRET_KEY);
         }
         if (fcm != null && service.name().equals(MESSAGING_SERVICE)) {
             env.put("FCM_ENABLED", "true");

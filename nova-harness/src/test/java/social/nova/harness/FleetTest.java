@@ -17,11 +17,11 @@ class FleetTest {
     Path root;
 
     @Test
-    void novaStartsAuthFirstThenUsersAndSearchThenContentAndMessagingThenFeedAndTheGatewayLast() {
+    void novaStartsAuthFirstThenUsersSearchAndMediaThenContentAndMessagingThenFeedAndTheGatewayLast() {
         assertThat(names(Fleet.nova().startWaves()))
                 .containsExactly(
                         List.of("auth-service"),
-                        List.of("user-service", "search-service"),
+                        List.of("user-service", "search-service", "media-service"),
                         List.of("content-service", "messaging-service"),
                         List.of("feed-service"),
                         List.of("api-gateway"));
@@ -73,7 +73,13 @@ class FleetTest {
                 .containsExactly("auth-service");
         assertThat(Fleet.nova().notBuilt(root))
                 .extracting(ServiceSpec::name)
-                .containsExactly("user-service", "feed-service", "search-service", "messaging-service", "api-gateway");
+                .containsExactly(
+                        "user-service",
+                        "feed-service",
+                        "search-service",
+                        "media-service",
+                        "messaging-service",
+                        "api-gateway");
     }
 
     @Test

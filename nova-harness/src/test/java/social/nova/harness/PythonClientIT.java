@@ -50,6 +50,8 @@ class PythonClientIT {
     private static final String DEBIAN_PYTHON = "/usr/bin/python3";
     /** Each service the client calls, with the option that gives it the service's address. */
     private static final Map<String, String> SERVICES = new LinkedHashMap<>();
+    /** The size of the one-pixel PNG the client uploads to media-service (nova_client.py's PIXEL_PNG). */
+    private static final long PIXEL_PNG_BYTES = 69;
 
     static {
         SERVICES.put("auth-service", "--auth");
@@ -58,6 +60,7 @@ class PythonClientIT {
         SERVICES.put("feed-service", "--feed");
         SERVICES.put("search-service", "--search");
         SERVICES.put("messaging-service", "--messaging");
+        SERVICES.put("media-service", "--media");
         SERVICES.put("api-gateway", "--gateway");
     }
 
@@ -278,6 +281,11 @@ class PythonClientIT {
             assertThat(unread.path("unread_messages").asLong())
                     .as("a new user has no messages")
                     .isZero();
+
+            JsonNode media = ok(calls, "media-service nova.media.v1.MediaService/Upload");
+            assertThat(media.path("owner_id").asText()).isEqualTo(account.userId());
+            assertThat(media.path("content_type").asText()).isEqualTo("image/png");
+            assertThat(media.path("size_bytes").asLong()).isEqualTo(PIXEL_PNG_BYTES);
 
             JsonNode services = ok(calls, "api-gateway nova.gateway.v1.DiscoveryService/ListServices");
             List<String> discovered = new ArrayList<>();
