@@ -18,6 +18,7 @@ import social.nova.redis.RateLimiterSettings;
  *                       each holds one part in memory, so this bounds the heap uploads use
  *                       ({@code 16 x part-bytes}, 80 MiB); over it an upload is UNAVAILABLE at once
  * @param storage        the object store
+ * @param sweep          the clean-up of abandoned uploads ({@link StagingSweeper})
  */
 public record MediaSettings(
         long maxImageBytes,
@@ -25,7 +26,8 @@ public record MediaSettings(
         long quotaBytes,
         RateLimiterSettings uploadLimit,
         int maxConcurrentUploads,
-        Storage storage) {
+        Storage storage,
+        Sweep sweep) {
     /** The contract's largest chunk, both ways. */
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
 
@@ -89,6 +91,30 @@ public record MediaSettings(
         }
     }
 
+    /**
+     * How abandoned uploads are cleaned up.
+     *
+     * @param interval   how often ({@code media.sweep.interval}, 10 min)
+     * @param staleAfter the age from which a staging upload or object is abandoned ({@code media.sweep.stale-after},
+     *                   24 h: far longer than any upload takes, so a live one is never swept)
+     */
+    public record Sweep(Duration interval, Duration staleAfter) {
+        public Sweep {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("media.sweep.interval must be positive");
+            }
+            if (staleAfter.isNegative()) {
+                throw new IllegalArgumentException("media.sweep.stale-after must not be negative");
+            }
+        }
+
+        static Sweep create(Config sweep) {
+            return new Sweep(
+                    sweep.get("interval").as(Duration.class).orElse(Duration.ofMinutes(10)),
+                    sweep.get("stale-after").as(Duration.class).orElse(Duration.ofHours(24)));
+        }
+    }
+
     public static MediaSettings create(Config media) {
         Config limits = media.get("limits");
         Config upload = limits.get("upload");
@@ -101,7 +127,8 @@ public record MediaSettings(
                         upload.get("limit").asInt().orElse(60),
                         upload.get("window").as(Duration.class).orElse(Duration.ofHours(1))),
                 media.get("uploads.max-concurrent").asInt().orElse(16),
-                Storage.create(media.get("storage")));
+                Storage.create(media.get("storage")),
+                Sweep.create(media.get("sweep")));
     }
 
     long maxBytes(MediaTypes type) {

@@ -144,6 +144,43 @@ final class ObjectStore implements AutoCloseable {
         }
     }
 
+    /** A multipart upload not completed or aborted yet ({@code initiated} null when the store does not say). */
+    record Pending(String key, String uploadId, java.time.Instant initiated) {}
+
+    /** An object's key and when it was last written. */
+    record Stored(String key, java.time.Instant lastModified) {}
+
+    /** The unfinished multipart uploads of keys under {@code prefix} (every page). */
+    List<Pending> pendingUploads(String prefix) {
+        return call(() -> {
+            List<Pending> pending = new java.util.ArrayList<>();
+            String keyMarker = null;
+            String uploadIdMarker = null;
+            while (true) {
+                String key = keyMarker;
+                String id = uploadIdMarker;
+                var page = s3.listMultipartUploads(request ->
+                        request.bucket(bucket).prefix(prefix).keyMarker(key).uploadIdMarker(id));
+                page.uploads()
+                        .forEach(upload ->
+                                pending.add(new Pending(upload.key(), upload.uploadId(), upload.initiated())));
+                if (!Boolean.TRUE.equals(page.isTruncated())) {
+                    return pending;
+                }
+                keyMarker = page.nextKeyMarker();
+                uploadIdMarker = page.nextUploadIdMarker();
+            }
+        });
+    }
+
+    /** The objects under {@code prefix} (every page). */
+    List<Stored> list(String prefix) {
+        return call(() ->
+                s3.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
+                        .map(object -> new Stored(object.key(), object.lastModified()))
+                        .toList());
+    }
+
     /** The object's bytes from {@code offset} on, streamed; the caller closes the stream. */
     InputStream read(String key, long offset) {
         return call(() -> s3.getObject(
@@ -169,6 +206,17 @@ final class ObjectStore implements AutoCloseable {
                     .cause(unreachable)
                     .build();
         } catch (S3Exception e) {
+            if ("NoSuchUpload"
+                    .equals(
+                            e.awsErrorDetails() == null
+                                    ? null
+                                    : e.awsErrorDetails().errorCode())) {
+                throw NovaException.builder(
+                                social.nova.errors.ErrorCode.ABORTED,
+                                "the upload was abandoned by the store (too old, or aborted); start it again")
+                        .cause(e)
+                        .build();
+            }
             if (e.statusCode() >= 500) {
                 throw NovaException.unavailable("object storage is unavailable; retry", java.time.Duration.ofSeconds(1))
                         .toBuilder()

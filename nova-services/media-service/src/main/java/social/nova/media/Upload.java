@@ -31,6 +31,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * one at a time.
  */
 final class Upload {
+    /** Where an upload's bytes go until they are verified ({@link StagingSweeper} cleans up after crashes). */
+    static final String STAGING_PREFIX = "staging/";
+
     private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
     private static final String TYPES = "image/jpeg, image/png, image/webp, image/gif or video/mp4";
 
@@ -46,7 +49,7 @@ final class Upload {
 
     private final Context context;
     private final UUID owner;
-    private final String stagingKey = "staging/" + UUID.randomUUID();
+    private final String stagingKey;
     private final MessageDigest digest = sha256();
     private final byte[] header = new byte[MediaTypes.HEADER_BYTES];
     private final List<CompletedPart> parts = new ArrayList<>();
@@ -65,6 +68,26 @@ final class Upload {
     Upload(Context context, UUID owner) {
         this.context = context;
         this.owner = owner;
+        this.stagingKey = stagingKey(context.clock().millis());
+    }
+
+    /** {@code staging/<start in epoch milliseconds>-<uuid>}: its age shows in its name, whatever the store reports. */
+    static String stagingKey(long startedMillis) {
+        return STAGING_PREFIX + startedMillis + "-" + UUID.randomUUID();
+    }
+
+    /** When the upload of a staging key started, if the key is one {@link #stagingKey} made. */
+    static java.util.Optional<java.time.Instant> stagingStart(String key) {
+        if (!key.startsWith(STAGING_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        int dash = key.indexOf('-', STAGING_PREFIX.length());
+        try {
+            return java.util.Optional.of(
+                    java.time.Instant.ofEpochMilli(Long.parseLong(key.substring(STAGING_PREFIX.length(), dash))));
+        } catch (RuntimeException notOurs) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The next message of the call. */

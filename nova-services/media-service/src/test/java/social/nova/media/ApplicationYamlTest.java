@@ -44,6 +44,8 @@ class ApplicationYamlTest {
         assertThat(settings.storage().partBytes()).isEqualTo(5 * 1024 * 1024);
         assertThat(settings.storage().bucket()).isEqualTo("nova-media");
         assertThat(settings.storage().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.sweep().interval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.sweep().staleAfter()).isEqualTo(Duration.ofHours(24));
         assertThat(settings.maxBytes(MediaTypes.MP4)).isEqualTo(settings.maxVideoBytes());
         assertThat(settings.maxBytes(MediaTypes.GIF)).isEqualTo(settings.maxImageBytes());
     }
