@@ -77,6 +77,7 @@ public final class Fleet {
                                 "content-service",
                                 "feed-service",
                                 "search-service",
+                                "media-service",
                                 "messaging-service")
                         .asEdge());
     }

@@ -4,6 +4,7 @@ import io.grpc.ClientInterceptor;
 import social.nova.contracts.auth.v1.AuthServiceGrpc;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.feed.v1.FeedServiceGrpc;
+import social.nova.contracts.media.v1.MediaServiceGrpc;
 import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
 import social.nova.contracts.search.v1.SearchServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
@@ -24,6 +25,9 @@ final class Backends {
     static final String FEED_SERVICE = "feed-service";
     static final String SEARCH_SERVICE = "search-service";
     static final String MESSAGING_SERVICE = "messaging-service";
+    static final String MEDIA_SERVICE = "media-service";
+    /** HTTP/2 flow-control window of one media transfer: what a stream buffers before it waits (grpc-java's default). */
+    static final int MEDIA_WINDOW_BYTES = 1024 * 1024;
 
     private final AuthServiceGrpc.AuthServiceBlockingStub auth;
     private final UserServiceGrpc.UserServiceBlockingStub users;
@@ -31,6 +35,9 @@ final class Backends {
     private final FeedServiceGrpc.FeedServiceBlockingStub feed;
     private final SearchServiceGrpc.SearchServiceBlockingStub search;
     private final MessagingServiceGrpc.MessagingServiceBlockingStub messaging;
+    private final MediaServiceGrpc.MediaServiceBlockingStub media;
+    private final MediaServiceGrpc.MediaServiceStub mediaTransfers;
+    private final MediaServiceGrpc.MediaServiceBlockingStub mediaDownloads;
 
     Backends(NovaClients clients, ForwardedFor forwarding) {
         ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor(forwarding);
@@ -46,6 +53,13 @@ final class Backends {
                 .withInterceptors(forwardedFor);
         this.messaging = MessagingServiceGrpc.newBlockingStub(clients.channel(MESSAGING_SERVICE))
                 .withInterceptors(forwardedFor);
+        this.media =
+                MediaServiceGrpc.newBlockingStub(clients.channel(MEDIA_SERVICE)).withInterceptors(forwardedFor);
+        // Uploads and downloads last as long as their bytes flow: the stream channel, which holds no
+        // bulkhead slot and feeds no breaker for minutes (nova-rpc's NovaClients#streamChannel).
+        var transfers = clients.streamChannel(MEDIA_SERVICE, MEDIA_WINDOW_BYTES);
+        this.mediaTransfers = MediaServiceGrpc.newStub(transfers).withInterceptors(forwardedFor);
+        this.mediaDownloads = MediaServiceGrpc.newBlockingStub(transfers).withInterceptors(forwardedFor);
     }
 
     AuthServiceGrpc.AuthServiceBlockingStub auth() {
@@ -70,5 +84,19 @@ final class Backends {
 
     MessagingServiceGrpc.MessagingServiceBlockingStub messaging() {
         return messaging;
+    }
+
+    MediaServiceGrpc.MediaServiceBlockingStub media() {
+        return media;
+    }
+
+    /** Uploads (client streaming) on the stream channel. */
+    MediaServiceGrpc.MediaServiceStub mediaTransfers() {
+        return mediaTransfers;
+    }
+
+    /** Downloads (server streaming) on the stream channel. */
+    MediaServiceGrpc.MediaServiceBlockingStub mediaDownloads() {
+        return mediaDownloads;
     }
 }

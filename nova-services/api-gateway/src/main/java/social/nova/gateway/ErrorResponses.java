@@ -31,16 +31,24 @@ import social.nova.errors.NovaException;
 final class ErrorResponses implements ErrorHandler<Throwable> {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
     /** Proto field paths whose HTTP name is not simply their camelCase form. */
-    private static final Map<String, String> HTTP_FIELD_NAMES = Map.of(
-            "user_id", "id",
-            "post_id", "id",
-            "author_id", "id",
-            "conversation_id", "id",
-            "page.limit", "limit",
-            "page.cursor", "cursor",
-            "totp_code", "totp",
-            "query", "q",
-            "experiment_key", "key");
+    private static final Map<String, String> HTTP_FIELD_NAMES = Map.ofEntries(
+            Map.entry("user_id", "id"),
+            Map.entry("post_id", "id"),
+            Map.entry("author_id", "id"),
+            Map.entry("conversation_id", "id"),
+            Map.entry("media_id", "id"),
+            Map.entry("page.limit", "limit"),
+            Map.entry("page.cursor", "cursor"),
+            Map.entry("totp_code", "totp"),
+            Map.entry("query", "q"),
+            Map.entry("experiment_key", "key"),
+            // An upload's metadata comes from its headers (MediaRoutes).
+            Map.entry("metadata.content_type", "Content-Type"),
+            Map.entry("metadata.size_bytes", "Content-Length"),
+            Map.entry("metadata.file_name", "X-File-Name"),
+            Map.entry("metadata.sha256", "X-Content-SHA256"),
+            Map.entry("chunk", "body"),
+            Map.entry("offset", "Range"));
 
     /**
      * What the public hears of a failure that is not the caller's. The original message can name an
@@ -75,12 +83,26 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
 
     /** Sends {@code error} as the response (also used where no exception is thrown). */
     void send(ServerResponse response, NovaException error) {
+        send(response, null, error);
+    }
+
+    /**
+     * Sends {@code error}, a downstream failure as it came, with a status of the route's choice
+     * where HTTP has a more precise one than the error's code (413 for an upload over its limit, 409
+     * for a thumbnail still being made), in the same shape, with the request id and HTTP field names.
+     */
+    void send(ServerResponse response, ServerRequest request, Status status, NovaException error) {
+        RequestInfo info = RequestInfo.of(request);
+        send(response, status, forHttp(error, info == null ? null : info.requestId()));
+    }
+
+    private void send(ServerResponse response, Status status, NovaException error) {
         HttpError http = HttpError.of(error);
         http.headers().forEach(response::header);
         if (error.code() == ErrorCode.UNAUTHENTICATED) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        json.send(response, Status.create(http.status()), http.body());
+        json.send(response, status == null ? Status.create(http.status()) : status, http.body());
     }
 
     private static NovaException toNova(ServerRequest request, Throwable failure) {

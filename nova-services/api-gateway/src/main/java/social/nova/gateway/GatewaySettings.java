@@ -28,6 +28,8 @@ import social.nova.redis.RateLimiterSettings;
  *                            ({@code fleet.max-wait}, PT0.5S)
  * @param retryAfterUnavailable {@code Retry-After} sent with a 503 whose service suggested none
  *                            ({@code retry-after-unavailable}, PT5S)
+ * @param mediaTransferTimeout the deadline of one media upload or download instead of the request budget
+ *                            ({@code media.transfer-timeout}, PT10M: 100 MiB at 1.4 Mbit/s)
  */
 public record GatewaySettings(
         int maxBodyBytes,
@@ -37,7 +39,8 @@ public record GatewaySettings(
         List<String> downstreamServices,
         Duration fleetCacheFor,
         Duration fleetMaxWait,
-        Duration retryAfterUnavailable) {
+        Duration retryAfterUnavailable,
+        Duration mediaTransferTimeout) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -49,6 +52,7 @@ public record GatewaySettings(
     public static final Duration DEFAULT_FLEET_CACHE_FOR = Duration.ofSeconds(1);
     public static final Duration DEFAULT_FLEET_MAX_WAIT = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_MEDIA_TRANSFER_TIMEOUT = Duration.ofMinutes(10);
 
     public GatewaySettings {
         if (maxBodyBytes < 1) {
@@ -60,6 +64,7 @@ public record GatewaySettings(
         positive("gateway.fleet.cache-for", fleetCacheFor);
         positive("gateway.fleet.max-wait", fleetMaxWait);
         positive("gateway.retry-after-unavailable", retryAfterUnavailable);
+        positive("gateway.media.transfer-timeout", mediaTransferTimeout);
     }
 
     /** Reads the {@code gateway} node; absent keys take the defaults above. */
@@ -72,7 +77,8 @@ public record GatewaySettings(
                 gateway.get("downstream-services").asList(String.class).orElse(DEFAULT_DOWNSTREAM_SERVICES),
                 gateway.get("fleet.cache-for").as(Duration.class).orElse(DEFAULT_FLEET_CACHE_FOR),
                 gateway.get("fleet.max-wait").as(Duration.class).orElse(DEFAULT_FLEET_MAX_WAIT),
-                gateway.get("retry-after-unavailable").as(Duration.class).orElse(DEFAULT_RETRY_AFTER_UNAVAILABLE));
+                gateway.get("retry-after-unavailable").as(Duration.class).orElse(DEFAULT_RETRY_AFTER_UNAVAILABLE),
+                gateway.get("media.transfer-timeout").as(Duration.class).orElse(DEFAULT_MEDIA_TRANSFER_TIMEOUT));
     }
 
     /**

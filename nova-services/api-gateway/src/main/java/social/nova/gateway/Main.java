@@ -64,6 +64,9 @@ public final class Main {
                 .register("/api/v1", new FeedRoutes(backends, authentication, json))
                 .register("/api/v1", new SearchRoutes(backends, authentication, json))
                 .register("/api/v1", new MessagingRoutes(backends, authentication, json))
+                .register(
+                        "/api/v1",
+                        new MediaRoutes(backends, authentication, json, errors, settings.mediaTransferTimeout()))
                 .register(new FleetRoutes(fleet, authentication, json), new OpenApiRoute());
 
         kit.authenticateWith(token -> {

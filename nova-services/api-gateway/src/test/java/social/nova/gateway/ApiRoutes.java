@@ -60,7 +60,11 @@ final class ApiRoutes {
             new Route("GET", "/api/v1/realtime", false),
             new Route("GET", "/api/v1/services", false),
             new Route("GET", "/health", true),
-            new Route("GET", "/api/openapi.json", true));
+            new Route("GET", "/api/openapi.json", true),
+            new Route("POST", "/api/v1/media", false),
+            new Route("GET", "/api/v1/media/{id}", false),
+            new Route("GET", "/api/v1/media/{id}/content", false),
+            new Route("GET", "/api/v1/media/{id}/thumbnail", false));
 
     private ApiRoutes() {}
 }

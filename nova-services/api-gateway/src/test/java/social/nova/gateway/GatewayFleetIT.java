@@ -77,6 +77,7 @@ class GatewayFleetIT {
                         "auth-service",
                         "content-service",
                         "feed-service",
+                        "media-service",
                         "messaging-service",
                         "search-service",
                         "user-service");

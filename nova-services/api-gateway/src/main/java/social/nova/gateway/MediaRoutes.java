@@ -1,0 +1,351 @@
+package social.nova.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import social.nova.contracts.media.v1.DownloadRequest;
+import social.nova.contracts.media.v1.DownloadResponse;
+import social.nova.contracts.media.v1.GetMediaMetadataRequest;
+import social.nova.contracts.media.v1.GetThumbnailRequest;
+import social.nova.contracts.media.v1.MediaMetadata;
+import social.nova.contracts.media.v1.ThumbnailSize;
+import social.nova.contracts.media.v1.UploadMetadata;
+import social.nova.contracts.media.v1.UploadRequest;
+import social.nova.contracts.media.v1.UploadResponse;
+import social.nova.errors.ErrorCode;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
+import social.nova.kit.Caller;
+
+import static social.nova.gateway.RequestParams.ID;
+import static social.nova.gateway.RequestParams.uuid;
+
+/**
+ * {@code /api/v1/media}, on media-service, with bodies streamed both ways: an upload's raw body goes
+ * to {@code Upload} 1 MiB at a time, each chunk sent only when the gRPC stream is ready for it (its
+ * flow-control window), and a download's chunks are written to the response as they arrive, one
+ * at a time; the gateway's JSON body limit does not apply, and its heap holds a chunk or two per
+ * transfer whatever the file's size. Transfers run on their own deadline
+ * ({@code gateway.media.transfer-timeout}) instead of the request budget, on the stream channel (no
+ * bulkhead or breaker slot held for minutes). Every route needs a signed-in user. Registered at
+ * {@code /api/v1}.
+ *
+ * <p>Statuses besides the common ones: an upload over media-service's size limit is 413; a
+ * {@code Range} past the end 416; a thumbnail still being made 409 (retry later).
+ */
+final class MediaRoutes implements HttpService {
+    static final HeaderName CONTENT_SHA256 = HeaderNames.create("X-Content-SHA256");
+    static final HeaderName FILE_NAME = HeaderNames.create("X-File-Name");
+    static final int CHUNK_BYTES = 1024 * 1024;
+    private static final Pattern RANGE = Pattern.compile("^bytes=(\\d{1,18})-(\\d{0,18})$");
+    private static final Map<String, ThumbnailSize> SIZES = Map.of(
+            "150", ThumbnailSize.THUMBNAIL_SIZE_SMALL,
+            "480", ThumbnailSize.THUMBNAIL_SIZE_MEDIUM,
+            "1080", ThumbnailSize.THUMBNAIL_SIZE_LARGE);
+
+    private final Backends backends;
+    private final Authentication authentication;
+    private final Json json;
+    private final ErrorResponses errors;
+    private final Duration transferTimeout;
+
+    MediaRoutes(
+            Backends backends,
+            Authentication authentication,
+            Json json,
+            ErrorResponses errors,
+            Duration transferTimeout) {
+        this.backends = backends;
+        this.authentication = authentication;
+        this.json = json;
+        this.errors = errors;
+        this.transferTimeout = transferTimeout;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/media", authentication.required(this::upload))
+                .get("/media/{id}", authentication.required(this::metadata))
+                .get("/media/{id}/content", authentication.required(this::content))
+                .get("/media/{id}/thumbnail", authentication.required(this::thumbnail));
+    }
+
+    private void upload(ServerRequest request, ServerResponse response, Caller caller) throws Exception {
+        long length = request.headers().contentLength().orElse(-1);
+        // An HTTP client sends no Content-Length for an empty body: both are the same mistake.
+        if (length <= 0) {
+            throw NovaException.invalidArgument(FieldViolation.of(
+                    "Content-Length",
+                    "must declare the upload's size, at least 1 byte: the size is checked before the bytes"));
+        }
+        String type = request.headers()
+                .contentType()
+                .map(media -> media.mediaType().text().toLowerCase(Locale.ROOT))
+                .orElse("");
+        UploadMetadata metadata = UploadMetadata.newBuilder()
+                .setContentType(type)
+                .setSizeBytes(length)
+                .setFileName(request.headers().first(FILE_NAME).orElse("upload"))
+                .setSha256(request.headers().first(CONTENT_SHA256).orElse("").toLowerCase(Locale.ROOT))
+                .build();
+        UploadResponse stored;
+        try {
+            stored = transfer(() -> send(metadata, request.content().inputStream()));
+        } catch (StatusRuntimeException e) {
+            NovaException error = NovaException.from(e);
+            if (error.code() == ErrorCode.INVALID_ARGUMENT && violates(error, "metadata.size_bytes")) {
+                // The only way an upload over HTTP gets the size wrong: over the limit of its type.
+                errors.send(response, request, Status.REQUEST_ENTITY_TOO_LARGE_413, error);
+                return;
+            }
+            throw e;
+        }
+        json.send(response, Status.CREATED_201, view(stored.getMedia()));
+    }
+
+    private void metadata(ServerRequest request, ServerResponse response, Caller caller) {
+        MediaMetadata media = backends.media()
+                .getMediaMetadata(GetMediaMetadataRequest.newBuilder()
+                        .setMediaId(uuid(request, ID))
+                        .build())
+                .getMedia();
+        json.send(response, view(media));
+    }
+
+    private void content(ServerRequest request, ServerResponse response, Caller caller) throws Exception {
+        String id = uuid(request, ID);
+        Matcher range = request.headers()
+                .first(HeaderNames.RANGE)
+                .map(value -> RANGE.matcher(value.trim()))
+                .filter(Matcher::matches)
+                .orElse(null);
+        long from = range == null ? 0 : Long.parseLong(range.group(1));
+        Context.CancellableContext call = Context.current().fork().withCancellation();
+        try {
+            call.call(() -> {
+                Iterator<DownloadResponse> messages = backends.mediaDownloads()
+                        .withDeadlineAfter(transferTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .download(DownloadRequest.newBuilder()
+                                .setMediaId(id)
+                                .setOffset(from)
+                                .build());
+                MediaMetadata media = messages.next().getMetadata();
+                long size = media.getSizeBytes();
+                if (range != null && from >= size) {
+                    response.header(HeaderNames.CONTENT_RANGE, "bytes */" + size);
+                    throw NovaException.builder(
+                                    ErrorCode.OUT_OF_RANGE,
+                                    "the range starts past the end of the file (" + size + " bytes)")
+                            .build();
+                }
+                long last = range == null || range.group(2).isEmpty()
+                        ? size - 1
+                        : Math.min(Long.parseLong(range.group(2)), size - 1);
+                if (last < from) {
+                    throw NovaException.invalidArgument(FieldViolation.of("Range", "the range ends before it starts"));
+                }
+                long length = last - from + 1;
+                response.header(HeaderNames.CONTENT_TYPE, media.getContentType());
+                response.header(HeaderNames.ACCEPT_RANGES, "bytes");
+                response.header(HeaderNames.ETAG, "\"" + media.getSha256() + "\"");
+                response.header(HeaderNames.CACHE_CONTROL, "private, max-age=31536000, immutable");
+                response.contentLength(length);
+                if (range != null) {
+                    response.status(Status.PARTIAL_CONTENT_206);
+                    response.header(HeaderNames.CONTENT_RANGE, "bytes " + from + "-" + last + "/" + size);
+                }
+                try (OutputStream out = response.outputStream()) {
+                    long remaining = length;
+                    while (remaining > 0 && messages.hasNext()) {
+                        ByteString chunk = messages.next().getChunk();
+                        int take = (int) Math.min(chunk.size(), remaining);
+                        chunk.substring(0, take).writeTo(out);
+                        remaining -= take;
+                    }
+                }
+                return null;
+            });
+        } finally {
+            // Stops the download's stream when the range ended before the file did (or the client left).
+            call.cancel(null);
+        }
+    }
+
+    private void thumbnail(ServerRequest request, ServerResponse response, Caller caller) {
+        String size = request.query().first("size").orElse("");
+        ThumbnailSize wanted = SIZES.get(size);
+        if (wanted == null) {
+            throw NovaException.invalidArgument(FieldViolation.of("size", "must be 150, 480 or 1080"));
+        }
+        try {
+            var thumbnail = backends.media()
+                    .getThumbnail(GetThumbnailRequest.newBuilder()
+                            .setMediaId(uuid(request, ID))
+                            .setSize(wanted)
+                            .build());
+            response.header(HeaderNames.CONTENT_TYPE, thumbnail.getContentType());
+            response.header(HeaderNames.CACHE_CONTROL, "private, max-age=31536000, immutable");
+            response.send(thumbnail.getData().toByteArray());
+        } catch (StatusRuntimeException e) {
+            NovaException error = NovaException.from(e);
+            if (error.reason().filter("MEDIA_PROCESSING"::equals).isPresent()) {
+                errors.send(response, request, Status.CONFLICT_409, error);
+                return;
+            }
+            throw e;
+        }
+    }
+
+    /** Streams the body to media-service and waits for its answer. */
+    private UploadResponse send(UploadMetadata metadata, InputStream body) throws Exception {
+        Uploader uploader = new Uploader();
+        backends.mediaTransfers()
+                .withDeadlineAfter(transferTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .upload(uploader);
+        ClientCallStreamObserver<UploadRequest> requests = uploader.requests;
+        requests.onNext(UploadRequest.newBuilder().setMetadata(metadata).build());
+        try (body) {
+            byte[] buffer = new byte[CHUNK_BYTES];
+            int read;
+            while ((read = body.readNBytes(buffer, 0, buffer.length)) > 0) {
+                if (!uploader.awaitReady()) {
+                    break; // media-service answered already (a refusal): the rest of the body is not needed
+                }
+                requests.onNext(UploadRequest.newBuilder()
+                        .setChunk(ByteString.copyFrom(buffer, 0, read))
+                        .build());
+            }
+        } catch (IOException | RuntimeException e) {
+            requests.onError(io.grpc.Status.CANCELLED
+                    .withDescription("the client's upload broke off")
+                    .asRuntimeException());
+            throw e;
+        }
+        if (!uploader.answer.isDone()) {
+            requests.onCompleted();
+        }
+        try {
+            return uploader.answer.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Runs a transfer outside the request's time budget (see the class comment), keeping the request's context values. */
+    private static <T> T transfer(java.util.concurrent.Callable<T> work) throws Exception {
+        return Context.current().fork().call(work);
+    }
+
+    private static boolean violates(NovaException error, String field) {
+        return error.violations().stream()
+                .anyMatch(violation -> violation.field().equals(field));
+    }
+
+    static Map<String, Object> view(MediaMetadata media) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", media.getId());
+        view.put("ownerId", media.getOwnerId());
+        view.put("contentType", media.getContentType());
+        view.put("size", media.getSizeBytes());
+        view.put("sha256", media.getSha256());
+        view.put("fileName", media.getFileName());
+        view.put("status", media.getStatus().name().replace("MEDIA_STATUS_", ""));
+        if (media.getWidth() > 0 && media.getHeight() > 0) {
+            view.put("width", media.getWidth());
+            view.put("height", media.getHeight());
+        }
+        if (media.hasDuration()) {
+            view.put(
+                    "durationMs",
+                    media.getDuration().getSeconds() * 1000
+                            + media.getDuration().getNanos() / 1_000_000);
+        }
+        view.put(
+                "createdAt",
+                java.time.Instant.ofEpochSecond(
+                                media.getCreatedAt().getSeconds(),
+                                media.getCreatedAt().getNanos())
+                        .toString());
+        return view;
+    }
+
+    /** The upload's half of the call: waits for the stream's readiness, keeps media-service's answer. */
+    private static final class Uploader implements ClientResponseObserver<UploadRequest, UploadResponse> {
+        final CompletableFuture<UploadResponse> answer = new CompletableFuture<>();
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        ClientCallStreamObserver<UploadRequest> requests;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<UploadRequest> requestStream) {
+            this.requests = requestStream;
+            requestStream.setOnReadyHandler(this::signal);
+        }
+
+        @Override
+        public void onNext(UploadResponse value) {
+            answer.complete(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+            signal();
+        }
+
+        @Override
+        public void onCompleted() {
+            signal();
+        }
+
+        /** True once the stream takes another message; false when the call is over. */
+        boolean awaitReady() throws InterruptedException {
+            lock.lock();
+            try {
+                while (!requests.isReady() && !answer.isDone()) {
+                    changed.await(1, TimeUnit.SECONDS);
+                }
+                return !answer.isDone();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void signal() {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
