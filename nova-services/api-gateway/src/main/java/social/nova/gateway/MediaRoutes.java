@@ -299,6 +299,7 @@ final class MediaRoutes implements HttpService {
 
     /** The upload's half of the call: waits for the stream's readiness, keeps media-service's answer. */
     private static final class Uploader implements ClientResponseObserver<UploadRequest, UploadResponse> {
+        private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
         final CompletableFuture<UploadResponse> answer = new CompletableFuture<>();
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
@@ -330,8 +331,14 @@ final class MediaRoutes implements HttpService {
         boolean awaitReady() throws InterruptedException {
             lock.lock();
             try {
+                // Woken by the stream's readiness or the answer; a signal lost between the check and
+                // the wait costs at most a second, after which both are checked again.
+                long left = RECHECK_NANOS;
                 while (!requests.isReady() && !answer.isDone()) {
-                    changed.await(1, TimeUnit.SECONDS);
+                    left = changed.awaitNanos(left);
+                    if (left <= 0) {
+                        left = RECHECK_NANOS;
+                    }
                 }
                 return !answer.isDone();
             } finally {
