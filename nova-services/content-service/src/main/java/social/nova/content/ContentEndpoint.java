@@ -41,7 +41,7 @@ final class ContentEndpoint extends ContentServiceGrpc.ContentServiceImplBase {
         reply(
                 response,
                 CreatePostResponse.newBuilder()
-                        .setPost(post(posts.create(callerId(), request.getText())))
+                        .setPost(post(posts.create(callerId(), request.getText(), request.getMediaIdsList())))
                         .build());
     }
 
@@ -114,6 +114,7 @@ final class ContentEndpoint extends ContentServiceGrpc.ContentServiceImplBase {
                 .setId(post.id().toString())
                 .setAuthorId(post.authorId().toString())
                 .setText(post.text())
+                .addAllMediaIds(post.mediaIds().stream().map(UUID::toString).toList())
                 .setLikeCount(post.likeCount())
                 .setLikedByCaller(view.likedByCaller())
                 .setCreatedAt(timestamp(post.createdAt()))

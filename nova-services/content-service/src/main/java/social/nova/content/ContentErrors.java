@@ -1,5 +1,6 @@
 package social.nova.content;
 
+import social.nova.contracts.media.v1.MediaStatus;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 
@@ -32,5 +33,24 @@ final class ContentErrors {
                 ErrorCode.INVALID_ARGUMENT,
                 "AUTHOR_UNKNOWN",
                 "the caller has no profile in user-service, so cannot author posts");
+    }
+
+    /**
+     * An item to attach is not READY in media-service: still processing (the caller retries later)
+     * or failed processing (it never will be). ErrorInfo metadata {@code media_id} and {@code status}
+     * (its MediaStatus name).
+     */
+    static NovaException mediaNotReady(String mediaId, MediaStatus status) {
+        String message = switch (status) {
+            case MEDIA_STATUS_PROCESSING -> "media " + mediaId + " is still being processed; retry later";
+            case MEDIA_STATUS_FAILED -> "media " + mediaId + " failed processing and cannot be attached";
+            default -> "media " + mediaId + " is not ready (" + status.name() + ")";
+        };
+        return NovaException.builder(ErrorCode.FAILED_PRECONDITION, message)
+                .reason("MEDIA_NOT_READY")
+                .domain(DOMAIN)
+                .metadata("media_id", mediaId)
+                .metadata("status", status.name())
+                .build();
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import social.nova.clients.auth.AuthClient;
 import social.nova.clients.auth.AuthClientSettings;
+import social.nova.contracts.media.v1.MediaServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.Caller;
 import social.nova.kit.Paging;
@@ -29,6 +30,7 @@ public final class Main {
                 kit.database().jdbi(),
                 new PostStore(),
                 new UserDirectory(kit.clients().stub(UserDirectory.USER_SERVICE, UserServiceGrpc::newBlockingStub)),
+                new MediaLibrary(kit.clients().stub(MediaLibrary.MEDIA_SERVICE, MediaServiceGrpc::newBlockingStub)),
                 new RateLimiter(kit.redis(), settings.createPostLimit(), meters),
                 new Paging(settings.cursorTtl(), clock),
                 clock);

@@ -25,10 +25,14 @@ final class PostEvents {
 
     private PostEvents() {}
 
-    /** {@code {postId, authorId, text, createdAt}}. */
+    /**
+     * {@code {postId, authorId, text, mediaIds, createdAt}}; {@code mediaIds} in the post's order,
+     * empty for a text-only post (media-service makes them readable to the post's readers).
+     */
     static OutboxEvent created(Post post) {
         Map<String, Object> payload = base(post);
         payload.put("text", post.text());
+        payload.put("mediaIds", post.mediaIds().stream().map(UUID::toString).toList());
         payload.put("createdAt", post.createdAt().toString());
         return event(post, POST_CREATED, payload);
     }

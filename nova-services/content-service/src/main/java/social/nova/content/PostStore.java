@@ -1,5 +1,6 @@
 package social.nova.content;
 
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -16,14 +17,15 @@ import social.nova.kit.Paging;
 
 /** SQL for {@code content.posts} and {@code content.likes}. Every method runs on the caller's handle. */
 final class PostStore {
-    private static final String COLUMNS = "id, author_id, text, like_count, created_at, deleted_at";
+    private static final String COLUMNS = "id, author_id, text, media_ids, like_count, created_at, deleted_at";
 
     void insert(Handle handle, Post post) {
-        handle.createUpdate(
-                        "INSERT INTO posts (id, author_id, text, created_at) VALUES (:id, :author, :text, :createdAt)")
+        handle.createUpdate("INSERT INTO posts (id, author_id, text, media_ids, created_at) "
+                        + "VALUES (:id, :author, :text, :media, :createdAt)")
                 .bind("id", post.id())
                 .bind("author", post.authorId())
                 .bind("text", post.text())
+                .bindArray("media", UUID.class, post.mediaIds())
                 .bind("createdAt", Timestamp.from(post.createdAt()))
                 .execute();
     }
@@ -153,8 +155,18 @@ final class PostStore {
                 rs.getObject("id", UUID.class),
                 rs.getObject("author_id", UUID.class),
                 rs.getString("text"),
+                mediaIds(rs.getArray("media_ids")),
                 rs.getLong("like_count"),
                 rs.getTimestamp("created_at").toInstant(),
                 deleted == null ? null : deleted.toInstant());
+    }
+
+    /** A {@code uuid[]} in its order (the driver gives {@link UUID}s). */
+    private static List<UUID> mediaIds(Array array) throws SQLException {
+        try {
+            return List.of((UUID[]) array.getArray());
+        } finally {
+            array.free();
+        }
     }
 }

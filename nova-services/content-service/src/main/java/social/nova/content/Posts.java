@@ -29,10 +29,12 @@ import social.nova.redis.RateLimiter;
 final class Posts {
     static final int MAX_TEXT = 500;
     static final int MAX_BATCH = 100;
+    static final int MAX_MEDIA = 4;
 
     private final Jdbi jdbi;
     private final PostStore store;
     private final UserDirectory users;
+    private final MediaLibrary media;
     private final RateLimiter createLimit;
     private final Paging paging;
     private final Clock clock;
@@ -40,29 +42,43 @@ final class Posts {
     /** One page of an author's posts. */
     record PostPage(List<PostView> posts, String nextCursor) {}
 
-    Posts(Jdbi jdbi, PostStore store, UserDirectory users, RateLimiter createLimit, Paging paging, Clock clock) {
+    Posts(
+            Jdbi jdbi,
+            PostStore store,
+            UserDirectory users,
+            MediaLibrary media,
+            RateLimiter createLimit,
+            Paging paging,
+            Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
         this.users = users;
+        this.media = media;
         this.createLimit = createLimit;
         this.paging = paging;
         this.clock = clock;
     }
 
-    /** A new post by the caller, who must have a profile in user-service. */
-    PostView create(UUID caller, String text) {
+    /**
+     * A new post by the caller, who must have a profile in user-service, with media the caller
+     * uploaded to media-service and that are READY there. Nothing is stored unless every check
+     * passes.
+     */
+    PostView create(UUID caller, String text, List<String> mediaIds) {
         String stripped = text == null ? "" : text.strip();
         int length = stripped.codePointCount(0, stripped.length());
-        new Violations()
+        Violations violations = new Violations()
                 .require(
                         length >= 1 && length <= MAX_TEXT,
                         "text",
-                        "must be 1 to " + MAX_TEXT + " characters after trimming")
-                .throwIfAny();
+                        "must be 1 to " + MAX_TEXT + " characters after trimming");
+        List<UUID> attached = mediaIds(mediaIds, violations);
+        violations.throwIfAny();
         RateLimits.enforce(createLimit, caller.toString(), ContentErrors.DOMAIN);
         users.requireAuthor(caller);
+        media.requireAttachable(caller, attached);
 
-        Post post = new Post(UUID.randomUUID(), caller, stripped, 0, now(), null);
+        Post post = new Post(UUID.randomUUID(), caller, stripped, attached, 0, now(), null);
         jdbi.useTransaction(handle -> {
             store.insert(handle, post);
             Outbox.append(handle, PostEvents.created(post));
@@ -175,12 +191,31 @@ final class Posts {
     }
 
     private static Post withLikes(Post post, long likes) {
-        return new Post(post.id(), post.authorId(), post.text(), likes, post.createdAt(), post.deletedAt());
+        return new Post(
+                post.id(), post.authorId(), post.text(), post.mediaIds(), likes, post.createdAt(), post.deletedAt());
     }
 
     /** PostgreSQL keeps microseconds: answers must show the time a later read will show. */
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** At most {@link #MAX_MEDIA} distinct UUIDs, in the order given (violations on "media_ids", "media_ids[i]"). */
+    private static List<UUID> mediaIds(List<String> mediaIds, Violations violations) {
+        if (mediaIds.size() > MAX_MEDIA) {
+            violations.add("media_ids", "at most " + MAX_MEDIA + " media per post, not " + mediaIds.size());
+            return List.of();
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < mediaIds.size(); i++) {
+            UUID id = Ids.parse(mediaIds.get(i), "media_ids[" + i + "]", violations);
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        violations.require(
+                new LinkedHashSet<>(ids).size() == ids.size(), "media_ids", "must not name the same media twice");
+        return ids;
     }
 
     private static UUID postId(String postId) {

@@ -25,9 +25,11 @@ class ApplicationYamlTest {
     }
 
     @Test
-    void callsToUserServiceAndAuthServiceHaveATwoSecondDeadline() {
+    void callsToUserMediaAndAuthServiceHaveATwoSecondDeadline() {
         RpcSettings rpc = RpcSettings.create(config.get("rpc"));
         assertThat(rpc.forTarget(UserDirectory.USER_SERVICE).deadlines().defaultDeadline())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(rpc.forTarget(MediaLibrary.MEDIA_SERVICE).deadlines().defaultDeadline())
                 .isEqualTo(Duration.ofSeconds(2));
         assertThat(rpc.forTarget("auth-service").deadlines().defaultDeadline()).isEqualTo(Duration.ofSeconds(2));
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,8 @@ import social.nova.contracts.content.v1.ListPostsByAuthorRequest;
 import social.nova.contracts.content.v1.ListPostsByAuthorResponse;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.content.v1.UnlikePostRequest;
+import social.nova.contracts.media.v1.MediaServiceGrpc;
+import social.nova.contracts.media.v1.MediaStatus;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
@@ -38,9 +41,10 @@ import static social.nova.testing.GrpcErrors.failure;
 import static social.nova.testing.GrpcErrors.violatedFields;
 
 /**
- * content-service over real gRPC on real PostgreSQL and Redis; user-service (checking authors) and
- * auth-service (the key set of the tokens) are registered stub servers ({@link Platform}), and what
- * these tests rely on from them is written as content-service's consumer contracts.
+ * content-service over real gRPC on real PostgreSQL and Redis; user-service (checking authors),
+ * media-service (media to attach) and auth-service (the key set of the tokens) are registered stub
+ * servers ({@link Platform}), and what these tests rely on from them is written as content-service's
+ * consumer contracts.
  */
 class ContentServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +54,9 @@ class ContentServiceIT {
     void everyCallToADependencyWasStubbed() {
         assertThat(platform.users.stubs().unmatched())
                 .as("calls to user-service no stub matched")
+                .isEmpty();
+        assertThat(platform.media.stubs().unmatched())
+                .as("calls to media-service no stub matched")
                 .isEmpty();
         assertThat(platform.auth.stub().stubs().unmatched())
                 .as("calls to auth-service no stub matched")
@@ -68,6 +75,7 @@ class ContentServiceIT {
         assertThat(post.getText()).isEqualTo("Hello, Nova!");
         assertThat(post.getLikeCount()).isZero();
         assertThat(post.getLikedByCaller()).isFalse();
+        assertThat(post.getMediaIdsList()).isEmpty();
 
         assertThat(platform.contentAs(author)
                         .getPost(GetPostRequest.newBuilder()
@@ -86,6 +94,161 @@ class ContentServiceIT {
         assertThat(payload.get("postId").asText()).isEqualTo(post.getId());
         assertThat(payload.get("authorId").asText()).isEqualTo(author.id());
         assertThat(payload.get("text").asText()).isEqualTo("Hello, Nova!");
+        assertThat(payload.get("mediaIds").isArray()).isTrue();
+        assertThat(payload.get("mediaIds")).isEmpty();
+    }
+
+    @Test
+    void aPostShowsItsMediaInTheAuthorsOrderEverywhereAndAnnouncesThem() throws Exception {
+        Platform.User author = platform.registerWithProfile();
+        String first = platform.mediaOf(author, MediaStatus.MEDIA_STATUS_READY);
+        String second = platform.mediaOf(author, MediaStatus.MEDIA_STATUS_READY);
+        var content = platform.contentAs(author);
+        Post post = content.createPost(CreatePostRequest.newBuilder()
+                        .setText("two pictures")
+                        .addMediaIds(second)
+                        .addMediaIds(first)
+                        .build())
+                .getPost();
+        assertThat(post.getMediaIdsList()).containsExactly(second, first);
+
+        assertThat(content.getPost(GetPostRequest.newBuilder()
+                                .setPostId(post.getId())
+                                .build())
+                        .getPost())
+                .isEqualTo(post);
+        assertThat(content.getPosts(GetPostsRequest.newBuilder()
+                                .addPostIds(post.getId())
+                                .build())
+                        .getPostsList())
+                .containsExactly(post);
+        Platform.User reader = platform.registerWithProfile();
+        assertThat(platform.contentAs(reader)
+                        .listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                                .setAuthorId(author.id())
+                                .build())
+                        .getPostsList())
+                .singleElement()
+                .satisfies(listed -> assertThat(listed.getMediaIdsList()).containsExactly(second, first));
+
+        // media-service was asked once per item, as the author (the stubs answer only their token).
+        assertThat(platform.media.stubs().calls(MediaServiceGrpc.getGetMediaMetadataMethod()))
+                .filteredOn(
+                        call -> List.of(first, second).contains(call.request().getMediaId()))
+                .hasSize(2);
+        JsonNode payload = JSON.readTree(awaitEvents(post.getId(), 1).getFirst().get("payload"));
+        assertThat(payload.get("mediaIds")).extracting(JsonNode::asText).containsExactly(second, first);
+    }
+
+    @Test
+    void mediaTheAuthorDidNotUploadIsAnInvalidArgumentOnItsPlaceInTheList() {
+        Platform.User author = platform.registerWithProfile();
+        Platform.User someoneElse = platform.register();
+        var content = platform.contentAs(author);
+        String ready = platform.mediaOf(author, MediaStatus.MEDIA_STATUS_READY);
+
+        NovaException unknown = failure(() -> content.createPost(CreatePostRequest.newBuilder()
+                .setText("not mine")
+                .addMediaIds(platform.unknownMediaOf(author))
+                .build()));
+        assertThat(unknown.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(unknown.violations()).singleElement().satisfies(violation -> {
+            assertThat(violation.field()).isEqualTo("media_ids[0]");
+            assertThat(violation.description()).contains("uploaded by you");
+        });
+
+        // Media another user attached to a public post is readable to everyone, but not the author's to attach.
+        String othersPublic = platform.mediaAnsweredAs(author, someoneElse.id(), MediaStatus.MEDIA_STATUS_READY);
+        assertThat(violatedFields(() -> content.createPost(CreatePostRequest.newBuilder()
+                        .setText("someone else's picture")
+                        .addMediaIds(ready)
+                        .addMediaIds(othersPublic)
+                        .build())))
+                .containsExactly("media_ids[1]");
+
+        assertNoPostBy(author);
+    }
+
+    @Test
+    void mediaStillProcessingOrFailedIsFailedPreconditionMediaNotReady() {
+        Platform.User author = platform.registerWithProfile();
+        var content = platform.contentAs(author);
+        String ready = platform.mediaOf(author, MediaStatus.MEDIA_STATUS_READY);
+        String processing = platform.mediaOf(author, MediaStatus.MEDIA_STATUS_PROCESSING);
+
+        NovaException notYet = failure(() -> content.createPost(CreatePostRequest.newBuilder()
+                .setText("too soon")
+                .addMediaIds(ready)
+                .addMediaIds(processing)
+                .build()));
+        assertThat(notYet.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+        assertThat(notYet.reason()).contains("MEDIA_NOT_READY");
+        assertThat(notYet.domain()).contains("content.nova.social");
+        assertThat(notYet.metadata())
+                .containsEntry("media_id", processing)
+                .containsEntry("status", "MEDIA_STATUS_PROCESSING");
+        assertThat(notYet.getMessage()).contains(processing).contains("retry later");
+
+        String failed = platform.mediaAnsweredAs(author, author.id(), MediaStatus.MEDIA_STATUS_FAILED);
+        NovaException never = failure(() -> content.createPost(CreatePostRequest.newBuilder()
+                .setText("broken video")
+                .addMediaIds(failed)
+                .build()));
+        assertThat(never.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+        assertThat(never.reason()).contains("MEDIA_NOT_READY");
+        assertThat(never.metadata()).containsEntry("media_id", failed).containsEntry("status", "MEDIA_STATUS_FAILED");
+
+        assertNoPostBy(author);
+    }
+
+    @Test
+    void mediaIdsAreAtMostFourDistinctUuidsCheckedBeforeMediaServiceIsAsked() {
+        Platform.User author = platform.registerWithProfile();
+        var content = platform.contentAs(author);
+        // None of these ids is stubbed: a call to media-service would fail the test (unmatched).
+        List<String> five = IntStream.range(0, 5)
+                .mapToObj(i -> UUID.randomUUID().toString())
+                .toList();
+        assertThat(violatedFields(() -> content.createPost(CreatePostRequest.newBuilder()
+                        .setText("five")
+                        .addAllMediaIds(five)
+                        .build())))
+                .containsExactly("media_ids");
+        String twice = UUID.randomUUID().toString();
+        assertThat(violatedFields(() -> content.createPost(CreatePostRequest.newBuilder()
+                        .setText("twice")
+                        .addMediaIds(twice)
+                        .addMediaIds(twice.toUpperCase(Locale.ROOT))
+                        .build())))
+                .containsExactly("media_ids");
+        assertThat(violatedFields(() -> content.createPost(CreatePostRequest.newBuilder()
+                        .setText("")
+                        .addMediaIds(UUID.randomUUID().toString())
+                        .addMediaIds("not-a-uuid")
+                        .build())))
+                .containsExactlyInAnyOrder("text", "media_ids[1]");
+        assertNoPostBy(author);
+
+        List<String> four = IntStream.range(0, 4)
+                .mapToObj(i -> platform.mediaOf(author, MediaStatus.MEDIA_STATUS_READY))
+                .toList();
+        assertThat(content.createPost(CreatePostRequest.newBuilder()
+                                .setText("four")
+                                .addAllMediaIds(four)
+                                .build())
+                        .getPost()
+                        .getMediaIdsList())
+                .containsExactlyElementsOf(four);
+    }
+
+    /** The author has no post: a refused CreatePost stored nothing. */
+    private void assertNoPostBy(Platform.User author) {
+        assertThat(platform.contentAs(author)
+                        .listPostsByAuthor(ListPostsByAuthorRequest.newBuilder()
+                                .setAuthorId(author.id())
+                                .build())
+                        .getPostsList())
+                .isEmpty();
     }
 
     @Test

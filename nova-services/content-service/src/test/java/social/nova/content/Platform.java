@@ -12,6 +12,10 @@ import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import org.testcontainers.consul.ConsulContainer;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
+import social.nova.contracts.media.v1.GetMediaMetadataResponse;
+import social.nova.contracts.media.v1.MediaMetadata;
+import social.nova.contracts.media.v1.MediaServiceGrpc;
+import social.nova.contracts.media.v1.MediaStatus;
 import social.nova.contracts.user.v1.GetUserResponse;
 import social.nova.contracts.user.v1.Profile;
 import social.nova.contracts.user.v1.UserServiceGrpc;
@@ -29,10 +33,11 @@ import social.nova.testing.ShutdownHooks;
 /**
  * content-service, real, on the shared PostgreSQL, Redis and Consul containers, with what it calls
  * stood in for by registered stub servers (nova-service-testing): auth-service publishes a key set
- * and signs the tests' access tokens, user-service answers GetUser for the users a test declares.
- * The stubs the tests exercise are written as content-service's consumer contracts with
- * user-service and auth-service ({@code target/nova-contracts}), which the harness verifies against
- * the real services. No other service's jar is on the test class path.
+ * and signs the tests' access tokens, user-service answers GetUser for the users a test declares,
+ * media-service answers GetMediaMetadata for the media a test declares (to their owner only, as the
+ * real one does). The stubs the tests exercise are written as content-service's consumer contracts
+ * with user-service, media-service and auth-service ({@code target/nova-contracts}), which the
+ * harness verifies against the real services. No other service's jar is on the test class path.
  */
 final class Platform implements AutoCloseable {
     static final String CONSUMER = "content-service";
@@ -42,6 +47,7 @@ final class Platform implements AutoCloseable {
 
     final StubbedAuthService auth;
     final RegisteredStub users;
+    final RegisteredStub media;
     final RunningService content;
     private final ManagedChannel contentChannel;
 
@@ -52,7 +58,9 @@ final class Platform implements AutoCloseable {
         auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
         users = RegisteredStub.start(
                 "user-service", UserServiceGrpc.getServiceDescriptor(), CONSUMER, SharedContainers.consul());
-        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service");
+        media = RegisteredStub.start(
+                "media-service", MediaServiceGrpc.getServiceDescriptor(), CONSUMER, SharedContainers.consul());
+        ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service", "user-service", "media-service");
         content = startContentWith(SharedContainers.consul());
         contentChannel = ManagedChannelBuilder.forAddress("127.0.0.1", content.port())
                 .usePlaintext()
@@ -96,6 +104,12 @@ final class Platform implements AutoCloseable {
     /** A new user whose profile user-service has: GetUser of their id answers it. */
     User registerWithProfile() {
         User user = register();
+        stubProfile(users, user);
+        return user;
+    }
+
+    /** GetUser of {@code user}'s id answers their profile at {@code users}. */
+    static void stubProfile(RegisteredStub users, User user) {
         users.stubs()
                 .stub(UserServiceGrpc.getGetUserMethod())
                 .given(ProviderState.of("a user exists")
@@ -106,7 +120,6 @@ final class Platform implements AutoCloseable {
                 .willReturn(GetUserResponse.newBuilder()
                         .setProfile(Profile.newBuilder().setId(user.id()).setUsername(user.username()))
                         .build());
-        return user;
     }
 
     /** A user with a token whose profile user-service no longer has (deleted): GetUser is NOT_FOUND. */
@@ -123,6 +136,73 @@ final class Platform implements AutoCloseable {
         return user;
     }
 
+    /**
+     * A media item {@code owner} uploaded, READY or still PROCESSING: GetMediaMetadata answers it
+     * when {@code owner} asks (their token is forwarded by content-service); its id.
+     */
+    String mediaOf(User owner, MediaStatus status) {
+        if (status != MediaStatus.MEDIA_STATUS_READY && status != MediaStatus.MEDIA_STATUS_PROCESSING) {
+            throw new IllegalArgumentException("the contract has READY and PROCESSING media, not " + status);
+        }
+        String id = UUID.randomUUID().toString();
+        String word = status == MediaStatus.MEDIA_STATUS_READY ? "READY" : "PROCESSING";
+        media.stubs()
+                .stub(MediaServiceGrpc.getGetMediaMetadataMethod())
+                .given(ProviderState.of("media of the caller " + word)
+                        .with("userId", owner.id())
+                        .with("accessToken", owner.accessToken())
+                        .with("mediaId", id))
+                .whenField("media_id", id)
+                .whenHeader("authorization", "Bearer " + owner.accessToken())
+                .describedAs("the author's own media is " + word)
+                .willReturn(metadata(id, owner.id(), status));
+        return id;
+    }
+
+    /** A media item media-service does not know as {@code caller}'s: GetMediaMetadata is NOT_FOUND to them; its id. */
+    String unknownMediaOf(User caller) {
+        String id = UUID.randomUUID().toString();
+        media.stubs()
+                .stub(MediaServiceGrpc.getGetMediaMetadataMethod())
+                .given(ProviderState.of("no media with the id")
+                        .with("accessToken", caller.accessToken())
+                        .with("mediaId", id))
+                .whenField("media_id", id)
+                .whenHeader("authorization", "Bearer " + caller.accessToken())
+                .describedAs("media the caller did not upload is NOT_FOUND")
+                .willFail(NovaException.notFound("media", id).toBuilder()
+                        .domain("media.nova.social")
+                        .build());
+        return id;
+    }
+
+    /**
+     * A media item media-service answers to {@code caller} as it is, though they did not upload it
+     * ({@code owner}'s, or in {@code status}): cases the harness cannot make at the real provider,
+     * kept out of the contract; the READY and PROCESSING interactions pin the answer's shape.
+     */
+    String mediaAnsweredAs(User caller, String owner, MediaStatus status) {
+        String id = UUID.randomUUID().toString();
+        media.stubs()
+                .stub(MediaServiceGrpc.getGetMediaMetadataMethod())
+                .whenField("media_id", id)
+                .whenHeader("authorization", "Bearer " + caller.accessToken())
+                .describedAs("media owned by " + owner + " in " + status)
+                .excludedFromContract()
+                .willReturn(metadata(id, owner, status));
+        return id;
+    }
+
+    private static GetMediaMetadataResponse metadata(String id, String owner, MediaStatus status) {
+        return GetMediaMetadataResponse.newBuilder()
+                .setMedia(MediaMetadata.newBuilder()
+                        .setId(id)
+                        .setOwnerId(owner)
+                        .setContentType("image/png")
+                        .setStatus(status))
+                .build();
+    }
+
     private static io.grpc.ClientInterceptor bearer(String token) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
@@ -133,6 +213,7 @@ final class Platform implements AutoCloseable {
     public void close() throws InterruptedException {
         contentChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         content.stop();
+        media.close();
         users.close();
         auth.close();
     }

@@ -1,6 +1,7 @@
 package social.nova.content;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PostEventsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant CREATED = Instant.parse("2025-05-01T10:00:00.123456Z");
-    private final Post post = new Post(UUID.randomUUID(), UUID.randomUUID(), "He said \"hi\"\n", 3, CREATED, null);
+    private final List<UUID> media = List.of(UUID.randomUUID(), UUID.randomUUID());
+    private final Post post =
+            new Post(UUID.randomUUID(), UUID.randomUUID(), "He said \"hi\"\n", media, 3, CREATED, null);
 
     @Test
     void everyEventIsAboutThePostAggregateAndGoesToTheSameStream() throws Exception {
@@ -41,6 +44,11 @@ class PostEventsTest {
         JsonNode created = JSON.readTree(PostEvents.created(post).payload());
         assertThat(created.get("text").asText()).isEqualTo(post.text());
         assertThat(Instant.parse(created.get("createdAt").asText())).isEqualTo(CREATED);
+        // media-service makes these readable to the post's readers: the ids in the post's order.
+        assertThat(created.get("mediaIds").isArray()).isTrue();
+        assertThat(created.get("mediaIds"))
+                .extracting(JsonNode::asText)
+                .containsExactly(media.get(0).toString(), media.get(1).toString());
 
         UUID fan = UUID.randomUUID();
         OutboxEvent liked = PostEvents.liked(post, fan, 4, CREATED);
@@ -50,5 +58,14 @@ class PostEventsTest {
         assertThat(payload.get("likeCount").asLong()).isEqualTo(4);
         assertThat(PostEvents.unliked(post, fan, 3, CREATED).eventType()).isEqualTo("PostUnliked");
         assertThat(PostEvents.deleted(post, CREATED).eventType()).isEqualTo("PostDeleted");
+    }
+
+    @Test
+    void aTextOnlyPostAnnouncesAnEmptyListOfMedia() throws Exception {
+        Post textOnly = new Post(UUID.randomUUID(), UUID.randomUUID(), "just text", List.of(), 0, CREATED, null);
+        JsonNode mediaIds =
+                JSON.readTree(PostEvents.created(textOnly).payload()).get("mediaIds");
+        assertThat(mediaIds.isArray()).isTrue();
+        assertThat(mediaIds).isEmpty();
     }
 }
