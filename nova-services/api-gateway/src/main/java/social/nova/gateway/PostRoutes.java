@@ -1,5 +1,8 @@
 package social.nova.gateway;
 
+import java.util.List;
+import java.util.Objects;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -14,6 +17,8 @@ import social.nova.contracts.content.v1.ListPostsByAuthorRequest;
 import social.nova.contracts.content.v1.ListPostsByAuthorResponse;
 import social.nova.contracts.content.v1.Post;
 import social.nova.contracts.content.v1.UnlikePostRequest;
+import social.nova.errors.FieldViolation;
+import social.nova.errors.NovaException;
 import social.nova.kit.Caller;
 
 import static social.nova.gateway.RequestParams.ID;
@@ -25,12 +30,14 @@ import static social.nova.gateway.RequestParams.uuid;
  * Every route needs a signed-in user. Registered at {@code /api/v1}.
  */
 final class PostRoutes implements HttpService {
+    static final String MEDIA_IDS = "mediaIds";
+
     private final Backends backends;
     private final Authentication authentication;
     private final Json json;
 
-    /** {@code POST /posts}. */
-    record NewPost(String text) {}
+    /** {@code POST /posts}: the text, and optionally the ids of media the caller uploaded. */
+    record NewPost(String text, List<String> mediaIds) {}
 
     PostRoutes(Backends backends, Authentication authentication, Json json) {
         this.backends = backends;
@@ -53,6 +60,7 @@ final class PostRoutes implements HttpService {
         Post post = backends.content()
                 .createPost(CreatePostRequest.newBuilder()
                         .setText(Json.orEmpty(body.text()))
+                        .addAllMediaIds(mediaIds(body.mediaIds()))
                         .build())
                 .getPost();
         response.header(HeaderNames.LOCATION, "/api/v1/posts/" + post.getId());
@@ -100,5 +108,18 @@ final class PostRoutes implements HttpService {
                         .setPage(page(request))
                         .build());
         json.send(response, Views.PostView.page(page.getPostsList(), page.getPage()));
+    }
+
+    /** The body's ids as they are (absent is none: content-service checks them); a null entry is a 400 here. */
+    static List<String> mediaIds(List<String> ids) {
+        if (ids == null) {
+            return List.of();
+        }
+        if (ids.stream().anyMatch(Objects::isNull)) {
+            throw NovaException.invalidArgument(
+                    "field 'mediaIds' must hold media ids, not null",
+                    FieldViolation.of(MEDIA_IDS, "must not contain null"));
+        }
+        return ids;
     }
 }

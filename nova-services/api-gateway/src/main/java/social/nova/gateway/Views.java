@@ -61,13 +61,14 @@ final class Views {
         }
     }
 
-    /** A post. */
-    record PostView(String id, String authorId, String text, long likes, String createdAt) {
+    /** A post; {@code mediaIds} in the author's order, empty for a text-only post. */
+    record PostView(String id, String authorId, String text, List<String> mediaIds, long likes, String createdAt) {
         static PostView of(Post post) {
             return new PostView(
                     post.getId(),
                     post.getAuthorId(),
                     post.getText(),
+                    List.copyOf(post.getMediaIdsList()),
                     post.getLikeCount(),
                     time(post.hasCreatedAt(), post.getCreatedAt()));
         }

@@ -21,6 +21,8 @@ class ErrorResponsesTest {
         assertThat(ErrorResponses.httpFieldName("totp_code")).isEqualTo("totp");
         assertThat(ErrorResponses.httpFieldName("conversation_id")).isEqualTo("id");
         assertThat(ErrorResponses.httpFieldName("participant_ids")).isEqualTo("participantIds");
+        assertThat(ErrorResponses.httpFieldName("media_ids")).isEqualTo("mediaIds");
+        assertThat(ErrorResponses.httpFieldName("media_ids[1]")).isEqualTo("mediaIds[1]");
         assertThat(ErrorResponses.httpFieldName("idempotency_key")).isEqualTo("idempotencyKey");
         assertThat(ErrorResponses.httpFieldName("message_id")).isEqualTo("messageId");
     }

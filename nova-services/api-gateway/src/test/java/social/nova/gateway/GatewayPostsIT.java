@@ -1,6 +1,8 @@
 package social.nova.gateway;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -68,9 +70,13 @@ class GatewayPostsIT {
         assertThat(created.header("Location")).isEqualTo(postPath);
         assertThat(json.properties())
                 .extracting(Map.Entry::getKey)
-                .containsExactly("id", "authorId", "text", "likes", "createdAt");
+                .containsExactly("id", "authorId", "text", "mediaIds", "likes", "createdAt");
         assertThat(json.path("authorId").asText()).isEqualTo(author.userId());
         assertThat(json.path("text").asText()).isEqualTo("Hello, Nova");
+        assertThat(json.path("mediaIds").isArray())
+                .as("a text-only post has an empty list")
+                .isTrue();
+        assertThat(json.path("mediaIds")).isEmpty();
         assertThat(json.path("likes").asLong()).isZero();
         assertThat(Instant.parse(json.path("createdAt").asText()))
                 .isEqualTo(Instant.ofEpochSecond(post.getCreatedAt().getSeconds()));
@@ -85,6 +91,95 @@ class GatewayPostsIT {
         assertThat(content.calls(ContentServiceGrpc.getLikePostMethod()))
                 .filteredOn(call -> call.request().getPostId().equals(post.getId()))
                 .hasSize(1);
+    }
+
+    @Test
+    void mediaIdsGoToContentServiceInTheirOrderAndComeBackWithThePost() {
+        GatewayFixture.Caller author = fixture.signIn();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        Post post = post(author, "two pictures", 0).toBuilder()
+                .addMediaIds(second)
+                .addMediaIds(first)
+                .build();
+        var content = fixture.content.stubs();
+        content.stub(ContentServiceGrpc.getCreatePostMethod())
+                .whenField("text", "two pictures")
+                .whenField("media_ids", List.of(second, first))
+                .whenHeader("authorization", author.bearer())
+                .willReturn(CreatePostResponse.newBuilder().setPost(post).build());
+        content.stub(ContentServiceGrpc.getGetPostMethod())
+                .whenField("post_id", post.getId())
+                .willReturn(GetPostResponse.newBuilder().setPost(post).build());
+
+        var created = client.post(
+                "/api/v1/posts",
+                Map.of("text", "two pictures", "mediaIds", List.of(second, first)),
+                author.accessToken());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().path("mediaIds")).extracting(JsonNode::asText).containsExactly(second, first);
+        assertThat(client.get("/api/v1/posts/" + post.getId(), author.accessToken())
+                        .json()
+                        .path("mediaIds"))
+                .extracting(JsonNode::asText)
+                .containsExactly(second, first);
+    }
+
+    @Test
+    void mediaNotReadyAndForeignMediaAreRefusedAs400WithTheirDetails() {
+        GatewayFixture.Caller author = fixture.signIn();
+        String processing = UUID.randomUUID().toString();
+        String foreign = UUID.randomUUID().toString();
+        var content = fixture.content.stubs();
+        content.stub(ContentServiceGrpc.getCreatePostMethod())
+                .whenHeader("authorization", author.bearer())
+                .whenField("media_ids", List.of(processing))
+                .willFail(NovaException.builder(
+                                ErrorCode.FAILED_PRECONDITION,
+                                "media " + processing + " is still being processed; retry later")
+                        .reason("MEDIA_NOT_READY")
+                        .domain("content.nova.social")
+                        .metadata("media_id", processing)
+                        .metadata("status", "MEDIA_STATUS_PROCESSING")
+                        .build());
+        content.stub(ContentServiceGrpc.getCreatePostMethod())
+                .whenHeader("authorization", author.bearer())
+                .whenField("media_ids", List.of(processing, foreign))
+                .willFail(NovaException.invalidArgument(
+                        FieldViolation.of("media_ids[1]", "no media " + foreign + " uploaded by you")));
+
+        var notReady = client.post(
+                "/api/v1/posts", Map.of("text", "too soon", "mediaIds", List.of(processing)), author.accessToken());
+        // FAILED_PRECONDITION is a 400 like every other (the README's rule); the reason tells it apart.
+        assertThat(notReady.status()).as(notReady.toString()).isEqualTo(400);
+        assertThat(notReady.errorCode()).isEqualTo("FAILED_PRECONDITION");
+        assertThat(notReady.json().path("error").path("message").asText()).contains("retry later");
+        JsonNode info = notReady.json().path("error").path("details").get(0);
+        assertThat(info.path("reason").asText()).isEqualTo("MEDIA_NOT_READY");
+        assertThat(info.path("metadata").path("media_id").asText()).isEqualTo(processing);
+        assertThat(info.path("metadata").path("status").asText()).isEqualTo("MEDIA_STATUS_PROCESSING");
+
+        var notMine = client.post(
+                "/api/v1/posts",
+                Map.of("text", "not mine", "mediaIds", List.of(processing, foreign)),
+                author.accessToken());
+        assertThat(notMine.status()).isEqualTo(400);
+        assertThat(notMine.json().path("error").path("details").findValuesAsText("field"))
+                .containsExactly("mediaIds[1]");
+    }
+
+    @Test
+    void mediaIdsMustBeAnArrayOfStringsCheckedAtTheEdge() {
+        GatewayFixture.Caller author = fixture.signIn();
+        for (Object mediaIds : new Object[] {"not-a-list", Arrays.asList("a", null), List.of(5)}) {
+            var refused =
+                    client.post("/api/v1/posts", Map.of("text", "hi", "mediaIds", mediaIds), author.accessToken());
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().path("error").path("details").findValuesAsText("field"))
+                    .singleElement()
+                    .asString()
+                    .startsWith("mediaIds");
+        }
     }
 
     @Test

@@ -57,7 +57,10 @@ class GatewayReadSideIT {
     @Test
     void theFeedAndTrendingShowPostsAsPostsAreShown() {
         GatewayFixture.Caller reader = fixture.signIn();
-        Post post = post(UUID.randomUUID().toString(), "fresh from the oven");
+        String picture = UUID.randomUUID().toString();
+        Post post = post(UUID.randomUUID().toString(), "fresh from the oven").toBuilder()
+                .addMediaIds(picture)
+                .build();
         fixture.feed
                 .stubs()
                 .stub(FeedServiceGrpc.getGetFeedMethod())
@@ -97,7 +100,8 @@ class GatewayReadSideIT {
         assertThat(item.properties())
                 .extracting(Map.Entry::getKey)
                 .as("a post as GET /api/v1/posts/{id} answers it")
-                .containsExactly("id", "authorId", "text", "likes", "createdAt");
+                .containsExactly("id", "authorId", "text", "mediaIds", "likes", "createdAt");
+        assertThat(item.path("mediaIds")).extracting(JsonNode::asText).containsExactly(picture);
         assertThat(item)
                 .isEqualTo(client.get("/api/v1/posts/" + post.getId(), reader.accessToken())
                         .json());
@@ -109,6 +113,9 @@ class GatewayReadSideIT {
         JsonNode entry = trending.path("items").get(0);
         assertThat(entry.path("post").path("id").asText()).isEqualTo(post.getId());
         assertThat(entry.path("score").asDouble()).isEqualTo(1.9);
+        assertThat(entry.path("post").path("mediaIds"))
+                .extracting(JsonNode::asText)
+                .containsExactly(picture);
 
         var badWindow = client.get("/api/v1/feed/trending?window=YEAR", reader.accessToken());
         assertThat(badWindow.status()).as("refused at the gateway").isEqualTo(400);
