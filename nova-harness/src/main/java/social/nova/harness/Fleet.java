@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * runs. A new service is one more entry in {@link #nova()}.
  *
  * <p>Dependencies follow the plan's service graph (who calls whom over gRPC): user-service calls
- * auth-service; content-service calls user-service and auth-service; feed-service calls
+ * auth-service; content-service calls user-service, media-service (attached media) and
+ * auth-service; feed-service calls
  * content-service (to hydrate posts) and auth-service; search-service calls only auth-service (its
  * index is built from events); messaging-service calls user-service (who may message whom) and
  * auth-service; media-service calls only auth-service (its bytes go to the object store, a platform
@@ -57,7 +58,7 @@ public final class Fleet {
                         .dependsOn("auth-service"),
                 ServiceSpec.of("content-service", "nova-services/content-service", 8081)
                         .withDatabase("content", "content_service")
-                        .dependsOn("user-service", "auth-service"),
+                        .dependsOn("user-service", "media-service", "auth-service"),
                 ServiceSpec.of("feed-service", "nova-services/feed-service", 8089)
                         .withDatabase("feed", "feed_service")
                         .dependsOn("content-service", "auth-service"),

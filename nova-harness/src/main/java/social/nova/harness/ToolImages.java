@@ -25,6 +25,9 @@ public final class ToolImages {
     /** The Python gRPC client of {@link #pythonGrpcClient()}. */
     public static final String PYTHON_GRPC_CLIENT = "nova/python-grpc-client:harness";
 
+    /** Debian's ffmpeg, of {@link #ffmpeg()}. */
+    public static final String FFMPEG = "nova/ffmpeg:harness";
+
     private final ContextImages images;
     private final Path root;
 
@@ -57,6 +60,17 @@ public final class ToolImages {
                 List.of(
                         new Source("", root.resolve("nova-harness/images/python-grpc-client")),
                         new Source("contracts/", root.resolve("contracts/src/main/proto"))));
+    }
+
+    /**
+     * Debian's ffmpeg ({@code nova-harness/images/ffmpeg}, entrypoint {@code ffmpeg}), the same
+     * package media-service's image runs: tests make videos and publish streams with it.
+     */
+    public ToolImage ffmpeg() {
+        return ensure(
+                FFMPEG,
+                PlatformImages.DEBIAN.tag(),
+                List.of(new Source("", root.resolve("nova-harness/images/ffmpeg"))));
     }
 
     /**

@@ -193,6 +193,39 @@ final class GatewayApi {
                 .asText();
     }
 
+    /** Uploads a raw body to {@code /api/v1/media} and returns the created item's id. */
+    String upload(Account owner, String contentType, byte[] body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri.resolve("/api/v1/media"))
+                        .timeout(timeout)
+                        .header("Content-Type", contentType)
+                        .header("Authorization", "Bearer " + owner.accessToken())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as("upload of %s: %s", contentType, response.body())
+                .isEqualTo(201);
+        return JSON.readTree(response.body()).get("id").asText();
+    }
+
+    /** The media item's metadata once processed (READY); fails as soon as it is FAILED. */
+    JsonNode awaitReady(Account owner, String mediaId) {
+        return await("media " + mediaId + " processed")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            JsonNode media = get("/api/v1/media/" + mediaId, owner.accessToken())
+                                    .body();
+                            assertThat(media.path("status").asText())
+                                    .as(media.toString())
+                                    .isNotEqualTo("FAILED");
+                            return media;
+                        },
+                        media -> media.path("status").asText().equals("READY"));
+    }
+
     URI uri() {
         return uri;
     }

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 
@@ -17,7 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.utility.DockerImageName;
 import social.nova.harness.GatewayApi.Account;
+import social.nova.testing.TestImages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 12 through the gateway, as an app uploads and shows media: raw bodies streamed up and down
  * through api-gateway and media-service into the stack's S3-compatible store (S3Proxy). What goes
  * up comes down byte-identical (SHA-256), whole or from a Range; a renamed executable is 400, one
- * byte over the image limit 413, someone else's media 404, a thumbnail not made yet 409.
+ * byte over the image limit 413, someone else's media 404 until a post shows it; images and a video
+ * made by ffmpeg get WebP thumbnails of the upright picture, the video its duration.
  */
 @ExtendWith(NovaStackExtension.class)
 @Order(2)
@@ -33,12 +40,14 @@ class MediaIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static NovaStack stack;
     private static GatewayApi gateway;
     private static Account ann;
     private static Account ben;
 
     @BeforeAll
-    static void accounts(NovaStack stack) throws Exception {
+    static void accounts(NovaStack novaStack) throws Exception {
+        stack = novaStack;
         gateway = GatewayApi.of(stack, TIMEOUT);
         ann = gateway.signUp("ann");
         ben = gateway.signUp("ben");
@@ -100,7 +109,7 @@ class MediaIT {
     }
 
     @Test
-    void anotherUserCannotReadItAndThumbnailsWaitForProcessing() throws Exception {
+    void anotherUserCannotReadPrivateMedia() throws Exception {
         byte[] image = image("png", 64, 64, 7);
         String id = GatewayApi.JSON
                 .readTree(upload(ann, "image/png", image, null).body())
@@ -109,12 +118,152 @@ class MediaIT {
 
         gateway.get("/api/v1/media/" + id, ben.accessToken()).assertError(404, "NOT_FOUND", null);
         assertThat(download(ben, id, null).statusCode()).isEqualTo(404);
-        gateway.get("/api/v1/media/" + id + "/thumbnail?size=150", ann.accessToken())
-                .assertError(409, "FAILED_PRECONDITION", "MEDIA_PROCESSING");
+        gateway.get("/api/v1/media/" + id + "/thumbnail?size=150", ben.accessToken())
+                .assertError(404, "NOT_FOUND", null);
         assertThat(gateway.get("/api/v1/media/" + id + "/thumbnail?size=151", ann.accessToken())
                         .violatedFields())
                 .containsExactly("size");
         assertThat(upload(null, "image/png", image, null).statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * The issue's journey: a PNG, a JPEG a phone took sideways (EXIF orientation 6) and a 5 s MP4
+     * made by Debian's ffmpeg go up, come down byte-identical, and get WebP thumbnails of the
+     * upright picture (the video's of its first frame) and, for the video, its duration.
+     */
+    @Test
+    void aPngASidewaysJpegAndAVideoGetThumbnailsAndTheVideoItsDuration() throws Exception {
+        byte[] png = image("png", 640, 480, 31);
+        byte[] jpeg = TestImages.withExifOrientation(TestImages.halves("jpeg", 300, 200), 6);
+        byte[] mp4 = testPattern(5);
+        String pngId = uploaded(ann, "image/png", png);
+        String jpegId = uploaded(ann, "image/jpeg", jpeg);
+        String mp4Id = uploaded(ann, "video/mp4", mp4);
+
+        for (var sent : java.util.Map.of(pngId, png, jpegId, jpeg, mp4Id, mp4).entrySet()) {
+            HttpResponse<byte[]> body = download(ann, sent.getKey(), null);
+            assertThat(body.statusCode()).isEqualTo(200);
+            assertThat(sha256(body.body())).isEqualTo(sha256(sent.getValue()));
+        }
+
+        JsonNode pngReady = ready(ann, pngId);
+        assertThat(List.of(
+                        pngReady.path("width").asInt(), pngReady.path("height").asInt()))
+                .containsExactly(640, 480);
+        assertThat(thumbnail(ann, pngId, 150)).satisfies(size(150, 113));
+        assertThat(thumbnail(ann, pngId, 480)).satisfies(size(480, 360));
+        assertThat(thumbnail(ann, pngId, 1080)).satisfies(size(640, 480)); // never enlarged
+
+        JsonNode jpegReady = ready(ann, jpegId);
+        assertThat(List.of(
+                        jpegReady.path("width").asInt(),
+                        jpegReady.path("height").asInt()))
+                .containsExactly(200, 300);
+        BufferedImage upright = thumbnail(ann, jpegId, 150);
+        assertThat(upright).satisfies(size(100, 150));
+        assertThat((upright.getRGB(50, 10) >> 16) & 0xff)
+                .as("red, the left of the stored image, on top")
+                .isGreaterThan(200);
+
+        JsonNode video = ready(ann, mp4Id);
+        assertThat(video.path("durationMs").asLong()).isBetween(4_900L, 5_100L);
+        assertThat(List.of(video.path("width").asInt(), video.path("height").asInt()))
+                .containsExactly(320, 240);
+        assertThat(thumbnail(ann, mp4Id, 150)).satisfies(size(150, 113));
+    }
+
+    /** A post shows its media's ids, and whoever reads the post can read the media. */
+    @Test
+    void aPostWithMediaShowsItsIdsAndItsReadersSeeTheMedia() throws Exception {
+        byte[] png = image("png", 200, 100, 41);
+        String id = uploaded(ann, "image/png", png);
+        ready(ann, id);
+
+        JsonNode post = gateway.expect(
+                201,
+                "POST",
+                "/api/v1/posts",
+                ann.accessToken(),
+                java.util.Map.of("text", "look", "mediaIds", List.of(id)));
+        assertThat(post.path("mediaIds").toString()).isEqualTo("[\"" + id + "\"]");
+        JsonNode read =
+                gateway.expect(200, "GET", "/api/v1/posts/" + post.path("id").asText(), ben.accessToken(), null);
+        assertThat(read.path("mediaIds").toString()).isEqualTo("[\"" + id + "\"]");
+
+        org.awaitility.Awaitility.await("ben may read the post's media")
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        gateway.get("/api/v1/media/" + id, ben.accessToken()).status() == 200);
+        assertThat(sha256(download(ben, id, null).body())).isEqualTo(sha256(png));
+        assertThat(thumbnail(ben, id, 150)).satisfies(size(150, 75));
+
+        // Someone else's media cannot be attached.
+        String bens = uploaded(ben, "image/png", image("png", 32, 32, 42));
+        ready(ben, bens);
+        assertThat(gateway.call(
+                                "POST",
+                                "/api/v1/posts",
+                                ann.accessToken(),
+                                java.util.Map.of("text", "mine?", "mediaIds", List.of(bens)))
+                        .violatedFields())
+                .containsExactly("mediaIds[0]");
+    }
+
+    private static String uploaded(Account account, String type, byte[] body) throws Exception {
+        return gateway.upload(account, type, body);
+    }
+
+    private static JsonNode ready(Account owner, String id) {
+        return gateway.awaitReady(owner, id);
+    }
+
+    /** The thumbnail as an app shows it: image/webp, decoded. */
+    private static BufferedImage thumbnail(Account account, String id, int size) throws Exception {
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(gateway.uri().resolve("/api/v1/media/" + id + "/thumbnail?size=" + size))
+                        .timeout(TIMEOUT)
+                        .header("Authorization", "Bearer " + account.accessToken())
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode())
+                .as(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("image/webp");
+        BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(response.body()));
+        assertThat(image).as("a decodable WebP").isNotNull();
+        return image;
+    }
+
+    private static java.util.function.Consumer<BufferedImage> size(int width, int height) {
+        return image -> assertThat(List.of(image.getWidth(), image.getHeight())).containsExactly(width, height);
+    }
+
+    /** A {@code seconds} long 320x240 MP4 (H.264 test pattern), made by Debian's ffmpeg in a container. */
+    private static byte[] testPattern(int seconds) throws Exception {
+        ToolImages.ToolImage image = new ToolImages(
+                        DockerClientFactory.instance().client(),
+                        stack.settings().root())
+                .ffmpeg();
+        try (GenericContainer<?> ffmpeg = new GenericContainer<>(DockerImageName.parse(image.tag()))
+                .withCommand(
+                        "-v",
+                        "error",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=duration=" + seconds + ":size=320x240:rate=25",
+                        "-c:v",
+                        "libx264",
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-movflags",
+                        "+faststart",
+                        "/work/clip.mp4")
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(2)))) {
+            ffmpeg.start();
+            return ffmpeg.copyFileFromContainer("/work/clip.mp4", java.io.InputStream::readAllBytes);
+        }
     }
 
     private static HttpResponse<String> upload(Account account, String type, byte[] body, String sha256)

@@ -24,7 +24,7 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
 
     StackProviderStates(GatewayApi gateway) {
         this.gateway = gateway;
-        this.states = Map.of(
+        Map<String, Function<List<String>, Map<String, String>>> states = new java.util.HashMap<>(Map.of(
                 "a user exists", provides -> user(signUp()),
                 "a user with a password",
                         provides -> {
@@ -64,7 +64,27 @@ final class StackProviderStates implements ContractVerifier.ProviderStates {
                 // A caller with a valid token asking for a user id nobody has.
                 "no user with the id",
                         provides ->
-                                with(user(signUp()), "userId", UUID.randomUUID().toString()));
+                                with(user(signUp()), "userId", UUID.randomUUID().toString())));
+        // A media item the caller uploaded through the gateway, once media-service has processed it.
+        states.put("media of the caller READY", provides -> {
+            Account owner = signUp();
+            return with(user(owner), "mediaId", readyMedia(owner));
+        });
+        // A caller asking for a media id nobody uploaded.
+        states.put(
+                "no media with the id",
+                provides -> with(user(signUp()), "mediaId", UUID.randomUUID().toString()));
+        this.states = Map.copyOf(states);
+    }
+
+    private String readyMedia(Account owner) {
+        try {
+            String id = gateway.upload(owner, "image/png", social.nova.testing.TestImages.halves("png", 32, 32));
+            gateway.awaitReady(owner, id);
+            return id;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot upload media through the gateway: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -174,7 +174,7 @@ class ContentServiceIT {
         Platform.User author = platform.registerWithProfile();
         var content = platform.contentAs(author);
         String ready = platform.mediaOf(author, MediaStatus.MEDIA_STATUS_READY);
-        String processing = platform.mediaOf(author, MediaStatus.MEDIA_STATUS_PROCESSING);
+        String processing = platform.mediaAnsweredAs(author, author.id(), MediaStatus.MEDIA_STATUS_PROCESSING);
 
         NovaException notYet = failure(() -> content.createPost(CreatePostRequest.newBuilder()
                 .setText("too soon")

@@ -35,6 +35,20 @@ public final class Main {
                 settings,
                 Clock.systemUTC());
 
+        kit.startOutboxRelay();
+        var processing = settings.processing();
+        kit.subscribe(
+                processing.events(),
+                new Processing(
+                        context.jdbi(),
+                        context.store(),
+                        objects,
+                        new Images(processing.maxPixels(), processing.webpQuality()),
+                        new Videos(processing.ffmpeg(), processing.ffprobe(), processing.videoTimeout()),
+                        settings,
+                        kit.meterRegistry()));
+        kit.subscribe(settings.postEvents(), new Attachments(context.jdbi(), context.store()));
+
         AuthClient auth = AuthClient.create(
                 kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));

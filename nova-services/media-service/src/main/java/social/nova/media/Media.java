@@ -12,8 +12,8 @@ import social.nova.kit.Ids;
 
 /**
  * media-service's reads: metadata, downloads and thumbnails of what a user uploaded
- * ({@link Upload} writes). An item is readable by its owner; to anyone else it does not exist
- * (NOT_FOUND, so that ids reveal nothing).
+ * ({@link Upload} writes). An item is readable by its owner, and by anyone while a post shows it
+ * ({@link Attachments}); to anyone else it does not exist (NOT_FOUND, so that ids reveal nothing).
  */
 final class Media {
     private final Upload.Context context;
@@ -90,10 +90,30 @@ final class Media {
         };
     }
 
+    /** A thumbnail and its bytes. */
+    record Thumbnail(int width, int height, byte[] webp) {}
+
+    /** The item's thumbnail of {@code sizePx} (one of {@link Images#SIZES}; 0 when the caller gave none). */
+    Thumbnail thumbnail(UUID caller, String mediaId, int sizePx) {
+        MediaStore.Media media = thumbnailSource(caller, mediaId, sizePx > 0);
+        MediaStore.Thumbnail thumbnail = context.jdbi()
+                .withHandle(handle -> context.store().thumbnail(handle, media.ownerId(), media.sha256(), sizePx))
+                .orElseThrow(() -> new IllegalStateException(
+                        "media " + media.id() + " is READY without its " + sizePx + " px thumbnail"));
+        byte[] webp = context.objects()
+                .readAll(
+                        MediaStore.thumbnailKey(media.ownerId(), media.sha256(), sizePx),
+                        MediaSettings.MAX_CHUNK_BYTES);
+        return new Thumbnail(thumbnail.width(), thumbnail.height(), webp);
+    }
+
+    /** The owner may read an item; anyone may while a post shows it. */
     private MediaStore.Media readable(UUID caller, UUID id) {
         return context.jdbi()
-                .withHandle(handle -> context.store().find(handle, id))
-                .filter(media -> media.ownerId().equals(caller))
+                .withHandle(handle -> context.store()
+                        .find(handle, id)
+                        .filter(media -> media.ownerId().equals(caller)
+                                || context.store().attached(handle, id)))
                 .orElseThrow(() -> MediaErrors.mediaNotFound(id));
     }
 }

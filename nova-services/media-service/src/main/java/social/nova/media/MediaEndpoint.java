@@ -15,10 +15,8 @@ import social.nova.contracts.media.v1.GetThumbnailResponse;
 import social.nova.contracts.media.v1.MediaMetadata;
 import social.nova.contracts.media.v1.MediaServiceGrpc;
 import social.nova.contracts.media.v1.MediaStatus;
-import social.nova.contracts.media.v1.ThumbnailSize;
 import social.nova.contracts.media.v1.UploadRequest;
 import social.nova.contracts.media.v1.UploadResponse;
-import social.nova.errors.NovaException;
 import social.nova.kit.Callers;
 
 import static social.nova.kit.Protos.reply;
@@ -118,11 +116,21 @@ final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
 
     @Override
     public void getThumbnail(GetThumbnailRequest request, StreamObserver<GetThumbnailResponse> response) {
-        boolean sized = request.getSize() != ThumbnailSize.THUMBNAIL_SIZE_UNSPECIFIED
-                && request.getSize() != ThumbnailSize.UNRECOGNIZED;
-        MediaStore.Media source = media.thumbnailSource(callerId(), request.getMediaId(), sized);
-        // READY is set by thumbnail processing, which is not built yet (issue 12's next step).
-        throw NovaException.internal("media " + source.id() + " is READY but has no thumbnails");
+        int sizePx = switch (request.getSize()) {
+            case THUMBNAIL_SIZE_SMALL -> 150;
+            case THUMBNAIL_SIZE_MEDIUM -> 480;
+            case THUMBNAIL_SIZE_LARGE -> 1080;
+            case THUMBNAIL_SIZE_UNSPECIFIED, UNRECOGNIZED -> 0;
+        };
+        Media.Thumbnail thumbnail = media.thumbnail(callerId(), request.getMediaId(), sizePx);
+        reply(
+                response,
+                GetThumbnailResponse.newBuilder()
+                        .setContentType("image/webp")
+                        .setWidth(thumbnail.width())
+                        .setHeight(thumbnail.height())
+                        .setData(ByteString.copyFrom(thumbnail.webp()))
+                        .build());
     }
 
     static MediaMetadata proto(MediaStore.Media item) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 
 import io.helidon.config.Config;
+import social.nova.events.EventSubscriptionSettings;
 import social.nova.redis.RateLimiterSettings;
 
 /**
@@ -19,6 +20,8 @@ import social.nova.redis.RateLimiterSettings;
  *                       ({@code 16 x part-bytes}, 80 MiB); over it an upload is UNAVAILABLE at once
  * @param storage        the object store
  * @param sweep          the clean-up of abandoned uploads ({@link StagingSweeper})
+ * @param processing     thumbnails and video probing ({@link Processing})
+ * @param postEvents     content-service's post events, which attach media to posts ({@code media.attachments.events})
  */
 public record MediaSettings(
         long maxImageBytes,
@@ -27,7 +30,9 @@ public record MediaSettings(
         RateLimiterSettings uploadLimit,
         int maxConcurrentUploads,
         Storage storage,
-        Sweep sweep) {
+        Sweep sweep,
+        Processing processing,
+        EventSubscriptionSettings postEvents) {
     /** The contract's largest chunk, both ways. */
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
 
@@ -115,6 +120,47 @@ public record MediaSettings(
         }
     }
 
+    /**
+     * Processing after upload.
+     *
+     * @param events       the subscription to {@code nova.events.media} ({@code media.processing.events})
+     * @param maxPixels    largest image decoded, width x height ({@code media.processing.max-pixels}, 100 million):
+     *                     a bigger one ends FAILED
+     * @param webpQuality  thumbnail quality, 0..1 ({@code media.processing.webp-quality}, 0.8)
+     * @param ffmpeg       the ffmpeg command ({@code media.processing.ffmpeg})
+     * @param ffprobe      the ffprobe command ({@code media.processing.ffprobe})
+     * @param videoTimeout longest run of ffmpeg or ffprobe on one video ({@code media.processing.video-timeout}, 60 s)
+     */
+    public record Processing(
+            EventSubscriptionSettings events,
+            long maxPixels,
+            float webpQuality,
+            String ffmpeg,
+            String ffprobe,
+            Duration videoTimeout) {
+        public Processing {
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("media.processing.max-pixels must be positive");
+            }
+            if (webpQuality < 0 || webpQuality > 1) {
+                throw new IllegalArgumentException("media.processing.webp-quality must be within 0..1");
+            }
+            if (videoTimeout.isNegative() || videoTimeout.isZero()) {
+                throw new IllegalArgumentException("media.processing.video-timeout must be positive");
+            }
+        }
+
+        static Processing create(Config processing) {
+            return new Processing(
+                    EventSubscriptionSettings.create(processing.get("events")),
+                    processing.get("max-pixels").asLong().orElse(100_000_000L),
+                    processing.get("webp-quality").asDouble().orElse(0.8).floatValue(),
+                    processing.get("ffmpeg").asString().orElse("ffmpeg"),
+                    processing.get("ffprobe").asString().orElse("ffprobe"),
+                    processing.get("video-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)));
+        }
+    }
+
     public static MediaSettings create(Config media) {
         Config limits = media.get("limits");
         Config upload = limits.get("upload");
@@ -128,7 +174,9 @@ public record MediaSettings(
                         upload.get("window").as(Duration.class).orElse(Duration.ofHours(1))),
                 media.get("uploads.max-concurrent").asInt().orElse(16),
                 Storage.create(media.get("storage")),
-                Sweep.create(media.get("sweep")));
+                Sweep.create(media.get("sweep")),
+                Processing.create(media.get("processing")),
+                EventSubscriptionSettings.create(media.get("attachments.events")));
     }
 
     long maxBytes(MediaTypes type) {

@@ -113,6 +113,96 @@ final class MediaStore {
                 .findOne();
     }
 
+    /** A thumbnail's size; its bytes are at {@link #thumbnailKey}. */
+    record Thumbnail(int sizePx, int width, int height) {}
+
+    static String thumbnailKey(UUID owner, String sha256, int sizePx) {
+        return "thumbnails/" + owner + "/" + sha256 + "/" + sizePx + ".webp";
+    }
+
+    Optional<Thumbnail> thumbnail(Handle handle, UUID owner, String sha256, int sizePx) {
+        return handle.createQuery("SELECT size_px, width, height FROM thumbnails "
+                        + "WHERE owner_id = :owner AND sha256 = :sha AND size_px = :size")
+                .bind("owner", owner)
+                .bind("sha", sha256)
+                .bind("size", sizePx)
+                .map((row, ctx) -> new Thumbnail(row.getInt("size_px"), row.getInt("width"), row.getInt("height")))
+                .findOne();
+    }
+
+    /** Records an object's thumbnails (again, when an event is delivered twice). */
+    void saveThumbnails(Handle handle, UUID owner, String sha256, java.util.List<Images.Thumbnail> thumbnails) {
+        for (Images.Thumbnail thumbnail : thumbnails) {
+            handle.createUpdate("INSERT INTO thumbnails (owner_id, sha256, size_px, width, height, bytes) "
+                            + "VALUES (:owner, :sha, :size, :width, :height, :bytes) "
+                            + "ON CONFLICT (owner_id, sha256, size_px) DO UPDATE SET width = EXCLUDED.width, "
+                            + "height = EXCLUDED.height, bytes = EXCLUDED.bytes")
+                    .bind("owner", owner)
+                    .bind("sha", sha256)
+                    .bind("size", thumbnail.sizePx())
+                    .bind("width", thumbnail.width())
+                    .bind("height", thumbnail.height())
+                    .bind("bytes", thumbnail.webp().length)
+                    .execute();
+        }
+    }
+
+    /** A processed item of the same object (same owner and bytes), whose outcome a new upload of them takes over. */
+    Optional<Media> processedTwin(Handle handle, UUID owner, String sha256) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM media WHERE owner_id = :owner AND sha256 = :sha "
+                        + "AND status <> 'PROCESSING' ORDER BY created_at LIMIT 1")
+                .bind("owner", owner)
+                .bind("sha", sha256)
+                .map(MediaStore::media)
+                .findOne();
+    }
+
+    /** PROCESSING to READY; false when the item was not PROCESSING (handled already). */
+    boolean markReady(Handle handle, UUID id, int width, int height, Long durationMs) {
+        return handle.createUpdate("UPDATE media SET status = 'READY', width = :width, height = :height, "
+                                + "duration_ms = :duration, failure = NULL WHERE id = :id AND status = 'PROCESSING'")
+                        .bind("id", id)
+                        .bind("width", width)
+                        .bind("height", height)
+                        .bind("duration", durationMs)
+                        .execute()
+                == 1;
+    }
+
+    /** PROCESSING to FAILED, saying why; false when the item was not PROCESSING. */
+    boolean markFailed(Handle handle, UUID id, String failure) {
+        return handle.createUpdate("UPDATE media SET status = 'FAILED', failure = :failure "
+                                + "WHERE id = :id AND status = 'PROCESSING'")
+                        .bind("id", id)
+                        .bind("failure", failure)
+                        .execute()
+                == 1;
+    }
+
+    /** Attaches the author's media among {@code mediaIds} to a post (ids of others or unknown are skipped). */
+    int attach(Handle handle, UUID postId, UUID authorId, java.util.List<UUID> mediaIds) {
+        return handle.createUpdate("INSERT INTO attachments (media_id, post_id) SELECT id, :post FROM media "
+                        + "WHERE id = ANY(:ids) AND owner_id = :author ON CONFLICT DO NOTHING")
+                .bind("post", postId)
+                .bind("author", authorId)
+                .bindArray("ids", UUID.class, mediaIds)
+                .execute();
+    }
+
+    int detach(Handle handle, UUID postId) {
+        return handle.createUpdate("DELETE FROM attachments WHERE post_id = :post")
+                .bind("post", postId)
+                .execute();
+    }
+
+    boolean attached(Handle handle, UUID mediaId) {
+        return handle.createQuery("SELECT 1 FROM attachments WHERE media_id = :id LIMIT 1")
+                .bind("id", mediaId)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent();
+    }
+
     private static Media media(ResultSet row, StatementContext context) throws SQLException {
         long duration = row.getLong("duration_ms");
         Long durationMs = row.wasNull() ? null : duration;

@@ -15,10 +15,12 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The object store, through the AWS SDK's S3 client: any S3-compatible server, path-style. Every
@@ -30,6 +32,7 @@ final class ObjectStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ObjectStore.class.getName());
 
     private final S3Client s3;
+    private final S3Presigner presigner;
     private final String bucket;
 
     ObjectStore(MediaSettings.Storage settings) {
@@ -51,6 +54,16 @@ final class ObjectStore implements AutoCloseable {
             builder.endpointOverride(settings.endpoint());
         }
         this.s3 = builder.build();
+        var presigner = S3Presigner.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build());
+        if (settings.endpoint() != null) {
+            presigner.endpointOverride(settings.endpoint());
+        }
+        this.presigner = presigner.build();
         this.bucket = settings.bucket();
     }
 
@@ -193,6 +206,40 @@ final class ObjectStore implements AutoCloseable {
                 ResponseTransformer.toInputStream()));
     }
 
+    /** All of a small object's bytes (a thumbnail, an image being processed); longer than {@code maxBytes} is an error. */
+    byte[] readAll(String key, int maxBytes) {
+        try (InputStream in = read(key, 0)) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new IllegalStateException(key + " holds more than " + maxBytes + " bytes");
+            }
+            return bytes;
+        } catch (java.io.IOException e) {
+            throw NovaException.unavailable("object storage stopped answering; retry", java.time.Duration.ofSeconds(1))
+                    .toBuilder()
+                    .cause(e)
+                    .build();
+        }
+    }
+
+    void put(String key, byte[] bytes, String contentType) {
+        call(() -> s3.putObject(
+                request -> request.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes)));
+    }
+
+    /** A URL that reads the object for {@code validity} without credentials (for ffmpeg: range requests, no copy). */
+    java.net.URI presignedGet(String key, java.time.Duration validity) {
+        try {
+            return presigner
+                    .presignGetObject(request -> request.signatureDuration(validity)
+                            .getObjectRequest(get -> get.bucket(bucket).key(key)))
+                    .url()
+                    .toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("the SDK presigned an invalid URL", e);
+        }
+    }
+
     private interface StoreCall<T> {
         T run();
     }
@@ -229,6 +276,7 @@ final class ObjectStore implements AutoCloseable {
 
     @Override
     public void close() {
+        presigner.close();
         s3.close();
     }
 }

@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.contracts.media.v1.UploadMetadata;
 import social.nova.contracts.media.v1.UploadRequest;
+import social.nova.db.Outbox;
 import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
 import social.nova.kit.RateLimits;
@@ -187,6 +188,7 @@ final class Upload {
                 context.store().addObject(handle, owner, sha256, received);
             }
             context.store().insert(handle, media);
+            Outbox.append(handle, Processing.uploaded(media));
         });
         finished = true;
         abandon();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -280,6 +281,12 @@ class MediaServiceIT {
                         .code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
 
+        // Processing this small PNG takes a moment; an item whose processing has not run yet:
+        platform.awaitStatus(gus, stored.getId(), MediaStatus.MEDIA_STATUS_READY);
+        Platform.admin()
+                .useHandle(handle -> handle.createUpdate("UPDATE media.media SET status = 'PROCESSING' WHERE id = :id")
+                        .bind("id", UUID.fromString(stored.getId()))
+                        .execute());
         NovaException processing = failure(() -> platform.blockingAs(gus).getThumbnail(small));
         assertThat(processing.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
         assertThat(processing.reason()).contains("MEDIA_PROCESSING");

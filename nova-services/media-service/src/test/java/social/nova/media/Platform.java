@@ -12,7 +12,10 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import org.jdbi.v3.core.Jdbi;
+import social.nova.contracts.media.v1.GetMediaMetadataRequest;
+import social.nova.contracts.media.v1.MediaMetadata;
 import social.nova.contracts.media.v1.MediaServiceGrpc;
+import social.nova.contracts.media.v1.MediaStatus;
 import social.nova.kit.RunningService;
 import social.nova.kit.ServiceKit;
 import social.nova.servicetesting.StubbedAuthService;
@@ -33,6 +36,7 @@ final class Platform implements AutoCloseable {
     static final String CONSUMER = "media-service";
     static final Duration STARTUP = Duration.ofSeconds(30);
     static final String BUCKET = "nova-media-it";
+    static final String NO_FFMPEG = "/nonexistent/ffmpeg";
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -46,7 +50,15 @@ final class Platform implements AutoCloseable {
     private Platform() {
         auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
         ConsulHealth.awaitPassing(SharedContainers.consul(), STARTUP, "auth-service");
-        media = startMedia(Map.of("media.limits.upload.limit", "1000000"));
+        // This machine need not have ffmpeg: the ITs see videos end FAILED for want of it (the harness
+        // runs the service's image, which has Debian's ffmpeg, on real videos).
+        media = startMedia(Map.of(
+                "media.limits.upload.limit",
+                "1000000",
+                "media.processing.ffmpeg",
+                NO_FFMPEG,
+                "media.processing.ffprobe",
+                NO_FFMPEG));
         channel = channelTo(media);
     }
 
@@ -104,6 +116,18 @@ final class Platform implements AutoCloseable {
 
     MediaServiceGrpc.MediaServiceStub asyncAnonymously() {
         return MediaServiceGrpc.newStub(channel);
+    }
+
+    /** The item's metadata once its processing has brought it to {@code status} (within 30 s). */
+    MediaMetadata awaitStatus(User owner, String mediaId, MediaStatus status) {
+        GetMediaMetadataRequest request =
+                GetMediaMetadataRequest.newBuilder().setMediaId(mediaId).build();
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> blockingAs(owner).getMediaMetadata(request).getMedia(),
+                        media -> media.getStatus() == status);
     }
 
     /** A new user, with a token of the auth stub. */

@@ -41,6 +41,12 @@ public final class EventPayload {
         return new EventPayload(event.type(), payload);
     }
 
+    /** Whether the payload has {@code field} (not null): lets a consumer accept events written before a field was added. */
+    public boolean has(String field) {
+        JsonNode value = payload.get(field);
+        return value != null && !value.isNull();
+    }
+
     /** A text field that is present and not blank. */
     public String text(String field) {
         JsonNode value = payload.get(field);

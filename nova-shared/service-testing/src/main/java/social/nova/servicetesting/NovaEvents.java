@@ -104,6 +104,15 @@ public final class NovaEvents {
                 payload("postId", postId, "authorId", authorId, "text", text, "createdAt", createdAt.toString()));
     }
 
+    /** content-service's {@code PostCreated} of a post that shows media: {@code postId, authorId, text, createdAt, mediaIds}. */
+    public static OutboxEvent postCreated(
+            String postId, String authorId, String text, Instant createdAt, java.util.List<String> mediaIds) {
+        Map<String, Object> payload =
+                payload("postId", postId, "authorId", authorId, "text", text, "createdAt", createdAt.toString());
+        payload.put("mediaIds", java.util.List.copyOf(mediaIds));
+        return publish("content", "post", postId, "PostCreated", payload);
+    }
+
     /** content-service's {@code PostDeleted}: {@code postId, authorId, deletedAt}. */
     public static OutboxEvent postDeleted(String postId, String authorId) {
         return publish(
