@@ -210,6 +210,57 @@ class MediaIT {
                 .containsExactly("mediaIds[0]");
     }
 
+    /**
+     * The issue's memory proof: a 100 MiB video goes up through the gateway into a media-service
+     * whose whole heap is smaller than the file (the POM caps it at 64 MiB, in a container with the
+     * stack's memory limit) and comes back byte-identical; the instance was neither OOM-killed nor
+     * restarted. Holding the file, or much of it, would have ended the JVM (ExitOnOutOfMemoryError).
+     */
+    @Test
+    void a100MibVideoStreamsThroughAMediaServiceWhoseHeapIsSmallerThanTheFile() throws Exception {
+        ServiceInstance media = stack.instances("media-service").getFirst();
+        long maxHeap = heapMax(stack.metricsEndpoints().get("media-service").getFirst());
+        assertThat(maxHeap).as("media-service's heap limit").isLessThan(100L * 1024 * 1024);
+        byte[] video = new byte[100 * 1024 * 1024];
+        new Random(51).nextBytes(video);
+        byte[] ftyp = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0};
+        System.arraycopy(ftyp, 0, video, 0, ftyp.length);
+        String sha256 = sha256(video);
+
+        HttpResponse<String> created = upload(ann, "video/mp4", video, sha256);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = GatewayApi.JSON.readTree(created.body()).path("id").asText();
+        video = null; // the test's own copy goes before the download
+        HttpResponse<java.io.InputStream> body = HTTP.send(
+                HttpRequest.newBuilder(gateway.uri().resolve("/api/v1/media/" + id + "/content"))
+                        .timeout(TIMEOUT)
+                        .header("Authorization", "Bearer " + ann.accessToken())
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(body.statusCode()).isEqualTo(200);
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (var in = new java.security.DigestInputStream(body.body(), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(sha256);
+        assertThat(stack.state(media)).isEqualTo(new NovaStack.ContainerState(true, false, 0));
+    }
+
+    /** The JVM's heap limit as its metrics show it: jvm_memory_max_bytes of the heap's pools, summed. */
+    private static long heapMax(java.net.URI metrics) throws Exception {
+        String text = HTTP.send(
+                        HttpRequest.newBuilder(metrics)
+                                .header("Accept", "text/plain")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return (long) text.lines()
+                .filter(line -> line.startsWith("jvm_memory_max_bytes{") && line.contains("area=\"heap\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private static String uploaded(Account account, String type, byte[] body) throws Exception {
         return gateway.upload(account, type, body);
     }

@@ -65,9 +65,9 @@ public final class NovaCli {
             case "up" -> up();
             case "down" -> down();
             case "status" -> status();
-            case "bench" -> List.of("", "realtime", "sockets").contains(argument) ? bench(argument) : USAGE;
+            case "bench" -> List.of("", "realtime", "sockets", "media").contains(argument) ? bench(argument) : USAGE;
             default -> {
-                System.out.println("usage: nova-harness up|down|status|bench [realtime|sockets]");
+                System.out.println("usage: nova-harness up|down|status|bench [realtime|sockets|media]");
                 yield USAGE;
             }
         };
@@ -96,6 +96,19 @@ public final class NovaCli {
                         "OK",
                         removed == 0 ? "no Nova stack was up" : "removed the Nova stack (" + removed + " containers)");
         return OK;
+    }
+
+    /** The metrics endpoint of a service's first instance, as this machine reaches it. */
+    private static URI metricsOf(StackStatus status, String service) {
+        return URI.create("http://"
+                + status.services().stream()
+                        .filter(row -> row.service().equals(service))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException(service + " is not up"))
+                        .instances()
+                        .getFirst()
+                        .hostTarget()
+                + "/observe/metrics");
     }
 
     private static int status() {
@@ -152,6 +165,11 @@ public final class NovaCli {
                 "nova.report.dir",
                 settings.root().resolve("nova-harness/target/nova-report").toString()));
         String commit = GitCommit.of(settings.root());
+        MediaBenchmark media = new MediaBenchmark(
+                gateway,
+                status.objectStoreUri().orElseThrow(),
+                metricsOf(status, "media-service"),
+                metricsOf(status, edge));
         ReportParts.Benchmark benchmark = switch (part) {
             case "realtime" -> new ReportParts.Benchmark(Instant.now().toString(), commit, realtime.delivery());
             case "sockets" -> {
@@ -164,8 +182,24 @@ public final class NovaCli {
                 rows.add(sockets);
                 yield new ReportParts.Benchmark(Instant.now().toString(), commit, rows);
             }
-            default ->
-                new Benchmark(gateway, endpoints, database, status.redisUri().orElseThrow(), realtime).run(commit);
+            case "media" -> {
+                List<ReportParts.BenchmarkRow> rows = new ArrayList<>(ReportParts.benchmark(report)
+                        .filter(saved -> saved.gitCommit().equals(commit))
+                        .map(ReportParts.Benchmark::rows)
+                        .orElse(List.of()));
+                List<ReportParts.BenchmarkRow> measured = media.run();
+                rows.removeIf(row -> measured.stream().anyMatch(m -> m.measure().equals(row.measure())));
+                rows.addAll(measured);
+                yield new ReportParts.Benchmark(Instant.now().toString(), commit, rows);
+            }
+            default -> {
+                ReportParts.Benchmark all = new Benchmark(
+                                gateway, endpoints, database, status.redisUri().orElseThrow(), realtime)
+                        .run(commit);
+                List<ReportParts.BenchmarkRow> rows = new ArrayList<>(all.rows());
+                rows.addAll(media.run());
+                yield new ReportParts.Benchmark(all.measuredAt(), commit, rows);
+            }
         };
         System.out.println();
         System.out.printf("%-72s %-12s %-16s %s%n", "MEASURE", "FIGURE", "TARGET", "BASELINE (same run)");

@@ -54,8 +54,9 @@ class ObjectStoreRestartIT {
                     "media.storage.bucket", BUCKET,
                     "media.storage.timeout", "PT2S",
                     "media.sweep.interval", "PT1S",
-                    // Older than this is abandoned: the cut upload is, soon after the store is back.
-                    "media.sweep.stale-after", "PT10S"));
+                    // Older than this is abandoned: the cut upload is, some time after the store is
+                    // back; long enough that a slow machine's live upload is never swept under it.
+                    "media.sweep.stale-after", "PT30S"));
             ManagedChannel channel = Platform.channelTo(media);
             try (S3Client s3 = store.newClient()) {
                 Platform.User user = Platform.shared().user();
@@ -86,7 +87,7 @@ class ObjectStoreRestartIT {
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> ObjectStoreContainer.healthy(store.endpoint(), Duration.ofSeconds(1)));
                 // The part stored before the restart is still there until the sweeper aborts it.
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                     assertThat(pending(s3)).isEmpty();
                     assertThat(s3.listObjectsV2(request -> request.bucket(BUCKET))
                                     .contents())

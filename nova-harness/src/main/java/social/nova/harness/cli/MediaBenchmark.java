@@ -1,0 +1,300 @@
+package social.nova.harness.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import social.nova.harness.PlatformContainers;
+import social.nova.harness.report.ReportParts;
+import social.nova.testing.ObjectStoreContainer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code ./nova bench media}: media bodies through the gateway (api-gateway, then media-service
+ * over gRPC, then the object store) against the same file put to and got from the object store
+ * directly, round after round in the same run; and the heap of media-service and of the gateway,
+ * sampled from their metrics every 20 ms, while a 100 MiB video goes up.
+ *
+ * <p>Both paths start on this machine and reach their server through Docker's published ports:
+ * the direct figure is what the store takes and gives on this machine, the baseline the issue
+ * asks the gateway path to keep 0.7 of.
+ */
+final class MediaBenchmark {
+    private static final int MIB = 1024 * 1024;
+    private static final int THROUGHPUT_BYTES = 64 * MIB;
+    private static final int LARGE_BYTES = 100 * MIB;
+    private static final int ROUNDS = 3;
+    private static final String BUCKET = "nova-bench";
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    private final URI gateway;
+    private final URI objectStore;
+    private final URI mediaMetrics;
+    private final URI gatewayMetrics;
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /**
+     * @param gateway        the gateway's published address
+     * @param objectStore    the object store's published endpoint
+     * @param mediaMetrics   media-service's metrics ({@code /observe/metrics} of its instance)
+     * @param gatewayMetrics the gateway's metrics
+     */
+    MediaBenchmark(URI gateway, URI objectStore, URI mediaMetrics, URI gatewayMetrics) {
+        this.gateway = gateway;
+        this.objectStore = objectStore;
+        this.mediaMetrics = mediaMetrics;
+        this.gatewayMetrics = gatewayMetrics;
+    }
+
+    List<ReportParts.BenchmarkRow> run() {
+        BenchUser user = BenchUser.signUp(gateway, "media");
+        byte[] file = video(THROUGHPUT_BYTES, 1);
+        String sha256 = sha256(file);
+        List<Double> gatewayUp = new ArrayList<>();
+        List<Double> gatewayDown = new ArrayList<>();
+        List<Double> directUp = new ArrayList<>();
+        List<Double> directDown = new ArrayList<>();
+        try (S3Client s3 = ObjectStoreContainer.client(
+                objectStore, PlatformContainers.OBJECT_STORE_ACCESS_KEY, PlatformContainers.OBJECT_STORE_SECRET_KEY)) {
+            if (s3.listBuckets().buckets().stream()
+                    .noneMatch(bucket -> bucket.name().equals(BUCKET))) {
+                s3.createBucket(request -> request.bucket(BUCKET));
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                String key = "bench/" + UUID.randomUUID();
+                long started = System.nanoTime();
+                s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(file));
+                directUp.add(mibPerSecond(file.length, started));
+
+                started = System.nanoTime();
+                String id = upload(user, file, sha256);
+                gatewayUp.add(mibPerSecond(file.length, started));
+
+                started = System.nanoTime();
+                try (InputStream body =
+                        s3.getObject(request -> request.bucket(BUCKET).key(key), ResponseTransformer.toInputStream())) {
+                    require(sha256(body).equals(sha256), "the store gave back other bytes");
+                }
+                directDown.add(mibPerSecond(file.length, started));
+
+                started = System.nanoTime();
+                require(download(user, id).equals(sha256), "the gateway gave back other bytes");
+                gatewayDown.add(mibPerSecond(file.length, started));
+                s3.deleteObject(request -> request.bucket(BUCKET).key(key));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the object store stopped answering: " + e.getMessage(), e);
+        }
+
+        byte[] large = video(LARGE_BYTES, 2);
+        Heap mediaBefore = heap(mediaMetrics);
+        Heap gatewayBefore = heap(gatewayMetrics);
+        AtomicLong mediaPeak = new AtomicLong(mediaBefore.used());
+        AtomicLong gatewayPeak = new AtomicLong(gatewayBefore.used());
+        AtomicBoolean uploading = new AtomicBoolean(true);
+        Thread sampler = Thread.ofVirtual().start(() -> {
+            while (uploading.get()) {
+                mediaPeak.accumulateAndGet(heap(mediaMetrics).used(), Math::max);
+                gatewayPeak.accumulateAndGet(heap(gatewayMetrics).used(), Math::max);
+                sleep(Duration.ofMillis(20));
+            }
+        });
+        long started = System.nanoTime();
+        try {
+            upload(user, large, sha256(large));
+        } finally {
+            uploading.set(false);
+        }
+        double largeRate = mibPerSecond(large.length, started);
+        join(sampler);
+
+        List<ReportParts.BenchmarkRow> rows = new ArrayList<>();
+        rows.add(throughput("media upload through the gateway, 64 MiB video", gatewayUp, "PUT", directUp));
+        rows.add(throughput("media download through the gateway, 64 MiB video", gatewayDown, "GET", directDown));
+        rows.add(peak("media-service", mediaPeak.get(), mediaBefore, largeRate));
+        rows.add(peak("api-gateway", gatewayPeak.get(), gatewayBefore, largeRate));
+        return rows;
+    }
+
+    private static ReportParts.BenchmarkRow throughput(
+            String measure, List<Double> gateway, String method, List<Double> direct) {
+        double figure = median(gateway);
+        double baseline = median(direct);
+        return new ReportParts.BenchmarkRow(
+                String.format(Locale.ROOT, "%s, MiB/s (median of %d)", measure, ROUNDS),
+                String.format(Locale.ROOT, "%.1f MiB/s", figure),
+                ">= 0.7 x direct",
+                figure >= 0.7 * baseline,
+                String.format(
+                        Locale.ROOT,
+                        "direct S3 %s of the same file: %.1f MiB/s (%.2f x); rounds %s vs %s",
+                        method,
+                        baseline,
+                        figure / baseline,
+                        rates(gateway),
+                        rates(direct)));
+    }
+
+    private static ReportParts.BenchmarkRow peak(String service, long peak, Heap before, double rate) {
+        return new ReportParts.BenchmarkRow(
+                service + " peak heap used during a 100 MiB upload (sampled every 20 ms)",
+                String.format(Locale.ROOT, "%.0f MiB", peak / (double) MIB),
+                "< 100 MiB (the file)",
+                peak < LARGE_BYTES,
+                String.format(
+                        Locale.ROOT,
+                        "before the upload %.0f MiB; heap limit %.0f MiB; the upload ran at %.1f MiB/s",
+                        before.used() / (double) MIB,
+                        before.max() / (double) MIB,
+                        rate));
+    }
+
+    private String upload(BenchUser user, byte[] file, String sha256) {
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(gateway.resolve("/api/v1/media"))
+                        .timeout(TIMEOUT)
+                        .header("Authorization", "Bearer " + user.accessToken())
+                        .header("Content-Type", "video/mp4")
+                        .header("X-Content-SHA256", sha256)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(file))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        require(response.statusCode() == 201, "upload answered " + response.statusCode() + ": " + response.body());
+        return GatewayConnection.field(response.body(), "id");
+    }
+
+    /** Downloads the whole item through the gateway and returns its SHA-256. */
+    private String download(BenchUser user, String id) {
+        HttpResponse<InputStream> response = send(
+                HttpRequest.newBuilder(gateway.resolve("/api/v1/media/" + id + "/content"))
+                        .timeout(TIMEOUT)
+                        .header("Authorization", "Bearer " + user.accessToken())
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        require(response.statusCode() == 200, "download answered " + response.statusCode());
+        try (InputStream body = response.body()) {
+            return sha256(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("the download broke: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JVM's heap now: used and its limit, summed over the heap's pools (jvm_memory_*_bytes{area="heap"}). */
+    private record Heap(long used, long max) {}
+
+    private Heap heap(URI metrics) {
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(metrics)
+                        .timeout(Duration.ofSeconds(5))
+                        .header("Accept", "text/plain")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> lines = response.body().lines().toList();
+        return new Heap(sum(lines, "jvm_memory_used_bytes{"), sum(lines, "jvm_memory_max_bytes{"));
+    }
+
+    private static long sum(List<String> lines, String prefix) {
+        return (long) lines.stream()
+                .filter(line -> line.startsWith(prefix) && line.contains("area=\"heap\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            throw new IllegalStateException(request.uri() + " did not answer: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** {@code size} bytes that start as an MP4 does (what media-service checks), then noise. */
+    private static byte[] video(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        byte[] ftyp = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0};
+        System.arraycopy(ftyp, 0, bytes, 0, ftyp.length);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    private static String sha256(InputStream in) throws IOException {
+        MessageDigest digest = digest();
+        try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
+            digesting.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JDK", e);
+        }
+    }
+
+    private static double mibPerSecond(long bytes, long startedNanos) {
+        return bytes / (double) MIB / ((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private static String rates(List<Double> values) {
+        return values.stream()
+                .map(value -> String.format(Locale.ROOT, "%.1f", value))
+                .toList()
+                .toString();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
