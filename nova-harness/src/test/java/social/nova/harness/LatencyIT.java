@@ -61,7 +61,8 @@ class LatencyIT {
         List<User> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
             Account account = gateway.signUp("load");
-            users.add(new User(account, gateway.post(account, "hello from " + account.username()), new String[1]));
+            users.add(new User(
+                    account, gateway.post(account, "hello from " + account.username()), new String[1], new String[1]));
         }
         // Everyone follows everyone: each post of the load fans out to three other timelines.
         for (User follower : users) {
@@ -89,6 +90,13 @@ class LatencyIT {
                             Map.of("participantIds", List.of(to.account().userId())))
                     .get("id")
                     .asText();
+        }
+        // Each uploads a photo: the load reads its metadata (gateway to media-service) and attaches
+        // it to posts (content-service asks media-service whether it is the author's and READY).
+        for (User user : users) {
+            user.mediaId()[0] =
+                    gateway.upload(user.account(), "image/png", social.nova.testing.TestImages.halves("png", 64, 48));
+            gateway.awaitReady(user.account(), user.mediaId()[0]);
         }
         List<Operation> mix = mix(gateway, users);
 
@@ -203,8 +211,10 @@ class LatencyIT {
                         edgeName + " -> feed-service",
                         edgeName + " -> search-service",
                         edgeName + " -> messaging-service",
+                        edgeName + " -> media-service",
                         "messaging-service -> user-service",
                         "content-service -> user-service",
+                        "content-service -> media-service",
                         "feed-service -> content-service");
         // The load is bounded in count, not in time: every edge it reaches gets its share of the
         // requests, whatever the machine is doing, so the budget always has a percentile to judge.
@@ -241,12 +251,12 @@ class LatencyIT {
     }
 
     /** A signed-up user with one post, and the id of their conversation with the next user (set once). */
-    private record User(Account account, String postId, String[] conversation) {}
+    private record User(Account account, String postId, String[] conversation, String[] mediaId) {}
 
     /**
-     * Reads and writes across the graph: gateway to users, content (which calls users), auth, feed
-     * (which calls content), messaging (which calls users) and search (whose hits the gateway reads
-     * from users and content). A
+     * Reads and writes across the graph: gateway to users, content (which calls users, and media
+     * for a post's attachments), auth, feed (which calls content), messaging (which calls users),
+     * media and search (whose hits the gateway reads from users and content). A
      * search names one user, so it matches a few rows, as an app's searches do.
      */
     private static List<Operation> mix(GatewayApi gateway, List<User> users) {
@@ -259,9 +269,20 @@ class LatencyIT {
                     User u = user.get();
                     return ok(gateway, "GET", "/api/v1/posts/" + u.postId(), u, null, 200);
                 }),
-                new Operation(
-                        "POST /api/v1/posts",
-                        () -> ok(gateway, "POST", "/api/v1/posts", user.get(), Map.of("text", "steady load"), 201)),
+                new Operation("POST /api/v1/posts", () -> {
+                    User u = user.get();
+                    return ok(
+                            gateway,
+                            "POST",
+                            "/api/v1/posts",
+                            u,
+                            Map.of("text", "steady load", "mediaIds", List.of(u.mediaId()[0])),
+                            201);
+                }),
+                new Operation("GET /api/v1/media/{id}", () -> {
+                    User u = user.get();
+                    return ok(gateway, "GET", "/api/v1/media/" + u.mediaId()[0], u, null, 200);
+                }),
                 new Operation("PUT /api/v1/posts/{id}/like", () -> {
                     User u = user.get();
                     return ok(gateway, "PUT", "/api/v1/posts/" + u.postId() + "/like", u, null, 204);

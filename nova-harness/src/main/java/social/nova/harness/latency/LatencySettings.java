@@ -25,8 +25,8 @@ import io.helidon.config.Config;
  *   <tr><td>warmup-min</td><td>PT20S</td><td>the shortest warm-up, however flat its first windows look</td></tr>
  *   <tr><td>warmup-max</td><td>PT60S</td><td>the longest warm-up; without steady state by then the budget is not judged</td></tr>
  *   <tr><td>steady-tolerance</td><td>0.1</td><td>two windows' medians this close (relative) are steady</td></tr>
- *   <tr><td>duration</td><td>PT275S</td><td>measured load: {@code rate x duration} requests, 1,000 per route of
- *       the eleven-route mix, so every gRPC edge it reaches has enough samples for a p99</td></tr>
+ *   <tr><td>duration</td><td>PT300S</td><td>measured load: {@code rate x duration} requests, 1,000 per route of
+ *       the twelve-route mix, so every gRPC edge it reaches has enough samples for a p99</td></tr>
  *   <tr><td>request-timeout</td><td>PT10S</td><td>longest wait for one answer</td></tr>
  *   <tr><td>threshold</td><td>PT0.5S</td><td>the plan's exit criterion: no gRPC call across services over it</td></tr>
  *   <tr><td>budget</td><td>PT0.05S</td><td>our own budget for the p99 (p95 on fewer samples) of every gRPC edge.
@@ -57,7 +57,7 @@ public record LatencySettings(
     public static final Duration DEFAULT_WARMUP_MIN = Duration.ofSeconds(20);
     public static final Duration DEFAULT_WARMUP_MAX = Duration.ofSeconds(60);
     public static final double DEFAULT_STEADY_TOLERANCE = 0.1;
-    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(275);
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(300);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
     public static final Duration DEFAULT_BUDGET = Duration.ofMillis(50);

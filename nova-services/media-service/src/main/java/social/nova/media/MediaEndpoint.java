@@ -34,20 +34,32 @@ final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
         this.media = media;
     }
 
+    /**
+     * A refused upload (bad metadata, quota, limits, wrong bytes) is answered when the client
+     * half-closes, not when it is refused: its remaining messages are read and dropped until then.
+     * Closing the call while the client still sends left Helidon 4.5's HTTP/2 connection short of
+     * flow-control window for each refused upload: after about a dozen on one connection (the
+     * gateway's to media-service) no call on it could send a byte (RefusedUploadsIT). The refusal
+     * itself still happens at once: nothing is stored or held after it.
+     */
     @Override
     public StreamObserver<UploadRequest> upload(StreamObserver<UploadResponse> response) {
         Upload upload = media.upload(callerId());
         return new StreamObserver<>() {
+            private RuntimeException refused;
             private boolean over;
 
             @Override
             public void onNext(UploadRequest message) {
-                if (over) {
+                if (over || refused != null) {
                     return;
                 }
                 try {
                     upload.accept(message);
-                } catch (RuntimeException | Error e) {
+                } catch (RuntimeException e) {
+                    refused = e;
+                    upload.abandon();
+                } catch (Error e) {
                     over = true;
                     upload.abandon();
                     throw e;
@@ -67,6 +79,9 @@ final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
                     return;
                 }
                 over = true;
+                if (refused != null) {
+                    throw refused;
+                }
                 try {
                     MediaStore.Media stored = upload.finish();
                     reply(

@@ -15,9 +15,9 @@ import social.nova.redis.RateLimiterSettings;
  * @param maxVideoBytes  largest video ({@code media.limits.video-bytes}, 100 MiB)
  * @param quotaBytes     storage per user, counting identical files once ({@code media.limits.quota-bytes}, 1 GiB)
  * @param uploadLimit    uploads per user ({@code media.limits.upload}: 60 per hour)
- * @param maxConcurrentUploads uploads one instance takes at once ({@code media.uploads.max-concurrent}, 16):
+ * @param maxConcurrentUploads uploads one instance takes at once ({@code media.uploads.max-concurrent}, 8):
  *                       each holds one part in memory, so this bounds the heap uploads use
- *                       ({@code 16 x part-bytes}, 80 MiB); over it an upload is UNAVAILABLE at once
+ *                       (two parts each: {@code 8 x 2 x part-bytes}, 80 MiB); over it an upload is UNAVAILABLE at once
  * @param storage        the object store
  * @param sweep          the clean-up of abandoned uploads ({@link StagingSweeper})
  * @param processing     thumbnails and video probing ({@link Processing})
@@ -172,7 +172,7 @@ public record MediaSettings(
                         "upload",
                         upload.get("limit").asInt().orElse(60),
                         upload.get("window").as(Duration.class).orElse(Duration.ofHours(1))),
-                media.get("uploads.max-concurrent").asInt().orElse(16),
+                media.get("uploads.max-concurrent").asInt().orElse(8),
                 Storage.create(media.get("storage")),
                 Sweep.create(media.get("sweep")),
                 Processing.create(media.get("processing")),

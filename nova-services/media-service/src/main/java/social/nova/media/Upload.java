@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * One Upload call, message by message: metadata first, then chunks. The bytes go to the object
- * store as they come, one part ({@link MediaSettings.Storage#partBytes}) at a time, under a staging
+ * store as they come, one part ({@link MediaSettings.Storage#partBytes}) at a time, sent while the
+ * next one fills (two parts in the heap), under a staging
  * key; only a complete, verified file (size, type from its first bytes, SHA-256) is copied to its
  * content-addressed key and recorded, in one transaction that also charges the owner's quota. Any
  * failure or a cancel ends in {@link #abandon()}: the multipart upload is aborted, the staging
@@ -34,6 +36,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 final class Upload {
     /** Where an upload's bytes go until they are verified ({@link StagingSweeper} cleans up after crashes). */
     static final String STAGING_PREFIX = "staging/";
+
+    /** Sends parts to the store (blocking SDK calls; one at a time per upload). */
+    private static final java.util.concurrent.Executor PART_SENDERS =
+            task -> Thread.ofVirtual().name("media-part").start(task);
 
     private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
     private static final String TYPES = "image/jpeg, image/png, image/webp, image/gif or video/mp4";
@@ -62,6 +68,11 @@ final class Upload {
     private long received;
     private byte[] part;
     private int partFill;
+    /** The buffer of the part being sent, or free for the next one once {@link #sending} is done. */
+    private byte[] spare;
+    /** The part on its way to the store while the next one fills (null when none is). */
+    private CompletableFuture<CompletedPart> sending;
+
     private String uploadId;
     private boolean staged;
     private boolean finished;
@@ -155,6 +166,7 @@ final class Upload {
                     "metadata.sha256", "does not match the bytes received, whose SHA-256 is " + sha256));
         }
         flushPart();
+        awaitSending();
         context.objects().completeMultipart(stagingKey, uploadId, parts);
         staged = true;
 
@@ -197,6 +209,7 @@ final class Upload {
 
     /** Ends the upload, stored or not: drops what the staging key holds and frees the upload's slot. Idempotent. */
     void abandon() {
+        settleSending();
         if (uploadId != null) {
             if (staged) {
                 context.objects().deleteQuietly(stagingKey);
@@ -206,6 +219,7 @@ final class Upload {
             uploadId = null;
         }
         part = null;
+        spare = null;
         if (permitHeld) {
             permitHeld = false;
             context.permits().release();
@@ -273,13 +287,55 @@ final class Upload {
         }
     }
 
+    /**
+     * Sends the filled part to the store on a virtual thread while the next one fills: receiving
+     * from the client and sending to the store overlap, and the heap holds two parts per upload.
+     * The previous part's send must be done first (its buffer becomes the next one to fill).
+     */
     private void flushPart() {
         if (uploadId == null) {
             uploadId = context.objects().startMultipart(stagingKey, type.mime());
         }
+        awaitSending();
         if (partFill > 0 || parts.isEmpty()) {
-            parts.add(context.objects().uploadPart(stagingKey, uploadId, parts.size() + 1, part, partFill));
+            byte[] bytes = part;
+            int length = partFill;
+            int number = parts.size() + 1;
+            String id = uploadId;
+            sending = CompletableFuture.supplyAsync(
+                    () -> context.objects().uploadPart(stagingKey, id, number, bytes, length), PART_SENDERS);
+            part = spare != null ? spare : new byte[part.length];
+            spare = bytes;
             partFill = 0;
+        }
+    }
+
+    /** Waits for the part on its way, if any, and records it; its failure (UNAVAILABLE, ...) is the upload's. */
+    private void awaitSending() {
+        if (sending == null) {
+            return;
+        }
+        CompletableFuture<CompletedPart> pending = sending;
+        sending = null;
+        try {
+            parts.add(pending.join());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    /** Lets a part still on its way end (an abort while it is sent could leave it behind). */
+    private void settleSending() {
+        if (sending != null) {
+            try {
+                sending.join();
+            } catch (RuntimeException ignored) {
+                // The upload is being abandoned: the abort that follows removes what was sent.
+            }
+            sending = null;
         }
     }
 

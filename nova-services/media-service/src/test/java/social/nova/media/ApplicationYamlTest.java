@@ -40,7 +40,7 @@ class ApplicationYamlTest {
         assertThat(settings.quotaBytes()).isEqualTo(1024L * 1024 * 1024);
         assertThat(settings.uploadLimit().limit()).isEqualTo(60);
         assertThat(settings.uploadLimit().window()).isEqualTo(Duration.ofHours(1));
-        assertThat(settings.maxConcurrentUploads()).isEqualTo(16);
+        assertThat(settings.maxConcurrentUploads()).isEqualTo(8);
         assertThat(settings.storage().partBytes()).isEqualTo(5 * 1024 * 1024);
         assertThat(settings.storage().bucket()).isEqualTo("nova-media");
         assertThat(settings.storage().timeout()).isEqualTo(Duration.ofSeconds(30));

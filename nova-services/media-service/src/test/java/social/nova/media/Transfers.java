@@ -85,8 +85,24 @@ final class Transfers {
                 throw status;
             }
             throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer in 60 s; the threads then: " + dumpThreads(), e);
+        } catch (InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every thread's stack, virtual ones too (the service runs in this JVM), into target/; its path. */
+    static String dumpThreads() {
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of("target", "threads-" + System.currentTimeMillis() + ".txt")
+                    .toAbsolutePath();
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(
+                            file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            return file.toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "(no thread dump: " + e + ")";
         }
     }
 
