@@ -40,20 +40,36 @@ final class Traffic {
      */
     static final int MAX_RAPID_RESETS = 10_000;
 
+    /**
+     * Whether Helidon's gRPC server compresses answers ({@code server.protocols.grpc.enable-compression}):
+     * off. Helidon 4.5.0 gzips every message of a call whose client accepts gzip, which grpc-java
+     * clients (the gateway, nova-rpc) announce by default, and it ignores a handler's
+     * {@code setMessageCompression(false)}. A flight recording and a frame trace of media-service
+     * showed it: each 1 MiB download chunk (a JPEG's or a video's bytes, which do not compress)
+     * took about 25 ms to gzip, which held downloads to grpc-java clients at 20-44 MiB/s where a
+     * C-core client, which got identity, read 110-180 MiB/s. Between services on one network, small
+     * protobufs gain nothing worth the CPU either.
+     */
+    static final boolean GRPC_COMPRESSION = false;
+
     private Traffic() {}
 
-    /** {@code server} (the {@code server} node) with the kit's HTTP/2 defaults beneath it. */
+    /**
+     * {@code server} (the {@code server} node) with the kit's HTTP/2 and gRPC defaults beneath it,
+     * each unless the service sets it.
+     */
     static Config withHttp2Defaults(Config server) {
-        String key = "protocols.http_2.max-rapid-resets";
-        if (server.get(key).exists()) {
+        Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        defaults.put("protocols.http_2.max-rapid-resets", Integer.toString(MAX_RAPID_RESETS));
+        defaults.put("protocols.grpc.enable-compression", Boolean.toString(GRPC_COMPRESSION));
+        defaults.keySet().removeIf(key -> server.get(key).exists());
+        if (defaults.isEmpty()) {
             return server;
         }
         return Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(
-                        ConfigSources.create(server.detach()),
-                        ConfigSources.create(Map.of(key, Integer.toString(MAX_RAPID_RESETS))))
+                .sources(ConfigSources.create(server.detach()), ConfigSources.create(defaults))
                 .build();
     }
 

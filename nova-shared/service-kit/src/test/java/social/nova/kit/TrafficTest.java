@@ -113,6 +113,24 @@ class TrafficTest {
         Config own = Traffic.withHttp2Defaults(
                 config(Map.of("server.protocols.http_2.max-rapid-resets", "70")).get("server"));
         assertThat(own.get("protocols.http_2.max-rapid-resets").asInt().get()).isEqualTo(70);
+        assertThat(own.get("protocols.grpc.enable-compression").asBoolean().get())
+                .isFalse();
+    }
+
+    @Test
+    void grpcAnswersAreNotCompressedUnlessTheServiceSaysSo() {
+        Config kitDefault =
+                Traffic.withHttp2Defaults(config(Map.of("server.port", "8123")).get("server"));
+        assertThat(kitDefault
+                        .get("protocols.grpc.enable-compression")
+                        .asBoolean()
+                        .get())
+                .isFalse();
+        Config own = Traffic.withHttp2Defaults(config(Map.of("server.protocols.grpc.enable-compression", "true"))
+                .get("server"));
+        assertThat(own.get("protocols.grpc.enable-compression").asBoolean().get())
+                .isTrue();
+        assertThat(own.get("protocols.http_2.max-rapid-resets").asInt().get()).isEqualTo(Traffic.MAX_RAPID_RESETS);
     }
 
     @Test
