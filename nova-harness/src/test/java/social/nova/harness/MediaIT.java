@@ -136,9 +136,9 @@ class MediaIT {
         byte[] png = image("png", 640, 480, 31);
         byte[] jpeg = TestImages.withExifOrientation(TestImages.halves("jpeg", 300, 200), 6);
         byte[] mp4 = testPattern(5);
-        String pngId = uploaded(ann, "image/png", png);
-        String jpegId = uploaded(ann, "image/jpeg", jpeg);
-        String mp4Id = uploaded(ann, "video/mp4", mp4);
+        String pngId = gateway.upload(ann, "image/png", png);
+        String jpegId = gateway.upload(ann, "image/jpeg", jpeg);
+        String mp4Id = gateway.upload(ann, "video/mp4", mp4);
 
         for (var sent : java.util.Map.of(pngId, png, jpegId, jpeg, mp4Id, mp4).entrySet()) {
             HttpResponse<byte[]> body = download(ann, sent.getKey(), null);
@@ -146,7 +146,7 @@ class MediaIT {
             assertThat(sha256(body.body())).isEqualTo(sha256(sent.getValue()));
         }
 
-        JsonNode pngReady = ready(ann, pngId);
+        JsonNode pngReady = gateway.awaitReady(ann, pngId);
         assertThat(List.of(
                         pngReady.path("width").asInt(), pngReady.path("height").asInt()))
                 .containsExactly(640, 480);
@@ -154,7 +154,7 @@ class MediaIT {
         assertThat(thumbnail(ann, pngId, 480)).satisfies(size(480, 360));
         assertThat(thumbnail(ann, pngId, 1080)).satisfies(size(640, 480)); // never enlarged
 
-        JsonNode jpegReady = ready(ann, jpegId);
+        JsonNode jpegReady = gateway.awaitReady(ann, jpegId);
         assertThat(List.of(
                         jpegReady.path("width").asInt(),
                         jpegReady.path("height").asInt()))
@@ -165,7 +165,7 @@ class MediaIT {
                 .as("red, the left of the stored image, on top")
                 .isGreaterThan(200);
 
-        JsonNode video = ready(ann, mp4Id);
+        JsonNode video = gateway.awaitReady(ann, mp4Id);
         assertThat(video.path("durationMs").asLong()).isBetween(4_900L, 5_100L);
         assertThat(List.of(video.path("width").asInt(), video.path("height").asInt()))
                 .containsExactly(320, 240);
@@ -176,8 +176,8 @@ class MediaIT {
     @Test
     void aPostWithMediaShowsItsIdsAndItsReadersSeeTheMedia() throws Exception {
         byte[] png = image("png", 200, 100, 41);
-        String id = uploaded(ann, "image/png", png);
-        ready(ann, id);
+        String id = gateway.upload(ann, "image/png", png);
+        gateway.awaitReady(ann, id);
 
         JsonNode post = gateway.expect(
                 201,
@@ -199,8 +199,8 @@ class MediaIT {
         assertThat(thumbnail(ben, id, 150)).satisfies(size(150, 75));
 
         // Someone else's media cannot be attached.
-        String bens = uploaded(ben, "image/png", image("png", 32, 32, 42));
-        ready(ben, bens);
+        String bens = gateway.upload(ben, "image/png", image("png", 32, 32, 42));
+        gateway.awaitReady(ben, bens);
         assertThat(gateway.call(
                                 "POST",
                                 "/api/v1/posts",
@@ -259,14 +259,6 @@ class MediaIT {
                 .filter(line -> line.startsWith("jvm_memory_max_bytes{") && line.contains("area=\"heap\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
-    }
-
-    private static String uploaded(Account account, String type, byte[] body) throws Exception {
-        return gateway.upload(account, type, body);
-    }
-
-    private static JsonNode ready(Account owner, String id) {
-        return gateway.awaitReady(owner, id);
     }
 
     /** The thumbnail as an app shows it: image/webp, decoded. */

@@ -31,7 +31,7 @@ public record MediaSettings(
         int maxConcurrentUploads,
         Storage storage,
         Sweep sweep,
-        Processing processing,
+        ProcessingSettings processing,
         EventSubscriptionSettings postEvents) {
     /** The contract's largest chunk, both ways. */
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
@@ -131,14 +131,14 @@ public record MediaSettings(
      * @param ffprobe      the ffprobe command ({@code media.processing.ffprobe})
      * @param videoTimeout longest run of ffmpeg or ffprobe on one video ({@code media.processing.video-timeout}, 60 s)
      */
-    public record Processing(
+    public record ProcessingSettings(
             EventSubscriptionSettings events,
             long maxPixels,
             float webpQuality,
             String ffmpeg,
             String ffprobe,
             Duration videoTimeout) {
-        public Processing {
+        public ProcessingSettings {
             if (maxPixels < 1) {
                 throw new IllegalArgumentException("media.processing.max-pixels must be positive");
             }
@@ -150,8 +150,8 @@ public record MediaSettings(
             }
         }
 
-        static Processing create(Config processing) {
-            return new Processing(
+        static ProcessingSettings create(Config processing) {
+            return new ProcessingSettings(
                     EventSubscriptionSettings.create(processing.get("events")),
                     processing.get("max-pixels").asLong().orElse(100_000_000L),
                     processing.get("webp-quality").asDouble().orElse(0.8).floatValue(),
@@ -175,7 +175,7 @@ public record MediaSettings(
                 media.get("uploads.max-concurrent").asInt().orElse(8),
                 Storage.create(media.get("storage")),
                 Sweep.create(media.get("sweep")),
-                Processing.create(media.get("processing")),
+                ProcessingSettings.create(media.get("processing")),
                 EventSubscriptionSettings.create(media.get("attachments.events")));
     }
 
