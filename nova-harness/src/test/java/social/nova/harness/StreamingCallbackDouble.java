@@ -39,10 +39,12 @@ final class StreamingCallbackDouble implements AutoCloseable {
      *
      * @param callback {@code publish}, {@code publish-done}, {@code update}, or the path as sent
      *                 when it was not one of them
+     * @param protocol the request's HTTP version ({@code HTTP/1.1}: streaming-service, a Helidon 4
+     *                 server, does not answer HTTP/1.0)
      * @param form     the form's fields, decoded
      * @param status   what the double answered
      */
-    record Call(Instant at, String callback, Map<String, String> form, int status) {
+    record Call(Instant at, String callback, String protocol, Map<String, String> form, int status) {
         String name() {
             return form.getOrDefault("name", "");
         }
@@ -113,7 +115,7 @@ final class StreamingCallbackDouble implements AutoCloseable {
                 case "POST publish-done" -> 204;
                 default -> 404;
             };
-            calls.add(new Call(Instant.now(), callback, form, status));
+            calls.add(new Call(Instant.now(), callback, exchange.getProtocol(), form, status));
             exchange.sendResponseHeaders(status, -1);
         }
     }
