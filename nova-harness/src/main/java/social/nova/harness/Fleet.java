@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * content-service (to hydrate posts) and auth-service; search-service calls only auth-service (its
  * index is built from events); messaging-service calls user-service (who may message whom) and
  * auth-service; media-service calls only auth-service (its bytes go to the object store, a platform
- * container). The gateway is the edge and calls every service it routes to, so
+ * container); streaming-service calls user-service and auth-service (its video goes through the
+ * media server, a platform container that starts before every service and calls it back). The
+ * gateway is the edge and calls every service it routes to, so
  * it starts last. Events are not dependencies: a consumer started before its producer reads the
  * stream from the beginning.
  */
@@ -71,6 +73,9 @@ public final class Fleet {
                 ServiceSpec.of("messaging-service", "nova-services/messaging-service", 8085)
                         .withDatabase("messaging", "messaging_service")
                         .dependsOn("user-service", "auth-service"),
+                ServiceSpec.of("streaming-service", "nova-services/streaming-service", 8088)
+                        .withDatabase("streaming", "streaming_service")
+                        .dependsOn("user-service", "auth-service"),
                 ServiceSpec.of("api-gateway", "nova-services/api-gateway", 8000)
                         .dependsOn(
                                 "auth-service",
@@ -79,7 +84,8 @@ public final class Fleet {
                                 "feed-service",
                                 "search-service",
                                 "media-service",
-                                "messaging-service")
+                                "messaging-service",
+                                "streaming-service")
                         .asEdge());
     }
 

@@ -46,8 +46,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The whole Nova stack in containers: one Docker network; Consul, PostgreSQL, Redis, a mail
- * server (GreenMail), an OpenID Connect provider (Keycloak, {@link OidcRealm}) and an S3-compatible
- * object store (S3Proxy); then every built
+ * server (GreenMail), an OpenID Connect provider (Keycloak, {@link OidcRealm}), an S3-compatible
+ * object store (S3Proxy) and, where streaming-service runs, the live-streaming media server
+ * (nginx-rtmp, {@link PlatformContainers#mediaServer}); then every built
  * service of the {@link Fleet}, each image built from the service's own Dockerfile, started in
  * dependency order. {@link #start} returns once every instance's gRPC and HTTP checks, run by
  * Consul itself inside the network, pass.
@@ -77,6 +78,10 @@ public final class NovaStack implements AutoCloseable {
     private static final String FCM_PROJECT = "nova-stack";
     private static final String MESSAGING_SERVICE = "messaging-service";
     private static final String MEDIA_SERVICE = "media-service";
+    private static final String STREAMING_SERVICE = "streaming-service";
+    private static final Duration MEDIA_SERVER_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final HttpClient MEDIA_SERVER_HTTP =
+            HttpClient.newBuilder().connectTimeout(MEDIA_SERVER_REQUEST_TIMEOUT).build();
     private static final Duration OIDC_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration OBJECT_STORE_REQUEST_TIMEOUT = Duration.ofSeconds(2);
     private static final HttpClient OIDC_HTTP =
@@ -109,6 +114,15 @@ public final class NovaStack implements AutoCloseable {
     private volatile RunningContainer mail;
     private volatile RunningContainer oidc;
     private volatile RunningContainer objectStore;
+    /** The live-streaming media server; null where streaming-service does not run. */
+    private volatile RunningContainer mediaServer;
+    /**
+     * The secret the media server's callbacks carry to streaming-service (the last path segment of
+     * {@code NOVA_STREAMING_CALLBACK}, {@code STREAMING_MEDIA_dash_SERVER_CALLBACK_dash_SECRET}),
+     * derived from the stack network's id like {@link #forwardingSecret}: random per stack, in no
+     * file, the same for the life of the stack; null where no media server runs.
+     */
+    private volatile String mediaServerSecret;
     /**
      * The OpenID Connect provider's public URL ({@code http://<published host>:<host port>}): its
      * host port is fixed when the container is created, since Keycloak names it in every issuer.
@@ -137,7 +151,9 @@ public final class NovaStack implements AutoCloseable {
         REDIS("Redis"),
         MAIL("GreenMail"),
         OIDC("Keycloak"),
-        OBJECT_STORE("S3Proxy");
+        OBJECT_STORE("S3Proxy"),
+        /** Only in a stack that runs streaming-service. */
+        MEDIA_SERVER("nginx-rtmp");
 
         private final String displayName;
 
@@ -224,13 +240,17 @@ public final class NovaStack implements AutoCloseable {
         redis = runPlatform(PlatformContainers.redis(identity));
         mail = runPlatform(PlatformContainers.mail(identity));
         objectStore = runPlatform(PlatformContainers.objectStore(identity));
+        // Before any service: streaming-service is told the media server's host ports.
+        fleet.service(STREAMING_SERVICE).ifPresent(streaming -> mediaServer = runMediaServer(network, streaming));
         health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
 
         // The platform containers boot while the images build.
         images = buildImages();
 
         for (Platform platform : Platform.values()) {
-            awaitReady(platform);
+            if (container(platform) != null) {
+                awaitReady(platform);
+            }
         }
         provisionDatabases();
 
@@ -251,6 +271,40 @@ public final class NovaStack implements AutoCloseable {
                 container.kept() ? "OK" : "START",
                 spec.aliases().getFirst() + " (" + spec.image() + ")" + (container.kept() ? " kept, unchanged" : ""));
         return container;
+    }
+
+    /**
+     * The media server for {@code streaming}: its image built on Debian if missing or changed
+     * ({@link ToolImages#mediaServer()}), its RTMP and HLS ports published on host ports decided
+     * now ({@code nova.rtmp.port}, {@code nova.hls.port}, or free ones kept from an earlier
+     * container of the same name), its callbacks pointed at {@code
+     * http://streaming-service:<port>/media-server/<secret>}.
+     */
+    private RunningContainer runMediaServer(String network, ServiceSpec streaming) {
+        mediaServerSecret = Hashing.sha256("nova media-server callback secret\n" + network);
+        String name = identity.containerName(PlatformContainers.MEDIA_SERVER);
+        int rtmpHostPort = settings.rtmpPort() != 0
+                ? settings.rtmpPort()
+                : docker.fixedHostPort(name, PlatformContainers.MEDIA_SERVER_RTMP_PORT)
+                        .orElseGet(() -> freeHostPortOtherThan(gatewayHostPort));
+        int hlsHostPort = settings.hlsPort() != 0
+                ? settings.hlsPort()
+                : docker.fixedHostPort(name, PlatformContainers.MEDIA_SERVER_HLS_PORT)
+                        .orElseGet(() -> freeHostPortOtherThan(gatewayHostPort, rtmpHostPort));
+        long startedAt = System.nanoTime();
+        ToolImages.ToolImage image = new ToolImages(docker.client(), settings.root()).mediaServer();
+        progress.report(
+                image.built() ? "BUILT" : "OK",
+                "image " + image.tag()
+                        + (image.built()
+                                ? " from nova-harness/images/nginx-rtmp (" + seconds(startedAt) + ")"
+                                : " up to date"));
+        return runPlatform(PlatformContainers.mediaServer(
+                identity,
+                image.tag(),
+                PlatformContainers.mediaServerCallback(streaming.name(), streaming.port(), mediaServerSecret),
+                rtmpHostPort,
+                hlsHostPort));
     }
 
     private Map<String, ServiceImage> buildImages() {
@@ -423,6 +477,17 @@ public final class NovaStack implements AutoCloseable {
             env.put("MEDIA_STORAGE_ACCESS_dash_KEY", PlatformContainers.OBJECT_STORE_ACCESS_KEY);
             env.put("MEDIA_STORAGE_SECRET_dash_KEY", PlatformContainers.OBJECT_STORE_SECRET_KEY);
         }
+        if (mediaServer != null && service.name().equals(STREAMING_SERVICE)) {
+            // Where users broadcast and watch, as this machine reaches the media server (the
+            // service appends /<stream id>, and /<stream id>/index.m3u8); the callbacks' secret;
+            // and the control API, inside the network only.
+            env.put("STREAMING_INGEST_dash_URL", rtmpIngestUri().orElseThrow().toString());
+            env.put("STREAMING_PLAYBACK_dash_URL", hlsUri().orElseThrow().toString());
+            env.put("STREAMING_MEDIA_dash_SERVER_CALLBACK_dash_SECRET", mediaServerSecret);
+            env.put(
+                    "STREAMING_MEDIA_dash_SERVER_CONTROL_dash_URL",
+                    PlatformContainers.MEDIA_SERVER_CONTROL_URL.toString());
+        }
         if (fcm != null && service.name().equals(MESSAGING_SERVICE)) {
             env.put("FCM_ENABLED", "true");
             env.put("FCM_ENDPOINT", fcm.endpoint().toString());
@@ -458,20 +523,23 @@ public final class NovaStack implements AutoCloseable {
                 // so a replaced mail server needs no new service containers. Nor the OpenID Connect
                 // provider: auth-service reaches it by its alias, and its issuer keeps its host port.
                 // Nor the object store: reached by its alias per request, like the mail server.
+                // Nor the media server: streaming-service calls its control API by its alias per
+                // request, and its host ports and secret outlive a replaced container.
                 List.of(consul.id(), postgres.id(), redis.id()),
                 List.of());
     }
 
     /**
-     * A free host port, but not {@code taken}: that one is decided and not bound yet (the gateway's
-     * is bound only when its container starts, last).
+     * A free host port, but none of {@code taken}: those are decided and not bound yet (the
+     * gateway's is bound only when its container starts, last).
      */
-    private int freeHostPortOtherThan(int taken) {
-        int port = docker.freeHostPort();
-        while (port == taken) {
-            port = docker.freeHostPort();
+    private int freeHostPortOtherThan(int... taken) {
+        while (true) {
+            int port = docker.freeHostPort();
+            if (java.util.Arrays.stream(taken).noneMatch(decided -> decided == port)) {
+                return port;
+            }
         }
-        return port;
     }
 
     /** A host as it stands in a URL: an IPv6 address in brackets. */
@@ -517,6 +585,9 @@ public final class NovaStack implements AutoCloseable {
                 PlatformContainers.OBJECT_STORE)) {
             planned.add(identity.containerName(platform));
         }
+        if (fleet.service(STREAMING_SERVICE).isPresent()) {
+            planned.add(identity.containerName(PlatformContainers.MEDIA_SERVER));
+        }
         for (ServiceSpec service : fleet.services()) {
             for (int number = 1; number <= service.instances(); number++) {
                 planned.add(identity.containerName(service.instanceAlias(number)));
@@ -541,6 +612,7 @@ public final class NovaStack implements AutoCloseable {
             case MAIL -> awaitReady(platform.toString(), mail, this::mailAnswers);
             case OIDC -> awaitReady(platform.toString(), oidc, this::oidcAnswers);
             case OBJECT_STORE -> awaitReady(platform.toString(), objectStore, this::objectStoreAnswers);
+            case MEDIA_SERVER -> awaitReady(platform.toString(), mediaServer, this::mediaServerAnswers);
         }
     }
 
@@ -587,6 +659,17 @@ public final class NovaStack implements AutoCloseable {
     /** S3Proxy is ready when its health endpoint answers 200 at the published port. */
     private boolean objectStoreAnswers() {
         return ObjectStoreContainer.healthy(objectStoreUri(), OBJECT_STORE_REQUEST_TIMEOUT);
+    }
+
+    /** The media server is ready when its {@code /healthz} answers 200 at the published HLS port. */
+    private boolean mediaServerAnswers() throws IOException, InterruptedException {
+        HttpResponse<Void> response = MEDIA_SERVER_HTTP.send(
+                HttpRequest.newBuilder(hlsUri().orElseThrow().resolve("/healthz"))
+                        .timeout(MEDIA_SERVER_REQUEST_TIMEOUT)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        return response.statusCode() == 200;
     }
 
     /**
@@ -775,6 +858,37 @@ public final class NovaStack implements AutoCloseable {
     }
 
     /**
+     * The RTMP ingest base as broadcasters on this machine reach the media server, {@code
+     * rtmp://<published host>:<host port>/live} ({@code STREAMING_INGEST_dash_URL}): a broadcast
+     * goes to {@code <this>/<stream id>?key=<stream key>}. Empty where no media server runs.
+     */
+    public Optional<URI> rtmpIngestUri() {
+        return Optional.ofNullable(mediaServer)
+                .map(server -> URI.create("rtmp://" + urlHost(host) + ":"
+                        + server.hostPort(PlatformContainers.MEDIA_SERVER_RTMP_PORT) + "/"
+                        + PlatformContainers.MEDIA_SERVER_APPLICATION));
+    }
+
+    /**
+     * The HLS base as viewers on this machine reach the media server, {@code
+     * http://<published host>:<host port>/hls} ({@code STREAMING_PLAYBACK_dash_URL}): a stream plays
+     * from {@code <this>/<stream id>/index.m3u8}. Empty where no media server runs.
+     */
+    public Optional<URI> hlsUri() {
+        return Optional.ofNullable(mediaServer)
+                .map(server -> URI.create("http://" + urlHost(host) + ":"
+                        + server.hostPort(PlatformContainers.MEDIA_SERVER_HLS_PORT) + "/hls"));
+    }
+
+    /**
+     * The secret of the media server's callbacks to streaming-service (the path segment after
+     * {@link PlatformContainers#MEDIA_SERVER_CALLBACK_PATH}); empty where no media server runs.
+     */
+    public Optional<String> mediaServerSecret() {
+        return Optional.ofNullable(mediaServerSecret);
+    }
+
+    /**
      * The issuer of the stack's OpenID Connect provider, {@code http://<published host>:<host
      * port>/realms/nova}: where a browser (or a test's HTTP client) on this machine reaches Keycloak,
      * and the {@code iss} of every token it issues, also to auth-service inside the network.
@@ -924,12 +1038,12 @@ public final class NovaStack implements AutoCloseable {
 
     /** Freezes a platform container ({@code docker pause}): connections hang rather than fail. */
     public void pause(Platform platform) {
-        docker.pause(container(platform).id());
+        docker.pause(running(platform).id());
     }
 
     /** Undoes {@link #pause}. */
     public void unpause(Platform platform) {
-        docker.unpause(container(platform).id());
+        docker.unpause(running(platform).id());
     }
 
     /**
@@ -938,7 +1052,9 @@ public final class NovaStack implements AutoCloseable {
      * themselves ({@link #awaitPassing} tells when they have). The mail server forgets every mailbox.
      * Keycloak keeps its realm (its database is in the container's file system) and its host port, so
      * its issuer stays the same. The object store keeps its buckets and objects (in the container's
-     * file system); its host port may change ({@link #objectStoreUri()}).
+     * file system); its host port may change ({@link #objectStoreUri()}). The media server keeps
+     * its host ports (fixed when it was created) and forgets every broadcast (its publishers are
+     * disconnected).
      */
     public void restart(Platform platform) {
         stop(platform);
@@ -947,12 +1063,12 @@ public final class NovaStack implements AutoCloseable {
 
     /** Stops a platform container ({@code docker stop}) until {@link #startAgain}: an outage. */
     public void stop(Platform platform) {
-        docker.stop(container(platform).id(), STOP_GRACE);
+        docker.stop(running(platform).id(), STOP_GRACE);
     }
 
     /** Starts a stopped platform container again and waits until it answers (its host ports may change). */
     public void startAgain(Platform platform) {
-        String id = container(platform).id();
+        String id = running(platform).id();
         docker.start(id);
         RunningContainer now = docker.current(id);
         switch (platform) {
@@ -965,10 +1081,12 @@ public final class NovaStack implements AutoCloseable {
             case MAIL -> mail = now;
             case OIDC -> oidc = now;
             case OBJECT_STORE -> objectStore = now;
+            case MEDIA_SERVER -> mediaServer = now;
         }
         awaitReady(platform);
     }
 
+    /** The platform's container; null for the media server where streaming-service does not run. */
     private RunningContainer container(Platform platform) {
         return switch (platform) {
             case CONSUL -> consul;
@@ -977,7 +1095,17 @@ public final class NovaStack implements AutoCloseable {
             case MAIL -> mail;
             case OIDC -> oidc;
             case OBJECT_STORE -> objectStore;
+            case MEDIA_SERVER -> mediaServer;
         };
+    }
+
+    private RunningContainer running(Platform platform) {
+        RunningContainer container = container(platform);
+        if (container == null) {
+            throw new IllegalStateException(
+                    platform + " does not run in this stack (it runs only with streaming-service)");
+        }
+        return container;
     }
 
     /** The stack's services, instances and their health in Consul, as {@code ./nova status} shows them. */
@@ -1118,6 +1246,11 @@ public final class NovaStack implements AutoCloseable {
             RunningContainer provider = oidc;
             if (provider != null) {
                 Files.writeString(directory.resolve(PlatformContainers.OIDC + ".log"), docker.logs(provider.id()));
+            }
+            // nginx logs each callback that failed (streaming-service unreachable, a bad answer).
+            RunningContainer media = mediaServer;
+            if (media != null) {
+                Files.writeString(directory.resolve(PlatformContainers.MEDIA_SERVER + ".log"), docker.logs(media.id()));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot save service logs to " + directory, e);

@@ -11,11 +11,13 @@ import social.nova.testing.PlatformImages;
 import social.nova.testing.SharedContainers;
 
 /**
- * Consul, PostgreSQL, Redis, the mail server, the OpenID Connect provider and the object store of a
- * stack: one of each on the stack's network, under the aliases the services are pointed at ({@code
- * consul}, {@code postgres}, {@code redis}, {@code mail}, {@code oidc}, {@code objectstore}). Images
- * are the platform's ({@link PlatformImages}: official where present, else the local Debian-built
- * ones).
+ * Consul, PostgreSQL, Redis, the mail server, the OpenID Connect provider, the object store and the
+ * live-streaming media server of a stack: one of each on the stack's network, under the aliases the
+ * services are pointed at ({@code consul}, {@code postgres}, {@code redis}, {@code mail}, {@code
+ * oidc}, {@code objectstore}, {@code media-server}; the media server only where streaming-service
+ * runs). Images are the platform's ({@link PlatformImages}: official where present, else the local
+ * Debian-built ones); the media server's is Nova's own, built on Debian ({@link
+ * ToolImages#mediaServer()}).
  */
 public final class PlatformContainers {
     public static final String CONSUL = "consul";
@@ -79,6 +81,34 @@ public final class PlatformContainers {
     public static final String OBJECT_STORE_SECRET_KEY = ObjectStoreContainer.DEV_SECRET_KEY;
     /** The region clients sign for (S3Proxy accepts any). */
     public static final String OBJECT_STORE_REGION = ObjectStoreContainer.REGION;
+
+    /**
+     * The live-streaming media server (Debian's nginx with its RTMP module, {@code
+     * nova-harness/images/nginx-rtmp}), in every stack that runs streaming-service.
+     */
+    public static final String MEDIA_SERVER = "media-server";
+    /**
+     * RTMP ingest, published on the host: broadcasters push to {@code
+     * /live/<stream id>?key=<stream key>}, and streaming-service's callback says whether they may.
+     */
+    public static final int MEDIA_SERVER_RTMP_PORT = 1935;
+    /** HLS for viewers ({@code /hls/<stream id>/index.m3u8}) and {@code GET /healthz}, published on the host. */
+    public static final int MEDIA_SERVER_HLS_PORT = 8080;
+    /** nginx-rtmp's control API (rtmp_control), for streaming-service only: never published on the host. */
+    public static final int MEDIA_SERVER_CONTROL_PORT = 8081;
+    /** The RTMP application broadcasters publish to (the path of the ingest URL). */
+    public static final String MEDIA_SERVER_APPLICATION = "live";
+    /**
+     * The control API inside the stack's network, {@code http://media-server:8081/control}: {@code
+     * GET <this>/drop/publisher?app=live&name=<stream id>} disconnects a broadcaster.
+     */
+    public static final URI MEDIA_SERVER_CONTROL_URL =
+            URI.create("http://" + MEDIA_SERVER + ":" + MEDIA_SERVER_CONTROL_PORT + "/control");
+    /**
+     * The path below streaming-service's HTTP port the media server's callbacks go to, followed by
+     * the stack's shared secret: nginx-rtmp cannot send headers, so the secret is a path segment.
+     */
+    public static final String MEDIA_SERVER_CALLBACK_PATH = "/media-server/";
 
     /** The database every service's schema lives in, and its superuser (the harness provisions with it). */
     public static final String DATABASE = SharedContainers.DATABASE;
@@ -207,6 +237,41 @@ public final class PlatformContainers {
                 Map.of(OIDC_PORT, hostPort),
                 OIDC_MEMORY_BYTES,
                 List.of(OidcRealm.importFile()));
+    }
+
+    /**
+     * The base URL of the media server's callbacks, {@code
+     * http://<streaming-service>:<port>/media-server/<secret>}: nginx POSTs forms to {@code
+     * <base>/publish}, {@code <base>/publish-done} and {@code <base>/update}.
+     */
+    public static URI mediaServerCallback(String streamingService, int port, String secret) {
+        if (!secret.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("the callback secret must be letters, digits, '-' and '_'");
+        }
+        return URI.create("http://" + streamingService + ":" + port + MEDIA_SERVER_CALLBACK_PATH + secret);
+    }
+
+    /**
+     * The media server ({@link ToolImages#mediaServer()}), RTMP and HLS published on host ports
+     * decided before it is created (so a restart keeps them, and streaming-service is told them),
+     * the control port on the stack's network only. Its callbacks go to {@code callback} ({@code
+     * NOVA_STREAMING_CALLBACK}), a name resolved per call: it starts before streaming-service. No
+     * service depends on its container: streaming-service reaches it by its alias per request.
+     *
+     * @param image        the image's tag
+     * @param callback     {@link #mediaServerCallback}
+     * @param rtmpHostPort the host port of RTMP ingest
+     * @param hlsHostPort  the host port of HLS (and {@code /healthz})
+     */
+    static ContainerSpec mediaServer(
+            StackIdentity identity, String image, URI callback, int rtmpHostPort, int hlsHostPort) {
+        return spec(
+                identity,
+                MEDIA_SERVER,
+                image,
+                Map.of("NOVA_STREAMING_CALLBACK", callback.toString()),
+                List.of(),
+                Map.of(MEDIA_SERVER_RTMP_PORT, rtmpHostPort, MEDIA_SERVER_HLS_PORT, hlsHostPort));
     }
 
     private static ContainerSpec spec(

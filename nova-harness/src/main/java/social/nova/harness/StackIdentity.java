@@ -30,7 +30,7 @@ public record StackIdentity(String namePrefix, String networkName, Map<String, S
     public static final String TEST_LABEL = "nova.harness";
     /**
      * What a container is: {@code consul}, {@code postgres}, {@code redis}, {@code mail}, {@code oidc},
-     * {@code service} or {@code client}.
+     * {@code objectstore}, {@code media-server}, {@code service} or {@code client}.
      */
     public static final String ROLE_LABEL = "nova.role";
 

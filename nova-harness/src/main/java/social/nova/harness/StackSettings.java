@@ -25,6 +25,10 @@ import org.testcontainers.DockerClientFactory;
  *   <tr><td>root</td><td>found upwards from the working directory</td><td>repository root (holds nova-services/)</td></tr>
  *   <tr><td>consul.port</td><td>8500 ({@code up}), 0 (tests)</td><td>host port of Consul's HTTP API and UI; 0 = any free port</td></tr>
  *   <tr><td>gateway.port</td><td>8000 ({@code up}), 0 (tests)</td><td>host port of the edge service (api-gateway)</td></tr>
+ *   <tr><td>rtmp.port</td><td>1935 ({@code up}), 0 (tests)</td><td>host port of the media server's RTMP
+ *       ingest (where streaming-service runs); 0 = a free port, fixed when the container is created</td></tr>
+ *   <tr><td>hls.port</td><td>8090 ({@code up}), 0 (tests)</td><td>host port of the media server's HLS
+ *       playback; 0 = a free port, fixed when the container is created</td></tr>
  *   <tr><td>bind-address</td><td>127.0.0.1</td><td>host address every published port binds to</td></tr>
  *   <tr><td>instances</td><td>empty</td><td>instance counts, e.g. {@code auth-service=2,api-gateway=0}</td></tr>
  *   <tr><td>checks.interval</td><td>PT1S</td><td>how often Consul runs each instance's checks</td></tr>
@@ -44,6 +48,8 @@ public record StackSettings(
         boolean persistent,
         int consulPort,
         int gatewayPort,
+        int rtmpPort,
+        int hlsPort,
         String bindAddress,
         Map<String, Integer> instances,
         Duration checkInterval,
@@ -54,6 +60,11 @@ public record StackSettings(
         Map<String, Map<String, String>> environment) {
     public static final int UP_CONSUL_PORT = 8500;
     public static final int UP_GATEWAY_PORT = 8000;
+    /** RTMP's own port: broadcasting software (OBS, ffmpeg) assumes it when a URL names none. */
+    public static final int UP_RTMP_PORT = 1935;
+    /** Next to the gateway's 8000 and free in Nova's port plan (services use 8000 and 8080-8089 inside the stack). */
+    public static final int UP_HLS_PORT = 8090;
+
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
@@ -68,6 +79,8 @@ public record StackSettings(
         Objects.requireNonNull(javaOptions, "java.options");
         checkPort("nova.consul.port", consulPort);
         checkPort("nova.gateway.port", gatewayPort);
+        checkPort("nova.rtmp.port", rtmpPort);
+        checkPort("nova.hls.port", hlsPort);
         if (checkInterval.isNegative() || checkInterval.isZero()) {
             throw new IllegalArgumentException("nova.checks.interval must be positive, was " + checkInterval);
         }
@@ -107,6 +120,8 @@ public record StackSettings(
                 persistent,
                 nova.get("consul.port").asInt().orElse(persistent ? UP_CONSUL_PORT : 0),
                 nova.get("gateway.port").asInt().orElse(persistent ? UP_GATEWAY_PORT : 0),
+                nova.get("rtmp.port").asInt().orElse(persistent ? UP_RTMP_PORT : 0),
+                nova.get("hls.port").asInt().orElse(persistent ? UP_HLS_PORT : 0),
                 nova.get("bind-address").asString().orElse(DEFAULT_BIND_ADDRESS),
                 parseInstances(nova.get("instances").asString().orElse("")),
                 nova.get("checks.interval").as(Duration.class).orElse(DEFAULT_CHECK_INTERVAL),

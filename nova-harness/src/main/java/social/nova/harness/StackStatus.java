@@ -22,6 +22,8 @@ public final class StackStatus {
     private static final Duration CONSUL_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final String RUNNING = "running";
     private static final String OBJECT_STORE_LINK = "Object store";
+    private static final String RTMP_INGEST_LINK = "RTMP ingest";
+    private static final String HLS_LINK = "HLS";
 
     /** One instance: its address in the network, its published host port, and its health in Consul. */
     public record InstanceRow(String address, String hostTarget, String health, boolean passing) {}
@@ -182,7 +184,27 @@ public final class StackStatus {
                                 + PlatformContainers.OBJECT_STORE_ACCESS_KEY + " / secret key "
                                 + PlatformContainers.OBJECT_STORE_SECRET_KEY + "; in the network "
                                 + PlatformContainers.OBJECT_STORE_NETWORK_ENDPOINT + ")"));
+        withRole(containers, PlatformContainers.MEDIA_SERVER).findFirst().ifPresent(media -> {
+            hostPort(media, PlatformContainers.MEDIA_SERVER_RTMP_PORT)
+                    .ifPresent(port -> links.put(
+                            RTMP_INGEST_LINK,
+                            "rtmp://" + host + ":" + port + "/" + PlatformContainers.MEDIA_SERVER_APPLICATION
+                                    + "  (broadcast to <this>/<stream id>?key=<stream key>, from streaming-service)"));
+            hostPort(media, PlatformContainers.MEDIA_SERVER_HLS_PORT)
+                    .ifPresent(port -> links.put(
+                            HLS_LINK, "http://" + host + ":" + port + "/hls  (watch <this>/<stream id>/index.m3u8)"));
+        });
         return links;
+    }
+
+    /** The RTMP ingest base of the stack's media server as this machine reaches it, if it runs. */
+    public Optional<URI> rtmpIngestUri() {
+        return Optional.ofNullable(links().get(RTMP_INGEST_LINK)).map(link -> URI.create(link.split("\\s+", 2)[0]));
+    }
+
+    /** The HLS base of the stack's media server as this machine reaches it, if it runs. */
+    public Optional<URI> hlsUri() {
+        return Optional.ofNullable(links().get(HLS_LINK)).map(link -> URI.create(link.split("\\s+", 2)[0]));
     }
 
     /** The stack's Redis as this machine reaches it ({@code redis://host:port}), if it runs. */

@@ -15,11 +15,14 @@ import com.github.dockerjava.api.DockerClient;
 import social.nova.testing.PlatformImages;
 
 /**
- * Images of the tools that tests run against a stack (neither services nor platform images), built
- * on demand from a folder of {@code nova-harness/images/} plus other folders of the repository, and
- * reused while their inputs are unchanged: as for service images ({@link ServiceImages}), the hash of
- * every file of the build context and of the base image's id is the image's
- * {@value ServiceImages#CONTEXT_HASH_LABEL} label, so a second run builds nothing.
+ * Images of the tools that tests run against a stack (neither services nor platform images), and of
+ * Nova's own media server (a platform container that has no official image to prefer: {@link
+ * #mediaServer()}), built on demand from a folder of {@code nova-harness/images/} plus other folders
+ * of the repository, on Debian trixie ({@link PlatformImages#DEBIAN}: the official image where
+ * present, else {@code ./nova doctor}'s local one), and reused while their inputs are unchanged: as
+ * for service images ({@link ServiceImages}), the hash of every file of the build context and of the
+ * base image's id is the image's {@value ServiceImages#CONTEXT_HASH_LABEL} label, so a second run
+ * builds nothing.
  */
 public final class ToolImages {
     /** The Python gRPC client of {@link #pythonGrpcClient()}. */
@@ -27,6 +30,9 @@ public final class ToolImages {
 
     /** Debian's ffmpeg, of {@link #ffmpeg()}. */
     public static final String FFMPEG = "nova/ffmpeg:harness";
+
+    /** Debian's nginx with its RTMP module, of {@link #mediaServer()}. */
+    public static final String MEDIA_SERVER = "nova/nginx-rtmp:harness";
 
     private final ContextImages images;
     private final Path root;
@@ -71,6 +77,18 @@ public final class ToolImages {
                 FFMPEG,
                 PlatformImages.DEBIAN.tag(),
                 List.of(new Source("", root.resolve("nova-harness/images/ffmpeg"))));
+    }
+
+    /**
+     * The live-streaming media server ({@code nova-harness/images/nginx-rtmp}: Debian's nginx and
+     * libnginx-mod-rtmp, RTMP ingest with streaming-service's callbacks, HLS, rtmp_control), which
+     * every stack running streaming-service starts as {@link PlatformContainers#MEDIA_SERVER}.
+     */
+    public ToolImage mediaServer() {
+        return ensure(
+                MEDIA_SERVER,
+                PlatformImages.DEBIAN.tag(),
+                List.of(new Source("", root.resolve("nova-harness/images/nginx-rtmp"))));
     }
 
     /**

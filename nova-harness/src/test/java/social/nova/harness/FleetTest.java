@@ -17,12 +17,12 @@ class FleetTest {
     Path root;
 
     @Test
-    void novaStartsAuthFirstThenUsersSearchAndMediaThenContentAndMessagingThenFeedAndTheGatewayLast() {
+    void novaStartsAuthFirstThenUsersSearchAndMediaThenContentMessagingAndStreamingThenFeedAndTheGatewayLast() {
         assertThat(names(Fleet.nova().startWaves()))
                 .containsExactly(
                         List.of("auth-service"),
                         List.of("user-service", "search-service", "media-service"),
-                        List.of("content-service", "messaging-service"),
+                        List.of("content-service", "messaging-service", "streaming-service"),
                         List.of("feed-service"),
                         List.of("api-gateway"));
         assertThat(Fleet.nova().edge()).map(ServiceSpec::name).hasValue("api-gateway");
@@ -79,6 +79,7 @@ class FleetTest {
                         "search-service",
                         "media-service",
                         "messaging-service",
+                        "streaming-service",
                         "api-gateway");
     }
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 class PlatformContainersTest {
@@ -111,5 +112,39 @@ class PlatformContainersTest {
                         .fingerprint("sha256:1"))
                 .as("another host port is another issuer: a new container")
                 .isNotEqualTo(oidc.fingerprint("sha256:1"));
+    }
+
+    @Test
+    void theMediaServerPublishesRtmpAndHlsKeepsItsControlPortInTheNetworkAndCallsStreamingServiceWithTheSecret() {
+        URI callback = PlatformContainers.mediaServerCallback("streaming-service", 8088, "0123abcd");
+        ContainerSpec media =
+                PlatformContainers.mediaServer(StackIdentity.up(), ToolImages.MEDIA_SERVER, callback, 1935, 8090);
+
+        assertThat(callback).hasToString("http://streaming-service:8088/media-server/0123abcd");
+        assertThat(media.name()).isEqualTo("nova-media-server");
+        assertThat(media.image()).isEqualTo("nova/nginx-rtmp:harness");
+        assertThat(media.aliases())
+                .as("what streaming-service's control URL names")
+                .containsExactly("media-server");
+        assertThat(PlatformContainers.MEDIA_SERVER_CONTROL_URL).hasToString("http://media-server:8081/control");
+        assertThat(media.labels()).containsEntry(StackIdentity.ROLE_LABEL, "media-server");
+        assertThat(media.published())
+                .as("RTMP and HLS on the host ports decided before the container; control (8081) never")
+                .containsOnly(entry(1935, 1935), entry(8080, 8090));
+        assertThat(media.env()).containsOnly(entry("NOVA_STREAMING_CALLBACK", callback.toString()));
+        assertThat(media.command()).as("the image's own: start-media-server").isEmpty();
+        assertThat(media.dependsOn()).isEmpty();
+        assertThat(PlatformContainers.mediaServer(
+                                StackIdentity.up(),
+                                ToolImages.MEDIA_SERVER,
+                                PlatformContainers.mediaServerCallback("streaming-service", 8088, "other"),
+                                1935,
+                                8090)
+                        .fingerprint("sha256:1"))
+                .as("another secret is a new container")
+                .isNotEqualTo(media.fingerprint("sha256:1"));
+        assertThatThrownBy(() -> PlatformContainers.mediaServerCallback("streaming-service", 8088, "a/b"))
+                .as("the secret is one path segment, written into nginx.conf as is")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

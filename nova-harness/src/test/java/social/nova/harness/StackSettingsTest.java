@@ -19,6 +19,8 @@ class StackSettingsTest {
         assertThat(up.persistent()).isTrue();
         assertThat(up.consulPort()).isEqualTo(8500);
         assertThat(up.gatewayPort()).isEqualTo(8000);
+        assertThat(up.rtmpPort()).as("RTMP's own port").isEqualTo(1935);
+        assertThat(up.hlsPort()).isEqualTo(8090);
         assertThat(up.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(up.publishedHost()).isEqualTo("localhost");
         assertThat(up.logDirectory()).isEmpty();
@@ -31,6 +33,8 @@ class StackSettingsTest {
         assertThat(test.persistent()).isFalse();
         assertThat(test.consulPort()).isZero();
         assertThat(test.gatewayPort()).isZero();
+        assertThat(test.rtmpPort()).isZero();
+        assertThat(test.hlsPort()).isZero();
         assertThat(test.logDirectory()).hasValue(Path.of("/repo/nova-harness/target/stack-logs"));
         assertThat(test.checkInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(test.startTimeout()).isEqualTo(Duration.ofMinutes(3));
@@ -63,6 +67,15 @@ class StackSettingsTest {
     }
 
     @Test
+    void theMediaServersPortsAreRead() {
+        StackSettings settings = StackSettings.forUp(
+                nova(Map.of("nova.root", "/repo", "nova.rtmp.port", "11935", "nova.hls.port", "18090")));
+
+        assertThat(settings.rtmpPort()).isEqualTo(11935);
+        assertThat(settings.hlsPort()).isEqualTo(18090);
+    }
+
+    @Test
     void extraEnvironmentIsPerService() {
         StackSettings settings = StackSettings.forTests(nova(Map.of(
                 "nova.root", "/repo",
@@ -88,6 +101,8 @@ class StackSettingsTest {
                 .hasMessage("nova.instances: 'two' for auth-service is not a number");
         assertThatThrownBy(() -> StackSettings.forUp(nova(Map.of("nova.root", "/repo", "nova.consul.port", "70000"))))
                 .hasMessageContaining("nova.consul.port");
+        assertThatThrownBy(() -> StackSettings.forUp(nova(Map.of("nova.root", "/repo", "nova.hls.port", "-1"))))
+                .hasMessageContaining("nova.hls.port");
         assertThatThrownBy(() -> StackSettings.forUp(nova(Map.of("nova.root", "/repo", "nova.service.memory", "16"))))
                 .hasMessageContaining("nova.service.memory is in MiB");
     }
