@@ -97,6 +97,18 @@ final class Broadcaster {
     }
 
     /**
+     * Publishes as an encoder configured with what StartStream answered does: to
+     * {@code <ingestUrl>?key=<key>}, where {@code ingestUrl} is a stream's own
+     * ({@code rtmp://localhost:41935/live/<stream id>}).
+     */
+    Broadcast publishTo(URI ingestUrl, String key, Duration duration) {
+        String path = ingestUrl.getRawPath();
+        int slash = path.lastIndexOf('/');
+        URI base = URI.create(ingestUrl.getScheme() + "://" + ingestUrl.getRawAuthority() + path.substring(0, slash));
+        return publish(base, path.substring(slash + 1), key, duration);
+    }
+
+    /**
      * Starts publishing the test pattern for {@code duration} (then ffmpeg ends the stream and exits
      * 0) to {@code <ingest>/<stream id>?key=<key>}, in real time ({@code -re}), 2 s keyframe interval
      * (the HLS segments' length).

@@ -84,7 +84,7 @@ final class Watchers implements AutoCloseable {
             byStream.computeIfAbsent(stream.id(), id -> ConcurrentHashMap.newKeySet())
                     .add(watch);
         }
-        watch.offer(first);
+        watch.offer(first, clock.instant());
         Thread.ofVirtual().name("watch-" + stream.id()).start(watch::run);
     }
 
@@ -135,12 +135,13 @@ final class Watchers implements AutoCloseable {
             }
         }
         Map<UUID, Long> counts = viewers.renewAndCount(watching.keySet(), watching);
+        Instant observed = clock.instant();
         for (UUID stream : streams) {
             Stream.Status status = statuses.getOrDefault(stream, Stream.Status.ENDED);
             State state = status == Stream.Status.ENDED
                     ? new State(Stream.Status.ENDED, 0)
                     : new State(status, counts.getOrDefault(stream, 0L));
-            byStream.getOrDefault(stream, Set.of()).forEach(watch -> watch.offer(state));
+            byStream.getOrDefault(stream, Set.of()).forEach(watch -> watch.offer(state, observed));
         }
     }
 
@@ -166,6 +167,7 @@ final class Watchers implements AutoCloseable {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private State pending;
+        private Instant pendingAt;
         private State offered;
         private NovaException ending;
         private boolean cancelled;
@@ -176,13 +178,14 @@ final class Watchers implements AutoCloseable {
             this.observer = observer;
         }
 
-        /** The latest state; the writer sends it unless the call already shows it. */
-        void offer(State state) {
+        /** The latest state, observed at {@code at}; the writer sends it unless the call already shows it. */
+        void offer(State state, Instant at) {
             lock.lock();
             try {
                 if (!state.equals(offered)) {
                     offered = state;
                     pending = state;
+                    pendingAt = at;
                     changed.signal();
                 }
             } finally {
@@ -214,6 +217,7 @@ final class Watchers implements AutoCloseable {
             try {
                 while (true) {
                     State next;
+                    Instant at;
                     NovaException error;
                     lock.lock();
                     try {
@@ -224,6 +228,7 @@ final class Watchers implements AutoCloseable {
                             return;
                         }
                         next = pending;
+                        at = pendingAt;
                         pending = null;
                         error = ending;
                     } finally {
@@ -236,7 +241,7 @@ final class Watchers implements AutoCloseable {
                     observer.onNext(WatchStreamResponse.newBuilder()
                             .setStatus(StreamingProtos.status(next.status()))
                             .setViewerCount(next.viewers())
-                            .setUpdatedAt(Protos.timestamp(Instant.now(clock)))
+                            .setUpdatedAt(Protos.timestamp(at))
                             .build());
                     if (next.ended()) {
                         observer.onCompleted();

@@ -1,0 +1,300 @@
+package social.nova.harness;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import social.nova.harness.GatewayApi.Account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 13 through the gateway, as a broadcaster and viewers use it, with real video: Debian's
+ * ffmpeg in a container publishes a test pattern over RTMP to the stack's media server (nginx-rtmp),
+ * which asks streaming-service whether the key may publish, and viewers read the HLS it writes.
+ * A stream starts, turns LIVE when the video arrives, plays as HLS that ffprobe decodes, counts its
+ * viewers (one who stops renewing drops out), shows its changes as server-sent events, refuses a
+ * wrong key and ends when the broadcaster stops. Then the fault: streaming-service restarted while a
+ * stream is live loses neither the stream nor its viewers, and the broadcast goes on.
+ */
+@ExtendWith(NovaStackExtension.class)
+@Order(2)
+class StreamingIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The stack's presence ttl (nova-harness pom: STREAMING_PRESENCE_TTL). */
+    private static final Duration PRESENCE_TTL = Duration.ofSeconds(6);
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static NovaStack stack;
+    private static GatewayApi gateway;
+    private static Broadcaster broadcaster;
+
+    @BeforeAll
+    static void stackAndBroadcaster(NovaStack novaStack) {
+        stack = novaStack;
+        gateway = GatewayApi.of(stack, TIMEOUT);
+        broadcaster = Broadcaster.of(stack);
+    }
+
+    @Test
+    void aBroadcastGoesLivePlaysAsHlsCountsItsViewersAndEndsWhenTheEncoderStops() throws Exception {
+        Account ann = gateway.signUp("ann");
+        List<Account> viewers = List.of(gateway.signUp("vic"), gateway.signUp("val"), gateway.signUp("vin"));
+        Account watcher = viewers.get(0);
+        Account steady = viewers.get(1);
+        Account leaver = viewers.get(2);
+
+        // 1. Ann starts a stream.
+        JsonNode started = gateway.expect(
+                201,
+                "POST",
+                "/api/v1/streams",
+                ann.accessToken(),
+                Map.of("title", "Nova live", "description", "a test"));
+        String id = started.path("id").asText();
+        assertThat(started.path("status").asText()).isEqualTo("STARTING");
+        URI ingestUrl = URI.create(started.path("ingestUrl").asText());
+        String key = started.path("streamKey").asText();
+        URI playbackUrl = URI.create(started.path("playbackUrl").asText());
+        assertThat(ingestUrl).isEqualTo(URI.create(stack.rtmpIngestUri().orElseThrow() + "/" + id));
+        assertThat(playbackUrl).isEqualTo(URI.create(stack.hlsUri().orElseThrow() + "/" + id + "/index.m3u8"));
+        assertThat(playbackUrl.toString()).doesNotContain(key);
+        JsonNode shown = stream(id, watcher);
+        assertThat(shown.has("streamKey"))
+                .as("the key is for the broadcaster only: %s", shown)
+                .isFalse();
+
+        // 6. The watcher follows its events from the start.
+        Events events = Events.open(gateway.uri().resolve("/api/v1/streams/" + id + "/events"), watcher);
+        await("the first event").atMost(TIMEOUT).until(() -> !events.received().isEmpty());
+        assertThat(events.received().getFirst().path("status").asText()).isEqualTo("STARTING");
+
+        // 7. A wrong key is refused by the media server: the encoder fails, the stream waits.
+        try (Broadcaster.Broadcast intruder = broadcaster.publishTo(ingestUrl, key + "x", Duration.ofSeconds(15))) {
+            assertThat(intruder.awaitExit(TIMEOUT))
+                    .as("ffmpeg's exit; its log:%n%s", intruder.log())
+                    .isNotZero();
+        }
+        assertThat(stream(id, ann).path("status").asText()).isEqualTo("STARTING");
+
+        // 2. ffmpeg publishes a 15 s test pattern to the ingest URL with the key.
+        try (Broadcaster.Broadcast live = broadcaster.publishTo(ingestUrl, key, Duration.ofSeconds(15))) {
+            // 3. LIVE as the video arrives (the publish callback is the first frame's handshake).
+            long sent = System.nanoTime();
+            await("LIVE")
+                    .atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> "LIVE".equals(stream(id, ann).path("status").asText()));
+            System.out.printf(
+                    "key to LIVE: %d ms (ffmpeg's container start included)%n", (System.nanoTime() - sent) / 1_000_000);
+            assertThat(ids(gateway.expect(200, "GET", "/api/v1/streams/live?limit=100", watcher.accessToken(), null)))
+                    .contains(id);
+
+            // 4. The playlist lists at least 2 segments, and ffprobe decodes one.
+            List<String> segments = await("2 segments in " + playbackUrl)
+                    .atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> segments(playbackUrl), found -> found.size() >= 2);
+            Broadcaster.StreamInfo decoded = broadcaster.ffprobe(playbackUrl.resolve(segments.getFirst()));
+            assertThat(decoded.video()).hasValueSatisfying(video -> {
+                assertThat(video.codec()).isEqualTo("h264");
+                assertThat(video.width()).isEqualTo(640);
+                assertThat(video.height()).isEqualTo(360);
+                assertThat(video.frames()).isPositive();
+            });
+            assertThat(decoded.audio())
+                    .hasValueSatisfying(audio -> assertThat(audio.codec()).isEqualTo("aac"));
+
+            // 5. Three viewers join: the count reads 3.
+            for (Account viewer : viewers) {
+                gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", viewer.accessToken(), null);
+            }
+            JsonNode three = stream(id, ann);
+            assertThat(three.path("viewerCount").asLong()).isEqualTo(3);
+            assertThat(three.path("peakViewers").asLong()).isEqualTo(3);
+            // The watcher's open event stream renews them, the steady viewer sends heartbeats (joins
+            // again), the leaver goes without calling leave: their presence expires.
+            long heartbeatsUntil =
+                    System.nanoTime() + PRESENCE_TTL.plusSeconds(4).toNanos();
+            while (System.nanoTime() < heartbeatsUntil
+                    && stream(id, ann).path("viewerCount").asLong() != 2) {
+                gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", steady.accessToken(), null);
+                Thread.sleep(1000);
+            }
+            JsonNode two = stream(id, ann);
+            assertThat(two.path("viewerCount").asLong())
+                    .as("after %s's presence expired", leaver.username())
+                    .isEqualTo(2);
+            assertThat(two.path("peakViewers").asLong()).isEqualTo(3);
+
+            // 8. When ffmpeg stops (15 s of video), the stream ends and leaves the live list.
+            assertThat(live.awaitExit(TIMEOUT))
+                    .as("ffmpeg's exit; its log:%n%s", live.log())
+                    .isZero();
+        }
+        await("ENDED")
+                .atMost(TIMEOUT)
+                .until(() -> "ENDED".equals(stream(id, ann).path("status").asText()));
+        JsonNode ended = stream(id, ann);
+        assertThat(ended.path("endedAt").isTextual()).as(ended.toString()).isTrue();
+        assertThat(ended.path("viewerCount").asLong()).isZero();
+        assertThat(ended.path("peakViewers").asLong()).isEqualTo(3);
+        assertThat(ids(gateway.expect(200, "GET", "/api/v1/streams/live?limit=100", watcher.accessToken(), null)))
+                .doesNotContain(id);
+        gateway.call("POST", "/api/v1/streams/" + id + "/join", steady.accessToken(), null)
+                .assertError(412, "FAILED_PRECONDITION", "STREAM_ENDED");
+
+        // 6. The event stream showed the changes (each one once) and closed after the end.
+        await("the event stream to end").atMost(TIMEOUT).until(events::ended);
+        List<String> statuses = events.received().stream()
+                .map(event -> event.path("status").asText())
+                .distinct()
+                .toList();
+        assertThat(statuses).containsExactly("STARTING", "LIVE", "ENDED");
+        assertThat(events.received().stream()
+                        .map(event -> event.path("viewerCount").asLong()))
+                .contains(3L, 2L);
+        assertThat(events.received().getLast().path("status").asText()).isEqualTo("ENDED");
+        List<JsonNode> received = events.received();
+        for (int i = 1; i < received.size(); i++) {
+            assertThat(received.get(i)).as("event %d repeats the one before", i).isNotEqualTo(received.get(i - 1));
+        }
+    }
+
+    @Test
+    void streamingServiceRestartedMidStreamLosesNeitherTheStreamNorItsViewers() throws Exception {
+        Account bea = gateway.signUp("bea");
+        List<Account> viewers = List.of(gateway.signUp("vera"), gateway.signUp("vito"));
+        JsonNode started =
+                gateway.expect(201, "POST", "/api/v1/streams", bea.accessToken(), Map.of("title", "restart"));
+        String id = started.path("id").asText();
+        URI ingestUrl = URI.create(started.path("ingestUrl").asText());
+        URI playbackUrl = URI.create(started.path("playbackUrl").asText());
+        try (Broadcaster.Broadcast live =
+                broadcaster.publishTo(ingestUrl, started.path("streamKey").asText(), Duration.ofSeconds(90))) {
+            await("LIVE")
+                    .atMost(TIMEOUT)
+                    .until(() -> "LIVE".equals(stream(id, bea).path("status").asText()));
+            for (Account viewer : viewers) {
+                gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", viewer.accessToken(), null);
+            }
+            assertThat(stream(id, bea).path("viewerCount").asLong()).isEqualTo(2);
+
+            // Stopped past the media server's next update (every 10 s), then started again.
+            for (ServiceInstance instance : stack.instances("streaming-service")) {
+                stack.stop(instance);
+            }
+            Thread.sleep(Duration.ofSeconds(12));
+            assertThat(live.isRunning())
+                    .as("the broadcast goes on without streaming-service: %s", live.log())
+                    .isTrue();
+            for (ServiceInstance instance : List.copyOf(stack.instances("streaming-service"))) {
+                stack.restart(instance);
+            }
+
+            JsonNode after = await("streaming-service back through the gateway")
+                    .atMost(TIMEOUT)
+                    .until(
+                            () -> gateway.get("/api/v1/streams/" + id, bea.accessToken()),
+                            answer -> answer.status() == 200)
+                    .body();
+            assertThat(after.path("status").asText()).isEqualTo("LIVE");
+            assertThat(after.path("viewerCount").asLong())
+                    .as("viewers kept in Redis")
+                    .isEqualTo(2);
+            assertThat(live.isRunning()).isTrue();
+            // The media server's updates are answered again, and the playlist keeps growing.
+            List<String> before = segments(playbackUrl);
+            await("new segments").atMost(TIMEOUT).until(() -> !before.containsAll(segments(playbackUrl)));
+            gateway.expect(204, "POST", "/api/v1/streams/" + id + "/end", bea.accessToken(), null);
+            assertThat(live.awaitExit(TIMEOUT))
+                    .as("ending the stream disconnects the encoder")
+                    .isNotZero();
+        }
+        assertThat(stream(id, bea).path("status").asText()).isEqualTo("ENDED");
+    }
+
+    private static JsonNode stream(String id, Account caller) throws IOException, InterruptedException {
+        return gateway.expect(200, "GET", "/api/v1/streams/" + id, caller.accessToken(), null);
+    }
+
+    private static List<String> ids(JsonNode page) {
+        return Stream.of(page.path("items"))
+                .flatMap(items -> java.util.stream.StreamSupport.stream(items.spliterator(), false))
+                .map(item -> item.path("id").asText())
+                .toList();
+    }
+
+    /** The segment URIs a playlist lists (relative to it); none while it does not exist. */
+    private static List<String> segments(URI playlist) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(playlist).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return List.of();
+        }
+        return response.body()
+                .lines()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .toList();
+    }
+
+    /** A client of {@code GET /api/v1/streams/{id}/events}: the JSON of each event. */
+    private static final class Events {
+        private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        private volatile CompletableFuture<?> done;
+
+        static Events open(URI uri, Account viewer) {
+            Events events = new Events();
+            events.done = HTTP.sendAsync(
+                            HttpRequest.newBuilder(uri)
+                                    .header("Authorization", "Bearer " + viewer.accessToken())
+                                    .header("Accept", "text/event-stream")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofLines())
+                    .thenAccept(response -> {
+                        assertThat(response.statusCode()).isEqualTo(200);
+                        assertThat(response.headers().firstValue("Content-Type"))
+                                .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+                        response.body().forEach(events::line);
+                    });
+            return events;
+        }
+
+        private void line(String line) {
+            if (line.startsWith("data:")) {
+                try {
+                    received.add(GatewayApi.JSON.readTree(
+                            line.substring("data:".length()).strip()));
+                } catch (IOException e) {
+                    throw new IllegalStateException("not JSON: " + line, e);
+                }
+            }
+        }
+
+        List<JsonNode> received() {
+            return List.copyOf(received);
+        }
+
+        boolean ended() {
+            if (done.isCompletedExceptionally()) {
+                done.join(); // throws what went wrong
+            }
+            return done.isDone();
+        }
+    }
+}
