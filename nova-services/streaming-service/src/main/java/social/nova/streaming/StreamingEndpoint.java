@@ -7,6 +7,8 @@ import io.grpc.stub.StreamObserver;
 import social.nova.contracts.common.v1.PageResponse;
 import social.nova.contracts.streaming.v1.EndStreamRequest;
 import social.nova.contracts.streaming.v1.EndStreamResponse;
+import social.nova.contracts.streaming.v1.GetStreamRequest;
+import social.nova.contracts.streaming.v1.GetStreamResponse;
 import social.nova.contracts.streaming.v1.GetViewerCountRequest;
 import social.nova.contracts.streaming.v1.GetViewerCountResponse;
 import social.nova.contracts.streaming.v1.JoinStreamRequest;
@@ -77,6 +79,17 @@ final class StreamingEndpoint extends StreamingServiceGrpc.StreamingServiceImplB
     public void leaveStream(LeaveStreamRequest request, StreamObserver<LeaveStreamResponse> response) {
         streams.leave(callerId(), request.getStreamId());
         reply(response, LeaveStreamResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void getStream(GetStreamRequest request, StreamObserver<GetStreamResponse> response) {
+        Streams.StreamView view = streams.get(callerId(), request.getStreamId());
+        reply(
+                response,
+                GetStreamResponse.newBuilder()
+                        .setStream(StreamingProtos.stream(view, settings))
+                        .setPeakViewerCount(view.peakViewers())
+                        .build());
     }
 
     @Override

@@ -17,6 +17,8 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import social.nova.contracts.common.v1.PageRequest;
 import social.nova.contracts.streaming.v1.EndStreamRequest;
+import social.nova.contracts.streaming.v1.GetStreamRequest;
+import social.nova.contracts.streaming.v1.GetStreamResponse;
 import social.nova.contracts.streaming.v1.GetViewerCountRequest;
 import social.nova.contracts.streaming.v1.GetViewerCountResponse;
 import social.nova.contracts.streaming.v1.JoinStreamRequest;
@@ -232,7 +234,10 @@ class StreamingServiceIT {
                             java.time.Instant.now().plus(Platform.PRESENCE_TTL).getEpochSecond() - 2,
                             java.time.Instant.now().plus(Platform.PRESENCE_TTL).getEpochSecond() + 1);
         }
-        // Joining again counts once.
+        // Reading the stream counts nobody; joining again counts once.
+        GetStreamResponse read = platform.as(platform.register()).getStream(get(id));
+        assertThat(read.getStream().getViewerCount()).isEqualTo(3);
+        assertThat(read.getPeakViewerCount()).isEqualTo(3);
         assertThat(platform.as(viewers.getFirst())
                         .joinStream(join(id))
                         .getStream()
@@ -253,6 +258,11 @@ class StreamingServiceIT {
         platform.as(owner).endStream(end(id));
         // Ended: nobody is counted, the peak is kept.
         assertThat(count(owner, id)).isEqualTo(counts(0, 3));
+        GetStreamResponse ended = platform.as(viewers.get(2)).getStream(get(id));
+        assertThat(ended.getStream().getStatus()).isEqualTo(StreamStatus.STREAM_STATUS_ENDED);
+        assertThat(ended.getStream().hasEndedAt()).isTrue();
+        assertThat(ended.getStream().getViewerCount()).isZero();
+        assertThat(ended.getPeakViewerCount()).isEqualTo(3);
     }
 
     @Test
@@ -272,6 +282,9 @@ class StreamingServiceIT {
         assertThat(watch.ended().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(liveIds(blocked)).doesNotContain(id);
         assertThat(liveIds(fan)).contains(id);
+        assertThat(failure(() -> platform.as(blocked).getStream(get(id))).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(platform.as(fan).getStream(get(id)).getStream().getOwnerId()).isEqualTo(owner.id());
         platform.as(owner).endStream(end(id));
     }
 
@@ -526,6 +539,10 @@ class StreamingServiceIT {
 
     private static EndStreamRequest end(String id) {
         return EndStreamRequest.newBuilder().setStreamId(id).build();
+    }
+
+    private static GetStreamRequest get(String id) {
+        return GetStreamRequest.newBuilder().setStreamId(id).build();
     }
 
     private static JoinStreamRequest join(String id) {
