@@ -67,6 +67,7 @@ public final class Main {
                 .register(
                         "/api/v1",
                         new MediaRoutes(backends, authentication, json, errors, settings.mediaTransferTimeout()))
+                .register("/api/v1", new LiveStreamRoutes(backends, authentication, json))
                 .register(new FleetRoutes(fleet, authentication, json), new OpenApiRoute());
 
         kit.authenticateWith(token -> {
