@@ -30,6 +30,8 @@ final class Backends {
     static final String STREAMING_SERVICE = "streaming-service";
     /** HTTP/2 flow-control window of one media transfer: what a stream buffers before it waits (grpc-java's default). */
     static final int MEDIA_WINDOW_BYTES = 1024 * 1024;
+    /** HTTP/2 flow-control window of one WatchStream call: its updates are a few dozen bytes each. */
+    static final int WATCH_WINDOW_BYTES = 64 * 1024;
 
     private final AuthServiceGrpc.AuthServiceBlockingStub auth;
     private final UserServiceGrpc.UserServiceBlockingStub users;
@@ -41,6 +43,7 @@ final class Backends {
     private final MediaServiceGrpc.MediaServiceStub mediaTransfers;
     private final MediaServiceGrpc.MediaServiceBlockingStub mediaDownloads;
     private final StreamingServiceGrpc.StreamingServiceBlockingStub streaming;
+    private final StreamingServiceGrpc.StreamingServiceStub streamingWatches;
 
     Backends(NovaClients clients, ForwardedFor forwarding) {
         ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor(forwarding);
@@ -64,6 +67,10 @@ final class Backends {
         this.mediaTransfers = MediaServiceGrpc.newStub(transfers).withInterceptors(forwardedFor);
         this.mediaDownloads = MediaServiceGrpc.newBlockingStub(transfers).withInterceptors(forwardedFor);
         this.streaming = StreamingServiceGrpc.newBlockingStub(clients.channel(STREAMING_SERVICE))
+                .withInterceptors(forwardedFor);
+        // A WatchStream call lasts as long as its client's event stream: the stream channel, as above.
+        this.streamingWatches = StreamingServiceGrpc.newStub(
+                        clients.streamChannel(STREAMING_SERVICE, WATCH_WINDOW_BYTES))
                 .withInterceptors(forwardedFor);
     }
 
@@ -107,5 +114,10 @@ final class Backends {
 
     StreamingServiceGrpc.StreamingServiceBlockingStub streaming() {
         return streaming;
+    }
+
+    /** WatchStream (server streaming) on the stream channel. */
+    StreamingServiceGrpc.StreamingServiceStub streamingWatches() {
+        return streamingWatches;
     }
 }

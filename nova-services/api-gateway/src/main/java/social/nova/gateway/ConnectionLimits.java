@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Open long-lived connections of one kind, overall and per user, each bounded (the real-time
- * WebSockets: {@link RealtimeBridge}).
+ * Open long-lived connections of one kind, overall and per user, each bounded: the real-time
+ * WebSockets ({@link RealtimeBridge}) and the live-stream event streams ({@link LiveStreamEvents})
+ * each have their own.
  */
 final class ConnectionLimits {
     /** Why a connection was refused, or null when it was admitted. */

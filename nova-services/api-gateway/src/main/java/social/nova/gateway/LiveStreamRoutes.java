@@ -22,21 +22,24 @@ import static social.nova.gateway.RequestParams.page;
 import static social.nova.gateway.RequestParams.uuid;
 
 /**
- * {@code /api/v1/streams}: live streams and their viewers, on streaming-service. Every route needs a
- * signed-in user. Registered at {@code /api/v1}.
+ * {@code /api/v1/streams}: live streams, their viewers and their status as server-sent events
+ * ({@link LiveStreamEvents}), on streaming-service. Every route needs a signed-in user. Registered
+ * at {@code /api/v1}.
  */
 final class LiveStreamRoutes implements HttpService {
     private final Backends backends;
     private final Authentication authentication;
     private final Json json;
+    private final LiveStreamEvents events;
 
     /** {@code POST /streams}: a title, and optionally a description. */
     record NewLiveStream(String title, String description) {}
 
-    LiveStreamRoutes(Backends backends, Authentication authentication, Json json) {
+    LiveStreamRoutes(Backends backends, Authentication authentication, Json json, LiveStreamEvents events) {
         this.backends = backends;
         this.authentication = authentication;
         this.json = json;
+        this.events = events;
     }
 
     @Override
@@ -47,7 +50,8 @@ final class LiveStreamRoutes implements HttpService {
                 .get("/streams/{id}", authentication.required(this::stream))
                 .post("/streams/{id}/join", authentication.required(this::join))
                 .post("/streams/{id}/leave", authentication.required(this::leave))
-                .post("/streams/{id}/end", authentication.required(this::end));
+                .post("/streams/{id}/end", authentication.required(this::end))
+                .get("/streams/{id}/events", authentication.requiredToken(events::stream));
     }
 
     private void start(ServerRequest request, ServerResponse response, Caller caller) {

@@ -15,6 +15,7 @@ import social.nova.contracts.messaging.v1.Message;
 import social.nova.contracts.streaming.v1.LiveStream;
 import social.nova.contracts.streaming.v1.StartStreamResponse;
 import social.nova.contracts.streaming.v1.StreamStatus;
+import social.nova.contracts.streaming.v1.WatchStreamResponse;
 import social.nova.contracts.user.v1.Profile;
 
 /**
@@ -232,6 +233,16 @@ final class Views {
                     stream.endedAt(),
                     started.getIngestUrl(),
                     started.getStreamKey());
+        }
+    }
+
+    /** One event of {@code GET /api/v1/streams/{id}/events}: the stream's status and viewers then. */
+    record LiveStreamUpdate(String status, long viewerCount, String updatedAt) {
+        static LiveStreamUpdate of(WatchStreamResponse update) {
+            return new LiveStreamUpdate(
+                    streamStatus(update.getStatus()),
+                    update.getViewerCount(),
+                    time(update.hasUpdatedAt(), update.getUpdatedAt()));
         }
     }
 
