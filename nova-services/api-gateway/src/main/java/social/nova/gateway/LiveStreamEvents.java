@@ -136,11 +136,6 @@ final class LiveStreamEvents {
         leaving.forEach(Watch::leave);
     }
 
-    /** Open event streams (for tests and the README's sizing). */
-    int openStreams() {
-        return limits.open();
-    }
-
     private NovaException refused(ConnectionLimits.Refusal refusal) {
         return NovaException.builder(
                         ErrorCode.RESOURCE_EXHAUSTED,
