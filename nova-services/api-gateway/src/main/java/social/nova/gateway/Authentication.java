@@ -32,6 +32,12 @@ final class Authentication {
         void handle(ServerRequest request, ServerResponse response, Caller caller) throws Exception;
     }
 
+    /** A route handler that runs only for a verified caller and needs the token itself (its expiry). */
+    @FunctionalInterface
+    interface TokenHandler {
+        void handle(ServerRequest request, ServerResponse response, VerifiedToken token) throws Exception;
+    }
+
     private final AuthClient auth;
 
     Authentication(AuthClient auth) {
@@ -40,23 +46,24 @@ final class Authentication {
 
     /** {@code handler}, refused with 401 unless the request carries a valid access token. */
     Handler required(AuthenticatedHandler handler) {
+        return requiredToken((request, response, token) ->
+                handler.handle(request, response, new Caller(token.userId(), token.sessionId())));
+    }
+
+    /** As {@link #required}, for an answer that can outlive the token (an event stream ends at its expiry). */
+    Handler requiredToken(TokenHandler handler) {
         return (request, response) -> {
             String authorization =
                     request.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-            Caller caller = verify(authorization);
+            VerifiedToken token = verifyToken(authorization);
             Context.current()
                     .withValue(CallContext.AUTHORIZATION, authorization)
-                    .withValue(CallContext.CALLER_ID, caller.userId())
+                    .withValue(CallContext.CALLER_ID, token.userId())
                     .call(() -> {
-                        handler.handle(request, response, caller);
+                        handler.handle(request, response, token);
                         return null;
                     });
         };
-    }
-
-    private Caller verify(String authorization) {
-        VerifiedToken token = verifyToken(authorization);
-        return new Caller(token.userId(), token.sessionId());
     }
 
     /** The credentials of a WebSocket upgrade: the {@code Authorization} header, else a {@code bearer.<token>} subprotocol. */

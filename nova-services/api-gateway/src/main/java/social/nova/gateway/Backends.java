@@ -7,6 +7,7 @@ import social.nova.contracts.feed.v1.FeedServiceGrpc;
 import social.nova.contracts.media.v1.MediaServiceGrpc;
 import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
 import social.nova.contracts.search.v1.SearchServiceGrpc;
+import social.nova.contracts.streaming.v1.StreamingServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.ForwardedFor;
 import social.nova.rpc.NovaClients;
@@ -26,8 +27,11 @@ final class Backends {
     static final String SEARCH_SERVICE = "search-service";
     static final String MESSAGING_SERVICE = "messaging-service";
     static final String MEDIA_SERVICE = "media-service";
+    static final String STREAMING_SERVICE = "streaming-service";
     /** HTTP/2 flow-control window of one media transfer: what a stream buffers before it waits (grpc-java's default). */
     static final int MEDIA_WINDOW_BYTES = 1024 * 1024;
+    /** HTTP/2 flow-control window of one WatchStream call: its updates are a few dozen bytes each. */
+    static final int WATCH_WINDOW_BYTES = 64 * 1024;
 
     private final AuthServiceGrpc.AuthServiceBlockingStub auth;
     private final UserServiceGrpc.UserServiceBlockingStub users;
@@ -38,6 +42,8 @@ final class Backends {
     private final MediaServiceGrpc.MediaServiceBlockingStub media;
     private final MediaServiceGrpc.MediaServiceStub mediaTransfers;
     private final MediaServiceGrpc.MediaServiceBlockingStub mediaDownloads;
+    private final StreamingServiceGrpc.StreamingServiceBlockingStub streaming;
+    private final StreamingServiceGrpc.StreamingServiceStub streamingWatches;
 
     Backends(NovaClients clients, ForwardedFor forwarding) {
         ClientInterceptor forwardedFor = ClientAddresses.forwardingInterceptor(forwarding);
@@ -60,6 +66,12 @@ final class Backends {
         var transfers = clients.streamChannel(MEDIA_SERVICE, MEDIA_WINDOW_BYTES);
         this.mediaTransfers = MediaServiceGrpc.newStub(transfers).withInterceptors(forwardedFor);
         this.mediaDownloads = MediaServiceGrpc.newBlockingStub(transfers).withInterceptors(forwardedFor);
+        this.streaming = StreamingServiceGrpc.newBlockingStub(clients.channel(STREAMING_SERVICE))
+                .withInterceptors(forwardedFor);
+        // A WatchStream call lasts as long as its client's event stream: the stream channel, as above.
+        this.streamingWatches = StreamingServiceGrpc.newStub(
+                        clients.streamChannel(STREAMING_SERVICE, WATCH_WINDOW_BYTES))
+                .withInterceptors(forwardedFor);
     }
 
     AuthServiceGrpc.AuthServiceBlockingStub auth() {
@@ -98,5 +110,14 @@ final class Backends {
     /** Downloads (server streaming) on the stream channel. */
     MediaServiceGrpc.MediaServiceBlockingStub mediaDownloads() {
         return mediaDownloads;
+    }
+
+    StreamingServiceGrpc.StreamingServiceBlockingStub streaming() {
+        return streaming;
+    }
+
+    /** WatchStream (server streaming) on the stream channel. */
+    StreamingServiceGrpc.StreamingServiceStub streamingWatches() {
+        return streamingWatches;
     }
 }

@@ -25,8 +25,8 @@ import social.nova.errors.NovaException;
  * request id, with the cause in the log.
  *
  * <p>Field names in violations are turned from the services' proto names into the names the
- * HTTP API uses ({@code display_name} becomes {@code displayName}, {@code user_id} and {@code conversation_id} the
- * path's {@code id}, {@code page.limit} the query's {@code limit}).
+ * HTTP API uses ({@code display_name} becomes {@code displayName}, {@code user_id}, {@code conversation_id} and
+ * {@code stream_id} the path's {@code id}, {@code page.limit} the query's {@code limit}).
  */
 final class ErrorResponses implements ErrorHandler<Throwable> {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
@@ -37,6 +37,7 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
             Map.entry("author_id", "id"),
             Map.entry("conversation_id", "id"),
             Map.entry("media_id", "id"),
+            Map.entry("stream_id", "id"),
             Map.entry("page.limit", "limit"),
             Map.entry("page.cursor", "cursor"),
             Map.entry("totp_code", "totp"),

@@ -54,6 +54,12 @@ public final class Main {
                         clients.streamChannel(Backends.MESSAGING_SERVICE, realtimeSettings.streamWindowBytes()),
                         ClientAddresses.forwardingInterceptor(kit.forwardedFor()))));
         kit.addServerFeature(new RealtimeFeature(realtime)).onDrain(realtime::goAway);
+        LiveStreamEvents liveStreamEvents = new LiveStreamEvents(
+                LiveStreamEventsSettings.create(kit.config().get("gateway.live-streams.events")),
+                backends.streamingWatches(),
+                json,
+                errors);
+        kit.onDrain(liveStreamEvents::goAway);
 
         Consumer<HttpRouting.Builder> http = routing -> routing.addFilter(edge)
                 .addFilter(realtime.upgradeFilter())
@@ -67,6 +73,7 @@ public final class Main {
                 .register(
                         "/api/v1",
                         new MediaRoutes(backends, authentication, json, errors, settings.mediaTransferTimeout()))
+                .register("/api/v1", new LiveStreamRoutes(backends, authentication, json, liveStreamEvents))
                 .register(new FleetRoutes(fleet, authentication, json), new OpenApiRoute());
 
         kit.authenticateWith(token -> {

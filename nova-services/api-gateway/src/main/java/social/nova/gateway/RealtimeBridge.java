@@ -51,7 +51,7 @@ final class RealtimeBridge implements AutoCloseable {
     private final RealtimeSettings settings;
     private final Authentication authentication;
     private final RealtimeFrames frames;
-    private final RealtimeLimits limits;
+    private final ConnectionLimits limits;
     private final Channel channel;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService writers = Executors.newThreadPerTaskExecutor(
@@ -63,7 +63,7 @@ final class RealtimeBridge implements AutoCloseable {
         this.settings = settings;
         this.authentication = authentication;
         this.frames = new RealtimeFrames(json.mapper());
-        this.limits = new RealtimeLimits(settings.maxConnections(), settings.maxPerUser());
+        this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxPerUser());
         this.channel = streams;
         this.scheduler = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().daemon().name("realtime-timers").factory());
@@ -100,11 +100,11 @@ final class RealtimeBridge implements AutoCloseable {
         if (goingAway) {
             throw NovaException.unavailable("the gateway is shutting down; reconnect", Duration.ofSeconds(1));
         }
-        RealtimeLimits.Refusal refusal = limits.check(token.userId());
+        ConnectionLimits.Refusal refusal = limits.check(token.userId());
         if (refusal != null) {
             throw NovaException.builder(
                             ErrorCode.RESOURCE_EXHAUSTED,
-                            refusal == RealtimeLimits.Refusal.TOO_MANY_USER_CONNECTIONS
+                            refusal == ConnectionLimits.Refusal.TOO_MANY_USER_CONNECTIONS
                                     ? "too many real-time connections for this user (at most " + settings.maxPerUser()
                                             + ")"
                                     : "the gateway holds as many real-time connections as it can; retry later")
@@ -124,8 +124,8 @@ final class RealtimeBridge implements AutoCloseable {
     }
 
     /** Admits a socket of {@code userId}; null when admitted, else why not. */
-    RealtimeLimits.Refusal admit(RealtimeConnection connection, String userId) {
-        RealtimeLimits.Refusal refusal = limits.acquire(userId);
+    ConnectionLimits.Refusal admit(RealtimeConnection connection, String userId) {
+        ConnectionLimits.Refusal refusal = limits.acquire(userId);
         if (refusal == null) {
             open.add(connection);
         }

@@ -99,7 +99,7 @@ final class RealtimeConnection implements WsListener {
                 && inet.getAddress() != null) {
             clientAddress = inet.getAddress().getHostAddress();
         }
-        RealtimeLimits.Refusal refusal = bridge.admit(this, token.userId());
+        ConnectionLimits.Refusal refusal = bridge.admit(this, token.userId());
         lock.lock();
         try {
             if (refusal != null) {

@@ -3,6 +3,7 @@ package social.nova.gateway;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.google.protobuf.Timestamp;
 import social.nova.contracts.auth.v1.TokenPair;
 import social.nova.contracts.common.v1.PageResponse;
@@ -11,6 +12,10 @@ import social.nova.contracts.feed.v1.GetTrendingResponse;
 import social.nova.contracts.messaging.v1.Conversation;
 import social.nova.contracts.messaging.v1.GetUnreadCountResponse;
 import social.nova.contracts.messaging.v1.Message;
+import social.nova.contracts.streaming.v1.LiveStream;
+import social.nova.contracts.streaming.v1.StartStreamResponse;
+import social.nova.contracts.streaming.v1.StreamStatus;
+import social.nova.contracts.streaming.v1.WatchStreamResponse;
 import social.nova.contracts.user.v1.Profile;
 
 /**
@@ -157,6 +162,90 @@ final class Views {
         }
     }
 
+    /**
+     * A live stream as anyone may see it: {@code status} {@code STARTING}, {@code LIVE} or
+     * {@code ENDED}, {@code description} null when there is none, {@code endedAt} null until it has
+     * ended. {@code peakViewers} is only in {@code GET /api/v1/streams/{id}} (streaming-service's
+     * GetStream tells it; its list does not): elsewhere the field is left out, not null. The
+     * broadcaster's ingest key is never in it.
+     */
+    record LiveStreamView(
+            String id,
+            String ownerId,
+            String title,
+            String description,
+            String status,
+            long viewerCount,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long peakViewers,
+            String playbackUrl,
+            String startedAt,
+            String endedAt) {
+        static LiveStreamView of(LiveStream stream) {
+            return of(stream, null);
+        }
+
+        static LiveStreamView of(LiveStream stream, Long peakViewers) {
+            return new LiveStreamView(
+                    stream.getId(),
+                    stream.getOwnerId(),
+                    stream.getTitle(),
+                    orNull(stream.getDescription()),
+                    streamStatus(stream.getStatus()),
+                    stream.getViewerCount(),
+                    peakViewers,
+                    stream.getPlaybackUrl(),
+                    time(stream.hasStartedAt(), stream.getStartedAt()),
+                    time(stream.hasEndedAt(), stream.getEndedAt()));
+        }
+
+        static Page<LiveStreamView> page(List<LiveStream> streams, PageResponse page) {
+            return Page.of(streams.stream().map(LiveStreamView::of).toList(), page.getNextCursor());
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/streams}: the new stream, and where the broadcaster's encoder sends the
+     * video ({@code ingestUrl}, with the secret {@code streamKey}; no other answer carries them).
+     */
+    record StartedLiveStream(
+            String id,
+            String ownerId,
+            String title,
+            String description,
+            String status,
+            long viewerCount,
+            String playbackUrl,
+            String startedAt,
+            String endedAt,
+            String ingestUrl,
+            String streamKey) {
+        static StartedLiveStream of(StartStreamResponse started) {
+            LiveStreamView stream = LiveStreamView.of(started.getStream());
+            return new StartedLiveStream(
+                    stream.id(),
+                    stream.ownerId(),
+                    stream.title(),
+                    stream.description(),
+                    stream.status(),
+                    stream.viewerCount(),
+                    stream.playbackUrl(),
+                    stream.startedAt(),
+                    stream.endedAt(),
+                    started.getIngestUrl(),
+                    started.getStreamKey());
+        }
+    }
+
+    /** One event of {@code GET /api/v1/streams/{id}/events}: the stream's status and viewers then. */
+    record LiveStreamUpdate(String status, long viewerCount, String updatedAt) {
+        static LiveStreamUpdate of(WatchStreamResponse update) {
+            return new LiveStreamUpdate(
+                    streamStatus(update.getStatus()),
+                    update.getViewerCount(),
+                    time(update.hasUpdatedAt(), update.getUpdatedAt()));
+        }
+    }
+
     /** One page of a list; {@code nextCursor} is null on the last page. */
     record Page<T>(List<T> items, String nextCursor) {
         static <T> Page<T> of(List<T> items, String nextCursor) {
@@ -166,6 +255,11 @@ final class Views {
 
     private static String orNull(String value) {
         return value.isEmpty() ? null : value;
+    }
+
+    /** {@code STREAM_STATUS_LIVE} as {@code LIVE}; a value newer than this gateway as {@code UNRECOGNIZED}. */
+    static String streamStatus(StreamStatus status) {
+        return status.name().replace("STREAM_STATUS_", "");
     }
 
     static String time(boolean present, Timestamp timestamp) {

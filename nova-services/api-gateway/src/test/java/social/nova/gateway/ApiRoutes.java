@@ -64,7 +64,14 @@ final class ApiRoutes {
             new Route("POST", "/api/v1/media", false),
             new Route("GET", "/api/v1/media/{id}", false),
             new Route("GET", "/api/v1/media/{id}/content", false),
-            new Route("GET", "/api/v1/media/{id}/thumbnail", false));
+            new Route("GET", "/api/v1/media/{id}/thumbnail", false),
+            new Route("POST", "/api/v1/streams", false),
+            new Route("GET", "/api/v1/streams/live", false),
+            new Route("GET", "/api/v1/streams/{id}", false),
+            new Route("POST", "/api/v1/streams/{id}/join", false),
+            new Route("POST", "/api/v1/streams/{id}/leave", false),
+            new Route("POST", "/api/v1/streams/{id}/end", false),
+            new Route("GET", "/api/v1/streams/{id}/events", false));
 
     private ApiRoutes() {}
 }

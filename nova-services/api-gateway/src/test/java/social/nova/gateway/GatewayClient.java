@@ -35,6 +35,11 @@ final class GatewayClient {
         }
     }
 
+    /** The absolute URI of {@code path} on the gateway. */
+    URI uri(String path) {
+        return base.resolve(path);
+    }
+
     Answer get(String path, String token) {
         return send("GET", path, null, token, Map.of());
     }

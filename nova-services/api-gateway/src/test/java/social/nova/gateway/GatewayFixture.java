@@ -10,6 +10,7 @@ import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.feed.v1.FeedServiceGrpc;
 import social.nova.contracts.messaging.v1.MessagingServiceGrpc;
 import social.nova.contracts.search.v1.SearchServiceGrpc;
+import social.nova.contracts.streaming.v1.StreamingServiceGrpc;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.kit.RunningService;
 import social.nova.servicetesting.RegisteredStub;
@@ -21,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway in front of registered stubs of the six services it calls (nova-service-testing), in
- * the shared Consul agent, shared by the tests that do not break anything. A test declares the
+ * The gateway in front of registered stubs of the seven services it calls (nova-service-testing),
+ * in the shared Consul agent, shared by the tests that do not break anything. A test declares the
  * answers its routes need on {@link #auth}, {@link #users}, {@link #content}, {@link #feed},
- * {@link #search} and {@link #messaging}, keyed by ids of its own, and checks what the gateway makes of them: these tests
+ * {@link #search}, {@link #messaging} and {@link #streaming}, keyed by ids of its own, and checks what the gateway makes of them: these tests
  * are about the gateway (routing, validation, the JSON it writes, error mapping), the services'
  * behaviour is tested in their own modules and in nova-harness. They write no contract; the
  * gateway's consumer contracts come from {@link GatewayContractsIT}. Stopped by the JVM's shutdown hook.
@@ -38,6 +39,7 @@ final class GatewayFixture implements AutoCloseable {
     final RegisteredStub feed;
     final RegisteredStub search;
     final RegisteredStub messaging;
+    final RegisteredStub streaming;
     final RunningService gateway;
     final GatewayClient client;
 
@@ -48,17 +50,18 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
-    /** Registered stubs of the six services the gateway calls. */
+    /** Registered stubs of the seven services the gateway calls. */
     record Stubs(
             StubbedAuthService auth,
             RegisteredStub users,
             RegisteredStub content,
             RegisteredStub feed,
             RegisteredStub search,
-            RegisteredStub messaging)
+            RegisteredStub messaging,
+            RegisteredStub streaming)
             implements AutoCloseable {
         /**
-         * Starts and registers all six in {@code consul}, writing {@code consumer}'s contracts with
+         * Starts and registers all seven in {@code consul}, writing {@code consumer}'s contracts with
          * them ({@code null}: none).
          */
         static Stubs start(String consumer, ConsulContainer consul) {
@@ -70,13 +73,15 @@ final class GatewayFixture implements AutoCloseable {
                     RegisteredStub.start("feed-service", FeedServiceGrpc.getServiceDescriptor(), consumer, consul),
                     RegisteredStub.start("search-service", SearchServiceGrpc.getServiceDescriptor(), consumer, consul),
                     RegisteredStub.start(
-                            "messaging-service", MessagingServiceGrpc.getServiceDescriptor(), consumer, consul));
+                            "messaging-service", MessagingServiceGrpc.getServiceDescriptor(), consumer, consul),
+                    RegisteredStub.start(
+                            "streaming-service", StreamingServiceGrpc.getServiceDescriptor(), consumer, consul));
         }
 
         /** Deregisters and stops them; each writes its contract and fails on a call no stub matched. */
         @Override
         public void close() {
-            for (AutoCloseable stub : new AutoCloseable[] {messaging, search, feed, content, users, auth}) {
+            for (AutoCloseable stub : new AutoCloseable[] {streaming, messaging, search, feed, content, users, auth}) {
                 try {
                     stub.close();
                 } catch (Exception e) {
@@ -99,6 +104,7 @@ final class GatewayFixture implements AutoCloseable {
         feed = stubs.feed();
         search = stubs.search();
         messaging = stubs.messaging();
+        streaming = stubs.streaming();
         gateway = TestServices.gateway(consul, Map.of());
         client = new GatewayClient(TestServices.baseUri(consul, gateway));
         awaitRouting(
@@ -108,7 +114,8 @@ final class GatewayFixture implements AutoCloseable {
                 "content-service",
                 "feed-service",
                 "search-service",
-                "messaging-service");
+                "messaging-service",
+                "streaming-service");
     }
 
     static GatewayFixture shared() {
@@ -123,7 +130,7 @@ final class GatewayFixture implements AutoCloseable {
 
     /** Fails if any call reached a stub that no stub matched (the stub answered UNIMPLEMENTED). */
     void assertEveryCallWasStubbed() {
-        for (RegisteredStub stub : List.of(auth.stub(), users, content, feed, search, messaging)) {
+        for (RegisteredStub stub : List.of(auth.stub(), users, content, feed, search, messaging, streaming)) {
             assertThat(stub.stubs().unmatched())
                     .as("calls to %s no stub matched", stub.stubs().provider())
                     .isEmpty();

@@ -80,6 +80,7 @@ class GatewayFleetIT {
                         "media-service",
                         "messaging-service",
                         "search-service",
+                        "streaming-service",
                         "user-service");
     }
 

@@ -68,13 +68,13 @@ class RealtimeTest {
 
     @Test
     void limitsBoundSocketsPerUserAndOverall() {
-        RealtimeLimits limits = new RealtimeLimits(3, 2);
+        ConnectionLimits limits = new ConnectionLimits(3, 2);
         assertThat(limits.acquire("a")).isNull();
         assertThat(limits.acquire("a")).isNull();
-        assertThat(limits.check("a")).isEqualTo(RealtimeLimits.Refusal.TOO_MANY_USER_CONNECTIONS);
-        assertThat(limits.acquire("a")).isEqualTo(RealtimeLimits.Refusal.TOO_MANY_USER_CONNECTIONS);
+        assertThat(limits.check("a")).isEqualTo(ConnectionLimits.Refusal.TOO_MANY_USER_CONNECTIONS);
+        assertThat(limits.acquire("a")).isEqualTo(ConnectionLimits.Refusal.TOO_MANY_USER_CONNECTIONS);
         assertThat(limits.acquire("b")).isNull();
-        assertThat(limits.acquire("c")).isEqualTo(RealtimeLimits.Refusal.TOO_MANY_CONNECTIONS);
+        assertThat(limits.acquire("c")).isEqualTo(ConnectionLimits.Refusal.TOO_MANY_CONNECTIONS);
         assertThat(limits.open()).isEqualTo(3);
         limits.release("a");
         assertThat(limits.open("a")).isEqualTo(1);

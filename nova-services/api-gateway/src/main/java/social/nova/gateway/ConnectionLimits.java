@@ -4,9 +4,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Open real-time sockets, overall and per user, each bounded. */
-final class RealtimeLimits {
-    /** Why a socket was refused, or null when it was admitted. */
+/**
+ * Open long-lived connections of one kind, overall and per user, each bounded: the real-time
+ * WebSockets ({@link RealtimeBridge}) and the live-stream event streams ({@link LiveStreamEvents})
+ * each have their own.
+ */
+final class ConnectionLimits {
+    /** Why a connection was refused, or null when it was admitted. */
     enum Refusal {
         TOO_MANY_CONNECTIONS,
         TOO_MANY_USER_CONNECTIONS
@@ -17,12 +21,12 @@ final class RealtimeLimits {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentMap<String, Integer> perUser = new ConcurrentHashMap<>();
 
-    RealtimeLimits(int max, int maxPerUser) {
+    ConnectionLimits(int max, int maxPerUser) {
         this.max = max;
         this.maxPerUser = maxPerUser;
     }
 
-    /** Whether a socket of {@code userId} would be admitted now (a check, nothing reserved). */
+    /** Whether a connection of {@code userId} would be admitted now (a check, nothing reserved). */
     Refusal check(String userId) {
         if (total.get() >= max) {
             return Refusal.TOO_MANY_CONNECTIONS;
@@ -30,7 +34,7 @@ final class RealtimeLimits {
         return perUser.getOrDefault(userId, 0) >= maxPerUser ? Refusal.TOO_MANY_USER_CONNECTIONS : null;
     }
 
-    /** Reserves a socket of {@code userId}; null when admitted, then {@link #release} it exactly once. */
+    /** Reserves a connection of {@code userId}; null when admitted, then {@link #release} it exactly once. */
     Refusal acquire(String userId) {
         if (total.incrementAndGet() > max) {
             total.decrementAndGet();
