@@ -35,8 +35,14 @@ import static org.awaitility.Awaitility.await;
 @Order(2)
 class StreamingIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** The stack's presence ttl (nova-harness pom: STREAMING_PRESENCE_TTL). */
-    private static final Duration PRESENCE_TTL = Duration.ofSeconds(6);
+    /**
+     * The stack's presence ttl (nova-harness pom: STREAMING_PRESENCE_TTL): longer than a restart of
+     * streaming-service takes, so the fault shows presence surviving it, and short enough to see a
+     * viewer drop out while a 15 s broadcast runs.
+     */
+    private static final Duration PRESENCE_TTL = Duration.ofSeconds(40);
+    /** When the broadcast starts after the viewers joined: the leaver's presence expires 8 s into it. */
+    private static final Duration BROADCAST_AFTER_JOINS = PRESENCE_TTL.minusSeconds(8);
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -84,6 +90,16 @@ class StreamingIT {
         await("the first event").atMost(TIMEOUT).until(() -> !events.received().isEmpty());
         assertThat(events.received().getFirst().path("status").asText()).isEqualTo("STARTING");
 
+        // 5. Three viewers join, waiting for the video (a STARTING stream can be joined): the count
+        // reads 3.
+        for (Account viewer : viewers) {
+            gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", viewer.accessToken(), null);
+        }
+        long joined = System.nanoTime();
+        JsonNode three = stream(id, ann);
+        assertThat(three.path("viewerCount").asLong()).isEqualTo(3);
+        assertThat(three.path("peakViewers").asLong()).isEqualTo(3);
+
         // 7. A wrong key is refused by the media server: the encoder fails, the stream waits.
         try (Broadcaster.Broadcast intruder = broadcaster.publishTo(ingestUrl, key + "x", Duration.ofSeconds(15))) {
             assertThat(intruder.awaitExit(TIMEOUT))
@@ -91,6 +107,16 @@ class StreamingIT {
                     .isNotZero();
         }
         assertThat(stream(id, ann).path("status").asText()).isEqualTo("STARTING");
+
+        // The watcher's open event stream renews their presence, the steady viewer sends heartbeats
+        // (joins again, as an app does every third of the ttl), the leaver goes without calling
+        // leave. The broadcast starts so that the leaver's presence expires while it runs.
+        long broadcastAt = joined + BROADCAST_AFTER_JOINS.toNanos();
+        while (System.nanoTime() < broadcastAt) {
+            gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", steady.accessToken(), null);
+            Thread.sleep(Math.max(0, Math.min(5000, (broadcastAt - System.nanoTime()) / 1_000_000)));
+        }
+        assertThat(stream(id, ann).path("viewerCount").asLong()).isEqualTo(3);
 
         // 2. ffmpeg publishes a 15 s test pattern to the ingest URL with the key.
         try (Broadcaster.Broadcast live = broadcaster.publishTo(ingestUrl, key, Duration.ofSeconds(15))) {
@@ -120,17 +146,8 @@ class StreamingIT {
             assertThat(decoded.audio())
                     .hasValueSatisfying(audio -> assertThat(audio.codec()).isEqualTo("aac"));
 
-            // 5. Three viewers join: the count reads 3.
-            for (Account viewer : viewers) {
-                gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", viewer.accessToken(), null);
-            }
-            JsonNode three = stream(id, ann);
-            assertThat(three.path("viewerCount").asLong()).isEqualTo(3);
-            assertThat(three.path("peakViewers").asLong()).isEqualTo(3);
-            // The watcher's open event stream renews them, the steady viewer sends heartbeats (joins
-            // again), the leaver goes without calling leave: their presence expires.
-            long heartbeatsUntil =
-                    System.nanoTime() + PRESENCE_TTL.plusSeconds(4).toNanos();
+            // The leaver's presence expires; the others stay counted.
+            long heartbeatsUntil = joined + PRESENCE_TTL.plusSeconds(4).toNanos();
             while (System.nanoTime() < heartbeatsUntil
                     && stream(id, ann).path("viewerCount").asLong() != 2) {
                 gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", steady.accessToken(), null);
@@ -157,7 +174,7 @@ class StreamingIT {
         assertThat(ids(gateway.expect(200, "GET", "/api/v1/streams/live?limit=100", watcher.accessToken(), null)))
                 .doesNotContain(id);
         gateway.call("POST", "/api/v1/streams/" + id + "/join", steady.accessToken(), null)
-                .assertError(412, "FAILED_PRECONDITION", "STREAM_ENDED");
+                .assertError(400, "FAILED_PRECONDITION", "STREAM_ENDED");
 
         // 6. The event stream showed the changes (each one once) and closed after the end.
         await("the event stream to end").atMost(TIMEOUT).until(events::ended);
@@ -195,11 +212,13 @@ class StreamingIT {
             }
             assertThat(stream(id, bea).path("viewerCount").asLong()).isEqualTo(2);
 
-            // Stopped past the media server's next update (every 10 s), then started again.
+            // Stopped for 10 s, so the media server's update (every 10 s) finds nobody at least once,
+            // then started again: the viewers, who send nothing meanwhile, are still counted after
+            // it (their presence lasts longer than the restart).
             for (ServiceInstance instance : stack.instances("streaming-service")) {
                 stack.stop(instance);
             }
-            Thread.sleep(Duration.ofSeconds(12));
+            Thread.sleep(Duration.ofSeconds(10));
             assertThat(live.isRunning())
                     .as("the broadcast goes on without streaming-service: %s", live.log())
                     .isTrue();
@@ -215,7 +234,7 @@ class StreamingIT {
                     .body();
             assertThat(after.path("status").asText()).isEqualTo("LIVE");
             assertThat(after.path("viewerCount").asLong())
-                    .as("viewers kept in Redis")
+                    .as("viewers kept in Redis across the restart")
                     .isEqualTo(2);
             assertThat(live.isRunning()).isTrue();
             // The media server's updates are answered again, and the playlist keeps growing.
