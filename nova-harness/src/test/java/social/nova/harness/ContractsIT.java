@@ -44,7 +44,9 @@ import social.nova.contracts.auth.v1.VerifyTokenRequest;
 import social.nova.contracts.content.v1.ContentServiceGrpc;
 import social.nova.contracts.content.v1.GetPostsRequest;
 import social.nova.contracts.content.v1.GetPostsResponse;
+import social.nova.contracts.user.v1.GetMessagingPermissionsRequest;
 import social.nova.contracts.user.v1.GetUserRequest;
+import social.nova.contracts.user.v1.MessagingPermission;
 import social.nova.contracts.user.v1.Profile;
 import social.nova.contracts.user.v1.UserServiceGrpc;
 import social.nova.errors.FieldViolation;
@@ -62,8 +64,8 @@ import static org.awaitility.Awaitility.await;
  * status reaches the gateway's HTTP answer mapped as the API documents it
  * (nova-services/api-gateway/README.md). Then one user's journey through the gateway.
  *
- * <p>Edges: gateway to auth-, user-, content-, feed- and search-service (HTTP through the
- * gateway); content-service to user-service, feed-service to content-service and user-service to
+ * <p>Edges: gateway to auth-, user-, content-, feed-, search- and streaming-service (HTTP through
+ * the gateway); content-service and streaming-service to user-service, feed-service to content-service and user-service to
  * auth-service (gRPC, called directly the way those callers call, plus their effect seen through
  * the gateway); auth-service to user-service through the {@code UserRegistered} event on a Redis
  * stream; user- and content-service to feed- and search-service through their events (the read
@@ -410,6 +412,113 @@ class ContractsIT {
         Answer badKey = gateway.get("/api/v1/experiments/Not_A_Key/assignment", ada.accessToken());
         assertError(badKey, 400, "INVALID_ARGUMENT", null);
         assertThat(badKey.violatedFields()).containsExactly("key");
+    }
+
+    // --- gateway -> streaming-service ------------------------------------------------------------
+
+    @Test
+    void gatewayToStreamingService() throws Exception {
+        Account host = gateway.signUp("host");
+        Answer created = gateway.call(
+                "POST",
+                "/api/v1/streams",
+                host.accessToken(),
+                Map.of("title", "  contract stream  ", "description", ""));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode stream = created.body();
+        String id = stream.get("id").asText();
+        assertThat(stream.get("status").asText()).isEqualTo("STARTING");
+        assertThat(stream.get("title").asText()).isEqualTo("contract stream");
+        assertThat(stream.get("ingestUrl").asText()).endsWith("/live/" + id);
+        assertThat(stream.get("streamKey").asText()).isNotBlank();
+        assertThat(stream.get("playbackUrl").asText()).endsWith("/hls/" + id + "/index.m3u8");
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/streams/" + id);
+
+        JsonNode read = gateway.expect(200, "GET", "/api/v1/streams/" + id, ada.accessToken(), null);
+        assertThat(read.get("ownerId").asText()).isEqualTo(host.userId());
+        assertThat(read.has("streamKey"))
+                .as("the key is the broadcaster's only: %s", read)
+                .isFalse();
+        assertThat(read.get("endedAt").isNull()).isTrue();
+        gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", ada.accessToken(), null);
+        assertThat(gateway.expect(200, "GET", "/api/v1/streams/" + id, bob.accessToken(), null)
+                        .get("viewerCount")
+                        .asLong())
+                .isEqualTo(1);
+        gateway.expect(204, "POST", "/api/v1/streams/" + id + "/leave", ada.accessToken(), null);
+
+        // Invalid input the service finds (the gateway checks only that ids are UUIDs).
+        Answer noTitle = gateway.call("POST", "/api/v1/streams", bob.accessToken(), Map.of("title", "   "));
+        assertError(noTitle, 400, "INVALID_ARGUMENT", null);
+        assertThat(noTitle.violatedFields()).containsExactly("title");
+        Answer notAnId = gateway.call("POST", "/api/v1/streams/not-a-uuid/join", ada.accessToken(), null);
+        assertError(notAnId, 400, "INVALID_ARGUMENT", null);
+        assertThat(notAnId.violatedFields()).containsExactly("id");
+        assertError(gateway.get("/api/v1/streams/" + UUID.randomUUID(), ada.accessToken()), 404, "NOT_FOUND", null);
+        assertError(
+                gateway.call("POST", "/api/v1/streams", host.accessToken(), Map.of("title", "again")),
+                400,
+                "FAILED_PRECONDITION",
+                "ALREADY_LIVE");
+        assertError(
+                gateway.call("POST", "/api/v1/streams/" + id + "/end", ada.accessToken(), null),
+                403,
+                "PERMISSION_DENIED",
+                "NOT_OWNER");
+        assertError(gateway.get("/api/v1/streams/live", null), 401, "UNAUTHENTICATED", "TOKEN_MISSING");
+
+        gateway.expect(204, "POST", "/api/v1/streams/" + id + "/end", host.accessToken(), null);
+        gateway.expect(204, "POST", "/api/v1/streams/" + id + "/end", host.accessToken(), null);
+        assertThat(gateway.expect(200, "GET", "/api/v1/streams/" + id, ada.accessToken(), null)
+                        .get("status")
+                        .asText())
+                .isEqualTo("ENDED");
+        assertError(
+                gateway.call("POST", "/api/v1/streams/" + id + "/join", ada.accessToken(), null),
+                400,
+                "FAILED_PRECONDITION",
+                "STREAM_ENDED");
+    }
+
+    // --- streaming-service -> user-service -------------------------------------------------------
+
+    @Test
+    void streamingServiceToUserService() throws Exception {
+        Account host = gateway.signUp("caster");
+        Account blocked = gateway.signUp("troll");
+        // What streaming-service's Audience sends: GetMessagingPermissions(owner) with the viewer's token.
+        MessagingPermission permission = userService(ada.accessToken())
+                .getMessagingPermissions(GetMessagingPermissionsRequest.newBuilder()
+                        .addUserIds(host.userId())
+                        .build())
+                .getPermissions(0);
+        assertThat(permission.getFound()).isTrue();
+        assertThat(permission.getBlocked()).isFalse();
+
+        // End to end: the broadcaster blocks a viewer; user-service's blocked is the stream not
+        // existing for that viewer, through the gateway.
+        gateway.expect(204, "PUT", "/api/v1/users/" + blocked.userId() + "/block", host.accessToken(), null);
+        assertThat(userService(blocked.accessToken())
+                        .getMessagingPermissions(GetMessagingPermissionsRequest.newBuilder()
+                                .addUserIds(host.userId())
+                                .build())
+                        .getPermissions(0)
+                        .getBlocked())
+                .isTrue();
+        String id = gateway.expect(201, "POST", "/api/v1/streams", host.accessToken(), Map.of("title", "no trolls"))
+                .get("id")
+                .asText();
+        try {
+            assertError(gateway.get("/api/v1/streams/" + id, blocked.accessToken()), 404, "NOT_FOUND", null);
+            assertError(
+                    gateway.call("POST", "/api/v1/streams/" + id + "/join", blocked.accessToken(), null),
+                    404,
+                    "NOT_FOUND",
+                    null);
+            gateway.expect(204, "POST", "/api/v1/streams/" + id + "/join", ada.accessToken(), null);
+        } finally {
+            gateway.expect(204, "POST", "/api/v1/streams/" + id + "/end", host.accessToken(), null);
+        }
     }
 
     // --- gateway -> search-service ---------------------------------------------------------------

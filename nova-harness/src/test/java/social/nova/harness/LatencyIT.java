@@ -62,7 +62,11 @@ class LatencyIT {
         for (int i = 0; i < USERS; i++) {
             Account account = gateway.signUp("load");
             users.add(new User(
-                    account, gateway.post(account, "hello from " + account.username()), new String[1], new String[1]));
+                    account,
+                    gateway.post(account, "hello from " + account.username()),
+                    new String[1],
+                    new String[1],
+                    new String[2]));
         }
         // Everyone follows everyone: each post of the load fans out to three other timelines.
         for (User follower : users) {
@@ -97,6 +101,22 @@ class LatencyIT {
             user.mediaId()[0] =
                     gateway.upload(user.account(), "image/png", social.nova.testing.TestImages.halves("png", 64, 48));
             gateway.awaitReady(user.account(), user.mediaId()[0]);
+        }
+        // Each starts a live stream (no video: STARTING is enough to join; the harness's start
+        // timeout outlasts the run): the load joins the next user's (gateway to streaming-service,
+        // which asks user-service whether the two block each other).
+        for (User user : users) {
+            user.streamId()[0] = gateway.expect(
+                            201,
+                            "POST",
+                            "/api/v1/streams",
+                            user.account().accessToken(),
+                            Map.of("title", "latency stream"))
+                    .get("id")
+                    .asText();
+        }
+        for (int i = 0; i < USERS; i++) {
+            users.get(i).streamId()[1] = users.get((i + 1) % USERS).streamId()[0];
         }
         List<Operation> mix = mix(gateway, users);
 
@@ -212,6 +232,8 @@ class LatencyIT {
                         edgeName + " -> search-service",
                         edgeName + " -> messaging-service",
                         edgeName + " -> media-service",
+                        edgeName + " -> streaming-service",
+                        "streaming-service -> user-service",
                         "messaging-service -> user-service",
                         "content-service -> user-service",
                         "content-service -> media-service",
@@ -250,8 +272,11 @@ class LatencyIT {
         assertThat(RunReport.DIRECTORY.resolve("report.json")).isRegularFile();
     }
 
-    /** A signed-up user with one post, and the id of their conversation with the next user (set once). */
-    private record User(Account account, String postId, String[] conversation, String[] mediaId) {}
+    /**
+     * A signed-up user with one post, the id of their conversation with the next user, their photo,
+     * and their own live stream and the next user's (each set once).
+     */
+    private record User(Account account, String postId, String[] conversation, String[] mediaId, String[] streamId) {}
 
     /**
      * Reads and writes across the graph: gateway to users, content (which calls users, and media
@@ -278,6 +303,10 @@ class LatencyIT {
                             u,
                             Map.of("text", "steady load", "mediaIds", List.of(u.mediaId()[0])),
                             201);
+                }),
+                new Operation("POST /api/v1/streams/{id}/join", () -> {
+                    User u = user.get();
+                    return ok(gateway, "POST", "/api/v1/streams/" + u.streamId()[1] + "/join", u, null, 204);
                 }),
                 new Operation("GET /api/v1/media/{id}", () -> {
                     User u = user.get();
