@@ -322,6 +322,32 @@ public final class StackDocker {
         }
     }
 
+    /** The CPU time the container's processes used so far, in nanoseconds (its cgroup's, as {@code docker stats} reads it). */
+    public long cpuNanos(String containerId) {
+        try (var callback =
+                new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                        com.github.dockerjava.api.model.Statistics>() {
+                    volatile com.github.dockerjava.api.model.Statistics last;
+
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Statistics statistics) {
+                        last = statistics;
+                    }
+                }) {
+            docker.statsCmd(containerId).withNoStream(true).exec(callback).awaitCompletion();
+            var cpu = callback.last == null ? null : callback.last.getCpuStats();
+            if (cpu == null || cpu.getCpuUsage() == null || cpu.getCpuUsage().getTotalUsage() == null) {
+                throw new IllegalStateException("Docker reports no CPU use of " + containerId);
+            }
+            return cpu.getCpuUsage().getTotalUsage();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the stats of " + containerId, e);
+        }
+    }
+
     public Optional<InspectContainerResponse> inspect(String nameOrId) {
         try {
             return Optional.of(docker.inspectContainerCmd(nameOrId).exec());

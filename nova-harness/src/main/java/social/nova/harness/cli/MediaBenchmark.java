@@ -210,17 +210,27 @@ final class MediaBenchmark {
     }
 
     /** A JVM's heap now: used and its limit, summed over the heap's pools (jvm_memory_*_bytes{area="heap"}). */
-    private record Heap(long used, long max) {}
+    record Heap(long used, long max) {}
 
-    private Heap heap(URI metrics) {
-        HttpResponse<String> response = send(
-                HttpRequest.newBuilder(metrics)
-                        .timeout(Duration.ofSeconds(5))
-                        .header("Accept", "text/plain")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        List<String> lines = response.body().lines().toList();
-        return new Heap(sum(lines, "jvm_memory_used_bytes{"), sum(lines, "jvm_memory_max_bytes{"));
+    private static final HttpClient METRICS_HTTP = HttpClient.newHttpClient();
+
+    /** The heap of the JVM whose metrics ({@code /observe/metrics}) are at {@code metrics}. */
+    static Heap heap(URI metrics) {
+        try {
+            HttpResponse<String> response = METRICS_HTTP.send(
+                    HttpRequest.newBuilder(metrics)
+                            .timeout(Duration.ofSeconds(5))
+                            .header("Accept", "text/plain")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            List<String> lines = response.body().lines().toList();
+            return new Heap(sum(lines, "jvm_memory_used_bytes{"), sum(lines, "jvm_memory_max_bytes{"));
+        } catch (IOException e) {
+            throw new IllegalStateException(metrics + " did not answer: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static long sum(List<String> lines, String prefix) {

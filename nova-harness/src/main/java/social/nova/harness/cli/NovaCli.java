@@ -20,6 +20,7 @@ import social.nova.harness.StackDocker;
 import social.nova.harness.StackIdentity;
 import social.nova.harness.StackSettings;
 import social.nova.harness.StackStatus;
+import social.nova.harness.ToolImages;
 import social.nova.harness.latency.RpcEdgeLatencies;
 import social.nova.harness.report.ReportParts;
 
@@ -65,9 +66,10 @@ public final class NovaCli {
             case "up" -> up();
             case "down" -> down();
             case "status" -> status();
-            case "bench" -> List.of("", "realtime", "sockets", "media").contains(argument) ? bench(argument) : USAGE;
+            case "bench" ->
+                List.of("", "realtime", "sockets", "media", "streaming").contains(argument) ? bench(argument) : USAGE;
             default -> {
-                System.out.println("usage: nova-harness up|down|status|bench [realtime|sockets|media]");
+                System.out.println("usage: nova-harness up|down|status|bench [realtime|sockets|media|streaming]");
                 yield USAGE;
             }
         };
@@ -100,15 +102,18 @@ public final class NovaCli {
 
     /** The metrics endpoint of a service's first instance, as this machine reaches it. */
     private static URI metricsOf(StackStatus status, String service) {
-        return URI.create("http://"
-                + status.services().stream()
-                        .filter(row -> row.service().equals(service))
-                        .findFirst()
-                        .orElseThrow(() -> new IllegalStateException(service + " is not up"))
-                        .instances()
-                        .getFirst()
-                        .hostTarget()
-                + "/observe/metrics");
+        return URI.create("http://" + instanceOf(status, service) + "/observe/metrics");
+    }
+
+    /** The published host:port of the service's first instance. */
+    private static String instanceOf(StackStatus status, String service) {
+        return status.services().stream()
+                .filter(row -> row.service().equals(service))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(service + " is not up"))
+                .instances()
+                .getFirst()
+                .hostTarget();
     }
 
     private static int status() {
@@ -171,6 +176,13 @@ public final class NovaCli {
                 status.objectStoreUri().orElseThrow(),
                 metricsOf(status, "media-service"),
                 metricsOf(status, edge));
+        java.util.function.Supplier<StreamingBenchmark> streaming = () -> new StreamingBenchmark(
+                gateway,
+                instanceOf(status, "streaming-service"),
+                metricsOf(status, "streaming-service"),
+                docker,
+                StackIdentity.up(),
+                new ToolImages(docker.client(), settings.root()).ffmpeg().tag());
         ReportParts.Benchmark benchmark = switch (part) {
             case "realtime" -> new ReportParts.Benchmark(Instant.now().toString(), commit, realtime.delivery());
             case "sockets" -> {
@@ -194,12 +206,23 @@ public final class NovaCli {
                 rows.addAll(measured);
                 yield new ReportParts.Benchmark(Instant.now().toString(), commit, rows);
             }
+            case "streaming" -> {
+                List<ReportParts.BenchmarkRow> rows = new ArrayList<>(ReportParts.benchmark(report)
+                        .filter(saved -> saved.gitCommit().equals(commit))
+                        .map(ReportParts.Benchmark::rows)
+                        .orElse(List.of()));
+                List<ReportParts.BenchmarkRow> measured = streaming.get().run();
+                rows.removeIf(row -> StreamingBenchmark.isStreaming(row.measure()));
+                rows.addAll(measured);
+                yield new ReportParts.Benchmark(Instant.now().toString(), commit, rows);
+            }
             default -> {
                 ReportParts.Benchmark all = new Benchmark(
                                 gateway, endpoints, database, status.redisUri().orElseThrow(), realtime)
                         .run(commit);
                 List<ReportParts.BenchmarkRow> rows = new ArrayList<>(all.rows());
                 rows.addAll(media.get().run());
+                rows.addAll(streaming.get().run());
                 yield new ReportParts.Benchmark(all.measuredAt(), commit, rows);
             }
         };
