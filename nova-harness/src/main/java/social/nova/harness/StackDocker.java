@@ -335,11 +335,14 @@ public final class StackDocker {
                     }
                 }) {
             docker.statsCmd(containerId).withNoStream(true).exec(callback).awaitCompletion();
-            var cpu = callback.last == null ? null : callback.last.getCpuStats();
-            if (cpu == null || cpu.getCpuUsage() == null || cpu.getCpuUsage().getTotalUsage() == null) {
+            var last = callback.last;
+            var cpu = last == null ? null : last.getCpuStats();
+            var usage = cpu == null ? null : cpu.getCpuUsage();
+            Long total = usage == null ? null : usage.getTotalUsage();
+            if (total == null) {
                 throw new IllegalStateException("Docker reports no CPU use of " + containerId);
             }
-            return cpu.getCpuUsage().getTotalUsage();
+            return total;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
