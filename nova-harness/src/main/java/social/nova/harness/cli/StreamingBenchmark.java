@@ -24,6 +24,7 @@ import social.nova.contracts.streaming.v1.WatchStreamResponse;
 import social.nova.harness.PlatformContainers;
 import social.nova.harness.StackDocker;
 import social.nova.harness.StackIdentity;
+import social.nova.harness.TestPattern;
 import social.nova.harness.report.ReportParts;
 
 import static social.nova.harness.cli.GatewayConnection.expect;
@@ -360,37 +361,7 @@ final class StreamingBenchmark {
         URI ingest = URI.create(stream.ingestUrl());
         String url = "rtmp://" + PlatformContainers.MEDIA_SERVER + ":" + PlatformContainers.MEDIA_SERVER_RTMP_PORT
                 + ingest.getRawPath() + "?key=" + stream.key();
-        return run(List.of(
-                "-hide_banner",
-                "-nostats",
-                "-loglevel",
-                "warning",
-                "-re",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=640x360:rate=25",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440",
-                "-t",
-                Long.toString(duration.toSeconds()),
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-tune",
-                "zerolatency",
-                "-g",
-                "50",
-                "-pix_fmt",
-                "yuv420p",
-                "-c:a",
-                "aac",
-                "-f",
-                "flv",
-                url));
+        return run(TestPattern.ffmpegArguments(url, duration));
     }
 
     /**
