@@ -23,7 +23,8 @@ import social.nova.kit.Protos;
  * The open WatchStream calls of this instance. Once per watch interval one ticker reads the status
  * of every watched stream (one query) and their viewer counts (one Redis pipeline, which also renews
  * the presence of watching viewers who joined), and hands each call the state; a call sends it only
- * if it changed, so a client gets at most one update per interval. Status comes from PostgreSQL and
+ * if it changed, and never sooner than an interval after its previous one (the first state, sent at
+ * once, included), so a client gets at most one update per interval. Status comes from PostgreSQL and
  * counts from Redis, so every instance shows the same numbers, and a restarted instance's watchers
  * reconnect to the same state.
  *
@@ -214,6 +215,8 @@ final class Watchers implements AutoCloseable {
         }
 
         void run() {
+            long lastSent = 0;
+            boolean sent = false;
             try {
                 while (true) {
                     State next;
@@ -223,6 +226,13 @@ final class Watchers implements AutoCloseable {
                     try {
                         while (pending == null && ending == null && !cancelled) {
                             changed.await();
+                        }
+                        // At most one update per interval on this call, the first state included
+                        // (a tick may come just after it): the latest state is sent when the
+                        // interval has passed. An error ends the call at once.
+                        long wait = sent ? lastSent + interval.toNanos() - System.nanoTime() : 0;
+                        while (wait > 0 && ending == null && !cancelled) {
+                            wait = changed.awaitNanos(wait);
                         }
                         if (cancelled) {
                             return;
@@ -243,6 +253,8 @@ final class Watchers implements AutoCloseable {
                             .setViewerCount(next.viewers())
                             .setUpdatedAt(Protos.timestamp(at))
                             .build());
+                    lastSent = System.nanoTime();
+                    sent = true;
                     if (next.ended()) {
                         observer.onCompleted();
                         return;

@@ -367,10 +367,13 @@ class StreamingServiceIT {
         for (int i = 1; i < updates.size(); i++) {
             assertThat(updates.get(i)).as("update %d repeats the one before", i).isNotEqualTo(updates.get(i - 1));
         }
-        // Updates are at most one per watch interval (0.5 s here): never two in the same 0.4 s.
-        for (int i = 1; i < updates.size(); i++) {
-            long gap = millis(updates.get(i)) - millis(updates.get(i - 1));
-            assertThat(gap).as("gap before update %d", i).isGreaterThanOrEqualTo(400);
+        // At most one update per watch interval (0.5 s here), the first state included: measured
+        // where the client receives them, with 0.2 s for a busy machine's scheduling.
+        List<Long> arrivals = watch.arrivals();
+        for (int i = 1; i < arrivals.size(); i++) {
+            assertThat(arrivals.get(i) - arrivals.get(i - 1))
+                    .as("ms between updates %d and %d", i - 1, i)
+                    .isGreaterThanOrEqualTo(300);
         }
 
         // Watching an ended stream: its final state, then OK.
@@ -531,10 +534,6 @@ class StreamingServiceIT {
                 .until(() -> watch.last() != null
                         && watch.last().getStatus() == status
                         && watch.last().getViewerCount() == viewers);
-    }
-
-    private static long millis(WatchStreamResponse update) {
-        return update.getUpdatedAt().getSeconds() * 1000 + update.getUpdatedAt().getNanos() / 1_000_000;
     }
 
     private static EndStreamRequest end(String id) {

@@ -13,6 +13,7 @@ import social.nova.contracts.streaming.v1.WatchStreamResponse;
 /** What a client of WatchStream received: updates in order, and how the call ended. */
 final class WatchRecorder implements ClientResponseObserver<WatchStreamRequest, WatchStreamResponse> {
     private final List<WatchStreamResponse> updates = new CopyOnWriteArrayList<>();
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private final AtomicReference<Status> ended = new AtomicReference<>();
     private volatile ClientCallStreamObserver<WatchStreamRequest> call;
 
@@ -23,6 +24,7 @@ final class WatchRecorder implements ClientResponseObserver<WatchStreamRequest, 
 
     @Override
     public void onNext(WatchStreamResponse update) {
+        arrivals.add(System.nanoTime() / 1_000_000);
         updates.add(update);
     }
 
@@ -38,6 +40,11 @@ final class WatchRecorder implements ClientResponseObserver<WatchStreamRequest, 
 
     List<WatchStreamResponse> updates() {
         return List.copyOf(updates);
+    }
+
+    /** When each update arrived (ms, of System.nanoTime). */
+    List<Long> arrivals() {
+        return List.copyOf(arrivals);
     }
 
     WatchStreamResponse last() {
