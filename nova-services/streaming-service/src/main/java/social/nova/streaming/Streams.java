@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -391,9 +390,5 @@ final class Streams {
     /** PostgreSQL keeps microseconds: answers must show the time a later read will show. */
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    Duration presenceTtl() {
-        return viewers.ttl();
     }
 }

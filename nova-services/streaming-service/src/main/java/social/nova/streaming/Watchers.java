@@ -59,11 +59,6 @@ final class Watchers implements AutoCloseable {
         return this;
     }
 
-    /** Open calls now (for the benchmark and tests). */
-    int open() {
-        return byStream.values().stream().mapToInt(Set::size).sum();
-    }
-
     /** Serves one WatchStream call on {@code stream} (visible to {@code viewer}) until it ends or is cancelled. */
     void watch(UUID viewer, Stream stream, ServerCallStreamObserver<WatchStreamResponse> observer) {
         if (draining) {
