@@ -25,8 +25,11 @@ import io.helidon.config.Config;
  *   <tr><td>warmup-min</td><td>PT20S</td><td>the shortest warm-up, however flat its first windows look</td></tr>
  *   <tr><td>warmup-max</td><td>PT60S</td><td>the longest warm-up; without steady state by then the budget is not judged</td></tr>
  *   <tr><td>steady-tolerance</td><td>0.1</td><td>two windows' medians this close (relative) are steady</td></tr>
- *   <tr><td>duration</td><td>PT300S</td><td>measured load: {@code rate x duration} requests, 1,000 per route of
- *       the twelve-route mix, so every gRPC edge it reaches has enough samples for a p99</td></tr>
+ *   <tr><td>duration</td><td>PT300S</td><td>the shortest measured load: {@code rate x duration} requests. A run
+ *       lasts at least long enough for {@value EdgeLatency#P99_MIN_SAMPLES} requests per route of its mix
+ *       ({@link #measuredDuration}), so every gRPC edge the mix reaches has enough samples for a p99: 329 s for the
+ *       thirteen routes at 40 per second. A fixed 300 s gave the thirteenth route's mix 923 per route, and every
+ *       edge was judged on its p95 without saying so</td></tr>
  *   <tr><td>request-timeout</td><td>PT10S</td><td>longest wait for one answer</td></tr>
  *   <tr><td>threshold</td><td>PT0.5S</td><td>the plan's exit criterion: no gRPC call across services over it</td></tr>
  *   <tr><td>budget</td><td>PT0.05S</td><td>our own budget for the p99 (p95 on fewer samples) of every gRPC edge.
@@ -113,8 +116,18 @@ public record LatencySettings(
         return (int) Math.ceilDiv(warmupMin.toNanos(), warmupWindow.toNanos());
     }
 
-    /** How many requests the measured part of the run sends: the load is bounded. */
-    public long measuredRequests() {
-        return Math.round(rate * duration.toNanos() / 1e9);
+    /**
+     * How long the measured load of a mix of {@code routes} runs: {@code duration}, or longer where
+     * that is too short for {@value EdgeLatency#P99_MIN_SAMPLES} requests per route at {@code rate}
+     * (whole seconds, with 1 % to spare: a request the schedule rounds away, or one whose calls
+     * the scrape after the load misses, must not drop an edge to its p95).
+     */
+    public Duration measuredDuration(int routes) {
+        if (routes < 1) {
+            throw new IllegalArgumentException("a mix has at least one route, was " + routes);
+        }
+        long forP99 = (long) Math.ceil(EdgeLatency.P99_MIN_SAMPLES * 1.01 * routes / rate);
+        Duration needed = Duration.ofSeconds(forP99);
+        return needed.compareTo(duration) > 0 ? needed : duration;
     }
 }
