@@ -56,13 +56,7 @@ final class FeedRoutes implements HttpService {
     private void feed(ServerRequest request, ServerResponse response, Caller caller) {
         GetFeedResponse feed = backends.feed()
                 .getFeed(GetFeedRequest.newBuilder().setPage(page(request)).build());
-        json.send(
-                response,
-                Views.Page.of(
-                        feed.getItemsList().stream()
-                                .map(item -> Views.PostView.of(item.getPost()))
-                                .toList(),
-                        feed.getPage().getNextCursor()));
+        json.send(response, Views.Feed.of(feed));
     }
 
     private void trending(ServerRequest request, ServerResponse response, Caller caller) {

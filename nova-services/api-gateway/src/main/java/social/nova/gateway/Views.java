@@ -8,6 +8,7 @@ import com.google.protobuf.Timestamp;
 import social.nova.contracts.auth.v1.TokenPair;
 import social.nova.contracts.common.v1.PageResponse;
 import social.nova.contracts.content.v1.Post;
+import social.nova.contracts.feed.v1.GetFeedResponse;
 import social.nova.contracts.feed.v1.GetTrendingResponse;
 import social.nova.contracts.messaging.v1.Conversation;
 import social.nova.contracts.messaging.v1.GetUnreadCountResponse;
@@ -80,6 +81,39 @@ final class Views {
 
         static Page<PostView> page(List<Post> posts, PageResponse page) {
             return Page.of(posts.stream().map(PostView::of).toList(), page.getNextCursor());
+        }
+    }
+
+    /**
+     * {@code GET /api/v1/feed}: one page of posts, the next cursor and, on the first page, the
+     * followed users' streams live now (newest first; always present, empty when none or on a later page).
+     */
+    record Feed(List<PostView> items, String nextCursor, List<LiveNowView> liveStreams) {
+        static Feed of(GetFeedResponse feed) {
+            Page<PostView> page = Page.of(
+                    feed.getItemsList().stream()
+                            .map(item -> PostView.of(item.getPost()))
+                            .toList(),
+                    feed.getPage().getNextCursor());
+            return new Feed(
+                    page.items(),
+                    page.nextCursor(),
+                    feed.getLiveStreamsList().stream().map(LiveNowView::of).toList());
+        }
+    }
+
+    /**
+     * A stream of a followed user, live now, as the feed lists it; {@code id} is the stream's id of
+     * {@code GET /api/v1/streams/{id}}.
+     */
+    record LiveNowView(String id, String ownerId, String title, String playbackUrl, String liveAt) {
+        static LiveNowView of(social.nova.contracts.feed.v1.LiveStream stream) {
+            return new LiveNowView(
+                    stream.getStreamId(),
+                    stream.getOwnerId(),
+                    stream.getTitle(),
+                    stream.getPlaybackUrl(),
+                    time(stream.hasLiveAt(), stream.getLiveAt()));
         }
     }
 

@@ -22,6 +22,7 @@ import social.nova.contracts.feed.v1.FeedServiceGrpc;
 import social.nova.contracts.feed.v1.GetExperimentAssignmentResponse;
 import social.nova.contracts.feed.v1.GetFeedResponse;
 import social.nova.contracts.feed.v1.GetTrendingResponse;
+import social.nova.contracts.feed.v1.LiveStream;
 import social.nova.contracts.feed.v1.TrendingPost;
 import social.nova.contracts.search.v1.PostHit;
 import social.nova.contracts.search.v1.SearchPostsResponse;
@@ -41,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The read side through the gateway, in front of feed-, search-, content- and user-service stubs:
  * the JSON shapes (a feed item and a search hit are a post as {@code GET /api/v1/posts/{id}}
- * answers it, a user hit a profile as {@code GET /api/v1/users/{id}} does), the hits read back as
+ * answers it, a user hit a profile as {@code GET /api/v1/users/{id}} does, the feed's live streams
+ * on its first page), the hits read back as
  * profiles and posts, the parameters passed on, and the edge's own refusals (window, authorId,
  * experiment key) next to the services' (cursor, query).
  */
@@ -61,6 +63,13 @@ class GatewayReadSideIT {
         Post post = post(UUID.randomUUID().toString(), "fresh from the oven").toBuilder()
                 .addMediaIds(picture)
                 .build();
+        LiveStream live = LiveStream.newBuilder()
+                .setStreamId(UUID.randomUUID().toString())
+                .setOwnerId(post.getAuthorId())
+                .setTitle("Baking live")
+                .setPlaybackUrl("http://localhost:8090/hls/bake/index.m3u8")
+                .setLiveAt(Timestamp.newBuilder().setSeconds(1_796_000_000L))
+                .build();
         fixture.feed
                 .stubs()
                 .stub(FeedServiceGrpc.getGetFeedMethod())
@@ -70,6 +79,15 @@ class GatewayReadSideIT {
                 .willReturn(GetFeedResponse.newBuilder()
                         .addItems(FeedItem.newBuilder().setPost(post))
                         .setPage(PageResponse.newBuilder().setNextCursor("more"))
+                        .addLiveStreams(live)
+                        .build());
+        fixture.feed
+                .stubs()
+                .stub(FeedServiceGrpc.getGetFeedMethod())
+                .whenHeader("authorization", reader.bearer())
+                .whenField("page.cursor", "more")
+                .willReturn(GetFeedResponse.newBuilder()
+                        .addItems(FeedItem.newBuilder().setPost(post))
                         .build());
         fixture.feed
                 .stubs()
@@ -106,6 +124,23 @@ class GatewayReadSideIT {
                 .isEqualTo(client.get("/api/v1/posts/" + post.getId(), reader.accessToken())
                         .json());
         assertThat(feed.json().path("nextCursor").asText()).isEqualTo("more");
+        JsonNode stream = feed.json().path("liveStreams").get(0);
+        assertThat(feed.json().path("liveStreams")).hasSize(1);
+        assertThat(stream.properties())
+                .extracting(Map.Entry::getKey)
+                .containsExactly("id", "ownerId", "title", "playbackUrl", "liveAt");
+        assertThat(stream.path("id").asText()).isEqualTo(live.getStreamId());
+        assertThat(stream.path("ownerId").asText()).isEqualTo(post.getAuthorId());
+        assertThat(stream.path("title").asText()).isEqualTo("Baking live");
+        assertThat(stream.path("playbackUrl").asText()).isEqualTo("http://localhost:8090/hls/bake/index.m3u8");
+        assertThat(stream.path("liveAt").asText()).isEqualTo("2026-11-30T00:53:20Z");
+        var next = client.get("/api/v1/feed?limit=1&cursor=more", reader.accessToken());
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(next.json().path("liveStreams").isArray())
+                .as("a later page: an empty list, not a missing one")
+                .isTrue();
+        assertThat(next.json().path("liveStreams")).isEmpty();
+        assertThat(next.json().path("nextCursor").isNull()).isTrue();
 
         JsonNode trending = client.get("/api/v1/feed/trending?window=hour&limit=100", reader.accessToken())
                 .json();

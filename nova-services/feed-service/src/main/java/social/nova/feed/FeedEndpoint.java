@@ -19,6 +19,7 @@ import social.nova.contracts.feed.v1.GetTrendingRequest;
 import social.nova.contracts.feed.v1.GetTrendingResponse;
 import social.nova.contracts.feed.v1.ListExperimentsRequest;
 import social.nova.contracts.feed.v1.ListExperimentsResponse;
+import social.nova.contracts.feed.v1.LiveStream;
 import social.nova.contracts.feed.v1.TrendingPost;
 import social.nova.contracts.feed.v1.Variant;
 import social.nova.kit.Callers;
@@ -55,6 +56,14 @@ final class FeedEndpoint extends FeedServiceGrpc.FeedServiceImplBase {
         }
         if (page.assignment() != null) {
             answer.addAssignments(assignment(page.assignment()));
+        }
+        for (Feeds.LiveNow live : page.liveStreams()) {
+            answer.addLiveStreams(LiveStream.newBuilder()
+                    .setStreamId(live.streamId().toString())
+                    .setOwnerId(live.ownerId().toString())
+                    .setTitle(live.title())
+                    .setPlaybackUrl(live.playbackUrl())
+                    .setLiveAt(timestamp(live.liveAt())));
         }
         reply(response, answer.build());
     }

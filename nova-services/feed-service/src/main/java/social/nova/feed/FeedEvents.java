@@ -1,5 +1,6 @@
 package social.nova.feed;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,9 +13,10 @@ import social.nova.events.EventPayload;
  * Builds the read model from events: {@link #posts()} handles content-service's PostCreated,
  * PostDeleted, PostLiked and PostUnliked on {@code nova.events.post}, {@link #users()} handles
  * user-service's UserFollowed, UserUnfollowed, UserBlocked and UserUnblocked on
- * {@code nova.events.user}; other types are ignored. Each event is one transaction and handling it
- * again changes nothing (delivery is at least once). A malformed event throws, is retried and ends
- * in the dead-letter stream.
+ * {@code nova.events.user}, {@link #streams()} handles streaming-service's StreamStarted and
+ * StreamEnded on {@code nova.events.stream}; other types are ignored. Each event is one
+ * transaction and handling it again changes nothing (delivery is at least once). A malformed event
+ * throws, is retried and ends in the dead-letter stream.
  */
 final class FeedEvents {
 
@@ -22,12 +24,14 @@ final class FeedEvents {
     private final FeedStore store;
     private final int backfill;
     private final long celebrityThreshold;
+    private final Duration endedStreamRetention;
 
-    FeedEvents(Jdbi jdbi, FeedStore store, int backfill, long celebrityThreshold) {
+    FeedEvents(Jdbi jdbi, FeedStore store, int backfill, long celebrityThreshold, Duration endedStreamRetention) {
         this.jdbi = jdbi;
         this.store = store;
         this.backfill = backfill;
         this.celebrityThreshold = celebrityThreshold;
+        this.endedStreamRetention = endedStreamRetention;
     }
 
     EventHandler posts() {
@@ -36,6 +40,10 @@ final class FeedEvents {
 
     EventHandler users() {
         return this::handleUser;
+    }
+
+    EventHandler streams() {
+        return this::handleStream;
     }
 
     void handlePost(Event event) throws Exception {
@@ -116,6 +124,31 @@ final class FeedEvents {
             }
             default -> {
                 // UserRegistered, UserProfileUpdated...: not the feed's business.
+            }
+        }
+    }
+
+    void handleStream(Event event) throws Exception {
+        switch (event.type()) {
+            case "StreamStarted" -> {
+                EventPayload p = EventPayload.of(event);
+                UUID stream = p.uuid("streamId");
+                UUID owner = p.uuid("ownerId");
+                String title = p.text("title");
+                String playbackUrl = p.text("playbackUrl");
+                Instant liveAt = p.instant("liveAt");
+                jdbi.useHandle(handle ->
+                        store.streamStarted(handle, stream, owner, title, playbackUrl, liveAt, endedStreamRetention));
+            }
+            case "StreamEnded" -> {
+                EventPayload p = EventPayload.of(event);
+                UUID stream = p.uuid("streamId");
+                UUID owner = p.uuid("ownerId");
+                Instant endedAt = p.instant("endedAt");
+                jdbi.useTransaction(handle -> store.streamEnded(handle, stream, owner, endedAt, endedStreamRetention));
+            }
+            default -> {
+                // Types added to the stream later are not the feed's business until it handles them.
             }
         }
     }

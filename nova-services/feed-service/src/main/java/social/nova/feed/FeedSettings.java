@@ -14,6 +14,8 @@ import social.nova.kit.Paging;
  *                            {@code feed-service})
  * @param userEvents          the subscription to user-service's events ({@code feed.events.users}; stream
  *                            {@code nova.events.user}, group {@code feed-service})
+ * @param streamEvents        the subscription to streaming-service's events ({@code feed.events.streams}; stream
+ *                            {@code nova.events.stream}, group {@code feed-service})
  * @param backfill            how many of the followee's newest posts a follow copies into the follower's
  *                            timeline ({@code feed.fanout.backfill}, 50; 0 = none)
  * @param celebrityThreshold  authors with more followers than this are not fanned out on write, their posts are
@@ -26,10 +28,15 @@ import social.nova.kit.Paging;
  * @param trendingMaxPosts    the most posts one trending list holds ({@code feed.trending.max-posts}, 500)
  * @param rankingExperiment   the key of the experiment whose variant picks the feed ranking
  *                            ({@code feed.ranking.experiment-key}, {@code feed-ranking})
+ * @param liveMaxStreams      the most live streams the first feed page lists ({@code feed.live.max-streams}, 20;
+ *                            0..100, 0 = none)
+ * @param liveEndedRetention  how long an ended stream's row stays as a tombstone against a late StreamStarted
+ *                            ({@code feed.live.ended-retention}, 7 days)
  */
 public record FeedSettings(
         EventSubscriptionSettings postEvents,
         EventSubscriptionSettings userEvents,
+        EventSubscriptionSettings streamEvents,
         int backfill,
         long celebrityThreshold,
         Duration snapshotTtl,
@@ -37,9 +44,12 @@ public record FeedSettings(
         Duration cursorTtl,
         Duration trendingInterval,
         int trendingMaxPosts,
-        String rankingExperiment) {
+        String rankingExperiment,
+        int liveMaxStreams,
+        Duration liveEndedRetention) {
     static final String POST_STREAM = "nova.events.post";
     static final String USER_STREAM = "nova.events.user";
+    static final String STREAM_STREAM = "nova.events.stream";
     static final String GROUP = "feed-service";
 
     public FeedSettings {
@@ -60,12 +70,17 @@ public record FeedSettings(
                 rankingExperiment != null
                         && Experiments.KEY.matcher(rankingExperiment).matches(),
                 "feed.ranking.experiment-key must be 1..64 characters of a-z, 0-9 and -, was " + rankingExperiment);
+        require(
+                liveMaxStreams >= 0 && liveMaxStreams <= Paging.MAX_LIMIT,
+                "feed.live.max-streams must be 0.." + Paging.MAX_LIMIT + ", was " + liveMaxStreams);
+        require(positive(liveEndedRetention), "feed.live.ended-retention must be positive, was " + liveEndedRetention);
     }
 
     public static FeedSettings create(Config feed) {
         return new FeedSettings(
                 subscription(feed.get("events.posts"), POST_STREAM),
                 subscription(feed.get("events.users"), USER_STREAM),
+                subscription(feed.get("events.streams"), STREAM_STREAM),
                 feed.get("fanout.backfill").asInt().orElse(50),
                 feed.get("fanout.celebrity-threshold").asLong().orElse(10_000L),
                 feed.get("paging.snapshot-ttl").as(Duration.class).orElse(Duration.ofMinutes(30)),
@@ -73,7 +88,9 @@ public record FeedSettings(
                 feed.get("paging.cursor-ttl").as(Duration.class).orElse(Paging.DEFAULT_CURSOR_TTL),
                 feed.get("trending.interval").as(Duration.class).orElse(Duration.ofSeconds(10)),
                 feed.get("trending.max-posts").asInt().orElse(500),
-                feed.get("ranking.experiment-key").asString().orElse("feed-ranking"));
+                feed.get("ranking.experiment-key").asString().orElse("feed-ranking"),
+                feed.get("live.max-streams").asInt().orElse(20),
+                feed.get("live.ended-retention").as(Duration.class).orElse(Duration.ofDays(7)));
     }
 
     /** The block's keys when it names stream and group, else the stream with group feed-service and defaults. */

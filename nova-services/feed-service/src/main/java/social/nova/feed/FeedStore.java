@@ -1,6 +1,7 @@
 package social.nova.feed;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -171,6 +172,78 @@ final class FeedStore {
                 .bind("reader", reader)
                 .bind("author", author)
                 .execute();
+    }
+
+    /**
+     * A stream went live: its row, unless the stream is known (a redelivery; or it ended first, and
+     * its tombstone stays) or it went live more than {@code retention} ago (its StreamEnded may have
+     * come, and its tombstone been purged, already).
+     */
+    void streamStarted(
+            Handle handle,
+            UUID stream,
+            UUID owner,
+            String title,
+            String playbackUrl,
+            Instant liveAt,
+            Duration retention) {
+        handle.createUpdate("INSERT INTO live_streams (stream_id, owner_id, title, playback_url, live_at) "
+                        + "SELECT :stream, :owner, :title, :playbackUrl, :liveAt "
+                        + "WHERE :liveAt > now() - :retentionSeconds * interval '1 second' "
+                        + "ON CONFLICT DO NOTHING")
+                .bind("stream", stream)
+                .bind("owner", owner)
+                .bind("title", title)
+                .bind("playbackUrl", playbackUrl)
+                .bind("liveAt", Timestamp.from(liveAt))
+                .bind("retentionSeconds", seconds(retention))
+                .execute();
+    }
+
+    /**
+     * A stream ended: its row gets its first {@code ended_at} (a tombstone if the stream was unknown,
+     * so a late StreamStarted cannot make it live), and the rows that ended more than {@code retention}
+     * ago are deleted.
+     */
+    void streamEnded(Handle handle, UUID stream, UUID owner, Instant endedAt, Duration retention) {
+        handle.createUpdate(
+                        "INSERT INTO live_streams (stream_id, owner_id, ended_at) VALUES (:stream, :owner, :endedAt) "
+                                + "ON CONFLICT (stream_id) DO UPDATE SET ended_at = EXCLUDED.ended_at "
+                                + "WHERE live_streams.ended_at IS NULL")
+                .bind("stream", stream)
+                .bind("owner", owner)
+                .bind("endedAt", Timestamp.from(endedAt))
+                .execute();
+        handle.createUpdate("DELETE FROM live_streams WHERE ended_at < now() - :retentionSeconds * interval '1 second'")
+                .bind("retentionSeconds", seconds(retention))
+                .execute();
+    }
+
+    /**
+     * Up to {@code max} streams live now of the users {@code user} follows, newest first, without
+     * users blocked in either direction (the rule of the timeline reads) and never the user's own.
+     */
+    List<Feeds.LiveNow> liveStreams(Handle handle, UUID user, int max) {
+        return handle.createQuery("""
+                        SELECT s.stream_id, s.owner_id, s.title, s.playback_url, s.live_at
+                        FROM follows f JOIN live_streams s ON s.owner_id = f.followee_id AND s.ended_at IS NULL
+                        WHERE f.follower_id = :user AND s.owner_id <> :user
+                          AND s.owner_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = :user
+                                                 UNION SELECT blocker_id FROM blocks WHERE blocked_id = :user)
+                        ORDER BY s.live_at DESC, s.stream_id DESC LIMIT :max""")
+                .bind("user", user)
+                .bind("max", max)
+                .map((rs, ctx) -> new Feeds.LiveNow(
+                        rs.getObject("stream_id", UUID.class),
+                        rs.getObject("owner_id", UUID.class),
+                        rs.getString("title"),
+                        rs.getString("playback_url"),
+                        rs.getTimestamp("live_at").toInstant()))
+                .list();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
     }
 
     /**

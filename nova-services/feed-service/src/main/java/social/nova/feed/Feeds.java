@@ -25,7 +25,9 @@ import social.nova.errors.Violations;
  * more than one page, stores the ranked list as a snapshot in Redis; its cursor (scoped to the
  * caller) names the snapshot and the offset of the next page.
  * Every page drops authors blocked meanwhile and is hydrated with one GetPosts call carrying the
- * caller's token; posts content-service no longer returns (deleted) are dropped.
+ * caller's token; posts content-service no longer returns (deleted) are dropped. The first page
+ * (either ranking) also lists the followed users' streams that are live when it is read, at most
+ * {@code feed.live.max-streams}; later pages list none.
  */
 final class Feeds {
     private final Jdbi jdbi;
@@ -36,13 +38,28 @@ final class Feeds {
     private final Experiments experiments;
     private final String rankingExperiment;
     private final int snapshotMaxItems;
+    private final int liveMaxStreams;
     private final Clock clock;
 
     /** One feed entry as the caller sees it. */
     record Item(Post post, double score, boolean ownPost) {}
 
-    /** One page of the feed, the cursor of the next (null on the last page) and the assignment that ranked it. */
-    record FeedPage(List<Item> items, String nextCursor, Experiments.Assignment assignment) {}
+    /** A followed user's stream, live now. */
+    record LiveNow(UUID streamId, UUID ownerId, String title, String playbackUrl, Instant liveAt) {}
+
+    /**
+     * One page of the feed, the cursor of the next (null on the last page), the assignment that
+     * ranked it and, on the first page only, the followed users' live streams (newest first).
+     */
+    record FeedPage(List<Item> items, String nextCursor, Experiments.Assignment assignment, List<LiveNow> liveStreams) {
+        FeedPage(List<Item> items, String nextCursor, Experiments.Assignment assignment) {
+            this(items, nextCursor, assignment, List.of());
+        }
+
+        FeedPage withLiveStreams(List<LiveNow> live) {
+            return new FeedPage(items, nextCursor, assignment, List.copyOf(live));
+        }
+    }
 
     Feeds(
             Jdbi jdbi,
@@ -53,6 +70,7 @@ final class Feeds {
             Experiments experiments,
             String rankingExperiment,
             int snapshotMaxItems,
+            int liveMaxStreams,
             Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
@@ -62,6 +80,7 @@ final class Feeds {
         this.experiments = experiments;
         this.rankingExperiment = rankingExperiment;
         this.snapshotMaxItems = snapshotMaxItems;
+        this.liveMaxStreams = liveMaxStreams;
         this.clock = clock;
     }
 
@@ -80,24 +99,7 @@ final class Feeds {
                     experiments.runningAssignment(caller, rankingExperiment).orElse(null));
         }
         if (query.first()) {
-            Experiments.Assignment assignment =
-                    experiments.runningAssignment(caller, rankingExperiment).orElse(null);
-            Ranking ranking = Ranking.forVariant(assignment == null ? null : assignment.variant());
-            if (ranking == Ranking.CHRONOLOGICAL) {
-                Instant asOf = clock.instant().truncatedTo(ChronoUnit.MICROS);
-                return chronological(caller, scope, query.limit(), new Cursors.Keyset(asOf, null, null), assignment);
-            }
-            List<Ranking.Ranked> ranked = ranking.rank(
-                    jdbi.withHandle(handle -> store.candidates(handle, caller, snapshotMaxItems)), clock.instant());
-            String next = null;
-            if (ranked.size() > query.limit()) {
-                UUID snapshot = snapshots.save(new Snapshots.Snapshot(caller, assignment, ranked));
-                next = cursors.encode(scope, snapshot.toString(), query.limit());
-            }
-            return new FeedPage(
-                    hydrate(caller, ranked.subList(0, Math.min(query.limit(), ranked.size())), false),
-                    next,
-                    assignment);
+            return firstPage(caller, scope, query.limit()).withLiveStreams(liveStreams(caller));
         }
 
         Snapshots.Snapshot snapshot = Cursors.NO_SNAPSHOT.equals(query.after().snapshot())
@@ -112,6 +114,36 @@ final class Feeds {
         int to = Math.min(from + query.limit(), posts.size());
         String next = to < posts.size() ? cursors.encode(scope, query.after().snapshot(), to) : null;
         return new FeedPage(hydrate(caller, posts.subList(from, to), true), next, snapshot.assignment());
+    }
+
+    /**
+     * The first page in the caller's ranking: chronological fixes a time its keyset cursors carry,
+     * engagement ranks the candidates and stores them as a snapshot when they fill more than one page.
+     */
+    private FeedPage firstPage(UUID caller, String scope, int limit) {
+        Experiments.Assignment assignment =
+                experiments.runningAssignment(caller, rankingExperiment).orElse(null);
+        Ranking ranking = Ranking.forVariant(assignment == null ? null : assignment.variant());
+        if (ranking == Ranking.CHRONOLOGICAL) {
+            Instant asOf = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            return chronological(caller, scope, limit, new Cursors.Keyset(asOf, null, null), assignment);
+        }
+        List<Ranking.Ranked> ranked = ranking.rank(
+                jdbi.withHandle(handle -> store.candidates(handle, caller, snapshotMaxItems)), clock.instant());
+        String next = null;
+        if (ranked.size() > limit) {
+            UUID snapshot = snapshots.save(new Snapshots.Snapshot(caller, assignment, ranked));
+            next = cursors.encode(scope, snapshot.toString(), limit);
+        }
+        return new FeedPage(
+                hydrate(caller, ranked.subList(0, Math.min(limit, ranked.size())), false), next, assignment);
+    }
+
+    /** The followed users' streams live now, newest first; none when {@code feed.live.max-streams} is 0. */
+    private List<LiveNow> liveStreams(UUID caller) {
+        return liveMaxStreams == 0
+                ? List.of()
+                : jdbi.withHandle(handle -> store.liveStreams(handle, caller, liveMaxStreams));
     }
 
     /**

@@ -37,14 +37,18 @@ public final class Main {
                 experiments,
                 settings.rankingExperiment(),
                 settings.snapshotMaxItems(),
+                settings.liveMaxStreams(),
                 clock);
         Trending trending = kit.closeOnStop(new Trending(jdbi, cursors, content, settings.trendingMaxPosts(), clock)
                 .start(settings.trendingInterval()));
 
-        // The read model is built from events (nova.events.post, nova.events.user; see FeedEvents).
-        FeedEvents events = new FeedEvents(jdbi, store, settings.backfill(), settings.celebrityThreshold());
+        // The read model is built from events (nova.events.post, nova.events.user, nova.events.stream;
+        // see FeedEvents).
+        FeedEvents events = new FeedEvents(
+                jdbi, store, settings.backfill(), settings.celebrityThreshold(), settings.liveEndedRetention());
         kit.subscribe(settings.postEvents(), events.posts());
         kit.subscribe(settings.userEvents(), events.users());
+        kit.subscribe(settings.streamEvents(), events.streams());
         AuthClient auth = AuthClient.create(
                 kit.clients().channel("auth-service"),
                 AuthClientSettings.create(kit.config().get("auth-client")));

@@ -39,10 +39,14 @@ class ApplicationYamlTest {
         assertThat(settings.postEvents().group()).isEqualTo("feed-service");
         assertThat(settings.userEvents().stream()).isEqualTo("nova.events.user");
         assertThat(settings.userEvents().group()).isEqualTo("feed-service");
+        assertThat(settings.streamEvents().stream()).isEqualTo("nova.events.stream");
+        assertThat(settings.streamEvents().group()).isEqualTo("feed-service");
         assertThat(settings.backfill()).isEqualTo(50);
         assertThat(settings.celebrityThreshold()).isEqualTo(10_000);
         assertThat(settings.snapshotTtl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(settings.trendingInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.rankingExperiment()).isEqualTo("feed-ranking");
+        assertThat(settings.liveMaxStreams()).isEqualTo(20);
+        assertThat(settings.liveEndedRetention()).isEqualTo(Duration.ofDays(7));
     }
 }

@@ -42,7 +42,8 @@ class CelebrityFeedIT {
                 Map.of(
                         "feed.fanout.celebrity-threshold", "2",
                         "feed.events.posts.group", "feed-service-celebrity-it",
-                        "feed.events.users.group", "feed-service-celebrity-it"));
+                        "feed.events.users.group", "feed-service-celebrity-it",
+                        "feed.events.streams.group", "feed-service-celebrity-it"));
         channel = Platform.channelTo(feed);
         awaitCaughtUp(Platform.shared());
     }

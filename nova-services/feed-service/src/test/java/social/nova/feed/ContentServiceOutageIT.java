@@ -45,6 +45,7 @@ class ContentServiceOutageIT {
             config.put("consul.url", SharedContainers.consulHttpUri(consul).toString());
             config.put("feed.events.posts.group", "feed-service-outage-it");
             config.put("feed.events.users.group", "feed-service-outage-it");
+            config.put("feed.events.streams.group", "feed-service-outage-it");
             RunningService feed = Platform.startFeed("feed_outage", "feed_outage_service", config);
             ManagedChannel channel = Platform.channelTo(feed);
             try {

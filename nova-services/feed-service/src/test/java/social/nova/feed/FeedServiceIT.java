@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import com.google.protobuf.Timestamp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -31,6 +32,7 @@ import social.nova.contracts.feed.v1.GetTrendingRequest;
 import social.nova.contracts.feed.v1.GetTrendingResponse;
 import social.nova.contracts.feed.v1.ListExperimentsRequest;
 import social.nova.contracts.feed.v1.ListExperimentsResponse;
+import social.nova.contracts.feed.v1.LiveStream;
 import social.nova.contracts.feed.v1.TrendingPost;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
@@ -42,9 +44,9 @@ import static social.nova.testing.GrpcErrors.failure;
 import static social.nova.testing.GrpcErrors.violatedFields;
 
 /**
- * feed-service over real gRPC, fed by the events user-service and content-service publish (follows,
- * posts, likes, deletes; published by {@link Platform} as they would), hydrating posts from the
- * content-service stub with the caller's token.
+ * feed-service over real gRPC, fed by the events user-, content- and streaming-service publish
+ * (follows, blocks, posts, likes, deletes, live streams; published by {@link Platform} as they
+ * would), hydrating posts from the content-service stub with the caller's token.
  */
 class FeedServiceIT {
     /**
@@ -153,6 +155,84 @@ class FeedServiceIT {
         // At once (GetPosts no longer returns it), and from the timeline table once PostDeleted is handled.
         assertThat(postIds(feed(b))).containsExactly(kept.getId());
         await().atMost(WITHIN).until(() -> timelineRows(deleted.getId()) == 0);
+    }
+
+    @Test
+    void aFollowerSeesTheStreamsOfTheUsersTheyFollowWhileTheyAreLive() {
+        Platform.User climber = platform.registerWithProfile();
+        Platform.User cook = platform.registerWithProfile();
+        Platform.User follower = platform.registerWithProfile();
+        Platform.User stranger = platform.registerWithProfile();
+        platform.follow(follower, climber);
+        platform.follow(follower, cook);
+
+        Platform.Broadcast climb = platform.goLive(climber, "Night climb");
+        // Delivered twice (a redelivery has an event id of its own): still listed once.
+        platform.announceLive(climb);
+        Platform.Broadcast ramen = platform.goLive(cook, "Ramen from scratch");
+        await().atMost(WITHIN)
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(live(follower)).containsExactly(shown(ramen), shown(climb)));
+        assertThat(live(stranger)).as("a user who follows neither").isEmpty();
+        assertThat(live(climber)).as("the broadcaster's own feed").isEmpty();
+
+        platform.endStream(climb);
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(live(follower)).containsExactly(shown(ramen)));
+
+        // A StreamStarted arriving after its StreamEnded (a retry, a replay) does not bring the stream
+        // back. The climber's next stream comes after it on the same event stream, so once that one
+        // shows, the late StreamStarted was handled.
+        platform.announceLive(climb);
+        Platform.Broadcast again = platform.goLive(climber, "Second pitch");
+        await().atMost(WITHIN)
+                .untilAsserted(() -> assertThat(live(follower)).containsExactly(shown(again), shown(ramen)));
+    }
+
+    @Test
+    void aBlockInEitherDirectionHidesTheStream() {
+        Platform.User blocker = platform.registerWithProfile();
+        Platform.User blocked = platform.registerWithProfile();
+        Platform.User reader = platform.registerWithProfile();
+        Platform.User other = platform.registerWithProfile();
+        for (Platform.User follower : List.of(reader, other)) {
+            platform.follow(follower, blocker);
+            platform.follow(follower, blocked);
+        }
+        // Only the blocks: user-service also ends the follows (UserUnfollowed), but those are events of
+        // another aggregate and may come later; the block alone must hide the streams.
+        NovaEvents.userBlocked(blocker.id(), reader.id());
+        NovaEvents.userBlocked(reader.id(), blocked.id());
+        await().atMost(WITHIN).until(() -> blocks(reader.id()) == 2);
+
+        Platform.Broadcast byBlocker = platform.goLive(blocker, "Studio session");
+        Platform.Broadcast byBlocked = platform.goLive(blocked, "Chess blitz");
+        await().atMost(WITHIN)
+                .untilAsserted(() -> assertThat(live(other)).containsExactly(shown(byBlocked), shown(byBlocker)));
+        assertThat(live(reader))
+                .as("blocked by one broadcaster, blocking the other")
+                .isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chronological", "engagement"})
+    void onlyTheFirstPageListsLiveStreams(String variant) {
+        Platform.User broadcaster = platform.registerWithProfile();
+        Platform.User reader = userInVariant(variant);
+        platform.follow(reader, broadcaster);
+        for (int i = 0; i < 3; i++) {
+            post(broadcaster, "before the stream " + i);
+        }
+        Platform.Broadcast stream = platform.goLive(broadcaster, "Q&A");
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(postIds(feed(reader))).hasSize(3);
+            assertThat(live(reader)).containsExactly(shown(stream));
+        });
+
+        GetFeedResponse first = page(reader, 2, "");
+        assertThat(first.getLiveStreamsList()).containsExactly(shown(stream));
+        GetFeedResponse second = page(reader, 2, first.getPage().getNextCursor());
+        assertThat(second.getItemsList()).hasSize(1);
+        assertThat(second.getLiveStreamsList()).as("a page with a cursor").isEmpty();
     }
 
     @ParameterizedTest
@@ -438,6 +518,24 @@ class FeedServiceIT {
                         .build());
     }
 
+    /** The live streams on {@code user}'s first feed page. */
+    private List<LiveStream> live(Platform.User user) {
+        return feed(user).getLiveStreamsList();
+    }
+
+    /** {@code stream} as GetFeed lists it. */
+    private static LiveStream shown(Platform.Broadcast stream) {
+        return LiveStream.newBuilder()
+                .setStreamId(stream.id())
+                .setOwnerId(stream.ownerId())
+                .setTitle(stream.title())
+                .setPlaybackUrl(stream.playbackUrl())
+                .setLiveAt(Timestamp.newBuilder()
+                        .setSeconds(stream.liveAt().getEpochSecond())
+                        .setNanos(stream.liveAt().getNano()))
+                .build();
+    }
+
     private static List<String> postIds(GetFeedResponse response) {
         return response.getItemsList().stream()
                 .map(item -> item.getPost().getId())
@@ -482,6 +580,11 @@ class FeedServiceIT {
         return count("SELECT count(*) FROM feed.timeline WHERE post_id = ?::uuid", postId);
     }
 
+    private static long blocks(String userId) throws Exception {
+        return count(
+                "SELECT count(*) FROM feed.blocks WHERE blocker_id = ?::uuid OR blocked_id = ?::uuid", userId, userId);
+    }
+
     private static long followerCount(String userId) throws Exception {
         return count("SELECT coalesce(max(followers), 0) FROM feed.follower_counts WHERE user_id = ?::uuid", userId);
     }
@@ -501,10 +604,12 @@ class FeedServiceIT {
         }
     }
 
-    static long count(String sql, String parameter) throws Exception {
+    static long count(String sql, String... parameters) throws Exception {
         try (Connection db = Platform.database();
                 PreparedStatement query = db.prepareStatement(sql)) {
-            query.setString(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

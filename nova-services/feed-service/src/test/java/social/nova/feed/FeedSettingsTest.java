@@ -19,6 +19,8 @@ class FeedSettingsTest {
         assertThat(settings.postEvents().group()).isEqualTo("feed-service");
         assertThat(settings.userEvents().stream()).isEqualTo("nova.events.user");
         assertThat(settings.userEvents().group()).isEqualTo("feed-service");
+        assertThat(settings.streamEvents().stream()).isEqualTo("nova.events.stream");
+        assertThat(settings.streamEvents().group()).isEqualTo("feed-service");
         assertThat(settings.backfill()).isEqualTo(50);
         assertThat(settings.celebrityThreshold()).isEqualTo(10_000);
         assertThat(settings.snapshotTtl()).isEqualTo(Duration.ofMinutes(30));
@@ -27,6 +29,8 @@ class FeedSettingsTest {
         assertThat(settings.trendingInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.trendingMaxPosts()).isEqualTo(500);
         assertThat(settings.rankingExperiment()).isEqualTo("feed-ranking");
+        assertThat(settings.liveMaxStreams()).isEqualTo(20);
+        assertThat(settings.liveEndedRetention()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test
@@ -54,6 +58,19 @@ class FeedSettingsTest {
     }
 
     @Test
+    void theLiveStreamKeysOverrideTheirDefaults() {
+        FeedSettings settings = FeedSettings.create(config(Map.of(
+                "feed.events.streams.stream", "nova.events.stream",
+                "feed.events.streams.group", "feed-other",
+                "feed.live.max-streams", "0",
+                "feed.live.ended-retention", "PT1H")));
+        assertThat(settings.streamEvents().stream()).isEqualTo("nova.events.stream");
+        assertThat(settings.streamEvents().group()).isEqualTo("feed-other");
+        assertThat(settings.liveMaxStreams()).as("0: no live streams listed").isZero();
+        assertThat(settings.liveEndedRetention()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void nonsenseIsRefusedAtStartupNamingTheKey() {
         assertThatThrownBy(() -> FeedSettings.create(config(Map.of("feed.fanout.celebrity-threshold", "0"))))
                 .hasMessageContaining("feed.fanout.celebrity-threshold");
@@ -65,6 +82,12 @@ class FeedSettingsTest {
                 .hasMessageContaining("feed.paging.snapshot-max-items");
         assertThatThrownBy(() -> FeedSettings.create(config(Map.of("feed.ranking.experiment-key", "Feed Ranking"))))
                 .hasMessageContaining("feed.ranking.experiment-key");
+        assertThatThrownBy(() -> FeedSettings.create(config(Map.of("feed.live.max-streams", "101"))))
+                .hasMessage("feed.live.max-streams must be 0..100, was 101");
+        assertThatThrownBy(() -> FeedSettings.create(config(Map.of("feed.live.max-streams", "-1"))))
+                .hasMessageContaining("feed.live.max-streams");
+        assertThatThrownBy(() -> FeedSettings.create(config(Map.of("feed.live.ended-retention", "PT0S"))))
+                .hasMessage("feed.live.ended-retention must be positive, was PT0S");
     }
 
     private static Config config(Map<String, String> values) {

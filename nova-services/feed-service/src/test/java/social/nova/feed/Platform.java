@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,9 @@ import social.nova.testing.ShutdownHooks;
  *       computes them; and the {@code PostCreated}, {@code PostLiked}, {@code PostDeleted} events
  *       content-service would publish;</li>
  *   <li>user-service: the {@code UserFollowed}, {@code UserUnfollowed} and {@code UserBlocked}
- *       events it would publish (a block first ends the follows in both directions).</li>
+ *       events it would publish (a block first ends the follows in both directions);</li>
+ *   <li>streaming-service: the {@code StreamStarted} and {@code StreamEnded} events it would
+ *       publish ({@link #goLive}, {@link #endStream}).</li>
  * </ul>
  * What feed-service relies on is pinned per post by a stub in the consumer contract: GetPosts of the
  * author's own post, asked with the author's token. No other service's jar is on the test class path.
@@ -68,6 +71,9 @@ final class Platform implements AutoCloseable {
 
     /** A user with an access token. */
     record User(String id, String username, String accessToken) {}
+
+    /** A live stream as streaming-service announces it (StreamStarted); times in PostgreSQL's microseconds. */
+    record Broadcast(String id, String ownerId, String title, String playbackUrl, Instant liveAt) {}
 
     private Platform() {
         auth = StubbedAuthService.start(CONSUMER, SharedContainers.consul());
@@ -98,6 +104,7 @@ final class Platform implements AutoCloseable {
         config.put("feed.trending.interval", "PT0.5S");
         config.put("feed.events.posts.block-timeout", "PT0.5S");
         config.put("feed.events.users.block-timeout", "PT0.5S");
+        config.put("feed.events.streams.block-timeout", "PT0.5S");
         config.putAll(overrides);
         return Main.start(ServiceKit.create(ServiceConfigs.config(Main.class, schema, role, config)));
     }
@@ -193,6 +200,35 @@ final class Platform implements AutoCloseable {
         unfollow(blocker, blocked);
         unfollow(blocked, blocker);
         NovaEvents.userBlocked(blocker.id(), blocked.id());
+    }
+
+    /** {@code owner}'s new stream goes live: StreamStarted, as streaming-service sends it when video arrives. */
+    Broadcast goLive(User owner, String title) {
+        String id = UUID.randomUUID().toString();
+        Broadcast stream = new Broadcast(
+                id,
+                owner.id(),
+                title,
+                "http://localhost:8090/hls/" + id + "/index.m3u8",
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        announceLive(stream);
+        return stream;
+    }
+
+    /** StreamStarted of {@code stream} (again: an event delivered twice, or replayed, has an event id of its own). */
+    void announceLive(Broadcast stream) {
+        NovaEvents.streamStarted(
+                stream.id(),
+                stream.ownerId(),
+                stream.title(),
+                stream.playbackUrl(),
+                stream.liveAt().minusSeconds(3),
+                stream.liveAt());
+    }
+
+    /** The broadcaster ends {@code stream}: StreamEnded. */
+    void endStream(Broadcast stream) {
+        NovaEvents.streamEnded(stream.id(), stream.ownerId(), "OWNER_ENDED", 2, true);
     }
 
     /** GetPosts as content-service answers it: the existing posts among the ids, in their order. */

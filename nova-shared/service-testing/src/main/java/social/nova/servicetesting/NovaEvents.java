@@ -139,6 +139,45 @@ public final class NovaEvents {
         return publish("content", "post", postId, "PostUnliked", payload);
     }
 
+    /**
+     * streaming-service's {@code StreamStarted} (the stream went LIVE; aggregate: the stream):
+     * {@code streamId, ownerId, title, playbackUrl, startedAt, liveAt}.
+     */
+    public static OutboxEvent streamStarted(
+            String streamId, String ownerId, String title, String playbackUrl, Instant startedAt, Instant liveAt) {
+        return publish(
+                "streaming",
+                "stream",
+                streamId,
+                "StreamStarted",
+                payload(
+                        "streamId",
+                        streamId,
+                        "ownerId",
+                        ownerId,
+                        "title",
+                        title,
+                        "playbackUrl",
+                        playbackUrl,
+                        "startedAt",
+                        startedAt.toString(),
+                        "liveAt",
+                        liveAt.toString()));
+    }
+
+    /**
+     * streaming-service's {@code StreamEnded} (aggregate: the stream; also for a stream that never
+     * went live): {@code streamId, ownerId, reason, peakViewers, wentLive, endedAt}.
+     */
+    public static OutboxEvent streamEnded(
+            String streamId, String ownerId, String reason, long peakViewers, boolean wentLive) {
+        Map<String, Object> payload = payload("streamId", streamId, "ownerId", ownerId, "reason", reason);
+        payload.put("peakViewers", peakViewers);
+        payload.put("wentLive", wentLive);
+        payload.put("endedAt", now());
+        return publish("streaming", "stream", streamId, "StreamEnded", payload);
+    }
+
     private static OutboxEvent publish(
             String sourceSchema, String aggregateType, String aggregateId, String type, Map<String, Object> payload) {
         try {
