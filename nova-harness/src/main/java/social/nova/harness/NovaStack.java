@@ -72,8 +72,6 @@ public final class NovaStack implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     /** Surge instances of a rolling replacement are numbered from here (instance 1's is 101). */
     private static final int SURGE_NUMBER = 100;
-    /** Service images built at a time. */
-    private static final int IMAGE_BUILDS = 2;
 
     private static final int JDBC_VALID_TIMEOUT_SECONDS = 2;
     private static final Duration SMTP_GREETING_TIMEOUT = Duration.ofSeconds(2);
@@ -235,26 +233,26 @@ public final class NovaStack implements AutoCloseable {
                                 .orElseGet(() -> freeHostPortOtherThan(oidcHostPort)))
                 .orElse(0);
         oidcPublicUrl = URI.create("http://" + urlHost(host) + ":" + oidcHostPort);
-        // All at once (a Docker create and start took 2-7 s each, one after another, while Keycloak
-        // booted); before any service, since streaming-service is told the media server's host ports.
-        Optional<ServiceSpec> streaming = fleet.service(STREAMING_SERVICE);
-        inParallel(
-                () -> oidc = runPlatform(PlatformContainers.oidc(identity, oidcHostPort, oidcPublicUrl)),
-                () -> consul = runPlatform(PlatformContainers.consul(identity, settings.consulPort())),
-                () -> postgres = runPlatform(PlatformContainers.postgres(identity, settings.persistent())),
-                () -> redis = runPlatform(PlatformContainers.redis(identity)),
-                () -> mail = runPlatform(PlatformContainers.mail(identity)),
-                () -> objectStore = runPlatform(PlatformContainers.objectStore(identity)),
-                () -> streaming.ifPresent(service -> mediaServer = runMediaServer(network, service)));
+        // Keycloak first: it takes longest to boot.
+        oidc = runPlatform(PlatformContainers.oidc(identity, oidcHostPort, oidcPublicUrl));
+        consul = runPlatform(PlatformContainers.consul(identity, settings.consulPort()));
+        postgres = runPlatform(PlatformContainers.postgres(identity, settings.persistent()));
+        redis = runPlatform(PlatformContainers.redis(identity));
+        mail = runPlatform(PlatformContainers.mail(identity));
+        objectStore = runPlatform(PlatformContainers.objectStore(identity));
+        // Before any service: streaming-service is told the media server's host ports.
+        fleet.service(STREAMING_SERVICE).ifPresent(streaming -> mediaServer = runMediaServer(network, streaming));
         health = new ConsulHealth(consulUri(), CONSUL_REQUEST_TIMEOUT);
 
-        // The platform containers boot while the images build.
+        // The platform containers boot while the images build. One step at a time on purpose: with
+        // the platform's containers started together, two image builds at a time, a wave's
+        // instances started together and Keycloak awaited after the services, the stack took 152 s
+        // instead of 140 s on two cores (2026-12-03): the start is CPU-bound, and what overlapped
+        // only slowed each JVM's boot.
         images = buildImages();
 
         for (Platform platform : Platform.values()) {
-            // Keycloak, the slowest to boot, is awaited after the services: auth-service reads its
-            // discovery document on first use, not at start.
-            if (platform != Platform.OIDC && container(platform) != null) {
+            if (container(platform) != null) {
                 awaitReady(platform);
             }
         }
@@ -263,7 +261,6 @@ public final class NovaStack implements AutoCloseable {
         for (List<ServiceSpec> wave : fleet.startWaves()) {
             startWave(wave, images);
         }
-        awaitReady(Platform.OIDC);
         progress.report(
                 "OK",
                 "stack up in " + seconds(startedAt) + ": "
@@ -314,76 +311,22 @@ public final class NovaStack implements AutoCloseable {
                 hlsHostPort));
     }
 
-    /**
-     * Each service's image, two builds at a time: hashing and sending a build context is CPU and
-     * disk work, and two keep this machine's two cores busy while the platform boots.
-     */
     private Map<String, ServiceImage> buildImages() {
         String base = PlatformImages.JAVA_RUNTIME.tag();
         ServiceImages builder = new ServiceImages(docker.client(), settings.root(), base, gitCommit);
-        Map<String, ServiceImage> images = new java.util.concurrent.ConcurrentHashMap<>();
-        List<Runnable> builds = new ArrayList<>();
+        Map<String, ServiceImage> images = new LinkedHashMap<>();
         for (ServiceSpec service : fleet.services()) {
-            builds.add(() -> {
-                long startedAt = System.nanoTime();
-                ServiceImage image = builder.ensure(service);
-                images.put(service.name(), image);
-                progress.report(
-                        image.built() ? "BUILT" : "OK",
-                        "image " + image.tag()
-                                + (image.built()
-                                        ? " from " + service.module() + " on " + base + " (" + seconds(startedAt) + ")"
-                                        : " up to date"));
-            });
+            long startedAt = System.nanoTime();
+            ServiceImage image = builder.ensure(service);
+            images.put(service.name(), image);
+            progress.report(
+                    image.built() ? "BUILT" : "OK",
+                    "image " + image.tag()
+                            + (image.built()
+                                    ? " from " + service.module() + " on " + base + " (" + seconds(startedAt) + ")"
+                                    : " up to date"));
         }
-        inParallel(IMAGE_BUILDS, builds);
-        Map<String, ServiceImage> ordered = new LinkedHashMap<>();
-        fleet.services().forEach(service -> ordered.put(service.name(), images.get(service.name())));
-        return ordered;
-    }
-
-    private static void inParallel(Runnable... tasks) {
-        inParallel(tasks.length, List.of(tasks));
-    }
-
-    /**
-     * Runs {@code tasks}, at most {@code threads} at a time, and returns when all are done; the
-     * first failure is thrown (the others' are attached to it as suppressed).
-     */
-    private static void inParallel(int threads, List<Runnable> tasks) {
-        if (tasks.isEmpty()) {
-            return;
-        }
-        java.util.concurrent.ExecutorService executor =
-                java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())));
-        try {
-            List<java.util.concurrent.Future<?>> futures = tasks.stream()
-                    .<java.util.concurrent.Future<?>>map(executor::submit)
-                    .toList();
-            RuntimeException failure = null;
-            for (java.util.concurrent.Future<?> future : futures) {
-                try {
-                    future.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    RuntimeException cause = e.getCause() instanceof RuntimeException runtime
-                            ? runtime
-                            : new IllegalStateException(e.getCause());
-                    if (failure == null) {
-                        failure = cause;
-                    } else {
-                        failure.addSuppressed(cause);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while the stack started", e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        } finally {
-            executor.shutdownNow();
-        }
+        return images;
     }
 
     private void provisionDatabases() {
@@ -420,23 +363,21 @@ public final class NovaStack implements AutoCloseable {
     private void startWave(List<ServiceSpec> wave, Map<String, ServiceImage> images) {
         long startedAt = System.nanoTime();
         Map<String, List<ServiceInstance>> started = new LinkedHashMap<>();
-        // The containers of a step start together: one after another, each Docker start waited
-        // seconds behind the JVMs already booting.
-        List<ServiceInstance> first = startAll(wave.stream()
-                .map(service -> (Callable<ServiceInstance>) () -> startOrRoll(service, 1, images.get(service.name())))
-                .toList());
+        List<ServiceInstance> first = new ArrayList<>();
+        for (ServiceSpec service : wave) {
+            first.add(startOrRoll(service, 1, images.get(service.name())));
+        }
         awaitPassing(first);
         first.forEach(instance -> started.computeIfAbsent(instance.service(), k -> new ArrayList<>())
                 .add(instance));
-        List<Callable<ServiceInstance>> more = new ArrayList<>();
+        List<ServiceInstance> others = new ArrayList<>();
         for (ServiceSpec service : wave) {
             for (int number = 2; number <= service.instances(); number++) {
-                int instanceNumber = number;
-                more.add(() -> startOrRoll(service, instanceNumber, images.get(service.name())));
+                ServiceInstance instance = startOrRoll(service, number, images.get(service.name()));
+                others.add(instance);
+                started.get(service.name()).add(instance);
             }
         }
-        List<ServiceInstance> others = startAll(more);
-        others.forEach(instance -> started.get(instance.service()).add(instance));
         awaitPassing(others);
         for (ServiceSpec service : wave) {
             synchronized (instances) {
@@ -454,26 +395,6 @@ public final class NovaStack implements AutoCloseable {
                 "OK",
                 "wave " + wave.stream().map(ServiceSpec::name).collect(Collectors.joining(", ")) + " up in "
                         + seconds(startedAt));
-    }
-
-    /** Runs every start at once; the instances in the order of {@code starts}. */
-    private static List<ServiceInstance> startAll(List<Callable<ServiceInstance>> starts) {
-        ServiceInstance[] started = new ServiceInstance[starts.size()];
-        List<Runnable> tasks = new ArrayList<>();
-        for (int i = 0; i < starts.size(); i++) {
-            int index = i;
-            tasks.add(() -> {
-                try {
-                    started[index] = starts.get(index).call();
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-        inParallel(tasks.size(), tasks);
-        return List.of(started);
     }
 
     /**

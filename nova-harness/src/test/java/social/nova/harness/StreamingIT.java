@@ -8,9 +8,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +29,9 @@ import static org.awaitility.Awaitility.await;
  * ffmpeg in a container publishes a test pattern over RTMP to the stack's media server (nginx-rtmp),
  * which asks streaming-service whether the key may publish, and viewers read the HLS it writes.
  * A stream starts, turns LIVE when the video arrives, plays as HLS that ffprobe decodes, counts its
- * viewers (one who stops renewing drops out), shows its changes as server-sent events, refuses a
- * wrong key and ends when the broadcaster stops. Then the fault: streaming-service restarted while a
+ * viewers (one who stops renewing drops out), shows its changes as server-sent events, is listed in
+ * the feed of the broadcaster's followers while it is live, refuses a wrong key and ends when the
+ * broadcaster stops. Then the fault: streaming-service restarted while a
  * stream is live loses neither the stream nor its viewers, and the broadcast goes on.
  */
 @ExtendWith(NovaStackExtension.class)
@@ -64,6 +67,9 @@ class StreamingIT {
         Account watcher = viewers.get(0);
         Account steady = viewers.get(1);
         Account leaver = viewers.get(2);
+        // The watcher follows Ann, the steady viewer does not: Ann's followers find her stream in
+        // their feed while it is live.
+        gateway.expect(204, "PUT", "/api/v1/users/" + ann.userId() + "/follow", watcher.accessToken(), null);
 
         // 1. Ann starts a stream.
         JsonNode started = gateway.expect(
@@ -130,6 +136,21 @@ class StreamingIT {
                     "key to LIVE: %d ms (ffmpeg's container start included)%n", (System.nanoTime() - sent) / 1_000_000);
             assertThat(ids(gateway.expect(200, "GET", "/api/v1/streams/live?limit=100", watcher.accessToken(), null)))
                     .contains(id);
+            // A follower's feed lists the stream (feed-service hears StreamStarted); others' do not.
+            long liveSeen = System.nanoTime();
+            JsonNode listed = await("the stream in a follower's feed")
+                    .atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> liveInFeed(watcher, id), Optional::isPresent)
+                    .orElseThrow();
+            System.out.printf("LIVE to a follower's feed: %d ms%n", (System.nanoTime() - liveSeen) / 1_000_000);
+            assertThat(listed.path("ownerId").asText()).isEqualTo(ann.userId());
+            assertThat(listed.path("title").asText()).isEqualTo("Nova live");
+            assertThat(listed.path("playbackUrl").asText()).isEqualTo(playbackUrl.toString());
+            assertThat(listed.path("liveAt").isTextual()).as(listed.toString()).isTrue();
+            assertThat(liveInFeed(steady, id))
+                    .as("the feed of a viewer who does not follow Ann")
+                    .isEmpty();
 
             // 4. The playlist lists at least 2 segments, and ffprobe decodes one.
             List<String> segments = await("2 segments in " + playbackUrl)
@@ -175,6 +196,10 @@ class StreamingIT {
                 .doesNotContain(id);
         gateway.call("POST", "/api/v1/streams/" + id + "/join", steady.accessToken(), null)
                 .assertError(400, "FAILED_PRECONDITION", "STREAM_ENDED");
+        await("the ended stream out of the follower's feed")
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> liveInFeed(watcher, id).isEmpty());
 
         // 6. The event stream showed the changes (each one once) and closed after the end.
         await("the event stream to end").atMost(TIMEOUT).until(events::ended);
@@ -250,6 +275,15 @@ class StreamingIT {
 
     private static JsonNode stream(String id, Account caller) throws IOException, InterruptedException {
         return gateway.expect(200, "GET", "/api/v1/streams/" + id, caller.accessToken(), null);
+    }
+
+    /** The stream {@code id} among the live streams on the first page of {@code user}'s feed. */
+    private static Optional<JsonNode> liveInFeed(Account user, String id) throws IOException, InterruptedException {
+        JsonNode feed = gateway.expect(200, "GET", "/api/v1/feed?limit=1", user.accessToken(), null);
+        assertThat(feed.path("liveStreams").isArray()).as(feed.toString()).isTrue();
+        return StreamSupport.stream(feed.path("liveStreams").spliterator(), false)
+                .filter(stream -> id.equals(stream.path("id").asText()))
+                .findFirst();
     }
 
     private static List<String> ids(JsonNode page) {
