@@ -169,7 +169,8 @@ class SplitIT {
         // pipeline starts as soon as its split is made, two pipelines at a time: independent
         // repositories, local Maven repositories, containers and image tags, and two builds keep
         // this machine's two cores busy where one left half of them waiting on containers and the
-        // disk (three at a time took longer: 635 s for SplitIT against 579 s, 2026-12-03). The splits (about 20 s each) overlap the pipelines instead of preceding them. Each
+        // disk (three at a time were no faster: SplitIT 635 s against 634 s with two, 2026-12-03). The splits (about 20
+        // s each) overlap the pipelines instead of preceding them. Each
         // pipeline's time is measured beside another one's (the report says so).
         ExecutorService builds = Executors.newFixedThreadPool(PARALLEL_PIPELINES);
         try {
