@@ -10,8 +10,8 @@ than expected), 2 on bad arguments. Diagnostics go to stderr.
 
     NOVA_ACCESS_TOKEN=... nova_client.py --auth auth-service:8084 --user user-service:8080 \\
         --content content-service:8081 --feed feed-service:8089 --search search-service:8086 \\
-        --messaging messaging-service:8085 --media media-service:8082 --gateway api-gateway:8000 \\
-        --user-id UUID --post-id UUID --username NAME
+        --messaging messaging-service:8085 --media media-service:8082 \\
+        --streaming streaming-service:8088 --gateway api-gateway:8000 --user-id UUID --post-id UUID --username NAME
 
 Or, with ``--consul URL``, every address the options leave out is found through Consul, the way
 Nova's own services find each other: one passing instance from ``/v1/health/service/<name>``, at
@@ -48,6 +48,7 @@ from nova.gateway.v1 import discovery_pb2, discovery_pb2_grpc
 from nova.media.v1 import media_pb2, media_pb2_grpc
 from nova.messaging.v1 import messaging_pb2, messaging_pb2_grpc
 from nova.search.v1 import search_pb2, search_pb2_grpc
+from nova.streaming.v1 import streaming_pb2, streaming_pb2_grpc
 from nova.user.v1 import user_pb2, user_pb2_grpc
 
 HEALTH_CHECK = "grpc.health.v1.Health/Check"
@@ -100,7 +101,15 @@ class Client:
 
 SERVICES = ("auth", "auth-service"), ("user", "user-service"), ("content", "content-service"), \
     ("feed", "feed-service"), ("search", "search-service"), ("messaging", "messaging-service"), \
-    ("media", "media-service"), ("gateway", "api-gateway")
+    ("media", "media-service"), ("streaming", "streaming-service"), ("gateway", "api-gateway")
+
+
+def first_update(responses):
+    """The first message of a server stream, then the stream cancelled (as a player that leaves)."""
+    try:
+        return next(responses)
+    finally:
+        responses.cancel()
 
 
 def from_consul(consul_url, service, tag):
@@ -234,6 +243,40 @@ def main():
                                     "size_bytes": answer.media.size_bytes, "sha256": answer.media.sha256},
                     lambda answer: None if answer.media.sha256 == hashlib.sha256(PIXEL_PNG).hexdigest()
                     else "the stored file's SHA-256 is not the uploaded one's")
+
+    with grpc.insecure_channel(args.streaming) as channel:
+        client.health("streaming-service", channel)
+        streaming = streaming_pb2_grpc.StreamingServiceStub(channel)
+        started = {}
+
+        def start(md, t):
+            started["answer"] = streaming.StartStream(
+                streaming_pb2.StartStreamRequest(title="Python says hello"), metadata=md, timeout=t)
+            return started["answer"]
+
+        starting = streaming_pb2.StreamStatus.Value("STREAM_STATUS_STARTING")
+        client.call("streaming-service", "nova.streaming.v1.StreamingService/StartStream", start,
+                    lambda answer: {"id": answer.stream.id, "owner_id": answer.stream.owner_id,
+                                    "status": streaming_pb2.StreamStatus.Name(answer.stream.status),
+                                    "stream_key_set": bool(answer.stream_key)},
+                    lambda answer: None if answer.stream.status == starting and answer.stream_key
+                    else "a new stream is not STARTING with a key")
+        if "answer" in started:
+            stream_id = started["answer"].stream.id
+            # Server streaming: the stream's state at once; then the client cancels, and ends the stream.
+            client.call("streaming-service", "nova.streaming.v1.StreamingService/WatchStream",
+                        lambda md, t: first_update(streaming.WatchStream(
+                            streaming_pb2.WatchStreamRequest(stream_id=stream_id), metadata=md, timeout=t)),
+                        lambda answer: {"status": streaming_pb2.StreamStatus.Name(answer.status),
+                                        "viewer_count": answer.viewer_count},
+                        lambda answer: None if answer.status == starting else "the first update is not STARTING")
+            client.call("streaming-service", "nova.streaming.v1.StreamingService/EndStream",
+                        lambda md, t: streaming.EndStream(streaming_pb2.EndStreamRequest(stream_id=stream_id),
+                                                          metadata=md, timeout=t),
+                        lambda answer: {"status": streaming_pb2.StreamStatus.Name(answer.stream.status)},
+                        lambda answer: None
+                        if answer.stream.status == streaming_pb2.StreamStatus.Value("STREAM_STATUS_ENDED")
+                        else "the stream did not end")
 
     with grpc.insecure_channel(args.gateway) as channel:
         client.health("api-gateway", channel)

@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 class PythonClientIT {
     private static final System.Logger LOG = System.getLogger(PythonClientIT.class.getName());
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /** The client makes 8 calls with a 10 s deadline each; its interpreter starts in well under a second. */
+    /** The client makes 21 calls, each answered in milliseconds (10 s deadline); its interpreter starts in well under a second. */
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(2);
 
     private static final Duration READ_SIDE_TIMEOUT = Duration.ofSeconds(20);
@@ -61,6 +61,7 @@ class PythonClientIT {
         SERVICES.put("search-service", "--search");
         SERVICES.put("messaging-service", "--messaging");
         SERVICES.put("media-service", "--media");
+        SERVICES.put("streaming-service", "--streaming");
         SERVICES.put("api-gateway", "--gateway");
     }
 
@@ -287,6 +288,20 @@ class PythonClientIT {
             assertThat(media.path("content_type").asText()).isEqualTo("image/png");
             assertThat(media.path("size_bytes").asLong()).isEqualTo(PIXEL_PNG_BYTES);
 
+            JsonNode started = ok(calls, "streaming-service nova.streaming.v1.StreamingService/StartStream");
+            assertThat(started.path("owner_id").asText()).isEqualTo(account.userId());
+            assertThat(started.path("status").asText()).isEqualTo("STREAM_STATUS_STARTING");
+            assertThat(started.path("stream_key_set").asBoolean()).isTrue();
+            assertThat(ok(calls, "streaming-service nova.streaming.v1.StreamingService/WatchStream")
+                            .path("status")
+                            .asText())
+                    .as("a server stream's first message, to a C-core client")
+                    .isEqualTo("STREAM_STATUS_STARTING");
+            assertThat(ok(calls, "streaming-service nova.streaming.v1.StreamingService/EndStream")
+                            .path("status")
+                            .asText())
+                    .isEqualTo("STREAM_STATUS_ENDED");
+
             JsonNode services = ok(calls, "api-gateway nova.gateway.v1.DiscoveryService/ListServices");
             List<String> discovered = new ArrayList<>();
             services.path("services").forEach(name -> discovered.add(name.asText()));
@@ -297,11 +312,13 @@ class PythonClientIT {
                             "content-service",
                             "feed-service",
                             "search-service",
-                            "messaging-service");
+                            "messaging-service",
+                            "media-service",
+                            "streaming-service");
 
             assertThat(calls)
-                    .as("one line per call: a health check and one RPC per service")
-                    .hasSize(2 * SERVICES.size());
+                    .as("one line per call: a health check and one RPC per service, two more for streaming-service")
+                    .hasSize(2 * SERVICES.size() + 2);
         }
     }
 
