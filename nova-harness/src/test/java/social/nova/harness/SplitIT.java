@@ -110,6 +110,22 @@ class SplitIT {
                 "-q",
                 root.toString(),
                 monorepo.toString());
+        // The split pipelines run offline, so every plugin their stages use must be in this
+        // machine's repository before it is copied below. The monorepo's own build never runs
+        // SpotBugs (only the pipelines' quality stage does): on a fresh machine its plugin and
+        // SpotBugs itself were missing, and every pipeline failed at its first goal (2026-12-03).
+        // The quality stage of the smallest library, online, fetches them (about 20 s).
+        Result quality = nova(
+                monorepo,
+                "plugins.log",
+                Duration.ofMinutes(5),
+                Map.of("NOVA_MAVEN_ARGS", ""),
+                "ci",
+                "quality",
+                "nova-error-types");
+        assertThat(quality.exit())
+                .as("the quality stage, online, to fetch the pipelines' plugins:%n%s", quality.tail())
+                .isZero();
         // Third-party artifacts for the split builds: this machine's local repository without Nova's.
         Path thirdParty = work.resolve("third-party");
         Path localRepository =
