@@ -69,8 +69,9 @@ class Client:
         self.failures = 0
 
     def call(self, service, rpc, invoke, describe, expect=None):
-        """Runs one call; prints its line; counts it as failed unless OK (and expected)."""
+        """Runs one call; prints its line; counts it as failed unless OK (and expected); returns the answer or None."""
         record = {"service": service, "rpc": rpc}
+        answer = None
         try:
             answer = invoke(self.metadata, self.timeout)
             record["code"] = grpc.StatusCode.OK.name
@@ -88,6 +89,7 @@ class Client:
             record["details"] = "%s: %s" % (type(error).__name__, error)
             self.failures += 1
         emit(record)
+        return answer
 
     def health(self, service, channel):
         """grpc.health.v1 for the service's name, without a token, as Consul's gRPC check asks."""
@@ -247,22 +249,17 @@ def main():
     with grpc.insecure_channel(args.streaming) as channel:
         client.health("streaming-service", channel)
         streaming = streaming_pb2_grpc.StreamingServiceStub(channel)
-        started = {}
-
-        def start(md, t):
-            started["answer"] = streaming.StartStream(
-                streaming_pb2.StartStreamRequest(title="Python says hello"), metadata=md, timeout=t)
-            return started["answer"]
-
         starting = streaming_pb2.StreamStatus.Value("STREAM_STATUS_STARTING")
-        client.call("streaming-service", "nova.streaming.v1.StreamingService/StartStream", start,
+        started = client.call("streaming-service", "nova.streaming.v1.StreamingService/StartStream",
+                    lambda md, t: streaming.StartStream(
+                        streaming_pb2.StartStreamRequest(title="Python says hello"), metadata=md, timeout=t),
                     lambda answer: {"id": answer.stream.id, "owner_id": answer.stream.owner_id,
                                     "status": streaming_pb2.StreamStatus.Name(answer.stream.status),
                                     "stream_key_set": bool(answer.stream_key)},
                     lambda answer: None if answer.stream.status == starting and answer.stream_key
                     else "a new stream is not STARTING with a key")
-        if "answer" in started:
-            stream_id = started["answer"].stream.id
+        if started is not None:
+            stream_id = started.stream.id
             # Server streaming: the stream's state at once; then the client cancels, and ends the stream.
             client.call("streaming-service", "nova.streaming.v1.StreamingService/WatchStream",
                         lambda md, t: first_update(streaming.WatchStream(
