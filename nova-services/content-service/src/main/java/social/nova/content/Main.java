@@ -29,7 +29,10 @@ public final class Main {
         Posts posts = new Posts(
                 kit.database().jdbi(),
                 new PostStore(),
-                new UserDirectory(kit.clients().stub(UserDirectory.USER_SERVICE, UserServiceGrpc::newBlockingStub)),
+                new UserDirectory(
+                        kit.clients().stub(UserDirectory.USER_SERVICE, UserServiceGrpc::newBlockingStub),
+                        settings.confirmedAuthors(),
+                        settings.confirmedFor()),
                 new MediaLibrary(kit.clients().stub(MediaLibrary.MEDIA_SERVICE, MediaServiceGrpc::newBlockingStub)),
                 new RateLimiter(kit.redis(), settings.createPostLimit(), meters),
                 new Paging(settings.cursorTtl(), clock),

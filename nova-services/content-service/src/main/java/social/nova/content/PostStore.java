@@ -13,21 +13,26 @@ import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
+import social.nova.db.Outbox;
+import social.nova.db.OutboxEvent;
 import social.nova.kit.Paging;
 
 /** SQL for {@code content.posts} and {@code content.likes}. Every method runs on the caller's handle. */
 final class PostStore {
     private static final String COLUMNS = "id, author_id, text, media_ids, like_count, created_at, deleted_at";
 
-    void insert(Handle handle, Post post) {
-        handle.createUpdate("INSERT INTO posts (id, author_id, text, media_ids, created_at) "
-                        + "VALUES (:id, :author, :text, :media, :createdAt)")
-                .bind("id", post.id())
-                .bind("author", post.authorId())
-                .bind("text", post.text())
-                .bindArray("media", UUID.class, post.mediaIds())
-                .bind("createdAt", Timestamp.from(post.createdAt()))
-                .execute();
+    /** Inserts the post and appends its event in one statement ({@link Outbox#appendWith}). */
+    void insert(Handle handle, Post post, OutboxEvent created) {
+        Outbox.appendWith(
+                handle,
+                "INSERT INTO posts (id, author_id, text, media_ids, created_at) "
+                        + "VALUES (:id, :author, :text, :media, :createdAt)",
+                update -> update.bind("id", post.id())
+                        .bind("author", post.authorId())
+                        .bind("text", post.text())
+                        .bindArray("media", UUID.class, post.mediaIds())
+                        .bind("createdAt", Timestamp.from(post.createdAt())),
+                created);
     }
 
     /**

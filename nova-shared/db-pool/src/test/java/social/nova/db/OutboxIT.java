@@ -109,6 +109,71 @@ class OutboxIT {
     }
 
     @Test
+    void appendWithCommitsTheChangeAndItsEventInOneStatementAndNeitherWhenTheChangeFailsOrTouchesNothing() {
+        String id = "o-" + UUID.randomUUID();
+        OutboxEvent placed =
+                OutboxEvent.of("order", id, "OrderPlaced", "{\"total\":30}").withHeader("request-id", "req-9");
+        startRelay();
+
+        // Outside a transaction: the one statement commits both.
+        boolean inserted = orders.jdbi()
+                .withHandle(handle -> Outbox.appendWith(
+                        handle, "INSERT INTO orders (id) VALUES (:id)", update -> update.bind("id", id), placed));
+        assertThat(inserted).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> entries("order").size() == 1);
+        assertThat(entries("order").get(0).getFields())
+                .containsEntry("event-id", placed.eventId().toString())
+                .containsEntry("aggregate-id", id)
+                .containsEntry("payload", "{\"total\":30}")
+                .containsEntry("header.request-id", "req-9");
+
+        // The same id again: the change fails (primary key), and no event is left behind.
+        OutboxEvent duplicate = OutboxEvent.of("order", id, "OrderPlaced", "{}");
+        assertThatThrownBy(() -> orders.jdbi()
+                        .withHandle(handle -> Outbox.appendWith(
+                                handle,
+                                "INSERT INTO orders (id) VALUES (:id)",
+                                update -> update.bind("id", id),
+                                duplicate)))
+                .hasMessageContaining("duplicate key");
+        // A change that touches no row appends no event.
+        OutboxEvent nothing = OutboxEvent.of("order", "missing", "OrderChanged", "{}");
+        boolean changed = orders.jdbi()
+                .withHandle(handle -> Outbox.appendWith(
+                        handle,
+                        "UPDATE orders SET version = version + 1 WHERE id = :id",
+                        update -> update.bind("id", "missing"),
+                        nothing));
+        assertThat(changed).isFalse();
+        assertThat(outboxRows(duplicate.eventId()) + outboxRows(nothing.eventId()))
+                .isZero();
+
+        // Inside a transaction it joins it: a rollback takes the change and the event back.
+        String rolledBack = "o-" + UUID.randomUUID();
+        OutboxEvent undone = OutboxEvent.of("order", rolledBack, "OrderPlaced", "{}");
+        assertThatThrownBy(() -> orders.jdbi().useTransaction(handle -> {
+                    Outbox.appendWith(
+                            handle,
+                            "INSERT INTO orders (id) VALUES (:id)",
+                            update -> update.bind("id", rolledBack),
+                            undone);
+                    throw new IllegalStateException("payment declined");
+                }))
+                .hasMessage("payment declined");
+        assertThat(outboxRows(undone.eventId())).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> unpublished() == 0);
+        assertThat(entries("order")).hasSize(1);
+    }
+
+    private static int outboxRows(UUID eventId) {
+        return orders.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM outbox WHERE event_id = :id")
+                        .bind("id", eventId)
+                        .mapTo(Integer.class)
+                        .one());
+    }
+
+    @Test
     void eventsOfEachAggregateArePublishedInOrderExactlyOnceUnderConcurrentWriters() throws Exception {
         startRelay();
         startRelay(); // a second instance of the service: it must not publish anything twice
