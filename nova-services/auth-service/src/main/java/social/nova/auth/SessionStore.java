@@ -91,7 +91,8 @@ final class SessionStore {
      * exchanged, a retry of the one before is no retry.
      */
     boolean markUsed(Handle handle, String tokenHash, Instant now, String successorHash, byte[] replayPair) {
-        handle.createUpdate("UPDATE refresh_tokens SET replay_pair = NULL WHERE replaced_by = :hash")
+        handle.createUpdate("UPDATE refresh_tokens SET replay_pair = NULL WHERE replaced_by = :hash "
+                        + "AND replay_pair IS NOT NULL")
                 .bind("hash", tokenHash)
                 .execute();
         return handle.createUpdate(
@@ -102,6 +103,42 @@ final class SessionStore {
                         .bind("successor", successorHash)
                         .bind("replay", replayPair)
                         .execute()
+                == 1;
+    }
+
+    /**
+     * What {@link #markUsed} and {@link #insertRefreshToken} do together, in one statement that
+     * commits on its own, and only while the token is live: unused, unexpired at {@code now}, its
+     * session open. False when it was not (another call exchanged it or ended its session since it
+     * was read): nothing is changed then. Two calls with one token serialise on its row, and the
+     * second sees it used.
+     */
+    boolean exchange(
+            Handle handle,
+            String tokenHash,
+            Instant now,
+            String successorHash,
+            Instant successorExpiresAt,
+            byte[] replayPair) {
+        return handle.createQuery("WITH exchanged AS ("
+                                + "UPDATE refresh_tokens t SET used_at = :now, replaced_by = :successor, "
+                                + "replay_pair = :replay "
+                                + "WHERE t.token_hash = :hash AND t.used_at IS NULL AND t.expires_at > :now "
+                                + "AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = t.session_id "
+                                + "AND s.revoked_at IS NULL) RETURNING t.session_id), "
+                                + "successor AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at, "
+                                + "expires_at) SELECT :successor, session_id, :now, :expires FROM exchanged), "
+                                + "forgotten AS (UPDATE refresh_tokens SET replay_pair = NULL "
+                                + "WHERE replaced_by = :hash AND replay_pair IS NOT NULL "
+                                + "AND EXISTS (SELECT 1 FROM exchanged)) "
+                                + "SELECT count(*) FROM exchanged")
+                        .bind("hash", tokenHash)
+                        .bind("now", Timestamp.from(now))
+                        .bind("successor", successorHash)
+                        .bind("expires", Timestamp.from(successorExpiresAt))
+                        .bind("replay", replayPair)
+                        .mapTo(Integer.class)
+                        .one()
                 == 1;
     }
 

@@ -59,9 +59,33 @@ final class Sessions {
         store.revokeAllSessions(handle, accountId, why, clock.instant());
     }
 
+    /**
+     * Exchanges a refresh token for the next pair of its session. The common case, a live token
+     * presented once, takes two round trips to PostgreSQL: a read, then one statement that exchanges
+     * the token only if it is still live ({@link SessionStore#exchange}). Anything else (a used,
+     * expired or unknown token, or a token another call exchanged or revoked between the two) is
+     * decided under the token's row lock, as every case was before: a retry, reuse, or a refusal.
+     */
     TokenPair refresh(String refreshToken) {
         new Violations().requireNonBlank(refreshToken, "refresh_token").throwIfAny();
         String hash = Tokens.sha256(refreshToken);
+        Instant now = clock.instant();
+        var stored = jdbi.withHandle(handle -> store.refreshToken(handle, hash)).orElse(null);
+        if (stored != null && !stored.used() && !stored.sessionRevoked() && now.isBefore(stored.expiresAt())) {
+            Issued next = signPair(stored.accountId(), stored.sessionId(), stored.emailVerified());
+            byte[] replay = RefreshReplay.seal(refreshToken, hash, next.tokens(), next.accessTokenExpiresAt());
+            String successor = Tokens.sha256(next.tokens().refreshToken());
+            boolean exchanged = jdbi.withHandle(
+                    handle -> store.exchange(handle, hash, now, successor, now.plus(refreshTokenTtl), replay));
+            if (exchanged) {
+                return next.tokens();
+            }
+        }
+        return refreshLocked(refreshToken, hash);
+    }
+
+    /** Every case of a refresh, decided with the token's row locked. */
+    private TokenPair refreshLocked(String refreshToken, String hash) {
         Outcome outcome = jdbi.inTransaction(handle -> {
             Instant now = clock.instant();
             var stored = store.refreshTokenForUpdate(handle, hash).orElse(null);
@@ -142,8 +166,15 @@ final class Sessions {
 
     private Issued issue(Handle handle, UUID accountId, UUID sessionId, boolean emailVerified) {
         Instant now = clock.instant();
+        Issued issued = signPair(accountId, sessionId, emailVerified);
+        store.insertRefreshToken(
+                handle, Tokens.sha256(issued.tokens().refreshToken()), sessionId, now, now.plus(refreshTokenTtl));
+        return issued;
+    }
+
+    /** A new refresh token (not stored yet) and a signed access token for the session. */
+    private Issued signPair(UUID accountId, UUID sessionId, boolean emailVerified) {
         String refreshToken = Tokens.randomUrlSafe(REFRESH_TOKEN_BYTES);
-        store.insertRefreshToken(handle, Tokens.sha256(refreshToken), sessionId, now, now.plus(refreshTokenTtl));
         var issued = keys.signer().issue(accountId.toString(), sessionId.toString(), List.of(), emailVerified);
         return new Issued(
                 new TokenPair(
