@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,7 +104,8 @@ final class Benchmark {
         this.realtime = realtime;
     }
 
-    ReportParts.Benchmark run(String gitCommit) {
+    /** Every figure; {@code withRealtime} false leaves out the WebSocket ones ({@code ./nova bench core}). */
+    ReportParts.Benchmark run(String gitCommit, boolean withRealtime) {
         BenchUser user = BenchUser.signUp(gateway, "bench");
         String userId = user.userId();
         String token = user.accessToken();
@@ -197,7 +199,9 @@ final class Benchmark {
                         fanOut.toAll().max(),
                         fanOut.toAuthor().p50(),
                         fanOut.toAuthor().max())));
-        rows.addAll(realtime.delivery());
+        if (withRealtime) {
+            rows.addAll(realtime.delivery());
+        }
         return new ReportParts.Benchmark(Instant.now().toString(), gitCommit, rows);
     }
 
@@ -294,22 +298,35 @@ final class Benchmark {
         Histogram micros = new Histogram(3);
         long end = System.nanoTime() + THROUGHPUT_FOR.toNanos();
         List<Thread> threads = new ArrayList<>();
+        List<RuntimeException> failures = Collections.synchronizedList(new ArrayList<>());
         for (int c = 0; c < CONNECTIONS; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
                 GatewayConnection connection = new GatewayConnection(gateway);
                 Histogram own = new Histogram(3);
-                while (System.nanoTime() < end) {
-                    long started = System.nanoTime();
-                    expect(200, connection.send("GET", path, token, null));
-                    own.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+                try {
+                    while (System.nanoTime() < end) {
+                        long started = System.nanoTime();
+                        expect(200, connection.send("GET", path, token, null));
+                        own.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                } finally {
+                    connection.close();
                 }
-                connection.close();
                 synchronized (micros) {
                     micros.add(own);
                 }
             }));
         }
         threads.forEach(Benchmark::join);
+        if (!failures.isEmpty()) {
+            // A figure of the requests that did not fail would hide the failure: the run fails.
+            throw new IllegalStateException(
+                    failures.size() + " of " + CONNECTIONS + " connections failed on " + path + "; the first: "
+                            + failures.getFirst().getMessage(),
+                    failures.getFirst());
+        }
         return LatencySummary.ofMicros(micros);
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,9 +68,11 @@ public final class NovaCli {
             case "down" -> down();
             case "status" -> status();
             case "bench" ->
-                List.of("", "realtime", "sockets", "media", "streaming").contains(argument) ? bench(argument) : USAGE;
+                List.of("", "core", "realtime", "sockets", "media", "streaming").contains(argument)
+                        ? bench(argument)
+                        : USAGE;
             default -> {
-                System.out.println("usage: nova-harness up|down|status|bench [realtime|sockets|media|streaming]");
+                System.out.println("usage: nova-harness up|down|status|bench [core|realtime|sockets|media|streaming]");
                 yield USAGE;
             }
         };
@@ -216,10 +219,27 @@ public final class NovaCli {
                 rows.addAll(measured);
                 yield new ReportParts.Benchmark(Instant.now().toString(), commit, rows);
             }
+            case "core" -> {
+                List<ReportParts.BenchmarkRow> rows = new ArrayList<>(ReportParts.benchmark(report)
+                        .filter(saved -> saved.gitCommit().equals(commit))
+                        .map(ReportParts.Benchmark::rows)
+                        .orElse(List.of()));
+                ReportParts.Benchmark core = new Benchmark(
+                                gateway, endpoints, database, status.redisUri().orElseThrow(), realtime)
+                        .run(commit, false);
+                // The core figures replace their earlier selves and keep the other parts' figures.
+                Set<String> measures = core.rows().stream()
+                        .map(ReportParts.BenchmarkRow::measure)
+                        .collect(java.util.stream.Collectors.toSet());
+                rows.removeIf(
+                        row -> measures.contains(row.measure()) || row.measure().startsWith("gRPC "));
+                rows.addAll(core.rows());
+                yield new ReportParts.Benchmark(core.measuredAt(), commit, rows);
+            }
             default -> {
                 ReportParts.Benchmark all = new Benchmark(
                                 gateway, endpoints, database, status.redisUri().orElseThrow(), realtime)
-                        .run(commit);
+                        .run(commit, true);
                 List<ReportParts.BenchmarkRow> rows = new ArrayList<>(all.rows());
                 rows.addAll(media.get().run());
                 rows.addAll(streaming.get().run());
