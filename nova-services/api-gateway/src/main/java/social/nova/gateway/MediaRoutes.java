@@ -62,6 +62,14 @@ final class MediaRoutes implements HttpService {
     static final HeaderName CONTENT_SHA256 = HeaderNames.create("X-Content-SHA256");
     static final HeaderName FILE_NAME = HeaderNames.create("X-File-Name");
     static final int CHUNK_BYTES = 1024 * 1024;
+    /**
+     * How much of an upload may wait in the gateway to be sent to media-service while the next chunk
+     * is read from the client. grpc-java's default readiness threshold, 32 KiB, is less than one
+     * chunk: each chunk then waited until the one before had left, and reading from the client and
+     * sending to media-service took turns instead of overlapping.
+     */
+    static final int UPLOAD_AHEAD_BYTES = 4 * CHUNK_BYTES;
+
     private static final Pattern RANGE = Pattern.compile("^bytes=(\\d{1,18})-(\\d{0,18})$");
     private static final Map<String, ThumbnailSize> SIZES = Map.of(
             "150", ThumbnailSize.THUMBNAIL_SIZE_SMALL,
@@ -226,6 +234,7 @@ final class MediaRoutes implements HttpService {
         Uploader uploader = new Uploader();
         backends.mediaTransfers()
                 .withDeadlineAfter(transferTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .withOnReadyThreshold(UPLOAD_AHEAD_BYTES)
                 .upload(uploader);
         ClientCallStreamObserver<UploadRequest> requests = uploader.requests;
         requests.onNext(UploadRequest.newBuilder().setMetadata(metadata).build());
