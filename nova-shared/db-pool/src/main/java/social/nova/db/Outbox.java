@@ -9,7 +9,8 @@ import org.jdbi.v3.core.statement.Update;
 
 /**
  * Writes events into the schema's {@code outbox} table inside the caller's transaction, so the
- * domain rows and the events about them commit or roll back together. {@link OutboxRelay}
+ * domain rows and the events about them commit or roll back together ({@link #append}), or in the
+ * same statement as the one change they are about ({@link #appendWith}). {@link OutboxRelay}
  * publishes committed rows.
  *
  * <pre>{@code
