@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -67,16 +68,40 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
 
     private final Json json;
     private final Duration retryAfterUnavailable;
+    private final DocumentedRoutes routes;
 
-    ErrorResponses(Json json, Duration retryAfterUnavailable) {
+    ErrorResponses(Json json, Duration retryAfterUnavailable, DocumentedRoutes routes) {
         this.json = json;
         this.retryAfterUnavailable = retryAfterUnavailable;
+        this.routes = routes;
     }
 
     @Override
     public void handle(ServerRequest request, ServerResponse response, Throwable failure) {
         RequestInfo info = RequestInfo.of(request);
         String requestId = info == null ? null : info.requestId();
+        if (failure instanceof HttpException http && http.status().code() == Status.NOT_FOUND_404.code()) {
+            // Helidon answers 404 for a known path with another method: name the methods it takes.
+            String path = request.prologue().uriPath().path();
+            String method = request.prologue().method().text();
+            Set<String> allowed = routes.methodsOf(path);
+            if (!allowed.isEmpty() && !allowed.contains(method)) {
+                String methods = String.join(", ", allowed);
+                response.header(HeaderNames.ALLOW, methods);
+                send(
+                        response,
+                        Status.METHOD_NOT_ALLOWED_405,
+                        forHttp(
+                                NovaException.builder(
+                                                ErrorCode.INVALID_ARGUMENT,
+                                                method + " is not allowed on " + path + "; it takes " + methods)
+                                        .reason("METHOD_NOT_ALLOWED")
+                                        .domain(Authentication.DOMAIN)
+                                        .build(),
+                                requestId));
+                return;
+            }
+        }
         NovaException error = forHttp(toNova(request, failure), requestId);
         log(request, error, failure);
         send(response, error);

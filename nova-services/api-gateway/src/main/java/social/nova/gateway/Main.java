@@ -44,7 +44,8 @@ public final class Main {
                 new RateLimiter(kit.redis(), settings.clientRateLimit(), kit.meterRegistry()),
                 settings.requestTimeout(),
                 kit.meterRegistry()));
-        ErrorResponses errors = new ErrorResponses(json, settings.retryAfterUnavailable());
+        ErrorResponses errors = new ErrorResponses(
+                json, settings.retryAfterUnavailable(), DocumentedRoutes.ofOpenApiDocument(json.mapper()));
         RealtimeSettings realtimeSettings = RealtimeSettings.create(kit.config().get("gateway.realtime"));
         RealtimeBridge realtime = kit.closeOnStop(new RealtimeBridge(
                 realtimeSettings,

@@ -153,7 +153,23 @@ class GatewayEdgeIT {
         var answer = client.get("/api/v1/nothing-here", null);
         assertError(answer, 404, "NOT_FOUND");
         assertThat(message(answer)).isEqualTo("no route for GET /api/v1/nothing-here");
-        assertError(client.send("DELETE", "/api/v1/auth/login", null, null, Map.of()), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void aKnownPathWithAnotherMethodIsA405NamingTheMethodsItTakes() {
+        var login = client.send("DELETE", "/api/v1/auth/login", null, null, Map.of());
+        assertError(login, 405, "INVALID_ARGUMENT");
+        assertThat(login.header("Allow")).isEqualTo("POST");
+        assertThat(message(login)).isEqualTo("DELETE is not allowed on /api/v1/auth/login; it takes POST");
+        assertThat(errorInfo(login).path("reason").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+
+        var post = client.send("PATCH", "/api/v1/posts/" + java.util.UUID.randomUUID(), null, null, Map.of());
+        assertError(post, 405, "INVALID_ARGUMENT");
+        assertThat(post.header("Allow")).isEqualTo("DELETE, GET");
+        // /users/me is a route of its own and also a /users/{id}: it takes the methods of both.
+        assertThat(client.send("DELETE", "/api/v1/users/me", null, null, Map.of())
+                        .header("Allow"))
+                .isEqualTo("GET, PATCH");
     }
 
     @Test
