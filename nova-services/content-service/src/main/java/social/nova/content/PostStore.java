@@ -5,10 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
@@ -20,6 +18,9 @@ import social.nova.kit.Paging;
 /** SQL for {@code content.posts} and {@code content.likes}. Every method runs on the caller's handle. */
 final class PostStore {
     private static final String COLUMNS = "id, author_id, text, media_ids, like_count, created_at, deleted_at";
+    /** Whether {@code :viewer} likes the row's post, as column {@code liked}. */
+    private static final String LIKED =
+            "EXISTS (SELECT 1 FROM likes WHERE likes.post_id = posts.id AND likes.user_id = :viewer) AS liked";
 
     /** Inserts the post and appends its event in one statement ({@link Outbox#appendWith}). */
     void insert(Handle handle, Post post, OutboxEvent created) {
@@ -47,26 +48,35 @@ final class PostStore {
                 .findOne();
     }
 
-    /** The existing (not deleted) posts among {@code ids}, in no particular order. */
-    List<Post> existingByIds(Handle handle, List<UUID> ids) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM posts WHERE id = ANY(:ids) AND deleted_at IS NULL")
+    /**
+     * The existing (not deleted) posts among {@code ids}, in no particular order, each with whether
+     * {@code viewer} likes it: one statement (the likes' primary key answers each EXISTS).
+     */
+    List<PostView> existingViewsByIds(Handle handle, List<UUID> ids, UUID viewer) {
+        return handle.createQuery("SELECT " + COLUMNS + ", " + LIKED + " FROM posts WHERE id = ANY(:ids) "
+                        + "AND deleted_at IS NULL")
                 .bindArray("ids", UUID.class, ids)
-                .map(PostStore::post)
+                .bind("viewer", viewer)
+                .map(PostStore::view)
                 .list();
     }
 
-    /** Up to {@code limit} of an author's existing posts, newest first, after {@code after} (null: from the top). */
-    List<Post> byAuthor(Handle handle, UUID author, Paging.Position after, int limit) {
+    /**
+     * Up to {@code limit} of an author's existing posts, newest first, after {@code after} (null:
+     * from the top), each with whether {@code viewer} likes it.
+     */
+    List<PostView> byAuthor(Handle handle, UUID author, Paging.Position after, int limit, UUID viewer) {
         String keyset = after == null ? "" : "AND (created_at, id) < (:afterAt, :afterId) ";
-        var query = handle.createQuery("SELECT " + COLUMNS + " FROM posts WHERE author_id = :author "
+        var query = handle.createQuery("SELECT " + COLUMNS + ", " + LIKED + " FROM posts WHERE author_id = :author "
                         + "AND deleted_at IS NULL " + keyset
                         + "ORDER BY created_at DESC, id DESC LIMIT :limit")
                 .bind("author", author)
+                .bind("viewer", viewer)
                 .bind("limit", limit);
         if (after != null) {
             query.bind("afterAt", Timestamp.from(after.at())).bind("afterId", after.id());
         }
-        return query.map(PostStore::post).list();
+        return query.map(PostStore::view).list();
     }
 
     /** Marks the post deleted and removes its likes. */
@@ -85,11 +95,10 @@ final class PostStore {
      * answers with a single statement, not one per table.
      */
     Optional<PostView> viewById(Handle handle, UUID id, UUID viewer) {
-        return handle.createQuery("SELECT " + COLUMNS + ", EXISTS (SELECT 1 FROM likes WHERE post_id = posts.id "
-                        + "AND user_id = :viewer) AS liked FROM posts WHERE id = :id")
+        return handle.createQuery("SELECT " + COLUMNS + ", " + LIKED + " FROM posts WHERE id = :id")
                 .bind("id", id)
                 .bind("viewer", viewer)
-                .map((rs, ctx) -> new PostView(post(rs, ctx), rs.getBoolean("liked")))
+                .map(PostStore::view)
                 .findOne();
     }
 
@@ -141,17 +150,8 @@ final class PostStore {
                 .findOne();
     }
 
-    /** Which of {@code postIds} the user likes. */
-    Set<UUID> likedAmong(Handle handle, UUID userId, List<UUID> postIds) {
-        if (postIds.isEmpty()) {
-            return Set.of();
-        }
-        return new HashSet<>(
-                handle.createQuery("SELECT post_id FROM likes WHERE user_id = :user AND post_id = ANY(:ids)")
-                        .bind("user", userId)
-                        .bindArray("ids", UUID.class, postIds)
-                        .mapTo(UUID.class)
-                        .list());
+    private static PostView view(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new PostView(post(rs, ctx), rs.getBoolean("liked"));
     }
 
     private static Post post(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -103,14 +102,13 @@ final class Posts {
         List<UUID> ids = List.copyOf(
                 postIds.stream().map(UUID::fromString).collect(Collectors.toCollection(LinkedHashSet::new)));
         return jdbi.withHandle(handle -> {
-            Map<UUID, Post> found =
-                    store.existingByIds(handle, ids).stream().collect(Collectors.toMap(Post::id, Function.identity()));
-            Set<UUID> liked = store.likedAmong(handle, caller, List.copyOf(found.keySet()));
+            Map<UUID, PostView> found = store.existingViewsByIds(handle, ids, caller).stream()
+                    .collect(Collectors.toMap(view -> view.post().id(), Function.identity()));
             List<PostView> views = new ArrayList<>();
             for (UUID id : ids) {
-                Post post = found.get(id);
-                if (post != null) {
-                    views.add(new PostView(post, liked.contains(id)));
+                PostView view = found.get(id);
+                if (view != null) {
+                    views.add(view);
                 }
             }
             return views;
@@ -144,16 +142,14 @@ final class Posts {
         violations.throwIfAny();
 
         return jdbi.withHandle(handle -> {
-            List<Post> rows = store.byAuthor(handle, author, query.after(), query.limit() + 1);
-            Paging.Page<Post> page =
-                    paging.page(rows, query, scope, post -> new Paging.Position(post.createdAt(), post.id()));
-            Set<UUID> liked = store.likedAmong(
-                    handle, caller, page.items().stream().map(Post::id).toList());
-            return new PostPage(
-                    page.items().stream()
-                            .map(post -> new PostView(post, liked.contains(post.id())))
-                            .toList(),
-                    page.nextCursor());
+            List<PostView> rows = store.byAuthor(handle, author, query.after(), query.limit() + 1, caller);
+            Paging.Page<PostView> page = paging.page(
+                    rows,
+                    query,
+                    scope,
+                    view -> new Paging.Position(
+                            view.post().createdAt(), view.post().id()));
+            return new PostPage(page.items(), page.nextCursor());
         });
     }
 

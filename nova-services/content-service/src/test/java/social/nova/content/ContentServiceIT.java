@@ -36,6 +36,7 @@ import social.nova.errors.NovaException;
 import social.nova.testing.SharedContainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static social.nova.testing.GrpcErrors.failure;
 import static social.nova.testing.GrpcErrors.violatedFields;
@@ -353,12 +354,27 @@ class ContentServiceIT {
                 .getPost();
         assertThat(seenByAuthor.getLikeCount()).isEqualTo(2);
         assertThat(seenByAuthor.getLikedByCaller()).isFalse();
+        // The batch read a feed page is hydrated with: each caller's own like, in the same statement.
+        String unliked = platform.contentAs(author)
+                .createPost(CreatePostRequest.newBuilder().setText("not liked").build())
+                .getPost()
+                .getId();
+        GetPostsRequest both = GetPostsRequest.newBuilder()
+                .addPostIds(unliked)
+                .addPostIds(postId)
+                .build();
+        assertThat(platform.contentAs(fan).getPosts(both).getPostsList())
+                .extracting(Post::getId, Post::getLikedByCaller, Post::getLikeCount)
+                .containsExactly(tuple(unliked, false, 0L), tuple(postId, true, 2L));
+        assertThat(platform.contentAs(author).getPosts(both).getPostsList())
+                .extracting(Post::getLikedByCaller)
+                .containsExactly(false, false);
 
         UnlikePostRequest unlike =
                 UnlikePostRequest.newBuilder().setPostId(postId).build();
-        Post unliked = platform.contentAs(fan).unlikePost(unlike).getPost();
-        assertThat(unliked.getLikeCount()).isEqualTo(1);
-        assertThat(unliked.getLikedByCaller()).isFalse();
+        Post afterUnlike = platform.contentAs(fan).unlikePost(unlike).getPost();
+        assertThat(afterUnlike.getLikeCount()).isEqualTo(1);
+        assertThat(afterUnlike.getLikedByCaller()).isFalse();
         assertThat(platform.contentAs(fan).unlikePost(unlike).getPost().getLikeCount())
                 .isEqualTo(1);
         assertThat(failure(() -> platform.contentAs(fan)
