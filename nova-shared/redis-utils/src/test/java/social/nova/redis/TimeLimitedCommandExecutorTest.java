@@ -82,6 +82,32 @@ class TimeLimitedCommandExecutorTest {
     }
 
     @Test
+    void aCommandThatHangsAfterTheWatchdogWentIdleStillEnds() throws Exception {
+        Thread.ofVirtual().start(() -> executor.executeCommand(GET)).join();
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the watchdog sleeps until the next command once none ran for a timeout")
+                .until(executor::idle);
+
+        hang = true;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                executor.executeCommand(GET);
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+
+        assertThat(caller.join(Duration.ofSeconds(10)))
+                .as("the hung command ended")
+                .isTrue();
+        assertThat(failure.get())
+                .isInstanceOf(JedisConnectionException.class)
+                .hasMessage("Redis did not answer within " + TIMEOUT);
+        assertThat(executor.watching()).isZero();
+    }
+
+    @Test
     void aVirtualThreadsAnsweredCommandsAreNeverInterrupted() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
