@@ -86,12 +86,14 @@ final class Messages {
                 "must be 1..64 characters of A-Z, a-z, 0-9, '-' and '_' (a UUID is recommended)");
         violations.throwIfAny();
 
-        List<UUID> participants = jdbi.withHandle(handle -> store.participants(handle, conversation));
+        MessagingStore.SendContext context = jdbi.withHandle(handle ->
+                store.sendContext(handle, conversation, caller, idempotencyKey, now().minus(idempotencyWindow)));
+        List<UUID> participants = context.participants();
         if (!participants.contains(caller)) {
             throw MessagingErrors.conversationNotFound(conversation);
         }
         // A retry answers at once, without spending a permit or asking user-service again.
-        Optional<Message> earlier = jdbi.withHandle(handle -> earlier(handle, conversation, caller, idempotencyKey));
+        Optional<Message> earlier = context.earlier();
         if (earlier.isPresent()) {
             return replay(earlier.get(), stripped);
         }

@@ -100,6 +100,29 @@ final class MessagingStore {
     }
 
     /** Current participants, in the order they joined. */
+    /**
+     * What a send checks before it spends a permit: the conversation's participants (empty for an
+     * unknown conversation) and the message the sender already sent with {@code key} since
+     * {@code since}, if any. One statement where there were two.
+     */
+    record SendContext(List<UUID> participants, Optional<Message> earlier) {}
+
+    SendContext sendContext(Handle handle, UUID conversationId, UUID sender, String key, Instant since) {
+        return handle.createQuery("SELECT ARRAY(SELECT user_id FROM participants WHERE conversation_id = :id "
+                        + "ORDER BY joined_at, user_id) AS participants, m.* FROM (VALUES (1)) AS one (x) "
+                        + "LEFT JOIN LATERAL (SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = :id "
+                        + "AND sender_id = :sender AND idempotency_key = :key AND sent_at > :since "
+                        + "ORDER BY sent_at DESC LIMIT 1) m ON true")
+                .bind("id", conversationId)
+                .bind("sender", sender)
+                .bind("key", key)
+                .bind("since", Timestamp.from(since))
+                .map((rs, ctx) -> new SendContext(
+                        List.of((UUID[]) rs.getArray("participants").getArray()),
+                        rs.getObject("id") == null ? Optional.empty() : Optional.of(message(rs, ctx))))
+                .one();
+    }
+
     List<UUID> participants(Handle handle, UUID conversationId) {
         return handle.createQuery(
                         "SELECT user_id FROM participants WHERE conversation_id = :id " + "ORDER BY joined_at, user_id")
@@ -222,22 +245,21 @@ final class MessagingStore {
                 .findOne();
     }
 
-    /** Stores the message and makes it the conversation's newest (the row is locked, see {@link #lock}). */
+    /**
+     * Stores the message and makes it the conversation's newest (the row is locked, see
+     * {@link #lock}), in one statement.
+     */
     void insertMessage(Handle handle, Message message) {
-        handle.createUpdate("INSERT INTO messages (" + MESSAGE_COLUMNS + ") "
-                        + "VALUES (:id, :conversation, :sender, :text, :key, :sentAt)")
+        handle.createUpdate("WITH inserted AS (INSERT INTO messages (" + MESSAGE_COLUMNS + ") "
+                        + "VALUES (:id, :conversation, :sender, :text, :key, :sentAt)) "
+                        + "UPDATE conversations SET last_message_id = :id, last_activity_at = :sentAt "
+                        + "WHERE id = :conversation")
                 .bind("id", message.id())
                 .bind("conversation", message.conversationId())
                 .bind("sender", message.senderId())
                 .bind("text", message.text())
                 .bind("key", message.idempotencyKey())
                 .bind("sentAt", Timestamp.from(message.sentAt()))
-                .execute();
-        handle.createUpdate("UPDATE conversations SET last_message_id = :id, last_activity_at = :sentAt "
-                        + "WHERE id = :conversation")
-                .bind("id", message.id())
-                .bind("sentAt", Timestamp.from(message.sentAt()))
-                .bind("conversation", message.conversationId())
                 .execute();
     }
 
