@@ -56,6 +56,7 @@ import social.nova.harness.GatewayApi.Answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -694,15 +695,19 @@ class ContractsIT {
 
         String postId = gateway.post(dave, "my first post");
         gateway.expect(204, "PUT", "/api/v1/posts/" + postId + "/like", ada.accessToken(), null);
-        assertThat(gateway.expect(200, "GET", "/api/v1/posts/" + postId, token, null)
-                        .get("likes")
-                        .asLong())
-                .isEqualTo(1);
+        JsonNode seenByAuthor = gateway.expect(200, "GET", "/api/v1/posts/" + postId, token, null);
+        assertThat(seenByAuthor.get("likes").asLong()).isEqualTo(1);
+        assertThat(seenByAuthor.get("likedByMe").asBoolean())
+                .as("the author did not like it")
+                .isFalse();
         JsonNode posts = gateway.expect(
                 200, "GET", "/api/v1/users/" + dave.userId() + "/posts?limit=10", ada.accessToken(), null);
         assertThat(posts.get("items"))
-                .extracting(item -> item.get("id").asText())
-                .containsExactly(postId);
+                .extracting(
+                        item -> item.get("id").asText(),
+                        item -> item.get("likedByMe").asBoolean())
+                .as("the liker sees their like")
+                .containsExactly(tuple(postId, true));
 
         String firstRefresh = dave.refreshToken().get();
         JsonNode rotated =

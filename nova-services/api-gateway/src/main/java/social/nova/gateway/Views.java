@@ -68,7 +68,14 @@ final class Views {
     }
 
     /** A post; {@code mediaIds} in the author's order, empty for a text-only post. */
-    record PostView(String id, String authorId, String text, List<String> mediaIds, long likes, String createdAt) {
+    record PostView(
+            String id,
+            String authorId,
+            String text,
+            List<String> mediaIds,
+            long likes,
+            boolean likedByMe,
+            String createdAt) {
         static PostView of(Post post) {
             return new PostView(
                     post.getId(),
@@ -76,6 +83,7 @@ final class Views {
                     post.getText(),
                     List.copyOf(post.getMediaIdsList()),
                     post.getLikeCount(),
+                    post.getLikedByCaller(),
                     time(post.hasCreatedAt(), post.getCreatedAt()));
         }
 

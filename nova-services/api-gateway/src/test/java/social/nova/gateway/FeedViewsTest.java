@@ -26,6 +26,7 @@ class FeedViewsTest {
                                 .setAuthorId("a")
                                 .setText("hello")
                                 .setLikeCount(2)
+                                .setLikedByCaller(true)
                                 .setCreatedAt(timestamp(AT))))
                 .setPage(PageResponse.newBuilder().setNextCursor("more"))
                 .addLiveStreams(LiveStream.newBuilder()
@@ -45,7 +46,7 @@ class FeedViewsTest {
         assertThat(json.mapper().writeValueAsString(Views.Feed.of(feed)))
                 .isEqualTo(
                         "{\"items\":[{\"id\":\"p\",\"authorId\":\"a\",\"text\":\"hello\",\"mediaIds\":[],\"likes\":2,"
-                                + "\"createdAt\":\"2026-12-05T18:00:00Z\"}],\"nextCursor\":\"more\",\"liveStreams\":["
+                                + "\"likedByMe\":true,\"createdAt\":\"2026-12-05T18:00:00Z\"}],\"nextCursor\":\"more\",\"liveStreams\":["
                                 + "{\"id\":\"s2\",\"ownerId\":\"o2\",\"title\":\"Ramen from scratch\","
                                 + "\"playbackUrl\":\"https://play/s2.m3u8\",\"liveAt\":\"2026-12-05T18:01:30Z\"},"
                                 + "{\"id\":\"s1\",\"ownerId\":\"o1\",\"title\":\"Night climb\","

@@ -70,7 +70,7 @@ class GatewayPostsIT {
         assertThat(created.header("Location")).isEqualTo(postPath);
         assertThat(json.properties())
                 .extracting(Map.Entry::getKey)
-                .containsExactly("id", "authorId", "text", "mediaIds", "likes", "createdAt");
+                .containsExactly("id", "authorId", "text", "mediaIds", "likes", "likedByMe", "createdAt");
         assertThat(json.path("authorId").asText()).isEqualTo(author.userId());
         assertThat(json.path("text").asText()).isEqualTo("Hello, Nova");
         assertThat(json.path("mediaIds").isArray())
@@ -78,6 +78,8 @@ class GatewayPostsIT {
                 .isTrue();
         assertThat(json.path("mediaIds")).isEmpty();
         assertThat(json.path("likes").asLong()).isZero();
+        assertThat(json.path("likedByMe").isBoolean()).isTrue();
+        assertThat(json.path("likedByMe").asBoolean()).isFalse();
         assertThat(Instant.parse(json.path("createdAt").asText()))
                 .isEqualTo(Instant.ofEpochSecond(post.getCreatedAt().getSeconds()));
 

@@ -118,7 +118,7 @@ class GatewayReadSideIT {
         assertThat(item.properties())
                 .extracting(Map.Entry::getKey)
                 .as("a post as GET /api/v1/posts/{id} answers it")
-                .containsExactly("id", "authorId", "text", "mediaIds", "likes", "createdAt");
+                .containsExactly("id", "authorId", "text", "mediaIds", "likes", "likedByMe", "createdAt");
         assertThat(item.path("mediaIds")).extracting(JsonNode::asText).containsExactly(picture);
         assertThat(item)
                 .isEqualTo(client.get("/api/v1/posts/" + post.getId(), reader.accessToken())
