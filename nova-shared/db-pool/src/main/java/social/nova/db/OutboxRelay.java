@@ -2,8 +2,11 @@ package social.nova.db;
 
 import java.lang.System.Logger.Level;
 import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import social.nova.redis.Backoff;
 import social.nova.redis.StreamPublisher;
 import social.nova.redis.ThrottledLogger;
@@ -35,6 +41,13 @@ import social.nova.redis.ThrottledLogger;
  * stops at the failing row (so nothing after it overtakes it) and retries with back-off; rows
  * simply wait in the table. When PostgreSQL fails, the poll fails and is retried the same way,
  * and the pool reconnects by itself.
+ *
+ * <p>A relay does not wait for its next poll when an event is appended: the outbox's trigger
+ * ({@code V3__outbox_notify.sql}) sends a {@code NOTIFY} at each commit that appended to it, and the
+ * relay {@code LISTEN}s for it on a connection of its own (outside the pool), so an event leaves
+ * a few milliseconds after its commit rather than half a poll interval later on average. With
+ * nothing to wake it, it polls every {@code poll-interval}, as it does whenever it cannot listen
+ * (that connection lost, PostgreSQL restarting): a lost notification costs at most one interval.
  *
  * <p>Only one relay per schema works at a time: each poll takes a transaction-scoped advisory
  * lock ({@code pg_try_advisory_xact_lock}) keyed by the schema, and a relay that does not get it
@@ -54,6 +67,12 @@ import social.nova.redis.ThrottledLogger;
 public final class OutboxRelay implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(OutboxRelay.class.getName());
     private static final String LOCK_PREFIX = "nova.outbox-relay:";
+    /** The longest the relay blocks at once while it listens: what {@link #close} may wait for. */
+    private static final long LISTEN_SLICE_MILLIS = 250;
+    /** Seconds the listening connection may take to open (pgjdbc's default is 10). */
+    private static final String LISTEN_CONNECT_TIMEOUT_SECONDS = "2";
+    /** After listening failed, how long the relay only polls before it opens a connection again. */
+    private static final Duration LISTEN_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final Database database;
     private final StreamPublisher publisher;
@@ -66,6 +85,12 @@ public final class OutboxRelay implements AutoCloseable {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
+    /** The channel the outbox's trigger notifies: the schema's, cut to PostgreSQL's 63 characters. */
+    private final String channel;
+    /** The connection that LISTENs on {@link #channel}; null until a poll succeeded, and after it failed. */
+    private Connection listener;
+    /** {@link System#nanoTime} before which the relay does not try to listen again (it failed). */
+    private long listenAgainAt = System.nanoTime();
 
     private OutboxRelay(
             Database database, StreamPublisher publisher, OutboxRelaySettings settings, MeterRegistry registry) {
@@ -84,6 +109,8 @@ public final class OutboxRelay implements AutoCloseable {
                 .description("Outbox polls that failed (Redis or PostgreSQL unavailable)")
                 .tag("schema", schema)
                 .register(registry);
+        String fullChannel = "nova_outbox_" + schema;
+        this.channel = fullChannel.substring(0, Math.min(63, fullChannel.length()));
         this.thread = Thread.ofPlatform()
                 .name("nova-outbox-relay-" + schema)
                 .daemon(true)
@@ -127,6 +154,14 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            relay();
+        } finally {
+            stopListening();
+        }
+    }
+
+    private void relay() {
         int failuresInRow = 0;
         long nextCleanupAt = System.nanoTime();
         while (stopping.getCount() > 0) {
@@ -142,7 +177,7 @@ public final class OutboxRelay implements AutoCloseable {
                             System.nanoTime() + settings.cleanupInterval().toNanos();
                 }
                 if (poll.published() < settings.batchSize()) {
-                    pause(settings.pollInterval());
+                    awaitAppend(settings.pollInterval());
                 }
             } catch (RuntimeException e) {
                 failures.increment();
@@ -207,6 +242,76 @@ public final class OutboxRelay implements AutoCloseable {
                                 "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => :seconds)")
                         .bind("seconds", (double) settings.publishedRetention().toSeconds())
                         .execute());
+    }
+
+    /**
+     * Waits until a commit appends to the outbox (its trigger's notification), {@code max} has
+     * passed, or the relay is closing. Listens in slices of {@value #LISTEN_SLICE_MILLIS} ms so that
+     * {@link #close} need not wait for {@code max} (a socket read cannot be interrupted). When it
+     * cannot listen, it waits out {@code max}, and only polls for {@code LISTEN_RETRY_AFTER} before it
+     * opens a connection again (an authentication costs PostgreSQL a few milliseconds of CPU).
+     */
+    private void awaitAppend(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        if (listener == null && System.nanoTime() - listenAgainAt < 0) {
+            pause(max);
+            return;
+        }
+        try {
+            PGConnection connection = listening();
+            while (stopping.getCount() > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                PGNotification[] notifications = connection.getNotifications((int) Math.min(left, LISTEN_SLICE_MILLIS));
+                if (notifications != null && notifications.length > 0) {
+                    return;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            stopListening();
+            listenAgainAt = System.nanoTime() + LISTEN_RETRY_AFTER.toNanos();
+            failureLog.log(
+                    Level.WARNING,
+                    "Outbox relay of schema '" + schema + "' cannot listen for appended events; polling every " + max
+                            + " until it can",
+                    e);
+            pause(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+    }
+
+    /** The listening connection, opened (and LISTENing) if there is none. */
+    private PGConnection listening() throws SQLException {
+        if (listener == null) {
+            DatabaseSettings db = database.settings();
+            Properties properties = new Properties();
+            properties.setProperty("user", db.user());
+            db.password().ifPresent(password -> properties.setProperty("password", password));
+            properties.setProperty("ApplicationName", db.poolName() + "-outbox-listener");
+            properties.setProperty("connectTimeout", LISTEN_CONNECT_TIMEOUT_SECONDS);
+            properties.setProperty("tcpKeepAlive", "true");
+            Connection opened = DriverManager.getConnection(db.url(), properties);
+            try (Statement statement = opened.createStatement()) {
+                statement.execute("LISTEN \"" + channel + "\"");
+            } catch (SQLException e) {
+                opened.close();
+                throw e;
+            }
+            listener = opened;
+        }
+        return listener.unwrap(PGConnection.class);
+    }
+
+    private void stopListening() {
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (SQLException e) {
+                // Gone already; nothing is listening either way.
+            }
+            listener = null;
+        }
     }
 
     private void pause(Duration delay) {

@@ -221,6 +221,60 @@ class OutboxIT {
     }
 
     @Test
+    void aCommittedEventLeavesAtOnceNotAtTheNextPoll() {
+        // A poll a minute: only the outbox trigger's notification can get these out within seconds.
+        startRelay(Duration.ofMinutes(1));
+        awaitListening();
+
+        orders.jdbi()
+                .useHandle(handle -> Outbox.appendWith(
+                        handle,
+                        "INSERT INTO orders (id) VALUES (:id)",
+                        update -> update.bind("id", "o-now"),
+                        OutboxEvent.of("order", "o-now", "OrderPlaced", "{}")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> entries("order").size() == 1);
+
+        orders.jdbi().useTransaction(handle -> changeOrder(handle, "o-now"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> entries("order").size() == 2);
+        assertThat(entries("order"))
+                .extracting(entry -> entry.getFields().get("event-type"))
+                .containsExactly("OrderPlaced", "OrderChanged");
+    }
+
+    @Test
+    void withItsListeningConnectionGoneTheRelayStillPublishesByPolling() {
+        startRelay(Duration.ofMillis(500));
+        awaitListening();
+        int terminated = orders.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM pg_stat_activity a "
+                                + "WHERE a.application_name LIKE '%-outbox-listener' "
+                                + "AND pg_terminate_backend(a.pid)")
+                        .mapTo(Integer.class)
+                        .one());
+        assertThat(terminated).isEqualTo(1);
+
+        orders.jdbi().useTransaction(handle -> {
+            handle.execute("INSERT INTO orders (id) VALUES ('o-polled')");
+            Outbox.append(handle, OutboxEvent.of("order", "o-polled", "OrderPlaced", "{}"));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> entries("order").size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> unpublished() == 0);
+    }
+
+    /** Until the relay's own connection has run its LISTEN (an event committed before it waits a poll). */
+    private static void awaitListening() {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> orders.jdbi()
+                                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM pg_stat_activity "
+                                                + "WHERE application_name LIKE '%-outbox-listener' "
+                                                + "AND query LIKE 'LISTEN %'")
+                                        .mapTo(Integer.class)
+                                        .one())
+                        == 1);
+    }
+
+    @Test
     void appendNeedsTheCallersTransactionAndRefusesAPayloadThatIsNotJson() {
         OutboxEvent event = OutboxEvent.of("order", "o-3", "OrderPlaced", "{}");
         assertThatThrownBy(() -> orders.jdbi().useHandle(handle -> Outbox.append(handle, event)))
@@ -244,12 +298,16 @@ class OutboxIT {
     }
 
     private void startRelay() {
+        startRelay(Duration.ofMillis(50));
+    }
+
+    private void startRelay(Duration pollInterval) {
         relays.add(OutboxRelay.start(
                 orders,
                 new StreamPublisher(redis, StreamPublisherSettings.defaults(), registry),
                 OutboxRelaySettings.defaults()
                         .withStreamPrefix(prefix)
-                        .withTiming(Duration.ofMillis(50), 20, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                        .withTiming(pollInterval, 20, Duration.ofMillis(100), Duration.ofSeconds(1)),
                 registry));
     }
 
