@@ -1,15 +1,30 @@
 package social.nova.gateway;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import org.junit.jupiter.api.Test;
+import social.nova.contracts.media.v1.DownloadResponse;
+import social.nova.contracts.media.v1.MediaMetadata;
+import social.nova.contracts.media.v1.MediaServiceGrpc;
+import social.nova.servicetesting.RegisteredStub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The media routes' own checks, before media-service is called: an upload must carry bytes and
- * declare their size, a thumbnail size is one of three. (Uploads and downloads against the real
- * media-service and object store run in nova-harness's MediaIT.)
+ * declare their size, a thumbnail size is one of three; and downloads from a media-service older
+ * than {@code GetDownloadUrl}. (Uploads and downloads against the real media-service and object
+ * store, through the store's URL, run in nova-harness's MediaIT.)
  */
 class GatewayMediaIT {
     private final GatewayFixture fixture = GatewayFixture.shared();
@@ -45,5 +60,71 @@ class GatewayMediaIT {
                 Map.of("Content-Type", "image/png"));
         // No media-service is registered in these tests: the route is there and says the service is away.
         assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
+    }
+
+    /**
+     * A media-service deployed before the gateway that reads through {@code GetDownloadUrl}
+     * answers it UNIMPLEMENTED: the gateway then reads its {@code Download} stream, whole and by
+     * range, instead of failing. A stub of that older media-service, registered for this test only.
+     */
+    @Test
+    void aMediaServiceWithoutGetDownloadUrlIsReadThroughItsDownloadStream() throws Exception {
+        var caller = fixture.signIn();
+        byte[] bytes = new byte[3000];
+        new java.util.Random(7).nextBytes(bytes);
+        String id = UUID.randomUUID().toString();
+        MediaMetadata media = MediaMetadata.newBuilder()
+                .setId(id)
+                .setOwnerId(caller.userId())
+                .setContentType("image/png")
+                .setSizeBytes(bytes.length)
+                .setSha256("ab".repeat(32))
+                .build();
+        try (RegisteredStub older =
+                RegisteredStub.start("media-service", MediaServiceGrpc.getServiceDescriptor(), null, fixture.consul)) {
+            older.stubs()
+                    .stub(MediaServiceGrpc.getGetDownloadUrlMethod())
+                    .excludedFromContract()
+                    .willFail(Status.UNIMPLEMENTED.withDescription(
+                            "Method not found: nova.media.v1.MediaService/GetDownloadUrl"));
+            older.stubs()
+                    .stub(MediaServiceGrpc.getDownloadMethod())
+                    .whenField("offset", 0L)
+                    .excludedFromContract()
+                    .willStream(List.of(
+                            DownloadResponse.newBuilder().setMetadata(media).build(),
+                            DownloadResponse.newBuilder()
+                                    .setChunk(ByteString.copyFrom(bytes, 0, 1000))
+                                    .build(),
+                            DownloadResponse.newBuilder()
+                                    .setChunk(ByteString.copyFrom(bytes, 1000, 2000))
+                                    .build()));
+            older.stubs()
+                    .stub(MediaServiceGrpc.getDownloadMethod())
+                    .whenField("offset", 2500L)
+                    .excludedFromContract()
+                    .willStream(List.of(
+                            DownloadResponse.newBuilder().setMetadata(media).build(),
+                            DownloadResponse.newBuilder()
+                                    .setChunk(ByteString.copyFrom(bytes, 2500, 500))
+                                    .build()));
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest.Builder whole = HttpRequest.newBuilder(client.uri("/api/v1/media/" + id + "/content"))
+                    .header("Authorization", caller.bearer());
+            // The gateway finds the stub in Consul within its discovery's refresh.
+            HttpResponse<byte[]> answer = await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> http.send(whole.build(), HttpResponse.BodyHandlers.ofByteArray()),
+                            response -> response.statusCode() != 503);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo(bytes);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("image/png");
+
+            HttpResponse<byte[]> tail = http.send(
+                    whole.copy().header("Range", "bytes=2500-2599").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(tail.statusCode()).isEqualTo(206);
+            assertThat(tail.headers().firstValue("Content-Range")).hasValue("bytes 2500-2599/3000");
+            assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(bytes, 2500, 2600));
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class Main {
         if (settings.storage().createBucket()) {
             objects.ensureBucket();
         }
-        kit.closeOnStop(new StagingSweeper(objects, settings.sweep(), Clock.systemUTC()));
+        kit.closeOnStop(new UploadSweeper(objects, settings.sweep(), Clock.systemUTC()));
         Upload.Context context = new Upload.Context(
                 kit.database().jdbi(),
                 new MediaStore(),

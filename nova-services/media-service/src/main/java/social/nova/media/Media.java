@@ -76,6 +76,23 @@ final class Media {
         }
     }
 
+    /**
+     * How long a download URL is accepted for a new request: the caller asks for it right before
+     * reading; S3 checks it when a request starts, so a long transfer is not cut by it.
+     */
+    static final java.time.Duration DOWNLOAD_URL_VALIDITY = java.time.Duration.ofMinutes(1);
+
+    /** A presigned URL of an item's bytes in the object store, and when it stops being accepted. */
+    record DownloadUrl(MediaStore.Media media, java.net.URI url, java.time.Instant expiresAt) {}
+
+    /** The item's bytes as a URL of the object store, for a caller that reads them itself (the gateway). */
+    DownloadUrl downloadUrl(UUID caller, String mediaId) {
+        MediaStore.Media media = metadata(caller, mediaId);
+        java.time.Instant expiresAt = context.clock().instant().plus(DOWNLOAD_URL_VALIDITY);
+        return new DownloadUrl(
+                media, context.objects().presignedGet(media.objectKey(), DOWNLOAD_URL_VALIDITY), expiresAt);
+    }
+
     /** Processing decides whether an item has thumbnails: not yet (MEDIA_PROCESSING), never (MEDIA_FAILED). */
     MediaStore.Media thumbnailSource(UUID caller, String mediaId, boolean sizeGiven) {
         Violations violations = new Violations();

@@ -8,6 +8,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import social.nova.contracts.media.v1.DownloadRequest;
 import social.nova.contracts.media.v1.DownloadResponse;
+import social.nova.contracts.media.v1.GetDownloadUrlRequest;
+import social.nova.contracts.media.v1.GetDownloadUrlResponse;
 import social.nova.contracts.media.v1.GetMediaMetadataRequest;
 import social.nova.contracts.media.v1.GetMediaMetadataResponse;
 import social.nova.contracts.media.v1.GetThumbnailRequest;
@@ -127,6 +129,18 @@ final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
         if (!call.isCancelled()) {
             call.onCompleted();
         }
+    }
+
+    @Override
+    public void getDownloadUrl(GetDownloadUrlRequest request, StreamObserver<GetDownloadUrlResponse> response) {
+        Media.DownloadUrl location = media.downloadUrl(callerId(), request.getMediaId());
+        reply(
+                response,
+                GetDownloadUrlResponse.newBuilder()
+                        .setMedia(proto(location.media()))
+                        .setUrl(location.url().toString())
+                        .setExpiresAt(timestamp(location.expiresAt()))
+                        .build());
     }
 
     @Override

@@ -19,7 +19,7 @@ import social.nova.redis.RateLimiterSettings;
  *                       each holds one part in memory, so this bounds the heap uploads use
  *                       (two parts each: {@code 8 x 2 x part-bytes}, 80 MiB); over it an upload is UNAVAILABLE at once
  * @param storage        the object store
- * @param sweep          the clean-up of abandoned uploads ({@link StagingSweeper})
+ * @param sweep          the clean-up of abandoned uploads ({@link UploadSweeper})
  * @param processing     thumbnails and video probing ({@link Processing})
  * @param postEvents     content-service's post events, which attach media to posts ({@code media.attachments.events})
  */

@@ -42,8 +42,11 @@ final class MediaStore {
         }
     }
 
+    /** Where stored bytes live: {@code objects/<owner>/<sha256>}, their content address. */
+    static final String OBJECTS_PREFIX = "objects/";
+
     static String objectKey(UUID owner, String sha256) {
-        return "objects/" + owner + "/" + sha256;
+        return OBJECTS_PREFIX + owner + "/" + sha256;
     }
 
     /** Bytes the owner stores, read with the owner's usage row locked until the transaction ends. */

@@ -97,8 +97,12 @@ final class ObjectStore implements AutoCloseable {
                                     .uploadId(uploadId)
                                     .partNumber(partNumber)
                                     .contentLength((long) length),
-                            RequestBody.fromBytes(
-                                    length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length)))
+                            // Read from the part's buffer as it is sent: RequestBody.fromBytes would copy
+                            // each 5 MiB part, garbage that pushed the small heap into full collections.
+                            RequestBody.fromContentProvider(
+                                    () -> new java.io.ByteArrayInputStream(bytes, 0, length),
+                                    length,
+                                    "application/octet-stream"))
                     .eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         });

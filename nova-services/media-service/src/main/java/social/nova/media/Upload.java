@@ -26,15 +26,17 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 /**
  * One Upload call, message by message: metadata first, then chunks. The bytes go to the object
  * store as they come, one part ({@link MediaSettings.Storage#partBytes}) at a time, sent while the
- * next one fills (two parts in the heap), under a staging
- * key; only a complete, verified file (size, type from its first bytes, SHA-256) is copied to its
- * content-addressed key and recorded, in one transaction that also charges the owner's quota. Any
- * failure or a cancel ends in {@link #abandon()}: the multipart upload is aborted, the staging
- * object deleted, nothing recorded. Not thread-safe: gRPC delivers one call's messages in order,
- * one at a time.
+ * next one fills (two parts in the heap), as a multipart upload whose key depends on what the
+ * client declared ({@link Route}): straight to the content address when the SHA-256 was declared,
+ * else under a staging key, copied to the content address once verified. Only a complete, verified
+ * file (size, type from its first bytes, SHA-256) is stored and recorded, in one transaction that
+ * also charges the owner's quota: a multipart upload's object exists only once it is completed,
+ * and it is completed after the check. Any failure or a cancel ends in {@link #abandon()}: the
+ * multipart upload is aborted, a staging object deleted, nothing recorded. Not thread-safe: gRPC
+ * delivers one call's messages in order, one at a time.
  */
 final class Upload {
-    /** Where an upload's bytes go until they are verified ({@link StagingSweeper} cleans up after crashes). */
+    /** Where an upload's bytes go until they are verified ({@link UploadSweeper} cleans up after crashes). */
     static final String STAGING_PREFIX = "staging/";
 
     /** Sends parts to the store (blocking SDK calls; one at a time per upload). */
@@ -54,6 +56,20 @@ final class Upload {
             MediaSettings settings,
             Clock clock) {}
 
+    /** Where an upload's bytes go, decided by its metadata. */
+    enum Route {
+        /** No SHA-256 declared: under a staging key, copied to the content address once verified. */
+        STAGED,
+        /**
+         * SHA-256 declared, bytes not stored yet: straight to the content address, each byte written
+         * once. The multipart upload is completed only after the bytes matched the declared SHA-256:
+         * until then the key holds nothing new, and a mismatch aborts it.
+         */
+        DIRECT,
+        /** SHA-256 declared, and the owner already stores those bytes: checked, not stored again. */
+        KNOWN
+    }
+
     private final Context context;
     private final UUID owner;
     private final String stagingKey;
@@ -62,6 +78,10 @@ final class Upload {
     private final List<CompletedPart> parts = new ArrayList<>();
 
     private UploadMetadata metadata;
+    private Route route;
+    /** The multipart upload's key: {@link #stagingKey}, or the content address on {@link Route#DIRECT}. */
+    private String uploadKey;
+
     private MediaTypes type;
     private boolean permitHeld;
     private int headerLength;
@@ -135,6 +155,9 @@ final class Upload {
                 checkType();
             }
         }
+        if (route == Route.KNOWN) {
+            return;
+        }
         int offset = 0;
         while (offset < chunk.size()) {
             int take = Math.min(part.length - partFill, chunk.size() - offset);
@@ -165,10 +188,14 @@ final class Upload {
             throw NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
                     "metadata.sha256", "does not match the bytes received, whose SHA-256 is " + sha256));
         }
-        flushPart();
-        awaitSending();
-        context.objects().completeMultipart(stagingKey, uploadId, parts);
-        staged = true;
+        if (route != Route.KNOWN) {
+            flushPart();
+            awaitSending();
+        }
+        if (route == Route.STAGED) {
+            context.objects().completeMultipart(stagingKey, uploadId, parts);
+            staged = true;
+        }
 
         MediaStore.Media media = new MediaStore.Media(
                 UUID.randomUUID(),
@@ -192,13 +219,31 @@ final class Upload {
                     throw MediaErrors.quotaExceeded(
                             used, received, context.settings().quotaBytes());
                 }
-                // The owner's usage row is locked: no other upload of theirs commits meanwhile. A key
-                // left by an upload that died after its copy holds these very bytes (its name is their hash).
-                if (!context.objects().exists(key)) {
-                    context.objects().copy(stagingKey, key);
+                // The owner's usage row is locked: no other upload of theirs commits meanwhile.
+                switch (route) {
+                    case STAGED -> {
+                        // A key left by an upload that died after storing holds these very bytes
+                        // (its name is their hash).
+                        if (!context.objects().exists(key)) {
+                            context.objects().copy(stagingKey, key);
+                        }
+                    }
+                    case DIRECT -> {
+                        context.objects().completeMultipart(key, uploadId, parts);
+                        uploadId = null;
+                    }
+                    // Objects are never deleted, so this does not happen; if it did, the retry
+                    // finds the bytes missing up front and stores them (DIRECT).
+                    case KNOWN ->
+                        throw NovaException.builder(
+                                        social.nova.errors.ErrorCode.ABORTED,
+                                        "the stored copy of these bytes is gone; start the upload again")
+                                .domain(MediaErrors.DOMAIN)
+                                .build();
                 }
                 context.store().addObject(handle, owner, sha256, received);
             }
+            // DIRECT and stored meanwhile by another upload of the same bytes: abandon() aborts ours.
             context.store().insert(handle, media);
             Outbox.append(handle, Processing.uploaded(media));
         });
@@ -214,7 +259,7 @@ final class Upload {
             if (staged) {
                 context.objects().deleteQuietly(stagingKey);
             } else {
-                context.objects().abortMultipart(stagingKey, uploadId);
+                context.objects().abortMultipart(uploadKey, uploadId);
             }
             uploadId = null;
         }
@@ -274,7 +319,11 @@ final class Upload {
         }
         permitHeld = true;
         metadata = declared;
-        part = new byte[(int) Math.min(context.settings().storage().partBytes(), declared.getSizeBytes())];
+        route = declared.getSha256().isEmpty() ? Route.STAGED : stored ? Route.KNOWN : Route.DIRECT;
+        uploadKey = route == Route.DIRECT ? MediaStore.objectKey(owner, declared.getSha256()) : stagingKey;
+        if (route != Route.KNOWN) {
+            part = new byte[(int) Math.min(context.settings().storage().partBytes(), declared.getSizeBytes())];
+        }
     }
 
     private void checkType() {
@@ -294,7 +343,7 @@ final class Upload {
      */
     private void flushPart() {
         if (uploadId == null) {
-            uploadId = context.objects().startMultipart(stagingKey, type.mime());
+            uploadId = context.objects().startMultipart(uploadKey, type.mime());
         }
         awaitSending();
         if (partFill > 0 || parts.isEmpty()) {
@@ -302,8 +351,9 @@ final class Upload {
             int length = partFill;
             int number = parts.size() + 1;
             String id = uploadId;
+            String key = uploadKey;
             sending = CompletableFuture.supplyAsync(
-                    () -> context.objects().uploadPart(stagingKey, id, number, bytes, length), PART_SENDERS);
+                    () -> context.objects().uploadPart(key, id, number, bytes, length), PART_SENDERS);
             part = spare != null ? spare : new byte[part.length];
             spare = bytes;
             partFill = 0;

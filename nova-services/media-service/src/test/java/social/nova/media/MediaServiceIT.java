@@ -14,6 +14,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import social.nova.contracts.media.v1.GetMediaMetadataRequest;
 import social.nova.contracts.media.v1.GetThumbnailRequest;
 import social.nova.contracts.media.v1.MediaMetadata;
@@ -26,6 +28,7 @@ import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.kit.RunningService;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,6 +118,59 @@ class MediaServiceIT {
         assertThat(Transfers.download(platform.blockingAs(cat), second.getId(), 0)
                         .bytes())
                 .isEqualTo(jpeg);
+    }
+
+    /**
+     * A declared SHA-256 sends the bytes straight to their content address, as a multipart upload
+     * completed only once they match: a wrong declaration stores nothing there, and cannot touch
+     * bytes stored under that address before. The same bytes declared again are checked, not stored.
+     */
+    @Test
+    void aDeclaredUploadGoesToItsContentAddressOnlyWhenItsBytesMatch() {
+        Platform.User gus = platform.user();
+        byte[] video = Files.mp4Like(12 * 1024 * 1024 + 5, 21);
+        byte[] other = Files.mp4Like(12 * 1024 * 1024 + 5, 22);
+        String key = "objects/" + gus.id() + "/" + Files.sha256(video);
+
+        UploadMetadata declared = Transfers.metadata("video/mp4", video, "v.mp4").toBuilder()
+                .setSha256(Files.sha256(video))
+                .build();
+        MediaMetadata stored = Transfers.upload(platform.asyncAs(gus), declared, video, Transfers.CHUNK);
+        assertThat(objectsOf(gus)).extracting(S3Object::key).containsExactly(key);
+        assertThat(staging()).isEmpty();
+
+        // Other bytes claiming a SHA-256 not stored yet: the parts sent are aborted, nothing is stored.
+        UploadMetadata wrongNew = Transfers.metadata("video/mp4", other, "w.mp4").toBuilder()
+                .setSha256(Files.sha256(new byte[] {1, 2, 3}))
+                .build();
+        assertThat(violatedFields(() -> Transfers.upload(platform.asyncAs(gus), wrongNew, other, Transfers.CHUNK)))
+                .containsExactly("metadata.sha256");
+        // Other bytes claiming the stored file's SHA-256: refused, and the stored bytes stay as they were.
+        UploadMetadata wrongKnown = Transfers.metadata("video/mp4", other, "w.mp4").toBuilder()
+                .setSha256(Files.sha256(video))
+                .build();
+        assertThat(violatedFields(() -> Transfers.upload(platform.asyncAs(gus), wrongKnown, other, Transfers.CHUNK)))
+                .containsExactly("metadata.sha256");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(pendingUploads()).isEmpty());
+        assertThat(objectsOf(gus)).extracting(S3Object::key).containsExactly(key);
+        assertThat(Transfers.download(platform.blockingAs(gus), stored.getId(), 0)
+                        .bytes())
+                .isEqualTo(video);
+
+        // The same bytes declared again: a second item on the one object, counted once.
+        MediaMetadata again = Transfers.upload(
+                platform.asyncAs(gus),
+                declared.toBuilder().setFileName("again.mp4").build(),
+                video,
+                Transfers.CHUNK);
+        assertThat(again.getId()).isNotEqualTo(stored.getId());
+        assertThat(Transfers.download(platform.blockingAs(gus), again.getId(), 0)
+                        .bytes())
+                .isEqualTo(video);
+        assertThat(objectsOf(gus)).extracting(S3Object::key).containsExactly(key);
+        assertThat(usedBytes(gus)).isEqualTo(video.length);
+        assertThat(mediaRows(gus)).isEqualTo(2);
     }
 
     @Test
@@ -232,14 +288,22 @@ class MediaServiceIT {
                 .untilAsserted(() -> assertThat(staging()).isEmpty());
     }
 
-    @Test
-    void aCancelledUploadLeavesNoObjectNoPartsAndNoRow() throws Exception {
+    /** Staged, or at its content address when the SHA-256 was declared: either way nothing stays. */
+    @ParameterizedTest(name = "SHA-256 declared: {0}")
+    @ValueSource(booleans = {false, true})
+    void aCancelledUploadLeavesNoObjectNoPartsAndNoRow(boolean declared) throws Exception {
         Platform.User fay = platform.user();
         byte[] video = Files.mp4Like(8 * 1024 * 1024, 8);
         CompletableFuture<UploadResponse> answer = new CompletableFuture<>();
         StreamObserver<UploadRequest> requests = platform.asyncAs(fay).upload(Transfers.observer(answer));
+        UploadMetadata metadata = Transfers.metadata("video/mp4", video, "half.mp4");
         requests.onNext(UploadRequest.newBuilder()
-                .setMetadata(Transfers.metadata("video/mp4", video, "half.mp4"))
+                .setMetadata(
+                        declared
+                                ? metadata.toBuilder()
+                                        .setSha256(Files.sha256(video))
+                                        .build()
+                                : metadata)
                 .build());
         // Six 1 MiB chunks: the first 5 MiB part is in the store when the client gives up.
         for (int i = 0; i < 6; i++) {
@@ -253,6 +317,7 @@ class MediaServiceIT {
             assertThat(pendingUploads()).isEmpty();
             assertThat(staging()).isEmpty();
         });
+        assertThat(objectsOf(fay)).isEmpty();
         assertThat(mediaRows(fay)).isZero();
         assertThat(usedBytes(fay)).isZero();
     }
@@ -342,10 +407,10 @@ class MediaServiceIT {
         }
     }
 
-    private static List<?> pendingUploads() {
+    /** Every multipart upload in the bucket not completed or aborted yet: staged or at a content address. */
+    private static List<MultipartUpload> pendingUploads() {
         try (S3Client s3 = Platform.s3()) {
-            return s3.listMultipartUploads(
-                            request -> request.bucket(Platform.BUCKET).prefix("staging/"))
+            return s3.listMultipartUploads(request -> request.bucket(Platform.BUCKET))
                     .uploads();
         }
     }

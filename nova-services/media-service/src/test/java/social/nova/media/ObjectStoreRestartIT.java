@@ -26,23 +26,25 @@ import social.nova.kit.RunningService;
 import social.nova.testing.ObjectStoreContainer;
 import social.nova.testing.PlatformImages;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Issue 12's fault: the object store restarts in the middle of an upload. The upload ends with a
- * status the client may retry (UNAVAILABLE), and nothing is left behind: no row, and once the store
- * is back, no multipart upload or staging object (the abort that failed while the store was down is
- * made up by {@link StagingSweeper}). A store of its own, on a fixed host port so that the service
- * finds it again after the restart.
+ * Issue 12's fault: the object store restarts in the middle of uploads, one that declared its
+ * SHA-256 (its multipart upload is at its content address) and one that did not (under
+ * {@code staging/}). Each ends with a status the client may retry (UNAVAILABLE), and nothing is
+ * left behind: no row, and once the store is back, no multipart upload and no object (the aborts
+ * that failed while the store was down are made up by {@link UploadSweeper}). A store of its own,
+ * on a fixed host port so that the service finds it again after the restart.
  */
 class ObjectStoreRestartIT {
     private static final String BUCKET = "nova-media-restart";
 
     @Test
-    void anUploadCutByAStoreRestartIsRetryableAndLeavesNoOrphan() throws Exception {
+    void uploadsCutByAStoreRestartAreRetryableAndLeaveNoOrphan() throws Exception {
         int port = freePort();
         try (ObjectStoreContainer store = new ObjectStoreContainer(PlatformImages.OBJECT_STORE.image())
                 .withCreateContainerCmdModifier(create -> create.withHostConfig(HostConfig.newHostConfig()
@@ -60,33 +62,57 @@ class ObjectStoreRestartIT {
             ManagedChannel channel = Platform.channelTo(media);
             try (S3Client s3 = store.newClient()) {
                 Platform.User user = Platform.shared().user();
-                byte[] video = Files.mp4Like(8 * 1024 * 1024, 11);
-                CompletableFuture<UploadResponse> answer = new CompletableFuture<>();
-                StreamObserver<UploadRequest> requests =
-                        Platform.asyncAs(channel, user).upload(Transfers.observer(answer));
-                requests.onNext(UploadRequest.newBuilder()
-                        .setMetadata(Transfers.metadata("video/mp4", video, "cut.mp4"))
-                        .build());
-                for (int i = 0; i < 6; i++) {
-                    requests.onNext(chunk(Arrays.copyOfRange(video, i * 1024 * 1024, (i + 1) * 1024 * 1024)));
+                byte[] staged = Files.mp4Like(8 * 1024 * 1024, 11);
+                byte[] direct = Files.mp4Like(8 * 1024 * 1024, 12);
+                List<CompletableFuture<UploadResponse>> answers = new java.util.ArrayList<>();
+                List<StreamObserver<UploadRequest>> uploads = new java.util.ArrayList<>();
+                for (byte[] video : List.of(staged, direct)) {
+                    CompletableFuture<UploadResponse> answer = new CompletableFuture<>();
+                    StreamObserver<UploadRequest> requests =
+                            Platform.asyncAs(channel, user).upload(Transfers.observer(answer));
+                    var metadata = Transfers.metadata("video/mp4", video, "cut.mp4");
+                    if (video == direct) {
+                        metadata = metadata.toBuilder()
+                                .setSha256(Files.sha256(video))
+                                .build();
+                    }
+                    requests.onNext(
+                            UploadRequest.newBuilder().setMetadata(metadata).build());
+                    for (int i = 0; i < 6; i++) {
+                        requests.onNext(chunk(Arrays.copyOfRange(video, i * 1024 * 1024, (i + 1) * 1024 * 1024)));
+                    }
+                    answers.add(answer);
+                    uploads.add(requests);
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> !pending(s3).isEmpty());
+                await().atMost(Duration.ofSeconds(10)).until(() -> pending(s3).size() == 2);
+                // The declared one is a multipart upload at its content address, the other is staged.
+                assertThat(pending(s3))
+                        .extracting(MultipartUpload::key)
+                        .anySatisfy(
+                                key -> assertThat(key).isEqualTo("objects/" + user.id() + "/" + Files.sha256(direct)))
+                        .anySatisfy(key -> assertThat(key).startsWith("staging/"));
 
                 var docker = DockerClientFactory.instance().client();
                 docker.stopContainerCmd(store.getContainerId()).withTimeout(0).exec();
-                for (int i = 6; i < 8; i++) {
-                    requests.onNext(chunk(Arrays.copyOfRange(video, i * 1024 * 1024, (i + 1) * 1024 * 1024)));
+                for (int upload = 0; upload < 2; upload++) {
+                    byte[] video = upload == 0 ? staged : direct;
+                    for (int i = 6; i < 8; i++) {
+                        uploads.get(upload)
+                                .onNext(chunk(Arrays.copyOfRange(video, i * 1024 * 1024, (i + 1) * 1024 * 1024)));
+                    }
+                    uploads.get(upload).onCompleted();
                 }
-                requests.onCompleted();
-                StatusRuntimeException cut =
-                        catchThrowableOfType(StatusRuntimeException.class, () -> Transfers.await(answer));
-                assertThat(cut.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                assertThat(cut.getStatus().getDescription()).contains("retry");
+                for (CompletableFuture<UploadResponse> answer : answers) {
+                    StatusRuntimeException cut =
+                            catchThrowableOfType(StatusRuntimeException.class, () -> Transfers.await(answer));
+                    assertThat(cut.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(cut.getStatus().getDescription()).contains("retry");
+                }
 
                 docker.startContainerCmd(store.getContainerId()).exec();
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> ObjectStoreContainer.healthy(store.endpoint(), Duration.ofSeconds(1)));
-                // The part stored before the restart is still there until the sweeper aborts it.
+                // The parts stored before the restart are still there until the sweeper aborts them.
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                     assertThat(pending(s3)).isEmpty();
                     assertThat(s3.listObjectsV2(request -> request.bucket(BUCKET))
@@ -107,7 +133,7 @@ class ObjectStoreRestartIT {
         }
     }
 
-    private static List<?> pending(S3Client s3) {
+    private static List<MultipartUpload> pending(S3Client s3) {
         return s3.listMultipartUploads(request -> request.bucket(BUCKET)).uploads();
     }
 
