@@ -3,11 +3,13 @@ package social.nova.harness.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,19 +26,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import social.nova.harness.PlatformContainers;
 import social.nova.harness.report.ReportParts;
 import social.nova.testing.ObjectStoreContainer;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * {@code ./nova bench media}: media bodies through the gateway (api-gateway, then media-service
- * over gRPC, then the object store) against the same file put to and got from the object store
+ * {@code ./nova bench media}: media bodies through the gateway (uploads: api-gateway, then
+ * media-service over gRPC, then the object store; downloads: api-gateway reading the object store
+ * at the URL media-service gives) against the same file put to and got from the object store
  * directly, round after round in the same run; and the heap of media-service and of the gateway,
  * sampled from their metrics every 20 ms, while a 100 MiB video goes up.
  *
- * <p>Both paths start on this machine and reach their server through Docker's published ports:
- * the direct figure is what the store takes and gives on this machine, the baseline the issue
- * asks the gateway path to keep 0.7 of.
+ * <p>Both paths start on this machine, reach their server through Docker's published ports, and
+ * move the bytes with the same HTTP client ({@link HttpURLConnection}: a fixed-length body
+ * written, or a body read, 256 KiB at a time, each read body hashed to check it): the direct path
+ * through presigned S3 URLs, the gateway path with a bearer token. The direct figure is what the
+ * store takes and gives on this machine, the baseline the issue asks the gateway path to keep 0.7
+ * of, and the two differ only in the path. (Until 2026-12-04 the direct side used the AWS SDK and
+ * the gateway side the JDK's {@code HttpClient}, which costs the client itself far more per byte:
+ * a curl download through the gateway ran at twice the bench's figure.)
  */
 final class MediaBenchmark {
     private static final int MIB = 1024 * 1024;
@@ -52,8 +64,7 @@ final class MediaBenchmark {
     private final URI objectStore;
     private final URI mediaMetrics;
     private final URI gatewayMetrics;
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final int COPY_BYTES = 256 * 1024;
 
     /**
      * @param gateway        the gateway's published address
@@ -80,7 +91,19 @@ final class MediaBenchmark {
         List<Double> directUp = new ArrayList<>();
         List<Double> directDown = new ArrayList<>();
         try (S3Client s3 = ObjectStoreContainer.client(
-                objectStore, PlatformContainers.OBJECT_STORE_ACCESS_KEY, PlatformContainers.OBJECT_STORE_SECRET_KEY)) {
+                        objectStore,
+                        PlatformContainers.OBJECT_STORE_ACCESS_KEY,
+                        PlatformContainers.OBJECT_STORE_SECRET_KEY);
+                S3Presigner presigner = S3Presigner.builder()
+                        .endpointOverride(objectStore)
+                        .region(Region.of(ObjectStoreContainer.REGION))
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                                PlatformContainers.OBJECT_STORE_ACCESS_KEY,
+                                PlatformContainers.OBJECT_STORE_SECRET_KEY)))
+                        .serviceConfiguration(S3Configuration.builder()
+                                .pathStyleAccessEnabled(true)
+                                .build())
+                        .build()) {
             if (s3.listBuckets().buckets().stream()
                     .noneMatch(bucket -> bucket.name().equals(BUCKET))) {
                 s3.createBucket(request -> request.bucket(BUCKET));
@@ -90,8 +113,17 @@ final class MediaBenchmark {
                 byte[] file = video(THROUGHPUT_BYTES, round + 1);
                 String sha256 = sha256(file);
                 String key = "bench/" + UUID.randomUUID();
+                URL putUrl = presigner
+                        .presignPutObject(request -> request.signatureDuration(TIMEOUT)
+                                .putObjectRequest(put -> put.bucket(BUCKET).key(key)))
+                        .url();
+                URL getUrl = presigner
+                        .presignGetObject(request -> request.signatureDuration(TIMEOUT)
+                                .getObjectRequest(get -> get.bucket(BUCKET).key(key)))
+                        .url();
                 long started = System.nanoTime();
-                s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(file));
+                Answer put = send(putUrl, "PUT", Map.of(), file);
+                require(put.status() == 200, "the store answered the PUT " + put.status() + ": " + put.body());
                 directUp.add(mibPerSecond(file.length, started));
 
                 started = System.nanoTime();
@@ -99,10 +131,7 @@ final class MediaBenchmark {
                 gatewayUp.add(mibPerSecond(file.length, started));
 
                 started = System.nanoTime();
-                try (InputStream body =
-                        s3.getObject(request -> request.bucket(BUCKET).key(key), ResponseTransformer.toInputStream())) {
-                    require(sha256(body).equals(sha256), "the store gave back other bytes");
-                }
+                require(download(getUrl, Map.of()).equals(sha256), "the store gave back other bytes");
                 directDown.add(mibPerSecond(file.length, started));
 
                 started = System.nanoTime();
@@ -113,8 +142,6 @@ final class MediaBenchmark {
                     List.of(directUp, gatewayUp, directDown, gatewayDown).forEach(List::clear);
                 }
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("the object store stopped answering: " + e.getMessage(), e);
         }
 
         byte[] large = video(LARGE_BYTES, WARMUP_ROUNDS + ROUNDS + 1);
@@ -188,32 +215,94 @@ final class MediaBenchmark {
     }
 
     private String upload(BenchUser user, byte[] file, String sha256) {
-        HttpResponse<String> response = send(
-                HttpRequest.newBuilder(gateway.resolve("/api/v1/media"))
-                        .timeout(TIMEOUT)
-                        .header("Authorization", "Bearer " + user.accessToken())
-                        .header("Content-Type", "video/mp4")
-                        .header("X-Content-SHA256", sha256)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(file))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        require(response.statusCode() == 201, "upload answered " + response.statusCode() + ": " + response.body());
+        Answer response = send(
+                url(gateway.resolve("/api/v1/media")),
+                "POST",
+                Map.of(
+                        "Authorization",
+                        "Bearer " + user.accessToken(),
+                        "Content-Type",
+                        "video/mp4",
+                        "X-Content-SHA256",
+                        sha256),
+                file);
+        require(response.status() == 201, "upload answered " + response.status() + ": " + response.body());
         return GatewayConnection.field(response.body(), "id");
     }
 
     /** Downloads the whole item through the gateway and returns its SHA-256. */
     private String download(BenchUser user, String id) {
-        HttpResponse<InputStream> response = send(
-                HttpRequest.newBuilder(gateway.resolve("/api/v1/media/" + id + "/content"))
-                        .timeout(TIMEOUT)
-                        .header("Authorization", "Bearer " + user.accessToken())
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        require(response.statusCode() == 200, "download answered " + response.statusCode());
-        try (InputStream body = response.body()) {
-            return sha256(body);
+        return download(
+                url(gateway.resolve("/api/v1/media/" + id + "/content")),
+                Map.of("Authorization", "Bearer " + user.accessToken()));
+    }
+
+    /** An answer's status and body text. */
+    private record Answer(int status, String body) {}
+
+    /** Sends {@code body} with a fixed length, {@value #COPY_BYTES} bytes per write; the answer. */
+    private static Answer send(URL url, String method, Map<String, String> headers, byte[] body) {
+        HttpURLConnection connection = open(url, headers);
+        try {
+            connection.setRequestMethod(method);
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                for (int offset = 0; offset < body.length; offset += COPY_BYTES) {
+                    out.write(body, offset, Math.min(COPY_BYTES, body.length - offset));
+                }
+            }
+            int status = connection.getResponseCode();
+            InputStream answer = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+            try (answer) {
+                return new Answer(
+                        status,
+                        answer == null
+                                ? ""
+                                : new String(answer.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(url + " did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the whole body at {@code url} ({@value #COPY_BYTES} bytes per read) and returns its SHA-256. */
+    private static String download(URL url, Map<String, String> headers) {
+        HttpURLConnection connection = open(url, headers);
+        try {
+            int status = connection.getResponseCode();
+            require(status == 200, url.getPath() + " answered " + status);
+            MessageDigest digest = digest();
+            byte[] buffer = new byte[COPY_BYTES];
+            try (InputStream body = connection.getInputStream()) {
+                int read;
+                while ((read = body.read(buffer)) >= 0) {
+                    digest.update(buffer, 0, read);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             throw new IllegalStateException("the download broke: " + e.getMessage(), e);
+        }
+    }
+
+    private static HttpURLConnection open(URL url, Map<String, String> headers) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+            connection.setConnectTimeout((int) Duration.ofSeconds(10).toMillis());
+            connection.setReadTimeout((int) TIMEOUT.toMillis());
+            headers.forEach(connection::setRequestProperty);
+            return connection;
+        } catch (IOException e) {
+            throw new IllegalStateException(url + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    private static URL url(URI uri) {
+        try {
+            return uri.toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException(uri + " is no URL", e);
         }
     }
 
@@ -248,17 +337,6 @@ final class MediaBenchmark {
                 .sum();
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(request, handler);
-        } catch (IOException e) {
-            throw new IllegalStateException(request.uri() + " did not answer: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
     /** {@code size} bytes that start as an MP4 does (what media-service checks), then noise. */
     private static byte[] video(int size, long seed) {
         byte[] bytes = new byte[size];
@@ -270,14 +348,6 @@ final class MediaBenchmark {
 
     private static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static String sha256(InputStream in) throws IOException {
-        MessageDigest digest = digest();
-        try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
-            digesting.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static MessageDigest digest() {
