@@ -100,6 +100,16 @@ class MediaIT {
         HttpResponse<String> renamed = upload(ann, "image/png", exe, null);
         assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(400);
         assertThat(renamed.body()).contains("\"field\":\"Content-Type\"").contains("not image/png");
+        // The same with its SHA-256 declared: PUT to the object store by the gateway, refused by
+        // media-service from the stored bytes.
+        HttpResponse<String> declared = upload(ann, "image/png", exe, sha256(exe));
+        assertThat(declared.statusCode()).as(declared.body()).isEqualTo(400);
+        assertThat(declared.body()).contains("\"field\":\"Content-Type\"").contains("not image/png");
+        // A declared SHA-256 the bytes do not have: the store refuses them.
+        byte[] png = image("png", 8, 8, 2);
+        HttpResponse<String> wrong = upload(ann, "image/png", png, sha256(exe));
+        assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
+        assertThat(wrong.body()).contains("\"field\":\"X-Content-SHA256\"");
 
         byte[] tooBig = new byte[10 * 1024 * 1024 + 1];
         System.arraycopy(image("png", 8, 8, 1), 0, tooBig, 0, 8);
@@ -227,7 +237,9 @@ class MediaIT {
         System.arraycopy(ftyp, 0, video, 0, ftyp.length);
         String sha256 = sha256(video);
 
-        HttpResponse<String> created = upload(ann, "video/mp4", video, sha256);
+        // Undeclared, so that the bytes go through media-service (Upload's stream), the path whose
+        // memory this proves; a declared SHA-256 would send them past it, to the store.
+        HttpResponse<String> created = upload(ann, "video/mp4", video, null);
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = GatewayApi.JSON.readTree(created.body()).path("id").asText();

@@ -29,6 +29,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import social.nova.contracts.media.v1.BeginUploadRequest;
+import social.nova.contracts.media.v1.BeginUploadResponse;
+import social.nova.contracts.media.v1.CompleteUploadRequest;
 import social.nova.contracts.media.v1.DownloadRequest;
 import social.nova.contracts.media.v1.DownloadResponse;
 import social.nova.contracts.media.v1.GetDownloadUrlRequest;
@@ -73,8 +76,6 @@ final class MediaRoutes implements HttpService {
      * sending to media-service took turns instead of overlapping.
      */
     static final int UPLOAD_AHEAD_BYTES = 4 * CHUNK_BYTES;
-    /** A download's copy buffer, from the object store's socket to the client's. */
-    static final int COPY_BYTES = 256 * 1024;
 
     private static final Pattern RANGE = Pattern.compile("^bytes=(\\d{1,18})-(\\d{0,18})$");
     private static final Map<String, ThumbnailSize> SIZES = Map.of(
@@ -87,7 +88,7 @@ final class MediaRoutes implements HttpService {
     private final Json json;
     private final ErrorResponses errors;
     private final Duration transferTimeout;
-    private final ObjectStoreReads objectStore = new ObjectStoreReads();
+    private final ObjectStoreTransfers objectStore = new ObjectStoreTransfers();
 
     MediaRoutes(
             Backends backends,
@@ -128,9 +129,13 @@ final class MediaRoutes implements HttpService {
                 .setFileName(request.headers().first(FILE_NAME).orElse("upload"))
                 .setSha256(request.headers().first(CONTENT_SHA256).orElse("").toLowerCase(Locale.ROOT))
                 .build();
-        UploadResponse stored;
+        MediaMetadata stored;
         try {
-            stored = transfer(() -> send(metadata, request.content().inputStream()));
+            InputStream body = request.content().inputStream();
+            stored = transfer(() -> metadata.getSha256().isEmpty() ? null : putToStore(metadata, body));
+            if (stored == null) {
+                stored = transfer(() -> send(metadata, body)).getMedia();
+            }
         } catch (StatusRuntimeException e) {
             NovaException error = NovaException.from(e);
             if (error.code() == ErrorCode.INVALID_ARGUMENT && violates(error, "metadata.size_bytes")) {
@@ -140,7 +145,7 @@ final class MediaRoutes implements HttpService {
             }
             throw e;
         }
-        json.send(response, Status.CREATED_201, view(stored.getMedia()));
+        json.send(response, Status.CREATED_201, view(stored));
     }
 
     private void metadata(ServerRequest request, ServerResponse response, Caller caller) {
@@ -184,7 +189,7 @@ final class MediaRoutes implements HttpService {
         long deadline = System.nanoTime() + transferTimeout.toNanos();
         try (stored;
                 OutputStream out = response.outputStream()) {
-            byte[] buffer = new byte[COPY_BYTES];
+            byte[] buffer = new byte[ObjectStoreTransfers.COPY_BYTES];
             long remaining = slice.length();
             while (remaining > 0) {
                 if (System.nanoTime() - deadline > 0) {
@@ -292,6 +297,46 @@ final class MediaRoutes implements HttpService {
             }
             throw e;
         }
+    }
+
+    /**
+     * An upload that declared its SHA-256 goes straight to the object store: media-service checks
+     * the metadata, quota and rate limit and gives a presigned URL at the file's content address
+     * ({@code BeginUpload}), the body is PUT there as it arrives (the store refuses bytes of another
+     * SHA-256, and stores nothing of them), and media-service checks what was stored and records
+     * it ({@code CompleteUpload}). The bytes cross the gateway only, not media-service and a gRPC
+     * stream too. Null when media-service is older than {@code BeginUpload} (UNIMPLEMENTED): the
+     * body is then untouched and goes through {@code Upload}.
+     */
+    private MediaMetadata putToStore(UploadMetadata metadata, InputStream body) throws IOException {
+        BeginUploadResponse begin;
+        try {
+            begin = backends.media()
+                    .beginUpload(BeginUploadRequest.newBuilder()
+                            .setMetadata(metadata)
+                            .build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+                return null;
+            }
+            throw e;
+        }
+        ObjectStoreTransfers.PutOutcome outcome = objectStore.put(
+                URI.create(begin.getUrl()),
+                begin.getHeadersMap(),
+                metadata.getSizeBytes(),
+                body,
+                System.nanoTime() + transferTimeout.toNanos());
+        if (outcome == ObjectStoreTransfers.PutOutcome.WRONG_SHA256) {
+            throw NovaException.invalidArgument(FieldViolation.of(
+                    "metadata.sha256",
+                    "does not match the bytes received (" + CONTENT_SHA256.defaultCase()
+                            + "): the object store computed another SHA-256 and stored nothing"));
+        }
+        return backends.media()
+                .completeUpload(
+                        CompleteUploadRequest.newBuilder().setMetadata(metadata).build())
+                .getMedia();
     }
 
     /** Streams the body to media-service and waits for its answer. */

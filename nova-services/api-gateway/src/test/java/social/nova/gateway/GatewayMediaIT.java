@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import social.nova.contracts.media.v1.DownloadResponse;
 import social.nova.contracts.media.v1.MediaMetadata;
 import social.nova.contracts.media.v1.MediaServiceGrpc;
+import social.nova.contracts.media.v1.UploadResponse;
 import social.nova.servicetesting.RegisteredStub;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,12 +64,13 @@ class GatewayMediaIT {
     }
 
     /**
-     * A media-service deployed before the gateway that reads through {@code GetDownloadUrl}
-     * answers it UNIMPLEMENTED: the gateway then reads its {@code Download} stream, whole and by
-     * range, instead of failing. A stub of that older media-service, registered for this test only.
+     * A media-service deployed before the gateway that moves bytes through the object store answers
+     * {@code GetDownloadUrl} and {@code BeginUpload} UNIMPLEMENTED: the gateway then uses its
+     * {@code Download} and {@code Upload} streams, instead of failing. A stub of that older
+     * media-service, registered for this test only.
      */
     @Test
-    void aMediaServiceWithoutGetDownloadUrlIsReadThroughItsDownloadStream() throws Exception {
+    void aMediaServiceOlderThanTheObjectStoreRoutesIsUsedThroughItsStreams() throws Exception {
         var caller = fixture.signIn();
         byte[] bytes = new byte[3000];
         new java.util.Random(7).nextBytes(bytes);
@@ -125,6 +127,27 @@ class GatewayMediaIT {
             assertThat(tail.statusCode()).isEqualTo(206);
             assertThat(tail.headers().firstValue("Content-Range")).hasValue("bytes 2500-2599/3000");
             assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(bytes, 2500, 2600));
+
+            older.stubs()
+                    .stub(MediaServiceGrpc.getBeginUploadMethod())
+                    .excludedFromContract()
+                    .willFail(Status.UNIMPLEMENTED.withDescription(
+                            "Method not found: nova.media.v1.MediaService/BeginUpload"));
+            older.stubs()
+                    .stub(MediaServiceGrpc.getUploadMethod())
+                    .excludedFromContract()
+                    .willReturn(UploadResponse.newBuilder().setMedia(media).build());
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(client.uri("/api/v1/media"))
+                            .header("Authorization", caller.bearer())
+                            .header("Content-Type", "image/png")
+                            .header("X-Content-SHA256", "ab".repeat(32))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(created.body()).contains("\"id\":\"" + id + "\"");
+            assertThat(older.stubs().calls(MediaServiceGrpc.getUploadMethod())).hasSize(1);
         }
     }
 }

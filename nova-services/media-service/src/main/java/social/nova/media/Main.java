@@ -56,6 +56,6 @@ public final class Main {
             var verified = auth.verify(token);
             return new Caller(verified.userId(), verified.sessionId());
         });
-        return kit.start(new MediaEndpoint(new Media(context)));
+        return kit.start(new MediaEndpoint(new Media(context), new DirectUploads(context)));
     }
 }

@@ -6,6 +6,10 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import social.nova.contracts.media.v1.BeginUploadRequest;
+import social.nova.contracts.media.v1.BeginUploadResponse;
+import social.nova.contracts.media.v1.CompleteUploadRequest;
+import social.nova.contracts.media.v1.CompleteUploadResponse;
 import social.nova.contracts.media.v1.DownloadRequest;
 import social.nova.contracts.media.v1.DownloadResponse;
 import social.nova.contracts.media.v1.GetDownloadUrlRequest;
@@ -31,9 +35,11 @@ import static social.nova.kit.Protos.timestamp;
  */
 final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
     private final Media media;
+    private final DirectUploads directUploads;
 
-    MediaEndpoint(Media media) {
+    MediaEndpoint(Media media, DirectUploads directUploads) {
         this.media = media;
+        this.directUploads = directUploads;
     }
 
     /**
@@ -94,6 +100,26 @@ final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
                 }
             }
         };
+    }
+
+    @Override
+    public void beginUpload(BeginUploadRequest request, StreamObserver<BeginUploadResponse> response) {
+        ObjectStore.PresignedPut put = directUploads.begin(callerId(), request.getMetadata());
+        reply(
+                response,
+                BeginUploadResponse.newBuilder()
+                        .setUrl(put.url().toString())
+                        .putAllHeaders(put.headers())
+                        .setExpiresAt(timestamp(put.expiresAt()))
+                        .build());
+    }
+
+    @Override
+    public void completeUpload(CompleteUploadRequest request, StreamObserver<CompleteUploadResponse> response) {
+        MediaStore.Media stored = directUploads.complete(callerId(), request.getMetadata());
+        reply(
+                response,
+                CompleteUploadResponse.newBuilder().setMedia(proto(stored)).build());
     }
 
     @Override

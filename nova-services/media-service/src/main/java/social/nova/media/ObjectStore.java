@@ -130,19 +130,7 @@ final class ObjectStore implements AutoCloseable {
     }
 
     boolean exists(String key) {
-        return call(() -> {
-            try {
-                s3.headObject(request -> request.bucket(bucket).key(key));
-                return true;
-            } catch (NoSuchKeyException missing) {
-                return false;
-            } catch (S3Exception e) {
-                if (e.statusCode() == 404) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return size(key).isPresent();
     }
 
     void copy(String from, String to) {
@@ -242,6 +230,64 @@ final class ObjectStore implements AutoCloseable {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("the SDK presigned an invalid URL", e);
         }
+    }
+
+    /** A presigned PUT: its URL, the headers it must carry as given, and when it stops being accepted. */
+    record PresignedPut(java.net.URI url, java.util.Map<String, String> headers, java.time.Instant expiresAt) {}
+
+    /**
+     * A URL that stores {@code size} bytes of {@code contentType} at {@code key} with one PUT for
+     * {@code validity}, without credentials; the store refuses bytes whose SHA-256 is not
+     * {@code sha256Hex} (S3's {@code x-amz-checksum-sha256}, BadDigest) and keeps what the key held.
+     */
+    PresignedPut presignedPut(
+            String key, String contentType, long size, String sha256Hex, java.time.Duration validity) {
+        String checksum = java.util.Base64.getEncoder()
+                .encodeToString(java.util.HexFormat.of().parseHex(sha256Hex));
+        var presigned = presigner.presignPutObject(request -> request.signatureDuration(validity)
+                .putObjectRequest(put -> put.bucket(bucket)
+                        .key(key)
+                        .contentType(contentType)
+                        .contentLength(size)
+                        .checksumSHA256(checksum)));
+        java.util.Map<String, String> headers = new java.util.TreeMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            // The caller's HTTP client sets these two itself.
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                headers.put(name, String.join(",", values));
+            }
+        });
+        try {
+            return new PresignedPut(presigned.url().toURI(), headers, presigned.expiration());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("the SDK presigned an invalid URL", e);
+        }
+    }
+
+    /** The size of the object at {@code key}, if there is one. */
+    java.util.Optional<Long> size(String key) {
+        return call(() -> {
+            try {
+                return java.util.Optional.of(
+                        s3.headObject(request -> request.bucket(bucket).key(key))
+                                .contentLength());
+            } catch (NoSuchKeyException missing) {
+                return java.util.Optional.<Long>empty();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return java.util.Optional.<Long>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The first {@code length} bytes of the object at {@code key} (fewer when it is shorter). */
+    byte[] head(String key, int length) {
+        return call(() -> s3.getObject(
+                        request -> request.bucket(bucket).key(key).range("bytes=0-" + (length - 1)),
+                        ResponseTransformer.toBytes())
+                .asByteArray());
     }
 
     private interface StoreCall<T> {

@@ -197,56 +197,30 @@ final class Upload {
             staged = true;
         }
 
-        MediaStore.Media media = new MediaStore.Media(
-                UUID.randomUUID(),
-                owner,
-                sha256,
-                type.mime(),
-                received,
-                metadata.getFileName(),
-                MediaStore.Status.PROCESSING,
-                0,
-                0,
-                null,
-                null,
-                // PostgreSQL keeps microseconds: the answer shows what a later read shows.
-                context.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
-        String key = media.objectKey();
-        context.jdbi().useTransaction(handle -> {
-            long used = context.store().lockUsage(handle, owner);
-            if (!context.store().objectExists(handle, owner, sha256)) {
-                if (used + received > context.settings().quotaBytes()) {
-                    throw MediaErrors.quotaExceeded(
-                            used, received, context.settings().quotaBytes());
-                }
-                // The owner's usage row is locked: no other upload of theirs commits meanwhile.
-                switch (route) {
-                    case STAGED -> {
-                        // A key left by an upload that died after storing holds these very bytes
-                        // (its name is their hash).
-                        if (!context.objects().exists(key)) {
-                            context.objects().copy(stagingKey, key);
-                        }
+        MediaStore.Media media = record(context, owner, type, sha256, received, metadata.getFileName(), key -> {
+            switch (route) {
+                case STAGED -> {
+                    // A key left by an upload that died after storing holds these very bytes
+                    // (its name is their hash).
+                    if (!context.objects().exists(key)) {
+                        context.objects().copy(stagingKey, key);
                     }
-                    case DIRECT -> {
-                        context.objects().completeMultipart(key, uploadId, parts);
-                        uploadId = null;
-                    }
-                    // Objects are never deleted, so this does not happen; if it did, the retry
-                    // finds the bytes missing up front and stores them (DIRECT).
-                    case KNOWN ->
-                        throw NovaException.builder(
-                                        social.nova.errors.ErrorCode.ABORTED,
-                                        "the stored copy of these bytes is gone; start the upload again")
-                                .domain(MediaErrors.DOMAIN)
-                                .build();
                 }
-                context.store().addObject(handle, owner, sha256, received);
+                case DIRECT -> {
+                    context.objects().completeMultipart(key, uploadId, parts);
+                    uploadId = null;
+                }
+                // Objects are never deleted, so this does not happen; if it did, the retry
+                // finds the bytes missing up front and stores them (DIRECT).
+                case KNOWN ->
+                    throw NovaException.builder(
+                                    social.nova.errors.ErrorCode.ABORTED,
+                                    "the stored copy of these bytes is gone; start the upload again")
+                            .domain(MediaErrors.DOMAIN)
+                            .build();
             }
-            // DIRECT and stored meanwhile by another upload of the same bytes: abandon() aborts ours.
-            context.store().insert(handle, media);
-            Outbox.append(handle, Processing.uploaded(media));
         });
+        // DIRECT, and stored meanwhile by another upload of the same bytes: abandon() aborts ours.
         finished = true;
         abandon();
         return media;
@@ -275,12 +249,68 @@ final class Upload {
         return finished;
     }
 
-    private void begin(UploadMetadata declared) {
+    /** What puts an item's bytes at their content address, once they are verified and new to their owner. */
+    interface Placement {
+        /** Runs inside the recording transaction, the owner's usage row locked; a failure rolls it back. */
+        void place(String key);
+    }
+
+    /**
+     * Records a verified file as a new item of {@code owner} (status PROCESSING) and publishes
+     * MediaUploaded, in one transaction that locks the owner's usage row: when the owner does not
+     * store these bytes yet, the quota is checked, {@code placement} puts them at their content
+     * address, and they are counted once; when they do, the item points at them.
+     */
+    static MediaStore.Media record(
+            Context context,
+            UUID owner,
+            MediaTypes type,
+            String sha256,
+            long size,
+            String fileName,
+            Placement placement) {
+        MediaStore.Media media = new MediaStore.Media(
+                UUID.randomUUID(),
+                owner,
+                sha256,
+                type.mime(),
+                size,
+                fileName,
+                MediaStore.Status.PROCESSING,
+                0,
+                0,
+                null,
+                null,
+                // PostgreSQL keeps microseconds: the answer shows what a later read shows.
+                context.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        context.jdbi().useTransaction(handle -> {
+            long used = context.store().lockUsage(handle, owner);
+            if (!context.store().objectExists(handle, owner, sha256)) {
+                if (used + size > context.settings().quotaBytes()) {
+                    throw MediaErrors.quotaExceeded(
+                            used, size, context.settings().quotaBytes());
+                }
+                // The owner's usage row is locked: no other upload of theirs commits meanwhile.
+                placement.place(media.objectKey());
+                context.store().addObject(handle, owner, sha256, size);
+            }
+            context.store().insert(handle, media);
+            Outbox.append(handle, Processing.uploaded(media));
+        });
+        return media;
+    }
+
+    /**
+     * Checks an upload's metadata, every field at once (INVALID_ARGUMENT with a violation per
+     * field); its type. {@code sha256Required}: for uploads whose bytes go to the store without
+     * passing media-service, which the store checks against the declared SHA-256.
+     */
+    static MediaTypes check(UploadMetadata declared, MediaSettings settings, boolean sha256Required) {
         Violations violations = new Violations();
-        type = MediaTypes.ofMime(declared.getContentType()).orElse(null);
+        MediaTypes type = MediaTypes.ofMime(declared.getContentType()).orElse(null);
         violations.require(type != null, "metadata.content_type", "must be " + TYPES);
         if (type != null) {
-            long max = context.settings().maxBytes(type);
+            long max = settings.maxBytes(type);
             violations.require(
                     declared.getSizeBytes() >= 1 && declared.getSizeBytes() <= max,
                     "metadata.size_bytes",
@@ -302,8 +332,20 @@ final class Upload {
                         || SHA256_HEX.matcher(declared.getSha256()).matches(),
                 "metadata.sha256",
                 "must be 64 lowercase hex characters when given");
+        violations.require(
+                !sha256Required || !declared.getSha256().isEmpty(),
+                "metadata.sha256",
+                "is required: the object store checks the bytes against it");
         violations.throwIfAny();
+        return type;
+    }
 
+    /**
+     * The owner's rate limit, then the quota before a byte arrives: a file the owner stores already
+     * passes it when its SHA-256 is declared (an undeclared one must fit as if it were new). Whether
+     * the owner stores the declared bytes already.
+     */
+    static boolean admit(Context context, UUID owner, UploadMetadata declared) {
         RateLimits.enforce(context.limiter(), owner.toString(), MediaErrors.DOMAIN);
         long used = context.jdbi().withHandle(handle -> context.store().usedBytes(handle, owner));
         boolean stored = !declared.getSha256().isEmpty()
@@ -313,6 +355,12 @@ final class Upload {
             throw MediaErrors.quotaExceeded(
                     used, declared.getSizeBytes(), context.settings().quotaBytes());
         }
+        return stored;
+    }
+
+    private void begin(UploadMetadata declared) {
+        type = check(declared, context.settings(), false);
+        boolean stored = admit(context, owner, declared);
         if (!context.permits().tryAcquire()) {
             throw NovaException.unavailable(
                     "too many uploads in progress on this instance; retry", Duration.ofSeconds(1));

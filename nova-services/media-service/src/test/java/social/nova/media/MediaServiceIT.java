@@ -16,6 +16,9 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import social.nova.contracts.media.v1.BeginUploadRequest;
+import social.nova.contracts.media.v1.BeginUploadResponse;
+import social.nova.contracts.media.v1.CompleteUploadRequest;
 import social.nova.contracts.media.v1.GetMediaMetadataRequest;
 import social.nova.contracts.media.v1.GetThumbnailRequest;
 import social.nova.contracts.media.v1.MediaMetadata;
@@ -171,6 +174,67 @@ class MediaServiceIT {
         assertThat(objectsOf(gus)).extracting(S3Object::key).containsExactly(key);
         assertThat(usedBytes(gus)).isEqualTo(video.length);
         assertThat(mediaRows(gus)).isEqualTo(2);
+    }
+
+    /**
+     * BeginUpload and CompleteUpload, with the bytes PUT to the store as the gateway does: the store
+     * refuses bytes of another SHA-256 and stores nothing, media-service refuses a completion with
+     * nothing stored and bytes of another type (and deletes those), and records what passed.
+     */
+    @Test
+    void bytesPutStraightToTheStoreAreCheckedThereAndRecordedOnCompletion() throws Exception {
+        Platform.User ida = platform.user();
+        var stub = platform.blockingAs(ida);
+        byte[] video = Files.mp4Like(6 * 1024 * 1024 + 3, 31);
+        UploadMetadata declared = Transfers.metadata("video/mp4", video, "direct.mp4").toBuilder()
+                .setSha256(Files.sha256(video))
+                .build();
+        String key = "objects/" + ida.id() + "/" + Files.sha256(video);
+
+        BeginUploadResponse begin = stub.beginUpload(
+                BeginUploadRequest.newBuilder().setMetadata(declared).build());
+        assertThat(begin.getUrl()).contains(key);
+        // Other bytes than declared: the store refuses them and keeps nothing.
+        byte[] other = Files.mp4Like(video.length, 32);
+        assertThat(Transfers.put(begin, other))
+                .satisfies(answer -> assertThat(answer.getKey()).isEqualTo(400))
+                .satisfies(answer -> assertThat(answer.getValue()).contains("BadDigest"));
+        assertThat(objectsOf(ida)).isEmpty();
+        NovaException nothing = failure(() -> stub.completeUpload(
+                CompleteUploadRequest.newBuilder().setMetadata(declared).build()));
+        assertThat(nothing.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+        assertThat(nothing.getMessage()).contains("PUT them");
+
+        assertThat(Transfers.put(begin, video).getKey()).isEqualTo(200);
+        MediaMetadata stored = stub.completeUpload(
+                        CompleteUploadRequest.newBuilder().setMetadata(declared).build())
+                .getMedia();
+        assertThat(stored.getSha256()).isEqualTo(Files.sha256(video));
+        assertThat(stored.getSizeBytes()).isEqualTo(video.length);
+        assertThat(stored.getStatus()).isEqualTo(MediaStatus.MEDIA_STATUS_PROCESSING);
+        assertThat(Transfers.download(stub, stored.getId(), 0).bytes()).isEqualTo(video);
+        assertThat(objectsOf(ida)).extracting(S3Object::key).containsExactly(key);
+        assertThat(usedBytes(ida)).isEqualTo(video.length);
+
+        // A .exe declared as PNG: stored by the PUT (its SHA-256 is right), refused and deleted on completion.
+        byte[] exe = Files.exe(5_000);
+        UploadMetadata renamed = Transfers.metadata("image/png", exe, "cat.png").toBuilder()
+                .setSha256(Files.sha256(exe))
+                .build();
+        BeginUploadResponse exeBegin = stub.beginUpload(
+                BeginUploadRequest.newBuilder().setMetadata(renamed).build());
+        assertThat(Transfers.put(exeBegin, exe).getKey()).isEqualTo(200);
+        assertThat(violatedFields(() -> stub.completeUpload(
+                        CompleteUploadRequest.newBuilder().setMetadata(renamed).build())))
+                .containsExactly("metadata.content_type");
+        assertThat(objectsOf(ida)).extracting(S3Object::key).containsExactly(key);
+        assertThat(mediaRows(ida)).isEqualTo(1);
+
+        // The store checks the SHA-256, so it must be declared.
+        assertThat(violatedFields(() -> stub.beginUpload(BeginUploadRequest.newBuilder()
+                        .setMetadata(Transfers.metadata("video/mp4", video, "v.mp4"))
+                        .build())))
+                .containsExactly("metadata.sha256");
     }
 
     @Test

@@ -130,4 +130,24 @@ final class Transfers {
         }
         return new Download(first.getMetadata(), bytes.toByteArray(), chunks);
     }
+
+    /** PUTs {@code bytes} to a BeginUpload answer's URL with its headers, as the gateway does; the HTTP status and body. */
+    static java.util.Map.Entry<Integer, String> put(
+            social.nova.contracts.media.v1.BeginUploadResponse begin, byte[] bytes) throws java.io.IOException {
+        var connection = (java.net.HttpURLConnection)
+                java.net.URI.create(begin.getUrl()).toURL().openConnection(java.net.Proxy.NO_PROXY);
+        connection.setRequestMethod("PUT");
+        connection.setDoOutput(true);
+        connection.setFixedLengthStreamingMode(bytes.length);
+        begin.getHeadersMap().forEach(connection::setRequestProperty);
+        try (var out = connection.getOutputStream()) {
+            out.write(bytes);
+        }
+        int status = connection.getResponseCode();
+        try (var body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            return java.util.Map.entry(
+                    status,
+                    body == null ? "" : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
 }
