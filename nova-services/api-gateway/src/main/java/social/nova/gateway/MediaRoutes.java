@@ -185,7 +185,9 @@ final class MediaRoutes implements HttpService {
             return;
         }
         Slice slice = slice(location.getMedia(), range, response);
+        // Opened before the file's headers are set: a store that is down is a plain 503.
         InputStream stored = objectStore.read(URI.create(location.getUrl()), slice.from(), slice.last());
+        headers(response, location.getMedia(), slice, range != null);
         long deadline = System.nanoTime() + transferTimeout.toNanos();
         try (stored;
                 OutputStream out = response.outputStream()) {
@@ -214,8 +216,8 @@ final class MediaRoutes implements HttpService {
     }
 
     /**
-     * The part of {@code media} the request wants, with the response's headers set for it; a range
-     * past the end is OUT_OF_RANGE (416), one that ends before it starts INVALID_ARGUMENT.
+     * The part of {@code media} the request wants; a range past the end is OUT_OF_RANGE (416, with
+     * the file's size in {@code Content-Range}), one that ends before it starts INVALID_ARGUMENT.
      */
     private static Slice slice(MediaMetadata media, Matcher range, ServerResponse response) {
         long size = media.getSizeBytes();
@@ -232,16 +234,22 @@ final class MediaRoutes implements HttpService {
         if (last < from) {
             throw NovaException.invalidArgument(FieldViolation.of("Range", "the range ends before it starts"));
         }
+        return new Slice(from, last);
+    }
+
+    /** The headers of a response that carries {@code slice} of {@code media}. */
+    private static void headers(ServerResponse response, MediaMetadata media, Slice slice, boolean ranged) {
         response.header(HeaderNames.CONTENT_TYPE, media.getContentType());
         response.header(HeaderNames.ACCEPT_RANGES, "bytes");
         response.header(HeaderNames.ETAG, "\"" + media.getSha256() + "\"");
         response.header(HeaderNames.CACHE_CONTROL, "private, max-age=31536000, immutable");
-        response.contentLength(last - from + 1);
-        if (range != null) {
+        response.contentLength(slice.length());
+        if (ranged) {
             response.status(Status.PARTIAL_CONTENT_206);
-            response.header(HeaderNames.CONTENT_RANGE, "bytes " + from + "-" + last + "/" + size);
+            response.header(
+                    HeaderNames.CONTENT_RANGE,
+                    "bytes " + slice.from() + "-" + slice.last() + "/" + media.getSizeBytes());
         }
-        return new Slice(from, last);
     }
 
     /** The bytes through media-service's {@code Download} stream, chunk by chunk. */
@@ -256,7 +264,9 @@ final class MediaRoutes implements HttpService {
                                 .setMediaId(id)
                                 .setOffset(from)
                                 .build());
-                Slice slice = slice(messages.next().getMetadata(), range, response);
+                MediaMetadata media = messages.next().getMetadata();
+                Slice slice = slice(media, range, response);
+                headers(response, media, slice, range != null);
                 try (OutputStream out = response.outputStream()) {
                     long remaining = slice.length();
                     while (remaining > 0 && messages.hasNext()) {
@@ -330,8 +340,8 @@ final class MediaRoutes implements HttpService {
         if (outcome == ObjectStoreTransfers.PutOutcome.WRONG_SHA256) {
             throw NovaException.invalidArgument(FieldViolation.of(
                     "metadata.sha256",
-                    "does not match the bytes received (" + CONTENT_SHA256.defaultCase()
-                            + "): the object store computed another SHA-256 and stored nothing"));
+                    "does not match the bytes received: the object store computed another SHA-256 and"
+                            + " stored nothing"));
         }
         return backends.media()
                 .completeUpload(

@@ -13,6 +13,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 import social.nova.contracts.media.v1.DownloadResponse;
+import social.nova.contracts.media.v1.GetDownloadUrlResponse;
 import social.nova.contracts.media.v1.MediaMetadata;
 import social.nova.contracts.media.v1.MediaServiceGrpc;
 import social.nova.contracts.media.v1.UploadResponse;
@@ -148,6 +149,60 @@ class GatewayMediaIT {
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             assertThat(created.body()).contains("\"id\":\"" + id + "\"");
             assertThat(older.stubs().calls(MediaServiceGrpc.getUploadMethod())).hasSize(1);
+        }
+    }
+
+    /**
+     * The object store refusing connections when a download starts: a prompt 503 (UNAVAILABLE,
+     * retry), a JSON error the client reads whole, not the file's headers.
+     */
+    @Test
+    void aDownloadWhileTheObjectStoreIsDownIsAPrompt503() throws Exception {
+        var caller = fixture.signIn();
+        String id = UUID.randomUUID().toString();
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (RegisteredStub media =
+                RegisteredStub.start("media-service", MediaServiceGrpc.getServiceDescriptor(), null, fixture.consul)) {
+            media.stubs()
+                    .stub(MediaServiceGrpc.getGetDownloadUrlMethod())
+                    .excludedFromContract()
+                    .willReturn(GetDownloadUrlResponse.newBuilder()
+                            .setMedia(MediaMetadata.newBuilder()
+                                    .setId(id)
+                                    .setOwnerId(caller.userId())
+                                    .setContentType("image/png")
+                                    .setSizeBytes(5_000_000)
+                                    .setSha256("cd".repeat(32)))
+                            .setUrl("http://127.0.0.1:" + closedPort + "/nova-media/objects/x")
+                            .build());
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest download = HttpRequest.newBuilder(client.uri("/api/v1/media/" + id + "/content"))
+                    .header("Authorization", caller.bearer())
+                    .timeout(Duration.ofSeconds(20))
+                    .build();
+            // Until the gateway has found the stub: then the answer is the store's failure.
+            HttpResponse<String> answer = await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> {
+                                int before = media.stubs()
+                                        .calls(MediaServiceGrpc.getGetDownloadUrlMethod())
+                                        .size();
+                                HttpResponse<String> response =
+                                        http.send(download, HttpResponse.BodyHandlers.ofString());
+                                return media.stubs()
+                                                        .calls(MediaServiceGrpc.getGetDownloadUrlMethod())
+                                                        .size()
+                                                > before
+                                        ? response
+                                        : null;
+                            },
+                            java.util.Objects::nonNull);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+            assertThat(answer.body()).contains("\"code\":\"UNAVAILABLE\"");
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
         }
     }
 }
