@@ -70,10 +70,7 @@ final class DirectUploads {
         MediaTypes actual = MediaTypes.detect(header, header.length).orElse(null);
         if (actual != type) {
             deleteUnlessRecorded(owner, declared.getSha256(), key);
-            throw NovaException.invalidArgument(FieldViolation.of(
-                    "metadata.content_type",
-                    "the bytes are not " + type.mime() + " (they look like "
-                            + (actual == null ? "no type media-service stores" : actual.mime()) + ")"));
+            throw MediaErrors.wrongType(type, actual);
         }
         try {
             return Upload.record(context, owner, type, declared.getSha256(), size, declared.getFileName(), placed -> {

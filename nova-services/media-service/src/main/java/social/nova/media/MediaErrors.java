@@ -16,6 +16,14 @@ final class MediaErrors {
                 .build();
     }
 
+    /** Bytes whose first bytes ({@link MediaTypes#detect}) are not of the declared type; {@code actual} null when of no stored type. */
+    static NovaException wrongType(MediaTypes declared, MediaTypes actual) {
+        return NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
+                "metadata.content_type",
+                "the bytes are not " + declared.mime() + " (they look like "
+                        + (actual == null ? "no type media-service stores" : actual.mime()) + ")"));
+    }
+
     static NovaException quotaExceeded(long usedBytes, long wantedBytes, long quotaBytes) {
         return NovaException.builder(
                         ErrorCode.RESOURCE_EXHAUSTED,

@@ -377,10 +377,7 @@ final class Upload {
     private void checkType() {
         MediaTypes actual = MediaTypes.detect(header, headerLength).orElse(null);
         if (actual != type) {
-            throw NovaException.invalidArgument(social.nova.errors.FieldViolation.of(
-                    "metadata.content_type",
-                    "the bytes are not " + type.mime() + " (they look like "
-                            + (actual == null ? "no type media-service stores" : actual.mime()) + ")"));
+            throw MediaErrors.wrongType(type, actual);
         }
     }
 
