@@ -198,8 +198,10 @@ final class MediaRoutes implements HttpService {
                     throw new IOException(
                             "the download ran past gateway.media.transfer-timeout (" + transferTimeout + ")");
                 }
-                int read = stored.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                if (read < 0) {
+                // Filled before it is written: the store's socket gives what has arrived (often a
+                // few KiB), and each write to the client is a system call with its own cost.
+                int read = stored.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (read == 0) {
                     throw new IOException("the object store ended the body " + remaining + " bytes early");
                 }
                 out.write(buffer, 0, read);

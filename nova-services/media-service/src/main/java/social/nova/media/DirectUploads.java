@@ -52,21 +52,23 @@ final class DirectUploads {
     MediaStore.Media complete(UUID owner, UploadMetadata declared) {
         MediaTypes type = Upload.check(declared, context.settings(), true);
         String key = MediaStore.objectKey(owner, declared.getSha256());
-        long size = context.objects()
-                .size(key)
+        // One ranged read gives the stored size and the bytes the type is told by.
+        ObjectStore.Start stored = context.objects()
+                .start(key, MediaTypes.HEADER_BYTES)
                 .orElseThrow(() -> NovaException.builder(
                                 ErrorCode.FAILED_PRECONDITION,
                                 "the object store holds no bytes of SHA-256 " + declared.getSha256()
                                         + " for this upload: PUT them to BeginUpload's URL first")
                         .domain(MediaErrors.DOMAIN)
                         .build());
+        long size = stored.size();
         if (size != declared.getSizeBytes()) {
             throw NovaException.invalidArgument(FieldViolation.of(
                     "metadata.size_bytes",
                     "the stored bytes of this SHA-256 are " + size + " bytes, " + declared.getSizeBytes()
                             + " were declared"));
         }
-        byte[] header = context.objects().head(key, MediaTypes.HEADER_BYTES);
+        byte[] header = stored.bytes();
         MediaTypes actual = MediaTypes.detect(header, header.length).orElse(null);
         if (actual != type) {
             deleteUnlessRecorded(owner, declared.getSha256(), key);

@@ -282,12 +282,45 @@ final class ObjectStore implements AutoCloseable {
         });
     }
 
-    /** The first {@code length} bytes of the object at {@code key} (fewer when it is shorter). */
-    byte[] head(String key, int length) {
-        return call(() -> s3.getObject(
-                        request -> request.bucket(bucket).key(key).range("bytes=0-" + (length - 1)),
-                        ResponseTransformer.toBytes())
-                .asByteArray());
+    /** An object's size and its first bytes. */
+    record Start(long size, byte[] bytes) {}
+
+    /**
+     * The size of the object at {@code key} and its first {@code length} bytes (fewer when it is
+     * shorter), in one ranged GET (the size from its {@code Content-Range}), if there is one.
+     */
+    java.util.Optional<Start> start(String key, int length) {
+        return call(() -> {
+            try (var body =
+                    s3.getObject(request -> request.bucket(bucket).key(key).range("bytes=0-" + (length - 1)))) {
+                byte[] bytes = body.readNBytes(length);
+                String range = body.response().contentRange();
+                long size;
+                if (range != null && range.lastIndexOf('/') > 0) {
+                    size = Long.parseLong(
+                            range.substring(range.lastIndexOf('/') + 1).trim());
+                } else {
+                    // A store that ignored the range answered the whole object: its length is the size.
+                    size = body.response().contentLength();
+                }
+                if (size > bytes.length) {
+                    body.abort(); // not read to its end: the connection is not reused
+                }
+                return java.util.Optional.of(new Start(size, bytes));
+            } catch (NoSuchKeyException missing) {
+                return java.util.Optional.<Start>empty();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return java.util.Optional.<Start>empty();
+                }
+                if (e.statusCode() == 416) { // an empty object has no byte 0
+                    return java.util.Optional.of(new Start(0, new byte[0]));
+                }
+                throw e;
+            } catch (java.io.IOException e) {
+                throw SdkClientException.create("the object store broke off the read of " + key, e);
+            }
+        });
     }
 
     private interface StoreCall<T> {

@@ -347,13 +347,15 @@ final class Upload {
      */
     static boolean admit(Context context, UUID owner, UploadMetadata declared) {
         RateLimits.enforce(context.limiter(), owner.toString(), MediaErrors.DOMAIN);
-        long used = context.jdbi().withHandle(handle -> context.store().usedBytes(handle, owner));
-        boolean stored = !declared.getSha256().isEmpty()
-                && context.jdbi()
-                        .withHandle(handle -> context.store().objectExists(handle, owner, declared.getSha256()));
-        if (!stored && used + declared.getSizeBytes() > context.settings().quotaBytes()) {
+        // One connection for both reads: each checkout and round trip is a share of the upload's latency.
+        long[] used = new long[1];
+        boolean stored = context.jdbi().withHandle(handle -> {
+            used[0] = context.store().usedBytes(handle, owner);
+            return !declared.getSha256().isEmpty() && context.store().objectExists(handle, owner, declared.getSha256());
+        });
+        if (!stored && used[0] + declared.getSizeBytes() > context.settings().quotaBytes()) {
             throw MediaErrors.quotaExceeded(
-                    used, declared.getSizeBytes(), context.settings().quotaBytes());
+                    used[0], declared.getSizeBytes(), context.settings().quotaBytes());
         }
         return stored;
     }
