@@ -105,11 +105,21 @@ class MediaIT {
         HttpResponse<String> declared = upload(ann, "image/png", exe, sha256(exe));
         assertThat(declared.statusCode()).as(declared.body()).isEqualTo(400);
         assertThat(declared.body()).contains("\"field\":\"Content-Type\"").contains("not image/png");
-        // A declared SHA-256 the bytes do not have: the store refuses them.
+        // A declared SHA-256 the bytes do not have: the gateway finds it out and cuts the PUT short.
         byte[] png = image("png", 8, 8, 2);
         HttpResponse<String> wrong = upload(ann, "image/png", png, sha256(exe));
         assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
         assertThat(wrong.body()).contains("\"field\":\"X-Content-SHA256\"");
+        // ... also at an address that holds the declared bytes already: they stay as they were.
+        byte[] stored = image("png", 16, 16, 3);
+        HttpResponse<String> first = upload(ann, "image/png", stored, sha256(stored));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        String id = GatewayApi.JSON.readTree(first.body()).path("id").asText();
+        byte[] impostor = image("png", 16, 16, 4);
+        HttpResponse<String> overwrite = upload(ann, "image/png", impostor, sha256(stored));
+        assertThat(overwrite.statusCode()).as(overwrite.body()).isEqualTo(400);
+        assertThat(overwrite.body()).contains("\"field\":\"X-Content-SHA256\"");
+        assertThat(download(ann, id, null).body()).isEqualTo(stored);
 
         byte[] tooBig = new byte[10 * 1024 * 1024 + 1];
         System.arraycopy(image("png", 8, 8, 1), 0, tooBig, 0, 8);

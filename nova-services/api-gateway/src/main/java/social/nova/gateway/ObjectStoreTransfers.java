@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.URI;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 
 import social.nova.errors.NovaException;
 
@@ -65,7 +67,10 @@ final class ObjectStoreTransfers {
     enum PutOutcome {
         /** The store holds the bytes. */
         STORED,
-        /** The store refused them: their SHA-256 is not the one signed into the URL (BadDigest); it stored nothing. */
+        /**
+         * Their SHA-256 is not the declared one, and nothing was stored: the PUT was cut short before
+         * its last bytes, or the store refused them (BadDigest, when the URL carries the checksum).
+         */
         WRONG_SHA256
     }
 
@@ -75,9 +80,20 @@ final class ObjectStoreTransfers {
      * ({@link System#nanoTime()}). A failure to read the client's body (it broke off, or ended
      * early) is thrown as the IOException it is, after the PUT is dropped (the store keeps nothing
      * of a PUT cut short); the store failing is UNAVAILABLE ("retry").
+     *
+     * <p>The bytes are hashed on the way. The last buffer is sent only once their SHA-256 is
+     * {@code sha256Hex}; otherwise the PUT is dropped one buffer short, so the store keeps nothing
+     * of them and the address keeps what it held ({@link PutOutcome#WRONG_SHA256}).
      */
-    PutOutcome put(URI url, java.util.Map<String, String> headers, long length, InputStream body, long deadlineNanos)
+    PutOutcome put(
+            URI url,
+            java.util.Map<String, String> headers,
+            long length,
+            String sha256Hex,
+            InputStream body,
+            long deadlineNanos)
             throws IOException {
+        MessageDigest digest = sha256();
         HttpURLConnection connection = open(url);
         java.io.OutputStream out;
         try {
@@ -107,6 +123,11 @@ final class ObjectStoreTransfers {
             } catch (IOException | RuntimeException clientSide) {
                 connection.disconnect();
                 throw clientSide;
+            }
+            digest.update(buffer, 0, read);
+            if (read == remaining && !HexFormat.of().formatHex(digest.digest()).equalsIgnoreCase(sha256Hex)) {
+                connection.disconnect(); // the last bytes withheld: the store keeps nothing of this PUT
+                return PutOutcome.WRONG_SHA256;
             }
             try {
                 out.write(buffer, 0, read);
@@ -143,6 +164,14 @@ final class ObjectStoreTransfers {
         } catch (IOException e) {
             connection.disconnect();
             throw unavailable("the object store did not answer the upload; retry", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -35,8 +35,12 @@ final class DirectUploads {
         this.context = context;
     }
 
-    /** BeginUpload: the metadata, rate limit and quota checked; where to PUT the bytes. */
-    ObjectStore.PresignedPut begin(UUID owner, UploadMetadata declared) {
+    /**
+     * BeginUpload: the metadata, rate limit and quota checked; where to PUT the bytes. With
+     * {@code callerChecksSha256} the URL leaves the SHA-256 to the caller (it withholds the last
+     * bytes of others, and a PUT cut short stores nothing); otherwise the store checks it.
+     */
+    ObjectStore.PresignedPut begin(UUID owner, UploadMetadata declared, boolean callerChecksSha256) {
         MediaTypes type = Upload.check(declared, context.settings(), true);
         Upload.admit(context, owner, declared);
         return context.objects()
@@ -44,7 +48,7 @@ final class DirectUploads {
                         MediaStore.objectKey(owner, declared.getSha256()),
                         type.mime(),
                         declared.getSizeBytes(),
-                        declared.getSha256(),
+                        callerChecksSha256 ? null : declared.getSha256(),
                         PUT_URL_VALIDITY);
     }
 

@@ -104,7 +104,8 @@ final class MediaEndpoint extends MediaServiceGrpc.MediaServiceImplBase {
 
     @Override
     public void beginUpload(BeginUploadRequest request, StreamObserver<BeginUploadResponse> response) {
-        ObjectStore.PresignedPut put = directUploads.begin(callerId(), request.getMetadata());
+        ObjectStore.PresignedPut put =
+                directUploads.begin(callerId(), request.getMetadata(), request.getCallerChecksSha256());
         reply(
                 response,
                 BeginUploadResponse.newBuilder()

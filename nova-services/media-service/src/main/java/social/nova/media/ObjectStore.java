@@ -239,11 +239,14 @@ final class ObjectStore implements AutoCloseable {
      * A URL that stores {@code size} bytes of {@code contentType} at {@code key} with one PUT for
      * {@code validity}, without credentials; the store refuses bytes whose SHA-256 is not
      * {@code sha256Hex} (S3's {@code x-amz-checksum-sha256}, BadDigest) and keeps what the key held.
+     * A null {@code sha256Hex} leaves that check to the caller.
      */
     PresignedPut presignedPut(
             String key, String contentType, long size, String sha256Hex, java.time.Duration validity) {
-        String checksum = java.util.Base64.getEncoder()
-                .encodeToString(java.util.HexFormat.of().parseHex(sha256Hex));
+        String checksum = sha256Hex == null
+                ? null
+                : java.util.Base64.getEncoder()
+                        .encodeToString(java.util.HexFormat.of().parseHex(sha256Hex));
         var presigned = presigner.presignPutObject(request -> request.signatureDuration(validity)
                 .putObjectRequest(put -> put.bucket(bucket)
                         .key(key)

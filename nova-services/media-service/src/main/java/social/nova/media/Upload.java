@@ -335,7 +335,7 @@ final class Upload {
         violations.require(
                 !sha256Required || !declared.getSha256().isEmpty(),
                 "metadata.sha256",
-                "is required: the object store checks the bytes against it");
+                "is required: the bytes are checked against it before they are stored");
         violations.throwIfAny();
         return type;
     }

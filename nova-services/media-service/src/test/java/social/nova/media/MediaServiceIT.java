@@ -237,6 +237,56 @@ class MediaServiceIT {
                 .containsExactly("metadata.sha256");
     }
 
+    /**
+     * A caller that checks the SHA-256 itself (the gateway) gets a URL without the checksum, and
+     * relies on the store keeping nothing of a PUT cut short: it withholds the last bytes of a body
+     * whose SHA-256 is not the declared one. Cut short at a new address: nothing is stored; at an
+     * address that holds the right bytes: they stay.
+     */
+    @Test
+    void aCallerThatChecksTheSha256ItselfCutsThePutShortAndTheStoreKeepsNothingOfIt() throws Exception {
+        Platform.User gil = platform.user();
+        var stub = platform.blockingAs(gil);
+        byte[] video = Files.mp4Like(3 * 1024 * 1024 + 5, 41);
+        byte[] other = Files.mp4Like(video.length, 42);
+        UploadMetadata declared = Transfers.metadata("video/mp4", video, "checked.mp4").toBuilder()
+                .setSha256(Files.sha256(video))
+                .build();
+        BeginUploadRequest checkedByCaller = BeginUploadRequest.newBuilder()
+                .setMetadata(declared)
+                .setCallerChecksSha256(true)
+                .build();
+        BeginUploadResponse begin = stub.beginUpload(checkedByCaller);
+        assertThat(begin.getHeadersMap().keySet()).noneMatch(name -> name.equalsIgnoreCase("x-amz-checksum-sha256"));
+        assertThat(stub.beginUpload(BeginUploadRequest.newBuilder()
+                                .setMetadata(declared)
+                                .build())
+                        .getHeadersMap()
+                        .keySet())
+                .anyMatch(name -> name.equalsIgnoreCase("x-amz-checksum-sha256"));
+
+        Transfers.cutShort(begin, other);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> objectsOf(gil).isEmpty());
+        assertThat(failure(() -> stub.completeUpload(CompleteUploadRequest.newBuilder()
+                                .setMetadata(declared)
+                                .build()))
+                        .code())
+                .isEqualTo(ErrorCode.FAILED_PRECONDITION);
+
+        assertThat(Transfers.put(begin, video).getKey()).isEqualTo(200);
+        MediaMetadata stored = stub.completeUpload(
+                        CompleteUploadRequest.newBuilder().setMetadata(declared).build())
+                .getMedia();
+        Transfers.cutShort(stub.beginUpload(checkedByCaller), other);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> objectsOf(gil).size() == 1);
+        assertThat(Transfers.download(stub, stored.getId(), 0).bytes()).isEqualTo(video);
+        assertThat(usedBytes(gil)).isEqualTo(video.length);
+    }
+
     @Test
     void theQuotaRefusesWhatDoesNotFitButNotAFileAlreadyStored() throws Exception {
         RunningService small = Platform.startMedia(Map.of("media.limits.quota-bytes", "1000000"));

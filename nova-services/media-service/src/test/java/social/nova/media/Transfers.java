@@ -150,4 +150,32 @@ final class Transfers {
                     body == null ? "" : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
     }
+    /**
+     * PUTs all of {@code bytes} but the last one to BeginUpload's URL and then resets the
+     * connection, as a caller that found their SHA-256 wrong does.
+     */
+    static void cutShort(social.nova.contracts.media.v1.BeginUploadResponse begin, byte[] bytes)
+            throws java.io.IOException {
+        java.net.URI url = java.net.URI.create(begin.getUrl());
+        try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            StringBuilder head = new StringBuilder(
+                            "PUT " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(url.getHost())
+                    .append(':')
+                    .append(url.getPort())
+                    .append("\r\n")
+                    .append("Content-Length: ")
+                    .append(bytes.length)
+                    .append("\r\n");
+            begin.getHeadersMap()
+                    .forEach((name, value) ->
+                            head.append(name).append(": ").append(value).append("\r\n"));
+            var out = socket.getOutputStream();
+            out.write(head.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(bytes, 0, bytes.length - 1);
+            out.flush();
+            socket.setSoLinger(true, 0); // closed with a reset, as a dropped connection
+        }
+    }
 }
