@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p>Each round times the four transfers of one file, the two paths in turns (which goes first
  * alternates), and waits for the uploaded video's processing to end before it times the next one.
- * The verdict is the median of the rounds' ratios.
+ * The verdict is the ratio of the two paths' medians.
  */
 final class MediaBenchmark {
     private static final int MIB = 1024 * 1024;
@@ -61,11 +61,12 @@ final class MediaBenchmark {
     private static final int WARMUP_ROUNDS = 2;
 
     /**
-     * Rounds counted. Nine, not five: on two cores one transfer's rate varies by a factor of two
-     * from round to round (the JIT, the collectors, the store's page cache), and the figure is the
-     * median of the rounds' ratios.
+     * Rounds counted. Fifteen, not five: on two cores one transfer's rate varies by a factor of two
+     * from round to round (the JIT, the collectors, the store's page cache, the idle stack's own
+     * work); with nine rounds the upload's ratio still moved from 0.64 x to 0.81 x between runs of
+     * one build.
      */
-    private static final int ROUNDS = 9;
+    private static final int ROUNDS = 15;
     /** Longest wait for an uploaded video's processing to end before the next transfer is timed. */
     private static final Duration PROCESSING_WAIT = Duration.ofSeconds(60);
 
@@ -208,8 +209,10 @@ final class MediaBenchmark {
             String measure, List<Double> gateway, String method, List<Double> direct) {
         double figure = median(gateway);
         double baseline = median(direct);
-        // Judged on the rounds' own ratios (each gateway transfer against the direct one of the same
-        // round, moments apart), whose median is steadier than the ratio of two medians.
+        // Judged on the ratio of the medians. The median of the rounds' own ratios (each gateway
+        // transfer against the direct one of its round) is printed beside it: over twelve runs on
+        // 2026-12-04 it was no steadier (one transfer's rate jumps from round to round, so a
+        // round's ratio is as noisy as both its transfers).
         List<Double> ratios = new ArrayList<>();
         for (int round = 0; round < gateway.size(); round++) {
             ratios.add(gateway.get(round) / direct.get(round));
@@ -220,14 +223,14 @@ final class MediaBenchmark {
                         Locale.ROOT, "%s, MiB/s (median of %d, after %d not counted)", measure, ROUNDS, WARMUP_ROUNDS),
                 String.format(Locale.ROOT, "%.1f MiB/s", figure),
                 ">= 0.7 x direct",
-                ratio >= 0.7,
+                figure >= 0.7 * baseline,
                 String.format(
                         Locale.ROOT,
-                        "direct S3 %s of the same file: %.1f MiB/s; median of the rounds' ratios %.2f x (of the medians %.2f x); rounds %s vs %s",
+                        "direct S3 %s of the same file: %.1f MiB/s (%.2f x; median of the rounds' ratios %.2f x); rounds %s vs %s",
                         method,
                         baseline,
-                        ratio,
                         figure / baseline,
+                        ratio,
                         rates(gateway),
                         rates(direct)));
     }
