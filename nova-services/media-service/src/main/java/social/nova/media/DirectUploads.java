@@ -16,8 +16,10 @@ import social.nova.errors.NovaException;
  * not see:
  * <ul>
  *   <li>the SHA-256: the store checks the PUT against the declared one ({@code x-amz-checksum-sha256},
- *       signed into the URL), refuses other bytes and keeps what the address held; so the bytes at
- *       {@code objects/<owner>/<sha256>} are always those of that hash, whichever path stored them;
+ *       signed into the URL), refuses other bytes and keeps what the address held; or, for a caller
+ *       that sets {@code caller_checks_sha256} (the gateway), the caller hashes the bytes and cuts
+ *       the PUT short on a mismatch, and a PUT cut short stores nothing. Either way the bytes at
+ *       {@code objects/<owner>/<sha256>} are those of that hash, whichever path stored them;
  *   <li>the size: signed into the URL too, and compared with the stored object's;
  *   <li>the type: from the stored object's first bytes, a ranged GET; bytes of another type are
  *       deleted unless the owner stored them before.

@@ -303,7 +303,7 @@ final class Upload {
     /**
      * Checks an upload's metadata, every field at once (INVALID_ARGUMENT with a violation per
      * field); its type. {@code sha256Required}: for uploads whose bytes go to the store without
-     * passing media-service, which the store checks against the declared SHA-256.
+     * passing media-service, checked against the declared SHA-256 by the store or the caller.
      */
     static MediaTypes check(UploadMetadata declared, MediaSettings settings, boolean sha256Required) {
         Violations violations = new Violations();
