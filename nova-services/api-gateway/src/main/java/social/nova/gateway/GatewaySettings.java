@@ -30,6 +30,9 @@ import social.nova.redis.RateLimiterSettings;
  *                            ({@code retry-after-unavailable}, PT5S)
  * @param mediaTransferTimeout the deadline of one media upload or download instead of the request budget
  *                            ({@code media.transfer-timeout}, PT10M: 100 MiB at 1.4 Mbit/s)
+ * @param mediaCopyThreads    the most media bodies copied on platform threads at once; more are
+ *                            copied on their requests' virtual threads ({@link BulkCopies};
+ *                            {@code media.copy-threads}, 8; 0: all of them)
  */
 public record GatewaySettings(
         int maxBodyBytes,
@@ -40,7 +43,8 @@ public record GatewaySettings(
         Duration fleetCacheFor,
         Duration fleetMaxWait,
         Duration retryAfterUnavailable,
-        Duration mediaTransferTimeout) {
+        Duration mediaTransferTimeout,
+        int mediaCopyThreads) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -53,6 +57,7 @@ public record GatewaySettings(
     public static final Duration DEFAULT_FLEET_MAX_WAIT = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_MEDIA_TRANSFER_TIMEOUT = Duration.ofMinutes(10);
+    public static final int DEFAULT_MEDIA_COPY_THREADS = 8;
 
     public GatewaySettings {
         if (maxBodyBytes < 1) {
@@ -65,6 +70,9 @@ public record GatewaySettings(
         positive("gateway.fleet.max-wait", fleetMaxWait);
         positive("gateway.retry-after-unavailable", retryAfterUnavailable);
         positive("gateway.media.transfer-timeout", mediaTransferTimeout);
+        if (mediaCopyThreads < 0) {
+            throw new IllegalArgumentException("gateway.media.copy-threads must be 0 or more, was " + mediaCopyThreads);
+        }
     }
 
     /** Reads the {@code gateway} node; absent keys take the defaults above. */
@@ -78,7 +86,8 @@ public record GatewaySettings(
                 gateway.get("fleet.cache-for").as(Duration.class).orElse(DEFAULT_FLEET_CACHE_FOR),
                 gateway.get("fleet.max-wait").as(Duration.class).orElse(DEFAULT_FLEET_MAX_WAIT),
                 gateway.get("retry-after-unavailable").as(Duration.class).orElse(DEFAULT_RETRY_AFTER_UNAVAILABLE),
-                gateway.get("media.transfer-timeout").as(Duration.class).orElse(DEFAULT_MEDIA_TRANSFER_TIMEOUT));
+                gateway.get("media.transfer-timeout").as(Duration.class).orElse(DEFAULT_MEDIA_TRANSFER_TIMEOUT),
+                gateway.get("media.copy-threads").asInt().orElse(DEFAULT_MEDIA_COPY_THREADS));
     }
 
     /**

@@ -73,7 +73,13 @@ public final class Main {
                 .register("/api/v1", new MessagingRoutes(backends, authentication, json))
                 .register(
                         "/api/v1",
-                        new MediaRoutes(backends, authentication, json, errors, settings.mediaTransferTimeout()))
+                        new MediaRoutes(
+                                backends,
+                                authentication,
+                                json,
+                                errors,
+                                settings.mediaTransferTimeout(),
+                                settings.mediaCopyThreads()))
                 .register("/api/v1", new LiveStreamRoutes(backends, authentication, json, liveStreamEvents))
                 .register(new FleetRoutes(fleet, authentication, json), new OpenApiRoute());
 

@@ -89,18 +89,21 @@ final class MediaRoutes implements HttpService {
     private final ErrorResponses errors;
     private final Duration transferTimeout;
     private final ObjectStoreTransfers objectStore = new ObjectStoreTransfers();
+    private final BulkCopies copies;
 
     MediaRoutes(
             Backends backends,
             Authentication authentication,
             Json json,
             ErrorResponses errors,
-            Duration transferTimeout) {
+            Duration transferTimeout,
+            int copyThreads) {
         this.backends = backends;
         this.authentication = authentication;
         this.json = json;
         this.errors = errors;
         this.transferTimeout = transferTimeout;
+        this.copies = new BulkCopies(copyThreads);
     }
 
     @Override
@@ -189,25 +192,28 @@ final class MediaRoutes implements HttpService {
         InputStream stored = objectStore.read(URI.create(location.getUrl()), slice.from(), slice.last());
         headers(response, location.getMedia(), slice, range != null);
         long deadline = System.nanoTime() + transferTimeout.toNanos();
-        try (stored;
-                OutputStream out = response.outputStream()) {
-            byte[] buffer = new byte[ObjectStoreTransfers.COPY_BYTES];
-            long remaining = slice.length();
-            while (remaining > 0) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IOException(
-                            "the download ran past gateway.media.transfer-timeout (" + transferTimeout + ")");
+        copies.run(() -> {
+            try (stored;
+                    OutputStream out = response.outputStream()) {
+                byte[] buffer = new byte[ObjectStoreTransfers.COPY_BYTES];
+                long remaining = slice.length();
+                while (remaining > 0) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new IOException(
+                                "the download ran past gateway.media.transfer-timeout (" + transferTimeout + ")");
+                    }
+                    // Filled before it is written: the store's socket gives what has arrived (often a
+                    // few KiB), and each write to the client is a system call with its own cost.
+                    int read = stored.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    if (read == 0) {
+                        throw new IOException("the object store ended the body " + remaining + " bytes early");
+                    }
+                    out.write(buffer, 0, read);
+                    remaining -= read;
                 }
-                // Filled before it is written: the store's socket gives what has arrived (often a
-                // few KiB), and each write to the client is a system call with its own cost.
-                int read = stored.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
-                if (read == 0) {
-                    throw new IOException("the object store ended the body " + remaining + " bytes early");
-                }
-                out.write(buffer, 0, read);
-                remaining -= read;
             }
-        }
+            return null;
+        });
     }
 
     /** The bytes wanted of an item: the whole file, or a {@code Range}'s. */
@@ -323,7 +329,7 @@ final class MediaRoutes implements HttpService {
      * stream too. Null when media-service is older than {@code BeginUpload} (UNIMPLEMENTED): the
      * body is then untouched and goes through {@code Upload}.
      */
-    private MediaMetadata putToStore(UploadMetadata metadata, InputStream body) throws IOException {
+    private MediaMetadata putToStore(UploadMetadata metadata, InputStream body) throws Exception {
         BeginUploadResponse begin;
         try {
             begin = backends.media()
@@ -337,13 +343,14 @@ final class MediaRoutes implements HttpService {
             }
             throw e;
         }
-        ObjectStoreTransfers.PutOutcome outcome = objectStore.put(
+        long deadline = System.nanoTime() + transferTimeout.toNanos();
+        ObjectStoreTransfers.PutOutcome outcome = copies.run(() -> objectStore.put(
                 URI.create(begin.getUrl()),
                 begin.getHeadersMap(),
                 metadata.getSizeBytes(),
                 metadata.getSha256(),
                 body,
-                System.nanoTime() + transferTimeout.toNanos());
+                deadline));
         if (outcome == ObjectStoreTransfers.PutOutcome.WRONG_SHA256) {
             throw NovaException.invalidArgument(FieldViolation.of(
                     "metadata.sha256",

@@ -28,6 +28,8 @@ class GatewaySettingsTest {
         assertThat(settings.fleetCacheFor()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.fleetMaxWait()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.retryAfterUnavailable()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.mediaTransferTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.mediaCopyThreads()).isEqualTo(8);
     }
 
     @Test
@@ -43,7 +45,9 @@ class GatewaySettingsTest {
                 Map.entry("downstream-services.0", "auth-service"),
                 Map.entry("fleet.cache-for", "PT0.5S"),
                 Map.entry("fleet.max-wait", "PT0.2S"),
-                Map.entry("retry-after-unavailable", "PT2S"))));
+                Map.entry("retry-after-unavailable", "PT2S"),
+                Map.entry("media.transfer-timeout", "PT1M"),
+                Map.entry("media.copy-threads", "0"))));
         assertThat(settings.maxBodyBytes()).isEqualTo(1024);
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(settings.clientRateLimit().keyPrefix()).isEqualTo("ratelimit:edge:");
@@ -55,6 +59,8 @@ class GatewaySettingsTest {
         assertThat(settings.fleetCacheFor()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.fleetMaxWait()).isEqualTo(Duration.ofMillis(200));
         assertThat(settings.retryAfterUnavailable()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.mediaTransferTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.mediaCopyThreads()).isZero();
     }
 
     @Test
@@ -67,6 +73,8 @@ class GatewaySettingsTest {
                 .hasMessageContaining("gateway.fleet.max-wait");
         assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("rate-limit.on-redis-failure", "maybe"))))
                 .hasMessageContaining("allow or deny");
+        assertThatThrownBy(() -> GatewaySettings.create(config(Map.of("media.copy-threads", "-1"))))
+                .hasMessageContaining("gateway.media.copy-threads");
     }
 
     private static Config config(Map<String, String> values) {
