@@ -128,6 +128,26 @@ class MediaIT {
         assertThat(large.body()).contains("\"field\":\"Content-Length\"");
     }
 
+    /**
+     * A client that stops sending before the body's declared length (here: half the bytes, then
+     * its side of the connection closed) gets 400 on Content-Length, with its SHA-256 declared (the
+     * gateway's PUT to the store) or not (media-service's Upload stream), and nothing is stored:
+     * the same bytes sent whole afterwards are a new item.
+     */
+    @Test
+    void anUploadCutShortBySomeoneWhoLeftIs400AndStoresNothing() throws Exception {
+        byte[] png = image("png", 24, 24, 5);
+        for (String sha256 : new String[] {sha256(png), null}) {
+            String answer = uploadHalfThenLeave(ann, "image/png", png, sha256);
+            assertThat(answer).as("declared SHA-256: %s", sha256).startsWith("HTTP/1.1 400 ");
+            assertThat(answer).contains("\"field\":\"Content-Length\"").contains("nothing was stored");
+        }
+        HttpResponse<String> whole = upload(ann, "image/png", png, sha256(png));
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(201);
+        String id = GatewayApi.JSON.readTree(whole.body()).path("id").asText();
+        assertThat(download(ann, id, null).body()).isEqualTo(png);
+    }
+
     @Test
     void anotherUserCannotReadPrivateMedia() throws Exception {
         byte[] image = image("png", 64, 64, 7);
@@ -344,6 +364,25 @@ class MediaIT {
             request.header("X-Content-SHA256", sha256);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An upload on a plain socket that sends half the body, closes its side and reads the answer. */
+    private static String uploadHalfThenLeave(Account account, String type, byte[] body, String sha256)
+            throws Exception {
+        java.net.URI uri = gateway.uri();
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            String head = "POST /api/v1/media HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nAuthorization: Bearer " + account.accessToken() + "\r\nContent-Type: " + type
+                    + "\r\nContent-Length: " + body.length + "\r\n"
+                    + (sha256 == null ? "" : "X-Content-SHA256: " + sha256 + "\r\n") + "\r\n";
+            var out = socket.getOutputStream();
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private static HttpResponse<byte[]> download(Account account, String id, String range) throws Exception {

@@ -146,6 +146,18 @@ final class ErrorResponses implements ErrorHandler<Throwable> {
                 NovaException.builder(ErrorCode.INVALID_ARGUMENT, "the request body could not be read")
                         .cause(io)
                         .build();
+            // The connection ended before the body's Content-Length: the client left mid-upload
+            // (its mistake or its choice, not a bug here; the upload stored nothing).
+            case io.helidon.common.buffers.DataReader.InsufficientDataAvailableException ended ->
+                NovaException.builder(
+                                ErrorCode.INVALID_ARGUMENT,
+                                "invalid argument: Content-Length the connection ended before the body's declared"
+                                        + " length; nothing was stored")
+                        .violation(
+                                "Content-Length",
+                                "the connection ended before the body's declared length; nothing was stored")
+                        .cause(ended)
+                        .build();
             default -> NovaException.from(failure);
         };
     }
