@@ -80,7 +80,7 @@ public final class StackDocker {
      * The MTU of the stack's network. Every hop on it stays on this host (container to container,
      * and docker-proxy to a container for a published port), so it need not be an Ethernet's 1,500
      * bytes: like loopback's 65,536, a large MTU carries a bulk transfer in fewer packets. Measured
-     * on this 2-core machine with 2 GiB over one connection between two containers: 0.88-1.00 ms of
+     * on this 2-core machine with 1-2 GiB over one connection between two containers: 0.79-1.00 ms of
      * machine CPU per MiB at 1,500, 0.62-0.69 ms at 65,000. Media bodies cross the network twice
      * through the gateway (store to gateway, gateway to docker-proxy), so this is most of what they gain.
      */

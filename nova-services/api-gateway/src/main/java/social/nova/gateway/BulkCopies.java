@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * carrier; a bulk transfer finds its socket empty again and again. On a platform thread the same
  * read waits in the kernel. Measured on this 2-core machine with a 64 MiB download, four at a time
  * taking turns with the other way, eight rounds each: the gateway spent 0.96 ms of CPU per MiB on
- * platform threads and 1.15 ms on virtual ones; declared 64 MiB uploads 3.06 and 3.51 ms
+ * platform threads and 1.15 ms on virtual ones; declared 64 MiB uploads 3.06 and 3.51 ms (the
+ * first virtual batch, taken while the JIT was still compiling, left out)
  * ({@code README}, "Media in ./nova bench").
  *
  * <p>No queue: a copy that finds every thread busy (a slow client holds one until it is done or the
