@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.jdbi.v3.core.Jdbi;
 import social.nova.contracts.messaging.v1.StreamMessagesResponse;
-import social.nova.db.Outbox;
 import social.nova.errors.ErrorCode;
 import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
@@ -107,18 +106,18 @@ final class Messages {
 
         record Sent(Message message, UUID previousId, boolean isNew) {}
         Sent sent = jdbi.inTransaction(handle -> {
-            MessagingStore.Locked locked = store.lock(handle, conversation)
+            // The key is checked again under the lock: a concurrent retry with it may have committed meanwhile.
+            MessagingStore.Locked locked = store.lockForSend(
+                            handle, conversation, caller, idempotencyKey, now().minus(idempotencyWindow))
                     .orElseThrow(() -> MessagingErrors.conversationNotFound(conversation));
-            // Checked again under the lock: a concurrent retry with the key may have committed meanwhile.
-            Optional<Message> raced = earlier(handle, conversation, caller, idempotencyKey);
-            if (raced.isPresent()) {
-                return new Sent(raced.get(), null, false);
+            if (locked.earlier().isPresent()) {
+                return new Sent(locked.earlier().get(), null, false);
             }
             Message message = new Message(
                     ids.after(locked.lastMessageId()), conversation, caller, stripped, idempotencyKey, now());
-            store.insertMessage(handle, message);
-            Outbox.append(
+            store.insertMessage(
                     handle,
+                    message,
                     MessageEvents.sent(
                             message,
                             participants.stream()
@@ -182,11 +181,6 @@ final class Messages {
             }
         });
         streams.open(caller, conversation, after, tokenExpiresAt, observer);
-    }
-
-    private Optional<Message> earlier(
-            org.jdbi.v3.core.Handle handle, UUID conversation, UUID caller, String idempotencyKey) {
-        return store.byIdempotencyKey(handle, conversation, caller, idempotencyKey, now().minus(idempotencyWindow));
     }
 
     private static Message replay(Message earlier, String text) {

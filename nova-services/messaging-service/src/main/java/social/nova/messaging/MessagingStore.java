@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
+import social.nova.db.Outbox;
+import social.nova.db.OutboxEvent;
 import social.nova.kit.Paging;
 
 /**
@@ -217,50 +219,71 @@ final class MessagingStore {
                 .findOne();
     }
 
-    /** The conversation's newest message id before the send, read with the row locked. */
-    record Locked(UUID lastMessageId) {}
+    /**
+     * The conversation's newest message id before the send, read with the row locked, and the
+     * sender's message with the send's idempotency key, read after the lock was granted.
+     */
+    record Locked(UUID lastMessageId, Optional<Message> earlier) {}
 
     /**
-     * Locks the conversation row until the transaction ends: the sends of one conversation are
-     * serialised, so the id generated next is above every committed one, and an idempotency key is
-     * checked and stored without a race. Empty for an unknown conversation.
+     * Locks the conversation row until the transaction ends, then reads the sender's message with
+     * {@code key} since {@code since}: the sends of one conversation are serialised, so the id
+     * generated next is above every committed one, and an idempotency key is checked and stored
+     * without a race. Empty for an unknown conversation.
+     *
+     * <p>One round trip: the lock and the read are two statements sent together (the JDBC driver
+     * sends both, then waits for both answers). They must stay two: under read committed each
+     * statement reads with a snapshot of its own, so the read, which PostgreSQL runs once the lock is
+     * held, sees a send with the same key that committed while this one waited for the lock. As one
+     * statement (a join under {@code FOR UPDATE}) it would read the messages with the snapshot taken
+     * before the wait, miss that send, and store the message twice.
      */
-    Optional<Locked> lock(Handle handle, UUID conversationId) {
-        return handle.createQuery("SELECT last_message_id FROM conversations WHERE id = :id FOR UPDATE")
-                .bind("id", conversationId)
-                .map((rs, ctx) -> new Locked(rs.getObject("last_message_id", UUID.class)))
-                .findOne();
-    }
-
-    /** The message the sender sent with {@code key} in the conversation since {@code since}. */
-    Optional<Message> byIdempotencyKey(Handle handle, UUID conversationId, UUID sender, String key, Instant since) {
-        return handle.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = :id "
+    Optional<Locked> lockForSend(Handle handle, UUID conversationId, UUID sender, String key, Instant since) {
+        return handle.createQuery("SELECT last_message_id FROM conversations WHERE id = :id FOR UPDATE; "
+                        + "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = :id "
                         + "AND sender_id = :sender AND idempotency_key = :key AND sent_at > :since "
                         + "ORDER BY sent_at DESC LIMIT 1")
                 .bind("id", conversationId)
                 .bind("sender", sender)
                 .bind("key", key)
                 .bind("since", Timestamp.from(since))
-                .map(MessagingStore::message)
-                .findOne();
+                .execute((executed, ctx) -> {
+                    java.sql.PreparedStatement statement = executed.get();
+                    UUID last;
+                    boolean found;
+                    try (ResultSet conversation = statement.getResultSet()) {
+                        found = conversation.next();
+                        last = found ? conversation.getObject("last_message_id", UUID.class) : null;
+                    }
+                    if (!statement.getMoreResults()) {
+                        throw new IllegalStateException("the idempotency key's read returned no result set");
+                    }
+                    Optional<Message> earlier;
+                    try (ResultSet message = statement.getResultSet()) {
+                        earlier = message.next() ? Optional.of(message(message, ctx)) : Optional.empty();
+                    }
+                    return found ? Optional.of(new Locked(last, earlier)) : Optional.<Locked>empty();
+                });
     }
 
     /**
-     * Stores the message and makes it the conversation's newest (the row is locked, see
-     * {@link #lock}), in one statement.
+     * Stores the message, makes it the conversation's newest (the row is locked, see
+     * {@link #lockForSend}) and appends its event, in one statement.
      */
-    void insertMessage(Handle handle, Message message) {
-        handle.createUpdate("WITH inserted AS (INSERT INTO messages (" + MESSAGE_COLUMNS + ") "
-                        + "VALUES (:id, :conversation, :sender, :text, :key, :sentAt)) "
-                        + "UPDATE conversations SET last_message_id = :id, last_activity_at = :sentAt "
-                        + "WHERE id = :conversation")
-                .bind("id", message.id())
-                .bind("conversation", message.conversationId())
-                .bind("sender", message.senderId())
-                .bind("text", message.text())
-                .bind("key", message.idempotencyKey())
-                .bind("sentAt", Timestamp.from(message.sentAt()))
-                .execute();
+    void insertMessage(Handle handle, Message message, OutboxEvent event) {
+        Outbox.appendAfter(
+                handle,
+                "inserted AS (INSERT INTO messages (" + MESSAGE_COLUMNS + ") "
+                        + "VALUES (:id, :conversation, :sender, :text, :key, :sentAt)), "
+                        + "newest AS (UPDATE conversations SET last_message_id = :id, last_activity_at = :sentAt "
+                        + "WHERE id = :conversation)",
+                update -> update.bind("id", message.id())
+                        .bind("conversation", message.conversationId())
+                        .bind("sender", message.senderId())
+                        .bind("text", message.text())
+                        .bind("key", message.idempotencyKey())
+                        .bind("sentAt", Timestamp.from(message.sentAt())),
+                event);
     }
 
     /** Up to {@code limit} messages of a conversation, newest first, older than {@code before} (null: the newest). */

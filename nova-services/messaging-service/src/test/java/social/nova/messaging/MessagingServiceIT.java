@@ -308,6 +308,44 @@ class MessagingServiceIT {
                 });
     }
 
+    @Test
+    void concurrentRetriesOfOneSendOnBothInstancesStoreOneMessage() throws Exception {
+        // Eight copies of one send at once, on both instances: they all pass the key's first check
+        // before any has stored the message, so the key's check under the conversation's lock is
+        // what keeps the message single (each waiting send must see the one that committed).
+        Platform.User ada = platform.register();
+        Platform.User bob = platform.register();
+        String conversation = create(ada, "", bob).getId();
+        String key = key();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Message>> answers = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                boolean second = i % 2 == 1;
+                answers.add(pool.submit((Callable<Message>) () -> {
+                    start.await();
+                    return (second ? platform.onSecondInstanceAs(ada) : platform.as(ada))
+                            .sendMessage(send(conversation, "only once", key))
+                            .getMessage();
+                }));
+            }
+            start.countDown();
+            List<Message> sent = new ArrayList<>();
+            for (Future<Message> answer : answers) {
+                sent.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(sent).containsOnly(sent.getFirst());
+        }
+        assertThat(platform.as(bob)
+                        .listMessages(ListMessagesRequest.newBuilder()
+                                .setConversationId(conversation)
+                                .build())
+                        .getMessagesList())
+                .extracting(Message::getText)
+                .containsExactly("only once");
+        assertThat(awaitEvents(conversation, 1)).hasSize(1);
+    }
+
     /** Entries of nova.events.conversation about one conversation, once at least {@code count} arrived. */
     private static List<Map<String, String>> awaitEvents(String conversationId, int count) {
         try (RedisClient redis = RedisClient.create(

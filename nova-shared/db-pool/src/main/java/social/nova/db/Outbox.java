@@ -10,7 +10,8 @@ import org.jdbi.v3.core.statement.Update;
 /**
  * Writes events into the schema's {@code outbox} table inside the caller's transaction, so the
  * domain rows and the events about them commit or roll back together ({@link #append}), or in the
- * same statement as the one change they are about ({@link #appendWith}). {@link OutboxRelay}
+ * same statement as the one change they are about ({@link #appendWith}) or the few
+ * ({@link #appendAfter}). {@link OutboxRelay}
  * publishes committed rows.
  *
  * <pre>{@code
@@ -78,6 +79,37 @@ public final class Outbox {
                 + VALUES + " WHERE EXISTS (SELECT 1 FROM outbox_change)");
         binds.accept(update);
         return bindEvent(update, event).execute() == 1;
+    }
+
+    /**
+     * Runs several changes that always go together and appends their event, in one SQL statement:
+     * one round trip where a statement per change and one for the event took one each. For a write
+     * whose changes need no answer from each other (a row, and its parent's pointer to it), made in
+     * the caller's transaction after it has checked what they depend on (under a row lock).
+     * PostgreSQL runs every data-modifying common table expression of a statement to completion,
+     * whether or not anything reads it, so each change runs once and the event is always appended.
+     *
+     * <pre>{@code
+     * Outbox.appendAfter(
+     *         handle,
+     *         "added AS (INSERT INTO items (id, list_id) VALUES (:id, :list)), "
+     *                 + "touched AS (UPDATE lists SET newest = :id WHERE id = :list)",
+     *         update -> update.bind("id", id).bind("list", list),
+     *         OutboxEvent.of("list", list, "ItemAdded", json));
+     * }</pre>
+     *
+     * @param changes one or more {@code name AS (INSERT|UPDATE|DELETE ...)}, comma-separated, without
+     *                the leading {@code WITH}; their named parameters must not start with {@code outbox_}
+     * @param binds   binds the changes' parameters
+     */
+    public static void appendAfter(Handle handle, String changes, Consumer<Update> binds, OutboxEvent event) {
+        Objects.requireNonNull(handle, "handle");
+        Objects.requireNonNull(changes, "changes");
+        Objects.requireNonNull(binds, "binds");
+        Objects.requireNonNull(event, "event");
+        Update update = handle.createUpdate("WITH " + changes + " " + INSERT + " VALUES (" + VALUES + ")");
+        binds.accept(update);
+        bindEvent(update, event).execute();
     }
 
     private static Update bindEvent(Update update, OutboxEvent event) {

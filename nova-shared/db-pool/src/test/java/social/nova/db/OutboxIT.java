@@ -165,6 +165,45 @@ class OutboxIT {
         assertThat(entries("order")).hasSize(1);
     }
 
+    @Test
+    void appendAfterRunsEveryChangeAndAppendsTheEventInOneStatementOrNoneOfThem() {
+        String parent = "o-" + UUID.randomUUID();
+        String child = "o-" + UUID.randomUUID();
+        orders.jdbi().useHandle(handle -> handle.execute("INSERT INTO orders (id) VALUES (?)", parent));
+        String changes = "added AS (INSERT INTO orders (id) VALUES (:child)), "
+                + "touched AS (UPDATE orders SET version = version + 1 WHERE id = :parent)";
+        OutboxEvent split = OutboxEvent.of("order", parent, "OrderSplit", "{\"child\":\"" + child + "\"}");
+
+        orders.jdbi()
+                .useHandle(handle -> Outbox.appendAfter(
+                        handle, changes, update -> update.bind("child", child).bind("parent", parent), split));
+
+        assertThat(version(parent)).isEqualTo(1);
+        assertThat(version(child)).isZero();
+        assertThat(outboxRows(split.eventId())).isOne();
+
+        // The same child again: its insert fails (primary key), and neither the parent's update nor
+        // the event is left behind.
+        OutboxEvent again = OutboxEvent.of("order", parent, "OrderSplit", "{}");
+        assertThatThrownBy(() -> orders.jdbi()
+                        .useHandle(handle -> Outbox.appendAfter(
+                                handle,
+                                changes,
+                                update -> update.bind("child", child).bind("parent", parent),
+                                again)))
+                .hasMessageContaining("duplicate key");
+        assertThat(version(parent)).isEqualTo(1);
+        assertThat(outboxRows(again.eventId())).isZero();
+    }
+
+    private static long version(String id) {
+        return orders.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT version FROM orders WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(Long.class)
+                        .one());
+    }
+
     private static int outboxRows(UUID eventId) {
         return orders.jdbi()
                 .withHandle(handle -> handle.createQuery("SELECT count(*) FROM outbox WHERE event_id = :id")
