@@ -14,6 +14,7 @@ import social.nova.contracts.content.v1.Post;
 import social.nova.errors.FieldViolation;
 import social.nova.errors.NovaException;
 import social.nova.errors.Violations;
+import social.nova.kit.Concurrently;
 
 /**
  * The home feed, ranked by the caller's variant of the ranking experiment. Chronological (newest
@@ -99,7 +100,11 @@ final class Feeds {
                     experiments.runningAssignment(caller, rankingExperiment).orElse(null));
         }
         if (query.first()) {
-            return firstPage(caller, scope, query.limit()).withLiveStreams(liveStreams(caller));
+            // The page and the live streams are independent reads: at once, not one after the other.
+            return Concurrently.both(
+                    () -> firstPage(caller, scope, query.limit()),
+                    () -> liveStreams(caller),
+                    FeedPage::withLiveStreams);
         }
 
         Snapshots.Snapshot snapshot = Cursors.NO_SNAPSHOT.equals(query.after().snapshot())
@@ -130,13 +135,15 @@ final class Feeds {
         }
         List<Ranking.Ranked> ranked = ranking.rank(
                 jdbi.withHandle(handle -> store.candidates(handle, caller, snapshotMaxItems)), clock.instant());
-        String next = null;
-        if (ranked.size() > limit) {
-            UUID snapshot = snapshots.save(new Snapshots.Snapshot(caller, assignment, ranked));
-            next = cursors.encode(scope, snapshot.toString(), limit);
+        if (ranked.size() <= limit) {
+            return new FeedPage(hydrate(caller, ranked, false), null, assignment);
         }
-        return new FeedPage(
-                hydrate(caller, ranked.subList(0, Math.min(limit, ranked.size())), false), next, assignment);
+        // Saving the snapshot (Redis) and reading the page's posts (content-service) at once.
+        return Concurrently.both(
+                () -> snapshots.save(new Snapshots.Snapshot(caller, assignment, ranked)),
+                () -> hydrate(caller, ranked.subList(0, limit), false),
+                (snapshot, items) ->
+                        new FeedPage(items, cursors.encode(scope, snapshot.toString(), limit), assignment));
     }
 
     /** The followed users' streams live now, newest first; none when {@code feed.live.max-streams} is 0. */

@@ -3,6 +3,9 @@ package social.nova.kit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 import io.grpc.Context;
 
@@ -77,6 +80,24 @@ public final class Concurrently {
         if (failure instanceof Error e) {
             throw e;
         }
+    }
+
+    /**
+     * Two independent reads at once, combined once both have answered: {@code first} here,
+     * {@code second} on a virtual thread, failures as {@link #run}.
+     *
+     * <pre>{@code
+     * return Concurrently.both(() -> firstPage(caller, limit), () -> liveStreams(caller), FeedPage::withLiveStreams);
+     * }</pre>
+     */
+    public static <A, B, R> R both(Supplier<A> first, Supplier<B> second, BiFunction<A, B, R> combine) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        Objects.requireNonNull(combine, "combine");
+        AtomicReference<A> a = new AtomicReference<>();
+        AtomicReference<B> b = new AtomicReference<>();
+        run(() -> a.set(first.get()), () -> b.set(second.get()));
+        return combine.apply(a.get(), b.get());
     }
 
     /** A forked step and how it ended; read after its thread has been joined. */

@@ -120,6 +120,31 @@ class ConcurrentlyTest {
         assertThat(Thread.interrupted()).isTrue();
     }
 
+    @Test
+    void bothCombinesTwoAnswersReadAtTheSameTime() {
+        CountDownLatch started = new CountDownLatch(2);
+
+        String page = Concurrently.both(
+                () -> arrive(started) ? "posts" : "alone",
+                () -> arrive(started) ? 2 : 0,
+                (posts, live) -> posts + " with " + live + " live streams");
+
+        assertThat(page).isEqualTo("posts with 2 live streams");
+    }
+
+    @Test
+    void bothThrowsTheFirstFailureInArgumentOrder() {
+        IllegalStateException expired = new IllegalStateException("snapshot store down");
+
+        assertThatThrownBy(() -> Concurrently.both(
+                        () -> {
+                            throw expired;
+                        },
+                        () -> "posts",
+                        (a, b) -> "never"))
+                .isSameAs(expired);
+    }
+
     private static boolean arrive(CountDownLatch started) {
         started.countDown();
         return await(started);
