@@ -218,7 +218,14 @@ class LatencyIT {
                 System.Logger.Level.INFO,
                 "Toward the next budget ({0}): {1}",
                 next.criterion(),
-                next.failures().isEmpty() ? "every edge within it" : String.join("; ", next.failures()));
+                next.failures().isEmpty()
+                        ? "every edge within it"
+                        : String.join("; ", next.failures())
+                                + next.notes().stream()
+                                        .filter(note -> note.startsWith("had it been judged"))
+                                        .map(note -> "; " + note)
+                                        .findFirst()
+                                        .orElse(""));
 
         assertThat(outcomes).allSatisfy(outcome -> {
             assertThat(outcome.latency().count()).as(outcome.operation()).isPositive();

@@ -110,12 +110,13 @@ final class Benchmark {
         String userId = user.userId();
         String token = user.accessToken();
         String[] refresh = {user.refreshToken()};
+        Peer peer = Peer.of(gateway, user);
 
         // Every path warm before anything is measured: ./nova bench has just restarted containers,
         // and a figure taken while C2 still compiles the hot path measures the compiler.
         load(TRIVIAL, null, THROUGHPUT_WARMUP);
         load(ME, token, THROUGHPUT_WARMUP);
-        mix(token, refresh, MIX_WARMUP_ROUNDS);
+        mix(user, peer, refresh, MIX_WARMUP_ROUNDS);
 
         List<ReportParts.BenchmarkRow> rows = new ArrayList<>();
         LatencySummary fresh = sequential(TRIVIAL, null, false);
@@ -143,7 +144,7 @@ final class Benchmark {
 
         HttpClient http = HttpClient.newHttpClient();
         var before = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));
-        mix(token, refresh, MIX_ROUNDS);
+        mix(user, peer, refresh, MIX_ROUNDS);
         var after = RpcEdgeLatencies.scrape(rpcLatencyEndpoints, http, Duration.ofSeconds(10));
         LatencySummary commit = commits();
         for (EdgeLatency edge : RpcEdgeLatencies.between(before, after)) {
@@ -422,9 +423,51 @@ final class Benchmark {
     }
 
     /** Routes that between them reach every gRPC edge, one after another. */
-    private void mix(String token, String[] refresh, int rounds) {
+    /**
+     * A second user for the routes that take two: a one-to-one conversation with the benchmark's
+     * user (SendMessage, and messaging-service asks user-service about blocks), and live streams
+     * the user joins (streaming-service asks user-service the same).
+     */
+    private record Peer(BenchUser user, String conversationId) {
+        static Peer of(URI gateway, BenchUser benchUser) {
+            BenchUser other = BenchUser.signUp(gateway, "peer");
+            try (GatewayConnection connection = new GatewayConnection(gateway)) {
+                String conversation = field(
+                        expect(
+                                201,
+                                connection.send(
+                                        "POST",
+                                        "/api/v1/conversations",
+                                        benchUser.accessToken(),
+                                        "{\"participantIds\":[\"" + other.userId() + "\"]}")),
+                        "id");
+                return new Peer(other, conversation);
+            }
+        }
+
+        /** A new stream of the peer's: without video it ends after streaming-service's start timeout (2 min). */
+        String startStream(GatewayConnection connection) {
+            return field(
+                    expect(
+                            201,
+                            connection.send("POST", "/api/v1/streams", user.accessToken(), "{\"title\":\"bench\"}")),
+                    "id");
+        }
+    }
+
+    /**
+     * One round per route of {@code LatencyIT}'s mix but media (an upload and its processing per
+     * run): every gRPC edge between services that those routes reach, content-service's to
+     * media-service excepted. The first seven routes are the mix of 2026-12-01; the next five
+     * (user search, trending, an author's posts, a message, joining a stream) came with the services
+     * of later issues.
+     */
+    private void mix(BenchUser user, Peer peer, String[] refresh, int rounds) {
+        String token = user.accessToken();
         GatewayConnection connection = new GatewayConnection(gateway);
         String post = field(expect(201, connection.send("POST", "/api/v1/posts", token, "{\"text\":\"bench\"}")), "id");
+        String stream = peer.startStream(connection);
+        String handle = field(expect(200, connection.send("GET", ME, token, null)), "username");
         for (int i = 0; i < rounds; i++) {
             expect(200, connection.send("GET", ME, token, null));
             expect(200, connection.send("GET", "/api/v1/posts/" + post, token, null));
@@ -436,6 +479,17 @@ final class Benchmark {
                     200,
                     connection.send("POST", "/api/v1/auth/refresh", null, "{\"refreshToken\":\"" + refresh[0] + "\"}"));
             refresh[0] = field(pair, "refreshToken");
+            expect(200, connection.send("GET", "/api/v1/search/users?q=" + handle, token, null));
+            expect(200, connection.send("GET", "/api/v1/feed/trending?limit=20", token, null));
+            expect(200, connection.send("GET", "/api/v1/users/" + user.userId() + "/posts?limit=10", token, null));
+            expect(
+                    201,
+                    connection.send(
+                            "POST",
+                            "/api/v1/conversations/" + peer.conversationId() + "/messages",
+                            token,
+                            "{\"text\":\"bench " + i + "\"}"));
+            expect(204, connection.send("POST", "/api/v1/streams/" + stream + "/join", token, null));
         }
         connection.close();
     }

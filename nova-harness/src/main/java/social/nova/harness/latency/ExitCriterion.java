@@ -78,36 +78,36 @@ public record ExitCriterion(
                 EdgeLatency.P95_MIN_SAMPLES,
                 EdgeLatency.P99_MIN_SAMPLES - 1);
         if (!steady) {
-            return new ExitCriterion(
+            return notJudged(
                     criterion,
                     limit,
-                    false,
-                    List.of("not judged: the warm-up did not reach steady state"),
-                    List.of("the budget is judged only after a warm-up that reached steady state"));
+                    "not judged: the warm-up did not reach steady state",
+                    "the budget is judged only after a warm-up that reached steady state",
+                    edges);
         }
         if (steal.isEmpty()) {
-            return new ExitCriterion(
+            return notJudged(
                     criterion,
                     limit,
-                    false,
-                    List.of("not judged: this machine does not report steal (a virtual machine whose steal counter"
-                            + " stayed at 0 since boot), so CPU time taken by other tenants cannot be ruled out"),
-                    List.of("the budget is judged only where the machine reports its steal and it stays low"));
+                    "not judged: this machine does not report steal (a virtual machine whose steal counter"
+                            + " stayed at 0 since boot), so CPU time taken by other tenants cannot be ruled out",
+                    "the budget is judged only where the machine reports its steal and it stays low",
+                    edges);
         }
         if (!quiet(steal, maxSteal)) {
-            return new ExitCriterion(
+            return notJudged(
                     criterion,
                     limit,
-                    false,
-                    List.of(String.format(
+                    String.format(
                             Locale.ROOT,
                             "not judged: the machine's hypervisor took %.2f %% of its CPU time for other tenants (steal) during "
                                     + "the measured load",
-                            steal.getAsDouble() * 100)),
-                    List.of(String.format(
+                            steal.getAsDouble() * 100),
+                    String.format(
                             Locale.ROOT,
                             "the budget is judged only when steal stays at or under %.2f %%",
-                            maxSteal * 100)));
+                            maxSteal * 100),
+                    edges);
         }
         List<String> failures = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -119,6 +119,33 @@ public record ExitCriterion(
                         "steal during the measured load: %.2f %% of the machine's CPU time (judged up to %.2f %%)",
                         share * 100,
                         maxSteal * 100)));
+        judgeEdges(edges, limit, failures, notes);
+        return new ExitCriterion(criterion, limit, failures.isEmpty(), failures, notes);
+    }
+
+    /**
+     * Not judged, for the reason given; what the edges would have said is in the notes all the same
+     * (each edge's figure, and the edges that would break the budget), so a run that cannot be judged
+     * still shows where the budget stands.
+     */
+    private static ExitCriterion notJudged(
+            String criterion, double limit, String reason, String rule, List<EdgeLatency> edges) {
+        List<String> wouldBreak = new ArrayList<>();
+        List<String> figures = new ArrayList<>();
+        judgeEdges(edges, limit, wouldBreak, figures);
+        List<String> notes = new ArrayList<>();
+        notes.add(rule);
+        notes.add(
+                wouldBreak.isEmpty()
+                        ? "had it been judged, every edge would have been within it"
+                        : "had it been judged, " + wouldBreak.size() + " edge(s) would have broken it: "
+                                + String.join("; ", wouldBreak));
+        notes.addAll(figures);
+        return new ExitCriterion(criterion, limit, false, List.of(reason), notes);
+    }
+
+    /** Each gRPC edge against {@code limit}: a note per edge, a failure per edge over it with 95 % confidence. */
+    private static void judgeEdges(List<EdgeLatency> edges, double limit, List<String> failures, List<String> notes) {
         for (EdgeLatency edge : edges) {
             if (!"grpc".equals(edge.kind())) {
                 continue;
@@ -156,7 +183,6 @@ public record ExitCriterion(
                         limit));
             }
         }
-        return new ExitCriterion(criterion, limit, failures.isEmpty(), failures, notes);
     }
 
     /**

@@ -94,6 +94,13 @@ class ExitCriterionTest {
                 .singleElement()
                 .asString()
                 .startsWith("not judged: this machine does not report steal");
+        assertThat(unknown.notes())
+                .as("what it would have said is reported all the same")
+                .contains("had it been judged, 1 edge(s) would have broken it: api-gateway -> user-service GetUser: "
+                        + "p99 40.0 ms on 1000 samples (95 % lower bound 36.0 ms), not under 25 ms");
+        ExitCriterion within = ExitCriterion.budget(slow, Duration.ofMillis(50), true, OptionalDouble.empty(), 0.005);
+        assertThat(within.met()).isFalse();
+        assertThat(within.notes()).contains("had it been judged, every edge would have been within it");
         assertThat(ExitCriterion.budgetJudged(true, OptionalDouble.empty(), 0.005))
                 .isFalse();
         assertThat(ExitCriterion.budgetJudged(true, OptionalDouble.of(0.001), 0.005))
