@@ -37,6 +37,11 @@ final class UserDirectory {
                 .build();
     }
 
+    /** Whether user-service confirmed the user lately: {@link #requireAuthor} then asks nothing. */
+    boolean confirmedLately(UUID userId) {
+        return confirmed.getIfPresent(userId) != null;
+    }
+
     /**
      * Returns if user-service has a profile for the user (or confirmed it lately); otherwise
      * INVALID_ARGUMENT (AUTHOR_UNKNOWN) for an unknown user, and UNAVAILABLE when user-service
