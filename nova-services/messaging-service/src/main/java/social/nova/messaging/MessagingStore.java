@@ -1,5 +1,6 @@
 package social.nova.messaging;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -248,7 +249,7 @@ final class MessagingStore {
                 .bind("key", key)
                 .bind("since", Timestamp.from(since))
                 .execute((executed, ctx) -> {
-                    java.sql.PreparedStatement statement = executed.get();
+                    PreparedStatement statement = executed.get();
                     UUID last;
                     boolean found;
                     try (ResultSet conversation = statement.getResultSet()) {
@@ -259,8 +260,8 @@ final class MessagingStore {
                         throw new IllegalStateException("the idempotency key's read returned no result set");
                     }
                     Optional<Message> earlier;
-                    try (ResultSet message = statement.getResultSet()) {
-                        earlier = message.next() ? Optional.of(message(message, ctx)) : Optional.empty();
+                    try (ResultSet keyed = statement.getResultSet()) {
+                        earlier = keyed.next() ? Optional.of(message(keyed, ctx)) : Optional.empty();
                     }
                     return found ? Optional.of(new Locked(last, earlier)) : Optional.<Locked>empty();
                 });
