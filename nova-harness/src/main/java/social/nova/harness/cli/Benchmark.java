@@ -74,6 +74,13 @@ final class Benchmark {
     private static final int MIX_ROUNDS = 1_200;
 
     private static final String FEED = "/api/v1/feed?limit=20";
+    /**
+     * How long the mix joins one of the peer's streams: without video, streaming-service ends a
+     * stream after its start timeout (2 min in {@code ./nova up}), so the mix starts a new one every
+     * minute, whatever the machine's speed (the peer may start 10 in 10 minutes).
+     */
+    private static final Duration STREAM_RENEWAL = Duration.ofMinutes(1);
+
     private static final int FOLLOWERS = 1_000;
     private static final int FANOUT_POSTS = 10;
 
@@ -428,7 +435,17 @@ final class Benchmark {
      * user (SendMessage, and messaging-service asks user-service about blocks), and live streams
      * the user joins (streaming-service asks user-service the same).
      */
-    private record Peer(BenchUser user, String conversationId) {
+    private static final class Peer {
+        private final BenchUser user;
+        private final String conversationId;
+        /** The peer's stream the mix joins, null before the first; a user has one at a time. */
+        private String stream;
+
+        private Peer(BenchUser user, String conversationId) {
+            this.user = user;
+            this.conversationId = conversationId;
+        }
+
         static Peer of(URI gateway, BenchUser benchUser) {
             BenchUser other = BenchUser.signUp(gateway, "peer");
             try (GatewayConnection connection = new GatewayConnection(gateway)) {
@@ -445,13 +462,25 @@ final class Benchmark {
             }
         }
 
-        /** A new stream of the peer's: without video it ends after streaming-service's start timeout (2 min). */
-        String startStream(GatewayConnection connection) {
-            return field(
+        String conversationId() {
+            return conversationId;
+        }
+
+        /**
+         * Ends the peer's current stream (ending an ended one succeeds) and starts a new one: a user
+         * has one live or starting stream at a time, and one without video ends by itself after
+         * streaming-service's start timeout (see {@link Benchmark#STREAM_RENEWAL}).
+         */
+        String freshStream(GatewayConnection connection) {
+            if (stream != null) {
+                expect(204, connection.send("POST", "/api/v1/streams/" + stream + "/end", user.accessToken(), null));
+            }
+            stream = field(
                     expect(
                             201,
                             connection.send("POST", "/api/v1/streams", user.accessToken(), "{\"title\":\"bench\"}")),
                     "id");
+            return stream;
         }
     }
 
@@ -466,7 +495,8 @@ final class Benchmark {
         String token = user.accessToken();
         GatewayConnection connection = new GatewayConnection(gateway);
         String post = field(expect(201, connection.send("POST", "/api/v1/posts", token, "{\"text\":\"bench\"}")), "id");
-        String stream = peer.startStream(connection);
+        String stream = peer.freshStream(connection);
+        Instant streamStarted = Instant.now();
         String handle = field(expect(200, connection.send("GET", ME, token, null)), "username");
         for (int i = 0; i < rounds; i++) {
             expect(200, connection.send("GET", ME, token, null));
@@ -489,6 +519,10 @@ final class Benchmark {
                             "/api/v1/conversations/" + peer.conversationId() + "/messages",
                             token,
                             "{\"text\":\"bench " + i + "\"}"));
+            if (Duration.between(streamStarted, Instant.now()).compareTo(STREAM_RENEWAL) > 0) {
+                stream = peer.freshStream(connection);
+                streamStarted = Instant.now();
+            }
             expect(204, connection.send("POST", "/api/v1/streams/" + stream + "/join", token, null));
         }
         connection.close();
