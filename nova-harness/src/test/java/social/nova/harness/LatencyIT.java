@@ -221,10 +221,8 @@ class LatencyIT {
                 next.failures().isEmpty()
                         ? "every edge within it"
                         : String.join("; ", next.failures())
-                                + next.notes().stream()
-                                        .filter(note -> note.startsWith("had it been judged"))
+                                + next.hadItBeenJudged()
                                         .map(note -> "; " + note)
-                                        .findFirst()
                                         .orElse(""));
 
         assertThat(outcomes).allSatisfy(outcome -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -26,6 +27,9 @@ import java.util.OptionalDouble;
  */
 public record ExitCriterion(
         String criterion, double thresholdMillis, boolean met, List<String> failures, List<String> notes) {
+    /** How the note of a budget not judged that says what it would have found begins. */
+    public static final String HAD_IT_BEEN_JUDGED = "had it been judged";
+
     public ExitCriterion {
         failures = List.copyOf(failures);
         notes = notes == null ? List.of() : List.copyOf(notes);
@@ -137,11 +141,18 @@ public record ExitCriterion(
         notes.add(rule);
         notes.add(
                 wouldBreak.isEmpty()
-                        ? "had it been judged, every edge would have been within it"
-                        : "had it been judged, " + wouldBreak.size() + " edge(s) would have broken it: "
+                        ? HAD_IT_BEEN_JUDGED + ", every edge would have been within it"
+                        : HAD_IT_BEEN_JUDGED + ", " + wouldBreak.size() + " edge(s) would have broken it: "
                                 + String.join("; ", wouldBreak));
         notes.addAll(figures);
         return new ExitCriterion(criterion, limit, false, List.of(reason), notes);
+    }
+
+    /** For a budget not judged: what it would have found (see {@link #HAD_IT_BEEN_JUDGED}); empty otherwise. */
+    public Optional<String> hadItBeenJudged() {
+        return notes.stream()
+                .filter(note -> note.startsWith(HAD_IT_BEEN_JUDGED))
+                .findFirst();
     }
 
     /** Each gRPC edge against {@code limit}: a note per edge, a failure per edge over it with 95 % confidence. */

@@ -101,6 +101,7 @@ class ExitCriterionTest {
         ExitCriterion within = ExitCriterion.budget(slow, Duration.ofMillis(50), true, OptionalDouble.empty(), 0.005);
         assertThat(within.met()).isFalse();
         assertThat(within.notes()).contains("had it been judged, every edge would have been within it");
+        assertThat(within.hadItBeenJudged()).contains("had it been judged, every edge would have been within it");
         assertThat(ExitCriterion.budgetJudged(true, OptionalDouble.empty(), 0.005))
                 .isFalse();
         assertThat(ExitCriterion.budgetJudged(true, OptionalDouble.of(0.001), 0.005))
