@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.awaitility.core.ConditionTimeoutException;
 import social.nova.harness.GatewayApi.Account;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,11 @@ final class RealtimeSocket implements WebSocket.Listener {
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    /** Everything the socket saw, in order (frames, close, error), for a failure's message. */
+    private final List<String> history = new CopyOnWriteArrayList<>();
+
     private final StringBuilder partial = new StringBuilder();
+    private final long openedAt = System.nanoTime();
     private volatile WebSocket socket;
 
     /** Opens a socket as {@code account} and resumes after {@code afterMessageId}. */
@@ -62,6 +67,7 @@ final class RealtimeSocket implements WebSocket.Listener {
         partial.append(data);
         if (last) {
             try {
+                history.add(elapsed() + " frame " + partial);
                 JsonNode frame = GatewayApi.JSON.readTree(partial.toString());
                 if ("message".equals(frame.path("type").asText())) {
                     messages.add(frame);
@@ -76,10 +82,32 @@ final class RealtimeSocket implements WebSocket.Listener {
         return null;
     }
 
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        history.add(elapsed() + " closed by the gateway: " + statusCode + " " + reason);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        history.add(elapsed() + " failed: " + error);
+    }
+
     /** The ids of the first {@code count} message frames, waiting for them. */
     List<String> messageIds(int count) {
-        await().atMost(DELIVERY_WAIT).until(() -> messages.size() >= count);
+        try {
+            await().atMost(DELIVERY_WAIT).until(() -> messages.size() >= count);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "expected " + count + " message frames within " + DELIVERY_WAIT + ", got " + messages.size()
+                            + "; what the socket saw since it opened:\n  " + String.join("\n  ", history),
+                    e);
+        }
         return messageIds().subList(0, count);
+    }
+
+    private String elapsed() {
+        return String.format("+%d ms", (System.nanoTime() - openedAt) / 1_000_000);
     }
 
     /** The ids of every message frame so far. */

@@ -26,6 +26,7 @@ import social.nova.clients.auth.VerifiedToken;
 import social.nova.contracts.messaging.v1.StreamMessagesRequest;
 import social.nova.contracts.messaging.v1.StreamMessagesResponse;
 import social.nova.redis.Backoff;
+import social.nova.redis.ThrottledLogger;
 import social.nova.rpc.CallContext;
 
 /**
@@ -37,6 +38,12 @@ import social.nova.rpc.CallContext;
  */
 final class RealtimeConnection implements WsListener {
     private static final System.Logger LOG = System.getLogger(RealtimeConnection.class.getName());
+    /**
+     * Streams that end and are started again, at most one line per interval for all sockets: when
+     * messaging-service restarts, thousands of sockets reconnect at once; when a socket misses
+     * messages, the log still shows whether its stream was ever interrupted.
+     */
+    private static final ThrottledLogger STREAM_ENDS = new ThrottledLogger(LOG, Duration.ofSeconds(10));
 
     private final RealtimeBridge bridge;
     private final String id = UUID.randomUUID().toString();
@@ -311,13 +318,24 @@ final class RealtimeConnection implements WsListener {
                 case INVALID_ARGUMENT, NOT_FOUND -> {
                     // The resume point was refused (not a message the caller can see): say so, go on from what was
                     // sent.
+                    STREAM_ENDS.log(
+                            System.Logger.Level.INFO,
+                            "realtime socket " + id + ": resume point " + resumePoint + " refused (" + status.getCode()
+                                    + ": " + describe(status) + "); going on after " + lastSent,
+                            null);
                     outbox.offer(bridge.frames().error(status.getCode().name(), describe(status)));
                     resumePoint = lastSent;
                     scheduleRetryLocked(Duration.ZERO);
                 }
                 case OK, UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, RESOURCE_EXHAUSTED, ABORTED, UNKNOWN -> {
-                    LOG.log(System.Logger.Level.DEBUG, "realtime {0}: stream ended {1}; reconnecting", id, status);
-                    scheduleRetryLocked(backoff(failures++));
+                    Duration delay = backoff(failures++);
+                    STREAM_ENDS.log(
+                            System.Logger.Level.INFO,
+                            "realtime socket " + id + ": StreamMessages ended " + status.getCode() + " ("
+                                    + describe(status) + "); resuming after " + resumePoint + " in " + delay.toMillis()
+                                    + " ms (attempt " + failures + ")",
+                            null);
+                    scheduleRetryLocked(delay);
                 }
                 default -> {
                     outbox.offer(bridge.frames().error(status.getCode().name(), describe(status)));
