@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# What one hop costs on this machine: the floor under every gRPC edge of `./nova bench`.
+#
+#   ./nova up
+#   scripts/hop-cost.sh [--poll-idle] [samples=500] [gap-ms=20] [rounds=3]
+#
+# Runs scripts/HopCost.java inside messaging-service's container, from a virtual thread: a Redis
+# PING and a gRPC Health/Check to user-service, each back to back and with an idle gap before every
+# call (as an edge of the bench's mix meets its hops: between two calls the process has slept), in
+# alternating rounds. With --poll-idle (root), it runs the same rounds a second time with
+# /dev/cpu_dma_latency held at 0, so that an idle CPU of this machine polls instead of halting: if
+# the gap's cost were the guest's idle state, it would vanish there. A figure, not a test: it depends
+# on the machine and on what else runs on it.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+poll=false
+[ "${1:-}" = --poll-idle ] && { poll=true; shift; }
+samples=${1:-500}
+gap=${2:-20}
+rounds=${3:-3}
+container=nova-messaging-service-1
+libs="$root/nova-services/messaging-service/target/libs"
+
+docker inspect "$container" >/dev/null 2>&1 || { echo "no $container: start the stack first (./nova up)" >&2; exit 1; }
+[ -d "$libs" ] || { echo "no $libs: build messaging-service first (./nova build)" >&2; exit 1; }
+classes=$(mktemp -d)
+trap 'rm -rf "$classes"' EXIT
+javac --release 21 -d "$classes" -cp "$libs/*" "$here/HopCost.java"
+docker exec "$container" mkdir -p /tmp/hop-cost
+docker cp -q "$classes/." "$container:/tmp/hop-cost/"
+probe() { docker exec "$container" java -cp "/tmp/hop-cost:/app/libs/*" HopCost redis user-service-1:8080 "$samples" "$gap" "$rounds"; }
+
+echo "== this machine's idle state ($(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo 'no cpuidle driver'))"
+probe
+if $poll; then
+  [ "$(id -u)" = 0 ] || { echo "--poll-idle needs root (/dev/cpu_dma_latency)" >&2; exit 1; }
+  echo "== /dev/cpu_dma_latency held at 0: idle CPUs poll"
+  exec 3>/dev/cpu_dma_latency
+  printf '\x00\x00\x00\x00' >&3
+  probe
+  exec 3>&-
+fi
