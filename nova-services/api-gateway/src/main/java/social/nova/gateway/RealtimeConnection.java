@@ -39,9 +39,10 @@ import social.nova.rpc.CallContext;
 final class RealtimeConnection implements WsListener {
     private static final System.Logger LOG = System.getLogger(RealtimeConnection.class.getName());
     /**
-     * Streams that end and are started again, at most one line per interval for all sockets: when
-     * messaging-service restarts, thousands of sockets reconnect at once; when a socket misses
-     * messages, the log still shows whether its stream was ever interrupted.
+     * Streams that end and are started again, and writes to a client that fail: at most one line
+     * per interval for all sockets (when messaging-service restarts, thousands of sockets reconnect
+     * at once), so that when a socket misses messages the log still shows whether its stream or
+     * its connection was ever interrupted.
      */
     private static final ThrottledLogger STREAM_ENDS = new ThrottledLogger(LOG, Duration.ofSeconds(10));
 
@@ -493,7 +494,10 @@ final class RealtimeConnection implements WsListener {
 
             @Override
             public void failed(Exception failure) {
-                LOG.log(System.Logger.Level.DEBUG, "realtime {0}: write failed: {1}", id, failure);
+                STREAM_ENDS.log(
+                        System.Logger.Level.INFO,
+                        "realtime socket " + id + ": a write to the client failed; dropping the connection",
+                        failure);
                 ended();
                 dropIfOpen();
             }
