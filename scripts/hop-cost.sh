@@ -24,21 +24,13 @@ libs="$root/nova-services/messaging-service/target/libs"
 
 docker inspect "$container" >/dev/null 2>&1 || { echo "no $container: start the stack first (./nova up)" >&2; exit 1; }
 [ -d "$libs" ] || { echo "no $libs: build messaging-service first (./nova build)" >&2; exit 1; }
-# A javac that compiles for Java 21 (the services' runtime): JAVA_HOME's, else any JDK on the machine
-# (this kind of machine's default javac is 17's).
-javac21() {
-  local jdk
-  for jdk in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$jdk" ] && [ -x "$jdk/bin/javac" ] || continue
-    "$jdk/bin/javac" --release 21 -version >/dev/null 2>&1 && { echo "$jdk/bin/javac"; return 0; }
-  done
-  echo "no JDK >= 21 found (./nova doctor installs one)" >&2
-  return 1
-}
-javac=$(javac21)
+# A JDK >= 21 (the services' runtime; this kind of machine's default javac is 17's): scripts/ci.sh's.
+# shellcheck source=scripts/ci.sh
+. "$here/ci.sh"
+jdk=$(find_jdk) || { echo "no JDK >= 21 found (./nova doctor installs one)" >&2; exit 1; }
 classes=$(mktemp -d)
 trap 'rm -rf "$classes"' EXIT
-"$javac" --release 21 -d "$classes" -cp "$libs/*" "$here/HopCost.java"
+"$jdk/bin/javac" --release 21 -d "$classes" -cp "$libs/*" "$here/HopCost.java"
 docker exec "$container" mkdir -p /tmp/hop-cost
 docker cp "$classes/." "$container:/tmp/hop-cost/" >/dev/null
 probe() { docker exec "$container" java -cp "/tmp/hop-cost:/app/libs/*" HopCost redis user-service-1:8080 "$samples" "$gap" "$rounds"; }
