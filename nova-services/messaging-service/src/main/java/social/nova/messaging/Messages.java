@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import io.grpc.stub.ServerCallStreamObserver;
@@ -70,8 +71,13 @@ final class Messages {
     /**
      * Sends a message, or answers the one the caller sent with the same key in this conversation
      * within the idempotency window (ALREADY_EXISTS, IDEMPOTENCY_KEY_REUSED, if its text differs).
+     * {@code answer} gets the message once it is stored, and only then is its live event published:
+     * the sender's answer does not wait for that round trip to Redis. The other participants'
+     * streams get the event a moment later, and a stream orders what it delivers by message id
+     * whatever order events arrive in ({@link Watermarks}). The event is published even when
+     * {@code answer} throws (the sender went away): the message is stored either way.
      */
-    Message send(UUID caller, String conversationId, String text, String idempotencyKey) {
+    void send(UUID caller, String conversationId, String text, String idempotencyKey, Consumer<Message> answer) {
         Violations violations = new Violations();
         UUID conversation = Ids.parse(conversationId, "conversation_id", violations);
         String stripped = text == null ? "" : text.strip();
@@ -94,7 +100,8 @@ final class Messages {
         // A retry answers at once, without spending a permit or asking user-service again.
         Optional<Message> earlier = context.earlier();
         if (earlier.isPresent()) {
-            return replay(earlier.get(), stripped);
+            answer.accept(replay(earlier.get(), stripped));
+            return;
         }
         RateLimits.enforce(sendLimit, caller.toString(), MessagingErrors.DOMAIN);
         if (participants.size() == 2) {
@@ -126,10 +133,14 @@ final class Messages {
             return new Sent(message, locked.lastMessageId(), true);
         });
         if (!sent.isNew()) {
-            return replay(sent.message(), stripped);
+            answer.accept(replay(sent.message(), stripped));
+            return;
         }
-        live.publish(new LiveEvent.NewMessage(sent.message(), sent.previousId()));
-        return sent.message();
+        try {
+            answer.accept(sent.message());
+        } finally {
+            live.publish(new LiveEvent.NewMessage(sent.message(), sent.previousId()));
+        }
     }
 
     /** A conversation's messages, newest first. */

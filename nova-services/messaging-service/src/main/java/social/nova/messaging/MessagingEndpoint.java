@@ -80,13 +80,16 @@ final class MessagingEndpoint extends MessagingServiceGrpc.MessagingServiceImplB
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> response) {
         UUID caller = callerId();
-        Message sent =
-                messages.send(caller, request.getConversationId(), request.getText(), request.getIdempotencyKey());
-        reply(
-                response,
-                SendMessageResponse.newBuilder()
-                        .setMessage(MessagingProtos.message(sent, caller))
-                        .build());
+        messages.send(
+                caller,
+                request.getConversationId(),
+                request.getText(),
+                request.getIdempotencyKey(),
+                sent -> reply(
+                        response,
+                        SendMessageResponse.newBuilder()
+                                .setMessage(MessagingProtos.message(sent, caller))
+                                .build()));
     }
 
     @Override
