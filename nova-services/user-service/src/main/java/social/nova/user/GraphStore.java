@@ -100,20 +100,41 @@ final class GraphStore {
      * between them and the caller either way, and whether their {@code allow_messages_from}
      * admits the caller for a new conversation (no preferences row: the default, EVERYONE). One
      * statement for the batch.
+     *
+     * <p>One scalar parameter per user, not one array: PostgreSQL plans a statement with an array
+     * parameter again at every execution (its cached generic plan is costed for an array of ten and
+     * never beats the custom plan for the one element messaging-service and streaming-service ask
+     * about), 0.2-0.3 ms here against 0.03-0.07 ms to run it. With scalar parameters, the cached
+     * generic plan wins once the statement has run a few times on a connection (0.007 ms to plan):
+     * one statement text, and so one cached plan, per batch size (1..49).
      */
     List<MessagingPermission> messagingPermissions(Handle handle, UUID caller, List<UUID> ids) {
-        return handle.createQuery("SELECT u.id, p.id IS NOT NULL AS found, "
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < ids.size(); i++) {
+            rows.append(i == 0 ? "" : ", ")
+                    .append("(CAST(:id")
+                    .append(i)
+                    .append(" AS uuid), ")
+                    .append(i)
+                    .append(')');
+        }
+        var query = handle.createQuery("SELECT u.id, p.id IS NOT NULL AS found, "
                         + "EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = u.id AND b.blocked_id = :caller) "
                         + "OR (b.blocker_id = :caller AND b.blocked_id = u.id)) AS blocked, "
                         + "COALESCE(pr.allow_messages_from, 'EVERYONE') AS policy, "
                         + "EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = u.id AND f.followee_id = :caller) "
                         + "AS follows_caller "
-                        + "FROM unnest(:ids) WITH ORDINALITY AS u(id, position) "
+                        + "FROM (VALUES " + rows + ") AS u(id, position) "
                         + "LEFT JOIN profiles p ON p.id = u.id LEFT JOIN preferences pr ON pr.user_id = u.id "
                         + "ORDER BY u.position")
-                .bind("caller", caller)
-                .bindArray("ids", UUID.class, ids)
-                .map((rs, ctx) -> {
+                .bind("caller", caller);
+        for (int i = 0; i < ids.size(); i++) {
+            query.bind("id" + i, ids.get(i));
+        }
+        return query.map((rs, ctx) -> {
                     boolean found = rs.getBoolean("found");
                     boolean blocked = found && rs.getBoolean("blocked");
                     boolean admits = switch (MessagePolicy.valueOf(rs.getString("policy"))) {
